@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("longcheng.web.urls")),
+    path("accounts/", include("longcheng.accounts.urls")),
+    path("org/", include("longcheng.org.urls")),
+    path("parties/", include("longcheng.parties.urls")),
+    path("audit/", include("longcheng.audit.urls")),
+    path("api/", include("longcheng.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

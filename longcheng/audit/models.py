@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", _("登录成功")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出登录")
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    ROLE_CHANGE = "role_change", _("角色变更")
+    PERMISSION_CHANGE = "permission_change", _("权限变更")
+    STATE_CHANGE = "state_change", _("状态变更")
+    REVEAL = "reveal", _("查看完整个人信息")
+    EXPORT = "export", _("导出")
+    EXPORT_PERSONAL = "export_personal", _("导出含个人信息")
+    OVERRIDE = "override", _("校验例外放行")
+
+
+class AuditRecord(models.Model):
+    """One append-only line of the audit trail. `hash` covers this record's content and the
+    previous record's hash, so any edit or deletion breaks every later link; on PostgreSQL a
+    trigger also refuses UPDATE and DELETE (migration 0002)."""
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", db_constraint=False,
+    )
+    actor_repr = models.CharField(_("操作人"), max_length=150)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    action = models.CharField(_("动作"), max_length=32, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    before_digest = models.CharField(_("变更前摘要"), max_length=64, blank=True)
+    after_digest = models.CharField(_("变更后摘要"), max_length=64, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.actor_repr} {self.action} {self.object_repr}"

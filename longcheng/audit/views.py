@@ -1,0 +1,55 @@
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from longcheng.accounts.roles import Role
+from longcheng.web.listing import Column, ListFilter, RegisterListView
+
+from .chain import find_first_break
+from .models import Action, AuditRecord
+
+
+class AuditorRequired(UserPassesTestMixin):
+    """Only the audit administrator reads the trail (and nobody edits it)."""
+
+    def test_func(self):
+        user = self.request.user
+        return user.is_authenticated and user.role == Role.AUDITOR
+
+
+class AuditRecordListView(AuditorRequired, RegisterListView):
+    model = AuditRecord
+    title = _("审计日志")
+    template_name = "audit/record_list.html"
+    unit_field = None
+    search_fields = ["actor_repr", "object_repr", "object_id", "ip"]
+    filters = [
+        ListFilter("action", _("动作"), "action", lambda u: Action.choices),
+        ListFilter("object_type", _("对象类型"), "object_type",
+                   lambda u: [(t, t) for t in AuditRecord.objects.order_by()
+                              .values_list("object_type", flat=True).distinct() if t]),
+    ]
+    default_sort = "-id"
+    columns = [
+        Column(_("序号"), lambda o: o.pk, sort="id"),
+        Column(_("时间"), lambda o: o.at, sort="at"),
+        Column(_("操作人"), lambda o: o.actor_repr, sort="actor_repr"),
+        Column(_("IP 地址"), lambda o: o.ip),
+        Column(_("动作"), lambda o: o.get_action_display(), sort="action"),
+        Column(_("对象类型"), lambda o: o.object_type),
+        Column(_("对象"), lambda o: o.object_repr),
+        Column(_("本条哈希"), lambda o: o.hash[:16]),
+    ]
+
+    def row_url(self, obj) -> str:
+        return ""
+
+
+class AuditVerifyView(AuditorRequired, TemplateView):
+    template_name = "audit/verify.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        count, broken = find_first_break(AuditRecord.objects.order_by("id").iterator(2000))
+        context.update(title=_("审计链校验"), count=count, broken=broken)
+        return context

@@ -1,0 +1,99 @@
+"""Chinese working-day arithmetic.
+
+The national schedule (public holidays and 调休 make-up workdays) comes from the maintained
+`chinesecalendar` package; local decisions come from `CalendarOverride`. A year neither covers
+is refused with `CalendarNotCovered` — a deadline is never computed from a guess."""
+
+import datetime
+
+import chinese_calendar
+from django.utils.translation import gettext as _
+
+from .errors import LongchengError
+
+# Guards against runaway loops when a caller passes an absurd day count.
+_MAX_SPAN_DAYS = 366 * 5
+
+
+class CalendarNotCovered(LongchengError):
+    pass
+
+
+def _overrides_and_local_years(first: datetime.date, last: datetime.date):
+    from .models import CalendarOverride, LocalCalendarYear
+
+    overrides = dict(
+        CalendarOverride.objects.filter(date__range=(first, last)).values_list("date", "is_workday")
+    )
+    local_years = set(
+        LocalCalendarYear.objects.filter(year__range=(first.year, last.year)).values_list(
+            "year", flat=True
+        )
+    )
+    return overrides, local_years
+
+
+class _Calendar:
+    """Answers is-workday for a window of dates with two queries in all."""
+
+    def __init__(self, first: datetime.date, last: datetime.date):
+        self.overrides, self.local_years = _overrides_and_local_years(first, last)
+
+    def is_workday(self, day: datetime.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        if day.year in self.local_years:
+            return day.weekday() < 5
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            raise CalendarNotCovered(
+                _("%(y)d 年的节假日安排尚未收录，无法计算工作日。请升级节假日日历，或由管理员按"
+                  "国务院办公厅通知录入该年度的调整安排。") % {"y": day.year}
+            ) from None
+
+
+def is_workday(day: datetime.date) -> bool:
+    return _Calendar(day, day).is_workday(day)
+
+
+def add_working_days(start: datetime.date, n: int) -> datetime.date:
+    """The date that is `n` working days after `start` (start itself not counted).
+    With n == 0, `start` if it is a working day, else the next working day."""
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    # Overrides are read a window at a time: two queries for any ordinary deadline.
+    window = datetime.timedelta(days=2 * n + 60)
+    window_end = start + window
+    calendar = _Calendar(start, window_end)
+    day = start if n == 0 else start + datetime.timedelta(days=1)
+    counted = 0
+    for _step in range(_MAX_SPAN_DAYS):
+        if day > window_end:
+            window_end = day + window
+            calendar = _Calendar(day, window_end)
+        if calendar.is_workday(day):
+            if n == 0:
+                return day
+            counted += 1
+            if counted == n:
+                return day
+        day += datetime.timedelta(days=1)
+    raise ValueError("span too long")
+
+
+def working_days_between(a: datetime.date, b: datetime.date) -> int:
+    """Working days d with a < d <= b; negative when b is before a.
+    So working_days_between(d, add_working_days(d, n)) == n."""
+    if b < a:
+        return -working_days_between(b, a)
+    if (b - a).days > _MAX_SPAN_DAYS:
+        raise ValueError("span too long")
+    calendar = _Calendar(a, b)
+    count = 0
+    day = a
+    while day < b:
+        day += datetime.timedelta(days=1)
+        if calendar.is_workday(day):
+            count += 1
+    return count

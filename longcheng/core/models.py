@@ -1,0 +1,117 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: every save through `core.versioning.save_versioned` bumps `version`
+    and refuses to overwrite a row somebody else changed since it was read."""
+
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Division(models.Model):
+    """行政区划 — an administrative division with its GB/T 2260 code."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省")
+        CITY = "city", _("市")
+        DISTRICT = "district", _("区")
+        COUNTY = "county", _("县")
+        COUNTY_CITY = "county_city", _("县级市")
+
+    code = models.CharField(_("区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级区划"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(MP_Node):
+    """单位 / 部门 — a node in the organisation tree. The materialised path (`path`) makes
+    "this unit and every unit below it" a single indexed prefix query."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("人民政府")
+        DEPARTMENT = "department", _("职能部门")
+        ENFORCEMENT = "enforcement", _("执法队伍")
+        COMMITTEE = "committee", _("委员会")
+        SERVICE_CENTER = "service_center", _("服务中心")
+        DISPATCH_CENTER = "dispatch_center", _("派单中心")
+        POLICE = "police", _("公安机关")
+        ORGANISATION = "organisation", _("群团组织")
+        ENTERPRISE = "enterprise", _("国有企业")
+        SUBUNIT = "subunit", _("内设机构")
+
+    code = models.SlugField(_("单位编码"), max_length=40, unique=True)
+    name = models.CharField(_("单位名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    division = models.ForeignKey(
+        Division, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="units"
+    )
+    phone = models.CharField(_("值班电话"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class CalendarOverride(models.Model):
+    """A local decision that a date is (or is not) a working day, overriding the national
+    calendar — e.g. a city-wide day off for a snowstorm."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    reason = models.CharField(_("依据"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'}"
+
+
+class LocalCalendarYear(models.Model):
+    """A year whose holiday schedule an administrator has entered by hand (as overrides) because
+    the national calendar package does not cover it yet. Without this row such a year is refused."""
+
+    year = models.PositiveIntegerField(_("年份"), unique=True)
+    basis = models.CharField(_("依据文件"), max_length=200)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("本地录入年度")
+        verbose_name_plural = _("本地录入年度")
+
+    def __str__(self) -> str:
+        return str(self.year)

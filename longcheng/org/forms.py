@@ -1,0 +1,52 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from longcheng.accounts.roles import Role
+from longcheng.core.models import Unit
+from longcheng.core.validators import validate_mobile
+from longcheng.web.forms import BootstrapFormMixin
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return "　" * (unit.depth - 1) + unit.name
+
+
+class StaffCreateForm(BootstrapFormMixin, forms.Form):
+    username = forms.RegexField(label=_("用户名"), regex=r"^[a-z0-9_.-]{3,30}$",
+                                error_messages={"invalid": _("用户名为3-30位小写字母、数字或 _ . -")})
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    unit = UnitChoiceField(label=_("所在单位"), queryset=Unit.objects.order_by("path"),
+                           required=False)
+    position = forms.CharField(label=_("职务"), max_length=50, required=False)
+    phone = forms.CharField(label=_("手机号码"), required=False)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username=username).exists():
+            raise forms.ValidationError(_("用户名 %(u)s 已被使用。") % {"u": username})
+        return username
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "")
+        return validate_mobile(phone) if phone else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password"):
+            try:
+                validate_password(cleaned["password"])
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class StaffRoleForm(BootstrapFormMixin, forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    unit = UnitChoiceField(label=_("所在单位"), queryset=Unit.objects.order_by("path"),
+                           required=False)
+    position = forms.CharField(label=_("职务"), max_length=50, required=False)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "org"
+
+urlpatterns = [
+    path("units/", views.UnitTreeView.as_view(), name="unit_tree"),
+    path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("staff/", views.StaffListView.as_view(), name="staff_list"),
+    path("staff/new/", views.StaffCreateView.as_view(), name="staff_create"),
+    path("staff/<int:pk>/role/", views.StaffRoleView.as_view(), name="staff_role"),
+    path("grants/", views.GrantListView.as_view(), name="grant_list"),
+    path("grants/<int:pk>/", views.GrantToggleView.as_view(), name="grant_toggle"),
+    path("divisions/", views.DivisionListView.as_view(), name="division_list"),
+]

@@ -1,0 +1,219 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from longcheng.accounts import services as account_services
+from longcheng.accounts.roles import Role
+from longcheng.core.errors import PermissionRefused
+from longcheng.core.models import Division, Unit
+from longcheng.web.listing import Column, ListFilter, RegisterListView
+
+from .forms import StaffCreateForm, StaffRoleForm
+
+User = get_user_model()
+
+
+def _unit_choices(user):
+    return [(str(u.pk), "　" * (u.depth - 1) + u.name) for u in Unit.objects.order_by("path")]
+
+
+class UnitTreeView(LoginRequiredMixin, TemplateView):
+    """The whole organisation; a directory every member of staff may read."""
+
+    template_name = "org/unit_tree.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        units = list(Unit.objects.select_related("division").order_by("path"))
+        counts = dict(
+            User.objects.filter(is_active=True, unit__isnull=False)
+            .values("unit").annotate(n=Count("id")).values_list("unit", "n")
+        )
+        for unit in units:
+            unit.staff_count = counts.get(unit.pk, 0)
+        context["tree"] = _nest(units)
+        context["title"] = _("组织机构")
+        return context
+
+
+def _nest(units):
+    """Turn the path-ordered list into [(unit, children)] for the template."""
+    roots, stack = [], []
+    for unit in units:
+        node = (unit, [])
+        while stack and stack[-1][0].depth >= unit.depth:
+            stack.pop()
+        (stack[-1][1] if stack else roots).append(node)
+        stack.append(node)
+    return roots
+
+
+class UnitDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "org/unit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = get_object_or_404(Unit.objects.select_related("division"), pk=self.kwargs["pk"])
+        context.update(
+            unit=unit,
+            title=unit.name,
+            ancestors=unit.get_ancestors(),
+            children=unit.get_children(),
+            staff=unit.staff.filter(is_active=True).order_by("role", "full_name"),
+        )
+        return context
+
+
+class StaffListView(RegisterListView):
+    model = User
+    title = gettext_lazy("工作人员")
+    unit_field = None
+    search_fields = ["full_name", "username", "position", "unit__name"]
+    filters = [
+        ListFilter("unit", gettext_lazy("单位"), "unit_id", _unit_choices),
+        ListFilter("role", gettext_lazy("角色"), "role", lambda u: Role.choices),
+    ]
+    default_sort = "unit__path"
+    columns = [
+        Column(gettext_lazy("姓名"), lambda o: o.full_name, sort="full_name"),
+        Column(gettext_lazy("用户名"), lambda o: o.username, sort="username"),
+        Column(gettext_lazy("单位"), lambda o: o.unit, sort="unit__path"),
+        Column(gettext_lazy("职务"), lambda o: o.position, sort="position"),
+        Column(gettext_lazy("角色"), lambda o: o.get_role_display(), sort="role"),
+        Column(gettext_lazy("手机号码"), lambda o: o.masked_phone),
+    ]
+
+    def base_queryset(self):
+        return User.objects.filter(is_active=True).select_related("unit")
+
+    def row_url(self, obj) -> str:
+        if self.request.user.role == Role.SYSADMIN:
+            return reverse("org:staff_role", args=[obj.pk])
+        return reverse("org:unit_detail", args=[obj.unit_id]) if obj.unit_id else ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.role == Role.SYSADMIN:
+            context["create_url_name"] = "org:staff_create"
+        return context
+
+
+class SysadminRequired(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        return self.request.user.role == Role.SYSADMIN
+
+
+class StaffCreateView(SysadminRequired, FormView):
+    template_name = "web/form.html"
+    form_class = StaffCreateForm
+    extra_context = {"title": gettext_lazy("新建账号"), "cancel_url": "/org/staff/"}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            account_services.user_create(
+                actor=self.request.user, username=data["username"],
+                full_name=data["full_name"], role=data["role"], unit=data["unit"],
+                position=data["position"], phone=data["phone"], password=data["password"],
+            )
+        except PermissionRefused as refused:
+            form.add_error(None, refused.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("账号 %(u)s 已创建。") % {"u": data["username"]})
+        return redirect("org:staff_list")
+
+
+class StaffRoleView(SysadminRequired, FormView):
+    template_name = "web/form.html"
+    form_class = StaffRoleForm
+
+    def get_target(self):
+        return get_object_or_404(User, pk=self.kwargs["pk"], is_active=True)
+
+    def get_initial(self):
+        target = self.get_target()
+        return {"role": target.role, "unit": target.unit, "position": target.position}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("调整角色：%(name)s") % {"name": self.get_target()}
+        context["cancel_url"] = "/org/staff/"
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            account_services.user_change_role(
+                actor=self.request.user, user=self.get_target(), role=data["role"],
+                unit=data["unit"], position=data["position"],
+            )
+        except PermissionRefused as refused:
+            form.add_error(None, refused.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("角色已调整，已记入审计日志。"))
+        return redirect("org:staff_list")
+
+
+class GrantListView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
+    """Security administrator: who may reveal personal data."""
+
+    template_name = "org/grants.html"
+
+    def test_func(self):
+        return self.request.user.role == Role.SECADMIN
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        staff = User.objects.filter(
+            is_active=True, role__in=[Role.CLERK, Role.LEADER, Role.DISPATCHER]
+        ).select_related("unit").prefetch_related("user_permissions").order_by("unit__path")
+        context["title"] = _("权限授予：查看完整个人信息")
+        context["rows"] = [
+            (u, any(p.codename == "reveal_personal_data" for p in u.user_permissions.all()))
+            for u in staff
+        ]
+        return context
+
+
+class GrantToggleView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        target = get_object_or_404(User, pk=pk, is_active=True)
+        granted = request.POST.get("granted") == "1"
+        try:
+            account_services.user_set_reveal_permission(
+                actor=request.user, user=target, granted=granted
+            )
+        except PermissionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                (_("已授予 %(n)s 查看完整个人信息的权限。") if granted
+                 else _("已收回 %(n)s 查看完整个人信息的权限。")) % {"n": target},
+            )
+        return redirect("org:grant_list")
+
+
+class DivisionListView(RegisterListView):
+    model = Division
+    title = gettext_lazy("行政区划")
+    unit_field = None
+    search_fields = ["name", "code"]
+    filters = [ListFilter("level", gettext_lazy("层级"), "level", lambda u: Division.Level.choices)]
+    default_sort = "code"
+    columns = [
+        Column(gettext_lazy("区划代码"), lambda o: o.code, sort="code"),
+        Column(gettext_lazy("名称"), lambda o: o.name, sort="name"),
+        Column(gettext_lazy("层级"), lambda o: o.get_level_display(), sort="level"),
+        Column(gettext_lazy("上级区划"), lambda o: o.parent),
+    ]
+
+    def base_queryset(self):
+        return Division.objects.select_related("parent")

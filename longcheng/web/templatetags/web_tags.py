@@ -1,0 +1,33 @@
+from django import template
+from django.http import QueryDict
+
+register = template.Library()
+
+
+@register.simple_tag
+def sort_url(querystring: str, key: str, current: str) -> str:
+    """Query string that sorts by `key`, toggling direction when it is already the sort."""
+    params = QueryDict(querystring, mutable=True)
+    params["sort"] = f"-{key}" if current == key else key
+    return "?" + params.urlencode()
+
+
+@register.simple_tag
+def page_url(querystring: str, page: int) -> str:
+    params = QueryDict(querystring, mutable=True)
+    params["page"] = str(page)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag
+def export_url(querystring: str, personal: bool = False) -> str:
+    params = QueryDict(querystring, mutable=True)
+    params["export"] = "xlsx"
+    if personal:
+        params["personal"] = "1"
+    return "?" + params.urlencode()
+
+
+@register.filter
+def get_attr(obj, name: str):
+    return getattr(obj, name, "")

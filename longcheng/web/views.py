@@ -1,0 +1,28 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from longcheng.accounts.roles import Role
+from longcheng.accounts.scoping import reads_business_records, visible_units
+from longcheng.audit.models import AuditRecord
+
+from .home import home_cards
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """Each role lands on what it works with."""
+
+    template_name = "web/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["business"] = reads_business_records(user)
+        if context["business"]:
+            context["cards"] = home_cards(user)
+            context["units"] = visible_units(user).order_by("path")[:30]
+        context["is_auditor"] = user.role == Role.AUDITOR
+        context["is_sysadmin"] = user.role == Role.SYSADMIN
+        context["is_secadmin"] = user.role == Role.SECADMIN
+        if context["is_auditor"]:
+            context["recent_audit"] = AuditRecord.objects.select_related(None)[:10]
+        return context
