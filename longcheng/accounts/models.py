@@ -12,8 +12,12 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=50)
     unit = models.ForeignKey(
-        "core.Unit", verbose_name=_("所在单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        "core.Unit",
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     position = models.CharField(_("职务"), max_length=50, blank=True)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.CLERK)

@@ -21,21 +21,40 @@ def _require_role(actor, role: Role, what: str) -> None:
         )
 
 
-def user_create(*, actor, username: str, full_name: str, role: str, unit=None,
-                position: str = "", phone: str = "", password: str | None = None) -> User:
+def user_create(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    role: str,
+    unit=None,
+    position: str = "",
+    phone: str = "",
+    password: str | None = None,
+) -> User:
     _require_role(actor, Role.SYSADMIN, _("创建账号"))
     if role in BUSINESS_ROLES and unit is None:
         raise PermissionRefused(_("业务角色必须归属一个单位。"))
     with transaction.atomic():
-        user = User(username=username, full_name=full_name, role=role, unit=unit,
-                    position=position, phone=phone)
+        user = User(
+            username=username,
+            full_name=full_name,
+            role=role,
+            unit=unit,
+            position=position,
+            phone=phone,
+        )
         if password:
             user.set_password(password)
         else:
             user.set_unusable_password()
         user.save()
-        audit_record(actor=actor, action=Action.CREATE, target=user,
-                     after={"role": role, "unit": unit.pk if unit else None})
+        audit_record(
+            actor=actor,
+            action=Action.CREATE,
+            target=user,
+            after={"role": role, "unit": unit.pk if unit else None},
+        )
     return user
 
 
@@ -50,8 +69,14 @@ def user_change_role(*, actor, user: User, role: str, unit, position: str) -> Us
     with transaction.atomic():
         user.role, user.unit, user.position = role, unit, position
         user.save(update_fields=["role", "unit", "position"])
-        audit_record(actor=actor, action=Action.ROLE_CHANGE, target=user,
-                     before=before, after=after, detail={"from": before["role"], "to": role})
+        audit_record(
+            actor=actor,
+            action=Action.ROLE_CHANGE,
+            target=user,
+            before=before,
+            after=after,
+            detail={"from": before["role"], "to": role},
+        )
     return user
 
 
@@ -70,5 +95,9 @@ def user_set_reveal_permission(*, actor, user: User, granted: bool) -> None:
             user.user_permissions.add(_reveal_permission())
         else:
             user.user_permissions.remove(_reveal_permission())
-        audit_record(actor=actor, action=Action.PERMISSION_CHANGE, target=user,
-                     detail={"permission": "parties.reveal_personal_data", "granted": granted})
+        audit_record(
+            actor=actor,
+            action=Action.PERMISSION_CHANGE,
+            target=user,
+            detail={"permission": "parties.reveal_personal_data", "granted": granted},
+        )

@@ -35,22 +35,55 @@ class UnitSerializer(serializers.ModelSerializer):
 class EnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
-        fields = ["id", "name", "credit_code", "legal_representative", "industry", "division",
-                  "address", "owner_unit", "version", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "legal_representative",
+            "industry",
+            "division",
+            "address",
+            "owner_unit",
+            "version",
+            "updated_at",
+        ]
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Institution
-        fields = ["id", "name", "kind", "grade", "credit_code", "licence_number", "division",
-                  "address", "owner_unit", "version", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "grade",
+            "credit_code",
+            "licence_number",
+            "division",
+            "address",
+            "owner_unit",
+            "version",
+            "updated_at",
+        ]
 
 
 class SiteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Site
-        fields = ["id", "name", "kind", "status", "builder", "division", "address", "latitude",
-                  "longitude", "owner_unit", "version", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "status",
+            "builder",
+            "division",
+            "address",
+            "latitude",
+            "longitude",
+            "owner_unit",
+            "version",
+            "updated_at",
+        ]
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -59,8 +92,20 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "name", "id_number", "phone", "gender", "birth_date", "tags", "division",
-                  "address", "owner_unit", "version", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "phone",
+            "gender",
+            "birth_date",
+            "tags",
+            "division",
+            "address",
+            "owner_unit",
+            "version",
+            "updated_at",
+        ]
 
     def _reveal(self) -> bool:
         return bool(self.context.get("reveal"))
@@ -132,6 +177,10 @@ class PersonViewSet(ScopedViewSet):
 
     def _audit_reveal(self, ids: list[int]) -> None:
         if self.get_serializer_context()["reveal"] and ids:
-            audit_record(actor=self.request.user, action=Action.REVEAL,
-                         object_type="parties.person", object_id=",".join(map(str, ids))[:64],
-                         detail={"ids": ids, "via": "api"})
+            audit_record(
+                actor=self.request.user,
+                action=Action.REVEAL,
+                object_type="parties.person",
+                object_id=",".join(map(str, ids))[:64],
+                detail={"ids": ids, "via": "api"},
+            )

@@ -25,9 +25,18 @@ class AuditRecordListView(AuditorRequired, RegisterListView):
     search_fields = ["actor_repr", "object_repr", "object_id", "ip"]
     filters = [
         ListFilter("action", _("动作"), "action", lambda u: Action.choices),
-        ListFilter("object_type", _("对象类型"), "object_type",
-                   lambda u: [(t, t) for t in AuditRecord.objects.order_by()
-                              .values_list("object_type", flat=True).distinct() if t]),
+        ListFilter(
+            "object_type",
+            _("对象类型"),
+            "object_type",
+            lambda u: [
+                (t, t)
+                for t in AuditRecord.objects.order_by()
+                .values_list("object_type", flat=True)
+                .distinct()
+                if t
+            ],
+        ),
     ]
     default_sort = "-id"
     columns = [

@@ -42,13 +42,18 @@ class SysadminAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            audit_record(actor=request.user, action=Action.UPDATE if change else Action.CREATE,
-                         target=obj, after=model_snapshot(obj))
+            audit_record(
+                actor=request.user,
+                action=Action.UPDATE if change else Action.CREATE,
+                target=obj,
+                after=model_snapshot(obj),
+            )
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(actor=request.user, action=Action.DELETE, target=obj,
-                         before=model_snapshot(obj))
+            audit_record(
+                actor=request.user, action=Action.DELETE, target=obj, before=model_snapshot(obj)
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

@@ -48,8 +48,11 @@ class _Calendar:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
             raise CalendarNotCovered(
-                _("%(y)d 年的节假日安排尚未收录，无法计算工作日。请升级节假日日历，或由管理员按"
-                  "国务院办公厅通知录入该年度的调整安排。") % {"y": day.year}
+                _(
+                    "%(y)d 年的节假日安排尚未收录，无法计算工作日。请升级节假日日历，或由管理员按"
+                    "国务院办公厅通知录入该年度的调整安排。"
+                )
+                % {"y": day.year}
             ) from None
 
 

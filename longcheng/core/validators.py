@@ -72,14 +72,19 @@ def validate_credit_code(value: str) -> str:
         uscc.validate(code)
     except stdnum_errors.InvalidChecksum:
         raise CreditCodeChecksumWarning(
-            _("统一社会信用代码校验位不符（按 GB 32100 应为 %(c)s）。如确为试点期间赋码，"
-              "请填写保留原码的理由。") % {"c": uscc.calc_check_digit(code)},
+            _(
+                "统一社会信用代码校验位不符（按 GB 32100 应为 %(c)s）。如确为试点期间赋码，"
+                "请填写保留原码的理由。"
+            )
+            % {"c": uscc.calc_check_digit(code)},
             code="checksum",
         ) from None
     except stdnum_errors.ValidationError:
         raise ValidationError(
-            _("统一社会信用代码格式不正确：第3-8位应为行政区划数字，其余为数字或大写字母"
-              "（不含 I、O、Z、S、V）。"),
+            _(
+                "统一社会信用代码格式不正确：第3-8位应为行政区划数字，其余为数字或大写字母"
+                "（不含 I、O、Z、S、V）。"
+            ),
             code="format",
         ) from None
     return code

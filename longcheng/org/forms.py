@@ -15,12 +15,16 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class StaffCreateForm(BootstrapFormMixin, forms.Form):
-    username = forms.RegexField(label=_("用户名"), regex=r"^[a-z0-9_.-]{3,30}$",
-                                error_messages={"invalid": _("用户名为3-30位小写字母、数字或 _ . -")})
+    username = forms.RegexField(
+        label=_("用户名"),
+        regex=r"^[a-z0-9_.-]{3,30}$",
+        error_messages={"invalid": _("用户名为3-30位小写字母、数字或 _ . -")},
+    )
     full_name = forms.CharField(label=_("姓名"), max_length=50)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    unit = UnitChoiceField(label=_("所在单位"), queryset=Unit.objects.order_by("path"),
-                           required=False)
+    unit = UnitChoiceField(
+        label=_("所在单位"), queryset=Unit.objects.order_by("path"), required=False
+    )
     position = forms.CharField(label=_("职务"), max_length=50, required=False)
     phone = forms.CharField(label=_("手机号码"), required=False)
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
@@ -47,6 +51,7 @@ class StaffCreateForm(BootstrapFormMixin, forms.Form):
 
 class StaffRoleForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    unit = UnitChoiceField(label=_("所在单位"), queryset=Unit.objects.order_by("path"),
-                           required=False)
+    unit = UnitChoiceField(
+        label=_("所在单位"), queryset=Unit.objects.order_by("path"), required=False
+    )
     position = forms.CharField(label=_("职务"), max_length=50, required=False)

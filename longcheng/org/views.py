@@ -34,7 +34,9 @@ class UnitTreeView(LoginRequiredMixin, TemplateView):
         units = list(Unit.objects.select_related("division").order_by("path"))
         counts = dict(
             User.objects.filter(is_active=True, unit__isnull=False)
-            .values("unit").annotate(n=Count("id")).values_list("unit", "n")
+            .values("unit")
+            .annotate(n=Count("id"))
+            .values_list("unit", "n")
         )
         for unit in units:
             unit.staff_count = counts.get(unit.pk, 0)
@@ -119,9 +121,14 @@ class StaffCreateView(SysadminRequired, FormView):
         data = form.cleaned_data
         try:
             account_services.user_create(
-                actor=self.request.user, username=data["username"],
-                full_name=data["full_name"], role=data["role"], unit=data["unit"],
-                position=data["position"], phone=data["phone"], password=data["password"],
+                actor=self.request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                role=data["role"],
+                unit=data["unit"],
+                position=data["position"],
+                phone=data["phone"],
+                password=data["password"],
             )
         except PermissionRefused as refused:
             form.add_error(None, refused.message)
@@ -151,8 +158,11 @@ class StaffRoleView(SysadminRequired, FormView):
         data = form.cleaned_data
         try:
             account_services.user_change_role(
-                actor=self.request.user, user=self.get_target(), role=data["role"],
-                unit=data["unit"], position=data["position"],
+                actor=self.request.user,
+                user=self.get_target(),
+                role=data["role"],
+                unit=data["unit"],
+                position=data["position"],
             )
         except PermissionRefused as refused:
             form.add_error(None, refused.message)
@@ -171,9 +181,12 @@ class GrantListView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        staff = User.objects.filter(
-            is_active=True, role__in=[Role.CLERK, Role.LEADER, Role.DISPATCHER]
-        ).select_related("unit").prefetch_related("user_permissions").order_by("unit__path")
+        staff = (
+            User.objects.filter(is_active=True, role__in=[Role.CLERK, Role.LEADER, Role.DISPATCHER])
+            .select_related("unit")
+            .prefetch_related("user_permissions")
+            .order_by("unit__path")
+        )
         context["title"] = _("权限授予：查看完整个人信息")
         context["rows"] = [
             (u, any(p.codename == "reveal_personal_data" for p in u.user_permissions.all()))
@@ -195,8 +208,12 @@ class GrantToggleView(LoginRequiredMixin, View):
         else:
             messages.success(
                 request,
-                (_("已授予 %(n)s 查看完整个人信息的权限。") if granted
-                 else _("已收回 %(n)s 查看完整个人信息的权限。")) % {"n": target},
+                (
+                    _("已授予 %(n)s 查看完整个人信息的权限。")
+                    if granted
+                    else _("已收回 %(n)s 查看完整个人信息的权限。")
+                )
+                % {"n": target},
             )
         return redirect("org:grant_list")
 

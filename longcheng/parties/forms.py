@@ -23,8 +23,16 @@ class VersionedFormMixin(forms.Form):
 class EnterpriseForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = ["name", "credit_code", "credit_code_override_reason", "legal_representative",
-                  "industry", "division", "address", "contact_phone"]
+        fields = [
+            "name",
+            "credit_code",
+            "credit_code_override_reason",
+            "legal_representative",
+            "industry",
+            "division",
+            "address",
+            "contact_phone",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -64,8 +72,16 @@ class InstitutionForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
 class SiteForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Site
-        fields = ["name", "kind", "status", "builder", "division", "address", "latitude",
-                  "longitude"]
+        fields = [
+            "name",
+            "kind",
+            "status",
+            "builder",
+            "division",
+            "address",
+            "latitude",
+            "longitude",
+        ]
 
     def __init__(self, *args, builder_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)

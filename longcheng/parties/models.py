@@ -17,12 +17,20 @@ class PartyBase(TimeStampedModel, VersionedModel):
         "core.Unit", verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     division = models.ForeignKey(
-        "core.Division", verbose_name=_("所在区划"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "core.Division",
+        verbose_name=_("所在区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
 
@@ -34,7 +42,9 @@ class Enterprise(PartyBase):
     name = models.CharField(_("企业名称"), max_length=100)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, db_index=True)
     credit_code_override_reason = models.CharField(
-        _("校验例外理由"), max_length=200, blank=True,
+        _("校验例外理由"),
+        max_length=200,
+        blank=True,
         help_text=_("代码未通过校验但确为有效赋码时填写。"),
     )
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
@@ -101,17 +111,24 @@ class Site(PartyBase):
         FINISHED = "finished", _("已完工")
 
     name = models.CharField(_("场所名称"), max_length=100)
-    kind = models.CharField(_("场所类型"), max_length=20, choices=Kind.choices,
-                            default=Kind.CONSTRUCTION)
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices,
-                              default=Status.ACTIVE)
+    kind = models.CharField(
+        _("场所类型"), max_length=20, choices=Kind.choices, default=Kind.CONSTRUCTION
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
     builder = models.ForeignKey(
-        Enterprise, verbose_name=_("建设/施工单位"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="sites",
+        Enterprise,
+        verbose_name=_("建设/施工单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sites",
     )
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True,
-                                    blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -135,11 +152,16 @@ class Person(PartyBase):
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
-    tags = models.CharField(_("身份标签"), max_length=100, blank=True,
-                            help_text=_("如：特邀监督员、志愿者"))
+    tags = models.CharField(
+        _("身份标签"), max_length=100, blank=True, help_text=_("如：特邀监督员、志愿者")
+    )
     employer = models.ForeignKey(
-        Enterprise, verbose_name=_("工作单位"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="people",
+        Enterprise,
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
     )
 
     class Meta:

@@ -28,12 +28,18 @@ def party_create(*, instance, actor):
         _derive_person_fields(instance)
     with transaction.atomic():
         instance.save()
-        audit_record(actor=actor, action=Action.CREATE, target=instance, after=model_snapshot(instance))
+        audit_record(
+            actor=actor, action=Action.CREATE, target=instance, after=model_snapshot(instance)
+        )
         if isinstance(instance, Enterprise) and instance.credit_code_override_reason:
             audit_record(
-                actor=actor, action=Action.OVERRIDE, target=instance,
-                detail={"check": "credit_code_checksum",
-                        "reason": instance.credit_code_override_reason},
+                actor=actor,
+                action=Action.OVERRIDE,
+                target=instance,
+                detail={
+                    "check": "credit_code_checksum",
+                    "reason": instance.credit_code_override_reason,
+                },
             )
     return instance
 
@@ -47,7 +53,11 @@ def party_update(*, instance, before: dict, expected_version: int, fields: list[
     with transaction.atomic():
         save_versioned(instance, expected_version=expected_version, fields=fields)
         audit_record(
-            actor=actor, action=Action.UPDATE, target=instance, before=before, after=after,
+            actor=actor,
+            action=Action.UPDATE,
+            target=instance,
+            before=before,
+            after=after,
             detail={"fields": changed_fields(before, after)},
         )
         if (
@@ -56,9 +66,13 @@ def party_update(*, instance, before: dict, expected_version: int, fields: list[
             and before.get("credit_code_override_reason") != instance.credit_code_override_reason
         ):
             audit_record(
-                actor=actor, action=Action.OVERRIDE, target=instance,
-                detail={"check": "credit_code_checksum",
-                        "reason": instance.credit_code_override_reason},
+                actor=actor,
+                action=Action.OVERRIDE,
+                target=instance,
+                detail={
+                    "check": "credit_code_checksum",
+                    "reason": instance.credit_code_override_reason,
+                },
             )
     return instance
 
@@ -68,7 +82,9 @@ def person_reveal(*, person: Person, actor) -> dict:
     if not actor.has_perm("parties.reveal_personal_data"):
         raise PermissionRefused(_("您没有查看完整个人信息的权限。"))
     audit_record(
-        actor=actor, action=Action.REVEAL, target=person,
+        actor=actor,
+        action=Action.REVEAL,
+        target=person,
         detail={"fields": ["id_number", "phone"]},
     )
     return {"id_number": person.id_number, "phone": person.phone}

@@ -11,10 +11,12 @@ urlpatterns = [
     path("enterprises/<int:pk>/edit/", views.EnterpriseFormView.as_view(), name="enterprise_edit"),
     path("institutions/", views.InstitutionListView.as_view(), name="institution_list"),
     path("institutions/new/", views.InstitutionFormView.as_view(), name="institution_create"),
-    path("institutions/<int:pk>/", views.InstitutionDetailView.as_view(),
-         name="institution_detail"),
-    path("institutions/<int:pk>/edit/", views.InstitutionFormView.as_view(),
-         name="institution_edit"),
+    path(
+        "institutions/<int:pk>/", views.InstitutionDetailView.as_view(), name="institution_detail"
+    ),
+    path(
+        "institutions/<int:pk>/edit/", views.InstitutionFormView.as_view(), name="institution_edit"
+    ),
     path("sites/", views.SiteListView.as_view(), name="site_list"),
     path("sites/new/", views.SiteFormView.as_view(), name="site_create"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),

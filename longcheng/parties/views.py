@@ -27,6 +27,7 @@ def _display(field):
 
 # — Enterprises —
 
+
 class EnterpriseListView(RegisterListView):
     model = Enterprise
     title = _("企业")
@@ -70,6 +71,7 @@ class EnterpriseFormView(RecordFormView):
 
 
 # — Institutions —
+
 
 class InstitutionListView(RegisterListView):
     model = Institution
@@ -117,6 +119,7 @@ class InstitutionFormView(RecordFormView):
 
 
 # — Sites —
+
 
 class SiteListView(RegisterListView):
     model = Site
@@ -173,6 +176,7 @@ class SiteFormView(RecordFormView):
 
 # — Persons —
 
+
 class PersonListView(RegisterListView):
     model = Person
     title = _("自然人")
@@ -183,8 +187,7 @@ class PersonListView(RegisterListView):
     reveal_permission = "parties.reveal_personal_data"
     columns = [
         Column(_("姓名"), lambda o: o.name, sort="name"),
-        Column(_("居民身份证号码"), lambda o: o.masked_id_number,
-               personal=lambda o: o.id_number),
+        Column(_("居民身份证号码"), lambda o: o.masked_id_number, personal=lambda o: o.id_number),
         Column(_("性别"), _display("gender"), sort="gender"),
         Column(_("手机号码"), lambda o: o.masked_phone, personal=lambda o: o.phone),
         Column(_("身份标签"), lambda o: o.tags, sort="tags"),

@@ -3,8 +3,8 @@ stays masked unless asked for by someone allowed to, and every export is audited
 
 import io
 from collections.abc import Iterable
-from urllib.parse import quote
 from datetime import datetime
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -38,8 +38,15 @@ def _cell(value):
 
 
 def xlsx_response(
-    *, user, filename: str, title: str, headers: list[str], rows: list[list],
-    object_type: str, filters: dict, personal: bool,
+    *,
+    user,
+    filename: str,
+    title: str,
+    headers: list[str],
+    rows: list[list],
+    object_type: str,
+    filters: dict,
+    personal: bool,
 ) -> HttpResponse:
     content = build_xlsx(title=title, headers=headers, rows=rows)
     audit_record(
@@ -51,8 +58,9 @@ def xlsx_response(
     )
     response = HttpResponse(content, content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    # An ASCII fallback name for old clients, the Chinese name (RFC 5987) for the rest.
     response["Content-Disposition"] = (
-        f"attachment; filename=\"export-{stamp}.xlsx\"; filename*=UTF-8''{quote(filename)}-{stamp}.xlsx"
+        f'attachment; filename="export-{stamp}.xlsx"; '
+        f"filename*=UTF-8''{quote(filename)}-{stamp}.xlsx"
     )
     return response
-

@@ -21,8 +21,8 @@ from .exports import xlsx_response
 class Column:
     label: str
     value: Callable[[object], object]
-    sort: str = ""          # the ordering key, if the column sorts
-    link: bool = False      # render as a link to the record
+    sort: str = ""  # the ordering key, if the column sorts
+    link: bool = False  # render as a link to the record
     # For personal data: the unmasked value, exported only to users who may reveal it.
     personal: Callable[[object], object] | None = None
 
@@ -113,10 +113,7 @@ class RegisterListView(LoginRequiredMixin, ListView):
     def export(self):
         personal = self.request.GET.get("personal") == "1" and self.may_reveal()
         rows = [
-            [
-                (c.personal(obj) if personal and c.personal else c.value(obj))
-                for c in self.columns
-            ]
+            [(c.personal(obj) if personal and c.personal else c.value(obj)) for c in self.columns]
             for obj in self.get_queryset()[:50000]
         ]
         filters = {k: v for k, v in self.request.GET.items() if k not in ("export", "page")}

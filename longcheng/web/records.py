@@ -88,8 +88,11 @@ class RecordFormView(ScopedRecordMixin, FormView):
                 before = self.snapshot_before
                 expected = form.cleaned_data.get("version") or instance.version
                 self.update_service(
-                    instance=instance, before=before, expected_version=expected,
-                    fields=[f for f in form.Meta.fields], actor=self.request.user,
+                    instance=instance,
+                    before=before,
+                    expected_version=expected,
+                    fields=[f for f in form.Meta.fields],
+                    actor=self.request.user,
                 )
                 messages.success(self.request, _("已保存。"))
             else:

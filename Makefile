@@ -1,0 +1,62 @@
+# Longcheng — the two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo test install install-dev frontend chromium lint checks pytest test-pg messages clean
+
+## demo: install everything, migrate SQLite, load the Taiyuan demo data, serve on http://127.0.0.1:8000
+demo: install frontend
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py seed_demo
+	@echo "龙城闭环治理平台: http://$(HOST)/  (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST) --noreload
+
+## test: install the development dependencies and run the whole suite (lint, checks, pytest, browser tests)
+test: install-dev frontend chromium lint checks pytest
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+install: $(PY)
+	$(PIP) install --quiet -r requirements/base.txt
+
+install-dev: $(PY)
+	$(PIP) install --quiet -r requirements/dev.txt
+
+frontend:
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+
+# Browser tests drive Debian's Chromium; install it when missing (needs root and apt).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+checks:
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$(openssl rand -hex 40) \
+	  DJANGO_ALLOWED_HOSTS=longcheng.example DATABASE_URL=sqlite:////tmp/longcheng-check.sqlite3 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+pytest:
+	$(VENV)/bin/pytest
+
+## test-pg: the same suite on PostgreSQL (CI runs it after `make test`)
+test-pg:
+	DATABASE_URL=$${PG_DATABASE_URL:-postgres://root@127.0.0.1:5432/longcheng_ci} $(VENV)/bin/pytest --create-db
+
+messages:
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=frontend
+	$(PY) manage.py makemessages -d djangojs -l en --ignore=.venv --ignore=frontend --ignore=staticfiles
+
+clean:
+	rm -rf $(VENV) staticfiles frontend/node_modules

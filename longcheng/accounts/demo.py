@@ -1,0 +1,75 @@
+"""Demo accounts: fictional people in the real units. The password is public — demo mode only."""
+
+from longcheng.audit.models import Action
+from longcheng.audit.services import audit_record
+from longcheng.core.models import Unit
+
+from . import services
+from .models import User
+from .roles import Role
+
+DEMO_PASSWORD = "Longcheng#2023"
+
+# (username, full name, role, unit code, position, phone, may reveal personal data)
+ACCOUNTS = [
+    ("sysadmin", "韩立新", Role.SYSADMIN, None, "系统管理员", "13900000001", False),
+    ("secadmin", "石安然", Role.SECADMIN, None, "安全管理员", "13900000002", False),
+    ("auditor", "程审之", Role.AUDITOR, None, "审计管理员", "13900000003", False),
+    ("dispatcher", "李明远", Role.DISPATCHER, "ty-12345", "派单员", "13900000004", False),
+    ("fgw_clerk", "周晓明", Role.CLERK, "ty-fgw", "综合处科员", "13900000005", False),
+    ("wj_leader", "郭卫东", Role.LEADER, "ty-wj-zfd", "队长", "13900000006", True),
+    ("wj_clerk", "高静", Role.CLERK, "ty-wj-zfd-yl", "监督员", "13900000007", False),
+    ("cg_leader", "杨建军", Role.LEADER, "ty-cg-zfd", "队长", "13900000008", False),
+    ("cg_clerk1", "孟浩", Role.CLERK, "ty-cg-zfd-1", "执法队员", "13900000009", False),
+    ("cg_clerk2", "贾晨", Role.CLERK, "ty-cg-zfd-2", "执法队员", "13900000010", False),
+    ("xd_clerk", "任佳", Role.CLERK, "xd-yshj", "监督委办公室干事", "13900000011", True),
+    ("xd_hall", "秦雅", Role.CLERK, "xd-zwfw", "办不成事窗口受理员", "13900000012", False),
+    ("tw_clerk", "武青", Role.CLERK, "ty-qnzyz", "志愿服务部干事", "13900000013", False),
+    ("invest_clerk", "乔振华", Role.CLERK, "ty-invest", "投资管理部经理", "13900000014", False),
+]
+
+
+def seed(log) -> None:
+    sysadmin = User.objects.filter(username="sysadmin").first()
+    if sysadmin is None:
+        # The first administrator is bootstrapped, as createsuperuser would, and recorded.
+        sysadmin = User(
+            username="sysadmin",
+            full_name="韩立新",
+            role=Role.SYSADMIN,
+            position="系统管理员",
+            phone="13900000001",
+        )
+        sysadmin.set_password(DEMO_PASSWORD)
+        sysadmin.save()
+        audit_record(
+            actor=None,
+            actor_repr="seed_demo",
+            action=Action.CREATE,
+            target=sysadmin,
+            after={"role": Role.SYSADMIN},
+        )
+    secadmin = None
+    for username, name, role, unit_code, position, phone, reveal in ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            unit = Unit.objects.get(code=unit_code) if unit_code else None
+            user = services.user_create(
+                actor=sysadmin,
+                username=username,
+                full_name=name,
+                role=role,
+                unit=unit,
+                position=position,
+                phone=phone,
+                password=DEMO_PASSWORD,
+            )
+        if role == Role.SECADMIN:
+            secadmin = user
+        if reveal and not user.has_perm("parties.reveal_personal_data"):
+            services.user_set_reveal_permission(actor=secadmin, user=user, granted=True)
+    log(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for username, name, role, unit_code, _position, _phone, reveal in ACCOUNTS:
+        unit = Unit.objects.get(code=unit_code).name if unit_code else "—"
+        extra = "，可查看完整个人信息" if reveal else ""
+        log(f"  {username:<13} {name}（{role.label}，{unit}{extra}）")
