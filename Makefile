@@ -34,7 +34,7 @@ frontend:
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root and apt).
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -107,8 +107,8 @@ def seed(log) -> None:
             "division": divisions[division],
         }
         if parent is None:
-            Unit.add_root(**fields)
+            Unit.objects.add_root(fields)
         else:
-            Unit.objects.get(code=parent).add_child(**fields)
+            Unit.objects.add_child(Unit.objects.get(code=parent), fields)
         created += 1
     log(f"行政区划 {len(DIVISIONS)} 个，单位 {Unit.objects.count()} 个（本次新增 {created}）。")

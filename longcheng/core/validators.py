@@ -39,10 +39,11 @@ def validate_id_number(value: str) -> str:
         )
     if birth < datetime.date(1880, 1, 1):
         raise ValidationError(_("身份证号码中的出生日期过早，请核对。"), code="birth_past")
-    if number[-1] != ric.calc_check_digit(number):
+    expected = ric.calc_check_digit(number[:17])
+    if number[-1] != expected:
         raise ValidationError(
             _("身份证号码校验位错误：末位应为 %(c)s，请核对是否录错。")
-            % {"c": ric.calc_check_digit(number)},
+            % {"c": expected},
             code="checksum",
         )
     return number
