@@ -38,10 +38,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 @pytest.fixture
 def org(db):
     city = Division.objects.create(code="140100", name="太原市", level="city")
-    xiaodian = Division.objects.create(code="140105", name="小店区", level="district",
-                                       parent=city)
-    jinyuan = Division.objects.create(code="140110", name="晋源区", level="district",
-                                      parent=city)
+    xiaodian = Division.objects.create(code="140105", name="小店区", level="district", parent=city)
+    jinyuan = Division.objects.create(code="140110", name="晋源区", level="district", parent=city)
+
     def add(parent, code, name, kind, division=city):
         fields = {"code": code, "name": name, "kind": kind, "division": division}
         if parent is None:
@@ -61,7 +60,11 @@ def org(db):
     o = Org()
     o.city, o.xiaodian, o.jinyuan = city, xiaodian, jinyuan
     o.gov, o.hotline, o.brigade1, o.brigade2, o.committee = (
-        gov, hotline, brigade1, brigade2, committee
+        gov,
+        hotline,
+        brigade1,
+        brigade2,
+        committee,
     )
     o.team = Unit.objects.get(pk=team.pk)
     return o
@@ -92,16 +95,25 @@ def records(org, users):
         pass
 
     r = Records()
-    r.site1 = Site.objects.create(name="富力壹品地下车库项目", owner_unit=org.brigade1,
-                                  division=org.xiaodian)
-    r.site2 = Site.objects.create(name="龙湖天樾项目", owner_unit=org.brigade2,
-                                  division=org.jinyuan)
-    r.enterprise = Enterprise.objects.create(name="山西易通天下产业孵化基地有限公司",
-                                             credit_code=valid_credit_code(),
-                                             owner_unit=org.committee, division=org.xiaodian)
+    r.site1 = Site.objects.create(
+        name="富力壹品地下车库项目", owner_unit=org.brigade1, division=org.xiaodian
+    )
+    r.site2 = Site.objects.create(
+        name="龙湖天樾项目", owner_unit=org.brigade2, division=org.jinyuan
+    )
+    r.enterprise = Enterprise.objects.create(
+        name="山西易通天下产业孵化基地有限公司",
+        credit_code=valid_credit_code(),
+        owner_unit=org.committee,
+        division=org.xiaodian,
+    )
     r.person = Person.objects.create(
-        name="贺文静", id_number=valid_id_number(), phone="13912340001",
-        gender="F", birth_date=datetime.date(1985, 6, 21), owner_unit=org.committee,
+        name="贺文静",
+        id_number=valid_id_number(),
+        phone="13912340001",
+        gender="F",
+        birth_date=datetime.date(1985, 6, 21),
+        owner_unit=org.committee,
         tags="特邀监督员",
     )
     return r

@@ -28,8 +28,8 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "short_name", "kind", "division", "parent", "depth"]
 
     def get_parent(self, unit) -> int | None:
-        parent = unit.get_parent()
-        return parent.pk if parent else None
+        # The parent's path is the unit's path less one step; one lookup table per request.
+        return self.context["id_by_path"].get(unit.path[: -Unit.steplen])
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -129,6 +129,11 @@ class DivisionViewSet(ReferenceViewSet):
 class UnitViewSet(ReferenceViewSet):
     queryset = Unit.objects.order_by("path")
     serializer_class = UnitSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["id_by_path"] = dict(Unit.objects.values_list("path", "id"))
+        return context
 
 
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -77,8 +77,10 @@ class Unit(MP_Node):
     )
     phone = models.CharField(_("值班电话"), max_length=20, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
 
-    node_order_by = ["code"]
+    # Siblings in the order the city lists them (the tree path is built from this).
+    node_order_by = ["sort_order", "code"]
 
     class Meta:
         verbose_name = _("单位")

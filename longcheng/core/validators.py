@@ -42,8 +42,7 @@ def validate_id_number(value: str) -> str:
     expected = ric.calc_check_digit(number[:17])
     if number[-1] != expected:
         raise ValidationError(
-            _("身份证号码校验位错误：末位应为 %(c)s，请核对是否录错。")
-            % {"c": expected},
+            _("身份证号码校验位错误：末位应为 %(c)s，请核对是否录错。") % {"c": expected},
             code="checksum",
         )
     return number

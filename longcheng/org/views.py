@@ -66,8 +66,8 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
         context.update(
             unit=unit,
             title=unit.name,
-            ancestors=unit.get_ancestors(),
-            children=unit.get_children(),
+            ancestors=Unit.objects.get_ancestors(unit),
+            children=Unit.objects.get_children(unit),
             staff=unit.staff.filter(is_active=True).order_by("role", "full_name"),
         )
         return context

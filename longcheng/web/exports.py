@@ -3,7 +3,8 @@ stays masked unless asked for by someone allowed to, and every export is audited
 
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -32,9 +33,15 @@ def build_xlsx(*, title: str, headers: list[str], rows: Iterable[list]) -> bytes
 
 
 def _cell(value):
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
+    if value is None or isinstance(value, bool | int | float | Decimal | date):
+        if isinstance(value, datetime):
+            return timezone.localtime(value).replace(tzinfo=None)
+        return value
+    text = str(value)
+    # A cell starting with = + - @ would be run by Excel as a formula (CSV/formula injection).
+    if text[:1] in ("=", "+", "-", "@"):
+        return "'" + text
+    return text
 
 
 def xlsx_response(

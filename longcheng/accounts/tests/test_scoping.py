@@ -75,3 +75,10 @@ def test_anonymous_users_are_sent_to_sign_in(client, records):
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
     assert client.get("/api/v1/sites/").status_code == 403
+
+
+def test_the_unit_api_gives_the_tree(login, users, org):
+    rows = login(users.clerk1).get("/api/v1/units/").json()["results"]
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["cg1"]["parent"] == org.team.pk
+    assert by_code["gov"]["parent"] is None

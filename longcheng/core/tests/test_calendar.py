@@ -57,8 +57,9 @@ def test_zero_days_from_a_holiday_rolls_to_the_next_working_day():
 
 
 def test_local_override_makes_a_workday_a_day_off():
-    CalendarOverride.objects.create(date=dt.date(2023, 10, 9), is_workday=False,
-                                    reason="暴雪停工（示例）")
+    CalendarOverride.objects.create(
+        date=dt.date(2023, 10, 9), is_workday=False, reason="暴雪停工（示例）"
+    )
     assert add_working_days(dt.date(2023, 9, 28), 3) == dt.date(2023, 10, 10)
 
 
