@@ -57,3 +57,15 @@ def find_first_break(records: Iterable) -> tuple[int, ChainBreak | None]:
             return count, ChainBreak(record.pk, "hash")
         expected_prev = record.hash
     return count, None
+
+
+def verify_stored_chain() -> tuple[int, ChainBreak | None]:
+    """Check every stored record, streaming them in id order."""
+    from .models import AuditRecord
+
+    records = AuditRecord.objects.order_by("id").iterator(chunk_size=2000)
+    try:
+        return find_first_break(records)
+    finally:
+        # Close the server-side cursor now, not whenever the generator is collected.
+        records.close()

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 from longcheng.accounts.roles import Role
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
-from .chain import find_first_break
+from .chain import verify_stored_chain
 from .models import Action, AuditRecord
 
 
@@ -59,6 +59,6 @@ class AuditVerifyView(AuditorRequired, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        count, broken = find_first_break(AuditRecord.objects.order_by("id").iterator(2000))
+        count, broken = verify_stored_chain()
         context.update(title=_("审计链校验"), count=count, broken=broken)
         return context

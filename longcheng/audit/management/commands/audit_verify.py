@@ -1,15 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from longcheng.audit.chain import find_first_break
-from longcheng.audit.models import AuditRecord
+from longcheng.audit.chain import verify_stored_chain
 
 
 class Command(BaseCommand):
     help = "Walk the audit hash chain and name the first broken link."
 
     def handle(self, *args, **options):
-        records = AuditRecord.objects.order_by("id").iterator(chunk_size=2000)
-        count, broken = find_first_break(records)
+        count, broken = verify_stored_chain()
         if broken is None:
             self.stdout.write(self.style.SUCCESS(f"审计链完整：共校验 {count} 条记录。"))
             return
