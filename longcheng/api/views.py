@@ -140,26 +140,27 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         if not reads_business_records(self.request.user):
             raise PermissionDenied("您的角色不查看业务数据。")
-        return scope_queryset(self.model.objects.order_by("pk"), self.request.user)
+        # `queryset` names the model (and types the schema); the scope decides the rows.
+        return scope_queryset(self.queryset.order_by("pk"), self.request.user)
 
 
 class EnterpriseViewSet(ScopedViewSet):
-    model = Enterprise
+    queryset = Enterprise.objects.all()
     serializer_class = EnterpriseSerializer
 
 
 class InstitutionViewSet(ScopedViewSet):
-    model = Institution
+    queryset = Institution.objects.all()
     serializer_class = InstitutionSerializer
 
 
 class SiteViewSet(ScopedViewSet):
-    model = Site
+    queryset = Site.objects.all()
     serializer_class = SiteSerializer
 
 
 class PersonViewSet(ScopedViewSet):
-    model = Person
+    queryset = Person.objects.all()
     serializer_class = PersonSerializer
 
     def get_serializer_context(self):
