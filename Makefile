@@ -6,10 +6,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test install install-dev frontend chromium lint checks pytest test-pg messages clean
+.PHONY: demo test install install-dev frontend gettext chromium lint checks pytest test-pg messages clean
 
 ## demo: install everything, migrate SQLite, load the Taiyuan demo data, serve on http://127.0.0.1:8000
-demo: install frontend
+demo: install frontend gettext
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py seed_demo
@@ -17,7 +17,7 @@ demo: install frontend
 	$(PY) manage.py runserver $(HOST) --noreload
 
 ## test: install the development dependencies and run the whole suite (lint, checks, pytest, browser tests)
-test: install-dev frontend chromium lint checks pytest
+test: install-dev frontend gettext chromium lint checks pytest
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ install-dev: $(PY)
 
 frontend:
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+
+# compilemessages needs GNU gettext's msgfmt.
+gettext:
+	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root and apt).
 chromium:

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -7,6 +8,19 @@ from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from .chain import verify_stored_chain
 from .models import Action, AuditRecord
+
+
+def object_type_label(label: str) -> str:
+    """'parties.person' -> '自然人': the model's own name in the user's language."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+def _object_type_choices(user):
+    types = AuditRecord.objects.order_by().values_list("object_type", flat=True).distinct()
+    return sorted((t, object_type_label(t)) for t in types if t)
 
 
 class AuditorRequired(UserPassesTestMixin):
@@ -39,13 +53,14 @@ class AuditRecordListView(AuditorRequired, RegisterListView):
         ),
     ]
     default_sort = "-id"
+    search_placeholder = _("搜索操作人、对象、IP…")
     columns = [
         Column(_("序号"), lambda o: o.pk, sort="id"),
         Column(_("时间"), lambda o: o.at, sort="at"),
         Column(_("操作人"), lambda o: o.actor_repr, sort="actor_repr"),
         Column(_("IP 地址"), lambda o: o.ip),
         Column(_("动作"), lambda o: o.get_action_display(), sort="action"),
-        Column(_("对象类型"), lambda o: o.object_type),
+        Column(_("对象类型"), lambda o: object_type_label(o.object_type)),
         Column(_("对象"), lambda o: o.object_repr),
         Column(_("本条哈希"), lambda o: o.hash[:16]),
     ]

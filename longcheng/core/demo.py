@@ -96,7 +96,7 @@ def seed(log) -> None:
             defaults={"name": name, "level": level, "parent": divisions.get(parent)},
         )
     created = 0
-    for code, name, short, kind, division, parent in UNITS:
+    for order, (code, name, short, kind, division, parent) in enumerate(UNITS, start=1):
         if Unit.objects.filter(code=code).exists():
             continue
         fields = {
@@ -105,6 +105,7 @@ def seed(log) -> None:
             "short_name": short,
             "kind": kind,
             "division": divisions[division],
+            "sort_order": order * 10,
         }
         if parent is None:
             Unit.objects.add_root(fields)

@@ -78,6 +78,7 @@ class StaffListView(RegisterListView):
     title = gettext_lazy("工作人员")
     unit_field = None
     search_fields = ["full_name", "username", "position", "unit__name"]
+    search_placeholder = gettext_lazy("搜索姓名、用户名、职务、单位…")
     filters = [
         ListFilter("unit", gettext_lazy("单位"), "unit_id", _unit_choices),
         ListFilter("role", gettext_lazy("角色"), "role", lambda u: Role.choices),
@@ -223,6 +224,7 @@ class DivisionListView(RegisterListView):
     title = gettext_lazy("行政区划")
     unit_field = None
     search_fields = ["name", "code"]
+    search_placeholder = gettext_lazy("搜索名称或区划代码…")
     filters = [ListFilter("level", gettext_lazy("层级"), "level", lambda u: Division.Level.choices)]
     default_sort = "code"
     columns = [

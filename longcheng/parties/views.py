@@ -181,6 +181,7 @@ class PersonListView(RegisterListView):
     model = Person
     title = _("自然人")
     search_fields = ["name", "tags", "address"]
+    search_placeholder = _("搜索姓名、身份标签、地址…")
     filters = [_division_filter()]
     default_sort = "name"
     create_url_name = "parties:person_create"

@@ -50,6 +50,7 @@ class RegisterListView(LoginRequiredMixin, ListView):
     unit_field: str | None = "owner_unit"
     create_url_name = ""
     reveal_permission = ""
+    search_placeholder = _("搜索名称、编号、地址…")
 
     def dispatch(self, request, *args, **kwargs):
         if (
@@ -155,5 +156,6 @@ class RegisterListView(LoginRequiredMixin, ListView):
             create_url_name=self.create_url_name,
             may_reveal=self.may_reveal(),
             has_search=bool(self.search_fields),
+            search_placeholder=self.search_placeholder,
         )
         return context
