@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "longcheng.web",
     "longcheng.org",
     "longcheng.parties",
+    "longcheng.loop",
     "longcheng.api",
 ]
 
@@ -157,3 +158,29 @@ LOGGING = {
 
 # Behind a reverse proxy, the client address comes from this header (set by nginx).
 LONGCHENG_CLIENT_IP_HEADER = env("LONGCHENG_CLIENT_IP_HEADER", default="")
+
+# — The closed loop —
+# Callback (回访): working days after the answer before the default rating applies.
+LONGCHENG_CALLBACK_DAYS = env.int("LONGCHENG_CALLBACK_DAYS", default=3)
+LONGCHENG_CALLBACK_DEFAULT_RATING = env("LONGCHENG_CALLBACK_DEFAULT_RATING", default="satisfied")
+LONGCHENG_SMS_BACKEND = env("LONGCHENG_SMS_BACKEND", default="longcheng.loop.sms.ConsoleSmsBackend")
+# "inprocess" runs the loop timers in a thread of the web process (the embedded demo);
+# "celery" leaves them to Celery beat and workers (production).
+LONGCHENG_TIMERS = env("LONGCHENG_TIMERS", default="off")
+LONGCHENG_TIMER_INTERVAL_SECONDS = env.int("LONGCHENG_TIMER_INTERVAL_SECONDS", default=60)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="longcheng@localhost")
+# Attachments: images (re-encoded without EXIF) and PDFs.
+LONGCHENG_ATTACHMENT_MAX_BYTES = env.int("LONGCHENG_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is redelivered, not lost
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "loop-sweep": {
+        "task": "longcheng.loop.tasks.loop_sweep_task",
+        "schedule": LONGCHENG_TIMER_INTERVAL_SECONDS,
+    },
+}

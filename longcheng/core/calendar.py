@@ -100,3 +100,51 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int:
         if calendar.is_workday(day):
             count += 1
     return count
+
+
+# Office hours used for deadlines counted in working hours and for "end of day" deadlines.
+OFFICE_OPEN = datetime.time(8, 30)
+OFFICE_CLOSE = datetime.time(17, 30)
+
+
+def _local(moment: datetime.datetime) -> datetime.datetime:
+    from django.utils import timezone
+
+    return timezone.localtime(moment)
+
+
+def _at(day: datetime.date, time: datetime.time, tzinfo) -> datetime.datetime:
+    return datetime.datetime.combine(day, time, tzinfo=tzinfo)
+
+
+def deadline_after_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
+    """Close of office on the working day `days` working days after `start`; with 0, the close
+    of the day `start` falls on (or of the next working day)."""
+    local = _local(start)
+    day = add_working_days(local.date(), days)
+    return _at(day, OFFICE_CLOSE, local.tzinfo)
+
+
+def add_working_hours(start: datetime.datetime, hours: float) -> datetime.datetime:
+    """The moment `hours` office hours after `start`, skipping nights, weekends and holidays."""
+    local = _local(start)
+    tz = local.tzinfo
+    remaining = datetime.timedelta(hours=hours)
+    day = local.date()
+    cursor = local
+    for _step in range(_MAX_SPAN_DAYS):
+        opening, closing = _at(day, OFFICE_OPEN, tz), _at(day, OFFICE_CLOSE, tz)
+        if is_workday(day) and cursor < closing:
+            cursor = max(cursor, opening)
+            available = closing - cursor
+            if remaining <= available:
+                return cursor + remaining
+            remaining -= available
+        day += datetime.timedelta(days=1)
+        cursor = _at(day, OFFICE_OPEN, tz)
+    raise ValueError("span too long")
+
+
+def working_days_left(now: datetime.datetime, deadline: datetime.datetime) -> int:
+    """Whole working days from today to the deadline's day (negative once it has passed)."""
+    return working_days_between(_local(now).date(), _local(deadline).date())

@@ -8,7 +8,9 @@ class BootstrapFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
+            if isinstance(
+                widget, forms.HiddenInput | forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             if isinstance(widget, forms.CheckboxInput):

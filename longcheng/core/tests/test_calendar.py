@@ -82,3 +82,26 @@ def test_long_spans_reload_the_override_window():
     CalendarOverride.objects.create(date=dt.date(2023, 12, 29), is_workday=False, reason="测试")
     plain = add_working_days(dt.date(2023, 1, 3), 240)
     assert working_days_between(dt.date(2023, 1, 3), plain) == 240
+
+
+def _sh(*args):
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_working_hours_skip_the_night_and_the_holiday():
+    from longcheng.core.calendar import add_working_hours
+
+    # Thu 28 Sep 2023 16:30 + 4 office hours: 1 h that day, 3 h on Sat 7 Oct (make-up day).
+    assert add_working_hours(_sh(2023, 9, 28, 16, 30), 4) == _sh(2023, 10, 7, 11, 30)
+    # Received at night: the clock starts at the next opening.
+    assert add_working_hours(_sh(2023, 10, 9, 22, 0), 2) == _sh(2023, 10, 10, 10, 30)
+
+
+def test_deadline_in_working_days_is_the_close_of_office():
+    from longcheng.core.calendar import deadline_after_working_days
+
+    assert deadline_after_working_days(_sh(2023, 9, 25, 10, 0), 13) == _sh(2023, 10, 18, 17, 30)
+    # Urgent, same day: a matter received on a holiday is due at the close of the next workday.
+    assert deadline_after_working_days(_sh(2023, 10, 2, 9, 0), 0) == _sh(2023, 10, 7, 17, 30)

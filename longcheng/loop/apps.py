@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LoopConfig(AppConfig):
+    name = "longcheng.loop"
+    label = "loop"
+    verbose_name = _("闭环事项")
+
+    def ready(self) -> None:
+        from longcheng.web.home import register_home_cards
+
+        from . import scheduler
+        from .selectors import loop_home_cards
+
+        register_home_cards(loop_home_cards)
+        scheduler.start_if_configured()

@@ -1,0 +1,390 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from longcheng.core.masking import mask_phone
+from longcheng.core.models import TimeStampedModel, VersionedModel
+
+from .workflow import Channel, Kind, Rating, Status, Urgency
+
+
+class Category(MP_Node):
+    """派单目录 — the dispatch catalogue: a tree of matter categories with default units."""
+
+    code = models.SlugField(_("目录编码"), max_length=40, unique=True)
+    name = models.CharField(_("目录名称"), max_length=100)
+    default_lead_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("默认主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    default_assisting_units = models.ManyToManyField(
+        "core.Unit", verbose_name=_("默认协办单位"), blank=True, related_name="+"
+    )
+    keywords = models.CharField(
+        _("关键词"), max_length=300, blank=True, help_text=_("以逗号分隔，供派单建议使用")
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+
+    node_order_by = ["sort_order", "code"]
+
+    class Meta:
+        verbose_name = _("派单目录")
+        verbose_name_plural = _("派单目录")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimeLimit(models.Model):
+    """Time limits by kind and urgency; a row with no category is the city-wide default, a row
+    on a category applies to it and every category below it."""
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("派单目录"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="time_limits",
+    )
+    kind = models.CharField(_("诉求类型"), max_length=20, choices=Kind.choices)
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices)
+    sign_hours = models.PositiveIntegerField(_("签收时限（工作小时）"))
+    handle_days = models.PositiveIntegerField(
+        _("办理时限（工作日）"), help_text=_("0 表示当日办结")
+    )
+
+    class Meta:
+        verbose_name = _("办理时限")
+        verbose_name_plural = _("办理时限")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "kind", "urgency"], name="time_limit_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "urgency"],
+                condition=models.Q(category__isnull=True),
+                name="time_limit_default_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '默认'} {self.get_kind_display()} {self.get_urgency_display()}"
+
+
+class NumberSequence(models.Model):
+    """Daily counters for matter numbers; a number once issued is never issued again."""
+
+    key = models.CharField(max_length=20, unique=True)
+    value = models.PositiveIntegerField(default=0)
+
+
+class Matter(TimeStampedModel, VersionedModel):
+    number = models.CharField(_("事项编号"), max_length=20, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("诉求内容"))
+    channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
+    kind = models.CharField(
+        _("诉求类型"), max_length=20, choices=Kind.choices, default=Kind.COMPLAINT
+    )
+    urgency = models.CharField(
+        _("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("派单目录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matters",
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+
+    division = models.ForeignKey(
+        "core.Division",
+        verbose_name=_("所在区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    reporter_name = models.CharField(_("诉求人"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+
+    received_at = models.DateTimeField(_("受理时间"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receiving_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("受理单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    lead_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_matters",
+    )
+    assisting_units = models.ManyToManyField(
+        "core.Unit", verbose_name=_("协办单位"), blank=True, related_name="assisted_matters"
+    )
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    sign_deadline = models.DateTimeField(_("签收时限"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    signed_late = models.BooleanField(_("超时签收"), default=False)
+    handle_deadline = models.DateTimeField(_("办理时限"), null=True, blank=True, db_index=True)
+    handle_window_start = models.DateTimeField(
+        _("计时起点"),
+        null=True,
+        blank=True,
+        help_text=_("办理时限的起算时间，用于计算已用时间比例（催办）"),
+    )
+    # When the 催办 reminder is due: 80 % of the handling window (kept with the deadline).
+    remind_at = models.DateTimeField(_("催办时间"), null=True, blank=True, db_index=True)
+    suspended_at = models.DateTimeField(_("挂起时间"), null=True, blank=True)
+
+    answered_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    answered_late = models.BooleanField(_("超期办结"), default=False)
+    answer_text = models.TextField(_("答复内容"), blank=True)
+
+    rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices, blank=True)
+    resolved = models.BooleanField(_("问题已解决"), null=True, blank=True)
+    rating_defaulted = models.BooleanField(_("逾期未评价按默认"), default=False)
+    rated_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+
+    master = models.ForeignKey(
+        "self",
+        verbose_name=_("并入主单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followers",
+    )
+    return_count = models.PositiveIntegerField(_("退单次数"), default=0)
+    reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
+    overdue = models.BooleanField(_("已超期"), default=False, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("事项")
+        verbose_name_plural = _("事项")
+        indexes = [
+            models.Index(
+                fields=["lead_unit", "status", "handle_deadline"], name="matter_inbox_idx"
+            ),
+            models.Index(fields=["status", "handle_deadline"], name="matter_timer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("loop:matter_detail", args=[self.pk])
+
+    @property
+    def masked_reporter_phone(self) -> str:
+        return mask_phone(self.reporter_phone)
+
+    @property
+    def reporter_display(self) -> str:
+        return _("匿名") if self.anonymous else self.reporter_name
+
+
+class MatterEvent(models.Model):
+    """One step on the matter's timeline; the timeline a handler sees is this table."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("受理")
+        DISPATCHED = "dispatched", _("派单")
+        REDISPATCHED = "redispatched", _("改派")
+        SIGNED = "signed", _("签收")
+        RETURNED = "returned", _("退单")
+        OPINION = "opinion", _("协办意见")
+        PROGRESS = "progress", _("办理进展")
+        EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+        EXTENSION_APPROVED = "extension_approved", _("同意延期")
+        EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+        SUSPENDED = "suspended", _("挂起")
+        RESUMED = "resumed", _("恢复办理")
+        ANSWERED = "answered", _("办结答复")
+        RATED = "rated", _("回访评价")
+        REOPENED = "reopened", _("重办")
+        MERGED = "merged", _("并单")
+        MASTER_UPDATE = "master_update", _("主单进展")
+        REMINDER = "reminder", _("催办")
+        OVERDUE = "overdue", _("超期")
+        SUPERVISION = "supervision", _("督办")
+        ESCALATION = "escalation", _("升级督办")
+        ARCHIVED = "archived", _("归档")
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("环节"), max_length=24, choices=Kind.choices)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("操作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The unit this step counts for in the metrics (the lead unit dispatched to, who signed,
+    # who answered, whose answer was rated).
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["unit", "kind", "at"], name="event_metrics_idx")]
+        verbose_name = _("事项环节")
+        verbose_name_plural = _("事项环节")
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} {self.get_kind_display()}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"matters/{instance.matter.received_at:%Y/%m}/{instance.matter_id}/{filename}"
+
+
+class Attachment(models.Model):
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        MatterEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Extension(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("同意")
+        REFUSED = "refused", _("不同意")
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveIntegerField(_("延期工作日"))
+    reason = models.TextField(_("延期理由"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decision = models.CharField(
+        _("审批结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+
+
+class SupervisionNotice(models.Model):
+    """催办 / 超期 / 督办 / 升级. The unique key makes every timer idempotent: however often
+    the sweeper runs, one deadline yields one notice of each kind."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("催办")
+        OVERDUE = "overdue", _("超期")
+        SUPERVISION = "supervision", _("督办通知")
+        ESCALATION = "escalation", _("升级督办")
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="notices")
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    deadline = models.DateTimeField(_("针对的时限"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(_("内容"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("督办通知")
+        verbose_name_plural = _("督办通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter", "kind", "deadline"], name="notice_once_per_deadline"
+            ),
+        ]
+
+
+class Notification(models.Model):
+    """The in-app inbox of one user."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")

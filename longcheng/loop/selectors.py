@@ -1,0 +1,147 @@
+"""Reads of the loop. Visibility of matters follows `accounts.scoping.visible_units`: a matter is
+visible to the units that lead it, assist on it or received it (and to those above them)."""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from longcheng.accounts.scoping import Scope, user_scope, visible_units
+from longcheng.web.home import StatCard
+
+from .models import Matter, Notification
+from .workflow import HANDLING, Status
+
+
+def matters_visible_to(user) -> QuerySet[Matter]:
+    scope = user_scope(user)
+    matters = Matter.objects.all()
+    if scope == Scope.ALL:
+        return matters
+    if scope == Scope.NONE:
+        return matters.none()
+    units = visible_units(user)
+    assisting = Matter.assisting_units.through.objects.filter(
+        matter_id=OuterRef("pk"), unit__in=units
+    )
+    return matters.filter(Q(lead_unit__in=units) | Q(receiving_unit__in=units) | Exists(assisting))
+
+
+class Box:
+    """The inbox tabs of a unit."""
+
+    TO_SIGN = "to_sign"
+    HANDLING = "handling"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    CALLBACK = "callback"
+    DONE = "done"
+    RETURNED = "returned"
+    TO_DISPATCH = "to_dispatch"
+    ASSISTING = "assisting"
+
+    LABELS = {
+        ASSISTING: _("协办事项"),
+        TO_DISPATCH: _("待派单"),
+        RETURNED: _("退回待改派"),
+        TO_SIGN: _("待签收"),
+        HANDLING: _("办理中"),
+        DUE_SOON: _("即将超期"),
+        OVERDUE: _("已超期"),
+        CALLBACK: _("待回访"),
+        DONE: _("已办结"),
+    }
+
+
+def inbox_queryset(user, box: str, now: datetime.datetime | None = None) -> QuerySet[Matter]:
+    """The matters in one tab of the user's inbox. Units see what they lead; the dispatch
+    centre sees the city's queue."""
+    now = now or timezone.now()
+    dispatcher = user_scope(user) == Scope.ALL
+    base = (
+        matters_visible_to(user)
+        if dispatcher
+        else Matter.objects.filter(lead_unit__in=visible_units(user))
+    )
+    handling = list(HANDLING | {Status.SUSPENDED})
+    if box == Box.TO_DISPATCH:
+        return base.filter(status=Status.RECEIVED)
+    if box == Box.RETURNED:
+        return base.filter(status=Status.RETURNED)
+    if box == Box.TO_SIGN:
+        return base.filter(status=Status.DISPATCHED)
+    if box == Box.HANDLING:
+        return base.filter(status__in=handling)
+    if box == Box.DUE_SOON:
+        # Past the reminder point (80 % of the window) but not yet past the deadline.
+        return base.filter(status__in=list(HANDLING), remind_at__lte=now, handle_deadline__gt=now)
+    if box == Box.OVERDUE:
+        return base.filter(status__in=list(HANDLING), handle_deadline__lte=now)
+    if box == Box.CALLBACK:
+        return base.filter(status=Status.ANSWERED)
+    if box == Box.ASSISTING:
+        return Matter.objects.filter(
+            assisting_units__in=visible_units(user), status__in=handling
+        ).distinct()
+    if box == Box.DONE:
+        return base.filter(status__in=[Status.CLOSED, Status.ARCHIVED])
+    return base.none()
+
+
+def inbox_boxes(user) -> list[str]:
+    if user_scope(user) == Scope.ALL:
+        return [
+            Box.TO_DISPATCH,
+            Box.RETURNED,
+            Box.TO_SIGN,
+            Box.HANDLING,
+            Box.DUE_SOON,
+            Box.OVERDUE,
+            Box.CALLBACK,
+            Box.DONE,
+        ]
+    return [
+        Box.TO_SIGN,
+        Box.HANDLING,
+        Box.DUE_SOON,
+        Box.OVERDUE,
+        Box.ASSISTING,
+        Box.CALLBACK,
+        Box.DONE,
+    ]
+
+
+def inbox_counts(user, now=None) -> dict[str, int]:
+    return {box: inbox_queryset(user, box, now).count() for box in inbox_boxes(user)}
+
+
+def unread_notifications(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def loop_home_cards(user) -> list[StatCard]:
+    counts = inbox_counts(user)
+    url = reverse("loop:inbox")
+    icons = {
+        Box.TO_SIGN: "inbox",
+        Box.HANDLING: "hourglass-split",
+        Box.OVERDUE: "alarm",
+        Box.TO_DISPATCH: "send",
+        Box.CALLBACK: "telephone",
+    }
+    return [
+        StatCard(
+            label=str(Box.LABELS[box]),
+            count=counts[box],
+            url=f"{url}?box={box}",
+            icon=icons.get(box, "folder"),
+        )
+        for box in counts
+        if box in icons
+    ]
+
+
+def status_counts(queryset) -> dict[str, int]:
+    return dict(queryset.values_list("status").annotate(n=Count("id")).values_list("status", "n"))

@@ -1,0 +1,721 @@
+"""The only code that changes matters.
+
+Every state change goes through `_transition`: it locks the row (select_for_update on
+PostgreSQL; SQLite transactions are IMMEDIATE and the version check guards both), checks the
+action against `workflow.ACTIONS` and the actor's relation to the matter, writes the event and
+the audit record in the same transaction, and queues notifications for after the commit."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longcheng.accounts.roles import Role
+from longcheng.accounts.scoping import Scope, user_scope
+from longcheng.audit.models import Action as AuditAction
+from longcheng.audit.services import audit_record
+from longcheng.core.calendar import (
+    add_working_hours,
+    deadline_after_working_days,
+    working_days_between,
+)
+from longcheng.core.errors import ConcurrentEditError, LongchengError
+from longcheng.core.models import Unit
+
+from . import notifications
+from .models import (
+    Category,
+    Extension,
+    Matter,
+    MatterEvent,
+    NumberSequence,
+    TimeLimit,
+)
+from .workflow import ACTIONS, Action, Actor, Rating, Status
+
+E = MatterEvent.Kind
+
+
+class TransitionRefused(LongchengError):
+    """The action is not allowed in the matter's state or for this user."""
+
+
+# — Time limits and numbers —
+
+
+@dataclass(frozen=True)
+class Limits:
+    sign_hours: int
+    handle_days: int
+
+
+def time_limit_for(category: Category | None, kind: str, urgency: str) -> Limits:
+    """The nearest limit: the category's own, an ancestor's, then the city default."""
+    chain = []
+    if category is not None:
+        chain = [category, *reversed(list(Category.objects.get_ancestors(category)))]
+    for node in chain:
+        row = TimeLimit.objects.filter(category=node, kind=kind, urgency=urgency).first()
+        if row:
+            return Limits(row.sign_hours, row.handle_days)
+    row = TimeLimit.objects.filter(category__isnull=True, kind=kind, urgency=urgency).first()
+    if row is None:
+        raise LongchengError(
+            _("派单目录未配置“%(kind)s / %(urgency)s”的办理时限，请管理员先配置。")
+            % {"kind": kind, "urgency": urgency}
+        )
+    return Limits(row.sign_hours, row.handle_days)
+
+
+def next_matter_number(now: datetime.datetime) -> str:
+    """LC + date + a daily counter. The counter row is updated atomically, so two clerks
+    receiving at the same moment never get the same number, and a number is never reused."""
+    key = timezone.localtime(now).strftime("%Y%m%d")
+    with transaction.atomic():
+        NumberSequence.objects.get_or_create(key=key)
+        NumberSequence.objects.filter(key=key).update(value=F("value") + 1)
+        value = NumberSequence.objects.get(key=key).value
+    return f"LC{key}{value:05d}"
+
+
+# — Who is acting —
+
+
+def actor_relations(user, matter: Matter) -> set[Actor]:
+    relations = set()
+    if user_scope(user) == Scope.ALL:
+        relations.add(Actor.DISPATCHER)
+    unit = user.unit
+    if unit is None or user.role not in (Role.CLERK, Role.LEADER, Role.DISPATCHER):
+        return relations
+
+    def acts_for(target: Unit | None) -> bool:
+        if target is None:
+            return False
+        if target.pk == unit.pk:
+            return True
+        # A leader may act for the units below.
+        return user.role == Role.LEADER and target.path.startswith(unit.path)
+
+    if acts_for(matter.lead_unit):
+        relations.add(Actor.LEAD)
+    if any(acts_for(u) for u in matter.assisting_units.all()):
+        relations.add(Actor.ASSISTING)
+    return relations
+
+
+def allowed_actions(user, matter: Matter) -> list[Action]:
+    relations = actor_relations(user, matter)
+    return [
+        action
+        for action, (from_states, _to, who) in ACTIONS.items()
+        if matter.status in from_states and who in relations
+    ]
+
+
+def _check(matter: Matter, action: Action, user) -> None:
+    """`user` None is the platform itself (timers), which only the timers module passes."""
+    from_states, _to, who = ACTIONS[action]
+    if matter.status not in from_states:
+        raise TransitionRefused(
+            _("事项 %(n)s 当前状态为“%(s)s”，不能%(a)s。")
+            % {"n": matter.number, "s": matter.get_status_display(), "a": action.label}
+        )
+    if user is not None and who not in actor_relations(user, matter):
+        raise TransitionRefused(
+            _("只有%(who)s可以对事项 %(n)s %(a)s。")
+            % {"who": who.label, "n": matter.number, "a": action.label}
+        )
+
+
+def _lock(matter: Matter, expected_version: int | None) -> Matter:
+    locked = Matter.objects.select_for_update().get(pk=matter.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError(
+            _("事项 %(n)s 已被他人处理，当前状态为“%(s)s”。请查看最新情况后再操作。")
+            % {"n": locked.number, "s": locked.get_status_display()}
+        )
+    return locked
+
+
+def _event(matter, kind, actor, *, from_status="", note="", data=None, unit=None, at=None):
+    event = MatterEvent.objects.create(
+        matter=matter,
+        kind=kind,
+        at=at or timezone.now(),
+        actor=actor,
+        actor_unit=getattr(actor, "unit", None),
+        from_status=from_status,
+        to_status=matter.status,
+        note=note,
+        data=data or {},
+        unit=unit,
+    )
+    return event
+
+
+def _save(matter: Matter, fields: list[str]) -> None:
+    """Conditional write on the version read under the lock (belt and braces for SQLite)."""
+    expected = matter.version
+    updated = Matter.objects.filter(pk=matter.pk, version=expected).update(
+        version=expected + 1,
+        updated_at=timezone.now(),
+        **{name: getattr(matter, name) for name in fields},
+    )
+    if updated != 1:
+        raise ConcurrentEditError(_("事项已被他人处理，请刷新后再操作。"))
+    matter.version = expected + 1
+
+
+def _transition(
+    matter: Matter,
+    *,
+    action: Action,
+    actor,
+    expected_version: int | None,
+    to_status: Status | None,
+    event_kind: str,
+    note: str = "",
+    data=None,
+    unit: Unit | None = None,
+    fields: Iterable[str] = (),
+    mutate=None,
+) -> tuple[Matter, MatterEvent]:
+    with transaction.atomic():
+        locked = _lock(matter, expected_version)
+        _check(locked, action, actor)
+        before = locked.status
+        if mutate is not None:
+            mutate(locked)
+        if to_status is not None:
+            locked.status = to_status
+        _save(locked, ["status", *fields])
+        event_data = data(locked) if callable(data) else data
+        event = _event(
+            locked, event_kind, actor, from_status=before, note=note, data=event_data, unit=unit
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.STATE_CHANGE,
+            target=locked,
+            before={"status": before},
+            after={"status": locked.status},
+            detail={"action": str(action), "from": before, "to": locked.status},
+        )
+        _propagate_to_followers(locked, event)
+    return locked, event
+
+
+# Share of the handling window after which the unit is reminded (催办).
+REMIND_AT_SHARE = 0.8
+
+
+def set_handle_deadline(
+    m: Matter, deadline: datetime.datetime, start: datetime.datetime | None = None
+) -> None:
+    """Every change of the handling deadline goes through here, so the reminder moves with it."""
+    if start is not None:
+        m.handle_window_start = start
+    m.handle_deadline = deadline
+    begin = m.handle_window_start or deadline
+    m.remind_at = begin + (deadline - begin) * REMIND_AT_SHARE
+    m.overdue = deadline <= timezone.now()
+
+
+_DEADLINE_FIELDS = ["handle_deadline", "handle_window_start", "remind_at", "overdue"]
+
+
+# — Receive and dispatch —
+
+
+def matter_receive(
+    *,
+    actor,
+    title: str,
+    description: str,
+    channel: str,
+    kind: str,
+    urgency: str,
+    category: Category | None = None,
+    division=None,
+    address: str = "",
+    latitude=None,
+    longitude=None,
+    anonymous: bool = False,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    at: datetime.datetime | None = None,
+) -> Matter:
+    """受理: register a matter from any channel. `actor` may be None for the public form."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        matter = Matter.objects.create(
+            number=next_matter_number(now),
+            title=title,
+            description=description,
+            channel=channel,
+            kind=kind,
+            urgency=urgency,
+            category=category,
+            division=division,
+            address=address,
+            latitude=latitude,
+            longitude=longitude,
+            anonymous=anonymous,
+            reporter_name="" if anonymous else reporter_name,
+            reporter_phone="" if anonymous else reporter_phone,
+            received_at=now,
+            received_by=actor if getattr(actor, "pk", None) else None,
+            receiving_unit=getattr(actor, "unit", None),
+            status=Status.RECEIVED,
+        )
+        _event(
+            matter,
+            E.RECEIVED,
+            matter.received_by,
+            at=now,
+            data={"channel": channel},
+            unit=matter.receiving_unit,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=matter,
+            after={"status": matter.status, "channel": channel},
+            actor_repr="" if actor else "public",
+        )
+        notifications.on_received(matter)
+    return matter
+
+
+def _dispatch_fields(matter: Matter, lead_unit: Unit, now: datetime.datetime) -> None:
+    limits = time_limit_for(matter.category, matter.kind, matter.urgency)
+    matter.lead_unit = lead_unit
+    matter.dispatched_at = now
+    matter.sign_deadline = add_working_hours(now, limits.sign_hours)
+    set_handle_deadline(matter, deadline_after_working_days(now, limits.handle_days), start=now)
+    matter.signed_at = None
+    matter.signed_late = False
+
+
+_DISPATCH_FIELDS = [
+    "lead_unit",
+    "dispatched_at",
+    "sign_deadline",
+    "signed_at",
+    "signed_late",
+    "category",
+    *_DEADLINE_FIELDS,
+]
+
+
+def matter_dispatch(
+    *,
+    matter: Matter,
+    actor,
+    lead_unit: Unit,
+    assisting_units: Iterable[Unit] = (),
+    category: Category | None = None,
+    expected_version: int | None = None,
+    note: str = "",
+    redispatch: bool = False,
+) -> Matter:
+    """派单 / 改派: assign the lead unit and assisting units; deadlines from the catalogue."""
+    assisting = [u for u in assisting_units if u.pk != lead_unit.pk]
+    now = timezone.now()
+
+    def mutate(m: Matter) -> None:
+        if category is not None:
+            m.category = category
+        _dispatch_fields(m, lead_unit, now)
+
+    action = Action.REDISPATCH if redispatch else Action.DISPATCH
+    matter, event = _transition(
+        matter,
+        action=action,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=Status.DISPATCHED,
+        event_kind=E.REDISPATCHED if redispatch else E.DISPATCHED,
+        note=note,
+        unit=lead_unit,
+        fields=_DISPATCH_FIELDS,
+        mutate=mutate,
+        data={"lead_unit": lead_unit.pk, "assisting_units": [u.pk for u in assisting]},
+    )
+    matter.assisting_units.set(assisting)
+    notifications.on_dispatched(matter)
+    return matter
+
+
+def matter_sign(*, matter: Matter, actor, expected_version: int | None = None) -> Matter:
+    """签收: the lead unit accepts; signing after the sign deadline is recorded as late."""
+    now = timezone.now()
+
+    def mutate(m: Matter) -> None:
+        m.signed_at = now
+        m.signed_late = bool(m.sign_deadline and now > m.sign_deadline)
+
+    matter, _e = _transition(
+        matter,
+        action=Action.SIGN,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=Status.SIGNED,
+        event_kind=E.SIGNED,
+        unit=matter.lead_unit,
+        fields=["signed_at", "signed_late"],
+        mutate=mutate,
+        data=lambda m: {"late": m.signed_late},
+    )
+    return matter
+
+
+def matter_return(
+    *, matter: Matter, actor, reason: str, expected_version: int | None = None
+) -> Matter:
+    """退单: the unit sends the matter back to the dispatcher with a reason."""
+    if not reason.strip():
+        raise TransitionRefused(_("退单必须说明理由。"))
+    unit = matter.lead_unit
+
+    def mutate(m: Matter) -> None:
+        m.return_count += 1
+
+    matter, _e = _transition(
+        matter,
+        action=Action.RETURN,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=Status.RETURNED,
+        event_kind=E.RETURNED,
+        note=reason,
+        unit=unit,
+        fields=["return_count"],
+        mutate=mutate,
+    )
+    notifications.on_returned(matter, reason)
+    return matter
+
+
+# — Handling —
+
+
+def matter_add_opinion(*, matter: Matter, actor, text: str) -> MatterEvent:
+    """协办意见: an assisting unit contributes; the status does not change."""
+    if not text.strip():
+        raise TransitionRefused(_("请填写协办意见。"))
+    _m, event = _transition(
+        matter,
+        action=Action.OPINION,
+        actor=actor,
+        expected_version=None,
+        to_status=None,
+        event_kind=E.OPINION,
+        note=text,
+        unit=actor.unit,
+    )
+    return event
+
+
+def matter_add_progress(
+    *, matter: Matter, actor, text: str, expected_version: int | None = None
+) -> Matter:
+    if not text.strip():
+        raise TransitionRefused(_("请填写办理进展。"))
+    matter, _e = _transition(
+        matter,
+        action=Action.PROGRESS,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=Status.IN_PROGRESS,
+        event_kind=E.PROGRESS,
+        note=text,
+        unit=matter.lead_unit,
+    )
+    return matter
+
+
+def matter_request_extension(*, matter: Matter, actor, days: int, reason: str) -> Extension:
+    """延期申请: the lead unit asks the dispatcher for more working days."""
+    if days < 1 or days > 60:
+        raise TransitionRefused(_("延期天数应在 1 到 60 个工作日之间。"))
+    if not reason.strip():
+        raise TransitionRefused(_("申请延期必须说明理由。"))
+    if matter.extensions.filter(decision=Extension.Decision.PENDING).exists():
+        raise TransitionRefused(_("已有一份待审批的延期申请，请等待派单中心审批。"))
+    with transaction.atomic():
+        _m, _e = _transition(
+            matter,
+            action=Action.REQUEST_EXTENSION,
+            actor=actor,
+            expected_version=None,
+            to_status=None,
+            event_kind=E.EXTENSION_REQUESTED,
+            note=reason,
+            data={"days": days},
+            unit=matter.lead_unit,
+        )
+        extension = Extension.objects.create(
+            matter=matter, days=days, reason=reason, requested_by=actor, requested_at=timezone.now()
+        )
+    notifications.on_extension_requested(matter, extension)
+    return extension
+
+
+def matter_decide_extension(
+    *, extension: Extension, actor, approve: bool, reason: str = ""
+) -> Matter:
+    if extension.decision != Extension.Decision.PENDING:
+        raise TransitionRefused(_("该延期申请已审批，不能重复审批。"))
+    if not approve and not reason.strip():
+        raise TransitionRefused(_("不同意延期时必须说明理由。"))
+    matter = extension.matter
+
+    def mutate(m: Matter) -> None:
+        if approve and m.handle_deadline:
+            set_handle_deadline(m, deadline_after_working_days(m.handle_deadline, extension.days))
+
+    with transaction.atomic():
+        matter, _e = _transition(
+            matter,
+            action=Action.DECIDE_EXTENSION,
+            actor=actor,
+            expected_version=None,
+            to_status=None,
+            event_kind=E.EXTENSION_APPROVED if approve else E.EXTENSION_REFUSED,
+            note=reason,
+            data={"days": extension.days},
+            unit=matter.lead_unit,
+            fields=_DEADLINE_FIELDS,
+            mutate=mutate,
+        )
+        extension.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REFUSED
+        extension.decided_by, extension.decided_at = actor, timezone.now()
+        extension.decision_reason = reason
+        extension.save()
+    notifications.on_extension_decided(matter, extension)
+    return matter
+
+
+def matter_suspend(
+    *, matter: Matter, actor, reason: str, expected_version: int | None = None
+) -> Matter:
+    """挂起: the clock stops for an external cause (e.g. awaiting a court ruling)."""
+    if not reason.strip():
+        raise TransitionRefused(_("挂起必须说明外部原因。"))
+
+    def mutate(m: Matter) -> None:
+        m.suspended_at = timezone.now()
+
+    matter, _e = _transition(
+        matter,
+        action=Action.SUSPEND,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=Status.SUSPENDED,
+        event_kind=E.SUSPENDED,
+        note=reason,
+        unit=matter.lead_unit,
+        fields=["suspended_at"],
+        mutate=mutate,
+    )
+    return matter
+
+
+def matter_resume(*, matter: Matter, actor, expected_version: int | None = None) -> Matter:
+    """恢复: the deadline moves on by the working days spent suspended."""
+    now = timezone.now()
+    shift = {}
+
+    def mutate(m: Matter) -> None:
+        days = max(
+            0,
+            working_days_between(
+                timezone.localtime(m.suspended_at).date(), timezone.localtime(now).date()
+            ),
+        )
+        shift["days"] = days
+        if m.handle_deadline and days:
+            set_handle_deadline(m, deadline_after_working_days(m.handle_deadline, days))
+        m.suspended_at = None
+
+    matter, _e = _transition(
+        matter,
+        action=Action.RESUME,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=Status.IN_PROGRESS,
+        event_kind=E.RESUMED,
+        unit=matter.lead_unit,
+        fields=["suspended_at", *_DEADLINE_FIELDS],
+        mutate=mutate,
+        data=lambda m: {"deadline_shift_days": shift["days"]},
+    )
+    return matter
+
+
+def matter_answer(
+    *, matter: Matter, actor, text: str, expected_version: int | None = None
+) -> Matter:
+    """办结: the lead unit answers with the result; late answers are recorded as such."""
+    if len(text.strip()) < 5:
+        raise TransitionRefused(_("答复内容过短，请写明办理结果。"))
+    now = timezone.now()
+    info = {}
+
+    def mutate(m: Matter) -> None:
+        m.answered_at = now
+        m.answer_text = text
+        m.answered_late = bool(m.handle_deadline and now > m.handle_deadline)
+        start = m.handle_window_start or m.dispatched_at or m.received_at
+        info["working_days"] = working_days_between(
+            timezone.localtime(start).date(), timezone.localtime(now).date()
+        )
+
+    matter, _e = _transition(
+        matter,
+        action=Action.ANSWER,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=Status.ANSWERED,
+        event_kind=E.ANSWERED,
+        note=text,
+        unit=matter.lead_unit,
+        fields=["answered_at", "answer_text", "answered_late"],
+        mutate=mutate,
+        data=lambda m: {"late": m.answered_late, "working_days": info["working_days"]},
+    )
+    notifications.on_answered(matter)
+    return matter
+
+
+def matter_rate(
+    *,
+    matter: Matter,
+    actor,
+    rating: str,
+    resolved: bool,
+    note: str = "",
+    expected_version: int | None = None,
+    defaulted: bool = False,
+) -> Matter:
+    """回访评价: 不满意 reopens the matter for the same unit (重办) with a fresh deadline."""
+    if rating not in Rating.values:
+        raise TransitionRefused(_("请选择满意、基本满意或不满意。"))
+    now = timezone.now()
+    reopen = rating == Rating.DISSATISFIED
+    unit = matter.lead_unit
+
+    def mutate(m: Matter) -> None:
+        m.rating, m.resolved, m.rated_at, m.rating_defaulted = rating, resolved, now, defaulted
+        if reopen:
+            m.reopen_count += 1
+            limits = time_limit_for(m.category, m.kind, m.urgency)
+            set_handle_deadline(m, deadline_after_working_days(now, limits.handle_days), start=now)
+
+    fields = [
+        "rating",
+        "resolved",
+        "rated_at",
+        "rating_defaulted",
+        "reopen_count",
+        *_DEADLINE_FIELDS,
+    ]
+    matter, _e = _transition(
+        matter,
+        action=Action.RATE,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=Status.REOPENED if reopen else Status.CLOSED,
+        event_kind=E.RATED,
+        note=note,
+        unit=unit,
+        fields=fields,
+        mutate=mutate,
+        data={"rating": rating, "resolved": resolved, "defaulted": defaulted},
+    )
+    if reopen:
+        _event(matter, E.REOPENED, actor, from_status=Status.ANSWERED, note=note, unit=unit)
+        notifications.on_reopened(matter)
+    return matter
+
+
+def matter_merge(*, follower: Matter, master: Matter, actor) -> Matter:
+    """并单: a duplicate follows its master and receives the master's updates and answer."""
+    if follower.pk == master.pk or master.master_id:
+        raise TransitionRefused(_("只能并入一个未被并单的其他事项。"))
+    if master.status in (Status.MERGED, Status.ARCHIVED):
+        raise TransitionRefused(_("主单已归档或已并单，不能作为主单。"))
+
+    def mutate(m: Matter) -> None:
+        m.master = master
+
+    follower, _e = _transition(
+        follower,
+        action=Action.MERGE,
+        actor=actor,
+        expected_version=None,
+        to_status=Status.MERGED,
+        event_kind=E.MERGED,
+        fields=["master"],
+        mutate=mutate,
+        note=_("并入主单 %(n)s") % {"n": master.number},
+        data={"master": master.pk},
+    )
+    _event(
+        master,
+        E.MERGED,
+        actor,
+        note=_("并入重复事项 %(n)s") % {"n": follower.number},
+        data={"follower": follower.pk},
+    )
+    return follower
+
+
+def _propagate_to_followers(master: Matter, event: MatterEvent) -> None:
+    """Followers see the master's progress and answer on their own timelines."""
+    if event.kind not in (E.PROGRESS, E.ANSWERED, E.RATED, E.DISPATCHED, E.SIGNED):
+        return
+    for follower in master.followers.all():
+        MatterEvent.objects.create(
+            matter=follower,
+            kind=E.MASTER_UPDATE,
+            at=event.at,
+            actor=event.actor,
+            actor_unit=event.actor_unit,
+            note=event.note,
+            data={"master": master.pk, "master_event": event.kind},
+        )
+        if event.kind == E.ANSWERED:
+            Matter.objects.filter(pk=follower.pk).update(
+                answer_text=master.answer_text,
+                answered_at=master.answered_at,
+                version=F("version") + 1,
+            )
+            notifications.on_follower_answered(follower, master)
+
+
+def matter_archive(*, matter: Matter, actor, expected_version: int | None = None) -> Matter:
+    now = timezone.now()
+
+    def mutate(m: Matter) -> None:
+        m.archived_at = now
+
+    matter, _e = _transition(
+        matter,
+        action=Action.ARCHIVE,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=Status.ARCHIVED,
+        event_kind=E.ARCHIVED,
+        fields=["archived_at"],
+        mutate=mutate,
+    )
+    return matter

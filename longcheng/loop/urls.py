@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "loop"
+
+urlpatterns = [
+    path("", views.InboxView.as_view(), name="inbox"),
+    path("receive/", views.ReceiveView.as_view(), name="receive"),
+    path("matters/<int:pk>/", views.MatterDetailView.as_view(), name="matter_detail"),
+    path(
+        "matters/<int:pk>/act/<slug:action>/", views.MatterActionView.as_view(), name="matter_act"
+    ),
+    path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("metrics/", views.MetricsView.as_view(), name="metrics"),
+]

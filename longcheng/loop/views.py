@@ -1,0 +1,409 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from longcheng.accounts.scoping import reads_business_records, visible_units
+from longcheng.core.calendar import CalendarNotCovered, working_days_left
+from longcheng.core.errors import ConcurrentEditError, LongchengError
+from longcheng.web.listing import Column, ListFilter, RegisterListView
+
+from . import metrics, services
+from .attachments import attachment_add
+from .forms import (
+    DispatchForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    MergeForm,
+    RateForm,
+    ReceiveForm,
+    TextForm,
+    VersionForm,
+)
+from .models import Attachment, Category, Extension, Matter, Notification
+from .selectors import Box, inbox_boxes, inbox_counts, inbox_queryset, matters_visible_to
+from .workflow import Action, Channel, Status, Urgency
+
+
+class BusinessRequired(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not reads_business_records(request.user):
+            raise PermissionDenied(_("您的角色不查看业务数据。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _deadline_cell(matter: Matter) -> str:
+    if not matter.handle_deadline:
+        return ""
+    local = timezone.localtime(matter.handle_deadline).strftime("%m-%d %H:%M")
+    if matter.status not in (
+        Status.SIGNED,
+        Status.IN_PROGRESS,
+        Status.REOPENED,
+        Status.DISPATCHED,
+        Status.SUSPENDED,
+    ):
+        return local
+    try:
+        left = working_days_left(timezone.now(), matter.handle_deadline)
+    except CalendarNotCovered:
+        return local
+    if matter.handle_deadline <= timezone.now():
+        return _("%(d)s（已超期）") % {"d": local}
+    return _("%(d)s（剩 %(n)s 个工作日）") % {"d": local, "n": left}
+
+
+class InboxView(BusinessRequired, RegisterListView):
+    model = Matter
+    template_name = "loop/inbox.html"
+    title = gettext_lazy("事项办理")
+    export_name = gettext_lazy("事项清单")
+    unit_field = None
+    search_fields = ["number", "title", "description", "reporter_phone", "address"]
+    search_placeholder = gettext_lazy("搜索编号、标题、内容、诉求人电话…")
+    default_sort = "handle_deadline"
+    filters = [
+        ListFilter("status", gettext_lazy("状态"), "status", lambda u: Status.choices),
+        ListFilter("channel", gettext_lazy("渠道"), "channel", lambda u: Channel.choices),
+        ListFilter("urgency", gettext_lazy("紧急程度"), "urgency", lambda u: Urgency.choices),
+        ListFilter(
+            "category",
+            gettext_lazy("派单目录"),
+            "category_id",
+            lambda u: [(str(c.pk), c.name) for c in Category.objects.order_by("path")],
+        ),
+    ]
+    columns = [
+        Column(gettext_lazy("编号"), lambda m: m.number, sort="number"),
+        Column(gettext_lazy("标题"), lambda m: m.title),
+        Column(gettext_lazy("状态"), lambda m: m.get_status_display(), sort="status"),
+        Column(gettext_lazy("紧急"), lambda m: m.get_urgency_display(), sort="urgency"),
+        Column(gettext_lazy("派单目录"), lambda m: m.category),
+        Column(gettext_lazy("主办单位"), lambda m: m.lead_unit),
+        Column(gettext_lazy("办理时限"), _deadline_cell, sort="handle_deadline"),
+        Column(
+            gettext_lazy("受理时间"),
+            lambda m: timezone.localtime(m.received_at).strftime("%Y-%m-%d %H:%M"),
+            sort="received_at",
+        ),
+        Column(gettext_lazy("诉求人电话"), lambda m: m.masked_reporter_phone),
+    ]
+
+    def box(self) -> str:
+        box = self.request.GET.get("box", "")
+        boxes = inbox_boxes(self.request.user)
+        return box if box in [*boxes, "all"] else boxes[0]
+
+    def base_queryset(self):
+        box = self.box()
+        if box == "all":
+            queryset = matters_visible_to(self.request.user)
+        else:
+            queryset = inbox_queryset(self.request.user, box)
+        return queryset.select_related("category", "lead_unit")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        phone = "".join(ch for ch in self.request.GET.get("q", "") if ch.isdigit())
+        if len(phone) == 11:
+            # A full phone number finds the reporter's matters, even though it is shown masked.
+            queryset = queryset | self.base_queryset().filter(reporter_phone=phone)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = inbox_counts(self.request.user)
+        context["boxes"] = [(box, Box.LABELS[box], counts[box]) for box in counts]
+        context["box"] = self.box()
+        context["may_receive"] = self.request.user.unit_id is not None
+        return context
+
+
+class MatterMixin(BusinessRequired):
+    def get_matter(self) -> Matter:
+        return get_object_or_404(
+            matters_visible_to(self.request.user).select_related(
+                "category", "lead_unit", "receiving_unit", "division", "master"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+
+class MatterDetailView(MatterMixin, TemplateView):
+    template_name = "loop/matter_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        matter = self.get_matter()
+        user = self.request.user
+        actions = services.allowed_actions(user, matter)
+        pending = matter.extensions.filter(decision=Extension.Decision.PENDING).first()
+        if pending is None and Action.DECIDE_EXTENSION in actions:
+            actions.remove(Action.DECIDE_EXTENSION)
+        if pending is not None and Action.REQUEST_EXTENSION in actions:
+            actions.remove(Action.REQUEST_EXTENSION)
+        context.update(
+            matter=matter,
+            title=f"{matter.number} {matter.title}",
+            events=matter.events.select_related("actor", "actor_unit", "unit").prefetch_related(
+                "attachments"
+            ),
+            attachments=matter.attachments.filter(event__isnull=True),
+            assisting=list(matter.assisting_units.all()),
+            actions=actions,
+            forms=_action_forms(matter, actions, pending),
+            pending_extension=pending,
+            deadline_text=_deadline_cell(matter),
+            notices=matter.notices.all()[:10],
+            followers=matter.followers.all(),
+        )
+        return context
+
+
+def _action_forms(matter: Matter, actions, pending):
+    v = {"version": matter.version}
+    lead = matter.lead_unit or (matter.category.default_lead_unit if matter.category else None)
+    dispatch_initial = {**v, "category": matter.category_id, "lead_unit": lead.pk if lead else None}
+    if matter.category_id:
+        dispatch_initial["assisting_units"] = [
+            u.pk for u in matter.category.default_assisting_units.all()
+        ]
+    builders = {
+        Action.DISPATCH: lambda: DispatchForm(initial=dispatch_initial, prefix="dispatch"),
+        Action.REDISPATCH: lambda: DispatchForm(initial=dispatch_initial, prefix="redispatch"),
+        Action.SIGN: lambda: VersionForm(initial=v),
+        Action.RETURN: lambda: TextForm(initial=v, prefix="return"),
+        Action.OPINION: lambda: TextForm(initial=v, prefix="opinion"),
+        Action.PROGRESS: lambda: TextForm(initial=v, prefix="progress"),
+        Action.REQUEST_EXTENSION: lambda: ExtensionForm(prefix="request_extension"),
+        Action.DECIDE_EXTENSION: lambda: ExtensionDecisionForm(
+            initial={"extension": pending.pk if pending else None}, prefix="decide_extension"
+        ),
+        Action.SUSPEND: lambda: TextForm(initial=v, prefix="suspend"),
+        Action.RESUME: lambda: VersionForm(initial=v),
+        Action.ANSWER: lambda: TextForm(initial=v, prefix="answer"),
+        Action.RATE: lambda: RateForm(initial=v, prefix="rate"),
+        Action.MERGE: lambda: MergeForm(prefix="merge"),
+        Action.ARCHIVE: lambda: VersionForm(initial=v),
+    }
+    return [(action, builders[action]()) for action in actions]
+
+
+# Actions whose effect cannot be undone by the same user ask for confirmation first.
+CONFIRM = {
+    Action.RETURN,
+    Action.ANSWER,
+    Action.RATE,
+    Action.MERGE,
+    Action.ARCHIVE,
+    Action.REDISPATCH,
+    Action.DISPATCH,
+}
+
+
+def _form_errors(form) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = "；".join(errors)
+        parts.append(f"{label}：{text}" if label else text)
+    return "；".join(parts)
+
+
+class MatterActionView(MatterMixin, View):
+    """POST one action. Refusals come back as a plain message on the matter page."""
+
+    def post(self, request, pk, action):
+        matter = self.get_matter()
+        try:
+            action = Action(action)
+        except ValueError:
+            raise Http404 from None
+        try:
+            with transaction.atomic():
+                self._apply(request, matter, action)
+        except ConcurrentEditError as error:
+            messages.warning(request, error.message)
+        except (LongchengError, ValueError) as error:
+            messages.error(request, getattr(error, "message", str(error)))
+        else:
+            messages.success(request, _("已%(a)s。") % {"a": action.label})
+        return redirect(matter.get_absolute_url())
+
+    def _form(self, form_class, prefix=None):
+        form = form_class(self.request.POST, self.request.FILES, prefix=prefix)
+        if not form.is_valid():
+            raise LongchengError(_("填写有误：%(e)s") % {"e": _form_errors(form)})
+        return form.cleaned_data
+
+    def _attach(self, matter, files, event=None):
+        for upload in files or []:
+            attachment_add(matter=matter, upload=upload, actor=self.request.user, event=event)
+
+    def _apply(self, request, matter: Matter, action: Action) -> None:
+        user = request.user
+        if action in (Action.DISPATCH, Action.REDISPATCH):
+            data = self._form(DispatchForm, prefix=action.value)
+            services.matter_dispatch(
+                matter=matter,
+                actor=user,
+                lead_unit=data["lead_unit"],
+                assisting_units=data["assisting_units"],
+                category=data["category"],
+                expected_version=data["version"],
+                note=data["note"],
+                redispatch=action == Action.REDISPATCH,
+            )
+        elif action == Action.SIGN:
+            data = self._form(VersionForm)
+            services.matter_sign(matter=matter, actor=user, expected_version=data["version"])
+        elif action in (
+            Action.RETURN,
+            Action.PROGRESS,
+            Action.ANSWER,
+            Action.SUSPEND,
+            Action.OPINION,
+        ):
+            data = self._form(TextForm, prefix=action.value)
+            version, text = data.get("version"), data["text"]
+            if action == Action.RETURN:
+                services.matter_return(
+                    matter=matter, actor=user, reason=text, expected_version=version
+                )
+            elif action == Action.PROGRESS:
+                services.matter_add_progress(
+                    matter=matter, actor=user, text=text, expected_version=version
+                )
+            elif action == Action.ANSWER:
+                services.matter_answer(
+                    matter=matter, actor=user, text=text, expected_version=version
+                )
+            elif action == Action.SUSPEND:
+                services.matter_suspend(
+                    matter=matter, actor=user, reason=text, expected_version=version
+                )
+            else:
+                services.matter_add_opinion(matter=matter, actor=user, text=text)
+            event = matter.events.order_by("-id").first()
+            self._attach(matter, data.get("files"), event)
+        elif action == Action.REQUEST_EXTENSION:
+            data = self._form(ExtensionForm, prefix=action.value)
+            services.matter_request_extension(
+                matter=matter, actor=user, days=data["days"], reason=data["text"]
+            )
+        elif action == Action.DECIDE_EXTENSION:
+            data = self._form(ExtensionDecisionForm, prefix=action.value)
+            extension = get_object_or_404(Extension, pk=data["extension"], matter=matter)
+            services.matter_decide_extension(
+                extension=extension, actor=user, approve=data["approve"], reason=data["text"]
+            )
+        elif action == Action.RESUME:
+            data = self._form(VersionForm)
+            services.matter_resume(matter=matter, actor=user, expected_version=data["version"])
+        elif action == Action.RATE:
+            data = self._form(RateForm, prefix=action.value)
+            services.matter_rate(
+                matter=matter,
+                actor=user,
+                rating=data["rating"],
+                resolved=data["resolved"],
+                note=data["text"],
+                expected_version=data["version"],
+            )
+        elif action == Action.MERGE:
+            data = self._form(MergeForm, prefix=action.value)
+            master = matters_visible_to(user).filter(number=data["master_number"].strip()).first()
+            if master is None:
+                raise LongchengError(
+                    _("找不到编号为 %(n)s 的事项。") % {"n": data["master_number"]}
+                )
+            services.matter_merge(follower=matter, master=master, actor=user)
+        elif action == Action.ARCHIVE:
+            data = self._form(VersionForm)
+            services.matter_archive(matter=matter, actor=user, expected_version=data["version"])
+
+
+class ReceiveView(BusinessRequired, FormView):
+    """受理: hotline, window or any staff member registers a matter."""
+
+    template_name = "web/form.html"
+    form_class = ReceiveForm
+    extra_context = {"title": gettext_lazy("受理事项"), "cancel_url": "/loop/", "multipart": True}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                matter = services.matter_receive(
+                    actor=self.request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    channel=data["channel"],
+                    kind=data["kind"],
+                    urgency=data["urgency"],
+                    category=data["category"],
+                    division=data["division"],
+                    address=data["address"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    anonymous=data["anonymous"],
+                    reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"],
+                )
+                for upload in data["files"]:
+                    attachment_add(matter=matter, upload=upload, actor=self.request.user)
+        except LongchengError as error:
+            form.add_error("files" if "文件" in error.message else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已受理，事项编号 %(n)s。") % {"n": matter.number})
+        return redirect(matter.get_absolute_url())
+
+
+class AttachmentView(BusinessRequired, View):
+    def get(self, request, pk):
+        attachment = get_object_or_404(
+            Attachment, pk=pk, matter__in=matters_visible_to(request.user)
+        )
+        return FileResponse(
+            attachment.file.open("rb"),
+            filename=attachment.name,
+            content_type=attachment.content_type,
+            as_attachment=attachment.content_type == "application/pdf",
+        )
+
+
+class NotificationListView(LoginRequiredMixin, TemplateView):
+    template_name = "loop/notifications.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("消息")
+        context["items"] = Notification.objects.filter(recipient=self.request.user)[:100]
+        return context
+
+    def post(self, request):
+        Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect("loop:notifications")
+
+
+class MetricsView(BusinessRequired, TemplateView):
+    template_name = "loop/metrics.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        start, end = metrics.period_from_request(self.request.GET)
+        units = visible_units(self.request.user).order_by("path")
+        rows = metrics.unit_metrics(units=units, start=start, end=end)
+        context.update(
+            title=_("单位办理指标"), rows=rows, start=start, end=end, formulas=metrics.FORMULAS
+        )
+        return context

@@ -1,0 +1,107 @@
+"""The life of a matter, as data: its states, the actions that move it, and who may act.
+
+One service (`services.matter_transition`) applies these tables; nothing else changes status."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    DISPATCHED = "dispatched", _("待签收")
+    RETURNED = "returned", _("已退单")
+    SIGNED = "signed", _("已签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    SUSPENDED = "suspended", _("已挂起")
+    ANSWERED = "answered", _("已办结待回访")
+    REOPENED = "reopened", _("重办中")
+    CLOSED = "closed", _("已回访")
+    ARCHIVED = "archived", _("已归档")
+    MERGED = "merged", _("已并单")
+
+
+class Actor(models.TextChoices):
+    """Who may take an action, relative to the matter."""
+
+    DISPATCHER = "dispatcher", _("派单中心")
+    LEAD = "lead", _("主办单位")
+    ASSISTING = "assisting", _("协办单位")
+
+
+class Action(models.TextChoices):
+    DISPATCH = "dispatch", _("派单")
+    REDISPATCH = "redispatch", _("改派")
+    SIGN = "sign", _("签收")
+    RETURN = "return", _("退单")
+    OPINION = "opinion", _("协办意见")
+    PROGRESS = "progress", _("办理进展")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    DECIDE_EXTENSION = "decide_extension", _("审批延期")
+    SUSPEND = "suspend", _("挂起")
+    RESUME = "resume", _("恢复办理")
+    ANSWER = "answer", _("办结答复")
+    RATE = "rate", _("回访评价")
+    MERGE = "merge", _("并单")
+    ARCHIVE = "archive", _("归档")
+
+
+S = Status
+# Handling states: the lead unit is working on the matter and its deadline runs.
+HANDLING = {S.SIGNED, S.IN_PROGRESS, S.REOPENED}
+OPEN = {S.RECEIVED, S.DISPATCHED, S.RETURNED, *HANDLING, S.SUSPENDED}
+
+# action -> (states it may start from, state it leads to or None to stay, who may take it)
+ACTIONS: dict[Action, tuple[frozenset, Status | None, Actor]] = {
+    Action.DISPATCH: (frozenset({S.RECEIVED}), S.DISPATCHED, Actor.DISPATCHER),
+    Action.REDISPATCH: (frozenset({S.RETURNED, S.DISPATCHED}), S.DISPATCHED, Actor.DISPATCHER),
+    Action.SIGN: (frozenset({S.DISPATCHED}), S.SIGNED, Actor.LEAD),
+    Action.RETURN: (frozenset({S.DISPATCHED}), S.RETURNED, Actor.LEAD),
+    Action.OPINION: (frozenset(HANDLING | {S.SUSPENDED}), None, Actor.ASSISTING),
+    Action.PROGRESS: (frozenset(HANDLING), S.IN_PROGRESS, Actor.LEAD),
+    Action.REQUEST_EXTENSION: (frozenset(HANDLING), None, Actor.LEAD),
+    Action.DECIDE_EXTENSION: (frozenset(HANDLING | {S.SUSPENDED}), None, Actor.DISPATCHER),
+    Action.SUSPEND: (frozenset(HANDLING), S.SUSPENDED, Actor.DISPATCHER),
+    Action.RESUME: (frozenset({S.SUSPENDED}), S.IN_PROGRESS, Actor.DISPATCHER),
+    Action.ANSWER: (frozenset(HANDLING), S.ANSWERED, Actor.LEAD),
+    Action.RATE: (frozenset({S.ANSWERED}), None, Actor.DISPATCHER),  # -> CLOSED or REOPENED
+    Action.MERGE: (frozenset({S.RECEIVED, S.DISPATCHED, S.RETURNED}), S.MERGED, Actor.DISPATCHER),
+    Action.ARCHIVE: (frozenset({S.CLOSED}), S.ARCHIVED, Actor.DISPATCHER),
+}
+
+# The status graph implied by ACTIONS (for docs and tests).
+TRANSITIONS: dict[Status, set[Status]] = {}
+for _from_states, _to, _who in ACTIONS.values():
+    for _state in _from_states:
+        if _to is not None:
+            TRANSITIONS.setdefault(_state, set()).add(_to)
+TRANSITIONS.setdefault(S.ANSWERED, set()).update({S.CLOSED, S.REOPENED})
+
+
+class Channel(models.TextChoices):
+    PUBLIC_FORM = "public_form", _("网上/扫码")
+    HOTLINE = "hotline", _("12345热线")
+    WINDOW = "window", _("政务大厅窗口")
+    SUPERVISOR = "supervisor", _("特邀监督员")
+    INSPECTION = "inspection", _("检查发现")
+    ENFORCEMENT = "enforcement", _("执法巡查")
+    PROJECT = "project", _("项目问题")
+    LEADER = "leader", _("领导交办")
+
+
+class Kind(models.TextChoices):
+    CONSULTATION = "consultation", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    SUGGESTION = "suggestion", _("建议")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
