@@ -85,6 +85,9 @@ class NumberSequence(models.Model):
     key = models.CharField(max_length=20, unique=True)
     value = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"
+
 
 class Matter(TimeStampedModel, VersionedModel):
     number = models.CharField(_("事项编号"), max_length=20, unique=True)
@@ -343,6 +346,9 @@ class Extension(models.Model):
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
 
+    def __str__(self) -> str:
+        return f"{self.matter.number} +{self.days}"
+
 
 class SupervisionNotice(models.Model):
     """催办 / 超期 / 督办 / 升级. The unique key makes every timer idempotent: however often
@@ -371,6 +377,9 @@ class SupervisionNotice(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.matter.number} {self.get_kind_display()}"
+
 
 class Notification(models.Model):
     """The in-app inbox of one user."""
@@ -388,3 +397,6 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("消息")
         verbose_name_plural = _("消息")
+
+    def __str__(self) -> str:
+        return self.title

@@ -336,7 +336,7 @@ def matter_dispatch(
         _dispatch_fields(m, lead_unit, now)
 
     action = Action.REDISPATCH if redispatch else Action.DISPATCH
-    matter, event = _transition(
+    matter, _e = _transition(
         matter,
         action=action,
         actor=actor,
