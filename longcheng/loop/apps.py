@@ -8,10 +8,11 @@ class LoopConfig(AppConfig):
     verbose_name = _("闭环事项")
 
     def ready(self) -> None:
-        from longcheng.web.home import register_home_cards
+        from longcheng.web.home import register_home_cards, register_nav_items
 
         from . import scheduler
-        from .selectors import loop_home_cards
+        from .selectors import loop_home_cards, loop_nav_items
 
         register_home_cards(loop_home_cards)
+        register_nav_items(loop_nav_items)
         scheduler.start_if_configured()

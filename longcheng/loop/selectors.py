@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from longcheng.accounts.scoping import Scope, user_scope, visible_units
-from longcheng.web.home import StatCard
+from longcheng.web.home import NavItem, StatCard
 
 from .models import Matter, Notification
 from .workflow import HANDLING, Status
@@ -145,3 +145,12 @@ def loop_home_cards(user) -> list[StatCard]:
 
 def status_counts(queryset) -> dict[str, int]:
     return dict(queryset.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def loop_nav_items(user) -> list[NavItem]:
+    items = []
+    if user_scope(user) != Scope.NONE:
+        items.append(NavItem(str(_("事项办理")), reverse("loop:inbox"), "arrow-repeat"))
+    items.append(NavItem(str(_("消息")), reverse("loop:notifications"), "bell",
+                         unread_notifications(user)))
+    return items

@@ -20,6 +20,7 @@ from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
+from longcheng.core import clock
 from longcheng.core.calendar import (
     add_working_hours,
     deadline_after_working_days,
@@ -148,7 +149,7 @@ def _event(matter, kind, actor, *, from_status="", note="", data=None, unit=None
     event = MatterEvent.objects.create(
         matter=matter,
         kind=kind,
-        at=at or timezone.now(),
+        at=at or clock.now(),
         actor=actor,
         actor_unit=getattr(actor, "unit", None),
         from_status=from_status,
@@ -165,7 +166,7 @@ def _save(matter: Matter, fields: list[str]) -> None:
     expected = matter.version
     updated = Matter.objects.filter(pk=matter.pk, version=expected).update(
         version=expected + 1,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
         **{name: getattr(matter, name) for name in fields},
     )
     if updated != 1:
@@ -225,7 +226,7 @@ def set_handle_deadline(
     m.handle_deadline = deadline
     begin = m.handle_window_start or deadline
     m.remind_at = begin + (deadline - begin) * REMIND_AT_SHARE
-    m.overdue = deadline <= timezone.now()
+    m.overdue = deadline <= clock.now()
 
 
 _DEADLINE_FIELDS = ["handle_deadline", "handle_window_start", "remind_at", "overdue"]
@@ -253,7 +254,7 @@ def matter_receive(
     at: datetime.datetime | None = None,
 ) -> Matter:
     """受理: register a matter from any channel. `actor` may be None for the public form."""
-    now = at or timezone.now()
+    now = at or clock.now()
     with transaction.atomic():
         matter = Matter.objects.create(
             number=next_matter_number(now),
@@ -328,7 +329,7 @@ def matter_dispatch(
 ) -> Matter:
     """派单 / 改派: assign the lead unit and assisting units; deadlines from the catalogue."""
     assisting = [u for u in assisting_units if u.pk != lead_unit.pk]
-    now = timezone.now()
+    now = clock.now()
 
     def mutate(m: Matter) -> None:
         if category is not None:
@@ -356,7 +357,7 @@ def matter_dispatch(
 
 def matter_sign(*, matter: Matter, actor, expected_version: int | None = None) -> Matter:
     """签收: the lead unit accepts; signing after the sign deadline is recorded as late."""
-    now = timezone.now()
+    now = clock.now()
 
     def mutate(m: Matter) -> None:
         m.signed_at = now
@@ -463,7 +464,7 @@ def matter_request_extension(*, matter: Matter, actor, days: int, reason: str) -
             unit=matter.lead_unit,
         )
         extension = Extension.objects.create(
-            matter=matter, days=days, reason=reason, requested_by=actor, requested_at=timezone.now()
+            matter=matter, days=days, reason=reason, requested_by=actor, requested_at=clock.now()
         )
     notifications.on_extension_requested(matter, extension)
     return extension
@@ -497,7 +498,7 @@ def matter_decide_extension(
             mutate=mutate,
         )
         extension.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REFUSED
-        extension.decided_by, extension.decided_at = actor, timezone.now()
+        extension.decided_by, extension.decided_at = actor, clock.now()
         extension.decision_reason = reason
         extension.save()
     notifications.on_extension_decided(matter, extension)
@@ -512,7 +513,7 @@ def matter_suspend(
         raise TransitionRefused(_("挂起必须说明外部原因。"))
 
     def mutate(m: Matter) -> None:
-        m.suspended_at = timezone.now()
+        m.suspended_at = clock.now()
 
     matter, _e = _transition(
         matter,
@@ -531,7 +532,7 @@ def matter_suspend(
 
 def matter_resume(*, matter: Matter, actor, expected_version: int | None = None) -> Matter:
     """恢复: the deadline moves on by the working days spent suspended."""
-    now = timezone.now()
+    now = clock.now()
     shift = {}
 
     def mutate(m: Matter) -> None:
@@ -567,7 +568,7 @@ def matter_answer(
     """办结: the lead unit answers with the result; late answers are recorded as such."""
     if len(text.strip()) < 5:
         raise TransitionRefused(_("答复内容过短，请写明办理结果。"))
-    now = timezone.now()
+    now = clock.now()
     info = {}
 
     def mutate(m: Matter) -> None:
@@ -609,7 +610,7 @@ def matter_rate(
     """回访评价: 不满意 reopens the matter for the same unit (重办) with a fresh deadline."""
     if rating not in Rating.values:
         raise TransitionRefused(_("请选择满意、基本满意或不满意。"))
-    now = timezone.now()
+    now = clock.now()
     reopen = rating == Rating.DISSATISFIED
     unit = matter.lead_unit
 
@@ -703,7 +704,7 @@ def _propagate_to_followers(master: Matter, event: MatterEvent) -> None:
 
 
 def matter_archive(*, matter: Matter, actor, expected_version: int | None = None) -> Matter:
-    now = timezone.now()
+    now = clock.now()
 
     def mutate(m: Matter) -> None:
         m.archived_at = now

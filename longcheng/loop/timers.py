@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from longcheng.accounts.models import User
 from longcheng.accounts.roles import Role
+from longcheng.core import clock
 from longcheng.core.calendar import add_working_days, working_days_between
 from longcheng.core.models import Unit
 
@@ -75,7 +76,7 @@ def _issue(
             MatterEvent.objects.create(
                 matter=matter,
                 kind=event_kind,
-                at=timezone.now(),
+                at=clock.now(),
                 note=text,
                 unit=unit,
                 to_status=matter.status,
@@ -92,7 +93,7 @@ def _deadline_text(deadline) -> str:
 
 
 def loop_sweep(now: datetime.datetime | None = None, batch: int = 500) -> SweepResult:
-    now = now or timezone.now()
+    now = now or clock.now()
     result = SweepResult()
     handling = list(HANDLING)
 

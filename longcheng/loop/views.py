@@ -1,3 +1,4 @@
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -163,6 +164,7 @@ class MatterDetailView(MatterMixin, TemplateView):
             deadline_text=_deadline_cell(matter),
             notices=matter.notices.all()[:10],
             followers=matter.followers.all(),
+            confirm=CONFIRM,
         )
         return context
 

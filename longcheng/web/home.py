@@ -24,3 +24,24 @@ def register_home_cards(provider: Callable[[object], list[StatCard]]) -> None:
 
 def home_cards(user) -> list[StatCard]:
     return [card for provider in _providers for card in provider(user)]
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    icon: str
+    badge: int = 0
+
+
+_nav_providers: list[Callable[[object], list[NavItem]]] = []
+
+
+def register_nav_items(provider: Callable[[object], list[NavItem]]) -> None:
+    """Apps above `web` add their sidebar entries (only for users who may use them)."""
+    if provider not in _nav_providers:
+        _nav_providers.append(provider)
+
+
+def nav_items(user) -> list[NavItem]:
+    return [item for provider in _nav_providers for item in provider(user)]

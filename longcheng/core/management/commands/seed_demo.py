@@ -3,6 +3,7 @@
 Each installed Longcheng app may ship a `demo.py` with `seed(log)`; they run in INSTALLED_APPS
 order, which is the dependency order, so later modules build on earlier data."""
 
+import logging
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
     help = "Load the Taiyuan demo data (idempotent)."
 
     def handle(self, *args, **options):
+        # Replaying history through the services "sends" hundreds of console SMS; keep quiet.
+        logging.getLogger("longcheng.sms").setLevel(logging.WARNING)
         if not settings.LONGCHENG_DEMO:
             raise CommandError(
                 "演示数据只能在演示模式下载入（LONGCHENG_DEMO=1）：演示账号的密码是公开的。"
