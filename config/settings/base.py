@@ -184,3 +184,5 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": LONGCHENG_TIMER_INTERVAL_SECONDS,
     },
 }
+# How many matters `seed_demo` replays (tests use fewer).
+LONGCHENG_DEMO_MATTERS = env.int("LONGCHENG_DEMO_MATTERS", default=300)

@@ -11,3 +11,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the finders (no collectstatic in tests; browser tests need them).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+LONGCHENG_DEMO_MATTERS = 40

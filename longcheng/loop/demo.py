@@ -6,6 +6,7 @@ import datetime
 import random
 
 import chinese_calendar
+from django.conf import settings
 from django.utils import timezone
 
 from longcheng.accounts.models import User
@@ -188,7 +189,7 @@ def seed(log) -> None:
     leaf_codes = [c for c in SUBJECTS]
     now = timezone.now()
     made = 0
-    for index in range(300):
+    for index in range(settings.LONGCHENG_DEMO_MATTERS):
         code = rng.choice(leaf_codes)
         category = categories[code]
         target = _weighted(rng, TARGETS)
