@@ -92,6 +92,14 @@ TARGETS = [
     ("closed", 19),
     ("archived", 10),
 ]
+STREETS = {
+    "140105": ["龙城大街", "长治路", "亲贤北街"],
+    "140106": ["迎泽大街", "建设南路"],
+    "140107": ["府西街", "胜利街"],
+    "140108": ["兴华街", "柴村大街"],
+    "140109": ["和平北路", "长风西街"],
+    "140110": ["晋祠路", "新晋祠路"],
+}
 # How many days ago matters that stop in each state were received (older ones got further).
 AGE_DAYS = {
     "received": (0, 2),
@@ -253,6 +261,7 @@ def _replay(
     categories,
 ) -> int:
     subject = rng.choice(SUBJECTS[category.code])
+    division = rng.choice(divisions)
     receiver = rng.choice(receivers)
     moment = received_at
     with clock.frozen_at(moment):
@@ -264,18 +273,9 @@ def _replay(
             kind=kind,
             urgency=Urgency.URGENT if urgent else Urgency.NORMAL,
             category=category,
-            division=rng.choice(divisions),
-            address="太原市"
-            + rng.choice(
-                [
-                    "小店区龙城大街",
-                    "晋源区晋祠路",
-                    "万柏林区和平北路",
-                    "迎泽区迎泽大街",
-                    "杏花岭区府西街",
-                ]
-            )
-            + f"{rng.randint(1, 400)}号",
+            division=division,
+            address=f"太原市{division.name}{rng.choice(STREETS[division.code])}"
+            f"{rng.randint(1, 400)}号",
             anonymous=anonymous,
             reporter_name="" if anonymous else "群众" + str(index + 1),
             reporter_phone=""
