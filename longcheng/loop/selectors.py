@@ -151,6 +151,7 @@ def loop_nav_items(user) -> list[NavItem]:
     items = []
     if user_scope(user) != Scope.NONE:
         items.append(NavItem(str(_("事项办理")), reverse("loop:inbox"), "arrow-repeat"))
-    items.append(NavItem(str(_("消息")), reverse("loop:notifications"), "bell",
-                         unread_notifications(user)))
+    items.append(
+        NavItem(str(_("消息")), reverse("loop:notifications"), "bell", unread_notifications(user))
+    )
     return items

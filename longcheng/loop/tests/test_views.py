@@ -1,0 +1,160 @@
+"""The loop's pages: inbox, matter page, actions as a user clicks them, receipt with
+attachments, notifications."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from longcheng.loop import services, sms
+from longcheng.loop.models import Attachment, Matter, Notification
+from longcheng.loop.workflow import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_inbox_shows_a_units_matters_by_tab(login, dispatched, users):
+    matter = dispatched()
+    client = login(users.clerk1)
+    page = client.get("/loop/?box=to_sign").content.decode()
+    assert matter.number in page
+    assert matter.number not in login(users.clerk2).get("/loop/?box=to_sign").content.decode()
+    services.matter_sign(matter=matter, actor=users.clerk1)
+    client = login(users.clerk1)
+    assert matter.number in client.get("/loop/?box=handling").content.decode()
+
+
+def test_search_by_full_reporter_phone_finds_the_matter_but_shows_it_masked(
+    login, dispatched, users
+):
+    matter = dispatched()
+    page = login(users.dispatcher).get("/loop/?box=all&q=13912340001").content.decode()
+    assert matter.number in page
+    assert "<td>139****0001</td>" in page and "<td>13912340001</td>" not in page
+
+
+def test_the_matter_page_offers_only_the_users_actions(login, dispatched, users):
+    matter = dispatched()
+    lead_page = login(users.clerk1).get(f"/loop/matters/{matter.pk}/").content.decode()
+    assert 'data-testid="act-sign"' in lead_page and 'data-testid="act-return"' in lead_page
+    assert 'data-testid="act-dispatch"' not in lead_page
+    assisting_page = login(users.committee_clerk).get(f"/loop/matters/{matter.pk}/")
+    assert 'data-testid="act-sign"' not in assisting_page.content.decode()
+    assert login(users.clerk2).get(f"/loop/matters/{matter.pk}/").status_code == 404
+    assert login(users.sysadmin).get(f"/loop/matters/{matter.pk}/").status_code == 403
+
+
+def test_actions_through_the_page_and_a_refusal_in_plain_chinese(login, dispatched, users):
+    matter = dispatched()
+    client = login(users.clerk1)
+    url = f"/loop/matters/{matter.pk}/act/"
+    response = client.post(url + "sign/", {"version": matter.version}, follow=True)
+    assert "已签收" in response.content.decode()
+    # The same (now stale) form submitted again: told what happened, nothing changes.
+    response = client.post(url + "sign/", {"version": matter.version}, follow=True)
+    assert "已被他人处理" in response.content.decode()
+    matter.refresh_from_db()
+    response = client.post(
+        url + "answer/",
+        {"answer-version": matter.version, "answer-text": "已处理完毕，工地停止夜间施工。"},
+        follow=True,
+    )
+    assert Matter.objects.get(pk=matter.pk).status == Status.ANSWERED
+    # The clerk cannot rate their own answer.
+    response = client.post(
+        url + "rate/",
+        {"rate-version": matter.version + 1, "rate-rating": "satisfied", "rate-resolved": "1"},
+        follow=True,
+    )
+    assert "只有派单中心可以" in response.content.decode()
+
+
+def _jpeg_with_exif() -> bytes:
+    image = Image.new("RGB", (40, 30), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def _receive_form(**overrides):
+    data = {
+        "title": "工地夜间施工噪音",
+        "description": "凌晨仍在施工。",
+        "channel": "hotline",
+        "kind": "complaint",
+        "urgency": "normal",
+        "category": "",
+        "division": "",
+        "address": "",
+        "latitude": "",
+        "longitude": "",
+        "reporter_name": "王先生",
+        "reporter_phone": "13912345678",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_receiving_with_a_photo_strips_its_exif_and_texts_the_reporter(
+    login, users, catalogue, django_capture_on_commit_callbacks
+):
+    sms.outbox.clear()
+    photo = SimpleUploadedFile("现场.jpg", _jpeg_with_exif(), content_type="image/jpeg")
+    assert b"SecretCam" in photo.read()
+    photo.seek(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(users.committee_clerk).post(
+            "/loop/receive/", _receive_form(category=catalogue["noise"].pk, files=[photo])
+        )
+    matter = Matter.objects.get(title="工地夜间施工噪音")
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(matter=matter)
+    stored = attachment.file.read()
+    assert b"SecretCam" not in stored and not Image.open(io.BytesIO(stored)).getexif()
+    assert sms.outbox[-1][0] == "13912345678" and matter.number in sms.outbox[-1][1]
+
+
+def test_receiving_refuses_a_file_that_is_neither_image_nor_pdf(login, users, catalogue):
+    bad = SimpleUploadedFile("病毒.exe", b"MZ\x90\x00binary", content_type="image/jpeg")
+    response = login(users.committee_clerk).post("/loop/receive/", _receive_form(files=[bad]))
+    assert "只能上传" in response.content.decode()
+    assert not Matter.objects.exists()  # nothing half-saved
+
+
+def test_receiving_needs_a_phone_unless_anonymous(login, users, catalogue):
+    client = login(users.committee_clerk)
+    response = client.post("/loop/receive/", _receive_form(reporter_phone=""))
+    assert "须留联系电话" in response.content.decode()
+    client.post("/loop/receive/", _receive_form(reporter_phone="", anonymous="on"))
+    assert Matter.objects.get().anonymous is True
+
+
+def test_dispatch_notifies_the_lead_unit_in_app(dispatched, users):
+    matter = dispatched()
+    assert Notification.objects.filter(
+        recipient=users.clerk1, title__contains=matter.number
+    ).exists()
+
+
+def test_email_leaves_only_after_commit(django_capture_on_commit_callbacks, dispatched, users):
+    users.clerk1.email = "clerk1@example.gov.cn"
+    users.clerk1.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        matter = dispatched()
+    assert any(matter.number in m.subject for m in mail.outbox)
+
+
+def test_the_unit_metrics_page_shows_the_formulas(login, users):
+    page = login(users.leader).get("/loop/metrics/").content.decode()
+    assert "（满意 + 基本满意）÷ 有效评价数" in page
+    assert "直属一大队" in page and "小店区营商环境监督委员会" not in page
+
+
+def test_the_inbox_exports_to_xlsx(login, dispatched, users):
+    dispatched()
+    response = login(users.dispatcher).get("/loop/?box=all&export=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
