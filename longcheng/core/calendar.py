@@ -33,10 +33,13 @@ def _overrides_and_local_years(first: datetime.date, last: datetime.date):
     return overrides, local_years
 
 
-class _Calendar:
-    """Answers is-workday for a window of dates with two queries in all."""
+class WorkdayWindow:
+    """Answers is-workday for a window of dates with two queries in all (use it when many
+    dates are checked at once, e.g. the days left on every row of a page)."""
 
     def __init__(self, first: datetime.date, last: datetime.date):
+        self.first, self.last = first, last
+        self._prefix: dict[datetime.date, int] | None = None
         self.overrides, self.local_years = _overrides_and_local_years(first, last)
 
     def is_workday(self, day: datetime.date) -> bool:
@@ -55,9 +58,32 @@ class _Calendar:
                 % {"y": day.year}
             ) from None
 
+    def between(self, a: datetime.date, b: datetime.date) -> int:
+        """Working days d with a < d <= b (negative when b < a)."""
+        if b < a:
+            return -self.between(b, a)
+        if self.first <= a and b <= self.last:
+            return self._count_to(b) - self._count_to(a)
+        count, day = 0, a
+        while day < b:
+            day += datetime.timedelta(days=1)
+            count += self.is_workday(day)
+        return count
+
+    def _count_to(self, day: datetime.date) -> int:
+        """Working days in (first, day]; the window is walked once, so a page of deadlines
+        costs one pass, not one per row."""
+        if self._prefix is None:
+            self._prefix, total, cursor = {self.first: 0}, 0, self.first
+            while cursor < self.last:
+                cursor += datetime.timedelta(days=1)
+                total += self.is_workday(cursor)
+                self._prefix[cursor] = total
+        return self._prefix[day]
+
 
 def is_workday(day: datetime.date) -> bool:
-    return _Calendar(day, day).is_workday(day)
+    return WorkdayWindow(day, day).is_workday(day)
 
 
 def add_working_days(start: datetime.date, n: int) -> datetime.date:
@@ -68,13 +94,13 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
     # Overrides are read a window at a time: two queries for any ordinary deadline.
     window = datetime.timedelta(days=2 * n + 60)
     window_end = start + window
-    calendar = _Calendar(start, window_end)
+    calendar = WorkdayWindow(start, window_end)
     day = start if n == 0 else start + datetime.timedelta(days=1)
     counted = 0
     for _step in range(_MAX_SPAN_DAYS):
         if day > window_end:
             window_end = day + window
-            calendar = _Calendar(day, window_end)
+            calendar = WorkdayWindow(day, window_end)
         if calendar.is_workday(day):
             if n == 0:
                 return day
@@ -92,14 +118,7 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int:
         return -working_days_between(b, a)
     if (b - a).days > _MAX_SPAN_DAYS:
         raise ValueError("span too long")
-    calendar = _Calendar(a, b)
-    count = 0
-    day = a
-    while day < b:
-        day += datetime.timedelta(days=1)
-        if calendar.is_workday(day):
-            count += 1
-    return count
+    return WorkdayWindow(a, b).between(a, b)
 
 
 # Office hours used for deadlines counted in working hours and for "end of day" deadlines.
@@ -143,8 +162,3 @@ def add_working_hours(start: datetime.datetime, hours: float) -> datetime.dateti
         day += datetime.timedelta(days=1)
         cursor = _at(day, OFFICE_OPEN, tz)
     raise ValueError("span too long")
-
-
-def working_days_left(now: datetime.datetime, deadline: datetime.datetime) -> int:
-    """Whole working days from today to the deadline's day (negative once it has passed)."""
-    return working_days_between(_local(now).date(), _local(deadline).date())

@@ -205,6 +205,12 @@ class Matter(TimeStampedModel, VersionedModel):
                 fields=["lead_unit", "status", "handle_deadline"], name="matter_inbox_idx"
             ),
             models.Index(fields=["status", "handle_deadline"], name="matter_timer_idx"),
+            # A unit's running matters by deadline: the inbox's first page is an index walk.
+            models.Index(
+                fields=["lead_unit", "handle_deadline"],
+                name="matter_running_idx",
+                condition=models.Q(status__in=["signed", "in_progress", "reopened", "suspended"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from longcheng.accounts.scoping import reads_business_records, visible_units
-from longcheng.core.calendar import CalendarNotCovered, working_days_left
+from longcheng.core.calendar import CalendarNotCovered, WorkdayWindow
 from longcheng.core.errors import ConcurrentEditError, LongchengError
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
@@ -39,25 +39,37 @@ class BusinessRequired(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+RUNNING = (Status.SIGNED, Status.IN_PROGRESS, Status.REOPENED, Status.DISPATCHED, Status.SUSPENDED)
+
+
+def annotate_days_left(matters: list[Matter]) -> None:
+    """Working days left to each running matter's deadline, from one calendar read."""
+    now = timezone.now()
+    today = timezone.localdate()
+    running = [m for m in matters if m.handle_deadline and m.status in RUNNING]
+    if not running:
+        return
+    days = [timezone.localtime(m.handle_deadline).date() for m in running]
+    try:
+        window = WorkdayWindow(min([today, *days]), max([today, *days]))
+        for matter, day in zip(running, days, strict=True):
+            matter.days_left = window.between(today, day)
+            matter.is_late = matter.handle_deadline <= now
+    except CalendarNotCovered:
+        pass
+
+
 def _deadline_cell(matter: Matter) -> str:
     if not matter.handle_deadline:
         return ""
     local = timezone.localtime(matter.handle_deadline).strftime("%m-%d %H:%M")
-    if matter.status not in (
-        Status.SIGNED,
-        Status.IN_PROGRESS,
-        Status.REOPENED,
-        Status.DISPATCHED,
-        Status.SUSPENDED,
-    ):
+    if not hasattr(matter, "days_left"):
+        annotate_days_left([matter])
+    if not hasattr(matter, "days_left"):
         return local
-    try:
-        left = working_days_left(timezone.now(), matter.handle_deadline)
-    except CalendarNotCovered:
-        return local
-    if matter.handle_deadline <= timezone.now():
+    if matter.is_late:
         return _("%(d)s（已超期）") % {"d": local}
-    return _("%(d)s（剩 %(n)s 个工作日）") % {"d": local, "n": left}
+    return _("%(d)s（剩 %(n)s 个工作日）") % {"d": local, "n": matter.days_left}
 
 
 class InboxView(BusinessRequired, RegisterListView):
@@ -109,6 +121,22 @@ class InboxView(BusinessRequired, RegisterListView):
             queryset = inbox_queryset(self.request.user, box)
         return queryset.select_related("category", "lead_unit")
 
+    def prepare_page(self, objects):
+        annotate_days_left(objects)
+
+    def tab_counts(self) -> dict[str, int]:
+        if not hasattr(self, "_tab_counts"):
+            self._tab_counts = inbox_counts(self.request.user)
+        return self._tab_counts
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        narrowed = any(self.request.GET.get(k) for k in ("q", *[f.name for f in self.filters]))
+        if not narrowed and self.box() in self.tab_counts():
+            # The tab already counted these rows; don't count them twice.
+            paginator.count = self.tab_counts()[self.box()]
+        return paginator
+
     def get_queryset(self):
         queryset = super().get_queryset()
         phone = "".join(ch for ch in self.request.GET.get("q", "") if ch.isdigit())
@@ -119,7 +147,7 @@ class InboxView(BusinessRequired, RegisterListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = inbox_counts(self.request.user)
+        counts = self.tab_counts()
         context["boxes"] = [(box, Box.LABELS[box], counts[box]) for box in counts]
         context["box"] = self.box()
         context["may_receive"] = self.request.user.unit_id is not None

@@ -99,6 +99,9 @@ class RegisterListView(LoginRequiredMixin, ListView):
             size = self.paginate_by
         return max(10, min(size, 200))
 
+    def prepare_page(self, objects: list) -> None:
+        """Hook: compute per-row values for the page in bulk before the columns are read."""
+
     def row_url(self, obj) -> str:
         """Where the first cell of a row links to."""
         return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
@@ -136,6 +139,8 @@ class RegisterListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["object_list"] = list(context["object_list"])
+        self.prepare_page(context["object_list"])
         params = self.request.GET.copy()
         params.pop("page", None)
         params.pop("export", None)
