@@ -14,7 +14,7 @@ demo: install frontend gettext
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py seed_demo
 	@echo "龙城闭环治理平台: http://$(HOST)/  (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST) --noreload
+	LONGCHENG_TIMERS=inprocess $(PY) manage.py runserver $(HOST) --noreload
 
 ## test: install the development dependencies and run the whole suite (lint, checks, pytest, browser tests)
 test: install-dev frontend gettext chromium lint checks pytest
