@@ -13,6 +13,6 @@ class LoopConfig(AppConfig):
         from . import scheduler
         from .selectors import loop_home_cards, loop_nav_items
 
-        register_home_cards(loop_home_cards)
+        register_home_cards(loop_home_cards, order=10)
         register_nav_items(loop_nav_items)
         scheduler.start_if_configured()

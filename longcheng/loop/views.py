@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -433,6 +435,10 @@ class MetricsView(BusinessRequired, TemplateView):
         units = visible_units(self.request.user).order_by("path")
         rows = metrics.unit_metrics(units=units, start=start, end=end)
         context.update(
-            title=_("单位办理指标"), rows=rows, start=start, end=end, formulas=metrics.FORMULAS
+            title=_("单位办理指标"),
+            rows=rows,
+            start=start,
+            end_inclusive=end - datetime.timedelta(days=1),
+            formulas=metrics.FORMULAS,
         )
         return context

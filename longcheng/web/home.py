@@ -13,17 +13,19 @@ class StatCard:
     icon: str = "folder"
 
 
-# Each provider takes the user and returns the cards that user should see.
-_providers: list[Callable[[object], list[StatCard]]] = []
+# Each provider takes the user and returns the cards that user should see; lower `order`
+# comes first (the day's work before the registers).
+_providers: list[tuple[int, Callable[[object], list[StatCard]]]] = []
 
 
-def register_home_cards(provider: Callable[[object], list[StatCard]]) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
+def register_home_cards(provider: Callable[[object], list[StatCard]], order: int = 100) -> None:
+    if all(p is not provider for _o, p in _providers):
+        _providers.append((order, provider))
+        _providers.sort(key=lambda pair: pair[0])
 
 
 def home_cards(user) -> list[StatCard]:
-    return [card for provider in _providers for card in provider(user)]
+    return [card for _order, provider in _providers for card in provider(user)]
 
 
 @dataclass

@@ -158,3 +158,19 @@ def test_the_inbox_exports_to_xlsx(login, dispatched, users):
     dispatched()
     response = login(users.dispatcher).get("/loop/?box=all&export=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_an_attachment_over_the_limit_is_refused_with_its_name(login, users, catalogue, settings):
+    settings.LONGCHENG_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile(
+        "扫描件.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1), content_type="application/pdf"
+    )
+    response = login(users.committee_clerk).post("/loop/receive/", _receive_form(files=[big]))
+    assert "扫描件.pdf" in response.content.decode() and "超过 1 MB" in response.content.decode()
+    assert not Matter.objects.exists()
+
+
+def test_the_metrics_period_is_kept_in_the_form(login, users):
+    page = login(users.leader).get("/loop/metrics/?start=2023-09-01&end=2023-10-31")
+    body = page.content.decode()
+    assert 'value="2023-09-01"' in body and 'value="2023-10-31"' in body
