@@ -4,6 +4,7 @@ real Monday morning."""
 
 import datetime
 import random
+from dataclasses import dataclass
 
 import chinese_calendar
 from django.conf import settings
@@ -196,6 +197,15 @@ def seed(log) -> None:
     divisions = list(Division.objects.filter(level="district"))
     leaf_codes = [c for c in SUBJECTS]
     now = timezone.now()
+    cast = Cast(
+        rng=rng,
+        now=now,
+        receivers=receivers,
+        dispatcher=dispatcher,
+        clerk_of=clerk_of,
+        leader_of=leader_of,
+        divisions=divisions,
+    )
     made = 0
     for index in range(settings.LONGCHENG_DEMO_MATTERS):
         code = rng.choice(leaf_codes)
@@ -219,23 +229,7 @@ def seed(log) -> None:
         )
         anonymous = rng.random() < 0.1
         try:
-            made += _replay(
-                rng,
-                index,
-                category,
-                target,
-                received_at,
-                now,
-                urgent,
-                kind,
-                anonymous,
-                receivers,
-                dispatcher,
-                clerk_of,
-                leader_of,
-                divisions,
-                categories,
-            )
+            made += _replay(cast, index, category, target, received_at, urgent, kind, anonymous)
         except CalendarNotCovered as error:
             log(f"跳过一件事项：{error.message}")
     loop_sweep()
@@ -243,23 +237,27 @@ def seed(log) -> None:
     log("事项：" + "，".join(f"{k} {v}" for k, v in counts.items() if v) + f"（共 {made} 件）。")
 
 
-def _replay(
-    rng,
-    index,
-    category,
-    target,
-    received_at,
-    now,
-    urgent,
-    kind,
-    anonymous,
-    receivers,
-    dispatcher,
-    clerk_of,
-    leader_of,
-    divisions,
-    categories,
-) -> int:
+@dataclass
+class Cast:
+    """The people and places a replayed matter meets."""
+
+    rng: random.Random
+    now: datetime.datetime
+    receivers: list
+    dispatcher: User
+    clerk_of: dict
+    leader_of: dict
+    divisions: list
+
+
+def _replay(cast: Cast, index, category, target, received_at, urgent, kind, anonymous) -> int:
+    rng, now, dispatcher = cast.rng, cast.now, cast.dispatcher
+    receivers, clerk_of, leader_of, divisions = (
+        cast.receivers,
+        cast.clerk_of,
+        cast.leader_of,
+        cast.divisions,
+    )
     subject = rng.choice(SUBJECTS[category.code])
     division = rng.choice(divisions)
     receiver = rng.choice(receivers)

@@ -13,7 +13,7 @@ from .models import Matter, Notification
 from .sms import send_sms
 
 
-def _staff_of(unit, roles=(Role.CLERK, Role.LEADER)):
+def staff_of(unit, roles=(Role.CLERK, Role.LEADER)):
     if unit is None:
         return User.objects.none()
     return User.objects.filter(unit=unit, role__in=roles, is_active=True)
@@ -57,14 +57,14 @@ def on_received(matter: Matter) -> None:
 
 def on_dispatched(matter: Matter) -> None:
     notify(
-        _staff_of(matter.lead_unit),
+        staff_of(matter.lead_unit),
         title=_("新派单待签收：%(n)s") % {"n": matter.number},
         body=matter.title,
         url=matter.get_absolute_url(),
     )
     for unit in matter.assisting_units.all():
         notify(
-            _staff_of(unit),
+            staff_of(unit),
             title=_("协办事项：%(n)s") % {"n": matter.number},
             body=matter.title,
             url=matter.get_absolute_url(),
@@ -122,7 +122,7 @@ def on_follower_answered(follower: Matter, master: Matter) -> None:
 
 def on_reopened(matter: Matter) -> None:
     notify(
-        _staff_of(matter.lead_unit),
+        staff_of(matter.lead_unit),
         title=_("事项重办（群众不满意）：%(n)s") % {"n": matter.number},
         url=matter.get_absolute_url(),
     )

@@ -115,7 +115,7 @@ def loop_sweep(now: datetime.datetime | None = None, batch: int = 500) -> SweepR
             unit=matter.lead_unit,
             text=text,
             event_kind=MatterEvent.Kind.REMINDER,
-            recipients=notifications._staff_of(matter.lead_unit),
+            recipients=notifications.staff_of(matter.lead_unit),
         )
 
     # 催签: dispatched but not signed within the sign limit.
@@ -136,7 +136,7 @@ def loop_sweep(now: datetime.datetime | None = None, batch: int = 500) -> SweepR
             unit=matter.lead_unit,
             text=text,
             event_kind=MatterEvent.Kind.REMINDER,
-            recipients=notifications._staff_of(matter.lead_unit),
+            recipients=notifications.staff_of(matter.lead_unit),
         )
 
     # 超期 + 督办通知 to the unit's leaders.
@@ -158,7 +158,7 @@ def loop_sweep(now: datetime.datetime | None = None, batch: int = 500) -> SweepR
             unit=matter.lead_unit,
             text=text,
             event_kind=MatterEvent.Kind.OVERDUE,
-            recipients=notifications._staff_of(matter.lead_unit),
+            recipients=notifications.staff_of(matter.lead_unit),
         ):
             result.overdue += 1
             _issue(
