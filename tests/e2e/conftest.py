@@ -37,7 +37,9 @@ def demo(transactional_db):
 
 @pytest.fixture
 def page(browser, live_server, demo):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", reduced_motion="reduce"
+    )
     page = context.new_page()
     page.base = live_server.url
     yield page

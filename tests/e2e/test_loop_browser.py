@@ -12,7 +12,8 @@ pytestmark = pytest.mark.e2e
 
 
 def _as(browser, base, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # Reduced motion switches Bootstrap's collapse animation off: no clicks on moving targets.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     page = context.new_page()
     page.base = base
     page.on("dialog", lambda dialog: dialog.accept())
@@ -22,6 +23,7 @@ def _as(browser, base, username):
 
 def _act(page, action, fields=None):
     page.click(f"[data-testid=act-{action}]")
+    page.wait_for_selector(f"#act-{action}.show")
     for selector, value in (fields or {}).items():
         if selector.endswith(":radio"):
             page.check(selector.removesuffix(":radio"))
@@ -59,7 +61,8 @@ def test_a_matter_from_receipt_to_archive_through_two_units(browser, live_server
     # 3. Brigade 1 returns it: not its area.
     brigade1 = _as(browser, base, "cg_clerk1")
     brigade1.goto(base + "/loop/?box=to_sign")
-    brigade1.get_by_role("link", name=matter.number).click()
+    with brigade1.expect_navigation():
+        brigade1.get_by_role("link", name=matter.number).click()
     _act(brigade1, "return", {"#id_return-text": "该工地属二大队辖区"})
     assert brigade1.locator("[data-testid=status]").inner_text() == "已退单"
 
