@@ -15,7 +15,7 @@ ACCOUNTS = [
     ("sysadmin", "韩立新", Role.SYSADMIN, None, "系统管理员", "13900000001", False),
     ("secadmin", "石安然", Role.SECADMIN, None, "安全管理员", "13900000002", False),
     ("auditor", "程审之", Role.AUDITOR, None, "审计管理员", "13900000003", False),
-    ("dispatcher", "李明远", Role.DISPATCHER, "ty-12345", "派单员", "13900000004", False),
+    ("dispatcher", "李明远", Role.DISPATCHER, "ty-12345", "派单员", "13900000004", True),
     ("fgw_clerk", "周晓明", Role.CLERK, "ty-fgw", "综合处科员", "13900000005", False),
     ("wj_leader", "郭卫东", Role.LEADER, "ty-wj-zfd", "队长", "13900000006", True),
     ("wj_clerk", "高静", Role.CLERK, "ty-wj-zfd-yl", "监督员", "13900000007", False),

@@ -720,3 +720,13 @@ def matter_archive(*, matter: Matter, actor, expected_version: int | None = None
         mutate=mutate,
     )
     return matter
+
+
+def matter_reveal_reporter_phone(*, matter: Matter, actor) -> str:
+    """The callback clerk needs the full number to call back; every look is audited."""
+    if not actor.has_perm("parties.reveal_personal_data"):
+        raise TransitionRefused(_("您没有查看完整个人信息的权限。"))
+    audit_record(
+        actor=actor, action=AuditAction.REVEAL, target=matter, detail={"fields": ["reporter_phone"]}
+    )
+    return matter.reporter_phone

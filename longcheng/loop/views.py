@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from django.views.generic import FormView, TemplateView
 from longcheng.accounts.scoping import reads_business_records, visible_units
 from longcheng.core.calendar import CalendarNotCovered, WorkdayWindow
 from longcheng.core.errors import ConcurrentEditError, LongchengError
+from longcheng.web.exports import xlsx_response
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from . import metrics, services
@@ -194,6 +195,7 @@ class MatterDetailView(MatterMixin, TemplateView):
             notices=matter.notices.all()[:10],
             followers=matter.followers.all(),
             confirm=CONFIRM,
+            may_reveal=self.request.user.has_perm("parties.reveal_personal_data"),
         )
         return context
 
@@ -361,6 +363,20 @@ class MatterActionView(MatterMixin, View):
             services.matter_archive(matter=matter, actor=user, expected_version=data["version"])
 
 
+class RevealPhoneView(MatterMixin, View):
+    """POST only: shows the reporter's full phone once, and records who looked."""
+
+    def post(self, request, pk):
+        matter = self.get_matter()
+        try:
+            phone = services.matter_reveal_reporter_phone(matter=matter, actor=request.user)
+        except LongchengError as refused:
+            return render(
+                request, "loop/partials/phone.html", {"error": refused.message}, status=403
+            )
+        return render(request, "loop/partials/phone.html", {"phone": phone})
+
+
 class ReceiveView(BusinessRequired, FormView):
     """受理: hotline, window or any staff member registers a matter."""
 
@@ -429,11 +445,69 @@ class NotificationListView(LoginRequiredMixin, TemplateView):
 class MetricsView(BusinessRequired, TemplateView):
     template_name = "loop/metrics.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def rows(self):
         start, end = metrics.period_from_request(self.request.GET)
         units = visible_units(self.request.user).order_by("path")
-        rows = metrics.unit_metrics(units=units, start=start, end=end)
+        return start, end, metrics.unit_metrics(units=units, start=start, end=end)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        start, end, rows = self.rows()
+
+        def pct(value):
+            return None if value is None else round(value * 100, 1)
+
+        headers = [
+            str(h)
+            for h in (
+                _("单位"),
+                _("派单"),
+                _("签收"),
+                _("签收及时率（%）"),
+                _("办结"),
+                _("按期办结率（%）"),
+                _("解决率（%）"),
+                _("满意率（%）"),
+                _("平均办理时长（工作日）"),
+                _("退单率（%）"),
+                _("重办率（%）"),
+            )
+        ]
+        table = [
+            [
+                str(r.unit),
+                r.dispatched,
+                r.signed,
+                pct(r.on_time_sign_rate),
+                r.answered,
+                pct(r.on_time_answer_rate),
+                pct(r.resolved_rate),
+                pct(r.satisfaction_rate),
+                None if r.average_working_days is None else round(r.average_working_days, 1),
+                pct(r.return_rate),
+                pct(r.reopen_rate),
+            ]
+            for r in rows
+        ]
+        last = (end - datetime.timedelta(days=1)).date()
+        return xlsx_response(
+            user=self.request.user,
+            filename=str(_("单位办理指标")),
+            title=f"{start.date()}~{last}",
+            headers=headers,
+            rows=table,
+            object_type="loop.metrics",
+            filters={"start": str(start.date()), "end": str(last)},
+            personal=False,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        start, end, rows = self.rows()
         context.update(
             title=_("单位办理指标"),
             rows=rows,

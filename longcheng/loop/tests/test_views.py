@@ -174,3 +174,29 @@ def test_the_metrics_period_is_kept_in_the_form(login, users):
     page = login(users.leader).get("/loop/metrics/?start=2023-09-01&end=2023-10-31")
     body = page.content.decode()
     assert 'value="2023-09-01"' in body and 'value="2023-10-31"' in body
+
+
+def test_the_callback_clerk_reveals_the_reporters_phone_and_it_is_audited(login, dispatched, users):
+    from longcheng.accounts.services import user_set_reveal_permission
+    from longcheng.audit.models import Action, AuditRecord
+
+    matter = dispatched()
+    url = f"/loop/matters/{matter.pk}/reveal-phone/"
+    assert login(users.dispatcher).post(url).status_code == 403
+    user_set_reveal_permission(actor=users.secadmin, user=users.dispatcher, granted=True)
+    client = login(users.dispatcher)
+    assert 'data-testid="reveal-phone"' in client.get(matter.get_absolute_url()).content.decode()
+    assert "13912340001" in client.post(url).content.decode()
+    assert AuditRecord.objects.filter(action=Action.REVEAL, object_id=str(matter.pk)).exists()
+
+
+def test_the_metrics_export_has_the_same_figures(login, dispatched, users):
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    dispatched()
+    response = login(users.leader).get("/loop/metrics/?start=2023-09-01&end=2023-10-31&export=xlsx")
+    rows = list(load_workbook(_io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    brigade = next(r for r in rows if r[0] == "直属一大队")
+    assert brigade[1] == 1  # one dispatch
