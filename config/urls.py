@@ -8,6 +8,7 @@ urlpatterns = [
     path("parties/", include("longcheng.parties.urls")),
     path("audit/", include("longcheng.audit.urls")),
     path("loop/", include("longcheng.loop.urls")),
+    path("", include("longcheng.appeals.urls")),
     path("api/", include("longcheng.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "longcheng.org",
     "longcheng.parties",
     "longcheng.loop",
+    "longcheng.appeals",
     "longcheng.api",
 ]
 
@@ -186,3 +187,22 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How many matters `seed_demo` replays (tests use fewer).
 LONGCHENG_DEMO_MATTERS = env.int("LONGCHENG_DEMO_MATTERS", default=300)
+
+# Caches: per-process memory for the embedded demo; Redis in production (CACHE_URL), which
+# the public form's rate limits need to hold across web workers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# — Appeals —
+# Rate limits of the public form and the Open311 API: "count/seconds".
+LONGCHENG_APPEAL_LIMIT_PER_IP = env("LONGCHENG_APPEAL_LIMIT_PER_IP", default="20/3600")
+LONGCHENG_APPEAL_LIMIT_PER_PHONE = env("LONGCHENG_APPEAL_LIMIT_PER_PHONE", default="5/86400")
+LONGCHENG_OPEN311_LIMIT_PER_KEY = env("LONGCHENG_OPEN311_LIMIT_PER_KEY", default="1000/3600")
+LONGCHENG_APPEAL_MAX_PHOTOS = 5
+# The Chinese font embedded in generated PDFs (posters, minutes): Debian's fonts-noto-cjk.
+LONGCHENG_CJK_FONT = env(
+    "LONGCHENG_CJK_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
+LONGCHENG_CJK_FONT_INDEX = env.int("LONGCHENG_CJK_FONT_INDEX", default=2)  # Simplified Chinese
+# The address printed in QR codes (what a phone can reach), e.g. https://longcheng.example.
+LONGCHENG_PUBLIC_BASE_URL = env("LONGCHENG_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", default="taiyuan.gov.cn")

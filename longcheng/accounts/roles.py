@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("系统管理员")
     SECADMIN = "secadmin", _("安全管理员")
     AUDITOR = "auditor", _("审计管理员")
+    SUPERVISOR = "supervisor", _("特邀监督员")
 
 
 class Scope(models.TextChoices):
@@ -29,6 +30,8 @@ ROLE_SCOPE: dict[str, Scope] = {
     Role.SYSADMIN: Scope.NONE,
     Role.SECADMIN: Scope.NONE,
     Role.AUDITOR: Scope.NONE,
+    # A special supervisor sees only their own reports (appeals.selectors).
+    Role.SUPERVISOR: Scope.NONE,
 }
 
 BUSINESS_ROLES = {Role.CLERK, Role.LEADER, Role.DISPATCHER}

@@ -152,3 +152,11 @@ class MergeForm(BootstrapFormMixin, forms.Form):
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DecisionForm(BootstrapFormMixin, forms.Form):
+    lead_unit = UnitChoiceField(
+        label=_("主办单位"), queryset=Unit.objects.filter(is_active=True).order_by("path")
+    )
+    deadline = forms.DateField(label=_("办结期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    instructions = forms.CharField(label=_("督办要求"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -104,6 +104,8 @@ def actor_relations(user, matter: Matter) -> set[Actor]:
         # A leader may act for the units below.
         return user.role == Role.LEADER and target.path.startswith(unit.path)
 
+    if unit.kind == Unit.Kind.COMMITTEE:
+        relations.add(Actor.COMMITTEE)
     if acts_for(matter.lead_unit):
         relations.add(Actor.LEAD)
     if any(acts_for(u) for u in matter.assisting_units.all()):
@@ -730,3 +732,70 @@ def matter_reveal_reporter_phone(*, matter: Matter, actor) -> str:
         actor=actor, action=AuditAction.REVEAL, target=matter, detail={"fields": ["reporter_phone"]}
     )
     return matter.reporter_phone
+
+
+def matter_committee_decision(
+    *,
+    matter: Matter,
+    actor,
+    lead_unit: Unit,
+    deadline: datetime.date,
+    instructions: str,
+    assisting_units: Iterable[Unit] = (),
+) -> Matter:
+    """督办决定: the supervision committee names the lead unit and a deadline; the matter goes
+    back to the unit to sign, with the committee's instructions on its timeline."""
+    if not instructions.strip():
+        raise TransitionRefused(_("督办决定须写明要求。"))
+    now = clock.now()
+    if deadline < timezone.localtime(now).date():
+        raise TransitionRefused(_("办结期限不能早于今天。"))
+    limits_hours = time_limit_for(matter.category, matter.kind, matter.urgency).sign_hours
+    assisting = [u for u in assisting_units if u.pk != lead_unit.pk]
+
+    def mutate(m: Matter) -> None:
+        m.lead_unit = lead_unit
+        m.dispatched_at = now
+        m.sign_deadline = add_working_hours(now, limits_hours)
+        m.signed_at, m.signed_late = None, False
+        set_handle_deadline(
+            m,
+            deadline_after_working_days(
+                datetime.datetime.combine(
+                    deadline, datetime.time(9), tzinfo=timezone.localtime(now).tzinfo
+                ),
+                0,
+            ),
+            start=now,
+        )
+
+    matter, _e = _transition(
+        matter,
+        action=Action.DECIDE,
+        actor=actor,
+        expected_version=None,
+        to_status=Status.DISPATCHED,
+        event_kind=E.SUPERVISION,
+        note=instructions,
+        unit=lead_unit,
+        fields=_DISPATCH_FIELDS,
+        mutate=mutate,
+        data={"lead_unit": lead_unit.pk, "deadline": deadline.isoformat(), "committee": True},
+    )
+    if assisting:
+        matter.assisting_units.set(assisting)
+    notifications.on_dispatched(matter)
+    return matter
+
+
+def matter_rate_by_reporter(
+    *, matter: Matter, rating: str, resolved: bool, note: str = ""
+) -> Matter:
+    """The reporter rates on the tracking page (no account: the platform acts for them)."""
+    return matter_rate(
+        matter=matter,
+        actor=None,
+        rating=rating,
+        resolved=resolved,
+        note=note or _("诉求人在查询页自行评价。"),
+    )

@@ -21,6 +21,7 @@ from longcheng.web.listing import Column, ListFilter, RegisterListView
 from . import metrics, services
 from .attachments import attachment_add
 from .forms import (
+    DecisionForm,
     DispatchForm,
     ExtensionDecisionForm,
     ExtensionForm,
@@ -225,6 +226,9 @@ def _action_forms(matter: Matter, actions, pending):
         Action.RATE: lambda: RateForm(initial=v, prefix="rate"),
         Action.MERGE: lambda: MergeForm(prefix="merge"),
         Action.ARCHIVE: lambda: VersionForm(initial=v),
+        Action.DECIDE: lambda: DecisionForm(
+            initial={"lead_unit": lead.pk if lead else None}, prefix="decide"
+        ),
     }
     return [(action, builders[action]()) for action in actions]
 
@@ -358,6 +362,15 @@ class MatterActionView(MatterMixin, View):
                     _("找不到编号为 %(n)s 的事项。") % {"n": data["master_number"]}
                 )
             services.matter_merge(follower=matter, master=master, actor=user)
+        elif action == Action.DECIDE:
+            data = self._form(DecisionForm, prefix=action.value)
+            services.matter_committee_decision(
+                matter=matter,
+                actor=user,
+                lead_unit=data["lead_unit"],
+                deadline=data["deadline"],
+                instructions=data["instructions"],
+            )
         elif action == Action.ARCHIVE:
             data = self._form(VersionForm)
             services.matter_archive(matter=matter, actor=user, expected_version=data["version"])

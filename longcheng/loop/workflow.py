@@ -26,6 +26,7 @@ class Actor(models.TextChoices):
     DISPATCHER = "dispatcher", _("派单中心")
     LEAD = "lead", _("主办单位")
     ASSISTING = "assisting", _("协办单位")
+    COMMITTEE = "committee", _("监督委员会")
 
 
 class Action(models.TextChoices):
@@ -43,6 +44,7 @@ class Action(models.TextChoices):
     RATE = "rate", _("回访评价")
     MERGE = "merge", _("并单")
     ARCHIVE = "archive", _("归档")
+    DECIDE = "decide", _("督办决定")
 
 
 S = Status
@@ -66,6 +68,8 @@ ACTIONS: dict[Action, tuple[frozenset, Status | None, Actor]] = {
     Action.RATE: (frozenset({S.ANSWERED}), None, Actor.DISPATCHER),  # -> CLOSED or REOPENED
     Action.MERGE: (frozenset({S.RECEIVED, S.DISPATCHED, S.RETURNED}), S.MERGED, Actor.DISPATCHER),
     Action.ARCHIVE: (frozenset({S.CLOSED}), S.ARCHIVED, Actor.DISPATCHER),
+    # A supervision committee's decision: a (new) lead unit and deadline; it must sign again.
+    Action.DECIDE: (frozenset(OPEN), S.DISPATCHED, Actor.COMMITTEE),
 }
 
 # The status graph implied by ACTIONS (for docs and tests).
@@ -86,6 +90,7 @@ class Channel(models.TextChoices):
     ENFORCEMENT = "enforcement", _("执法巡查")
     PROJECT = "project", _("项目问题")
     LEADER = "leader", _("领导交办")
+    WECHAT_GROUP = "wechat_group", _("微信群")
 
 
 class Kind(models.TextChoices):

@@ -215,7 +215,7 @@ RELATION_OF = {
     "dispatcher": {"dispatcher"},
     "clerk1": {"lead"},
     "leader": {"lead"},
-    "committee_clerk": {"assisting"},
+    "committee_clerk": {"assisting", "committee"},
     "clerk2": set(),
     "sysadmin": set(),
     "auditor": set(),

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppealsConfig(AppConfig):
+    name = "longcheng.appeals"
+    label = "appeals"
+    verbose_name = _("营商环境诉求")
+
+    def ready(self) -> None:
+        from longcheng.web.home import register_nav_items
+
+        from .selectors import appeals_nav_items
+
+        register_nav_items(appeals_nav_items)

@@ -1,0 +1,206 @@
+"""Pages for citizens and enterprises on their phones: no account, small pages (no framework
+CSS), every refusal in plain words, never a server error."""
+
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from longcheng.audit.context import client_ip
+from longcheng.core.errors import LongchengError
+from longcheng.loop.metrics import period_from_request, unit_metrics
+from longcheng.loop.models import Matter, MatterEvent
+from longcheng.loop.workflow import Status
+
+from . import ratelimit, services
+from .forms import PublicAppealForm, PublicRateForm, TrackForm
+from .models import Appeal, MonitoringPoint
+from .selectors import track
+
+# Steps a citizen sees on the tracking page (no staff names, no internal notes).
+PUBLIC_STEPS = {
+    MatterEvent.Kind.RECEIVED,
+    MatterEvent.Kind.DISPATCHED,
+    MatterEvent.Kind.REDISPATCHED,
+    MatterEvent.Kind.SIGNED,
+    MatterEvent.Kind.PROGRESS,
+    MatterEvent.Kind.ANSWERED,
+    MatterEvent.Kind.RATED,
+    MatterEvent.Kind.REOPENED,
+    MatterEvent.Kind.ARCHIVED,
+    MatterEvent.Kind.SUPERVISION,
+}
+
+
+def _too_many(request, phone: str = "") -> bool:
+    ip_ok = ratelimit.hit(
+        "appeal-ip", client_ip(request) or "", settings.LONGCHENG_APPEAL_LIMIT_PER_IP
+    )
+    phone_ok = ratelimit.hit("appeal-phone", phone, settings.LONGCHENG_APPEAL_LIMIT_PER_PHONE)
+    return not (ip_ok and phone_ok)
+
+
+class SubmitView(View):
+    template_name = "appeals/public/submit.html"
+
+    def point(self) -> MonitoringPoint | None:
+        token = self.kwargs.get("token")
+        if token is None:
+            return None
+        point = services.point_from_token(token)
+        if point is None:
+            raise Http404(_("二维码无效或监测点已停用。"))
+        return point
+
+    def render_form(self, request, form, status=200):
+        return render(
+            request, self.template_name, {"form": form, "point": self.point()}, status=status
+        )
+
+    def get(self, request, token=None):
+        form = PublicAppealForm(initial={"submission_key": secrets.token_urlsafe(24)})
+        return self.render_form(request, form)
+
+    def post(self, request, token=None):
+        point = self.point()
+        form = PublicAppealForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(request, form, status=400)
+        data = form.cleaned_data
+        repeat = Appeal.objects.filter(submission_key=data["submission_key"]).first()
+        if repeat:
+            return redirect("appeals:public_done", code=repeat.tracking_code)
+        if _too_many(request, data["reporter_phone"]):
+            form.add_error(None, _("提交过于频繁，请稍后再试。如情况紧急，请拨打12345热线。"))
+            return self.render_form(request, form, status=429)
+        try:
+            appeal, _created = services.appeal_submit(
+                description=data["description"],
+                category=data["category"],
+                point=point,
+                photos=data["photos"],
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                enterprise_name=data["enterprise_name"],
+                credit_code=data["credit_code"],
+                anonymous=data["anonymous"],
+                consent=data["consent"],
+                submission_key=data["submission_key"],
+            )
+        except LongchengError as error:
+            form.add_error(
+                "photos" if "文件" in error.message or "图片" in error.message else None,
+                error.message,
+            )
+            return self.render_form(request, form, status=400)
+        request.session[f"tracked:{appeal.tracking_code}"] = True
+        return redirect("appeals:public_done", code=appeal.tracking_code)
+
+
+class DoneView(View):
+    def get(self, request, code):
+        if not request.session.get(f"tracked:{code}"):
+            return redirect("appeals:public_track")
+        return render(request, "appeals/public/done.html", {"code": code})
+
+
+class TrackView(View):
+    def get(self, request):
+        return render(request, "appeals/public/track.html", {"form": TrackForm()})
+
+    def post(self, request):
+        form = TrackForm(request.POST)
+        if not form.is_valid():
+            return render(request, "appeals/public/track.html", {"form": form}, status=400)
+        if not ratelimit.hit("track-ip", client_ip(request) or "", "30/600"):
+            form.add_error(None, _("查询过于频繁，请稍后再试。"))
+            return render(request, "appeals/public/track.html", {"form": form}, status=429)
+        appeal = track(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
+        if appeal is None:
+            form.add_error(None, _("查询码或手机号后四位不正确。"))
+            return render(request, "appeals/public/track.html", {"form": form}, status=404)
+        request.session[f"tracked:{appeal.tracking_code}"] = True
+        return redirect("appeals:public_status", code=appeal.tracking_code)
+
+
+class StatusView(View):
+    """Progress, the answer and, once answered, the rating — for whoever holds the code."""
+
+    def appeal(self, request, code) -> Appeal:
+        if not request.session.get(f"tracked:{code}"):
+            raise Http404
+        appeal = (
+            Appeal.objects.select_related("matter", "matter__lead_unit")
+            .filter(tracking_code=code)
+            .first()
+        )
+        if appeal is None:
+            raise Http404
+        return appeal
+
+    def render_status(self, request, appeal, form=None, status=200):
+        matter = appeal.matter
+        steps = matter.events.filter(kind__in=PUBLIC_STEPS).select_related("unit")
+        return render(
+            request,
+            "appeals/public/status.html",
+            {
+                "appeal": appeal,
+                "matter": matter,
+                "steps": steps,
+                "form": form or (PublicRateForm() if matter.status == Status.ANSWERED else None),
+            },
+            status=status,
+        )
+
+    def get(self, request, code):
+        return self.render_status(request, self.appeal(request, code))
+
+    def post(self, request, code):
+        appeal = self.appeal(request, code)
+        form = PublicRateForm(request.POST)
+        if not form.is_valid():
+            return self.render_status(request, appeal, form, status=400)
+        try:
+            with transaction.atomic():
+                services.appeal_rate_by_reporter(
+                    appeal=appeal,
+                    rating=form.cleaned_data["rating"],
+                    resolved=form.cleaned_data["resolved"],
+                    note=form.cleaned_data["note"],
+                )
+        except LongchengError as error:
+            form.add_error(None, error.message)
+            return self.render_status(request, appeal, form, status=409)
+        appeal.matter.refresh_from_db()
+        return redirect(reverse("appeals:public_status", args=[code]) + "?rated=1")
+
+
+class FiguresView(View):
+    """The public transparency page: monthly figures per unit, no personal data."""
+
+    def get(self, request):
+        start, end = period_from_request(request.GET)
+        from longcheng.core.models import Unit
+
+        lead_units = Unit.objects.filter(
+            pk__in=Matter.objects.filter(appeal__isnull=False).values("lead_unit")
+        ).order_by("path")
+        rows = [
+            r
+            for r in unit_metrics(units=lead_units, start=start, end=end)
+            if r.dispatched or r.answered
+        ]
+        received = Matter.objects.filter(
+            appeal__isnull=False, received_at__gte=start, received_at__lt=end
+        ).count()
+        return render(
+            request,
+            "appeals/public/figures.html",
+            {"rows": rows, "start": start, "end": end, "received": received},
+        )

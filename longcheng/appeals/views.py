@@ -1,0 +1,469 @@
+import secrets
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from longcheng.accounts.roles import Role
+from longcheng.accounts.scoping import reads_business_records
+from longcheng.core.errors import LongchengError
+from longcheng.core.models import Unit
+from longcheng.loop.models import Matter
+from longcheng.loop.workflow import Channel
+from longcheng.web.forms import BootstrapFormMixin
+from longcheng.web.listing import Column, ListFilter, RegisterListView
+
+from . import services
+from .documents import minutes_pdf, poster_pdf
+from .forms import StaffIntakeForm
+from .models import AgendaItem, ApiKey, Appeal, CommitteeMeeting, MonitoringPoint, Supervisor
+from .selectors import (
+    agenda_proposals,
+    appeals_visible_to,
+    is_committee_staff,
+    proposal_reason,
+    window_statistics,
+)
+
+User = get_user_model()
+
+
+class StaffRequired(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not reads_business_records(request.user):
+            raise PermissionDenied(_("您的角色不查看业务数据。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CommitteeRequired(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        return is_committee_staff(self.request.user)
+
+
+def point_url(point: MonitoringPoint) -> str:
+    from django.conf import settings
+
+    path = reverse("appeals:public_point", args=[services.point_token(point)])
+    return settings.LONGCHENG_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+class OverviewView(StaffRequired, RegisterListView):
+    model = Appeal
+    template_name = "appeals/overview.html"
+    title = gettext_lazy("营商环境诉求")
+    unit_field = None
+    search_fields = ["matter__number", "matter__title", "tracking_code", "enterprise_name"]
+    search_placeholder = gettext_lazy("搜索编号、标题、查询码、企业…")
+    default_sort = "-matter__received_at"
+    filters = [
+        ListFilter("channel", gettext_lazy("渠道"), "matter__channel", lambda u: Channel.choices),
+        ListFilter(
+            "point",
+            gettext_lazy("监测点"),
+            "point_id",
+            lambda u: [(str(p.pk), p.name) for p in MonitoringPoint.objects.all()],
+        ),
+    ]
+    columns = [
+        Column(gettext_lazy("编号"), lambda a: a.matter.number, sort="matter__number"),
+        Column(gettext_lazy("标题"), lambda a: a.matter.title),
+        Column(
+            gettext_lazy("状态"), lambda a: a.matter.get_status_display(), sort="matter__status"
+        ),
+        Column(gettext_lazy("渠道"), lambda a: a.matter.get_channel_display()),
+        Column(gettext_lazy("监测点 / 监督员"), lambda a: a.point or a.supervisor or ""),
+        Column(gettext_lazy("企业"), lambda a: a.enterprise_name),
+        Column(gettext_lazy("主办单位"), lambda a: a.matter.lead_unit),
+        Column(
+            gettext_lazy("受理时间"),
+            lambda a: timezone.localtime(a.matter.received_at).strftime("%Y-%m-%d %H:%M"),
+            sort="matter__received_at",
+        ),
+    ]
+
+    def base_queryset(self):
+        return appeals_visible_to(self.request.user).select_related(
+            "matter", "matter__lead_unit", "point", "supervisor__user"
+        )
+
+    def row_url(self, obj) -> str:
+        return obj.matter.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_committee"] = is_committee_staff(self.request.user)
+        return context
+
+
+class PointListView(StaffRequired, TemplateView):
+    template_name = "appeals/points.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("营商环境监测点")
+        context["points"] = MonitoringPoint.objects.select_related("unit", "division")
+        return context
+
+
+class PointDetailView(StaffRequired, TemplateView):
+    template_name = "appeals/point_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        point = get_object_or_404(MonitoringPoint, pk=self.kwargs["pk"])
+        url = point_url(point)
+        svg = segno.make(url, error="m").svg_inline(scale=5)
+        context.update(
+            title=point.name,
+            point=point,
+            url=url,
+            qr_svg=svg,
+            appeals=point.appeals.select_related("matter")[:20],
+        )
+        return context
+
+
+class PosterView(StaffRequired, View):
+    def get(self, request, pk):
+        point = get_object_or_404(MonitoringPoint, pk=pk)
+        pdf = poster_pdf(point_name=point.name, url=point_url(point), unit_name=point.unit.name)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="poster-{point.code}.pdf"'
+        return response
+
+
+class SupervisorListView(StaffRequired, TemplateView):
+    """The committee's view of its special supervisors and what each has reported."""
+
+    template_name = "appeals/supervisors.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        supervisors = Supervisor.objects.select_related("user", "enterprise")
+        context["title"] = _("特邀监督员")
+        context["rows"] = [
+            (
+                s,
+                list(
+                    appeals_visible_to(self.request.user)
+                    .filter(supervisor=s)
+                    .select_related("matter")[:10]
+                ),
+            )
+            for s in supervisors
+        ]
+        return context
+
+
+class SupervisorReportForm(BootstrapFormMixin, forms.Form):
+    description = forms.CharField(
+        label=gettext_lazy("反映的问题"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    enterprise_name = forms.CharField(
+        label=gettext_lazy("代表的企业"), max_length=100, required=False
+    )
+    photos = StaffIntakeForm.base_fields["photos"]
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class SupervisorRequired(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        user = self.request.user
+        return user.role == Role.SUPERVISOR and hasattr(user, "supervisor")
+
+
+class MineView(SupervisorRequired, TemplateView):
+    """A special supervisor's own reports and their progress."""
+
+    template_name = "appeals/mine.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("我的反映")
+        context["appeals"] = appeals_visible_to(self.request.user).select_related(
+            "matter", "matter__lead_unit"
+        )
+        return context
+
+
+class SupervisorReportView(SupervisorRequired, FormView):
+    template_name = "web/form.html"
+    form_class = SupervisorReportForm
+    extra_context = {
+        "title": gettext_lazy("以特邀监督员身份反映问题"),
+        "cancel_url": "/appeals/mine/",
+        "multipart": True,
+    }
+
+    def get_initial(self):
+        supervisor = self.request.user.supervisor
+        return {
+            "submission_key": secrets.token_urlsafe(24),
+            "enterprise_name": supervisor.enterprise.name if supervisor.enterprise else "",
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        supervisor = self.request.user.supervisor
+        try:
+            appeal, _created = services.appeal_submit(
+                description=data["description"],
+                photos=data["photos"],
+                reporter_name=self.request.user.full_name,
+                reporter_phone=self.request.user.phone,
+                enterprise_name=data["enterprise_name"],
+                credit_code=supervisor.enterprise.credit_code if supervisor.enterprise else "",
+                consent=True,
+                submission_key=data["submission_key"],
+                channel=Channel.SUPERVISOR,
+                supervisor=supervisor,
+            )
+        except LongchengError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已提交，编号 %(n)s。") % {"n": appeal.matter.number})
+        return redirect("appeals:mine")
+
+
+class IntakeView(StaffRequired, FormView):
+    """Hotline, window and WeChat-group intake; the channel is kept."""
+
+    template_name = "web/form.html"
+    form_class = StaffIntakeForm
+    extra_context = {
+        "title": gettext_lazy("登记营商环境诉求"),
+        "cancel_url": "/appeals/",
+        "multipart": True,
+    }
+
+    def get_initial(self):
+        return {"submission_key": secrets.token_urlsafe(24)}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            appeal, _created = services.appeal_submit(
+                description=data["description"],
+                category=data["category"],
+                photos=data["photos"],
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                enterprise_name=data["enterprise_name"],
+                credit_code=data["credit_code"],
+                anonymous=data["anonymous"],
+                consent=data["consent"],
+                submission_key=data["submission_key"],
+                channel=data["channel"],
+                actor=self.request.user,
+                fallback_window=data["fallback_window"],
+            )
+        except LongchengError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已登记，编号 %(n)s，查询码 %(c)s（请告知诉求人）。")
+            % {"n": appeal.matter.number, "c": appeal.tracking_code},
+        )
+        return redirect(appeal.matter.get_absolute_url())
+
+
+class WindowView(StaffRequired, TemplateView):
+    """The 办不成事 window: its own queue and its own statistics."""
+
+    template_name = "appeals/window.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queue = (
+            appeals_visible_to(self.request.user)
+            .filter(fallback_window=True)
+            .exclude(matter__status__in=["closed", "archived", "merged"])
+            .select_related("matter", "matter__lead_unit")
+            .order_by("matter__handle_deadline")
+        )
+        context.update(title=_("办不成事窗口"), queue=queue[:100], stats=window_statistics())
+        return context
+
+
+class MeetingForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=gettext_lazy("会议名称"), max_length=200)
+    held_on = forms.DateField(
+        label=gettext_lazy("会议日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=gettext_lazy("地点"), max_length=100, required=False)
+    attendees = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("参会人员"),
+        required=False,
+        queryset=User.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    other_attendees = forms.CharField(
+        label=gettext_lazy("其他参会人员"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The committee's own staff, the special supervisors and department leaders.
+        self.fields["attendees"].queryset = (
+            User.objects.filter(is_active=True)
+            .filter(Q(unit=committee) | Q(role__in=[Role.SUPERVISOR, Role.LEADER]))
+            .order_by("role", "full_name")
+        )
+
+
+class MeetingListView(CommitteeRequired, TemplateView):
+    template_name = "appeals/meetings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        committee = self.request.user.unit
+        context.update(
+            title=_("监督委员会全体会议"),
+            meetings=CommitteeMeeting.objects.filter(committee=committee),
+            form=MeetingForm(committee=committee),
+        )
+        return context
+
+    def post(self, request):
+        committee = request.user.unit
+        form = MeetingForm(request.POST, committee=committee)
+        if not form.is_valid():
+            return render(
+                request,
+                self.template_name,
+                {
+                    "title": _("监督委员会全体会议"),
+                    "form": form,
+                    "meetings": CommitteeMeeting.objects.filter(committee=committee),
+                },
+                status=400,
+            )
+        meeting = services.meeting_create(
+            actor=request.user, committee=committee, **form.cleaned_data
+        )
+        return redirect(meeting.get_absolute_url())
+
+
+class DecisionForm(BootstrapFormMixin, forms.Form):
+    lead_unit = forms.ModelChoiceField(
+        label=gettext_lazy("主办单位"),
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+    )
+    deadline = forms.DateField(
+        label=gettext_lazy("办结期限"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    instructions = forms.CharField(
+        label=gettext_lazy("会议决定"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MeetingDetailView(CommitteeRequired, TemplateView):
+    template_name = "appeals/meeting_detail.html"
+
+    def meeting(self):
+        return get_object_or_404(
+            CommitteeMeeting, pk=self.kwargs["pk"], committee=self.request.user.unit
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.meeting()
+        on_agenda = set(meeting.items.values_list("matter_id", flat=True))
+        proposals = [
+            (m, proposal_reason(m))
+            for m in agenda_proposals(meeting.committee)
+            if m.pk not in on_agenda
+        ]
+        items = [
+            (
+                item,
+                DecisionForm(
+                    prefix=f"item{item.pk}", initial={"lead_unit": item.matter.lead_unit_id}
+                ),
+            )
+            for item in meeting.items.select_related("matter", "matter__lead_unit", "lead_unit")
+        ]
+        context.update(title=meeting.title, meeting=meeting, items=items, proposals=proposals)
+        return context
+
+    def post(self, request, pk):
+        meeting = self.meeting()
+        try:
+            with transaction.atomic():
+                if "add" in request.POST:
+                    matter = get_object_or_404(Matter, pk=request.POST["add"], appeal__isnull=False)
+                    services.agenda_add(
+                        actor=request.user,
+                        meeting=meeting,
+                        matter=matter,
+                        reason=request.POST.get("reason", "")[:200] or _("委员会提出"),
+                    )
+                    messages.success(request, _("已列入议题。"))
+                elif "decide" in request.POST:
+                    item = get_object_or_404(AgendaItem, pk=request.POST["decide"], meeting=meeting)
+                    form = DecisionForm(request.POST, prefix=f"item{item.pk}")
+                    if not form.is_valid():
+                        raise LongchengError(_("请完整填写主办单位、办结期限和会议决定。"))
+                    services.agenda_decide(actor=request.user, item=item, **form.cleaned_data)
+                    messages.success(
+                        request,
+                        _("决定已记录，事项已重新派给 %(u)s。")
+                        % {"u": form.cleaned_data["lead_unit"]},
+                    )
+        except LongchengError as error:
+            messages.error(request, error.message)
+        return redirect(meeting.get_absolute_url())
+
+
+class MinutesView(CommitteeRequired, View):
+    def get(self, request, pk):
+        meeting = get_object_or_404(CommitteeMeeting, pk=pk, committee=request.user.unit)
+        response = HttpResponse(minutes_pdf(meeting), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="minutes-{meeting.pk}.pdf"'
+        return response
+
+
+class ApiKeyView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
+    """The system administrator issues and revokes Open311 keys; a key is shown once."""
+
+    template_name = "appeals/api_keys.html"
+
+    def test_func(self):
+        return self.request.user.role == Role.SYSADMIN
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=_("Open311 接口密钥"), keys=ApiKey.objects.all())
+        return context
+
+    def post(self, request):
+        if "revoke" in request.POST:
+            key = get_object_or_404(ApiKey, pk=request.POST["revoke"])
+            services.api_key_revoke(actor=request.user, key=key)
+            messages.success(request, _("密钥 %(k)s 已吊销。") % {"k": key})
+            return redirect("appeals:api_keys")
+        name = request.POST.get("name", "").strip()[:100]
+        if not name:
+            messages.error(request, _("请填写调用方名称。"))
+            return redirect("appeals:api_keys")
+        key, raw = services.api_key_issue(actor=request.user, name=name)
+        context = self.get_context_data()
+        context["new_key"] = raw
+        return render(request, self.template_name, context)
