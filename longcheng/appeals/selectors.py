@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from longcheng.accounts.roles import Role
+from longcheng.accounts.scoping import Scope, user_scope, visible_units
 from longcheng.core.models import Unit
 from longcheng.loop.selectors import matters_visible_to
 from longcheng.loop.workflow import OPEN, Status
@@ -20,7 +21,15 @@ def appeals_visible_to(user) -> QuerySet[Appeal]:
     """Staff see the appeals whose matters they see; a supervisor sees their own reports."""
     if getattr(user, "role", None) == Role.SUPERVISOR:
         return Appeal.objects.filter(supervisor__user=user)
-    return Appeal.objects.filter(matter__in=matters_visible_to(user))
+    units = visible_units(user)
+    if user_scope(user) == Scope.NONE:
+        return Appeal.objects.none()
+    # The committee also oversees what comes in through its points and its supervisors.
+    return Appeal.objects.filter(
+        Q(matter__in=matters_visible_to(user))
+        | Q(point__unit__in=units)
+        | Q(supervisor__committee__in=units)
+    )
 
 
 def track(code: str, phone_last4: str = "") -> Appeal | None:

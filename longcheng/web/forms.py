@@ -2,11 +2,14 @@ from django import forms
 
 
 class BootstrapFormMixin:
-    """Gives every widget Bootstrap's classes and marks fields with errors as invalid."""
+    """Gives every widget Bootstrap's classes and marks fields with errors as invalid.
+
+    Validation must not run in __init__ (forms adjust querysets after it), so the invalid
+    marks are added once the form has been cleaned."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(
                 widget, forms.HiddenInput | forms.RadioSelect | forms.CheckboxSelectMultiple
@@ -15,6 +18,11 @@ class BootstrapFormMixin:
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()

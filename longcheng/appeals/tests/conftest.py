@@ -1,0 +1,32 @@
+import pytest
+
+from longcheng.appeals.models import MonitoringPoint, Supervisor
+from longcheng.loop.tests.conftest import at, catalogue, clock  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def point(org):
+    return MonitoringPoint.objects.create(
+        code="xd-hall",
+        name="小店政务大厅",
+        unit=org.committee,
+        division=org.xiaodian,
+        fallback_window=True,
+    )
+
+
+@pytest.fixture
+def other_point(org):
+    return MonitoringPoint.objects.create(
+        code="xd-yitong", name="易通天下产业孵化基地", unit=org.committee, division=org.xiaodian
+    )
+
+
+@pytest.fixture
+def supervisor(users, org):
+    from conftest import UserFactory
+
+    user = UserFactory(username="sup1", full_name="贺文静", role="supervisor", phone="13912340001")
+    return Supervisor.objects.create(
+        user=user, committee=org.committee, appointed_on=at(2022, 1, 24).date()
+    )
