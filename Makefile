@@ -6,10 +6,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test install install-dev frontend gettext chromium lint checks pytest test-pg messages clean
+.PHONY: demo test install install-dev frontend gettext fonts chromium lint checks pytest test-pg messages clean
 
 ## demo: install everything, migrate SQLite, load the Taiyuan demo data, serve on http://127.0.0.1:8000
-demo: install frontend gettext
+demo: install frontend gettext fonts
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py seed_demo
@@ -17,7 +17,7 @@ demo: install frontend gettext
 	LONGCHENG_TIMERS=inprocess $(PY) manage.py runserver $(HOST) --noreload
 
 ## test: install the development dependencies and run the whole suite (lint, checks, pytest, browser tests)
-test: install-dev frontend gettext chromium lint checks pytest
+test: install-dev frontend gettext fonts chromium lint checks pytest
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +36,13 @@ frontend:
 gettext:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 
+# PDF documents (QR posters, minutes) embed Debian's Noto CJK font.
+fonts:
+	@test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; }
+
 # Browser tests drive Debian's Chromium; install it when missing (needs root and apt).
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint:
 	$(VENV)/bin/ruff check .
