@@ -30,17 +30,32 @@ def percentile(values, p):
 def prepare(env) -> str:
     run = [sys.executable, "manage.py"]
     subprocess.run([*run, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*run, "seed_demo"], cwd=ROOT, env={**env, "LONGCHENG_DEMO_MATTERS": "0"},
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*run, "seed_demo"],
+        cwd=ROOT,
+        env={**env, "LONGCHENG_DEMO_MATTERS": "0"},
+        check=True,
+        capture_output=True,
+    )
     out = subprocess.run(
-        [*run, "shell", "-v0", "-c",
-         "from django.db import connection;"
-         "connection.cursor().execute('CREATE TABLE IF NOT EXISTS bench_bare "
-         "(id bigserial primary key, at timestamptz)');"
-         "from longcheng.appeals.models import MonitoringPoint as M;"
-         "from longcheng.appeals.services import point_token;"
-         "print(point_token(M.objects.get(code='xd-hall')))"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        [
+            *run,
+            "shell",
+            "-v0",
+            "-c",
+            "from django.db import connection;"
+            "connection.cursor().execute('CREATE TABLE IF NOT EXISTS bench_bare "
+            "(id bigserial primary key, at timestamptz)');"
+            "from longcheng.appeals.models import MonitoringPoint as M;"
+            "from longcheng.appeals.services import point_token;"
+            "print(point_token(M.objects.get(code='xd-hall')))",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -54,14 +69,25 @@ def submit_loop(path, count, results, errors, index):
             cookie = response.getheader("Set-Cookie", "")
             csrf = re.search(r"csrftoken=([^;]+)", cookie).group(1)
             key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
-            body = urllib.parse.urlencode({
-                "csrfmiddlewaretoken": csrf, "submission_key": key,
-                "description": f"压测提交第 {index}-{n} 件：窗口办事材料要求不一致，请核查。",
-                "anonymous": "on"})
+            body = urllib.parse.urlencode(
+                {
+                    "csrfmiddlewaretoken": csrf,
+                    "submission_key": key,
+                    "description": f"压测提交第 {index}-{n} 件：窗口办事材料要求不一致，请核查。",
+                    "anonymous": "on",
+                }
+            )
             started = time.perf_counter()
-            conn.request("POST", path, body, {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={csrf}", "Referer": f"http://127.0.0.1:{PORT}{path}"})
+            conn.request(
+                "POST",
+                path,
+                body,
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"csrftoken={csrf}",
+                    "Referer": f"http://127.0.0.1:{PORT}{path}",
+                },
+            )
             response = conn.getresponse()
             response.read()
             elapsed = (time.perf_counter() - started) * 1000
@@ -69,7 +95,7 @@ def submit_loop(path, count, results, errors, index):
                 errors.append(response.status)
             else:
                 results.append(elapsed)
-        except Exception as error:  # noqa: BLE001 - a benchmark counts failures, it doesn't stop
+        except Exception as error:
             errors.append(repr(error))
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
 
@@ -82,15 +108,20 @@ def bare_loop(count, results, errors):
         response = conn.getresponse()
         response.read()
         (results if response.status == 200 else errors).append(
-            (time.perf_counter() - started) * 1000)
+            (time.perf_counter() - started) * 1000
+        )
 
 
 def run(target, clients, per_client, *args):
     results, errors, threads = [], [], []
     started = time.perf_counter()
     for i in range(clients):
-        thread = threading.Thread(target=target, args=(*args, per_client, results, errors, i)
-                                  if target is submit_loop else (per_client, results, errors))
+        thread = threading.Thread(
+            target=target,
+            args=(*args, per_client, results, errors, i)
+            if target is submit_loop
+            else (per_client, results, errors),
+        )
         threads.append(thread)
         thread.start()
     for thread in threads:
@@ -105,16 +136,33 @@ def main():
     parser.add_argument("--per-client", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-           "LONGCHENG_DEMO": "1", "LONGCHENG_APPEAL_LIMIT_PER_IP": "100000000/3600",
-           "CONN_MAX_AGE": "60"}
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "LONGCHENG_DEMO": "1",
+        "LONGCHENG_APPEAL_LIMIT_PER_IP": "100000000/3600",
+        "CONN_MAX_AGE": "60",
+    }
     if "postgres" not in env.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL to a PostgreSQL database for the benchmark.")
     token = prepare(env)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bench.wsgi_bench:application", "-b",
-         f"127.0.0.1:{PORT}", "-w", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.wsgi_bench:application",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         time.sleep(3)
         path = f"/a/p/{token}/"
@@ -124,16 +172,24 @@ def main():
         server.terminate()
         server.wait(timeout=30)
     total = args.clients * args.per_client
-    print(f"gunicorn {args.workers} sync workers, {args.clients} concurrent clients, "
-          f"{total} requests each run")
-    print(f"public submission (POST, full stack): {len(results) / wall:.0f} /s, "
-          f"p50={statistics.median(results):.0f} ms p99={percentile(results, 99):.0f} ms, "
-          f"errors={len(errors)} (wall {wall:.1f} s incl. the GET of each form)")
-    print(f"bare insert endpoint: {len(bare) / bare_wall:.0f} /s, "
-          f"p50={statistics.median(bare):.0f} ms p99={percentile(bare, 99):.0f} ms, "
-          f"errors={len(bare_errors)}")
-    print(f"ratio (bare throughput / submission throughput): "
-          f"{(len(bare) / bare_wall) / (len(results) / wall):.1f}x")
+    print(
+        f"gunicorn {args.workers} sync workers, {args.clients} concurrent clients, "
+        f"{total} requests each run"
+    )
+    print(
+        f"public submission (POST, full stack): {len(results) / wall:.0f} /s, "
+        f"p50={statistics.median(results):.0f} ms p99={percentile(results, 99):.0f} ms, "
+        f"errors={len(errors)} (wall {wall:.1f} s incl. the GET of each form)"
+    )
+    print(
+        f"bare insert endpoint: {len(bare) / bare_wall:.0f} /s, "
+        f"p50={statistics.median(bare):.0f} ms p99={percentile(bare, 99):.0f} ms, "
+        f"errors={len(bare_errors)}"
+    )
+    print(
+        f"ratio (bare throughput / submission throughput): "
+        f"{(len(bare) / bare_wall) / (len(results) / wall):.1f}x"
+    )
 
 
 if __name__ == "__main__":
