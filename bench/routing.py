@@ -19,9 +19,9 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one CPU core, as the target says
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sklearn.model_selection import StratifiedKFold  # noqa: E402
+from sklearn.model_selection import StratifiedKFold
 
-from longcheng.routing.classifier import evaluate, top_k, train  # noqa: E402
+from longcheng.routing.classifier import evaluate, top_k, train
 
 
 def load(path):
@@ -51,7 +51,7 @@ def scaled(pairs, labels, size, seed=7):
     for i in range(size):
         label = keys[i % len(keys)]
         a, b = rng.choice(by_label[label]), rng.choice(by_label[label])
-        out_pairs.append((a[0], a[1][: len(a[1]) // 2] + b[1][len(b[1]) // 2:]))
+        out_pairs.append((a[0], a[1][: len(a[1]) // 2] + b[1][len(b[1]) // 2 :]))
         out_labels.append(label)
     return out_pairs, out_labels
 
@@ -87,8 +87,10 @@ def main():
     print(f"training time: {train_seconds:.1f} s per model")
     print(f"single-message inference: p50={p50:.2f} ms p99={p99:.2f} ms")
     for label, figures in result.per_class.items():
-        print(f"  {label}: precision={figures['precision']:.3f} recall={figures['recall']:.3f}"
-              f" n={figures['support']}")
+        print(
+            f"  {label}: precision={figures['precision']:.3f} recall={figures['recall']:.3f}"
+            f" n={figures['support']}"
+        )
     if args.scale:
         big_pairs, big_labels = scaled(pairs, labels, args.scale)
         started = time.perf_counter()

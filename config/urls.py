@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("longcheng.audit.urls")),
     path("loop/", include("longcheng.loop.urls")),
     path("", include("longcheng.appeals.urls")),
+    path("routing/", include("longcheng.routing.urls")),
     path("api/", include("longcheng.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "longcheng.parties",
     "longcheng.loop",
     "longcheng.appeals",
+    "longcheng.routing",
     "longcheng.api",
 ]
 
@@ -183,6 +184,12 @@ CELERY_BEAT_SCHEDULE = {
     "loop-sweep": {
         "task": "longcheng.loop.tasks.loop_sweep_task",
         "schedule": LONGCHENG_TIMER_INTERVAL_SECONDS,
+    },
+    # Nightly: a new routing model version from the day's dispatches (a person promotes it).
+    "routing-train": {"task": "longcheng.routing.tasks.routing_train_task", "schedule": 24 * 3600},
+    "hotspots-weekly": {
+        "task": "longcheng.routing.tasks.hotspots_weekly_task",
+        "schedule": 7 * 24 * 3600,
     },
 }
 # How many matters `seed_demo` replays (tests use fewer).

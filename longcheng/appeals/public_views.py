@@ -13,9 +13,11 @@ from django.views import View
 
 from longcheng.audit.context import client_ip
 from longcheng.core.errors import LongchengError
+from longcheng.loop import services as loop
+from longcheng.loop.duplicates import similar_open_matters
 from longcheng.loop.metrics import period_from_request, unit_metrics
 from longcheng.loop.models import Matter, MatterEvent
-from longcheng.loop.workflow import Status
+from longcheng.loop.workflow import OPEN, Status
 
 from . import ratelimit, services
 from .forms import PublicAppealForm, PublicRateForm, TrackForm
@@ -57,10 +59,9 @@ class SubmitView(View):
             raise Http404(_("二维码无效或监测点已停用。"))
         return point
 
-    def render_form(self, request, form, status=200):
-        return render(
-            request, self.template_name, {"form": form, "point": self.point()}, status=status
-        )
+    def render_form(self, request, form, status=200, similar=None):
+        context = {"form": form, "point": self.point(), "similar": similar}
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request, token=None):
         form = PublicAppealForm(initial={"submission_key": secrets.token_urlsafe(24)})
@@ -75,6 +76,23 @@ class SubmitView(View):
         repeat = Appeal.objects.filter(submission_key=data["submission_key"]).first()
         if repeat:
             return redirect("appeals:public_done", code=repeat.tracking_code)
+        follow = None
+        if not request.POST.get("confirm_new") and not request.POST.get("follow"):
+            similar = similar_open_matters(
+                text=data["description"],
+                category=data["category"],
+                division=point.division if point else None,
+                address=point.address if point else "",
+            )
+            if similar:
+                # "A similar problem is already being handled — follow it instead?"
+                return self.render_form(request, form, similar=similar)
+        if request.POST.get("follow"):
+            follow = Matter.objects.filter(
+                pk=request.POST["follow"],
+                master__isnull=True,
+                status__in=list(OPEN | {Status.ANSWERED}),
+            ).first()
         if _too_many(request, data["reporter_phone"]):
             form.add_error(None, _("提交过于频繁，请稍后再试。如情况紧急，请拨打12345热线。"))
             return self.render_form(request, form, status=429)
@@ -92,6 +110,9 @@ class SubmitView(View):
                 consent=data["consent"],
                 submission_key=data["submission_key"],
             )
+            if follow is not None and appeal.matter.status == Status.RECEIVED:
+                # Following: the new appeal rides on the existing matter and gets its answer.
+                loop.matter_merge(follower=appeal.matter, master=follow, actor=None)
         except LongchengError as error:
             form.add_error(
                 "photos" if "文件" in error.message or "图片" in error.message else None,

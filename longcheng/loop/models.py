@@ -205,6 +205,9 @@ class Matter(TimeStampedModel, VersionedModel):
                 fields=["lead_unit", "status", "handle_deadline"], name="matter_inbox_idx"
             ),
             models.Index(fields=["status", "handle_deadline"], name="matter_timer_idx"),
+            # Duplicate lookup at intake: recent matters of a category or a division.
+            models.Index(fields=["category", "received_at"], name="matter_dup_category_idx"),
+            models.Index(fields=["division", "received_at"], name="matter_dup_division_idx"),
             # A unit's running matters by deadline: the inbox's first page is an index walk.
             models.Index(
                 fields=["lead_unit", "handle_deadline"],

@@ -32,6 +32,7 @@ from .forms import (
     VersionForm,
 )
 from .models import Attachment, Category, Extension, Matter, Notification
+from .panels import matter_panels
 from .selectors import Box, inbox_boxes, inbox_counts, inbox_queryset, matters_visible_to
 from .workflow import Action, Channel, Status, Urgency
 
@@ -197,6 +198,7 @@ class MatterDetailView(MatterMixin, TemplateView):
             followers=matter.followers.all(),
             confirm=CONFIRM,
             may_reveal=self.request.user.has_perm("parties.reveal_personal_data"),
+            panels=matter_panels(self.request, matter),
         )
         return context
 

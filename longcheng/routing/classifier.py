@@ -12,7 +12,12 @@ import jieba
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_fscore_support,
+)
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.svm import LinearSVC
 
@@ -52,18 +57,27 @@ class Field(BaseEstimator, TransformerMixin):
 
 def build_pipeline(n_jobs: int = 2) -> Pipeline:
     def chars(index, max_df=1.0):
-        return make_pipeline(Field(index), TfidfVectorizer(
-            analyzer="char", ngram_range=(1, 3), sublinear_tf=True, max_df=max_df))
+        return make_pipeline(
+            Field(index),
+            TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, max_df=max_df),
+        )
 
     def tokens(index, max_df=1.0):
-        return make_pipeline(Field(index), TfidfVectorizer(
-            tokenizer=words, token_pattern=None, sublinear_tf=True, max_df=max_df))
+        return make_pipeline(
+            Field(index),
+            TfidfVectorizer(tokenizer=words, token_pattern=None, sublinear_tf=True, max_df=max_df),
+        )
 
     # Two jobs: the detail's words and characters (the slow parts) are counted side by side.
-    features = FeatureUnion([
-        ("detail_words", tokens(1, 0.5)), ("detail_chars", chars(1, 0.5)),
-        ("subject_chars", chars(0)), ("subject_words", tokens(0)),
-    ], n_jobs=n_jobs)
+    features = FeatureUnion(
+        [
+            ("detail_words", tokens(1, 0.5)),
+            ("detail_chars", chars(1, 0.5)),
+            ("subject_chars", chars(0)),
+            ("subject_words", tokens(0)),
+        ],
+        n_jobs=n_jobs,
+    )
     return Pipeline([("features", features), ("svm", LinearSVC(C=0.5, tol=1e-3))])
 
 
@@ -83,7 +97,10 @@ def confidences(scores: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=1, keepdims=True)
 
 
-def top_k(model: Pipeline, pairs: list[tuple[str, str]], k: int = 3) -> list[list[tuple[str, float]]]:
+Ranked = list[list[tuple[str, float]]]
+
+
+def top_k(model: Pipeline, pairs: list[tuple[str, str]], k: int = 3) -> Ranked:
     scores = model.decision_function(pairs)
     if scores.ndim == 1:  # two classes
         scores = np.column_stack([-scores, scores])
@@ -103,24 +120,32 @@ class Evaluation:
     confusion: list[list[int]]
 
     def as_dict(self) -> dict:
-        return {"accuracy": self.accuracy, "macro_f1": self.macro_f1, "top3": self.top3,
-                "labels": self.labels, "per_class": self.per_class, "confusion": self.confusion}
+        return {
+            "accuracy": self.accuracy,
+            "macro_f1": self.macro_f1,
+            "top3": self.top3,
+            "labels": self.labels,
+            "per_class": self.per_class,
+            "confusion": self.confusion,
+        }
 
 
-def evaluate(y_true, ranked: list[list[tuple[str, float]]]) -> Evaluation:
+def evaluate(y_true, ranked: Ranked) -> Evaluation:
     predicted = [r[0][0] for r in ranked]
     labels = sorted(set(y_true) | set(predicted))
     precision, recall, f1, support = precision_recall_fscore_support(
-        y_true, predicted, labels=labels, zero_division=0)
+        y_true, predicted, labels=labels, zero_division=0
+    )
     return Evaluation(
         accuracy=float(accuracy_score(y_true, predicted)),
         macro_f1=float(f1_score(y_true, predicted, average="macro", zero_division=0)),
-        top3=float(np.mean([t in {c for c, _p in r[:3]} for t, r in zip(y_true, ranked,
-                                                                          strict=True)])),
+        top3=float(
+            np.mean([t in {c for c, _p in r[:3]} for t, r in zip(y_true, ranked, strict=True)])
+        ),
         labels=labels,
-        per_class={label: {"precision": float(p), "recall": float(r), "f1": float(f),
-                           "support": int(s)}
-                   for label, p, r, f, s in zip(labels, precision, recall, f1, support,
-                                                strict=True)},
+        per_class={
+            label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+        },
         confusion=confusion_matrix(y_true, predicted, labels=labels).tolist(),
     )

@@ -158,11 +158,16 @@ def test_a_flood_gets_a_polite_refusal(client, point, settings):
     cache.clear()
     url = f"/a/p/{services.point_token(point)}/"
     codes = [
-        client.post(url, _data(_form(client, url), reporter_phone=f"1391234567{i}")).status_code
+        client.post(
+            url, _data(_form(client, url), reporter_phone=f"1391234567{i}", confirm_new="1")
+        ).status_code
         for i in range(5)
     ]
     assert codes == [302, 302, 302, 429, 429]
-    assert "提交过于频繁" in client.post(url, _data(_form(client, url))).content.decode()
+    assert (
+        "提交过于频繁"
+        in client.post(url, _data(_form(client, url), confirm_new="1")).content.decode()
+    )
     assert Appeal.objects.count() == 3
 
 
@@ -186,3 +191,19 @@ def test_the_transparency_page_has_figures_and_no_personal_data(
     page = client.get("/open/figures/?start=2023-09-01&end=2023-09-30").content.decode()
     assert "直属一大队" in page and "本期受理诉求 1 件" in page
     assert "13912345678" not in page and "王先生" not in page
+
+
+def test_a_similar_open_problem_is_offered_to_follow_instead(client, point, users, org, catalogue):
+    url = f"/a/p/{services.point_token(point)}/"
+    client.post(url, _data(_form(client, url)))
+    first = Appeal.objects.get().matter
+    again = client.post(url, _data(_form(client, url), reporter_phone="13800002222"))
+    assert again.status_code == 200 and "类似的问题已在办理中" in again.content.decode()
+    assert first.number in again.content.decode()
+    assert Appeal.objects.count() == 1  # nothing stored until the citizen chooses
+    followed = client.post(
+        url, _data(_form(client, url), reporter_phone="13800002222", follow=first.pk)
+    )
+    assert followed.status_code == 302
+    follower = Appeal.objects.exclude(matter=first).get().matter
+    assert follower.status == Status.MERGED and follower.master == first

@@ -1,0 +1,178 @@
+"""Training, versioning and suggesting. The model learns from the matters dispatchers have
+already categorised (their corrections included: the category a matter was dispatched under
+is the label), and answers only when it is sure enough; otherwise the keyword rules do."""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+
+import joblib
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from sklearn.model_selection import StratifiedKFold
+
+from longcheng.accounts.roles import Role
+from longcheng.audit.models import Action as AuditAction
+from longcheng.audit.services import audit_record
+from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.loop.models import Category, Matter
+
+from . import classifier
+from .models import RoutingModel
+
+MIN_PER_CLASS = 5
+# Below this confidence the model says it is unsure and the keyword rules answer.
+CONFIDENCE_FLOOR = 0.45
+
+
+class RoutingError(LongchengError):
+    pass
+
+
+def training_data() -> tuple[list[tuple[str, str]], list[str]]:
+    """Dispatched matters with a category, from classes with enough examples."""
+    rows = list(
+        Matter.objects.filter(category__isnull=False, dispatched_at__isnull=False).values_list(
+            "title", "description", "category__code"
+        )
+    )
+    counts: dict[str, int] = {}
+    for _t, _d, code in rows:
+        counts[code] = counts.get(code, 0) + 1
+    keep = [(t, d, c) for t, d, c in rows if counts[c] >= MIN_PER_CLASS]
+    return [(t, d) for t, d, _c in keep], [c for _t, _d, c in keep]
+
+
+def routing_train(*, actor=None, folds: int = 5) -> RoutingModel:
+    pairs, labels = training_data()
+    if len(set(labels)) < 2:
+        raise RoutingError(
+            _("可用于训练的已分类事项不足（至少需要两个类别、每类 %(n)d 件）。")
+            % {"n": MIN_PER_CLASS}
+        )
+    started = time.perf_counter()
+    ranked, truth = [], []
+    splits = min(folds, min(labels.count(c) for c in set(labels)))
+    for train_index, test_index in StratifiedKFold(splits, shuffle=True, random_state=0).split(
+        pairs, labels
+    ):
+        model = classifier.train([pairs[i] for i in train_index], [labels[i] for i in train_index])
+        ranked += classifier.top_k(model, [pairs[i] for i in test_index])
+        truth += [labels[i] for i in test_index]
+    evaluation = classifier.evaluate(truth, ranked).as_dict()
+    model = classifier.train(pairs, labels)
+    evaluation["seconds"] = round(time.perf_counter() - started, 1)
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    with transaction.atomic():
+        version = (
+            RoutingModel.objects.order_by("-version").values_list("version", flat=True).first() or 0
+        ) + 1
+        record = RoutingModel(version=version, trained_on=len(labels), evaluation=evaluation)
+        record.file.save(f"routing-v{version}.joblib", ContentFile(buffer.getvalue()), save=False)
+        record.save()
+        audit_record(
+            actor=actor,
+            actor_repr="" if actor else "routing_train",
+            action=AuditAction.CREATE,
+            target=record,
+            detail={"accuracy": evaluation["accuracy"], "top3": evaluation["top3"]},
+        )
+    return record
+
+
+def _require_sysadmin(actor) -> None:
+    if actor is not None and actor.role != Role.SYSADMIN:
+        raise PermissionRefused(_("只有系统管理员可以启用或回退分拨模型。"))
+
+
+def routing_promote(*, record: RoutingModel, actor) -> RoutingModel:
+    """Make `record` the active version (also how an administrator rolls back)."""
+    _require_sysadmin(actor)
+    with transaction.atomic():
+        RoutingModel.objects.filter(state=RoutingModel.State.ACTIVE).exclude(pk=record.pk).update(
+            state=RoutingModel.State.RETIRED
+        )
+        record.state = RoutingModel.State.ACTIVE
+        record.promoted_at, record.promoted_by = timezone.now(), actor
+        record.save()
+        audit_record(
+            actor=actor,
+            actor_repr="" if actor else "routing",
+            target=record,
+            action=AuditAction.STATE_CHANGE,
+            detail={"promoted": record.version},
+        )
+    _cache.clear()
+    return record
+
+
+# The active model, loaded once per process and per version.
+_cache: dict[int, object] = {}
+
+
+def active_model():
+    record = RoutingModel.objects.filter(state=RoutingModel.State.ACTIVE).first()
+    if record is None:
+        return None, None
+    if record.version not in _cache:
+        _cache.clear()
+        with record.file.open("rb") as handle:
+            _cache[record.version] = joblib.load(handle)
+    return record, _cache[record.version]
+
+
+@dataclass
+class Suggestion:
+    category: Category
+    confidence: float | None
+
+    @property
+    def lead_unit(self):
+        return self.category.default_lead_unit
+
+
+@dataclass
+class Suggestions:
+    source: str  # "model" or "rules"
+    version: int | None
+    items: list[Suggestion]
+
+
+def keyword_suggestions(text: str, limit: int = 3) -> list[Suggestion]:
+    """Admin-maintained keyword rules (the catalogue's keywords): most matching words first."""
+    scored = []
+    for category in Category.objects.filter(is_active=True).exclude(keywords=""):
+        words = [w.strip() for w in category.keywords.replace("，", ",").split(",") if w.strip()]
+        hits = sum(1 for w in words if w in text)
+        if hits:
+            scored.append((hits, category.depth, category))
+    scored.sort(key=lambda s: (-s[0], -s[1]))
+    return [Suggestion(c, None) for _h, _d, c in scored[:limit]]
+
+
+def suggest(matter: Matter) -> Suggestions:
+    record, model = active_model()
+    if model is not None:
+        ranked = classifier.top_k(model, [(matter.title, matter.description)])[0]
+        by_code = {
+            c.code: c
+            for c in Category.objects.filter(code__in=[code for code, _p in ranked], is_active=True)
+        }
+        items = [Suggestion(by_code[code], p) for code, p in ranked if code in by_code]
+        if items and items[0].confidence >= CONFIDENCE_FLOOR:
+            return Suggestions("model", record.version, items)
+    return Suggestions("rules", None, keyword_suggestions(f"{matter.title}{matter.description}"))
+
+
+def category_counts() -> dict[str, int]:
+    return dict(
+        Matter.objects.filter(category__isnull=False, dispatched_at__isnull=False)
+        .values_list("category__code")
+        .annotate(n=Count("id"))
+    )

@@ -1,0 +1,153 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from longcheng.accounts.roles import Role
+from longcheng.accounts.scoping import Scope, user_scope
+from longcheng.core.errors import LongchengError
+from longcheng.loop import services as loop
+from longcheng.loop.duplicates import similar_open_matters
+from longcheng.loop.models import Category
+from longcheng.loop.selectors import matters_visible_to
+from longcheng.loop.workflow import Action, Status
+from longcheng.web.home import NavItem
+
+from . import services
+from .hotspots import hotspots_compute
+from .models import HotSpotReport, RoutingModel
+
+
+def suggestion_panel(request, matter) -> str:
+    """On a matter waiting for dispatch: category suggestions and possible duplicates."""
+    user = request.user
+    if matter.status not in (Status.RECEIVED, Status.RETURNED):
+        return ""
+    actions = loop.allowed_actions(user, matter)
+    if Action.DISPATCH not in actions and Action.REDISPATCH not in actions:
+        return ""
+    suggestions = services.suggest(matter)
+    duplicates = similar_open_matters(
+        text=f"{matter.title}{matter.description}",
+        category=matter.category,
+        division=matter.division,
+        address=matter.address,
+        exclude_pk=matter.pk,
+    )
+    return render_to_string(
+        "routing/panel.html",
+        {
+            "matter": matter,
+            "suggestions": suggestions,
+            "duplicates": duplicates,
+            "may_merge": Action.MERGE in actions,
+            "redispatch": matter.status == Status.RETURNED,
+        },
+        request=request,
+    )
+
+
+class TakeSuggestionView(LoginRequiredMixin, View):
+    """One click: dispatch under the suggested category to the lead unit it implies."""
+
+    def post(self, request, pk):
+        matter = get_object_or_404(matters_visible_to(request.user), pk=pk)
+        category = get_object_or_404(Category, pk=request.POST.get("category"))
+        try:
+            with transaction.atomic():
+                if category.default_lead_unit is None:
+                    raise LongchengError(_("该目录未设默认主办单位，请手工派单。"))
+                loop.matter_dispatch(
+                    matter=matter,
+                    actor=request.user,
+                    lead_unit=category.default_lead_unit,
+                    assisting_units=list(category.default_assisting_units.all()),
+                    category=category,
+                    expected_version=int(request.POST.get("version", 0)),
+                    note=_("采纳分拨建议（%(s)s）") % {"s": request.POST.get("source", "")},
+                    redispatch=matter.status == Status.RETURNED,
+                )
+        except LongchengError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已按建议派至 %(u)s。") % {"u": category.default_lead_unit})
+        return redirect(matter.get_absolute_url())
+
+
+class SysadminRequired(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        return self.request.user.role == Role.SYSADMIN
+
+
+class ModelListView(SysadminRequired, TemplateView):
+    """Versions with their evaluation; train, promote, roll back."""
+
+    template_name = "routing/models.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=_("分拨模型"),
+            models=RoutingModel.objects.all(),
+            counts=services.category_counts(),
+        )
+        return context
+
+    def post(self, request):
+        try:
+            if "train" in request.POST:
+                record = services.routing_train(actor=request.user)
+                messages.success(
+                    request,
+                    _("已训练 v%(v)s，准确率 %(a).1f%%，前三命中 %(t).1f%%。")
+                    % {
+                        "v": record.version,
+                        "a": record.evaluation["accuracy"] * 100,
+                        "t": record.evaluation["top3"] * 100,
+                    },
+                )
+            else:
+                record = get_object_or_404(RoutingModel, pk=request.POST.get("promote"))
+                services.routing_promote(record=record, actor=request.user)
+                messages.success(request, _("已启用 v%(v)s。") % {"v": record.version})
+        except LongchengError as error:
+            messages.error(request, error.message)
+        return redirect("routing:models")
+
+
+class HotSpotView(LoginRequiredMixin, TemplateView):
+    """For leaders: what many people raised this week."""
+
+    template_name = "routing/hotspots.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=_("热点诉求"),
+            report=HotSpotReport.objects.first(),
+            may_compute=user_scope(self.request.user) != Scope.NONE,
+        )
+        return context
+
+    def post(self, request):
+        if user_scope(request.user) == Scope.NONE:
+            return redirect("routing:hotspots")
+        end = timezone.now()
+        hotspots_compute(start=end - datetime.timedelta(days=7), end=end)
+        return redirect("routing:hotspots")
+
+
+def routing_nav_items(user) -> list[NavItem]:
+    if getattr(user, "role", None) == Role.SYSADMIN:
+        return [NavItem(str(_("分拨模型")), reverse("routing:models"), "cpu")]
+    if user.is_authenticated and user.role in (Role.LEADER, Role.DISPATCHER):
+        return [NavItem(str(_("热点诉求")), reverse("routing:hotspots"), "fire")]
+    return []
