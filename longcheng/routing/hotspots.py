@@ -1,7 +1,7 @@
 """Hot spots: the issues many people raised in one period — clusters of similar matters.
 
 Matters are grouped by category (a cluster never mixes unrelated departments' business), then
-clustered on character-bigram TF-IDF with a cosine radius; only groups of at least
+clustered on character uni- and bigram frequencies with a cosine radius (DBSCAN); only groups of at least
 MIN_SIZE matters are reported, biggest first."""
 
 from __future__ import annotations
@@ -19,15 +19,21 @@ from .classifier import clean
 from .models import HotSpotReport
 
 MIN_SIZE = 3
-RADIUS = 0.55  # cosine distance
+RADIUS = 0.5  # cosine distance
+
+
+def _vectorizer() -> TfidfVectorizer:
+    # Term frequencies without idf: within one category the shared place and problem words
+    # are what make two complaints the same issue, so they must not be discounted.
+    return TfidfVectorizer(
+        analyzer="char", ngram_range=(1, 2), use_idf=False, sublinear_tf=True, max_features=50000
+    )
 
 
 def _clusters(texts: list[str]) -> list[list[int]]:
     if len(texts) < MIN_SIZE:
         return []
-    vectors = TfidfVectorizer(
-        analyzer="char", ngram_range=(2, 2), sublinear_tf=True, max_features=20000
-    ).fit_transform(texts)
+    vectors = _vectorizer().fit_transform(texts)
     labels = DBSCAN(eps=RADIUS, min_samples=MIN_SIZE, metric="cosine").fit_predict(vectors)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
@@ -37,9 +43,7 @@ def _clusters(texts: list[str]) -> list[list[int]]:
 
 
 def _representative(texts: list[str], members: list[int]) -> int:
-    vectors = TfidfVectorizer(analyzer="char", ngram_range=(2, 2)).fit_transform(
-        [texts[i] for i in members]
-    )
+    vectors = _vectorizer().fit_transform([texts[i] for i in members])
     centroid = np.asarray(vectors.mean(axis=0))
     return members[int(np.argmax(vectors @ centroid.T))]
 

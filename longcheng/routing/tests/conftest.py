@@ -1,0 +1,1 @@
+from longcheng.loop.tests.conftest import at, catalogue, clock, dispatched, receive  # noqa: F401

@@ -1,0 +1,261 @@
+"""The classifier on small data the tests make: trains, predicts, versions, promotes, rolls
+back; the keyword rules answer when there is no model; duplicates and hot spots."""
+
+import datetime
+
+import pytest
+
+from longcheng.loop import services as loop
+from longcheng.loop.duplicates import similar_open_matters
+from longcheng.loop.models import Category, Matter
+from longcheng.loop.workflow import Channel, Kind, Status, Urgency
+from longcheng.routing import services
+from longcheng.routing.hotspots import hotspots_compute
+from longcheng.routing.models import RoutingModel
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+NOISE = [
+    "工地夜间施工噪音扰民，凌晨还在打桩",
+    "晚上十一点后工地仍在浇筑混凝土噪音很大",
+    "建筑工地夜间施工影响休息",
+    "半夜工地机械轰鸣无法入睡",
+    "夜间打桩声音太大扰民",
+    "工地深夜施工噪声严重",
+]
+DUST = [
+    "渣土车未苫盖沿路遗撒扬尘",
+    "工地裸土没有覆盖风一吹全是灰",
+    "运输车辆出工地不冲洗带泥上路",
+    "道路扬尘严重洒水不到位",
+    "渣土车夜间拉运尘土飞扬",
+    "施工现场扬尘大未湿法作业",
+]
+
+
+@pytest.fixture
+def dust(catalogue, org):
+    root = catalogue["root"]
+    return Category.objects.add_child(
+        root,
+        {
+            "code": "dust",
+            "name": "渣土扬尘",
+            "default_lead_unit": org.brigade2,
+            "keywords": "渣土,扬尘,苫盖",
+        },
+    )
+
+
+def _history(users, org, catalogue, dust):
+    for texts, category, unit in (
+        (NOISE, catalogue["noise"], org.brigade1),
+        (DUST, dust, org.brigade2),
+    ):
+        for text in texts:
+            matter = loop.matter_receive(
+                actor=users.committee_clerk,
+                title=text[:12],
+                description=text,
+                channel=Channel.HOTLINE,
+                kind=Kind.COMPLAINT,
+                urgency=Urgency.NORMAL,
+                reporter_phone="13900000000",
+            )
+            loop.matter_dispatch(
+                matter=matter, actor=users.dispatcher, lead_unit=unit, category=category
+            )
+
+
+def test_train_predict_promote_and_roll_back(users, org, catalogue, dust):
+    with pytest.raises(services.RoutingError):
+        services.routing_train()  # nothing categorised yet
+    _history(users, org, catalogue, dust)
+    first = services.routing_train(actor=users.sysadmin)
+    assert first.version == 1 and first.trained_on == 12
+    assert set(first.evaluation) >= {"accuracy", "macro_f1", "top3", "per_class", "confusion"}
+    assert first.state == RoutingModel.State.CANDIDATE
+
+    new = loop.matter_receive(
+        actor=users.committee_clerk,
+        title="夜里工地很吵",
+        description="工地夜间施工噪音扰民，打桩到凌晨",
+        channel="hotline",
+        kind="complaint",
+        urgency="normal",
+        reporter_phone="13900000001",
+    )
+    assert services.suggest(new).source == "rules"  # no active model yet
+    services.routing_promote(record=first, actor=users.sysadmin)
+    suggestions = services.suggest(new)
+    assert suggestions.source == "model" and suggestions.version == 1
+    assert suggestions.items[0].category == catalogue["noise"]
+    assert suggestions.items[0].lead_unit == org.brigade1
+    assert 0 < suggestions.items[0].confidence <= 1
+
+    second = services.routing_train(actor=users.sysadmin)
+    services.routing_promote(record=second, actor=users.sysadmin)
+    assert RoutingModel.objects.get(pk=first.pk).state == RoutingModel.State.RETIRED
+    services.routing_promote(record=first, actor=users.sysadmin)  # roll back
+    assert RoutingModel.objects.get(state=RoutingModel.State.ACTIVE).version == 1
+    with pytest.raises(Exception, match="系统管理员"):
+        services.routing_promote(record=second, actor=users.dispatcher)
+
+
+def test_keyword_rules_answer_when_there_is_no_model(users, org, catalogue, dust):
+    matter = loop.matter_receive(
+        actor=users.committee_clerk,
+        title="渣土车",
+        description="渣土车没有苫盖，扬尘很大",
+        channel="hotline",
+        kind="complaint",
+        urgency="normal",
+        reporter_phone="13900000001",
+    )
+    suggestions = services.suggest(matter)
+    assert suggestions.source == "rules"
+    assert suggestions.items[0].category == dust
+
+
+def test_the_dispatcher_takes_a_suggestion_with_one_click(login, users, org, catalogue, dust):
+    matter = loop.matter_receive(
+        actor=users.committee_clerk,
+        title="渣土车",
+        description="渣土车没有苫盖，扬尘很大",
+        channel="hotline",
+        kind="complaint",
+        urgency="normal",
+        reporter_phone="13900000001",
+    )
+    client = login(users.dispatcher)
+    page = client.get(matter.get_absolute_url()).content.decode()
+    assert 'data-testid="routing-panel"' in page and "关键词规则" in page
+    client.post(
+        f"/routing/matters/{matter.pk}/take/", {"category": dust.pk, "version": matter.version}
+    )
+    matter.refresh_from_db()
+    assert (matter.status, matter.category, matter.lead_unit) == (
+        Status.DISPATCHED,
+        dust,
+        org.brigade2,
+    )
+
+
+def test_a_duplicate_is_found_and_merged(login, users, org, catalogue, clock):
+    first = loop.matter_receive(
+        actor=users.committee_clerk,
+        title="富力壹品夜间施工",
+        description="富力壹品工地夜间施工噪音扰民，凌晨还在打桩",
+        channel="hotline",
+        kind="complaint",
+        urgency="normal",
+        category=catalogue["noise"],
+        division=org.xiaodian,
+        reporter_phone="13900000001",
+    )
+    loop.matter_dispatch(matter=first, actor=users.dispatcher, lead_unit=org.brigade1)
+    clock.to(at(2023, 9, 27, 9, 0))
+    second = loop.matter_receive(
+        actor=users.committee_clerk,
+        title="富力壹品工地太吵",
+        description="富力壹品工地夜间施工噪音扰民，凌晨打桩",
+        channel="hotline",
+        kind="complaint",
+        urgency="normal",
+        category=catalogue["noise"],
+        division=org.xiaodian,
+        reporter_phone="13900000002",
+    )
+    found = similar_open_matters(
+        text=f"{second.title}{second.description}",
+        category=second.category,
+        division=second.division,
+        exclude_pk=second.pk,
+    )
+    assert [f.matter.pk for f in found] == [first.pk]
+    assert "同一类别" in found[0].reason and "文字相似度" in found[0].reason
+    unrelated = similar_open_matters(
+        text="公交车站牌损坏需要维修", category=second.category, exclude_pk=second.pk
+    )
+    assert unrelated == []
+    client = login(users.dispatcher)
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert first.number in page and "并单建议" in page
+    client.post(f"/loop/matters/{second.pk}/act/merge/", {"merge-master_number": first.number})
+    second.refresh_from_db()
+    assert second.status == Status.MERGED and second.master == first
+
+
+def test_hot_spots_group_what_many_people_raised(users, org, catalogue, dust):
+    for text in NOISE[:5]:
+        loop.matter_receive(
+            actor=users.committee_clerk,
+            title=text[:10],
+            description=text + "，富力壹品工地",
+            channel="hotline",
+            kind="complaint",
+            urgency="normal",
+            category=catalogue["noise"],
+            division=org.xiaodian,
+            reporter_phone="13900000001",
+        )
+    loop.matter_receive(
+        actor=users.committee_clerk,
+        title="公交站牌",
+        description="站牌损坏",
+        channel="hotline",
+        kind="complaint",
+        urgency="normal",
+        category=dust,
+        reporter_phone="13900000001",
+    )
+    report = hotspots_compute(start=at(2023, 9, 20), end=at(2023, 9, 27))
+    assert report.matters == 6
+    assert len(report.clusters) == 1
+    hot = report.clusters[0]
+    assert hot["count"] >= 3 and hot["category"] == "夜间施工噪音"
+    assert any("小店区" in p for p in hot["places"])
+
+
+def test_the_models_page_trains_and_promotes(login, users, org, catalogue, dust):
+    _history(users, org, catalogue, dust)
+    client = login(users.sysadmin)
+    client.post("/routing/models/", {"train": "1"})
+    record = RoutingModel.objects.get()
+    page = client.get("/routing/models/").content.decode()
+    assert "v1" in page and "混淆矩阵" in page
+    client.post("/routing/models/", {"promote": record.pk})
+    assert RoutingModel.objects.get().state == RoutingModel.State.ACTIVE
+    assert login(users.dispatcher).get("/routing/models/").status_code == 403
+
+
+def test_the_routing_train_command(users, org, catalogue, dust, capsys):
+    from django.core.management import call_command
+
+    _history(users, org, catalogue, dust)
+    call_command("routing_train", "--promote")
+    assert "v1" in capsys.readouterr().out
+    assert RoutingModel.objects.get().state == RoutingModel.State.ACTIVE
+
+
+def test_an_old_matter_is_no_duplicate(users, org, catalogue, clock):
+    old = loop.matter_receive(
+        actor=users.committee_clerk,
+        title="夜间施工",
+        description="工地夜间施工噪音扰民",
+        channel="hotline",
+        kind="complaint",
+        urgency="normal",
+        category=catalogue["noise"],
+        reporter_phone="13900000001",
+    )
+    clock.to(at(2023, 9, 25, 9, 0) + datetime.timedelta(days=30))
+    assert (
+        similar_open_matters(
+            text="工地夜间施工噪音扰民", category=catalogue["noise"], exclude_pk=None
+        )
+        == []
+    )
+    assert Matter.objects.filter(pk=old.pk).exists()
