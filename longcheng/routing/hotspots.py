@@ -1,8 +1,8 @@
 """Hot spots: the issues many people raised in one period — clusters of similar matters.
 
-Matters are grouped by category (a cluster never mixes unrelated departments' business), then
-clustered on character uni- and bigram frequencies with a cosine radius (DBSCAN); only groups of at least
-MIN_SIZE matters are reported, biggest first."""
+Matters are grouped by category (a cluster never mixes unrelated departments' business),
+then clustered on character uni- and bigram frequencies with a cosine radius (DBSCAN); only
+groups of at least MIN_SIZE matters are reported, biggest first."""
 
 from __future__ import annotations
 
