@@ -3,7 +3,8 @@
 to build the 1,000,000 matters, then:
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/longcheng_bench LONGCHENG_DEMO=1 \
-        .venv/bin/python bench/bench_routing_db.py --messages ../shared/data/appeals-routing/train.csv
+        .venv/bin/python bench/bench_routing_db.py \
+        --messages ../shared/data/appeals-routing/train.csv
 """
 
 import argparse
