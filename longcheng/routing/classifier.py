@@ -78,7 +78,9 @@ def build_pipeline(n_jobs: int = 2) -> Pipeline:
         ],
         n_jobs=n_jobs,
     )
-    return Pipeline([("features", features), ("svm", LinearSVC(C=0.5, tol=1e-3, class_weight="balanced"))])
+    return Pipeline(
+        [("features", features), ("svm", LinearSVC(C=0.5, tol=1e-3, class_weight="balanced"))]
+    )
 
 
 def train(pairs: list[tuple[str, str]], labels: list[str]) -> Pipeline:
