@@ -143,29 +143,18 @@ def test_the_dispatcher_takes_a_suggestion_with_one_click(login, users, org, cat
     )
 
 
-def test_a_duplicate_is_found_and_merged(login, users, org, catalogue, clock):
-    first = loop.matter_receive(
-        actor=users.committee_clerk,
+def test_a_duplicate_is_found_and_merged(login, users, org, catalogue, clock, receive):
+    first = receive(
         title="富力壹品夜间施工",
-        description="富力壹品工地夜间施工噪音扰民，凌晨还在打桩",
-        channel="hotline",
-        kind="complaint",
-        urgency="normal",
-        category=catalogue["noise"],
         division=org.xiaodian,
-        reporter_phone="13900000001",
+        description="富力壹品工地夜间施工噪音扰民，凌晨还在打桩",
     )
     loop.matter_dispatch(matter=first, actor=users.dispatcher, lead_unit=org.brigade1)
     clock.to(at(2023, 9, 27, 9, 0))
-    second = loop.matter_receive(
-        actor=users.committee_clerk,
+    second = receive(
         title="富力壹品工地太吵",
-        description="富力壹品工地夜间施工噪音扰民，凌晨打桩",
-        channel="hotline",
-        kind="complaint",
-        urgency="normal",
-        category=catalogue["noise"],
         division=org.xiaodian,
+        description="富力壹品工地夜间施工噪音扰民，凌晨打桩",
         reporter_phone="13900000002",
     )
     found = similar_open_matters(
