@@ -47,6 +47,7 @@ chromium:
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # makemessages refreshes the catalogue so the i18n test sees every string the code marks.
 checks:

@@ -1,3 +1,5 @@
+import datetime
+
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -82,7 +84,7 @@ def window_statistics(months: int = 6) -> list[dict]:
     first = today.replace(day=1)
     for _step in range(months):
         start = first
-        end = (start.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+        end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
         appeals = Appeal.objects.filter(
             fallback_window=True,
             matter__received_at__date__gte=start,
@@ -103,7 +105,7 @@ def window_statistics(months: int = 6) -> list[dict]:
                 ).count(),
             }
         )
-        first = (start - timezone.timedelta(days=1)).replace(day=1)
+        first = (start - datetime.timedelta(days=1)).replace(day=1)
     return rows
 
 

@@ -68,4 +68,4 @@ def verify_stored_chain() -> tuple[int, ChainBreak | None]:
         return find_first_break(records)
     finally:
         # Close the server-side cursor now, not whenever the generator is collected.
-        records.close()
+        records.close()  # type: ignore[attr-defined]  # a generator at run time

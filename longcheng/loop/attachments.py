@@ -25,6 +25,7 @@ class AttachmentRefused(LongchengError):
 
 
 def _clean_image(data: bytes) -> tuple[bytes, str, str]:
+    image: Image.Image
     try:
         image = Image.open(io.BytesIO(data))
         image.load()

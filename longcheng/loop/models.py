@@ -228,7 +228,7 @@ class Matter(TimeStampedModel, VersionedModel):
 
     @property
     def reporter_display(self) -> str:
-        return _("匿名") if self.anonymous else self.reporter_name
+        return str(_("匿名")) if self.anonymous else self.reporter_name
 
 
 class MatterEvent(models.Model):

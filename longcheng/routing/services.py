@@ -165,7 +165,8 @@ def suggest(matter: Matter) -> Suggestions:
             for c in Category.objects.filter(code__in=[code for code, _p in ranked], is_active=True)
         }
         items = [Suggestion(by_code[code], p) for code, p in ranked if code in by_code]
-        if items and items[0].confidence >= CONFIDENCE_FLOOR:
+        top = items[0].confidence if items else None
+        if top is not None and top >= CONFIDENCE_FLOOR:
             return Suggestions("model", record.version, items)
     return Suggestions("rules", None, keyword_suggestions(f"{matter.title}{matter.description}"))
 
