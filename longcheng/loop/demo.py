@@ -232,6 +232,7 @@ def seed(log) -> None:
             made += _replay(cast, index, category, target, received_at, urgent, kind, anonymous)
         except CalendarNotCovered as error:
             log(f"跳过一件事项：{error.message}")
+    _merge_duplicates(dispatcher)
     loop_sweep()
     counts = {s.label: Matter.objects.filter(status=s).count() for s in Status}
     log("事项：" + "，".join(f"{k} {v}" for k, v in counts.items() if v) + f"（共 {made} 件）。")
@@ -365,3 +366,26 @@ def _replay(cast: Cast, index, category, target, received_at, urgent, kind, anon
     with clock.frozen_at(moment):
         services.matter_archive(matter=matter, actor=dispatcher)
     return 1
+
+
+def _merge_duplicates(dispatcher, count: int = 6) -> None:
+    """A few newly received matters repeat one already being handled: 并单."""
+    merged = 0
+    for follower in Matter.objects.filter(status=Status.RECEIVED).order_by("received_at"):
+        master = (
+            Matter.objects.filter(
+                category=follower.category,
+                title=follower.title,
+                status__in=[Status.SIGNED, Status.IN_PROGRESS],
+                master__isnull=True,
+            )
+            .exclude(pk=follower.pk)
+            .first()
+        )
+        if master is None:
+            continue
+        with clock.frozen_at(min(follower.received_at + HOUR, timezone.now())):
+            services.matter_merge(follower=follower, master=master, actor=dispatcher)
+        merged += 1
+        if merged == count:
+            return
