@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "longcheng.loop",
     "longcheng.appeals",
     "longcheng.routing",
+    "longcheng.inspections",
     "longcheng.api",
 ]
 

@@ -24,7 +24,7 @@ class AttachmentRefused(LongchengError):
     pass
 
 
-def _clean_image(data: bytes) -> tuple[bytes, str, str]:
+def clean_image(data: bytes) -> tuple[bytes, str, str]:
     image: Image.Image
     try:
         image = Image.open(io.BytesIO(data))
@@ -56,7 +56,7 @@ def attachment_add(
         content, content_type, extension = data, "application/pdf", ".pdf"
     else:
         try:
-            content, content_type, extension = _clean_image(data)
+            content, content_type, extension = clean_image(data)
         except AttachmentRefused:
             raise AttachmentRefused(
                 _("文件“%(name)s”不是图片或 PDF，只能上传 JPG、PNG、WEBP 图片或 PDF 文件。")

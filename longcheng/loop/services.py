@@ -799,3 +799,96 @@ def matter_rate_by_reporter(
         resolved=resolved,
         note=note or _("诉求人在查询页自行评价。"),
     )
+
+
+# — Matters a unit opens for itself —
+
+
+def matter_open_for_unit(
+    *,
+    actor,
+    title: str,
+    description: str,
+    channel: str,
+    deadline: datetime.date,
+    division=None,
+    address: str = "",
+    category: Category | None = None,
+) -> Matter:
+    """A rectification order, an enforcement order or a project obstacle is raised by the unit
+    that will follow it up: received, dispatched to that unit and signed in one step, with the
+    deadline the order states, so it runs through the same timers, supervision and metrics."""
+    unit = actor.unit
+    if unit is None:
+        raise TransitionRefused(_("只有所属单位的工作人员可以建立整改事项。"))
+    now = clock.now()
+    if deadline < timezone.localtime(now).date():
+        raise TransitionRefused(_("整改期限不能早于今天。"))
+    with transaction.atomic():
+        matter = matter_receive(
+            actor=actor,
+            title=title,
+            description=description,
+            channel=channel,
+            kind="report",
+            urgency="normal",
+            category=category,
+            division=division,
+            address=address,
+            at=now,
+        )
+        matter.lead_unit = unit
+        matter.dispatched_at = matter.signed_at = now
+        matter.sign_deadline = now
+        end_of_day = datetime.datetime.combine(
+            deadline, datetime.time(17, 30), tzinfo=timezone.localtime(now).tzinfo
+        )
+        set_handle_deadline(matter, end_of_day, start=now)
+        matter.status = Status.DISPATCHED
+        _event(matter, E.DISPATCHED, actor, from_status=Status.RECEIVED, unit=unit, at=now)
+        matter.status = Status.SIGNED
+        _save(matter, ["status", "signed_at", *_DISPATCH_FIELDS])
+        _event(
+            matter,
+            E.SIGNED,
+            actor,
+            from_status=Status.DISPATCHED,
+            unit=unit,
+            at=now,
+            data={"deadline": deadline.isoformat(), "self_assigned": True},
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.STATE_CHANGE,
+            target=matter,
+            before={"status": Status.RECEIVED},
+            after={"status": Status.SIGNED},
+            detail={"action": "open_for_unit", "deadline": deadline.isoformat()},
+        )
+    return matter
+
+
+def matter_add_external_note(*, matter: Matter, text: str, source: str) -> MatterEvent:
+    """A party without an account (an inspected hospital, a site) reports its own progress;
+    the note lands on the timeline, the status does not change."""
+    if not text.strip():
+        raise TransitionRefused(_("请填写说明。"))
+    with transaction.atomic():
+        locked = _lock(matter, None)
+        event = _event(
+            locked,
+            E.PROGRESS,
+            None,
+            from_status=locked.status,
+            note=text,
+            data={"source": source},
+            unit=locked.lead_unit,
+        )
+        audit_record(
+            actor=None,
+            actor_repr=source,
+            action=AuditAction.UPDATE,
+            target=locked,
+            detail={"external_note": True},
+        )
+    return event

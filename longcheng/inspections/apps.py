@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "longcheng.inspections"
+    label = "inspections"
+    verbose_name = _("检查")
+
+    def ready(self) -> None:
+        from longcheng.web.home import register_home_cards, register_nav_items
+
+        from .selectors import inspections_home_cards, inspections_nav_items
+
+        register_nav_items(inspections_nav_items)
+        register_home_cards(inspections_home_cards, order=40)

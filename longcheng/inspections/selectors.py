@@ -1,0 +1,258 @@
+"""Reads for inspections: who sees which campaign and visit, progress, the report figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longcheng.accounts.roles import Role
+from longcheng.accounts.scoping import unit_filter
+from longcheng.core import clock
+from longcheng.web.home import NavItem, StatCard
+
+from .models import Answer, Campaign, ChecklistItem, Rectification, Visit
+from .scoring import ItemAnswer, item_failed
+from .workflow import RECTIFICATION_DONE, Result, Verdict, VisitStatus
+
+
+def _staff(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.unit_id
+        and user.role in (Role.CLERK, Role.LEADER, Role.DISPATCHER)
+    )
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    """The organising unit's staff (by scope) and every inspector on the campaign's roster."""
+    if not _staff(user):
+        return Campaign.objects.none()
+    condition = unit_filter(user, "unit")
+    queryset = Campaign.objects.all()
+    if condition is not None:
+        queryset = queryset.filter(condition | Q(inspectors=user)).distinct()
+    return queryset
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    if not _staff(user):
+        return Visit.objects.none()
+    condition = unit_filter(user, "campaign__unit")
+    queryset = Visit.objects.all()
+    if condition is not None:
+        queryset = queryset.filter(condition | Q(inspectors=user)).distinct()
+    return queryset
+
+
+def my_open_visits(user) -> QuerySet[Visit]:
+    return (
+        Visit.objects.filter(inspectors=user)
+        .exclude(status=VisitStatus.SUBMITTED)
+        .select_related("campaign", "institution", "site", "enterprise")
+        .order_by("campaign__end_date", "pk")
+    )
+
+
+@dataclass
+class Progress:
+    targets: int
+    to_visit: int
+    visited: int
+    passed: int
+    rectify: int
+    failed: int
+    open_rectifications: int
+    unpublished_overdue: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.visited / self.to_visit if self.to_visit else None
+
+
+def campaign_progress(campaign: Campaign) -> Progress:
+    firsts = campaign.visits.filter(parent__isnull=True, status=VisitStatus.SUBMITTED)
+    results = Counter(firsts.values_list("result", flat=True))
+    today = timezone.localtime(clock.now()).date()
+    return Progress(
+        targets=campaign.targets.count(),
+        to_visit=campaign.targets.filter(selected=True).count(),
+        visited=firsts.count(),
+        passed=results.get(Result.PASS, 0),
+        rectify=results.get(Result.RECTIFY, 0),
+        failed=results.get(Result.FAIL, 0),
+        open_rectifications=Rectification.objects.filter(visit__campaign=campaign)
+        .exclude(status__in=RECTIFICATION_DONE)
+        .count(),
+        unpublished_overdue=campaign.visits.filter(
+            status=VisitStatus.SUBMITTED, published_at__isnull=True, publish_due__lt=today
+        ).count(),
+    )
+
+
+@dataclass
+class ItemFigure:
+    item: ChecklistItem
+    checked: int
+    failed: int
+    notes: list[str]
+
+    @property
+    def pass_rate(self) -> float | None:
+        return (self.checked - self.failed) / self.checked if self.checked else None
+
+
+@dataclass
+class SectionFigure:
+    name: str
+    checked: int
+    failed: int
+
+    @property
+    def pass_rate(self) -> float | None:
+        return (self.checked - self.failed) / self.checked if self.checked else None
+
+
+def campaign_item_figures(campaign: Campaign) -> tuple[list[SectionFigure], list[ItemFigure]]:
+    """Pass rates by area and item over first visits (re-inspections would count twice)."""
+    answers = Answer.objects.filter(
+        visit__campaign=campaign,
+        visit__parent__isnull=True,
+        visit__status=VisitStatus.SUBMITTED,
+    ).select_related("item__section")
+    by_item: dict[int, ItemFigure] = {}
+    for item in ChecklistItem.objects.filter(section__template=campaign.template).select_related(
+        "section"
+    ):
+        by_item[item.pk] = ItemFigure(item=item, checked=0, failed=0, notes=[])
+    for answer in answers:
+        figure = by_item.get(answer.item_id)
+        if figure is None or answer.verdict == Verdict.NOT_APPLICABLE:
+            continue
+        if not figure.item.scored:
+            continue
+        figure.checked += 1
+        scoring = ItemAnswer(
+            section=0,
+            section_weight=figure.item.section.weight,
+            answer_type=figure.item.answer_type,
+            max_score=figure.item.max_score,
+            serious=figure.item.serious,
+            verdict=answer.verdict,
+            score=answer.score,
+        )
+        if item_failed(scoring):
+            figure.failed += 1
+            if answer.note:
+                figure.notes.append(answer.note)
+    sections: dict[str, SectionFigure] = {}
+    for figure in by_item.values():
+        name = figure.item.section.name
+        row = sections.setdefault(name, SectionFigure(name=name, checked=0, failed=0))
+        row.checked += figure.checked
+        row.failed += figure.failed
+    return list(sections.values()), list(by_item.values())
+
+
+def typical_problems(items: list[ItemFigure], limit: int = 5) -> list[ItemFigure]:
+    return sorted((f for f in items if f.failed), key=lambda f: (-f.failed, f.item.pk))[:limit]
+
+
+def party_history(party) -> QuerySet[Visit]:
+    field = type(party).__name__.lower()
+    return (
+        Visit.objects.filter(**{field: party}, status=VisitStatus.SUBMITTED)
+        .select_related("campaign")
+        .order_by("-submitted_at")
+    )
+
+
+def published_campaigns() -> QuerySet[Campaign]:
+    return (
+        Campaign.objects.filter(visits__published_at__isnull=False)
+        .annotate(published=Count("visits", filter=Q(visits__published_at__isnull=False)))
+        .order_by("-start_date")
+    )
+
+
+def published_results(campaign: Campaign) -> list[dict]:
+    """What the public page shows: party, date, result and the problems — no person named."""
+    visits = (
+        campaign.visits.filter(published_at__isnull=False, parent__isnull=True)
+        .select_related("institution", "site", "enterprise")
+        .prefetch_related("rectifications__item")
+        .order_by("submitted_at", "pk")
+    )
+    rows = []
+    for visit in visits:
+        rectifications = list(visit.rectifications.all())
+        rows.append(
+            {
+                "party": str(visit.party),
+                "date": timezone.localtime(visit.submitted_at).date(),
+                "result": visit.get_result_display(),
+                "result_code": visit.result,
+                "problems": [r.item.text for r in rectifications],
+                "rectified": bool(rectifications)
+                and all(r.status in RECTIFICATION_DONE for r in rectifications),
+            }
+        )
+    return rows
+
+
+def reinspection_rows(visit: Visit) -> list[dict]:
+    """The original finding beside each follow-up, for the re-inspection page and record."""
+    root = visit.parent or visit
+    follow_ups = list(root.reinspections.order_by("pk").prefetch_related("answers"))
+    rows = []
+    for rectification in root.rectifications.select_related("item").order_by("pk"):
+        history = []
+        for follow_up in follow_ups:
+            answer = next(
+                (a for a in follow_up.answers.all() if a.item_id == rectification.item_id), None
+            )
+            if answer is not None:
+                history.append((follow_up, answer))
+        rows.append({"rectification": rectification, "history": history})
+    return rows
+
+
+def overdue_publication_count(user) -> int:
+    today = timezone.localtime(clock.now()).date()
+    return (
+        visits_visible_to(user)
+        .filter(status=VisitStatus.SUBMITTED, published_at__isnull=True, publish_due__lt=today)
+        .count()
+    )
+
+
+def inspections_nav_items(user) -> list[NavItem]:
+    if not _staff(user):
+        return []
+    return [NavItem(str(_("专项检查")), reverse("inspections:campaigns"), "clipboard-check")]
+
+
+def inspections_home_cards(user) -> list[StatCard]:
+    if not _staff(user):
+        return []
+    cards = []
+    mine = my_open_visits(user).count()
+    if mine:
+        cards.append(
+            StatCard(str(_("我的待检查")), mine, reverse("inspections:mine"), "clipboard-check")
+        )
+    overdue = overdue_publication_count(user)
+    if overdue:
+        cards.append(
+            StatCard(
+                str(_("检查结果逾期未公示")),
+                overdue,
+                reverse("inspections:campaigns"),
+                "exclamation-triangle",
+            )
+        )
+    return cards
