@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -81,7 +82,7 @@ def test_findings_become_a_rectification_matter_and_reinspection_closes_it(
     answer_all(visit, inspectors.a, fail={"裸露土方覆盖"}, note="东侧约200平方米裸土未覆盖")
     visit = submit(visit, inspectors.a)
     # 扬尘治理 (weight 2) 10 of 20, 施工秩序 (weight 1) 10 of 10: (2×0.5 + 1×1) ÷ 3 = 66.7.
-    assert visit.score == pytest.approx(66.7, abs=0.05)
+    assert visit.score == Decimal("66.7")
     assert visit.result == Result.FAIL  # below the pass mark of 80
     rectification = visit.rectifications.get()
     assert rectification.requirement == "裸土全部覆盖防尘网"
