@@ -10,6 +10,7 @@ urlpatterns = [
     path("loop/", include("longcheng.loop.urls")),
     path("", include("longcheng.appeals.urls")),
     path("routing/", include("longcheng.routing.urls")),
+    path("", include("longcheng.inspections.urls")),
     path("api/", include("longcheng.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

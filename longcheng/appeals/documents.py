@@ -4,25 +4,13 @@ point's A4 QR poster and the committee meeting's minutes."""
 import io
 
 import segno
-from django.conf import settings
 from django.utils import timezone
-from fpdf import FPDF
 
-
-def _pdf() -> FPDF:
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_font(
-        "cjk",
-        fname=settings.LONGCHENG_CJK_FONT,
-        collection_font_number=settings.LONGCHENG_CJK_FONT_INDEX,
-    )
-    pdf.add_page()
-    return pdf
+from longcheng.web.pdf import new_pdf
 
 
 def poster_pdf(*, point_name: str, url: str, unit_name: str) -> bytes:
-    pdf = _pdf()
+    pdf = new_pdf()
     pdf.set_font("cjk", size=15)
     pdf.set_text_color(155, 28, 28)
     pdf.cell(0, 12, "太原市小店区营商环境监督", new_x="LMARGIN", new_y="NEXT", align="C")
@@ -60,7 +48,7 @@ def poster_pdf(*, point_name: str, url: str, unit_name: str) -> bytes:
 
 
 def minutes_pdf(meeting) -> bytes:
-    pdf = _pdf()
+    pdf = new_pdf()
     pdf.set_font("cjk", size=18)
     pdf.multi_cell(0, 12, meeting.title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=11)

@@ -57,6 +57,9 @@ HOSPITALS = [
     ("万柏林区中心医院", K.GENERAL_HOSPITAL, G.GRADE_2, "140109"),
     ("尖草坪区人民医院", K.GENERAL_HOSPITAL, G.GRADE_2, "140108"),
     ("太原市妇幼保健院", K.MATERNAL_CHILD, G.GRADE_3, "140106"),
+    # Below 二级: outside the article's full-coverage inspection, so its scope rule leaves them.
+    ("小店区和平医院", K.GENERAL_HOSPITAL, G.GRADE_1, "140105"),
+    ("坞城街道社区卫生服务中心", K.COMMUNITY_HEALTH, G.UNGRADED, "140105"),
 ]
 
 # (name, division, builder, owner account) — the sites of the urban-management article.

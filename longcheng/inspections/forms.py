@@ -1,0 +1,152 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from longcheng.core.models import Division
+from longcheng.parties.models import Institution, Site
+from longcheng.web.forms import BootstrapFormMixin
+
+from .models import ChecklistItem, ChecklistTemplate, PartyType
+from .workflow import Mode, TemplateStatus
+
+User = get_user_model()
+
+
+class CampaignForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("专项检查名称"), max_length=100)
+    template = forms.ModelChoiceField(
+        label=_("检查表"),
+        queryset=ChecklistTemplate.objects.filter(status=TemplateStatus.PUBLISHED),
+    )
+    mode = forms.ChoiceField(label=_("检查方式"), choices=Mode.choices)
+    party_type = forms.ChoiceField(label=_("检查对象类型"), choices=PartyType.choices)
+    kinds = forms.MultipleChoiceField(
+        label=_("机构类别"), choices=Institution.Kind.choices, required=False
+    )
+    min_grade = forms.ChoiceField(
+        label=_("机构等级不低于"),
+        choices=[("", _("不限")), *Institution.Grade.choices],
+        required=False,
+    )
+    site_kinds = forms.MultipleChoiceField(
+        label=_("场所类型"), choices=Site.Kind.choices, required=False
+    )
+    site_statuses = forms.MultipleChoiceField(
+        label=_("场所状态"), choices=Site.Status.choices, required=False
+    )
+    divisions = forms.ModelMultipleChoiceField(
+        label=_("区划（不选为全市）"),
+        queryset=Division.objects.exclude(level="province"),
+        required=False,
+        to_field_name="code",
+    )
+    sample_ratio = forms.DecimalField(
+        label=_("抽查比例（%）"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text=_("双随机抽查时填写，如 30 表示抽取 30%"),
+    )
+    stratify_by = forms.ChoiceField(
+        label=_("分层依据"),
+        choices=[("", _("不分层")), ("division", _("按区划")), ("grade", _("按等级"))],
+        required=False,
+    )
+    start_date = forms.DateField(
+        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    rectification_days = forms.IntegerField(
+        label=_("整改期限（工作日）"), min_value=1, max_value=90, initial=10
+    )
+    inspectors = forms.ModelMultipleChoiceField(
+        label=_("执法检查人员名录"), queryset=User.objects.none()
+    )
+    basis = forms.CharField(label=_("检查依据"), max_length=300, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.unit_id:
+            self.fields["inspectors"].queryset = User.objects.filter(
+                unit__path__startswith=user.unit.path, is_active=True
+            ).order_by("unit__path", "username")
+            self.fields["inspectors"].label_from_instance = lambda u: (
+                f"{u.full_name or u.username}（{u.unit}）"
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == Mode.RANDOM_SAMPLING and not data.get("sample_ratio"):
+            self.add_error("sample_ratio", _("双随机抽查须填写抽查比例。"))
+        template = data.get("template")
+        if template and data.get("party_type") and template.party_type != data["party_type"]:
+            self.add_error(
+                "template",
+                _("该检查表适用于%(t)s，与检查对象类型不一致。")
+                % {"t": template.get_party_type_display()},
+            )
+        if (
+            data.get("start_date")
+            and data.get("end_date")
+            and data["end_date"] < data["start_date"]
+        ):
+            self.add_error("end_date", _("结束日期不能早于开始日期。"))
+        return data
+
+    def scope(self) -> dict:
+        data = self.cleaned_data
+        scope: dict = {"party_type": data["party_type"]}
+        if data["party_type"] == PartyType.INSTITUTION:
+            scope.update(kinds=list(data["kinds"]), min_grade=data["min_grade"])
+        elif data["party_type"] == PartyType.SITE:
+            scope.update(
+                site_kinds=list(data["site_kinds"]), site_statuses=list(data["site_statuses"])
+            )
+        scope["divisions"] = [d.code for d in data["divisions"]]
+        return scope
+
+
+class ItemForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ChecklistItem
+        fields = [
+            "section",
+            "text",
+            "guidance",
+            "answer_type",
+            "max_score",
+            "required",
+            "photo_required",
+            "serious",
+            "legal_basis",
+            "requirement",
+        ]
+
+    def __init__(self, *args, template=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"] = forms.ModelChoiceField(
+            label=_("检查领域"), queryset=template.sections.all() if template else None
+        )
+
+
+class DrawForm(BootstrapFormMixin, forms.Form):
+    seed = forms.CharField(label=_("随机种子（可留空由系统生成）"), max_length=64, required=False)
+    reason = forms.CharField(label=_("重新抽取理由"), max_length=300, required=False)
+
+
+class PartnersForm(BootstrapFormMixin, forms.Form):
+    partners = forms.ModelMultipleChoiceField(label=_("同行检查人员"), queryset=User.objects.none())
+
+    def __init__(self, *args, campaign=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None:
+            self.fields["partners"].queryset = campaign.inspectors.exclude(pk=user.pk)
+            self.fields["partners"].label_from_instance = lambda u: u.full_name or u.username
+
+
+class EvidenceForm(forms.Form):
+    note = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransferForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("移送理由"), max_length=300)

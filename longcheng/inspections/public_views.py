@@ -1,0 +1,78 @@
+"""Pages without an account: the inspected party's rectification page (reached by the link or
+QR code on its rectification order) and the public results of campaigns (一公开)."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from longcheng.appeals import ratelimit
+from longcheng.audit.context import client_ip
+from longcheng.core.errors import LongchengError
+
+from . import services
+from .forms import EvidenceForm
+from .scope import describe_scope
+from .selectors import published_campaigns, published_results
+from .workflow import RECTIFICATION_DONE
+
+
+class PartyRectificationView(TemplateView):
+    template_name = "inspections/public/rectification.html"
+
+    def visit(self):
+        visit = services.visit_from_party_token(self.kwargs["token"])
+        if visit is None:
+            raise Http404
+        return visit
+
+    def get_context_data(self, **kwargs):
+        visit = self.visit()
+        return super().get_context_data(
+            visit=visit,
+            rectifications=visit.rectifications.select_related("item"),
+            done=RECTIFICATION_DONE,
+            form=EvidenceForm(),
+            **kwargs,
+        )
+
+    def post(self, request, token):
+        visit = self.visit()
+        if not ratelimit.hit("inspection-evidence", client_ip(request) or "", "20/600"):
+            return self.render_to_response(
+                self.get_context_data(error=_("提交过于频繁，请稍后再试。"))
+            )
+        rectification = get_object_or_404(
+            visit.rectifications, pk=request.POST.get("rectification")
+        )
+        form = EvidenceForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise LongchengError(_("请写明整改情况。"))
+            services.rectification_report(
+                rectification=rectification,
+                note=form.cleaned_data["note"],
+                photos=request.FILES.getlist("photos")[:6],
+            )
+        except LongchengError as error:
+            return self.render_to_response(self.get_context_data(error=error.message))
+        return redirect(request.path + "?sent=1")
+
+
+class PublicResultsView(TemplateView):
+    template_name = "inspections/public/results.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = None
+        rows = []
+        if "pk" in self.kwargs:
+            campaigns = published_campaigns()
+            campaign = get_object_or_404(campaigns, pk=self.kwargs["pk"])
+            rows = published_results(campaign)
+        return super().get_context_data(
+            campaigns=published_campaigns(),
+            campaign=campaign,
+            scope_text=describe_scope(campaign.scope) if campaign else "",
+            rows=rows,
+            **kwargs,
+        )

@@ -1,0 +1,557 @@
+import json
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from longcheng.core.errors import LongchengError
+from longcheng.web.exports import xlsx_response
+from longcheng.web.listing import Column, ListFilter, RegisterListView
+
+from . import documents, hooks, services
+from .forms import CampaignForm, DrawForm, ItemForm, PartnersForm, TransferForm
+from .models import Campaign, ChecklistItem, ChecklistTemplate, Rectification, Visit, VisitPhoto
+from .scope import describe_scope
+from .selectors import (
+    campaign_item_figures,
+    campaign_progress,
+    campaigns_visible_to,
+    my_open_visits,
+    party_history,
+    reinspection_rows,
+    typical_problems,
+    visits_visible_to,
+)
+from .workflow import CampaignStatus, Mode, Result, TemplateStatus, VisitStatus
+
+
+class StaffRequired(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.unit_id and request.user.role in ("clerk", "leader", "dispatcher")
+        ):
+            raise PermissionDenied(_("专项检查仅供业务单位工作人员使用。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _refused(request, error: LongchengError, to: str):
+    messages.error(request, error.message)
+    return redirect(to)
+
+
+# — Campaigns —
+
+
+class CampaignListView(StaffRequired, RegisterListView):
+    model = Campaign
+    title = gettext_lazy("专项检查")
+    unit_field = None
+    template_name = "inspections/campaigns.html"
+    export_name = "专项检查"
+    search_fields = ["name", "unit__name"]
+    search_placeholder = gettext_lazy("搜索专项检查名称、组织单位…")
+    default_sort = "-start_date"
+    filters = [
+        ListFilter("mode", gettext_lazy("检查方式"), "mode", lambda u: Mode.choices),
+        ListFilter("status", gettext_lazy("状态"), "status", lambda u: CampaignStatus.choices),
+    ]
+    columns = [
+        Column(gettext_lazy("名称"), lambda c: c.name, sort="name", link=True),
+        Column(gettext_lazy("检查方式"), lambda c: c.get_mode_display(), sort="mode"),
+        Column(gettext_lazy("状态"), lambda c: c.get_status_display(), sort="status"),
+        Column(gettext_lazy("组织单位"), lambda c: c.unit),
+        Column(gettext_lazy("检查表"), lambda c: c.template),
+        Column(gettext_lazy("开始日期"), lambda c: c.start_date, sort="start_date"),
+        Column(gettext_lazy("结束日期"), lambda c: c.end_date, sort="end_date"),
+    ]
+
+    def base_queryset(self):
+        return campaigns_visible_to(self.request.user).select_related("unit", "template")
+
+
+class CampaignCreateView(StaffRequired, FormView):
+    template_name = "web/form.html"
+    form_class = CampaignForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("新建专项检查"), cancel_url=reverse("inspections:campaigns"), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        ratio = data["sample_ratio"] / 100 if data.get("sample_ratio") else None
+        try:
+            campaign = services.campaign_create(
+                actor=self.request.user,
+                name=data["name"],
+                template=data["template"],
+                mode=data["mode"],
+                scope=form.scope(),
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                inspectors=data["inspectors"],
+                sample_ratio=ratio,
+                stratify_by=data["stratify_by"],
+                rectification_days=data["rectification_days"],
+                basis=data["basis"],
+            )
+        except LongchengError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("专项检查已建立。确认检查范围后请启动。"))
+        return redirect(campaign)
+
+
+def _campaign(request, pk) -> Campaign:
+    return get_object_or_404(campaigns_visible_to(request.user), pk=pk)
+
+
+class CampaignDetailView(StaffRequired, TemplateView):
+    template_name = "inspections/campaign_detail.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = _campaign(self.request, self.kwargs["pk"])
+        user = self.request.user
+        targets = list(
+            campaign.targets.select_related("institution", "site", "enterprise").prefetch_related(
+                "visits__inspectors"
+            )
+        )
+        for target in targets:
+            firsts = [v for v in target.visits.all() if v.parent_id is None]
+            target.visit = firsts[0] if firsts else None
+        show = self.request.GET.get("show", "selected")
+        if show == "selected":
+            targets = [t for t in targets if t.selected]
+        sections, items = campaign_item_figures(campaign)
+        return super().get_context_data(
+            title=campaign.name,
+            campaign=campaign,
+            scope_text=describe_scope(campaign.scope),
+            progress=campaign_progress(campaign),
+            targets=targets,
+            show=show,
+            draws=list(campaign.draws.select_related("drawn_by")),
+            is_manager=services._is_manager(user, campaign),
+            is_inspector=campaign.inspectors.filter(pk=user.pk).exists(),
+            partners_form=PartnersForm(campaign=campaign, user=user),
+            draw_form=DrawForm(),
+            sections=sections,
+            problems=typical_problems(items),
+            unpublished=campaign.visits.filter(
+                status=VisitStatus.SUBMITTED, published_at__isnull=True
+            ).select_related("institution", "site", "enterprise"),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class CampaignActionView(StaffRequired, View):
+    def post(self, request, pk, action):
+        campaign = _campaign(request, pk)
+        try:
+            if action == "launch":
+                services.campaign_launch(actor=request.user, campaign=campaign)
+                messages.success(request, _("已按检查范围确定检查对象。"))
+            elif action == "draw":
+                form = DrawForm(request.POST)
+                form.is_valid()
+                draw = services.campaign_draw(
+                    actor=request.user,
+                    campaign=campaign,
+                    seed=form.cleaned_data.get("seed", ""),
+                    reason=form.cleaned_data.get("reason", ""),
+                )
+                messages.success(
+                    request,
+                    _("第 %(n)d 次抽取完成，抽中 %(c)d 个对象，随机种子 %(s)s。")
+                    % {"n": draw.number, "c": len(draw.selected), "s": draw.seed},
+                )
+            elif action == "close":
+                services.campaign_close(actor=request.user, campaign=campaign)
+                messages.success(request, _("专项检查已结束。"))
+            elif action == "publish":
+                visits = campaign.visits.filter(pk__in=request.POST.getlist("visit"))
+                count = services.visits_publish(
+                    actor=request.user, campaign=campaign, visits=visits
+                )
+                messages.success(request, _("已公示 %(n)d 条检查结果。") % {"n": count})
+            else:
+                raise PermissionDenied
+        except LongchengError as error:
+            return _refused(request, error, campaign.get_absolute_url())
+        return redirect(campaign)
+
+
+class DrawVerifyView(StaffRequired, View):
+    def get(self, request, pk, number):
+        campaign = _campaign(request, pk)
+        draw = get_object_or_404(campaign.draws, number=number)
+        same = services.draw_verify(draw)
+        record = {
+            "campaign": campaign.name,
+            "draw": draw.number,
+            "seed": draw.seed,
+            "ratio": str(draw.ratio),
+            "reason": draw.reason,
+            "candidates": draw.candidates,
+            "roster": draw.roster,
+            "selected": draw.selected,
+            "assignments": draw.assignments,
+            "reproduced": same,
+        }
+        return JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+class CampaignReportView(StaffRequired, View):
+    def get(self, request, pk, fmt):
+        campaign = _campaign(request, pk)
+        progress = campaign_progress(campaign)
+        sections, items = campaign_item_figures(campaign)
+        if fmt == "pdf":
+            pdf = documents.campaign_report_pdf(campaign, progress, sections, items)
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = 'inline; filename="report.pdf"'
+            return response
+        visits = campaign.visits.filter(status=VisitStatus.SUBMITTED).select_related(
+            "institution", "site", "enterprise", "parent"
+        )
+        rows = [
+            [
+                str(v.party),
+                _("复查") if v.parent_id else _("检查"),
+                timezone.localtime(v.submitted_at).strftime("%Y-%m-%d"),
+                v.score,
+                v.get_result_display(),
+                v.rectifications.count(),
+                "✓" if v.published_at else "",
+            ]
+            for v in visits
+        ]
+        rows += [[]] + [[_("检查项"), _("检查领域"), _("检查数"), _("不符合"), _("合格率")]]
+        rows += [
+            [
+                f.item.text,
+                f.item.section.name,
+                f.checked,
+                f.failed,
+                f"{f.pass_rate:.0%}" if f.pass_rate is not None else "—",
+            ]
+            for f in items
+            if f.item.scored
+        ]
+        return xlsx_response(
+            user=request.user,
+            filename=f"{campaign.name}-检查报告",
+            object_type="inspections.campaign",
+            filters={"campaign": campaign.pk},
+            personal=False,
+            title=campaign.name,
+            headers=[
+                _("检查对象"),
+                _("类别"),
+                _("日期"),
+                _("得分"),
+                _("结论"),
+                _("整改项"),
+                _("已公示"),
+            ],
+            rows=rows,
+        )
+
+
+# — Checklist templates —
+
+
+class TemplateListView(StaffRequired, TemplateView):
+    template_name = "inspections/templates.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("检查表"),
+            templates=ChecklistTemplate.objects.select_related("owner_unit").order_by(
+                "code", "-version"
+            ),
+            **kwargs,
+        )
+
+
+class TemplateDetailView(StaffRequired, TemplateView):
+    template_name = "inspections/template_detail.html"
+
+    def get_context_data(self, **kwargs):
+        template = get_object_or_404(ChecklistTemplate, pk=self.kwargs["pk"])
+        in_use = services.template_in_use(template)
+        editable = not in_use and template.status != TemplateStatus.RETIRED
+        owner = self.request.user.unit_id == template.owner_unit_id
+        return super().get_context_data(
+            title=str(template),
+            template=template,
+            sections=template.sections.prefetch_related("items"),
+            in_use=in_use,
+            editable=editable and owner,
+            owner=owner,
+            item_form=ItemForm(template=template) if editable and owner else None,
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        template = get_object_or_404(ChecklistTemplate, pk=pk)
+        if request.user.unit_id != template.owner_unit_id:
+            raise PermissionDenied(_("只有制定单位可以修改检查表。"))
+        action = request.POST.get("action")
+        try:
+            if action == "new_version":
+                copy = services.template_new_version(actor=request.user, template=template)
+                messages.success(request, _("已建立第 %(v)d 版草稿。") % {"v": copy.version})
+                return redirect(copy)
+            if action == "publish":
+                services.template_publish(actor=request.user, template=template)
+                messages.success(request, _("检查表已发布，此前的版本不再用于新的专项检查。"))
+            elif action == "delete_item":
+                item = get_object_or_404(
+                    ChecklistItem, pk=request.POST.get("item"), section__template=template
+                )
+                services.template_item_delete(actor=request.user, template=template, item=item)
+                messages.success(request, _("检查项已删除。"))
+            else:
+                form = ItemForm(request.POST, template=template)
+                if not form.is_valid():
+                    messages.error(request, _("检查项填写有误：") + form.errors.as_text())
+                    return redirect(template)
+                services.template_item_save(
+                    actor=request.user,
+                    template=template,
+                    section=form.cleaned_data["section"],
+                    item=form.save(commit=False),
+                )
+                messages.success(request, _("检查项已添加。"))
+        except LongchengError as error:
+            return _refused(request, error, template.get_absolute_url())
+        return redirect(template)
+
+
+# — Visits —
+
+
+class MineView(StaffRequired, TemplateView):
+    template_name = "inspections/mine.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("我的待检查"), visits=my_open_visits(self.request.user), **kwargs
+        )
+
+
+class VisitStartView(StaffRequired, View):
+    def post(self, request, pk, target_pk):
+        campaign = _campaign(request, pk)
+        target = get_object_or_404(campaign.targets, pk=target_pk)
+        form = PartnersForm(request.POST, campaign=campaign, user=request.user)
+        partners = form.cleaned_data["partners"] if form.is_valid() else []
+        try:
+            visit = services.visit_start(actor=request.user, target=target, partners=partners)
+        except LongchengError as error:
+            return _refused(request, error, campaign.get_absolute_url())
+        return redirect("inspections:visit_form", visit.pk)
+
+
+def _visit(request, pk) -> Visit:
+    return get_object_or_404(
+        visits_visible_to(request.user).select_related(
+            "campaign", "template", "institution", "site", "enterprise"
+        ),
+        pk=pk,
+    )
+
+
+class VisitFormView(StaffRequired, TemplateView):
+    """The phone page. Everything typed is kept on the device first and sent by visit.js."""
+
+    template_name = "inspections/visit_form.html"
+
+    def get_context_data(self, **kwargs):
+        visit = _visit(self.request, self.kwargs["pk"])
+        if not visit.inspectors.filter(pk=self.request.user.pk).exists():
+            raise PermissionDenied(_("只有本次检查的执法检查人员可以填写检查记录。"))
+        items = services.visit_items(visit)
+        answers = {a.item_id: a for a in visit.answers.all()}
+        photos: dict[int, int] = {}
+        for item_id in visit.photos.values_list("item_id", flat=True):
+            photos[item_id] = photos.get(item_id, 0) + 1
+        findings = {}
+        if visit.parent_id:
+            findings = {r.item_id: r for r in visit.parent.rectifications.all()}
+        data = {
+            "visit": visit.pk,
+            "submitted": visit.status == VisitStatus.SUBMITTED,
+            "sync_url": reverse("inspections:visit_sync", args=[visit.pk]),
+            "done_url": visit.get_absolute_url(),
+            "items": [
+                {
+                    "id": item.pk,
+                    "text": item.text,
+                    "type": item.answer_type,
+                    "max": item.max_score,
+                    "required": item.required or visit.parent_id is not None,
+                    "photo": item.photo_required,
+                    "photos": photos.get(item.pk, 0),
+                    "answer": _answer_json(answers.get(item.pk)),
+                }
+                for item in items
+            ],
+        }
+        sections: dict = {}
+        for item in items:
+            sections.setdefault(item.section, []).append(
+                (item, findings.get(item.pk), answers.get(item.pk))
+            )
+        return super().get_context_data(
+            title=str(visit.party),
+            visit=visit,
+            sections=sections,
+            data=data,
+            **kwargs,
+        )
+
+
+def _answer_json(answer) -> dict | None:
+    if answer is None:
+        return None
+    return {
+        "verdict": answer.verdict,
+        "score": str(answer.score) if answer.score is not None else "",
+        "number": str(answer.number) if answer.number is not None else "",
+        "text": answer.text,
+        "note": answer.note,
+    }
+
+
+class VisitSyncView(StaffRequired, View):
+    """One queued operation from the phone; answered the same however often it is resent."""
+
+    def post(self, request, pk):
+        visit = _visit(request, pk)
+        try:
+            payload = json.loads(request.POST.get("payload") or "{}")
+        except json.JSONDecodeError:
+            return JsonResponse({"error": _("同步数据格式错误。")}, status=400)
+        try:
+            outcome = services.sync_apply(
+                actor=request.user,
+                visit=visit,
+                op_id=request.POST.get("op_id", ""),
+                kind=request.POST.get("kind", ""),
+                payload=payload,
+                upload=request.FILES.get("file"),
+            )
+        except LongchengError as error:
+            return JsonResponse({"error": error.message}, status=400)
+        except (Visit.DoesNotExist, ValueError, TypeError):
+            return JsonResponse({"error": _("检查项不存在或数据有误。")}, status=400)
+        visit.refresh_from_db()
+        return JsonResponse({"status": outcome, "visit_status": visit.status})
+
+
+class VisitDetailView(StaffRequired, TemplateView):
+    template_name = "inspections/visit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        visit = _visit(self.request, self.kwargs["pk"])
+        user = self.request.user
+        root = visit.parent or visit
+        items = services.visit_items(visit)
+        answers = {a.item_id: a for a in visit.answers.all()}
+        photos: dict = {}
+        for photo in visit.photos.all():
+            photos.setdefault(photo.item_id, []).append(photo)
+        party_url = settings.LONGCHENG_PUBLIC_BASE_URL.rstrip("/") + reverse(
+            "inspections:party_rectification", args=[services.party_token(root)]
+        )
+        return super().get_context_data(
+            title=str(visit.party),
+            visit=visit,
+            root=root,
+            rows=[(item, answers.get(item.pk), photos.get(item.pk, [])) for item in items],
+            rectifications=root.rectifications.select_related("item", "verified_by_visit"),
+            reinspections=reinspection_rows(visit) if root.reinspections.exists() else [],
+            follow_ups=root.reinspections.order_by("pk"),
+            missing=services.visit_missing(visit) if visit.status != VisitStatus.SUBMITTED else [],
+            is_inspector=visit.inspectors.filter(pk=user.pk).exists(),
+            may_follow_up=services._is_manager(user, visit.campaign)
+            or visit.campaign.inspectors.filter(pk=user.pk).exists(),
+            partners_form=PartnersForm(campaign=visit.campaign, user=user),
+            transfer_form=TransferForm(),
+            transfer_available=hooks.transfer_available(),
+            party_url=party_url,
+            party_qr=segno.make(party_url, error="m").svg_inline(scale=3),
+            history=party_history(visit.party).exclude(pk=visit.pk)[:10],
+            Result=Result,
+            **kwargs,
+        )
+
+
+class VisitOrderView(StaffRequired, View):
+    def get(self, request, pk):
+        visit = _visit(request, pk)
+        if visit.status != VisitStatus.SUBMITTED:
+            messages.error(request, _("检查记录提交后才能出具整改意见书。"))
+            return redirect(visit)
+        pdf = documents.rectification_order_pdf(visit)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="order-{visit.pk}.pdf"'
+        return response
+
+
+class ReinspectionStartView(StaffRequired, View):
+    def post(self, request, pk):
+        visit = _visit(request, pk)
+        form = PartnersForm(request.POST, campaign=visit.campaign, user=request.user)
+        partners = form.cleaned_data["partners"] if form.is_valid() else []
+        try:
+            follow_up = services.reinspection_start(
+                actor=request.user, visit=visit, partners=partners
+            )
+        except LongchengError as error:
+            return _refused(request, error, visit.get_absolute_url())
+        return redirect("inspections:visit_form", follow_up.pk)
+
+
+class TransferView(StaffRequired, View):
+    def post(self, request, pk):
+        rectification = get_object_or_404(
+            Rectification, pk=pk, visit__in=visits_visible_to(request.user)
+        )
+        form = TransferForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise LongchengError(_("请写明移送理由。"))
+            services.rectification_transfer(
+                actor=request.user,
+                rectification=rectification,
+                reason=form.cleaned_data["reason"],
+            )
+        except LongchengError as error:
+            return _refused(request, error, rectification.visit.get_absolute_url())
+        messages.success(request, _("已移送立案。"))
+        return redirect(rectification.visit)
+
+
+class PhotoView(StaffRequired, View):
+    def get(self, request, pk):
+        photo = get_object_or_404(VisitPhoto, pk=pk, visit__in=visits_visible_to(request.user))
+        return FileResponse(photo.file.open("rb"), content_type="image/jpeg")

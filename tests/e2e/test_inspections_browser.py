@@ -1,0 +1,130 @@
+"""An inspection on a phone: answers and photos survive a dropped network and land once."""
+
+import pytest
+
+from longcheng.accounts.models import User
+from longcheng.inspections import services
+from longcheng.inspections.models import Answer, Campaign, Visit, VisitPhoto
+from longcheng.inspections.workflow import Mode, VisitStatus
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def tablet_phone(browser, live_server, demo):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        reduced_motion="reduce",
+    )
+    page = context.new_page()
+    page.base = live_server.url
+    yield page
+    context.close()
+
+
+def sign(page, selector):
+    page.locator(selector).scroll_into_view_if_needed()
+    box = page.locator(selector).bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 40)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 18, box["y"] + 40 + (step % 3) * 20)
+    page.mouse.up()
+
+
+def test_a_visit_goes_offline_and_lands_once_when_back(tablet_phone):
+    page = tablet_phone
+    campaign = Campaign.objects.get(mode=Mode.FULL_COVERAGE)
+    target = campaign.targets.filter(visits__isnull=True, selected=True).first()
+    inspector = User.objects.get(username="wj_clerk")
+    visit = services.visit_start(
+        actor=inspector, target=target, partners=[User.objects.get(username="wj_clerk2")]
+    )
+    items = services.visit_items(visit)
+    sign_in(page, "wj_clerk")
+    page.goto(f"{page.base}/inspections/visits/{visit.pk}/form/")
+    status = page.get_by_test_id("sync-status")
+
+    # Online: the first three answers reach the server at once.
+    for item in items[:3]:
+        page.click(f"label[for=v-{item.pk}-pass]")
+    page.wait_for_function("document.getElementById('sync-status').dataset.pending === '0'")
+    assert Answer.objects.filter(visit=visit).count() == 3
+
+    # The network drops in the middle of the visit.
+    page.context.set_offline(True)
+    for item in items[3:]:
+        verdict = "fail" if item.text == "病历管理" else "pass"
+        page.click(f"label[for=v-{item.pk}-{verdict}]")
+        if verdict == "fail":
+            page.fill(f"#item-{item.pk} textarea[name=note]", "3 份运行病历未按时完成")
+            page.locator(f"#item-{item.pk} textarea[name=note]").blur()
+        if item.photo_required:
+            page.set_input_files(
+                f"#item-{item.pk} input[name=photo]",
+                files=[{"name": "scene.png", "mimeType": "image/png", "buffer": PNG}],
+            )
+    page.fill("#representative", "王院长")
+    sign(page, "#sig-inspector")
+    sign(page, "#sig-party")
+    page.click("#submit-visit")
+    assert "离线" in status.inner_text() or "网络恢复后" in status.inner_text()
+    page.screenshot(path="docs/screenshots/inspection-offline.png", full_page=False)
+    visit.refresh_from_db()
+    assert visit.status != VisitStatus.SUBMITTED
+    assert Answer.objects.filter(visit=visit).count() == 3
+
+    # Back online: the outbox empties in order and the visit is submitted once.
+    page.context.set_offline(False)
+    page.wait_for_url(f"**/inspections/visits/{visit.pk}/", timeout=20000)
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.SUBMITTED
+    assert Answer.objects.filter(visit=visit).count() == len(items)
+    photo_items = [i for i in items if i.photo_required]
+    assert VisitPhoto.objects.filter(visit=visit).count() == len(photo_items)
+    assert [r.item.text for r in visit.rectifications.all()] == ["病历管理"]
+    assert page.get_by_test_id("visit-result").is_visible()
+    assert Visit.objects.filter(target=target).count() == 1
+
+
+def test_the_party_reports_its_fix_on_a_phone(tablet_phone):
+    page = tablet_phone
+    visit = Visit.objects.filter(rectifications__status="open", parent__isnull=True).first()
+    page.goto(page.base + f"/p/r/{services.party_token(visit)}/")
+    assert "身份证" not in page.content()
+    rectification = visit.rectifications.filter(status="open").first()
+    form = page.locator(f"form:has(input[value='{rectification.pk}'])")
+    form.locator("textarea").fill("已按要求整改完毕，补齐登记。")
+    form.locator("button").click()
+    page.get_by_test_id("sent").wait_for()
+    rectification.refresh_from_db()
+    assert rectification.status == "evidence"
+    page.screenshot(path="docs/screenshots/inspection-party.png", full_page=False)
+
+
+def test_public_results_name_no_person(tablet_phone):
+    page = tablet_phone
+    campaign = Campaign.objects.get(mode=Mode.FULL_COVERAGE)
+    page.goto(page.base + f"/p/inspections/{campaign.pk}/")
+    table = page.get_by_test_id("public-results")
+    assert table.locator("tbody tr").count() == 6
+    text = page.content()
+    for name in ("高静", "王磊", "刘芳", "王院长", "李主任"):
+        assert name not in text
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), (120, 140, 90)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
