@@ -104,7 +104,8 @@ def campaign_report_pdf(campaign, progress, sections, items) -> bytes:
     _line(pdf, f"{campaign.name}工作报告", size=18, height=12, align="C")
     _line(
         pdf,
-        f"{campaign.unit.name} · {campaign.start_date:%Y年%m月%d日}至{campaign.end_date:%Y年%m月%d日}",
+        f"{campaign.unit.name} · "
+        f"{campaign.start_date:%Y年%m月%d日}至{campaign.end_date:%Y年%m月%d日}",
         size=11,
         align="C",
     )

@@ -57,8 +57,10 @@ def describe_scope(scope: dict) -> str:
     """The rule in one plain sentence, for the campaign page and the public record."""
     parts = []
     if scope.get("divisions"):
-        names = Division.objects.filter(code__in=scope["divisions"]).values_list("name", flat=True)
-        parts.append("、".join(names))
+        division_names = Division.objects.filter(code__in=scope["divisions"]).values_list(
+            "name", flat=True
+        )
+        parts.append("、".join(division_names))
     else:
         parts.append(_("全市"))
     party_type = scope.get("party_type")

@@ -74,7 +74,7 @@ def _party_fields(party) -> dict:
     return {"institution": None, "site": None, "enterprise": None, name: party}
 
 
-def _is_manager(actor, campaign: Campaign) -> bool:
+def is_manager(actor, campaign: Campaign) -> bool:
     """Clerks and leaders of the organising unit (leaders also from the unit above)."""
     unit = getattr(actor, "unit", None)
     if unit is None or actor.role not in (Role.CLERK, Role.LEADER):
@@ -85,7 +85,7 @@ def _is_manager(actor, campaign: Campaign) -> bool:
 
 
 def _require_manager(actor, campaign: Campaign) -> None:
-    if not _is_manager(actor, campaign):
+    if not is_manager(actor, campaign):
         raise PermissionRefused(_("只有组织单位的工作人员可以管理本次专项检查。"))
 
 
@@ -282,7 +282,7 @@ def campaign_create(
 
 def _stratum(party, stratify_by: str) -> str:
     if stratify_by == "division":
-        return party.division.code if party.division_id else ""
+        return party.division.name if party.division_id else ""
     if stratify_by == "grade":
         return getattr(party, "grade", "")
     return ""
@@ -513,14 +513,15 @@ def visit_items(visit: Visit) -> list[ChecklistItem]:
     items = ChecklistItem.objects.filter(section__template=visit.template).select_related("section")
     if visit.parent_id is None:
         return list(items)
-    open_items = Rectification.objects.filter(visit_id=visit.parent_id).values_list(
-        "item_id", flat=True
-    )
-    if visit.status != VisitStatus.SUBMITTED:
-        open_items = open_items.exclude(status__in=RECTIFICATION_DONE)
+    if visit.status == VisitStatus.SUBMITTED:  # what it asked then
+        asked = list(Answer.objects.filter(visit=visit).values_list("item_id", flat=True))
     else:
-        open_items = Answer.objects.filter(visit=visit).values_list("item_id", flat=True)
-    return list(items.filter(pk__in=list(open_items)))
+        asked = list(
+            Rectification.objects.filter(visit_id=visit.parent_id)
+            .exclude(status__in=RECTIFICATION_DONE)
+            .values_list("item_id", flat=True)
+        )
+    return list(items.filter(pk__in=asked))
 
 
 def _require_inspector(actor, visit: Visit) -> None:
@@ -694,9 +695,10 @@ def visit_submit(
         locked.representative = representative.strip()
         locked.inspector_signature = inspector_signature
         locked.party_signature = party_signature
-        locked.publish_due = add_working_days(
-            timezone.localtime(now).date(), PUBLISH_WITHIN_WORKING_DAYS
-        )
+        if locked.parent_id is None:  # 一公开 concerns the inspection; a follow-up updates it
+            locked.publish_due = add_working_days(
+                timezone.localtime(now).date(), PUBLISH_WITHIN_WORKING_DAYS
+            )
         save_versioned(
             locked,
             expected_version=locked.version,
@@ -848,7 +850,7 @@ def sync_apply(*, actor, visit: Visit, op_id: str, kind: str, payload: dict, upl
     with transaction.atomic():
         if kind == "answer":
             item = ChecklistItem.objects.select_related("section").get(
-                pk=payload.get("item"), section__template=visit.template
+                pk=int(payload.get("item") or 0), section__template=visit.template
             )
             visit_answer(
                 actor=actor,
@@ -862,14 +864,16 @@ def sync_apply(*, actor, visit: Visit, op_id: str, kind: str, payload: dict, upl
             )
         elif kind == "photo":
             item_id = payload.get("item")
-            item = (
+            photo_item = (
                 ChecklistItem.objects.filter(pk=item_id, section__template=visit.template).first()
                 if item_id
                 else None
             )
             if upload is None:
                 raise InspectionRefused(_("照片未随请求上传。"))
-            visit_add_photo(actor=actor, visit=visit, upload=upload, client_id=op_id, item=item)
+            visit_add_photo(
+                actor=actor, visit=visit, upload=upload, client_id=op_id, item=photo_item
+            )
         elif kind == "submit":
             visit_submit(
                 actor=actor,
@@ -967,7 +971,7 @@ def rectification_transfer(*, actor, rectification: Rectification, reason: str) 
 
 
 def _require_inspector_or_manager(actor, visit: Visit) -> None:
-    if not (visit.inspectors.filter(pk=actor.pk).exists() or _is_manager(actor, visit.campaign)):
+    if not (visit.inspectors.filter(pk=actor.pk).exists() or is_manager(actor, visit.campaign)):
         raise PermissionRefused(_("只有检查人员或组织单位可以处理整改要求。"))
 
 

@@ -32,7 +32,7 @@ from .selectors import (
     typical_problems,
     visits_visible_to,
 )
-from .workflow import CampaignStatus, Mode, Result, TemplateStatus, VisitStatus
+from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, TemplateStatus, VisitStatus
 
 
 class StaffRequired(LoginRequiredMixin):
@@ -146,14 +146,15 @@ class CampaignDetailView(StaffRequired, TemplateView):
             targets=targets,
             show=show,
             draws=list(campaign.draws.select_related("drawn_by")),
-            is_manager=services._is_manager(user, campaign),
+            is_manager=services.is_manager(user, campaign),
             is_inspector=campaign.inspectors.filter(pk=user.pk).exists(),
             partners_form=PartnersForm(campaign=campaign, user=user),
             draw_form=DrawForm(),
             sections=sections,
             problems=typical_problems(items),
+            can_redraw=not campaign.visits.exclude(status=VisitStatus.PLANNED).exists(),
             unpublished=campaign.visits.filter(
-                status=VisitStatus.SUBMITTED, published_at__isnull=True
+                status=VisitStatus.SUBMITTED, published_at__isnull=True, parent__isnull=True
             ).select_related("institution", "site", "enterprise"),
             today=timezone.localdate(),
             **kwargs,
@@ -242,7 +243,7 @@ class CampaignReportView(StaffRequired, View):
             ]
             for v in visits
         ]
-        rows += [[]] + [[_("检查项"), _("检查领域"), _("检查数"), _("不符合"), _("合格率")]]
+        rows += [[], [_("检查项"), _("检查领域"), _("检查数"), _("不符合"), _("合格率")]]
         rows += [
             [
                 f.item.text,
@@ -492,7 +493,8 @@ class VisitDetailView(StaffRequired, TemplateView):
             follow_ups=root.reinspections.order_by("pk"),
             missing=services.visit_missing(visit) if visit.status != VisitStatus.SUBMITTED else [],
             is_inspector=visit.inspectors.filter(pk=user.pk).exists(),
-            may_follow_up=services._is_manager(user, visit.campaign)
+            has_open=root.rectifications.exclude(status__in=RECTIFICATION_DONE).exists(),
+            may_follow_up=services.is_manager(user, visit.campaign)
             or visit.campaign.inspectors.filter(pk=user.pk).exists(),
             partners_form=PartnersForm(campaign=visit.campaign, user=user),
             transfer_form=TransferForm(),

@@ -115,7 +115,9 @@ def test_seed_demo_is_idempotent_and_builds_the_taiyuan_organisation(db, capsys)
     assert Division.objects.get(code="140105").name == "小店区"
     assert Unit.objects.filter(name="太原市卫生健康综合行政执法队").exists()
     assert Person.objects.filter(tags="特邀监督员").count() == 10
-    assert Institution.objects.filter(grade__in=["2", "3"]).count() == Institution.objects.count()
+    # The article's twelve hospitals of 二级 and above, and two below for the scope rule to leave.
+    assert Institution.objects.filter(grade__in=["2", "3"]).count() == 12
+    assert Institution.objects.exclude(grade__in=["2", "3"]).count() == 2
     assert Site.objects.filter(name__contains="龙湖天樾").exists()
     call_command("audit_verify")
     assert "sysadmin" in capsys.readouterr().out
