@@ -15,9 +15,9 @@ from longcheng.accounts.scoping import unit_filter
 from longcheng.core import clock
 from longcheng.web.home import NavItem, StatCard
 
-from .models import Answer, Campaign, ChecklistItem, Rectification, Visit
+from .models import Answer, Campaign, CampaignTarget, ChecklistItem, Rectification, Visit
 from .scoring import ItemAnswer, item_failed
-from .workflow import RECTIFICATION_DONE, Result, Verdict, VisitStatus
+from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, Verdict, VisitStatus
 
 
 def _staff(user) -> bool:
@@ -53,6 +53,21 @@ def my_open_visits(user) -> QuerySet[Visit]:
     return (
         Visit.objects.filter(inspectors=user)
         .exclude(status=VisitStatus.SUBMITTED)
+        .select_related("campaign", "institution", "site", "enterprise")
+        .order_by("campaign__end_date", "pk")
+    )
+
+
+def my_targets_to_start(user) -> QuerySet[CampaignTarget]:
+    """Full-coverage targets on campaigns where the user is on the roster, not yet visited."""
+    return (
+        CampaignTarget.objects.filter(
+            campaign__status=CampaignStatus.ACTIVE,
+            campaign__mode=Mode.FULL_COVERAGE,
+            campaign__inspectors=user,
+            selected=True,
+            visits__isnull=True,
+        )
         .select_related("campaign", "institution", "site", "enterprise")
         .order_by("campaign__end_date", "pk")
     )
@@ -240,7 +255,7 @@ def inspections_home_cards(user) -> list[StatCard]:
     if not _staff(user):
         return []
     cards = []
-    mine = my_open_visits(user).count()
+    mine = my_open_visits(user).count() + my_targets_to_start(user).count()
     if mine:
         cards.append(
             StatCard(str(_("我的待检查")), mine, reverse("inspections:mine"), "clipboard-check")

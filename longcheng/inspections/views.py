@@ -27,6 +27,7 @@ from .selectors import (
     campaign_progress,
     campaigns_visible_to,
     my_open_visits,
+    my_targets_to_start,
     party_history,
     reinspection_rows,
     typical_problems,
@@ -353,8 +354,12 @@ class MineView(StaffRequired, TemplateView):
     template_name = "inspections/mine.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
+        to_start = list(my_targets_to_start(user)[:200])
+        for target in to_start:
+            target.partners = target.campaign.inspectors.exclude(pk=user.pk)
         return super().get_context_data(
-            title=_("我的待检查"), visits=my_open_visits(self.request.user), **kwargs
+            title=_("我的待检查"), visits=my_open_visits(user), to_start=to_start, **kwargs
         )
 
 
