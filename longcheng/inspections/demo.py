@@ -23,7 +23,7 @@ from longcheng.core.models import Unit
 from longcheng.parties.models import Site
 
 from . import services
-from .models import Campaign, ChecklistTemplate, InspectorConflict, PartyType, Visit
+from .models import Campaign, ChecklistTemplate, InspectionVisit, InspectorConflict, PartyType
 from .workflow import AnswerType, Mode
 
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
@@ -284,7 +284,7 @@ def seed(log) -> None:
         services.visits_publish(
             actor=wj_leader,
             campaign=campaign,
-            visits=Visit.objects.filter(pk__in=[v.pk for v in visits[:6]]),
+            visits=InspectionVisit.objects.filter(pk__in=[v.pk for v in visits[:6]]),
         )
 
     # — The construction-site campaign (双随机) —

@@ -251,7 +251,7 @@ class InspectorConflict(PartyLink):
         return f"{self.user} ↔ {self.party}"
 
 
-class Visit(TimeStampedModel, VersionedModel, PartyLink):
+class InspectionVisit(TimeStampedModel, VersionedModel, PartyLink):
     """现场检查: one inspection of one party, on the template version it started with."""
 
     campaign = models.ForeignKey(
@@ -318,7 +318,7 @@ class Visit(TimeStampedModel, VersionedModel, PartyLink):
 
 
 class Answer(models.Model):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="answers")
+    visit = models.ForeignKey(InspectionVisit, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
     verdict = models.CharField(_("结论"), max_length=4, choices=Verdict.choices, blank=True)
     score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1, null=True, blank=True)
@@ -345,7 +345,7 @@ def visit_photo_path(instance, filename: str) -> str:
 class VisitPhoto(models.Model):
     """A photo taken during the visit; `client_id` makes a resent upload land only once."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
+    visit = models.ForeignKey(InspectionVisit, on_delete=models.CASCADE, related_name="photos")
     item = models.ForeignKey(
         ChecklistItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -371,7 +371,9 @@ class Rectification(models.Model):
     """整改要求: one failed item of a visit, followed until a re-inspection verifies it or it is
     transferred to an enforcement case."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="rectifications")
+    visit = models.ForeignKey(
+        InspectionVisit, on_delete=models.PROTECT, related_name="rectifications"
+    )
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
     finding = models.CharField(_("发现问题"), max_length=500)
     requirement = models.CharField(_("整改要求"), max_length=500)
@@ -385,7 +387,7 @@ class Rectification(models.Model):
     evidence_note = models.TextField(_("整改情况说明"), blank=True)
     evidence_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     verified_by_visit = models.ForeignKey(
-        Visit,
+        InspectionVisit,
         verbose_name=_("复查"),
         null=True,
         blank=True,
@@ -427,7 +429,7 @@ class EvidencePhoto(models.Model):
 class SyncReceipt(models.Model):
     """Operations a phone sent while reconnecting; a resent operation is answered, not redone."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+")
+    visit = models.ForeignKey(InspectionVisit, on_delete=models.CASCADE, related_name="+")
     op_id = models.CharField(max_length=64)
     kind = models.CharField(max_length=20)
     received_at = models.DateTimeField()

@@ -15,7 +15,7 @@ from longcheng.accounts.scoping import unit_filter
 from longcheng.core import clock
 from longcheng.web.home import NavItem, StatCard
 
-from .models import Answer, Campaign, CampaignTarget, ChecklistItem, Rectification, Visit
+from .models import Answer, Campaign, CampaignTarget, ChecklistItem, InspectionVisit, Rectification
 from .scoring import ItemAnswer, item_failed
 from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, Verdict, VisitStatus
 
@@ -39,19 +39,19 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     return queryset
 
 
-def visits_visible_to(user) -> QuerySet[Visit]:
+def visits_visible_to(user) -> QuerySet[InspectionVisit]:
     if not _staff(user):
-        return Visit.objects.none()
+        return InspectionVisit.objects.none()
     condition = unit_filter(user, "campaign__unit")
-    queryset = Visit.objects.all()
+    queryset = InspectionVisit.objects.all()
     if condition is not None:
         queryset = queryset.filter(condition | Q(inspectors=user)).distinct()
     return queryset
 
 
-def my_open_visits(user) -> QuerySet[Visit]:
+def my_open_visits(user) -> QuerySet[InspectionVisit]:
     return (
-        Visit.objects.filter(inspectors=user)
+        InspectionVisit.objects.filter(inspectors=user)
         .exclude(status=VisitStatus.SUBMITTED)
         .select_related("campaign", "institution", "site", "enterprise")
         .order_by("campaign__end_date", "pk")
@@ -177,10 +177,10 @@ def typical_problems(items: list[ItemFigure], limit: int = 5) -> list[ItemFigure
     return sorted((f for f in items if f.failed), key=lambda f: (-f.failed, f.item.pk))[:limit]
 
 
-def party_history(party) -> QuerySet[Visit]:
+def party_history(party) -> QuerySet[InspectionVisit]:
     field = type(party).__name__.lower()
     return (
-        Visit.objects.filter(**{field: party}, status=VisitStatus.SUBMITTED)
+        InspectionVisit.objects.filter(**{field: party}, status=VisitStatus.SUBMITTED)
         .select_related("campaign")
         .order_by("-submitted_at")
     )
@@ -219,7 +219,7 @@ def published_results(campaign: Campaign) -> list[dict]:
     return rows
 
 
-def reinspection_rows(visit: Visit) -> list[dict]:
+def reinspection_rows(visit: InspectionVisit) -> list[dict]:
     """The original finding beside each follow-up, for the re-inspection page and record."""
     root = visit.parent or visit
     follow_ups = list(root.reinspections.order_by("pk").prefetch_related("answers"))

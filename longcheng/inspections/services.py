@@ -38,10 +38,10 @@ from .models import (
     ChecklistTemplate,
     Draw,
     EvidencePhoto,
+    InspectionVisit,
     InspectorConflict,
     Rectification,
     SyncReceipt,
-    Visit,
     VisitPhoto,
 )
 from .scope import parties_in_scope
@@ -294,7 +294,7 @@ def party_risk_weight(party) -> Decimal:
     so the name is the link)."""
     fields = _party_fields(party)
     bad = (
-        Visit.objects.filter(**{k: v for k, v in fields.items() if v is not None})
+        InspectionVisit.objects.filter(**{k: v for k, v in fields.items() if v is not None})
         .filter(result__in=[Result.FAIL, Result.RECTIFY])
         .count()
     )
@@ -407,7 +407,7 @@ def campaign_draw(*, actor, campaign: Campaign, seed: str = "", reason: str = ""
         )
         for key in result.selected:
             target = by_key[key]
-            visit = Visit.objects.create(
+            visit = InspectionVisit.objects.create(
                 campaign=campaign,
                 target=target,
                 template=campaign.template,
@@ -481,7 +481,7 @@ def _check_team(campaign: Campaign, party, team: list) -> None:
         )
 
 
-def visit_start(*, actor, target: CampaignTarget, partners: Iterable) -> Visit:
+def visit_start(*, actor, target: CampaignTarget, partners: Iterable) -> InspectionVisit:
     """Begin a visit to a target (full coverage; a drawn visit is begun by answering it)."""
     campaign = target.campaign
     if campaign.status != CampaignStatus.ACTIVE:
@@ -493,7 +493,7 @@ def visit_start(*, actor, target: CampaignTarget, partners: Iterable) -> Visit:
     team = [actor, *[p for p in partners if p.pk != actor.pk]]
     _check_team(campaign, target.party, team)
     with transaction.atomic():
-        visit = Visit.objects.create(
+        visit = InspectionVisit.objects.create(
             campaign=campaign,
             target=target,
             template=campaign.template,
@@ -508,7 +508,7 @@ def visit_start(*, actor, target: CampaignTarget, partners: Iterable) -> Visit:
     return visit
 
 
-def visit_items(visit: Visit) -> list[ChecklistItem]:
+def visit_items(visit: InspectionVisit) -> list[ChecklistItem]:
     """What the visit asks: the whole template, or for a re-inspection the items still open."""
     items = ChecklistItem.objects.filter(section__template=visit.template).select_related("section")
     if visit.parent_id is None:
@@ -524,12 +524,12 @@ def visit_items(visit: Visit) -> list[ChecklistItem]:
     return list(items.filter(pk__in=asked))
 
 
-def _require_inspector(actor, visit: Visit) -> None:
+def _require_inspector(actor, visit: InspectionVisit) -> None:
     if not visit.inspectors.filter(pk=actor.pk).exists():
         raise PermissionRefused(_("只有本次检查的执法检查人员可以填写检查记录。"))
 
 
-def _require_open(visit: Visit) -> None:
+def _require_open(visit: InspectionVisit) -> None:
     if visit.status == VisitStatus.SUBMITTED:
         raise InspectionRefused(_("检查记录已提交，不能再修改。"))
 
@@ -546,7 +546,7 @@ def _decimal(value, label: str) -> Decimal | None:
 def visit_answer(
     *,
     actor,
-    visit: Visit,
+    visit: InspectionVisit,
     item: ChecklistItem,
     verdict: str = "",
     score=None,
@@ -579,7 +579,7 @@ def visit_answer(
             },
         )
         if visit.status == VisitStatus.PLANNED:
-            Visit.objects.filter(pk=visit.pk).update(
+            InspectionVisit.objects.filter(pk=visit.pk).update(
                 status=VisitStatus.IN_PROGRESS, started_at=clock.now()
             )
             visit.status = VisitStatus.IN_PROGRESS
@@ -587,7 +587,7 @@ def visit_answer(
 
 
 def visit_add_photo(
-    *, actor, visit: Visit, upload, client_id: str, item: ChecklistItem | None = None
+    *, actor, visit: InspectionVisit, upload, client_id: str, item: ChecklistItem | None = None
 ) -> VisitPhoto:
     """A photo lands once per client id, however often a reconnecting phone resends it."""
     _require_inspector(actor, visit)
@@ -611,12 +611,14 @@ def visit_add_photo(
     return photo
 
 
-def _item_answers(visit: Visit, items: list[ChecklistItem]) -> list[tuple[ChecklistItem, Answer]]:
+def _item_answers(
+    visit: InspectionVisit, items: list[ChecklistItem]
+) -> list[tuple[ChecklistItem, Answer]]:
     answers = {a.item_id: a for a in visit.answers.all()}
     return [(item, answers[item.pk]) for item in items if item.pk in answers]
 
 
-def visit_missing(visit: Visit) -> list[str]:
+def visit_missing(visit: InspectionVisit) -> list[str]:
     """What stops the visit from being submitted, each in a sentence."""
     items = visit_items(visit)
     answers = {a.item_id: a for a in visit.answers.all()}
@@ -655,12 +657,12 @@ def _to_scoring(item: ChecklistItem, answer: Answer) -> ItemAnswer:
 def visit_submit(
     *,
     actor,
-    visit: Visit,
+    visit: InspectionVisit,
     representative: str,
     inspector_signature: str,
     party_signature: str,
     summary: str = "",
-) -> Visit:
+) -> InspectionVisit:
     """提交: checks completeness, scores, and turns every failed item into a rectification
     requirement on one loop matter with the campaign's deadline. A re-inspection instead
     verifies the requirements it carried and answers the matter when none is left open."""
@@ -683,7 +685,7 @@ def visit_submit(
     outcome = score_visit([_to_scoring(i, a) for i, a in pairs], visit.template.pass_score)
     now = clock.now()
     with transaction.atomic():
-        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+        locked = InspectionVisit.objects.select_for_update().get(pk=visit.pk)
         if locked.status == VisitStatus.SUBMITTED:
             return locked
         locked.status = VisitStatus.SUBMITTED
@@ -728,7 +730,7 @@ def visit_submit(
     return locked
 
 
-def _open_rectifications(actor, visit: Visit, pairs) -> None:
+def _open_rectifications(actor, visit: InspectionVisit, pairs) -> None:
     failed = [(item, answer) for item, answer in pairs if item_failed(_to_scoring(item, answer))]
     if not failed:
         return
@@ -758,11 +760,11 @@ def _open_rectifications(actor, visit: Visit, pairs) -> None:
         division=party.division,
         address=party.address,
     )
-    Visit.objects.filter(pk=visit.pk).update(matter=matter)
+    InspectionVisit.objects.filter(pk=visit.pk).update(matter=matter)
     visit.matter = matter
 
 
-def _close_reinspection(actor, visit: Visit, pairs) -> None:
+def _close_reinspection(actor, visit: InspectionVisit, pairs) -> None:
     parent = visit.parent
     assert parent is not None
     rectifications = {
@@ -806,7 +808,7 @@ def _close_reinspection(actor, visit: Visit, pairs) -> None:
         )
 
 
-def reinspection_start(*, actor, visit: Visit, partners: Iterable) -> Visit:
+def reinspection_start(*, actor, visit: InspectionVisit, partners: Iterable) -> InspectionVisit:
     """复查: a new visit on the same template that asks only the items still open."""
     if visit.parent_id:
         visit = visit.parent  # type: ignore[assignment]
@@ -819,7 +821,7 @@ def reinspection_start(*, actor, visit: Visit, partners: Iterable) -> Visit:
     team = [actor, *[p for p in partners if p.pk != actor.pk]]
     _check_team(visit.campaign, visit.party, team)
     with transaction.atomic():
-        follow_up = Visit.objects.create(
+        follow_up = InspectionVisit.objects.create(
             campaign=visit.campaign,
             target=visit.target,
             template=visit.template,
@@ -840,7 +842,7 @@ def reinspection_start(*, actor, visit: Visit, partners: Iterable) -> Visit:
 # — The phone's outbox —
 
 
-def sync_apply(*, actor, visit: Visit, op_id: str, kind: str, payload: dict, upload=None):
+def sync_apply(*, actor, visit: InspectionVisit, op_id: str, kind: str, payload: dict, upload=None):
     """Apply one operation a phone queued while offline, exactly once per `op_id`."""
     if not op_id or len(op_id) > 64:
         raise InspectionRefused(_("同步请求缺少操作编号。"))
@@ -894,16 +896,18 @@ def sync_apply(*, actor, visit: Visit, op_id: str, kind: str, payload: dict, upl
 _PARTY_SALT = "longcheng.inspections.party"
 
 
-def party_token(visit: Visit) -> str:
+def party_token(visit: InspectionVisit) -> str:
     return signing.Signer(salt=_PARTY_SALT).sign(str(visit.pk))
 
 
-def visit_from_party_token(token: str) -> Visit | None:
+def visit_from_party_token(token: str) -> InspectionVisit | None:
     try:
         pk = signing.Signer(salt=_PARTY_SALT).unsign(token)
     except signing.BadSignature:
         return None
-    return Visit.objects.filter(pk=pk, status=VisitStatus.SUBMITTED, parent__isnull=True).first()
+    return InspectionVisit.objects.filter(
+        pk=pk, status=VisitStatus.SUBMITTED, parent__isnull=True
+    ).first()
 
 
 def rectification_report(*, rectification: Rectification, note: str, photos=()) -> Rectification:
@@ -970,7 +974,7 @@ def rectification_transfer(*, actor, rectification: Rectification, reason: str) 
     return rectification
 
 
-def _require_inspector_or_manager(actor, visit: Visit) -> None:
+def _require_inspector_or_manager(actor, visit: InspectionVisit) -> None:
     if not (visit.inspectors.filter(pk=actor.pk).exists() or is_manager(actor, visit.campaign)):
         raise PermissionRefused(_("只有检查人员或组织单位可以处理整改要求。"))
 
@@ -978,7 +982,7 @@ def _require_inspector_or_manager(actor, visit: Visit) -> None:
 # — Publication (一公开) —
 
 
-def visits_publish(*, actor, campaign: Campaign, visits: Iterable[Visit]) -> int:
+def visits_publish(*, actor, campaign: Campaign, visits: Iterable[InspectionVisit]) -> int:
     _require_manager(actor, campaign)
     now = clock.now()
     count = 0
@@ -988,7 +992,7 @@ def visits_publish(*, actor, campaign: Campaign, visits: Iterable[Visit]) -> int
                 continue
             if visit.published_at:
                 continue
-            Visit.objects.filter(pk=visit.pk).update(published_at=now)
+            InspectionVisit.objects.filter(pk=visit.pk).update(published_at=now)
             count += 1
         audit_record(
             actor=actor,

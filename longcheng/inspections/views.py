@@ -20,7 +20,14 @@ from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from . import documents, hooks, services
 from .forms import CampaignForm, DrawForm, ItemForm, PartnersForm, TransferForm
-from .models import Campaign, ChecklistItem, ChecklistTemplate, Rectification, Visit, VisitPhoto
+from .models import (
+    Campaign,
+    ChecklistItem,
+    ChecklistTemplate,
+    InspectionVisit,
+    Rectification,
+    VisitPhoto,
+)
 from .scope import describe_scope
 from .selectors import (
     campaign_item_figures,
@@ -376,7 +383,7 @@ class VisitStartView(StaffRequired, View):
         return redirect("inspections:visit_form", visit.pk)
 
 
-def _visit(request, pk) -> Visit:
+def _visit(request, pk) -> InspectionVisit:
     return get_object_or_404(
         visits_visible_to(request.user).select_related(
             "campaign", "template", "institution", "site", "enterprise"
@@ -467,7 +474,7 @@ class VisitSyncView(StaffRequired, View):
             )
         except LongchengError as error:
             return JsonResponse({"error": error.message}, status=400)
-        except (Visit.DoesNotExist, ValueError, TypeError):
+        except (InspectionVisit.DoesNotExist, ValueError, TypeError):
             return JsonResponse({"error": _("检查项不存在或数据有误。")}, status=400)
         visit.refresh_from_db()
         return JsonResponse({"status": outcome, "visit_status": visit.status})

@@ -4,7 +4,7 @@ import pytest
 
 from longcheng.accounts.models import User
 from longcheng.inspections import services
-from longcheng.inspections.models import Answer, Campaign, Visit, VisitPhoto
+from longcheng.inspections.models import Answer, Campaign, InspectionVisit, VisitPhoto
 from longcheng.inspections.workflow import Mode, VisitStatus
 
 from .conftest import sign_in
@@ -88,12 +88,14 @@ def test_a_visit_goes_offline_and_lands_once_when_back(tablet_phone):
     assert VisitPhoto.objects.filter(visit=visit).count() == len(photo_items)
     assert [r.item.text for r in visit.rectifications.all()] == ["病历管理"]
     assert page.get_by_test_id("visit-result").is_visible()
-    assert Visit.objects.filter(target=target).count() == 1
+    assert InspectionVisit.objects.filter(target=target).count() == 1
 
 
 def test_the_party_reports_its_fix_on_a_phone(tablet_phone):
     page = tablet_phone
-    visit = Visit.objects.filter(rectifications__status="open", parent__isnull=True).first()
+    visit = InspectionVisit.objects.filter(
+        rectifications__status="open", parent__isnull=True
+    ).first()
     page.goto(page.base + f"/p/r/{services.party_token(visit)}/")
     assert "身份证" not in page.content()
     rectification = visit.rectifications.filter(status="open").first()

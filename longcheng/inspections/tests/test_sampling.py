@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from longcheng.inspections import sampling, services
-from longcheng.inspections.models import Draw, InspectorConflict, Visit
+from longcheng.inspections.models import Draw, InspectionVisit, InspectorConflict
 from longcheng.inspections.sampling import Candidate, DrawRefused
 from longcheng.inspections.workflow import Mode
 
@@ -104,7 +104,7 @@ def test_a_recorded_draw_can_be_redrawn_by_anyone(sampling_campaign, inspectors,
     # 50 % by district, rounded half up: 3 of the 5 sites in 小店区, the 1 in 晋源区.
     assert draw.seed and len(draw.selected) == 4
     assert services.draw_verify(draw)
-    visits = Visit.objects.filter(campaign=sampling_campaign)
+    visits = InspectionVisit.objects.filter(campaign=sampling_campaign)
     assert visits.count() == 4
     for visit in visits:
         assert visit.inspectors.count() == 2
@@ -125,12 +125,14 @@ def test_a_redraw_needs_a_reason_and_keeps_the_first(sampling_campaign, inspecto
     )
     assert list(Draw.objects.filter(campaign=sampling_campaign)) == [first, second]
     assert second.number == 2 and second.reason == "名录中一名人员调离"
-    assert Visit.objects.filter(campaign=sampling_campaign).count() == len(second.selected)
+    assert InspectionVisit.objects.filter(campaign=sampling_campaign).count() == len(
+        second.selected
+    )
 
 
 def test_no_redraw_once_a_drawn_visit_has_begun(sampling_campaign, inspectors):
     services.campaign_draw(actor=inspectors.leader, campaign=sampling_campaign)
-    visit = Visit.objects.filter(campaign=sampling_campaign).first()
+    visit = InspectionVisit.objects.filter(campaign=sampling_campaign).first()
     inspector = visit.inspectors.first()
     item = services.visit_items(visit)[0]
     services.visit_answer(actor=inspector, visit=visit, item=item, verdict="pass")
