@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test install install-dev frontend gettext fonts chromium lint checks pytest test-pg messages clean
+.PHONY: demo test install install-dev frontend gettext fonts pdftotext chromium lint checks pytest test-pg messages clean
 
 ## demo: install everything, migrate SQLite, load the Taiyuan demo data, serve on http://127.0.0.1:8000
 demo: install frontend gettext fonts
@@ -17,7 +17,7 @@ demo: install frontend gettext fonts
 	LONGCHENG_TIMERS=inprocess $(PY) manage.py runserver $(HOST) --noreload
 
 ## test: install the development dependencies and run the whole suite (lint, checks, pytest, browser tests)
-test: install-dev frontend gettext fonts chromium lint checks pytest
+test: install-dev frontend gettext fonts pdftotext chromium lint checks pytest
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ gettext:
 # PDF documents (QR posters, minutes) embed Debian's Noto CJK font.
 fonts:
 	@test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; }
+
+# Tests read the enforcement documents back as text (poppler's pdftotext).
+pdftotext:
+	@command -v pdftotext >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root and apt).
 chromium:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "longcheng.appeals",
     "longcheng.routing",
     "longcheng.inspections",
+    "longcheng.enforcement",
     "longcheng.api",
 ]
 
@@ -214,3 +215,9 @@ LONGCHENG_CJK_FONT_INDEX = env.int("LONGCHENG_CJK_FONT_INDEX", default=2)  # Sim
 # The address printed in QR codes (what a phone can reach), e.g. https://longcheng.example.
 LONGCHENG_PUBLIC_BASE_URL = env("LONGCHENG_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", default="taiyuan.gov.cn")
+
+# — Enforcement —
+# Art. 63 of the Administrative Penalty Law leaves "a larger fine" to each province; these are
+# the thresholds at which the party is told of its right to a hearing (yuan).
+LONGCHENG_HEARING_FINE_PERSON = env.int("LONGCHENG_HEARING_FINE_PERSON", default=10000)
+LONGCHENG_HEARING_FINE_ORGANISATION = env.int("LONGCHENG_HEARING_FINE_ORGANISATION", default=100000)

@@ -804,6 +804,13 @@ def matter_rate_by_reporter(
 # — Matters a unit opens for itself —
 
 
+def _leads_or_is(actor, unit: Unit) -> bool:
+    own = getattr(actor, "unit", None)
+    if own is None:
+        return False
+    return own.pk == unit.pk or (actor.role == Role.LEADER and unit.path.startswith(own.path))
+
+
 def matter_open_for_unit(
     *,
     actor,
@@ -814,13 +821,17 @@ def matter_open_for_unit(
     division=None,
     address: str = "",
     category: Category | None = None,
+    unit: Unit | None = None,
 ) -> Matter:
     """A rectification order, an enforcement order or a project obstacle is raised by the unit
     that will follow it up: received, dispatched to that unit and signed in one step, with the
     deadline the order states, so it runs through the same timers, supervision and metrics."""
-    unit = actor.unit
-    if unit is None:
+    if actor.unit is None:
         raise TransitionRefused(_("只有所属单位的工作人员可以建立整改事项。"))
+    # A leader may open it for a unit below (a case filed by the head, handled by a brigade).
+    unit = unit or actor.unit
+    if not _leads_or_is(actor, unit):
+        raise TransitionRefused(_("只能为本单位或下级单位建立事项。"))
     now = clock.now()
     if deadline < timezone.localtime(now).date():
         raise TransitionRefused(_("整改期限不能早于今天。"))
@@ -892,3 +903,39 @@ def matter_add_external_note(*, matter: Matter, text: str, source: str) -> Matte
             detail={"external_note": True},
         )
     return event
+
+
+def matter_move_deadline(*, matter: Matter, actor, deadline: datetime.date, note: str) -> Matter:
+    """A matter a unit opened for itself moves on to its next statutory period (an enforcement
+    case from the decision deadline to service, then payment); the move is on the timeline."""
+    if matter.lead_unit is None or not _leads_or_is(actor, matter.lead_unit):
+        raise TransitionRefused(_("只有承办单位可以调整自办事项的期限。"))
+    now = clock.now()
+    end_of_day = datetime.datetime.combine(
+        deadline, datetime.time(17, 30), tzinfo=timezone.localtime(now).tzinfo
+    )
+    with transaction.atomic():
+        locked = _lock(matter, None)
+        if locked.status not in (Status.SIGNED, Status.IN_PROGRESS, Status.REOPENED):
+            raise TransitionRefused(
+                _("事项 %(n)s 当前状态为“%(s)s”，不能调整期限。")
+                % {"n": locked.number, "s": locked.get_status_display()}
+            )
+        set_handle_deadline(locked, end_of_day, start=now)
+        _save(locked, list(_DEADLINE_FIELDS))
+        _event(
+            locked,
+            E.EXTENSION_APPROVED,
+            actor,
+            from_status=locked.status,
+            note=note,
+            data={"deadline": deadline.isoformat()},
+            unit=locked.lead_unit,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=locked,
+            detail={"deadline": deadline.isoformat(), "note": note},
+        )
+    return locked

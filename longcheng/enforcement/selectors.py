@@ -1,0 +1,204 @@
+"""Reads for enforcement: who sees which case, the deadlines a case shows, statistics."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longcheng.accounts.roles import Role
+from longcheng.accounts.scoping import unit_filter
+from longcheng.core import clock
+from longcheng.core.calendar import add_working_days
+from longcheng.web.home import NavItem, StatCard
+
+from .models import Case, Evidence, Patrol
+from .services import (
+    SERVICE_WORKING_DAYS,
+    amount_owed,
+    late_fee,
+    limitation_ends,
+)
+from .workflow import Outcome, Status
+
+
+def _staff(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.unit_id
+        and user.role in (Role.CLERK, Role.LEADER, Role.DISPATCHER)
+    )
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """The unit's own cases by scope, and cases the user is an officer on."""
+    if not _staff(user):
+        return Case.objects.none()
+    condition = unit_filter(user, "unit")
+    queryset = Case.objects.all()
+    if condition is not None:
+        queryset = queryset.filter(condition | Q(case_officers__user=user)).distinct()
+    return queryset
+
+
+def patrols_visible_to(user) -> QuerySet[Patrol]:
+    if not _staff(user):
+        return Patrol.objects.none()
+    condition = unit_filter(user, "unit")
+    queryset = Patrol.objects.all()
+    if condition is not None:
+        queryset = queryset.filter(condition | Q(officers=user)).distinct()
+    return queryset
+
+
+@dataclass
+class Deadline:
+    label: str
+    due: datetime.date
+    done: datetime.date | None
+
+    @property
+    def late(self) -> bool:
+        today = timezone.localtime(clock.now()).date()
+        return (self.done or today) > self.due
+
+
+def case_deadlines(case: Case) -> list[Deadline]:
+    """Every statutory period that applies to the case now, met or not."""
+
+    def day(moment):
+        return timezone.localtime(moment).date() if moment else None
+
+    rows = [Deadline(_("追诉时效届满"), limitation_ends(case), day(case.filed_at))]
+    if case.decision_deadline:
+        rows.append(
+            Deadline(_("作出决定（立案后九十日）"), case.decision_deadline, day(case.decided_at))
+        )
+    if case.statement_due:
+        rows.append(
+            Deadline(
+                _("陈述申辩、申请听证（告知后五个工作日）"),
+                case.statement_due,
+                day(case.statement_at or case.hearing_requested_at),
+            )
+        )
+    for evidence in case.evidence.filter(kind=Evidence.Kind.PRESERVATION):
+        rows.append(
+            Deadline(
+                _("先行登记保存处理决定（七个工作日）"),
+                evidence.decide_by or evidence.recorded_at.date(),
+                day(evidence.decided_at),
+            )
+        )
+    if case.decided_at and not case.summary_procedure:
+        rows.append(
+            Deadline(
+                _("送达决定书（七个工作日）"),
+                add_working_days(day(case.decided_at), SERVICE_WORKING_DAYS),  # type: ignore[arg-type]
+                day(case.served_at),
+            )
+        )
+    if case.payment_due:
+        rows.append(
+            Deadline(
+                _("缴纳罚款（送达后十五日）"),
+                case.deferred_until or case.payment_due,
+                day(case.paid_at),
+            )
+        )
+    if case.publish_due:
+        rows.append(Deadline(_("公示决定（七个工作日）"), case.publish_due, day(case.published_at)))
+    return rows
+
+
+def money_due(case: Case) -> dict:
+    today = timezone.localtime(clock.now()).date()
+    return {"late_fee": late_fee(case, today), "owed": amount_owed(case, today)}
+
+
+def publication_overdue(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    today = timezone.localtime(clock.now()).date()
+    return queryset.filter(
+        outcome=Outcome.PENALTY, published_at__isnull=True, publish_due__lt=today
+    )
+
+
+def published_decisions() -> QuerySet[Case]:
+    return (
+        Case.objects.filter(
+            outcome=Outcome.PENALTY, published_at__isnull=False, withdrawn_at__isnull=True
+        )
+        .select_related("provision", "unit")
+        .order_by("-decided_at")
+    )
+
+
+def statistics(queryset: QuerySet[Case]) -> dict:
+    by_status = dict(
+        queryset.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    by_violation = list(
+        queryset.exclude(provision=None)
+        .values("provision__violation")
+        .annotate(n=Count("pk"), fines=Sum("fine"))
+        .order_by("-n")
+    )
+    by_division = list(queryset.values("division__name").annotate(n=Count("pk")).order_by("-n"))
+    penalties = queryset.filter(outcome=Outcome.PENALTY)
+    decided = queryset.filter(decided_at__isnull=False, summary_procedure=False)
+    served = queryset.filter(served_at__isnull=False, summary_procedure=False)
+    published = queryset.filter(published_at__isnull=False)
+    return {
+        "total": queryset.count(),
+        "by_status": [(label, by_status.get(value, 0)) for value, label in Status.choices],
+        "by_violation": by_violation,
+        "by_division": by_division,
+        "by_outcome": list(queryset.exclude(outcome="").values("outcome").annotate(n=Count("pk"))),
+        "fines_imposed": penalties.aggregate(s=Sum("fine"))["s"] or 0,
+        "fines_collected": penalties.aggregate(s=Sum("paid_amount"))["s"] or 0,
+        "decided_on_time": (decided.filter(decided_late=False).count(), decided.count()),
+        "served_on_time": (served.filter(served_late=False).count(), served.count()),
+        "published_on_time": (
+            sum(
+                1
+                for c in published.only("published_at", "publish_due")
+                if c.publish_due and timezone.localtime(c.published_at).date() <= c.publish_due
+            ),
+            published.count(),
+        ),
+    }
+
+
+def enforcement_nav_items(user) -> list[NavItem]:
+    if not _staff(user):
+        return []
+    return [NavItem(str(_("行政执法")), reverse("enforcement:cases"), "shield-exclamation")]
+
+
+def enforcement_home_cards(user) -> list[StatCard]:
+    if not _staff(user):
+        return []
+    cases = cases_visible_to(user)
+    cards = []
+    running = cases.exclude(status__in=[Status.CLOSED, Status.NOT_FILED]).count()
+    if running:
+        cards.append(
+            StatCard(
+                str(_("办理中的案件")), running, reverse("enforcement:cases"), "shield-exclamation"
+            )
+        )
+    late = publication_overdue(cases).count()
+    if late:
+        cards.append(
+            StatCard(
+                str(_("处罚决定逾期未公示")),
+                late,
+                reverse("enforcement:cases") + "?late=1",
+                "exclamation-triangle",
+            )
+        )
+    return cards

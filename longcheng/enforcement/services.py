@@ -1,0 +1,1279 @@
+"""The only code that writes enforcement records. Every step of a case goes through
+`_advance`, which checks the step table in `workflow.py` and the step's legal prerequisites,
+records who and when, and writes the audit record, all in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longcheng.accounts.roles import Role
+from longcheng.audit.models import Action as AuditAction
+from longcheng.audit.services import audit_record
+from longcheng.core import clock
+from longcheng.core.calendar import add_working_days
+from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.versioning import save_versioned
+from longcheng.loop import services as loop
+from longcheng.loop.models import Matter
+from longcheng.loop.workflow import Channel
+from longcheng.loop.workflow import Status as MatterStatus
+
+from . import documents
+from .models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseOfficer,
+    DiscretionBenchmark,
+    DocumentSequence,
+    EnforcementBody,
+    Evidence,
+    Finding,
+    LegalProvision,
+    Officer,
+    Patrol,
+)
+from .workflow import (
+    NUMBER_WORDS,
+    STEPS,
+    DocumentKind,
+    Outcome,
+    PartyKind,
+    Status,
+    Step,
+)
+
+# Art. 36; Art. 56; Art. 60; Art. 61; Art. 64; Art. 67; Art. 72 (see workflow.py).
+LIMITATION_YEARS, LIMITATION_YEARS_SAFETY = 2, 5
+PRESERVATION_WORKING_DAYS = 7
+DECISION_DAYS = 90
+SERVICE_WORKING_DAYS = 7
+HEARING_REQUEST_WORKING_DAYS = 5
+HEARING_NOTICE_WORKING_DAYS = 7
+PAYMENT_DAYS = 15
+LATE_FEE_RATE = Decimal("0.03")
+# Art. 51: the summary procedure on the spot.
+SUMMARY_FINE_LIMIT = {PartyKind.PERSON: Decimal(200), PartyKind.ORGANISATION: Decimal(3000)}
+# 行政强制法 Art. 54: the court may be asked ten days after the demand was served.
+COURT_AFTER_DEMAND_DAYS = 10
+# Publication of decisions: 7 working days; withdrawal after revocation: 3 working days.
+PUBLISH_WORKING_DAYS = 7
+
+
+class CaseRefused(LongchengError):
+    """A step the law does not allow now; nothing was changed."""
+
+
+def _today() -> datetime.date:
+    return timezone.localtime(clock.now()).date()
+
+
+def body_for(unit) -> EnforcementBody:
+    for candidate in [unit, *reversed(list(type(unit).objects.get_ancestors(unit)))]:
+        body = EnforcementBody.objects.filter(unit=candidate).first()
+        if body:
+            return body
+    raise CaseRefused(_("%(u)s 未登记为执法主体，不能制作执法文书。") % {"u": unit})
+
+
+def _is_leader_of(actor, unit) -> bool:
+    return bool(
+        actor.role == Role.LEADER
+        and actor.unit_id
+        and (actor.unit_id == unit.pk or unit.path.startswith(actor.unit.path))
+    )
+
+
+def _acts_for(actor, unit) -> bool:
+    if actor.unit_id is None or actor.role not in (Role.CLERK, Role.LEADER):
+        return False
+    return actor.unit_id == unit.pk or _is_leader_of(actor, unit)
+
+
+def _reviews_for(actor, case: Case) -> bool:
+    """The legal reviewer sits with the body, above the brigade that handles the case."""
+    unit = getattr(actor, "unit", None)
+    return bool(
+        unit is not None
+        and case.unit.path.startswith(unit.path)
+        and Officer.objects.filter(user=actor, legal_reviewer=True).exists()
+    )
+
+
+def _officer(user) -> Officer:
+    officer = Officer.objects.filter(user=user).first()
+    if officer is None or officer.valid_until < _today():
+        raise CaseRefused(
+            _("%(n)s 没有有效的行政执法证件，不能从事执法活动。")
+            % {"n": user.full_name or user.username}
+        )
+    return officer
+
+
+# — Numbers and documents —
+
+
+def next_document_number(*, body: EnforcementBody, kind: str, year: int) -> str:
+    """Taken inside the caller's transaction: a rollback gives the number back."""
+    word = NUMBER_WORDS[DocumentKind(kind)]
+    row, _created = DocumentSequence.objects.select_for_update().get_or_create(
+        prefix=body.doc_prefix, word=word, year=year
+    )
+    row.value += 1
+    row.save(update_fields=["value"])
+    return f"{body.doc_prefix}{word}字〔{year}〕第{row.value:04d}号"
+
+
+def document_issue(
+    *,
+    actor,
+    kind: str,
+    case: Case | None = None,
+    finding: Finding | None = None,
+    content: dict | None = None,
+    corrects: CaseDocument | None = None,
+) -> CaseDocument:
+    unit = case.unit if case else finding.patrol.unit  # type: ignore[union-attr]
+    body = body_for(unit)
+    now = clock.now()
+    with transaction.atomic():
+        number = next_document_number(body=body, kind=kind, year=timezone.localtime(now).year)
+        document = CaseDocument(
+            case=case,
+            finding=finding,
+            kind=kind,
+            number=number,
+            issued_at=now,
+            issued_by=actor,
+            content=content or {},
+            corrects=corrects,
+        )
+        pdf = documents.render(document, body)
+        document.file.save(f"{kind}-{number}.pdf", ContentFile(pdf), save=False)
+        document.save()
+        if case is not None:
+            _event(case, kind, actor, note=number, data={"document": number})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=document,
+            detail={"number": number, "kind": kind},
+        )
+    return document
+
+
+def document_revise(*, actor, document: CaseDocument, content: dict) -> CaseDocument:
+    """Before service a document may be redone under its own number; after service only a
+    correction (a new document naming the old one) is possible."""
+    if document.served_at:
+        raise CaseRefused(_("%(d)s 已送达，不能修改；如需更正，请制作更正文书。") % {"d": document})
+    body = body_for(document.case.unit if document.case else document.finding.patrol.unit)  # type: ignore[union-attr]
+    with transaction.atomic():
+        document.content = {**document.content, **content}
+        pdf = documents.render(document, body)
+        document.file.save(f"{document.kind}-{document.number}.pdf", ContentFile(pdf), save=False)
+        document.save()
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=document, detail={"revised": True}
+        )
+    return document
+
+
+def document_correct(*, actor, document: CaseDocument, content: dict) -> CaseDocument:
+    return document_issue(
+        actor=actor,
+        kind=document.kind,
+        case=document.case,
+        finding=document.finding,
+        content={**document.content, **content, "corrects": document.number},
+        corrects=document,
+    )
+
+
+# — Patrols —
+
+
+def patrol_record(
+    *,
+    actor,
+    shift: str,
+    started_at: datetime.datetime,
+    ended_at: datetime.datetime | None,
+    officers: Iterable,
+    sites: Iterable = (),
+    route_notes: str = "",
+) -> Patrol:
+    team = list({u.pk: u for u in [actor, *officers]}.values())
+    if len(team) < 2:
+        raise CaseRefused(_("巡查须由两名以上执法人员进行。"))
+    for user in team:
+        _officer(user)
+    if ended_at and ended_at < started_at:
+        raise CaseRefused(_("结束时间不能早于开始时间。"))
+    with transaction.atomic():
+        patrol = Patrol.objects.create(
+            unit=actor.unit,
+            shift=shift,
+            started_at=started_at,
+            ended_at=ended_at,
+            route_notes=route_notes,
+            created_by=actor,
+        )
+        patrol.officers.set(team)
+        patrol.sites.set(list(sites))
+        audit_record(actor=actor, action=AuditAction.CREATE, target=patrol)
+    return patrol
+
+
+def finding_record(
+    *,
+    actor,
+    patrol: Patrol,
+    description: str,
+    outcome: str,
+    site=None,
+    enterprise=None,
+    deadline: datetime.date | None = None,
+    provision: LegalProvision | None = None,
+) -> Finding:
+    """Each finding becomes an order (a loop matter with its deadline and a numbered notice),
+    a case lead, or a note."""
+    if not patrol.officers.filter(pk=actor.pk).exists():
+        raise PermissionRefused(_("只有参加巡查的执法人员可以记录巡查发现。"))
+    if len(description.strip()) < 5:
+        raise CaseRefused(_("请写明发现的问题。"))
+    if site is None and enterprise is None:
+        raise CaseRefused(_("请选择场所或当事单位。"))
+    if enterprise is None and site is not None:
+        enterprise = site.builder
+    orders = (Finding.Outcome.ORDER, Finding.Outcome.STOP_WORK)
+    if outcome in orders and deadline is None:
+        raise CaseRefused(_("责令改正须写明整改期限。"))
+    if outcome == Finding.Outcome.CASE and enterprise is None:
+        raise CaseRefused(_("转为案源须确定当事单位（该场所未登记建设/施工单位）。"))
+    with transaction.atomic():
+        finding = Finding.objects.create(
+            patrol=patrol,
+            site=site,
+            enterprise=enterprise,
+            description=description.strip(),
+            outcome=outcome,
+            deadline=deadline if outcome in orders else None,
+            found_at=clock.now(),
+        )
+        place = site or enterprise
+        if outcome in orders:
+            assert deadline is not None
+            matter = loop.matter_open_for_unit(
+                actor=actor,
+                title=_("%(o)s：%(p)s") % {"o": finding.get_outcome_display(), "p": place},
+                description=finding.description,
+                channel=Channel.ENFORCEMENT,
+                deadline=deadline,
+                division=getattr(place, "division", None),
+                address=getattr(place, "address", ""),
+            )
+            finding.matter = matter
+            finding.save(update_fields=["matter"])
+            document_issue(
+                actor=actor,
+                kind=DocumentKind.STOP_WORK
+                if outcome == Finding.Outcome.STOP_WORK
+                else DocumentKind.ORDER,
+                finding=finding,
+                content={
+                    "party": str(enterprise or site),
+                    "place": str(place),
+                    "facts": finding.description,
+                    "deadline": deadline.isoformat(),
+                    "basis": str(provision) if provision else "",
+                },
+            )
+        elif outcome == Finding.Outcome.CASE:
+            case_register_lead(
+                actor=actor,
+                source=Case.Source.PATROL,
+                finding=finding,
+                enterprise=enterprise,
+                site=site,
+                provision=provision,
+                facts=finding.description,
+                occurred_on=timezone.localtime(finding.found_at).date(),
+            )
+    return finding
+
+
+# — Cases —
+
+
+def _event(case: Case, step: str, actor, *, note: str = "", data=None, before: str = "") -> None:
+    CaseEvent.objects.create(
+        case=case,
+        step=step,
+        at=clock.now(),
+        actor=actor,
+        from_status=before,
+        to_status=case.status,
+        note=note,
+        data=data or {},
+    )
+
+
+def case_register_lead(
+    *,
+    actor,
+    source: str,
+    facts: str,
+    occurred_on: datetime.date,
+    enterprise=None,
+    person=None,
+    site=None,
+    provision: LegalProvision | None = None,
+    finding: Finding | None = None,
+    source_note: str = "",
+) -> Case:
+    """案源登记: what came in, before anybody decides to file it."""
+    if actor.unit_id is None:
+        raise PermissionRefused(_("只有所属单位的执法人员可以登记案源。"))
+    if enterprise is None and person is None:
+        raise CaseRefused(_("请确定当事人（单位或个人）。"))
+    if occurred_on > _today():
+        raise CaseRefused(_("违法行为发生日不能晚于今天。"))
+    party = enterprise or person
+    with transaction.atomic():
+        case = Case.objects.create(
+            unit=actor.unit,
+            source=source,
+            source_note=source_note,
+            finding=finding,
+            party_kind=PartyKind.ORGANISATION if enterprise else PartyKind.PERSON,
+            enterprise=enterprise,
+            person=person,
+            site=site,
+            party_name=party.name,
+            party_address=party.address,
+            party_code=getattr(party, "credit_code", "") or getattr(party, "id_number", ""),
+            division=(site or party).division,
+            provision=provision,
+            facts=facts,
+            occurred_on=occurred_on,
+            discovered_on=_today(),
+            created_by=actor,
+        )
+        _event(case, "lead", actor, note=facts[:200])
+        audit_record(actor=actor, action=AuditAction.CREATE, target=case)
+    return case
+
+
+def limitation_ends(case: Case) -> datetime.date:
+    """Art. 36: two years (five for life, health and financial safety with harm)."""
+    years = LIMITATION_YEARS_SAFETY if case.life_or_finance else LIMITATION_YEARS
+    start = case.occurred_on
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def fine_in_legal_range(provision: LegalProvision, fine: Decimal | None) -> None:
+    if fine is None:
+        return
+    if fine <= 0:
+        raise CaseRefused(_("罚款金额须大于零。"))
+    if provision.fine_min is not None and fine < provision.fine_min:
+        raise CaseRefused(
+            _("罚款 %(f)s 元低于%(p)s规定的下限 %(m)s 元。")
+            % {"f": fine, "p": provision, "m": provision.fine_min}
+        )
+    if provision.fine_max is None or fine > provision.fine_max:
+        raise CaseRefused(
+            _("罚款 %(f)s 元超出%(p)s规定的上限 %(m)s 元。")
+            % {"f": fine, "p": provision, "m": provision.fine_max or 0}
+        )
+
+
+def benchmark_for(provision: LegalProvision, circumstance: str) -> DiscretionBenchmark | None:
+    return provision.benchmarks.filter(circumstance=circumstance).first()
+
+
+def hearing_eligible(case: Case) -> bool:
+    """Art. 63: a larger fine (thresholds by setting) or stopping work."""
+    from django.conf import settings
+
+    if case.stop_work:
+        return True
+    if case.fine is None:
+        return False
+    threshold = (
+        settings.LONGCHENG_HEARING_FINE_PERSON
+        if case.party_kind == PartyKind.PERSON
+        else settings.LONGCHENG_HEARING_FINE_ORGANISATION
+    )
+    return case.fine >= Decimal(threshold)
+
+
+def review_required(case: Case) -> bool:
+    """Art. 58: major public interest, heard cases, complex cases."""
+    return bool(case.major or case.complex_case or case.hearing_at)
+
+
+def discussion_required(case: Case) -> bool:
+    """Art. 57: complex or major cases are decided collectively."""
+    return bool(case.major or case.complex_case)
+
+
+def _advance(
+    case: Case,
+    step: Step,
+    actor,
+    *,
+    checks: Iterable[Callable[[Case], str | None]] = (),
+    mutate: Callable[[Case], None] | None = None,
+    fields: Iterable[str] = (),
+    note: str = "",
+    data: dict | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    from_states, to_state, leader_only = STEPS[step]
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise CaseRefused(_("案件已被他人处理，请刷新后再操作。"))
+        if not (
+            _acts_for(actor, locked.unit) or (step == Step.REVIEW and _reviews_for(actor, locked))
+        ):
+            raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+        if leader_only and not _is_leader_of(actor, locked.unit):
+            raise PermissionRefused(_("“%(s)s”须由行政机关负责人批准。") % {"s": step.label})
+        if locked.status not in from_states:
+            raise CaseRefused(
+                _("案件当前处于“%(now)s”，不能进行“%(s)s”。")
+                % {"now": locked.get_status_display(), "s": step.label}
+            )
+        problems = [p for p in (check(locked) for check in checks) if p]
+        if problems:
+            raise CaseRefused(" ".join(problems))
+        before = locked.status
+        if mutate is not None:
+            mutate(locked)
+        if to_state is not None:
+            locked.status = to_state
+        save_versioned(locked, expected_version=locked.version, fields=["status", *fields])
+        _event(locked, step, actor, note=note, data=data, before=before)
+        audit_record(
+            actor=actor,
+            action=AuditAction.STATE_CHANGE,
+            target=locked,
+            before={"status": before},
+            after={"status": locked.status},
+            detail={"step": str(step), **(data or {})},
+        )
+    return locked
+
+
+def case_file(
+    *, actor, case: Case, officers: Iterable, provision: LegalProvision | None = None
+) -> Case:
+    """立案: a leader approves; two officers with credentials are named; the limitation period
+    is checked; the case gets its number and its 90-day decision deadline on the loop."""
+    team = list({u.pk: u for u in officers}.values())
+    credentials = {u.pk: _officer(u).credential_number for u in team}
+    provision = provision or case.provision
+    today = _today()
+
+    def limitation(c: Case) -> str | None:
+        if c.discovered_on > limitation_ends(c) and not c.continuing:
+            years = LIMITATION_YEARS_SAFETY if c.life_or_finance else LIMITATION_YEARS
+            return _(
+                "违法行为发生于 %(d)s，%(y)d 年内未被发现，"
+                "依照《行政处罚法》第三十六条不再给予行政处罚。"
+            ) % {"d": c.occurred_on, "y": years}
+        return None
+
+    def team_size(_c: Case) -> str | None:
+        if len(team) < 2:
+            return _("执法人员不得少于两人（《行政处罚法》第四十二条）。")
+        return None
+
+    def has_basis(_c: Case) -> str | None:
+        return None if provision else _("立案须确定违法行为及法律依据。")
+
+    def mutate(c: Case) -> None:
+        c.provision = provision
+        c.filed_at = clock.now()
+        c.decision_deadline = today + datetime.timedelta(days=DECISION_DAYS)
+
+    with transaction.atomic():
+        case = _advance(
+            case,
+            Step.FILE,
+            actor,
+            checks=[limitation, team_size, has_basis],
+            mutate=mutate,
+            fields=["provision", "filed_at", "decision_deadline"],
+        )
+        for user in team:
+            CaseOfficer.objects.create(case=case, user=user, credential_number=credentials[user.pk])
+        filing = document_issue(
+            actor=actor,
+            kind=DocumentKind.FILING,
+            case=case,
+            content={"officers": [f"{u.full_name}（{credentials[u.pk]}）" for u in team]},
+        )
+        matter = loop.matter_open_for_unit(
+            actor=actor,
+            title=_("办案：%(p)s %(v)s") % {"p": case.party_name, "v": provision.violation},  # type: ignore[union-attr]
+            description=case.facts,
+            channel=Channel.ENFORCEMENT,
+            deadline=case.decision_deadline,  # type: ignore[arg-type]
+            division=case.division,
+            address=case.party_address,
+            unit=case.unit,
+        )
+        Case.objects.filter(pk=case.pk).update(number=filing.number, matter=matter)
+        case.number, case.matter = filing.number, matter
+    return case
+
+
+def case_decline(*, actor, case: Case, reason: str) -> Case:
+    if len(reason.strip()) < 4:
+        raise CaseRefused(_("不予立案须写明理由。"))
+    return _advance(case, Step.DECLINE, actor, note=reason.strip())
+
+
+def _require_case_officer(actor, case: Case) -> None:
+    if not case.case_officers.filter(user=actor).exists():
+        raise PermissionRefused(_("只有本案承办的执法人员可以调查取证。"))
+
+
+def evidence_record(
+    *,
+    actor,
+    case: Case,
+    kind: str,
+    description: str,
+    officers: Iterable,
+    video_ref: str = "",
+    upload=None,
+    approved_by=None,
+) -> Evidence:
+    """调查取证: two officers of the case at least; 先行登记保存 needs a leader's approval and a
+    decision within seven working days (Art. 56)."""
+    _require_case_officer(actor, case)
+    if case.status not in (Status.INVESTIGATING, Status.NOTIFIED, Status.HEARING):
+        raise CaseRefused(
+            _("案件当前处于“%(s)s”，不能调查取证。") % {"s": case.get_status_display()}
+        )
+    team = list({u.pk: u for u in [actor, *officers]}.values())
+    on_case = set(case.case_officers.values_list("user_id", flat=True))
+    if len(team) < 2:
+        raise CaseRefused(_("调查取证须由两名以上执法人员进行（《行政处罚法》第四十二条）。"))
+    outsiders = [u.full_name for u in team if u.pk not in on_case]
+    if outsiders:
+        raise CaseRefused(_("%(n)s 不是本案承办人员。") % {"n": "、".join(outsiders)})
+    if len(description.strip()) < 5:
+        raise CaseRefused(_("请写明证据内容。"))
+    preservation = kind == Evidence.Kind.PRESERVATION
+    if preservation and (approved_by is None or not _is_leader_of(approved_by, case.unit)):
+        raise CaseRefused(_("先行登记保存证据须经行政机关负责人批准。"))
+    with transaction.atomic():
+        evidence = Evidence.objects.create(
+            case=case,
+            kind=kind,
+            description=description.strip(),
+            video_ref=video_ref,
+            recorded_at=clock.now(),
+            approved_by=approved_by if preservation else None,
+            decide_by=add_working_days(_today(), PRESERVATION_WORKING_DAYS)
+            if preservation
+            else None,
+        )
+        evidence.officers.set(team)
+        if upload is not None:
+            evidence.file.save(upload.name, upload, save=True)
+        _event(case, "evidence", actor, note=f"{evidence.get_kind_display()}：{description[:100]}")
+        audit_record(actor=actor, action=AuditAction.CREATE, target=evidence)
+        if kind in (
+            Evidence.Kind.INSPECTION_RECORD,
+            Evidence.Kind.QUESTIONING,
+            Evidence.Kind.PRESERVATION,
+        ):
+            document_issue(
+                actor=actor,
+                kind={
+                    Evidence.Kind.INSPECTION_RECORD: DocumentKind.INSPECTION_RECORD,
+                    Evidence.Kind.QUESTIONING: DocumentKind.QUESTIONING,
+                    Evidence.Kind.PRESERVATION: DocumentKind.PRESERVATION,
+                }[Evidence.Kind(kind)],
+                case=case,
+                content={
+                    "text": description.strip(),
+                    "officers": [
+                        f"{o.user.full_name}（{o.credential_number}）"
+                        for o in case.case_officers.filter(user__in=team).select_related("user")
+                    ],
+                },
+            )
+    return evidence
+
+
+def preservation_decide(*, actor, evidence: Evidence, decision: str) -> Evidence:
+    if evidence.kind != Evidence.Kind.PRESERVATION or evidence.decided_at:
+        raise CaseRefused(_("该证据不是待处理的先行登记保存。"))
+    _require_case_officer(actor, evidence.case)
+    if not decision.strip():
+        raise CaseRefused(_("请写明处理决定。"))
+    evidence.decided_at = clock.now()
+    evidence.decision = decision.strip()
+    evidence.save(update_fields=["decided_at", "decision"])
+    _event(evidence.case, "preservation_decided", actor, note=decision)
+    return evidence
+
+
+def case_notify(
+    *,
+    actor,
+    case: Case,
+    circumstance: str,
+    fine: Decimal | None,
+    warning: bool = False,
+    stop_work: bool = False,
+    discretion_reason: str = "",
+    major: bool = False,
+    complex_case: bool = False,
+) -> Case:
+    """告知 (Art. 44): the intended penalty with facts, reasons, basis and the party's rights —
+    statement and defence, and a hearing where the penalty reaches the thresholds."""
+    _require_case_officer(actor, case)
+    provision = case.provision
+    assert provision is not None
+    if fine is None and not warning and not stop_work:
+        raise CaseRefused(_("请确定拟作出的行政处罚（罚款、警告或责令停产停业）。"))
+    fine_in_legal_range(provision, fine)
+    benchmark = benchmark_for(provision, circumstance)
+    outside = bool(
+        benchmark and fine is not None and not benchmark.fine_min <= fine <= benchmark.fine_max
+    )
+    if outside and len(discretion_reason.strip()) < 10:
+        raise CaseRefused(
+            _(
+                "罚款 %(f)s 元不在“%(c)s”情节的裁量基准 %(a)s–%(b)s 元内，"
+                "须写明理由（不少于 10 个字）。"
+            )
+            % {
+                "f": fine,
+                "c": benchmark.get_circumstance_display(),  # type: ignore[union-attr]
+                "a": benchmark.fine_min,  # type: ignore[union-attr]
+                "b": benchmark.fine_max,  # type: ignore[union-attr]
+            }
+        )
+
+    def enough_evidence(c: Case) -> str | None:
+        if not c.evidence.exists():
+            return _("尚无证据，不能告知拟作出的行政处罚。")
+        return None
+
+    def preservation_decided(c: Case) -> str | None:
+        if c.evidence.filter(kind=Evidence.Kind.PRESERVATION, decided_at__isnull=True).exists():
+            return _("先行登记保存的证据尚未作出处理决定。")
+        return None
+
+    today = _today()
+
+    def mutate(c: Case) -> None:
+        c.circumstance, c.fine, c.warning, c.stop_work = circumstance, fine, warning, stop_work
+        c.discretion_reason = discretion_reason.strip() if outside else ""
+        c.major, c.complex_case = major, complex_case
+        c.notice_at = clock.now()
+        c.statement_due = add_working_days(today, HEARING_REQUEST_WORKING_DAYS)
+
+    with transaction.atomic():
+        case = _advance(
+            case,
+            Step.NOTIFY,
+            actor,
+            checks=[enough_evidence, preservation_decided],
+            mutate=mutate,
+            fields=[
+                "circumstance",
+                "fine",
+                "warning",
+                "stop_work",
+                "discretion_reason",
+                "major",
+                "complex_case",
+                "notice_at",
+                "statement_due",
+            ],
+        )
+        document_issue(
+            actor=actor,
+            kind=DocumentKind.NOTICE,
+            case=case,
+            content={
+                "hearing_right": hearing_eligible(case),
+                "due": str(case.statement_due),
+            },
+        )
+    return case
+
+
+def case_record_statement(*, actor, case: Case, statement: str = "", waived: bool = False) -> Case:
+    """陈述申辩 (Art. 45): the party's own words, or its express waiver, on the record."""
+    if not waived and len(statement.strip()) < 2:
+        raise CaseRefused(_("请记录当事人的陈述申辩意见，或注明当事人明确放弃。"))
+
+    def mutate(c: Case) -> None:
+        c.statement, c.statement_waived, c.statement_at = statement.strip(), waived, clock.now()
+
+    return _advance(
+        case,
+        Step.STATEMENT,
+        actor,
+        mutate=mutate,
+        fields=["statement", "statement_waived", "statement_at"],
+        note=_("当事人明确放弃陈述申辩") if waived else statement.strip(),
+    )
+
+
+def case_request_hearing(*, actor, case: Case) -> Case:
+    def eligible(c: Case) -> str | None:
+        if not hearing_eligible(c):
+            return _("拟作出的处罚未达到听证条件（《行政处罚法》第六十三条）。")
+        if c.statement_due and _today() > c.statement_due:
+            return _("当事人应当在告知后五个工作日内（%(d)s 前）提出听证。") % {
+                "d": c.statement_due
+            }
+        return None
+
+    def mutate(c: Case) -> None:
+        c.hearing_requested_at = clock.now()
+
+    return _advance(
+        case,
+        Step.REQUEST_HEARING,
+        actor,
+        checks=[eligible],
+        mutate=mutate,
+        fields=["hearing_requested_at"],
+    )
+
+
+def case_schedule_hearing(*, actor, case: Case, chair, hearing_at: datetime.datetime) -> Case:
+    """Art. 64: chaired by someone who did not investigate; notified seven working days ahead."""
+    if case.status != Status.HEARING:
+        raise CaseRefused(_("当事人未申请听证。"))
+    if not _acts_for(actor, case.unit):
+        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    if case.case_officers.filter(user=chair).exists():
+        raise CaseRefused(_("听证主持人不得由本案调查人员担任（《行政处罚法》第六十四条）。"))
+    earliest = add_working_days(_today(), HEARING_NOTICE_WORKING_DAYS)
+    if timezone.localtime(hearing_at).date() < earliest:
+        raise CaseRefused(_("听证应在通知当事人七个工作日后举行，最早 %(d)s。") % {"d": earliest})
+    with transaction.atomic():
+        expected = case.version
+        case.hearing_chair, case.hearing_at = chair, hearing_at
+        save_versioned(case, expected_version=expected, fields=["hearing_chair", "hearing_at"])
+        document_issue(
+            actor=actor,
+            kind=DocumentKind.HEARING_NOTICE,
+            case=case,
+            content={
+                "at": timezone.localtime(hearing_at).strftime("%Y-%m-%d %H:%M"),
+                "chair": chair.full_name,
+            },
+        )
+    return case
+
+
+def case_hold_hearing(*, actor, case: Case, record: str) -> Case:
+    def chaired(c: Case) -> str | None:
+        if c.hearing_at is None or c.hearing_chair_id is None:
+            return _("请先确定听证时间和主持人并通知当事人。")
+        if c.hearing_chair_id != actor.pk:
+            return _("听证笔录由听证主持人记录。")
+        if len(record.strip()) < 10:
+            return _("请记录听证笔录要点。")
+        return None
+
+    def mutate(c: Case) -> None:
+        c.hearing_record = record.strip()
+
+    return _advance(
+        case, Step.HOLD_HEARING, actor, checks=[chaired], mutate=mutate, fields=["hearing_record"]
+    )
+
+
+def case_submit_review(*, actor, case: Case) -> Case:
+    return _advance(case, Step.SUBMIT_REVIEW, actor)
+
+
+def case_review(*, actor, case: Case, passed: bool, opinion: str) -> Case:
+    """法制审核 (Art. 58) by a qualified reviewer who did not investigate the case."""
+
+    def qualified(c: Case) -> str | None:
+        officer = Officer.objects.filter(user=actor, legal_reviewer=True).first()
+        if officer is None:
+            return _("法制审核须由具备资格的法制审核人员进行。")
+        if c.case_officers.filter(user=actor).exists():
+            return _("本案承办人员不能审核本案。")
+        if len(opinion.strip()) < 4:
+            return _("请写明审核意见。")
+        return None
+
+    def mutate(c: Case) -> None:
+        c.reviewer, c.reviewed_at, c.review_passed = actor, clock.now(), passed
+        c.review_opinion = opinion.strip()
+
+    return _advance(
+        case,
+        Step.REVIEW,
+        actor,
+        checks=[qualified],
+        mutate=mutate,
+        fields=["reviewer", "reviewed_at", "review_passed", "review_opinion"],
+        note=opinion.strip(),
+        data={"passed": passed},
+    )
+
+
+def case_discuss(*, actor, case: Case, minutes: str) -> Case:
+    if len(minutes.strip()) < 10:
+        raise CaseRefused(_("请记录集体讨论的参加人员和决定意见。"))
+
+    def mutate(c: Case) -> None:
+        c.discussed_at, c.discussion_minutes = clock.now(), minutes.strip()
+
+    return _advance(
+        case, Step.DISCUSS, actor, mutate=mutate, fields=["discussed_at", "discussion_minutes"]
+    )
+
+
+def decision_prerequisites(case: Case, outcome: str) -> list[str]:
+    """Everything the law requires before a decision, each failure in a sentence (Arts. 57,
+    58, 62, 64, 65)."""
+    problems: list[str] = []
+    if outcome in (Outcome.PENALTY,):
+        if case.notice_at is None:
+            problems.append(_("未告知拟作出的行政处罚，不得作出决定（第六十二条）。"))
+        elif not (case.statement_at or case.statement_waived) and not (
+            case.statement_due and _today() > case.statement_due
+        ):
+            problems.append(
+                _("尚未听取当事人陈述申辩，且陈述申辩期限（%(d)s）未届满（第六十二条）。")
+                % {"d": case.statement_due}
+            )
+        if case.hearing_requested_at and not case.hearing_record:
+            problems.append(_("当事人已申请听证，须举行听证后再作决定（第六十五条）。"))
+        if case.provision:
+            try:
+                fine_in_legal_range(case.provision, case.fine)
+            except CaseRefused as error:
+                problems.append(error.message)
+    if review_required(case) and not case.review_passed:
+        problems.append(_("本案须经法制审核并通过后方可决定（第五十八条）。"))
+    if discussion_required(case) and not case.discussed_at:
+        problems.append(_("情节复杂或重大案件须经负责人集体讨论决定（第五十七条）。"))
+    return problems
+
+
+def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None = None) -> Case:
+    if outcome not in Outcome.values:
+        raise CaseRefused(_("请选择处理结果。"))
+    if outcome == Outcome.PENALTY and case.status == Status.INVESTIGATING:
+        raise CaseRefused(_("未告知拟作出的行政处罚，不得作出决定（第六十二条）。"))
+    today = _today()
+
+    def prerequisites(c: Case) -> str | None:
+        return " ".join(decision_prerequisites(c, outcome)) or None
+
+    def mutate(c: Case) -> None:
+        c.outcome = outcome
+        c.decided_at = clock.now()
+        c.decided_late = bool(c.decision_deadline and today > c.decision_deadline)
+        if outcome == Outcome.PENALTY:
+            c.publish_due = add_working_days(today, PUBLISH_WORKING_DAYS)
+
+    with transaction.atomic():
+        case = _advance(
+            case,
+            Step.DECIDE,
+            actor,
+            checks=[prerequisites],
+            mutate=mutate,
+            fields=["outcome", "decided_at", "decided_late", "publish_due"],
+            data={"outcome": outcome},
+            expected_version=expected_version,
+        )
+        document_issue(
+            actor=actor,
+            kind=DocumentKind.DECISION if outcome == Outcome.PENALTY else DocumentKind.NO_PENALTY,
+            case=case,
+        )
+        _move_matter(case, actor, add_working_days(today, SERVICE_WORKING_DAYS), _("送达期限"))
+    return case
+
+
+def _move_matter(case: Case, actor, deadline: datetime.date, label: str) -> None:
+    if case.matter_id is None:
+        return
+    matter = Matter.objects.get(pk=case.matter_id)
+    if matter.status in (MatterStatus.SIGNED, MatterStatus.IN_PROGRESS, MatterStatus.REOPENED):
+        loop.matter_move_deadline(
+            matter=matter, actor=actor, deadline=deadline, note=f"{label}：{deadline}"
+        )
+
+
+def decision_document(case: Case) -> CaseDocument | None:
+    return (
+        case.documents.filter(kind__in=[DocumentKind.DECISION, DocumentKind.NO_PENALTY])
+        .order_by("-issued_at")
+        .first()
+    )
+
+
+def case_serve(*, actor, case: Case, method: str, served_on: datetime.date | None = None) -> Case:
+    """送达 (Art. 61): on the spot, or within seven working days; the payment period starts."""
+    if not method.strip():
+        raise CaseRefused(_("请写明送达方式（直接送达、留置送达、邮寄送达等）。"))
+    served_on = served_on or _today()
+    if served_on > _today():
+        raise CaseRefused(_("送达日期不能晚于今天。"))
+
+    def mutate(c: Case) -> None:
+        decided = timezone.localtime(c.decided_at).date()  # type: ignore[arg-type]
+        c.served_at = clock.now()
+        c.service_method = method.strip()
+        c.served_late = served_on > add_working_days(decided, SERVICE_WORKING_DAYS)
+        if c.outcome == Outcome.PENALTY and c.fine:
+            c.payment_due = served_on + datetime.timedelta(days=PAYMENT_DAYS)
+
+    with transaction.atomic():
+        case = _advance(
+            case,
+            Step.SERVE,
+            actor,
+            mutate=mutate,
+            fields=["served_at", "service_method", "served_late", "payment_due"],
+            note=method,
+        )
+        decision = decision_document(case)
+        if decision is not None:
+            CaseDocument.objects.filter(pk=decision.pk).update(served_at=case.served_at)
+        document_issue(
+            actor=actor,
+            kind=DocumentKind.SERVICE,
+            case=case,
+            content={
+                "served": decision.number if decision else "",
+                "method": method.strip(),
+                "on": served_on.isoformat(),
+            },
+        )
+        if case.payment_due:
+            _move_matter(case, actor, case.payment_due, _("缴款期限"))
+    return case
+
+
+def late_fee(case: Case, on: datetime.date) -> Decimal:
+    """Art. 72: 3 % of the fine for each day after the payment date, never more than the fine."""
+    if not case.fine or case.payment_due is None:
+        return Decimal(0)
+    due = case.deferred_until or case.payment_due
+    paid_on = timezone.localtime(case.paid_at).date() if case.paid_at else None
+    last = min(on, paid_on) if paid_on else on
+    days = (last - due).days
+    if days <= 0:
+        return Decimal(0)
+    return min(case.fine, (case.fine * LATE_FEE_RATE * days).quantize(Decimal("0.01")))
+
+
+def amount_owed(case: Case, on: datetime.date) -> Decimal:
+    if not case.fine:
+        return Decimal(0)
+    return max(Decimal(0), case.fine + late_fee(case, on) - case.paid_amount)
+
+
+def case_record_payment(*, actor, case: Case, amount: Decimal, paid_on: datetime.date) -> Case:
+    """A payment the bank reports (the unit never collects fines itself, Art. 67)."""
+    if not _acts_for(actor, case.unit):
+        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    if case.status not in (Status.SERVED, Status.ENFORCING):
+        raise CaseRefused(_("决定书送达后才能登记缴款。"))
+    if amount <= 0:
+        raise CaseRefused(_("缴款金额须大于零。"))
+    if paid_on > _today():
+        raise CaseRefused(_("缴款日期不能晚于今天。"))
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        owed = amount_owed(locked, paid_on)
+        if amount > owed:
+            raise CaseRefused(_("缴款 %(a)s 元超过应缴金额 %(o)s 元。") % {"a": amount, "o": owed})
+        locked.paid_amount += amount
+        if amount == owed:
+            locked.paid_at = datetime.datetime.combine(
+                paid_on, datetime.time(12), tzinfo=timezone.get_current_timezone()
+            )
+        save_versioned(locked, expected_version=locked.version, fields=["paid_amount", "paid_at"])
+        _event(
+            locked,
+            "payment",
+            actor,
+            note=_("缴纳 %(a)s 元") % {"a": amount},
+            data={"amount": str(amount)},
+        )
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=locked, detail={"paid": str(amount)}
+        )
+    return locked
+
+
+def case_defer_payment(*, actor, case: Case, until: datetime.date, reason: str) -> Case:
+    """Art. 66: deferral or instalments on the party's application, approved by the body."""
+    if not _is_leader_of(actor, case.unit):
+        raise PermissionRefused(_("暂缓或分期缴纳须经行政机关批准。"))
+    if case.payment_due is None or until <= case.payment_due:
+        raise CaseRefused(_("暂缓缴纳日期须晚于原缴款期限。"))
+    if len(reason.strip()) < 4:
+        raise CaseRefused(_("请写明当事人的申请理由。"))
+    with transaction.atomic():
+        expected = case.version
+        case.deferred_until = until
+        save_versioned(case, expected_version=expected, fields=["deferred_until"])
+        _event(case, "deferral", actor, note=reason.strip(), data={"until": until.isoformat()})
+        _move_matter(case, actor, until, _("批准暂缓缴纳至"))
+    return case
+
+
+def case_demand(*, actor, case: Case) -> Case:
+    """催告 (行政强制法 Art. 54) once the payment date has passed unpaid."""
+    today = _today()
+
+    def overdue(c: Case) -> str | None:
+        due = c.deferred_until or c.payment_due
+        if c.outcome != Outcome.PENALTY or due is None:
+            return _("本案没有应缴罚款。")
+        if c.paid_at:
+            return _("罚款已缴清。")
+        if today <= due:
+            return _("缴款期限（%(d)s）尚未届满。") % {"d": due}
+        return None
+
+    def mutate(c: Case) -> None:
+        c.demanded_at = clock.now()
+
+    with transaction.atomic():
+        case = _advance(
+            case, Step.DEMAND, actor, checks=[overdue], mutate=mutate, fields=["demanded_at"]
+        )
+        document_issue(
+            actor=actor,
+            kind=DocumentKind.DEMAND,
+            case=case,
+            content={"late_fee": str(late_fee(case, today)), "owed": str(amount_owed(case, today))},
+        )
+        _move_matter(
+            case, actor, today + datetime.timedelta(days=COURT_AFTER_DEMAND_DAYS), _("催告履行期限")
+        )
+    return case
+
+
+def case_apply_court(*, actor, case: Case) -> Case:
+    today = _today()
+
+    def waited(c: Case) -> str | None:
+        if c.demanded_at is None:
+            return _("申请法院强制执行前须先催告。")
+        ready = timezone.localtime(c.demanded_at).date() + datetime.timedelta(
+            days=COURT_AFTER_DEMAND_DAYS
+        )
+        if today < ready:
+            return _("催告书送达十日后当事人仍未履行的，方可申请（%(d)s 起）。") % {"d": ready}
+        return None
+
+    def mutate(c: Case) -> None:
+        c.court_applied_at = clock.now()
+
+    return _advance(
+        case, Step.APPLY_COURT, actor, checks=[waited], mutate=mutate, fields=["court_applied_at"]
+    )
+
+
+def case_close(*, actor, case: Case) -> Case:
+    """结案: the penalty carried out (paid, or handed to the court), or no penalty served."""
+    today = _today()
+
+    def finished(c: Case) -> str | None:
+        if c.outcome == Outcome.PENALTY:
+            if c.status == Status.DECIDED:
+                return _("决定书尚未送达。")
+            if c.fine and amount_owed(c, today) > 0 and not c.court_applied_at:
+                return _("罚款（含加处罚款）尚未缴清，也未申请法院强制执行。")
+        return None
+
+    def mutate(c: Case) -> None:
+        c.closed_at = clock.now()
+
+    with transaction.atomic():
+        case = _advance(
+            case, Step.CLOSE, actor, checks=[finished], mutate=mutate, fields=["closed_at"]
+        )
+        document_issue(actor=actor, kind=DocumentKind.CLOSING, case=case)
+        if case.matter_id:
+            matter = Matter.objects.get(pk=case.matter_id)
+            if matter.status in (
+                MatterStatus.SIGNED,
+                MatterStatus.IN_PROGRESS,
+                MatterStatus.REOPENED,
+            ):
+                loop.matter_answer(
+                    matter=matter, actor=actor, text=_("案件已结案（%(n)s）。") % {"n": case.number}
+                )
+    return case
+
+
+def case_summary(
+    *,
+    actor,
+    officers: Iterable,
+    provision: LegalProvision,
+    facts: str,
+    enterprise=None,
+    person=None,
+    site=None,
+    fine: Decimal | None = None,
+    warning: bool = False,
+) -> Case:
+    """简易程序 (Art. 51): on the spot, a warning or a fine up to ¥200 (person) / ¥3,000
+    (organisation), decided and handed over at once."""
+    kind = PartyKind.ORGANISATION if enterprise else PartyKind.PERSON
+    if fine is None and not warning:
+        raise CaseRefused(_("简易程序只能给予警告或罚款。"))
+    if fine is not None and fine > SUMMARY_FINE_LIMIT[kind]:
+        raise CaseRefused(
+            _("当场处罚的罚款不能超过 %(m)s 元（《行政处罚法》第五十一条），请按普通程序立案。")
+            % {"m": SUMMARY_FINE_LIMIT[kind]}
+        )
+    fine_in_legal_range(provision, fine) if fine is not None else None
+    team = list({u.pk: u for u in [actor, *officers]}.values())
+    if len(team) < 2:
+        raise CaseRefused(_("执法人员不得少于两人（《行政处罚法》第四十二条）。"))
+    credentials = {u.pk: _officer(u).credential_number for u in team}
+    today = _today()
+    with transaction.atomic():
+        case = case_register_lead(
+            actor=actor,
+            source=Case.Source.PATROL,
+            facts=facts,
+            occurred_on=today,
+            enterprise=enterprise,
+            person=person,
+            site=site,
+            provision=provision,
+        )
+        now = clock.now()
+        case.summary_procedure = True
+        case.status = Status.SERVED if fine else Status.DECIDED
+        case.outcome = Outcome.PENALTY
+        case.fine, case.warning = fine, warning
+        case.filed_at = case.decided_at = case.served_at = now
+        case.notice_at = case.statement_at = now
+        case.service_method = _("当场交付")
+        case.payment_due = today + datetime.timedelta(days=PAYMENT_DAYS) if fine else None
+        case.publish_due = add_working_days(today, PUBLISH_WORKING_DAYS)
+        case.save()
+        for user in team:
+            CaseOfficer.objects.create(case=case, user=user, credential_number=credentials[user.pk])
+        decision = document_issue(
+            actor=actor, kind=DocumentKind.DECISION, case=case, content={"summary": True}
+        )
+        CaseDocument.objects.filter(pk=decision.pk).update(served_at=now)
+        Case.objects.filter(pk=case.pk).update(number=decision.number)
+        case.number = decision.number
+        _event(case, Step.DECIDE, actor, note=_("简易程序当场作出决定并交付"))
+    return case
+
+
+# — Publication (公示) —
+
+
+def case_publish(*, actor, case: Case) -> Case:
+    if case.outcome != Outcome.PENALTY or case.decided_at is None:
+        raise CaseRefused(_("只有已作出的行政处罚决定可以公示。"))
+    if not _acts_for(actor, case.unit):
+        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    if case.published_at and not case.withdrawn_at:
+        return case
+    Case.objects.filter(pk=case.pk).update(published_at=clock.now(), withdrawn_at=None)
+    _event(case, "published", actor)
+    audit_record(actor=actor, action=AuditAction.UPDATE, target=case, detail={"published": True})
+    case.refresh_from_db()
+    return case
+
+
+def case_withdraw_publication(*, actor, case: Case, reason: str) -> Case:
+    if not case.published_at or case.withdrawn_at:
+        raise CaseRefused(_("该决定未在公示中。"))
+    if not _is_leader_of(actor, case.unit):
+        raise PermissionRefused(_("撤回公示须经负责人同意。"))
+    if len(reason.strip()) < 4:
+        raise CaseRefused(_("请写明撤回理由（如决定被撤销或变更）。"))
+    Case.objects.filter(pk=case.pk).update(withdrawn_at=clock.now())
+    _event(case, "withdrawn", actor, note=reason.strip())
+    audit_record(actor=actor, action=AuditAction.UPDATE, target=case, detail={"withdrawn": reason})
+    case.refresh_from_db()
+    return case
+
+
+# — From inspections (移送立案) —
+
+
+def transfer_from_inspection(*, actor, evidence) -> str:
+    """The handler inspections call: a serious finding becomes a case lead with its evidence."""
+    from longcheng.parties.models import Enterprise, Institution, Site
+
+    party = evidence.party
+    enterprise = person = site = None
+    if isinstance(party, Enterprise):
+        enterprise = party
+    elif isinstance(party, Site):
+        site, enterprise = party, party.builder
+    elif isinstance(party, Institution):
+        enterprise = (
+            Enterprise.objects.filter(credit_code=party.credit_code).first()
+            if party.credit_code
+            else None
+        )
+        if enterprise is None:
+            enterprise = Enterprise.objects.create(
+                name=party.name,
+                credit_code=party.credit_code,
+                owner_unit=actor.unit,
+                division=party.division,
+                address=party.address,
+                created_by=actor,
+            )
+    if enterprise is None:
+        raise CaseRefused(_("该场所未登记建设/施工单位，请先在场所登记中补充后再移送。"))
+    provision = LegalProvision.objects.filter(law__in=[evidence.legal_basis.strip("《》")]).first()
+    case = case_register_lead(
+        actor=actor,
+        source=Case.Source.INSPECTION,
+        facts=f"{evidence.finding}（{evidence.reason}）",
+        occurred_on=_today(),
+        enterprise=enterprise,
+        person=person,
+        site=site,
+        provision=provision,
+        source_note=_("检查移送：%(b)s") % {"b": evidence.legal_basis},
+    )
+    for photo in evidence.photos:
+        _event(case, "evidence_received", actor, note=photo.file.name)
+    return _("案源 %(n)s") % {"n": case.pk}

@@ -1,0 +1,205 @@
+"""From the decision to the closed case: service, payment, late fees, demand, court, closing,
+the summary procedure, publication and the documents' numbers."""
+
+import datetime
+import subprocess
+from decimal import Decimal
+
+import pytest
+
+from longcheng.enforcement import services
+from longcheng.enforcement.models import Case, CaseDocument
+from longcheng.enforcement.services import CaseRefused, late_fee
+from longcheng.enforcement.workflow import Status
+from longcheng.loop.models import Matter
+from longcheng.loop.workflow import Status as MatterStatus
+
+from .conftest import at
+
+
+def pdf_text(document: CaseDocument) -> str:
+    document.file.open("rb")
+    data = document.file.read()
+    document.file.close()
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return "".join(result.stdout.decode().split())
+
+
+@pytest.fixture
+def decided(notified, officers):
+    services.case_record_statement(actor=officers.a, case=notified, statement="无异议")
+    return services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
+
+
+@pytest.fixture
+def served(decided, officers):
+    return services.case_serve(actor=officers.a, case=decided, method="直接送达")
+
+
+def test_the_decision_document_has_every_field_the_law_requires(decided, body):
+    text = pdf_text(decided.documents.get(kind="decision"))
+    for required in (
+        "行政处罚决定书",
+        "并城管罚字〔2023〕第0001号",
+        "山西易通天下产业孵化基地有限公司",  # the party
+        "统一社会信用代码",
+        "夜间使用未经核准车辆运输建筑垃圾",  # the facts
+        "现场检查",  # the evidence
+        "《太原市建筑垃圾管理条例》第三十二条",  # the basis
+        "罚款人民币15,000.00元",  # the penalty
+        "十五日内",  # how and by when to pay
+        "六十日内向太原市城市管理局申请行政复议",  # review
+        "六个月内向太原市小店区人民法院提起行政诉讼",  # lawsuit
+        "太原市城市管理综合行政执法队",  # the deciding body
+        "2023年09月25日",  # the date
+    ):
+        assert required in text, required
+
+
+def test_the_notice_tells_the_party_its_rights(notified):
+    text = pdf_text(notified.documents.get(kind="notice"))
+    assert "陈述和申辩" in text and "拟对你（单位）作出如下行政处罚：罚款人民币15,000.00元" in text
+    assert "要求听证" not in text  # ¥15,000 for an organisation is below the hearing threshold
+
+
+def test_service_starts_the_fifteen_day_payment_period(served):
+    assert served.status == Status.SERVED and not served.served_late
+    assert served.payment_due == datetime.date(2023, 10, 10)  # 15 calendar days
+    assert served.documents.get(kind="decision").served_at is not None
+    matter = Matter.objects.get(pk=served.matter_id)
+    assert matter.handle_deadline.date() == datetime.date(2023, 10, 10)
+
+
+def test_late_service_is_recorded(decided, officers, clock):
+    clock.to(at(2023, 10, 12, 9))  # 7 working days after 25 September end on 10 October
+    case = services.case_serve(actor=officers.a, case=decided, method="邮寄送达")
+    assert case.served_late
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        (datetime.date(2023, 10, 10), Decimal("0")),  # the last day to pay
+        (datetime.date(2023, 10, 11), Decimal("450.00")),  # 3 % of 15,000 for one day
+        (datetime.date(2023, 10, 20), Decimal("4500.00")),  # ten days
+        (datetime.date(2023, 11, 12), Decimal("15000")),  # 33 days would be 14,850: not capped yet
+        (datetime.date(2023, 11, 14), Decimal("15000")),  # capped at the fine
+    ],
+)
+def test_late_fee_arithmetic(served, on, expected):
+    if on == datetime.date(2023, 11, 12):
+        expected = Decimal("14850.00")
+    assert late_fee(served, on) == expected
+
+
+def test_a_deferral_moves_the_late_fee(served, officers):
+    with pytest.raises(services.PermissionRefused):
+        services.case_defer_payment(
+            actor=officers.a,
+            case=served,
+            until=datetime.date(2023, 11, 10),
+            reason="经营困难申请暂缓",
+        )
+    case = services.case_defer_payment(
+        actor=officers.leader,
+        case=served,
+        until=datetime.date(2023, 11, 10),
+        reason="经营困难申请暂缓",
+    )
+    assert late_fee(case, datetime.date(2023, 11, 10)) == 0
+    assert late_fee(case, datetime.date(2023, 11, 11)) == Decimal("450.00")
+
+
+def test_payment_in_full_lets_the_case_close(served, officers):
+    with pytest.raises(CaseRefused, match="尚未缴清"):
+        services.case_close(actor=officers.leader, case=served)
+    with pytest.raises(CaseRefused, match="超过应缴金额"):
+        services.case_record_payment(
+            actor=officers.a, case=served, amount=Decimal(20000), paid_on=datetime.date(2023, 9, 25)
+        )
+    services.case_record_payment(
+        actor=officers.a, case=served, amount=Decimal(15000), paid_on=datetime.date(2023, 9, 25)
+    )
+    case = services.case_close(actor=officers.leader, case=Case.objects.get(pk=served.pk))
+    assert case.status == Status.CLOSED
+    assert case.documents.filter(kind="closing").exists()
+    matter = Matter.objects.get(pk=case.matter_id)
+    assert matter.status == MatterStatus.ANSWERED
+
+
+def test_unpaid_fines_go_to_demand_then_court(served, officers, clock):
+    with pytest.raises(CaseRefused, match="尚未届满"):
+        services.case_demand(actor=officers.a, case=served)
+    clock.to(at(2023, 10, 13, 9))
+    case = services.case_demand(actor=officers.a, case=served)
+    demand = pdf_text(case.documents.get(kind="demand"))
+    assert "加处罚款1350.00元" in demand  # three days late
+    with pytest.raises(CaseRefused, match="十日后"):
+        services.case_apply_court(actor=officers.leader, case=case)
+    clock.to(at(2023, 10, 24, 9))
+    case = services.case_apply_court(actor=officers.leader, case=case)
+    assert services.case_close(actor=officers.leader, case=case).status == Status.CLOSED
+
+
+def test_a_served_document_is_never_edited_only_corrected(served, officers):
+    decision = served.documents.get(kind="decision")
+    with pytest.raises(CaseRefused, match="已送达"):
+        services.document_revise(actor=officers.a, document=decision, content={"note": "改"})
+    correction = services.document_correct(actor=officers.a, document=decision, content={})
+    assert correction.corrects == decision and correction.number == "并城管罚字〔2023〕第0002号"
+    assert "更正并城管罚字〔2023〕第0001号" in pdf_text(correction)
+
+
+def test_numbers_are_never_skipped_even_when_a_step_fails(lead, officers, records, waste_rule):
+    services.case_file(actor=officers.leader, case=lead, officers=[officers.a, officers.b])
+    second = services.case_register_lead(
+        actor=officers.a,
+        source="patrol",
+        facts="另一起违法运输",
+        occurred_on=datetime.date(2023, 9, 20),
+        enterprise=records.enterprise,
+        provision=waste_rule,
+    )
+    with pytest.raises(CaseRefused):
+        services.case_file(actor=officers.leader, case=second, officers=[officers.a])
+    filed = services.case_file(
+        actor=officers.leader, case=second, officers=[officers.a, officers.c]
+    )
+    assert filed.number == "并城管立字〔2023〕第0002号"
+    numbers = list(CaseDocument.objects.filter(kind="filing").values_list("number", flat=True))
+    assert sorted(numbers) == ["并城管立字〔2023〕第0001号", "并城管立字〔2023〕第0002号"]
+
+
+def test_summary_procedure_limits(officers, records, waste_rule):
+    with pytest.raises(CaseRefused, match="3000"):
+        services.case_summary(
+            actor=officers.a,
+            officers=[officers.b],
+            provision=waste_rule,
+            facts="当场发现",
+            enterprise=records.enterprise,
+            fine=Decimal(5000),
+        )
+    case = services.case_summary(
+        actor=officers.a,
+        officers=[officers.b],
+        provision=waste_rule,
+        facts="当场发现",
+        enterprise=records.enterprise,
+        warning=True,
+    )
+    assert case.summary_procedure and case.status == Status.DECIDED
+
+
+def test_publication_within_seven_working_days_and_withdrawal(decided, officers, clock):
+    assert decided.publish_due == datetime.date(2023, 10, 10)
+    case = services.case_publish(actor=officers.a, case=decided)
+    assert case.published_at
+    with pytest.raises(services.PermissionRefused):
+        services.case_withdraw_publication(actor=officers.a, case=case, reason="决定被撤销")
+    case = services.case_withdraw_publication(
+        actor=officers.leader, case=case, reason="复议决定撤销原处罚"
+    )
+    assert case.withdrawn_at

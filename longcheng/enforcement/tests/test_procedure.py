@@ -1,0 +1,293 @@
+"""The procedure as a table: every step allowed only after its prerequisites, every shortcut
+refused with a message and nothing changed."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from longcheng.enforcement import services
+from longcheng.enforcement.models import Case, CaseDocument
+from longcheng.enforcement.services import CaseRefused
+from longcheng.enforcement.workflow import STEPS, Status, Step
+from longcheng.loop.models import Matter
+from longcheng.loop.workflow import Status as MatterStatus
+
+from .conftest import at
+
+
+def test_filing_names_the_case_and_starts_the_90_day_clock(filed):
+    assert filed.status == Status.INVESTIGATING
+    assert filed.number == "并城管立字〔2023〕第0001号"
+    assert filed.decision_deadline == datetime.date(2023, 12, 24)  # 90 calendar days
+    matter = Matter.objects.get(pk=filed.matter_id)
+    assert matter.channel == "enforcement" and matter.status == MatterStatus.SIGNED
+    assert matter.handle_deadline.date() == datetime.date(2023, 12, 24)
+    assert filed.case_officers.count() == 2
+
+
+def test_only_a_leader_files(lead, officers):
+    with pytest.raises(services.PermissionRefused, match="负责人批准"):
+        services.case_file(actor=officers.a, case=lead, officers=[officers.a, officers.b])
+
+
+def test_one_officer_cannot_file(lead, officers):
+    with pytest.raises(CaseRefused, match="不得少于两人"):
+        services.case_file(actor=officers.leader, case=lead, officers=[officers.a])
+    lead.refresh_from_db()
+    assert lead.status == Status.LEAD and not lead.number
+
+
+def test_the_limitation_period_is_checked_at_filing(officers, records, waste_rule, clock):
+    old = services.case_register_lead(
+        actor=officers.a,
+        source="complaint",
+        facts="两年多以前的违法运输",
+        occurred_on=datetime.date(2021, 9, 1),
+        enterprise=records.enterprise,
+        provision=waste_rule,
+    )
+    with pytest.raises(CaseRefused, match="第三十六条"):
+        services.case_file(actor=officers.leader, case=old, officers=[officers.a, officers.b])
+    old.life_or_finance = True  # five years for life, health and financial safety
+    old.save()
+    assert services.case_file(actor=officers.leader, case=old, officers=[officers.a, officers.b])
+
+
+def test_an_officer_without_a_credential_cannot_investigate(lead, officers, users):
+    with pytest.raises(CaseRefused, match="执法证件"):
+        services.case_file(
+            actor=officers.leader, case=lead, officers=[officers.a, users.dispatcher]
+        )
+
+
+def test_a_single_officer_cannot_record_evidence(filed, officers):
+    with pytest.raises(CaseRefused, match="两名以上"):
+        services.evidence_record(
+            actor=officers.a, case=filed, kind="questioning", description="询问当事人", officers=[]
+        )
+    with pytest.raises(CaseRefused, match="不是本案承办人员"):
+        services.evidence_record(
+            actor=officers.a,
+            case=filed,
+            kind="questioning",
+            description="询问当事人",
+            officers=[officers.c],
+        )
+    assert not filed.evidence.exists()
+
+
+def test_preservation_needs_approval_and_a_decision_in_seven_working_days(filed, officers, clock):
+    with pytest.raises(CaseRefused, match="负责人批准"):
+        services.evidence_record(
+            actor=officers.a,
+            case=filed,
+            kind="preservation",
+            description="登记保存渣土车一辆",
+            officers=[officers.b],
+        )
+    evidence = services.evidence_record(
+        actor=officers.a,
+        case=filed,
+        kind="preservation",
+        description="登记保存渣土车一辆",
+        officers=[officers.b],
+        approved_by=officers.leader,
+    )
+    # 7 working days from Monday 25 September 2023: 26–28 September, the holiday skipped, the
+    # make-up days 7 and 8 October, then 9 and 10 October (Art. 85: these are working days).
+    assert evidence.decide_by == datetime.date(2023, 10, 10)
+    with pytest.raises(CaseRefused, match="尚未作出处理决定"):
+        services.case_notify(
+            actor=officers.a, case=filed, circumstance="ordinary", fine=Decimal(15000)
+        )
+    services.preservation_decide(
+        actor=officers.a, evidence=evidence, decision="解除登记保存，返还车辆"
+    )
+    services.case_notify(actor=officers.a, case=filed, circumstance="ordinary", fine=Decimal(15000))
+
+
+@pytest.mark.parametrize(
+    ("fine", "circumstance", "reason", "message"),
+    [
+        (Decimal(60000), "ordinary", "", "超出"),
+        (Decimal(3000), "slight", "", "低于"),
+        (Decimal(30000), "ordinary", "", "裁量基准"),
+        (Decimal(30000), "ordinary", "短", "裁量基准"),
+    ],
+)
+def test_fines_outside_the_law_or_the_benchmark(
+    investigated, officers, fine, circumstance, reason, message
+):
+    with pytest.raises(CaseRefused, match=message):
+        services.case_notify(
+            actor=officers.a,
+            case=investigated,
+            circumstance=circumstance,
+            fine=fine,
+            discretion_reason=reason,
+        )
+    investigated.refresh_from_db()
+    assert investigated.status == Status.INVESTIGATING and investigated.fine is None
+
+
+def test_outside_the_benchmark_with_reasons_is_allowed_and_kept(investigated, officers):
+    case = services.case_notify(
+        actor=officers.a,
+        case=investigated,
+        circumstance="ordinary",
+        fine=Decimal(30000),
+        discretion_reason="两个月内第三次被发现，且拒不停止运输，社会影响较大",
+    )
+    assert case.discretion_reason.startswith("两个月内")
+
+
+def test_no_notice_without_evidence(filed, officers):
+    with pytest.raises(CaseRefused, match="尚无证据"):
+        services.case_notify(
+            actor=officers.a, case=filed, circumstance="ordinary", fine=Decimal(15000)
+        )
+
+
+def test_no_decision_before_notice(investigated, officers):
+    with pytest.raises(CaseRefused, match="未告知"):
+        services.case_decide(actor=officers.leader, case=investigated, outcome="penalty")
+    assert not CaseDocument.objects.filter(kind="decision").exists()
+
+
+def test_no_decision_before_the_statement_or_its_period(notified, officers, clock):
+    with pytest.raises(CaseRefused, match="陈述申辩"):
+        services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
+    # The party's silence: five working days after Monday 25 September end on Sunday 8 October,
+    # a make-up working day after the National Day holiday.
+    assert notified.statement_due == datetime.date(2023, 10, 8)
+    clock.to(at(2023, 10, 10, 9))
+    assert (
+        services.case_decide(actor=officers.leader, case=notified, outcome="penalty").status
+        == Status.DECIDED
+    )
+
+
+def test_decision_after_the_statement(notified, officers):
+    services.case_record_statement(
+        actor=officers.a, case=notified, statement="对事实无异议，请求从轻"
+    )
+    case = services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
+    decision = case.documents.get(kind="decision")
+    assert decision.number == "并城管罚字〔2023〕第0001号"
+
+
+def test_hearing_only_when_eligible_and_in_time(notified, officers, clock):
+    with pytest.raises(CaseRefused, match="未达到听证条件"):
+        services.case_request_hearing(actor=officers.a, case=notified)
+    notified.fine = Decimal(50000)
+    notified.stop_work = True
+    notified.save()
+    clock.to(at(2023, 10, 10, 9))
+    with pytest.raises(CaseRefused, match="五个工作日内"):
+        services.case_request_hearing(actor=officers.a, case=notified)
+
+
+def test_the_hearing_is_chaired_by_a_non_investigator_and_reviewed(notified, officers, clock):
+    notified.stop_work = True
+    notified.save()
+    case = services.case_request_hearing(actor=officers.a, case=notified)
+    assert case.status == Status.HEARING
+    with pytest.raises(CaseRefused, match="调查人员"):
+        services.case_schedule_hearing(
+            actor=officers.leader, case=case, chair=officers.a, hearing_at=at(2023, 10, 20, 9)
+        )
+    with pytest.raises(CaseRefused, match="七个工作日"):
+        services.case_schedule_hearing(
+            actor=officers.leader, case=case, chair=officers.c, hearing_at=at(2023, 9, 27, 9)
+        )
+    case = services.case_schedule_hearing(
+        actor=officers.leader, case=case, chair=officers.c, hearing_at=at(2023, 10, 20, 9)
+    )
+    with pytest.raises(CaseRefused, match="听证后"):
+        services.case_decide(actor=officers.leader, case=case, outcome="penalty")
+    clock.to(at(2023, 10, 20, 11))
+    case = services.case_hold_hearing(
+        actor=officers.c, case=case, record="当事人对事实无异议，请求减轻处罚"
+    )
+    # A heard case needs the legal review before the decision (Art. 58).
+    with pytest.raises(CaseRefused, match="法制审核"):
+        services.case_decide(actor=officers.leader, case=case, outcome="penalty")
+    case = services.case_submit_review(actor=officers.a, case=case)
+    with pytest.raises(CaseRefused, match="具备资格"):
+        services.case_review(actor=officers.c, case=case, passed=True, opinion="同意")
+    case = services.case_review(
+        actor=officers.reviewer, case=case, passed=True, opinion="事实清楚，证据确凿，同意"
+    )
+    case = services.case_decide(actor=officers.leader, case=case, outcome="penalty")
+    assert case.status == Status.DECIDED
+
+
+def test_major_cases_are_discussed_collectively(investigated, officers):
+    case = services.case_notify(
+        actor=officers.a,
+        case=investigated,
+        circumstance="ordinary",
+        fine=Decimal(15000),
+        major=True,
+    )
+    services.case_record_statement(actor=officers.a, case=case, waived=True)
+    case = services.case_submit_review(actor=officers.a, case=case)
+    case = services.case_review(actor=officers.reviewer, case=case, passed=True, opinion="同意处罚")
+    with pytest.raises(CaseRefused, match="集体讨论"):
+        services.case_decide(actor=officers.leader, case=case, outcome="penalty")
+    case = services.case_discuss(
+        actor=officers.leader, case=case, minutes="队务会：郭、杨、孟参加，同意罚款一万五千元"
+    )
+    assert (
+        services.case_decide(actor=officers.leader, case=case, outcome="penalty").status
+        == Status.DECIDED
+    )
+
+
+def test_no_penalty_decisions_need_no_notice(investigated, officers):
+    case = services.case_decide(actor=officers.leader, case=investigated, outcome="not_proven")
+    assert case.documents.filter(kind="no_penalty").exists()
+
+
+@pytest.mark.parametrize("step", list(Step))
+def test_every_step_is_refused_from_a_state_it_does_not_start_from(step, lead, officers):
+    from_states = STEPS[step][0]
+    if Status.LEAD in from_states:
+        pytest.skip("this step starts from a new lead")
+    calls = {
+        Step.NOTIFY: lambda: services.case_notify(
+            actor=officers.a, case=lead, circumstance="ordinary", fine=Decimal(15000)
+        ),
+        Step.STATEMENT: lambda: services.case_record_statement(
+            actor=officers.a, case=lead, statement="无异议"
+        ),
+        Step.REQUEST_HEARING: lambda: services.case_request_hearing(actor=officers.a, case=lead),
+        Step.HOLD_HEARING: lambda: services.case_hold_hearing(
+            actor=officers.a, case=lead, record="听证笔录内容要点"
+        ),
+        Step.SUBMIT_REVIEW: lambda: services.case_submit_review(actor=officers.a, case=lead),
+        Step.REVIEW: lambda: services.case_review(
+            actor=officers.reviewer, case=lead, passed=True, opinion="同意"
+        ),
+        Step.DISCUSS: lambda: services.case_discuss(
+            actor=officers.leader, case=lead, minutes="集体讨论记录内容"
+        ),
+        Step.DECIDE: lambda: services.case_decide(
+            actor=officers.leader, case=lead, outcome="not_proven"
+        ),
+        Step.SERVE: lambda: services.case_serve(actor=officers.a, case=lead, method="直接送达"),
+        Step.DEMAND: lambda: services.case_demand(actor=officers.a, case=lead),
+        Step.APPLY_COURT: lambda: services.case_apply_court(actor=officers.leader, case=lead),
+        Step.CLOSE: lambda: services.case_close(actor=officers.leader, case=lead),
+    }
+    with pytest.raises((CaseRefused, services.PermissionRefused)):
+        calls[step]()
+    lead.refresh_from_db()
+    assert lead.status == Status.LEAD
+
+
+def test_another_unit_cannot_touch_the_case(filed, users):
+    with pytest.raises(services.PermissionRefused):
+        services.case_decide(actor=users.committee_clerk, case=filed, outcome="not_proven")
+    assert Case.objects.get(pk=filed.pk).status == Status.INVESTIGATING

@@ -1,0 +1,120 @@
+"""The Administrative Penalty Law (2021) as data: the states of a case, the steps that move it,
+who may take each, and the prerequisites each step checks. `services.case_step` applies it.
+
+Periods (Art. 85: two, three, five and seven "days" are working days; others are calendar days):
+limitation 2 years, 5 for life, health and financial safety with harm (Art. 36); evidence
+preservation decided within 7 working days (Art. 56); decision within 90 days of filing
+(Art. 60); service within 7 working days (Art. 61); hearing requested within 5 working days of
+the notice, and notified 7 working days before it is held (Art. 64); payment within 15 days of
+service (Art. 67); late fee 3 % a day, capped at the fine (Art. 72)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    LEAD = "lead", _("案源登记")
+    NOT_FILED = "not_filed", _("不予立案")
+    INVESTIGATING = "investigating", _("调查取证")
+    NOTIFIED = "notified", _("已告知待陈述申辩")
+    HEARING = "hearing", _("听证")
+    REVIEWING = "reviewing", _("法制审核")
+    DISCUSSING = "discussing", _("集体讨论")
+    DECIDED = "decided", _("已作出决定")
+    SERVED = "served", _("已送达待履行")
+    ENFORCING = "enforcing", _("催告与强制执行")
+    CLOSED = "closed", _("已结案")
+
+
+class Step(models.TextChoices):
+    FILE = "file", _("立案")
+    DECLINE = "decline", _("不予立案")
+    NOTIFY = "notify", _("告知")
+    STATEMENT = "statement", _("陈述申辩")
+    REQUEST_HEARING = "request_hearing", _("申请听证")
+    HOLD_HEARING = "hold_hearing", _("举行听证")
+    SUBMIT_REVIEW = "submit_review", _("提交法制审核")
+    REVIEW = "review", _("法制审核")
+    DISCUSS = "discuss", _("集体讨论")
+    DECIDE = "decide", _("作出决定")
+    SERVE = "serve", _("送达")
+    DEMAND = "demand", _("催告")
+    APPLY_COURT = "apply_court", _("申请法院强制执行")
+    CLOSE = "close", _("结案")
+
+
+class Outcome(models.TextChoices):
+    PENALTY = "penalty", _("给予行政处罚")
+    MINOR_FIRST = "minor_first", _("首违不罚")
+    MINOR = "minor", _("违法行为轻微不予处罚")
+    NOT_PROVEN = "not_proven", _("违法事实不能成立")
+    TRANSFER = "transfer", _("移送司法机关")
+
+
+class Circumstance(models.TextChoices):
+    SLIGHT = "slight", _("轻微")
+    ORDINARY = "ordinary", _("一般")
+    SERIOUS = "serious", _("较重")
+    GRAVE = "grave", _("严重")
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", _("公民")
+    ORGANISATION = "organisation", _("法人或其他组织")
+
+
+S = Status
+BEFORE_DECISION = {S.NOTIFIED, S.HEARING, S.REVIEWING, S.DISCUSSING}
+
+# step -> (states it may start from, state it leads to, whether a leader must take it)
+STEPS: dict[Step, tuple[frozenset, Status | None, bool]] = {
+    Step.FILE: (frozenset({S.LEAD}), S.INVESTIGATING, True),
+    Step.DECLINE: (frozenset({S.LEAD}), S.NOT_FILED, True),
+    Step.NOTIFY: (frozenset({S.INVESTIGATING}), S.NOTIFIED, False),
+    Step.STATEMENT: (frozenset({S.NOTIFIED, S.HEARING}), None, False),
+    Step.REQUEST_HEARING: (frozenset({S.NOTIFIED}), S.HEARING, False),
+    Step.HOLD_HEARING: (frozenset({S.HEARING}), S.NOTIFIED, False),
+    Step.SUBMIT_REVIEW: (frozenset({S.NOTIFIED}), S.REVIEWING, False),
+    Step.REVIEW: (frozenset({S.REVIEWING}), S.NOTIFIED, False),
+    Step.DISCUSS: (frozenset({S.NOTIFIED}), S.NOTIFIED, True),
+    Step.DECIDE: (frozenset({S.NOTIFIED, S.HEARING, S.INVESTIGATING}), S.DECIDED, True),
+    Step.SERVE: (frozenset({S.DECIDED}), S.SERVED, False),
+    Step.DEMAND: (frozenset({S.SERVED, S.ENFORCING}), S.ENFORCING, False),
+    Step.APPLY_COURT: (frozenset({S.ENFORCING}), S.ENFORCING, True),
+    Step.CLOSE: (frozenset({S.SERVED, S.ENFORCING, S.DECIDED}), S.CLOSED, True),
+}
+
+
+class DocumentKind(models.TextChoices):
+    """Each kind with the word its number carries: 并城管罚字〔2023〕第0001号."""
+
+    FILING = "filing", _("立案审批表")
+    ORDER = "order", _("责令改正通知书")
+    STOP_WORK = "stop_work", _("责令停工整改通知书")
+    INSPECTION_RECORD = "inspection_record", _("现场检查笔录")
+    QUESTIONING = "questioning", _("询问笔录")
+    PRESERVATION = "preservation", _("先行登记保存证据通知书")
+    NOTICE = "notice", _("行政处罚事先告知书")
+    HEARING_NOTICE = "hearing_notice", _("听证通知书")
+    DECISION = "decision", _("行政处罚决定书")
+    NO_PENALTY = "no_penalty", _("不予行政处罚决定书")
+    SERVICE = "service", _("送达回证")
+    DEMAND = "demand", _("催告书")
+    CLOSING = "closing", _("结案审批表")
+
+
+NUMBER_WORDS = {
+    DocumentKind.FILING: "立",
+    DocumentKind.ORDER: "改",
+    DocumentKind.STOP_WORK: "停",
+    DocumentKind.INSPECTION_RECORD: "检",
+    DocumentKind.QUESTIONING: "询",
+    DocumentKind.PRESERVATION: "存",
+    DocumentKind.NOTICE: "告",
+    DocumentKind.HEARING_NOTICE: "听",
+    DocumentKind.DECISION: "罚",
+    DocumentKind.NO_PENALTY: "不罚",
+    DocumentKind.SERVICE: "送",
+    DocumentKind.DEMAND: "催",
+    DocumentKind.CLOSING: "结",
+}
