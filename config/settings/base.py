@@ -157,7 +157,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # fpdf2 subsets the CJK font for every document and reports each table it prunes.
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Behind a reverse proxy, the client address comes from this header (set by nginx).

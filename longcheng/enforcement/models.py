@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from longcheng.core.models import TimeStampedModel, VersionedModel
 
-from .workflow import Circumstance, DocumentKind, Outcome, PartyKind, Status, Step
+from .workflow import EVENT_LABELS, Circumstance, DocumentKind, Outcome, PartyKind, Status, Step
 
 
 class EnforcementBody(models.Model):
@@ -400,7 +400,7 @@ class CaseEvent(models.Model):
 
     @property
     def step_label(self) -> str:
-        labels = {**dict(Step.choices), **dict(DocumentKind.choices)}
+        labels = {**dict(Step.choices), **dict(DocumentKind.choices), **EVENT_LABELS}
         return str(labels.get(self.step, self.step))
 
 

@@ -342,18 +342,19 @@ def case_register_lead(
     """案源登记: what came in, before anybody decides to file it."""
     if actor.unit_id is None:
         raise PermissionRefused(_("只有所属单位的执法人员可以登记案源。"))
-    if enterprise is None and person is None:
-        raise CaseRefused(_("请确定当事人（单位或个人）。"))
+    if enterprise is None and person is None and site is None:
+        raise CaseRefused(_("请确定当事人（单位或个人）或涉案场所。"))
     if occurred_on > _today():
         raise CaseRefused(_("违法行为发生日不能晚于今天。"))
-    party = enterprise or person
+    # A lead may name only the site; the party is identified before filing.
+    party = enterprise or person or site
     with transaction.atomic():
         case = Case.objects.create(
             unit=actor.unit,
             source=source,
             source_note=source_note,
             finding=finding,
-            party_kind=PartyKind.ORGANISATION if enterprise else PartyKind.PERSON,
+            party_kind=PartyKind.PERSON if person else PartyKind.ORGANISATION,
             enterprise=enterprise,
             person=person,
             site=site,
@@ -505,6 +506,11 @@ def case_file(
     def has_basis(_c: Case) -> str | None:
         return None if provision else _("立案须确定违法行为及法律依据。")
 
+    def has_party(c: Case) -> str | None:
+        if c.enterprise_id or c.person_id:
+            return None
+        return _("立案须确定当事人：请先在案源中补充该场所的建设/施工单位。")
+
     def mutate(c: Case) -> None:
         c.provision = provision
         c.filed_at = clock.now()
@@ -515,7 +521,7 @@ def case_file(
             case,
             Step.FILE,
             actor,
-            checks=[limitation, team_size, has_basis],
+            checks=[limitation, team_size, has_basis, has_party],
             mutate=mutate,
             fields=["provision", "filed_at", "decision_deadline"],
         )
@@ -1260,8 +1266,6 @@ def transfer_from_inspection(*, actor, evidence) -> str:
                 address=party.address,
                 created_by=actor,
             )
-    if enterprise is None:
-        raise CaseRefused(_("该场所未登记建设/施工单位，请先在场所登记中补充后再移送。"))
     provision = LegalProvision.objects.filter(law__in=[evidence.legal_basis.strip("《》")]).first()
     case = case_register_lead(
         actor=actor,

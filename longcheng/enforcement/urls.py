@@ -1,2 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "enforcement"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("enforcement/", views.CaseListView.as_view(), name="cases"),
+    path("enforcement/new/", views.LeadCreateView.as_view(), name="lead_create"),
+    path("enforcement/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
+    path("enforcement/<int:pk>/step/<str:step>/", views.CaseStepView.as_view(), name="case_step"),
+    path("enforcement/documents/<int:pk>/", views.DocumentView.as_view(), name="document"),
+    path("enforcement/patrols/", views.PatrolListView.as_view(), name="patrols"),
+    path("enforcement/patrols/new/", views.PatrolCreateView.as_view(), name="patrol_create"),
+    path("enforcement/patrols/<int:pk>/", views.PatrolDetailView.as_view(), name="patrol_detail"),
+    path("enforcement/law/", views.ProvisionListView.as_view(), name="provisions"),
+    path("enforcement/statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("p/decisions/", views.PublicDecisionsView.as_view(), name="public_decisions"),
+]

@@ -118,3 +118,16 @@ NUMBER_WORDS = {
     DocumentKind.DEMAND: "催",
     DocumentKind.CLOSING: "结",
 }
+
+
+# Timeline entries that are not steps or documents.
+EVENT_LABELS = {
+    "lead": _("案源登记"),
+    "evidence": _("调查取证"),
+    "evidence_received": _("收到移送证据"),
+    "preservation_decided": _("先行登记保存处理决定"),
+    "payment": _("缴款"),
+    "deferral": _("批准暂缓缴纳"),
+    "published": _("公示"),
+    "withdrawn": _("撤回公示"),
+}

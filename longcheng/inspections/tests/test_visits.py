@@ -143,7 +143,16 @@ def test_a_failed_reinspection_keeps_the_rectification_open(visit, inspectors):
     assert [i.text for i in services.visit_items(again)] == ["建筑垃圾运输核准"]
 
 
-def test_transfer_to_enforcement_without_the_module_is_refused(visit, inspectors):
+@pytest.fixture
+def no_enforcement():
+    """As if the enforcement app were not installed; the registered handler comes back after."""
+    previous = hooks._handler
+    hooks.register_case_transfer(None)
+    yield
+    hooks.register_case_transfer(previous)
+
+
+def test_transfer_to_enforcement_without_the_module_is_refused(visit, inspectors, no_enforcement):
     answer_all(visit, inspectors.a, fail={"建筑垃圾运输核准"})
     visit = submit(visit, inspectors.a)
     rectification = visit.rectifications.get()
@@ -165,13 +174,14 @@ def test_transfer_hands_the_evidence_to_the_registered_module(visit, inspectors)
         received.update(actor=actor, evidence=evidence)
         return "并城管立〔2023〕88号"
 
+    previous = hooks._handler
     hooks.register_case_transfer(handler)
     try:
         services.rectification_transfer(
             actor=inspectors.a, rectification=rectification, reason="无核准运输建筑垃圾"
         )
     finally:
-        hooks.register_case_transfer(None)
+        hooks.register_case_transfer(previous)
     rectification.refresh_from_db()
     assert rectification.status == RectificationStatus.TRANSFERRED
     assert rectification.case_reference == "并城管立〔2023〕88号"

@@ -1,0 +1,128 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from longcheng.parties.models import Enterprise, Person, Site
+from longcheng.web.forms import BootstrapFormMixin
+
+from .models import Case, Evidence, Finding, LegalProvision, Patrol
+from .workflow import Circumstance, Outcome
+
+User = get_user_model()
+
+
+def _officers_of(user):
+    """Credentialed officers in the user's unit and, for a leader, the units below."""
+    queryset = User.objects.filter(officer__isnull=False, is_active=True)
+    if user.unit_id:
+        queryset = queryset.filter(unit__path__startswith=user.unit.path)
+    return queryset.order_by("unit__path", "username")
+
+
+class LeadForm(BootstrapFormMixin, forms.Form):
+    source = forms.ChoiceField(label=_("案件来源"), choices=Case.Source.choices)
+    enterprise = forms.ModelChoiceField(
+        label=_("当事单位"), queryset=Enterprise.objects.all(), required=False
+    )
+    person = forms.ModelChoiceField(
+        label=_("当事人（个人）"), queryset=Person.objects.all(), required=False
+    )
+    site = forms.ModelChoiceField(label=_("涉案场所"), queryset=Site.objects.all(), required=False)
+    provision = forms.ModelChoiceField(
+        label=_("涉嫌违法行为及依据"),
+        queryset=LegalProvision.objects.filter(is_active=True),
+        required=False,
+    )
+    facts = forms.CharField(label=_("简要案情"), widget=forms.Textarea(attrs={"rows": 3}))
+    occurred_on = forms.DateField(
+        label=_("违法行为发生日"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source_note = forms.CharField(label=_("来源说明"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("enterprise") or data.get("person") or data.get("site")):
+            self.add_error("enterprise", _("请选择当事单位、当事人或涉案场所。"))
+        return data
+
+
+class PatrolForm(BootstrapFormMixin, forms.ModelForm):
+    started_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ended_at = forms.DateTimeField(
+        label=_("结束时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        required=False,
+    )
+
+    class Meta:
+        model = Patrol
+        fields = ["shift", "started_at", "ended_at", "officers", "sites", "route_notes"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = _officers_of(user)
+        self.fields["officers"].label_from_instance = lambda u: (
+            f"{u.full_name}（{u.officer.credential_number}）"
+        )
+        self.fields["sites"].queryset = Site.objects.filter(status="active")
+
+
+class FindingForm(BootstrapFormMixin, forms.Form):
+    site = forms.ModelChoiceField(label=_("场所"), queryset=Site.objects.all(), required=False)
+    enterprise = forms.ModelChoiceField(
+        label=_("当事单位（不选则为场所的建设/施工单位）"),
+        queryset=Enterprise.objects.all(),
+        required=False,
+    )
+    description = forms.CharField(label=_("发现问题"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(label=_("处理方式"), choices=Finding.Outcome.choices)
+    deadline = forms.DateField(
+        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    provision = forms.ModelChoiceField(
+        label=_("违法行为及依据"),
+        queryset=LegalProvision.objects.filter(is_active=True),
+        required=False,
+    )
+
+
+class FileForm(forms.Form):
+    officers = forms.ModelMultipleChoiceField(label=_("承办人员"), queryset=User.objects.none())
+    provision = forms.ModelChoiceField(
+        label=_("违法行为及依据"), queryset=LegalProvision.objects.filter(is_active=True)
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = _officers_of(user)
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("证据类型"), choices=Evidence.Kind.choices)
+    description = forms.CharField(label=_("证据内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    officers = forms.ModelMultipleChoiceField(label=_("同时取证人员"), queryset=User.objects.none())
+    video_ref = forms.CharField(label=_("执法记录仪视频编号"), max_length=100, required=False)
+    file = forms.FileField(label=_("附件"), required=False)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["officers"].queryset = User.objects.filter(
+                pk__in=case.case_officers.values("user")
+            )
+
+
+class NotifyForm(forms.Form):
+    circumstance = forms.ChoiceField(label=_("情节"), choices=Circumstance.choices)
+    fine = forms.DecimalField(label=_("拟罚款（元）"), required=False, min_value=0)
+    warning = forms.BooleanField(label=_("警告"), required=False)
+    stop_work = forms.BooleanField(label=_("责令停工停业"), required=False)
+    discretion_reason = forms.CharField(label=_("超出裁量基准的理由"), required=False)
+    major = forms.BooleanField(label=_("重大案件"), required=False)
+    complex_case = forms.BooleanField(label=_("情节复杂"), required=False)
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("处理结果"), choices=Outcome.choices)

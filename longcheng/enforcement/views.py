@@ -1,0 +1,484 @@
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from longcheng.core.errors import LongchengError
+from longcheng.web.listing import Column, ListFilter, RegisterListView
+
+from . import services
+from .forms import (
+    DecideForm,
+    EvidenceForm,
+    FileForm,
+    FindingForm,
+    LeadForm,
+    NotifyForm,
+    PatrolForm,
+)
+from .models import Case, CaseDocument, Evidence, LegalProvision, Patrol
+from .selectors import (
+    case_deadlines,
+    cases_visible_to,
+    money_due,
+    patrols_visible_to,
+    publication_overdue,
+    published_decisions,
+    statistics,
+)
+from .workflow import STEPS, Outcome, Status, Step
+
+User = get_user_model()
+
+
+class StaffRequired(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.unit_id and request.user.role in ("clerk", "leader", "dispatcher")
+        ):
+            raise PermissionDenied(_("行政执法仅供业务单位工作人员使用。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _money(value) -> str:
+    return f"{value:,.2f}" if value is not None else "—"
+
+
+class CaseListView(StaffRequired, RegisterListView):
+    model = Case
+    title = gettext_lazy("行政处罚案件")
+    unit_field = None
+    template_name = "enforcement/cases.html"
+    export_name = "行政处罚案件"
+    search_fields = ["number", "party_name", "facts", "provision__violation"]
+    search_placeholder = gettext_lazy("搜索案号、当事人、案情…")
+    default_sort = "-created_at"
+    filters = [
+        ListFilter("status", gettext_lazy("状态"), "status", lambda u: Status.choices),
+        ListFilter("source", gettext_lazy("来源"), "source", lambda u: Case.Source.choices),
+        ListFilter("outcome", gettext_lazy("处理结果"), "outcome", lambda u: Outcome.choices),
+    ]
+    columns = [
+        Column(gettext_lazy("案号"), lambda c: c.number or _("（案源）"), sort="number", link=True),
+        Column(gettext_lazy("当事人"), lambda c: c.party_name, sort="party_name"),
+        Column(gettext_lazy("违法行为"), lambda c: c.provision.violation if c.provision else "—"),
+        Column(gettext_lazy("状态"), lambda c: c.get_status_display(), sort="status"),
+        Column(
+            gettext_lazy("罚款（元）"), lambda c: _money(c.fine) if c.fine else "—", sort="fine"
+        ),
+        Column(gettext_lazy("办案单位"), lambda c: c.unit),
+        Column(
+            gettext_lazy("登记时间"),
+            lambda c: timezone.localtime(c.created_at).strftime("%Y-%m-%d"),
+            sort="created_at",
+        ),
+    ]
+
+    def base_queryset(self):
+        queryset = cases_visible_to(self.request.user).select_related("provision", "unit")
+        if self.request.GET.get("late") == "1":
+            queryset = publication_overdue(queryset)
+        return queryset
+
+
+class LeadCreateView(StaffRequired, FormView):
+    template_name = "web/form.html"
+    form_class = LeadForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("登记案源"), cancel_url=reverse("enforcement:cases"), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            case = services.case_register_lead(
+                actor=self.request.user,
+                source=data["source"],
+                facts=data["facts"],
+                occurred_on=data["occurred_on"],
+                enterprise=data["enterprise"],
+                person=data["person"],
+                site=data["site"],
+                provision=data["provision"],
+                source_note=data["source_note"],
+            )
+        except LongchengError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("案源已登记，请报负责人审批立案。"))
+        return redirect(case)
+
+
+def _case(request, pk) -> Case:
+    return get_object_or_404(
+        cases_visible_to(request.user).select_related("provision", "unit", "enterprise"), pk=pk
+    )
+
+
+class CaseDetailView(StaffRequired, TemplateView):
+    template_name = "enforcement/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        case = _case(self.request, self.kwargs["pk"])
+        user = self.request.user
+        steps = [s for s, (states, _to, _leader) in STEPS.items() if case.status in states]
+        benchmarks = case.provision.benchmarks.all() if case.provision else []
+        return super().get_context_data(
+            title=str(case),
+            case=case,
+            steps=steps,
+            Step=Step,
+            deadlines=case_deadlines(case),
+            money=money_due(case),
+            benchmarks=benchmarks,
+            officers=case.case_officers.select_related("user"),
+            evidence=case.evidence.prefetch_related("officers"),
+            documents=case.documents.all(),
+            events=case.events.select_related("actor"),
+            file_form=FileForm(user=user, initial={"provision": case.provision_id}),
+            evidence_form=EvidenceForm(case=case),
+            notify_form=NotifyForm(initial={"circumstance": case.circumstance or "ordinary"}),
+            decide_form=DecideForm(),
+            hearing_eligible=services.hearing_eligible(case),
+            prerequisites=services.decision_prerequisites(case, Outcome.PENALTY)
+            if Step.DECIDE in steps
+            else [],
+            chairs=User.objects.filter(
+                officer__isnull=False, unit__path__startswith=_body_path(case)
+            )
+            .exclude(pk__in=case.case_officers.values("user"))
+            .order_by("username"),
+            pending_preservations=case.evidence.filter(
+                kind=Evidence.Kind.PRESERVATION, decided_at__isnull=True
+            ),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+def _body_path(case: Case) -> str:
+    try:
+        return services.body_for(case.unit).unit.path
+    except LongchengError:
+        return case.unit.path
+
+
+def _decimal(value: str) -> Decimal | None:
+    if not value:
+        return None
+    try:
+        return Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        raise LongchengError(_("金额“%(v)s”不是有效数字。") % {"v": value}) from None
+
+
+def _date(value: str, label: str) -> datetime.date:
+    parsed = parse_date(value or "")
+    if parsed is None:
+        raise LongchengError(_("请填写%(l)s（日期）。") % {"l": label})
+    return parsed
+
+
+class CaseStepView(StaffRequired, View):
+    """Every step of the procedure posts here; the service decides, the page reports."""
+
+    def post(self, request, pk, step):
+        case = _case(request, pk)
+        user, post = request.user, request.POST
+        try:
+            done = self.apply(case, user, post, step, request)
+        except LongchengError as error:
+            messages.error(request, error.message)
+            return redirect(case)
+        messages.success(request, done)
+        return redirect(case)
+
+    def apply(self, case, user, post, step, request) -> str:
+        if step == "file":
+            form = FileForm(post, user=user)
+            if not form.is_valid():
+                raise LongchengError(_("请选择承办人员和法律依据。"))
+            case = services.case_file(
+                actor=user,
+                case=case,
+                officers=form.cleaned_data["officers"],
+                provision=form.cleaned_data["provision"],
+            )
+            return _("已立案，案号 %(n)s。") % {"n": case.number}
+        if step == "decline":
+            services.case_decline(actor=user, case=case, reason=post.get("reason", ""))
+            return _("已决定不予立案。")
+        if step == "evidence":
+            form = EvidenceForm(post, request.FILES, case=case)
+            if not form.is_valid():
+                raise LongchengError(_("请写明证据内容并选择同时取证的人员。"))
+            data = form.cleaned_data
+            approver = User.objects.filter(pk=post.get("approved_by") or None).first()
+            services.evidence_record(
+                actor=user,
+                case=case,
+                kind=data["kind"],
+                description=data["description"],
+                officers=data["officers"],
+                video_ref=data["video_ref"],
+                upload=data["file"],
+                approved_by=approver,
+            )
+            return _("证据已记录。")
+        if step == "preservation":
+            evidence = get_object_or_404(case.evidence, pk=post.get("evidence"))
+            services.preservation_decide(
+                actor=user, evidence=evidence, decision=post.get("decision", "")
+            )
+            return _("处理决定已记录。")
+        if step == "notify":
+            form = NotifyForm(post)
+            if not form.is_valid():
+                raise LongchengError(_("请填写情节和拟作出的处罚。"))
+            data = form.cleaned_data
+            services.case_notify(actor=user, case=case, **data)
+            return _("已制作行政处罚事先告知书。")
+        if step == "statement":
+            services.case_record_statement(
+                actor=user,
+                case=case,
+                statement=post.get("statement", ""),
+                waived=bool(post.get("waived")),
+            )
+            return _("陈述申辩已记录。")
+        if step == "request_hearing":
+            services.case_request_hearing(actor=user, case=case)
+            return _("已登记听证申请。")
+        if step == "schedule_hearing":
+            chair = get_object_or_404(User, pk=post.get("chair"))
+            moment = parse_datetime(post.get("hearing_at", ""))
+            if moment is None:
+                raise LongchengError(_("请填写听证时间。"))
+            services.case_schedule_hearing(
+                actor=user, case=case, chair=chair, hearing_at=timezone.make_aware(moment)
+            )
+            return _("已制作听证通知书。")
+        if step == "hold_hearing":
+            services.case_hold_hearing(actor=user, case=case, record=post.get("record", ""))
+            return _("听证笔录已记录。")
+        if step == "submit_review":
+            services.case_submit_review(actor=user, case=case)
+            return _("已提交法制审核。")
+        if step == "review":
+            services.case_review(
+                actor=user,
+                case=case,
+                passed=post.get("passed") == "1",
+                opinion=post.get("opinion", ""),
+            )
+            return _("法制审核意见已记录。")
+        if step == "discuss":
+            services.case_discuss(actor=user, case=case, minutes=post.get("minutes", ""))
+            return _("集体讨论记录已保存。")
+        if step == "decide":
+            form = DecideForm(post)
+            if not form.is_valid():
+                raise LongchengError(_("请选择处理结果。"))
+            services.case_decide(
+                actor=user,
+                case=case,
+                outcome=form.cleaned_data["outcome"],
+                expected_version=int(post.get("version") or case.version),
+            )
+            return _("已作出决定并制作决定书。")
+        if step == "serve":
+            served_on = _date(post.get("served_on", ""), _("送达日期"))
+            services.case_serve(
+                actor=user, case=case, method=post.get("method", ""), served_on=served_on
+            )
+            return _("已送达，缴款期限开始计算。")
+        if step == "payment":
+            amount = _decimal(post.get("amount", ""))
+            if amount is None:
+                raise LongchengError(_("请填写缴款金额。"))
+            services.case_record_payment(
+                actor=user,
+                case=case,
+                amount=amount,
+                paid_on=_date(post.get("paid_on", ""), _("缴款日期")),
+            )
+            return _("缴款已登记。")
+        if step == "defer":
+            services.case_defer_payment(
+                actor=user,
+                case=case,
+                until=_date(post.get("until", ""), _("暂缓至")),
+                reason=post.get("reason", ""),
+            )
+            return _("已批准暂缓缴纳。")
+        if step == "demand":
+            services.case_demand(actor=user, case=case)
+            return _("已制作催告书。")
+        if step == "apply_court":
+            services.case_apply_court(actor=user, case=case)
+            return _("已登记申请法院强制执行。")
+        if step == "close":
+            services.case_close(actor=user, case=case)
+            return _("已结案。")
+        if step == "publish":
+            services.case_publish(actor=user, case=case)
+            return _("决定已公示。")
+        if step == "withdraw":
+            services.case_withdraw_publication(actor=user, case=case, reason=post.get("reason", ""))
+            return _("已撤回公示。")
+        raise PermissionDenied
+
+
+class DocumentView(StaffRequired, View):
+    def get(self, request, pk):
+        document = get_object_or_404(
+            CaseDocument.objects.filter(case__in=cases_visible_to(request.user))
+            | CaseDocument.objects.filter(finding__patrol__in=patrols_visible_to(request.user)),
+            pk=pk,
+        )
+        return FileResponse(
+            document.file.open("rb"),
+            content_type="application/pdf",
+            filename=f"{document.number}.pdf",
+        )
+
+
+# — Patrols —
+
+
+class PatrolListView(StaffRequired, RegisterListView):
+    model = Patrol
+    title = gettext_lazy("巡查记录")
+    unit_field = None
+    template_name = "enforcement/patrols.html"
+    export_name = "巡查记录"
+    search_fields = ["route_notes", "findings__description"]
+    default_sort = "-started_at"
+    filters = [ListFilter("shift", gettext_lazy("班次"), "shift", lambda u: Patrol.Shift.choices)]
+    columns = [
+        Column(
+            gettext_lazy("开始时间"),
+            lambda p: timezone.localtime(p.started_at).strftime("%Y-%m-%d %H:%M"),
+            sort="started_at",
+            link=True,
+        ),
+        Column(gettext_lazy("班次"), lambda p: p.get_shift_display(), sort="shift"),
+        Column(gettext_lazy("巡查单位"), lambda p: p.unit),
+        Column(
+            gettext_lazy("巡查人员"), lambda p: "、".join(u.full_name for u in p.officers.all())
+        ),
+        Column(gettext_lazy("发现问题"), lambda p: p.findings.count()),
+    ]
+
+    def base_queryset(self):
+        return (
+            patrols_visible_to(self.request.user)
+            .select_related("unit")
+            .prefetch_related("officers")
+        )
+
+
+class PatrolCreateView(StaffRequired, FormView):
+    template_name = "web/form.html"
+    form_class = PatrolForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("记录巡查"), cancel_url=reverse("enforcement:patrols"), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            patrol = services.patrol_record(
+                actor=self.request.user,
+                shift=data["shift"],
+                started_at=data["started_at"],
+                ended_at=data["ended_at"],
+                officers=data["officers"],
+                sites=data["sites"],
+                route_notes=data["route_notes"],
+            )
+        except LongchengError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        return redirect(patrol)
+
+
+class PatrolDetailView(StaffRequired, TemplateView):
+    template_name = "enforcement/patrol_detail.html"
+
+    def get_context_data(self, **kwargs):
+        patrol = get_object_or_404(patrols_visible_to(self.request.user), pk=self.kwargs["pk"])
+        return super().get_context_data(
+            title=str(patrol),
+            patrol=patrol,
+            findings=patrol.findings.select_related(
+                "site", "enterprise", "matter"
+            ).prefetch_related("cases", "documents"),
+            form=kwargs.pop("form", None) or FindingForm(),
+            may_record=patrol.officers.filter(pk=self.request.user.pk).exists(),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        patrol = get_object_or_404(patrols_visible_to(request.user), pk=pk)
+        form = FindingForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        try:
+            finding = services.finding_record(actor=request.user, patrol=patrol, **data)
+        except LongchengError as error:
+            form.add_error(None, error.message)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(
+            request, _("巡查发现已记录：%(o)s。") % {"o": finding.get_outcome_display()}
+        )
+        return redirect(patrol)
+
+
+class ProvisionListView(StaffRequired, TemplateView):
+    template_name = "enforcement/provisions.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("法律依据与裁量基准"),
+            provisions=LegalProvision.objects.prefetch_related("benchmarks"),
+            **kwargs,
+        )
+
+
+class StatisticsView(StaffRequired, TemplateView):
+    template_name = "enforcement/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("执法统计"), stats=statistics(cases_visible_to(self.request.user)), **kwargs
+        )
+
+
+class PublicDecisionsView(TemplateView):
+    """公示: enterprises by name and credit code; an individual is never named."""
+
+    template_name = "enforcement/public/decisions.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(decisions=published_decisions()[:200], **kwargs)
