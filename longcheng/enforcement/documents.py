@@ -98,7 +98,7 @@ def _body_lines(document, body) -> list[str]:
             f"{content.get('chair', '')}（非本案调查人员）。你（单位）可以亲自参加，也可以委托一至二人代理；"
             "认为主持人与本案有直接利害关系的，有权申请回避。无正当理由拒不出席的，视为放弃听证权利。",
         ]
-    if document.kind in (K.DECISION, K.NO_PENALTY):
+    if document.kind in (K.PENALTY_DECISION, K.NO_PENALTY):
         decided = timezone.localtime(case.decided_at or timezone.now())
         evidence = (
             "；".join(e.description[:60] for e in case.evidence.all()[:6]) or "现场检查笔录等"

@@ -573,7 +573,7 @@ def evidence_record(
     """调查取证: two officers of the case at least; 先行登记保存 needs a leader's approval and a
     decision within seven working days (Art. 56)."""
     _require_case_officer(actor, case)
-    if case.status not in (Status.INVESTIGATING, Status.NOTIFIED, Status.HEARING):
+    if case.status not in (Status.FILED, Status.NOTIFIED, Status.HEARING):
         raise CaseRefused(
             _("案件当前处于“%(s)s”，不能调查取证。") % {"s": case.get_status_display()}
         )
@@ -893,7 +893,7 @@ def decision_prerequisites(case: Case, outcome: str) -> list[str]:
 def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None = None) -> Case:
     if outcome not in Outcome.values:
         raise CaseRefused(_("请选择处理结果。"))
-    if outcome == Outcome.PENALTY and case.status == Status.INVESTIGATING:
+    if outcome == Outcome.PENALTY and case.status == Status.FILED:
         raise CaseRefused(_("未告知拟作出的行政处罚，不得作出决定（第六十二条）。"))
     today = _today()
 
@@ -920,7 +920,9 @@ def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None
         )
         document_issue(
             actor=actor,
-            kind=DocumentKind.DECISION if outcome == Outcome.PENALTY else DocumentKind.NO_PENALTY,
+            kind=DocumentKind.PENALTY_DECISION
+            if outcome == Outcome.PENALTY
+            else DocumentKind.NO_PENALTY,
             case=case,
         )
         _move_matter(case, actor, add_working_days(today, SERVICE_WORKING_DAYS), _("送达期限"))
@@ -939,7 +941,7 @@ def _move_matter(case: Case, actor, deadline: datetime.date, label: str) -> None
 
 def decision_document(case: Case) -> CaseDocument | None:
     return (
-        case.documents.filter(kind__in=[DocumentKind.DECISION, DocumentKind.NO_PENALTY])
+        case.documents.filter(kind__in=[DocumentKind.PENALTY_DECISION, DocumentKind.NO_PENALTY])
         .order_by("-issued_at")
         .first()
     )
@@ -1198,7 +1200,7 @@ def case_summary(
         for user in team:
             CaseOfficer.objects.create(case=case, user=user, credential_number=credentials[user.pk])
         decision = document_issue(
-            actor=actor, kind=DocumentKind.DECISION, case=case, content={"summary": True}
+            actor=actor, kind=DocumentKind.PENALTY_DECISION, case=case, content={"summary": True}
         )
         CaseDocument.objects.filter(pk=decision.pk).update(served_at=now)
         Case.objects.filter(pk=case.pk).update(number=decision.number)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 class Status(models.TextChoices):
     LEAD = "lead", _("案源登记")
     NOT_FILED = "not_filed", _("不予立案")
-    INVESTIGATING = "investigating", _("调查取证")
+    FILED = "filed", _("已立案调查取证")
     NOTIFIED = "notified", _("已告知待陈述申辩")
     HEARING = "hearing", _("听证")
     REVIEWING = "reviewing", _("法制审核")
@@ -68,16 +68,16 @@ BEFORE_DECISION = {S.NOTIFIED, S.HEARING, S.REVIEWING, S.DISCUSSING}
 
 # step -> (states it may start from, state it leads to, whether a leader must take it)
 STEPS: dict[Step, tuple[frozenset, Status | None, bool]] = {
-    Step.FILE: (frozenset({S.LEAD}), S.INVESTIGATING, True),
+    Step.FILE: (frozenset({S.LEAD}), S.FILED, True),
     Step.DECLINE: (frozenset({S.LEAD}), S.NOT_FILED, True),
-    Step.NOTIFY: (frozenset({S.INVESTIGATING}), S.NOTIFIED, False),
+    Step.NOTIFY: (frozenset({S.FILED}), S.NOTIFIED, False),
     Step.STATEMENT: (frozenset({S.NOTIFIED, S.HEARING}), None, False),
     Step.REQUEST_HEARING: (frozenset({S.NOTIFIED}), S.HEARING, False),
     Step.HOLD_HEARING: (frozenset({S.HEARING}), S.NOTIFIED, False),
     Step.SUBMIT_REVIEW: (frozenset({S.NOTIFIED}), S.REVIEWING, False),
     Step.REVIEW: (frozenset({S.REVIEWING}), S.NOTIFIED, False),
     Step.DISCUSS: (frozenset({S.NOTIFIED}), S.NOTIFIED, True),
-    Step.DECIDE: (frozenset({S.NOTIFIED, S.HEARING, S.INVESTIGATING}), S.DECIDED, True),
+    Step.DECIDE: (frozenset({S.NOTIFIED, S.HEARING, S.FILED}), S.DECIDED, True),
     Step.SERVE: (frozenset({S.DECIDED}), S.SERVED, False),
     Step.DEMAND: (frozenset({S.SERVED, S.ENFORCING}), S.ENFORCING, False),
     Step.APPLY_COURT: (frozenset({S.ENFORCING}), S.ENFORCING, True),
@@ -96,7 +96,7 @@ class DocumentKind(models.TextChoices):
     PRESERVATION = "preservation", _("先行登记保存证据通知书")
     NOTICE = "notice", _("行政处罚事先告知书")
     HEARING_NOTICE = "hearing_notice", _("听证通知书")
-    DECISION = "decision", _("行政处罚决定书")
+    PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
     NO_PENALTY = "no_penalty", _("不予行政处罚决定书")
     SERVICE = "service", _("送达回证")
     DEMAND = "demand", _("催告书")
@@ -112,7 +112,7 @@ NUMBER_WORDS = {
     DocumentKind.PRESERVATION: "存",
     DocumentKind.NOTICE: "告",
     DocumentKind.HEARING_NOTICE: "听",
-    DocumentKind.DECISION: "罚",
+    DocumentKind.PENALTY_DECISION: "罚",
     DocumentKind.NO_PENALTY: "不罚",
     DocumentKind.SERVICE: "送",
     DocumentKind.DEMAND: "催",

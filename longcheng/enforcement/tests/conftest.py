@@ -114,3 +114,9 @@ def notified(investigated, officers):
 
 
 __all__ = ["at"]
+
+
+@pytest.fixture
+def decided_case(notified, officers):
+    services.case_record_statement(actor=officers.a, case=notified, statement="无异议")
+    return services.case_decide(actor=officers.leader, case=notified, outcome="penalty")

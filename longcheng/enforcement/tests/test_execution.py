@@ -39,7 +39,7 @@ def served(decided, officers):
 
 
 def test_the_decision_document_has_every_field_the_law_requires(decided, body):
-    text = pdf_text(decided.documents.get(kind="decision"))
+    text = pdf_text(decided.documents.get(kind="penalty_decision"))
     for required in (
         "行政处罚决定书",
         "并城管罚字〔2023〕第0001号",
@@ -67,7 +67,7 @@ def test_the_notice_tells_the_party_its_rights(notified):
 def test_service_starts_the_fifteen_day_payment_period(served):
     assert served.status == Status.SERVED and not served.served_late
     assert served.payment_due == datetime.date(2023, 10, 10)  # 15 calendar days
-    assert served.documents.get(kind="decision").served_at is not None
+    assert served.documents.get(kind="penalty_decision").served_at is not None
     matter = Matter.objects.get(pk=served.matter_id)
     assert matter.handle_deadline.date() == datetime.date(2023, 10, 10)
 
@@ -144,7 +144,7 @@ def test_unpaid_fines_go_to_demand_then_court(served, officers, clock):
 
 
 def test_a_served_document_is_never_edited_only_corrected(served, officers):
-    decision = served.documents.get(kind="decision")
+    decision = served.documents.get(kind="penalty_decision")
     with pytest.raises(CaseRefused, match="已送达"):
         services.document_revise(actor=officers.a, document=decision, content={"note": "改"})
     correction = services.document_correct(actor=officers.a, document=decision, content={})

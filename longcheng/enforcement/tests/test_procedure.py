@@ -17,7 +17,7 @@ from .conftest import at
 
 
 def test_filing_names_the_case_and_starts_the_90_day_clock(filed):
-    assert filed.status == Status.INVESTIGATING
+    assert filed.status == Status.FILED
     assert filed.number == "并城管立字〔2023〕第0001号"
     assert filed.decision_deadline == datetime.date(2023, 12, 24)  # 90 calendar days
     matter = Matter.objects.get(pk=filed.matter_id)
@@ -128,7 +128,7 @@ def test_fines_outside_the_law_or_the_benchmark(
             discretion_reason=reason,
         )
     investigated.refresh_from_db()
-    assert investigated.status == Status.INVESTIGATING and investigated.fine is None
+    assert investigated.status == Status.FILED and investigated.fine is None
 
 
 def test_outside_the_benchmark_with_reasons_is_allowed_and_kept(investigated, officers):
@@ -152,7 +152,7 @@ def test_no_notice_without_evidence(filed, officers):
 def test_no_decision_before_notice(investigated, officers):
     with pytest.raises(CaseRefused, match="未告知"):
         services.case_decide(actor=officers.leader, case=investigated, outcome="penalty")
-    assert not CaseDocument.objects.filter(kind="decision").exists()
+    assert not CaseDocument.objects.filter(kind="penalty_decision").exists()
 
 
 def test_no_decision_before_the_statement_or_its_period(notified, officers, clock):
@@ -173,7 +173,7 @@ def test_decision_after_the_statement(notified, officers):
         actor=officers.a, case=notified, statement="对事实无异议，请求从轻"
     )
     case = services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
-    decision = case.documents.get(kind="decision")
+    decision = case.documents.get(kind="penalty_decision")
     assert decision.number == "并城管罚字〔2023〕第0001号"
 
 
@@ -290,4 +290,4 @@ def test_every_step_is_refused_from_a_state_it_does_not_start_from(step, lead, o
 def test_another_unit_cannot_touch_the_case(filed, users):
     with pytest.raises(services.PermissionRefused):
         services.case_decide(actor=users.committee_clerk, case=filed, outcome="not_proven")
-    assert Case.objects.get(pk=filed.pk).status == Status.INVESTIGATING
+    assert Case.objects.get(pk=filed.pk).status == Status.FILED
