@@ -3,7 +3,7 @@ leader each doing their own steps."""
 
 import pytest
 
-from longcheng.enforcement.models import Case, Patrol
+from longcheng.enforcement.models import Case, LegalProvision, Patrol
 
 from .conftest import sign_in
 
@@ -49,9 +49,8 @@ def test_patrol_finding_to_closed_case(desk):
     form.locator("select[name=officers]").select_option(
         label=["孟浩（140100230017）", "侯建军（140100230031）"]
     )
-    form.locator("select[name=provision]").select_option(
-        label="《太原市建筑垃圾管理条例》未经核准运输建筑垃圾条款 未取得建筑垃圾处置（运输）核准擅自运输建筑垃圾"
-    )
+    waste = LegalProvision.objects.get(code="waste-transport-permit")
+    form.locator("select[name=provision]").select_option(str(waste.pk))
     form.locator("button").click()
     case.refresh_from_db()
     assert case.status == "filed" and case.number.startswith("并城管立字〔")
