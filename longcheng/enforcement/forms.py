@@ -12,11 +12,19 @@ User = get_user_model()
 
 
 def _officers_of(user):
-    """Credentialed officers in the user's unit and, for a leader, the units below."""
+    """Credentialed officers of the user's enforcement body (all its brigades)."""
+    from longcheng.core.errors import LongchengError
+
+    from .services import body_for
+
     queryset = User.objects.filter(officer__isnull=False, is_active=True)
-    if user.unit_id:
-        queryset = queryset.filter(unit__path__startswith=user.unit.path)
-    return queryset.order_by("unit__path", "username")
+    if user is None or not user.unit_id:
+        return queryset.none()
+    try:
+        root = body_for(user.unit).unit.path
+    except LongchengError:
+        root = user.unit.path
+    return queryset.filter(unit__path__startswith=root).order_by("unit__path", "username")
 
 
 class LeadForm(BootstrapFormMixin, forms.Form):
@@ -126,3 +134,37 @@ class NotifyForm(forms.Form):
 
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(label=_("处理结果"), choices=Outcome.choices)
+
+
+class SummaryForm(BootstrapFormMixin, forms.Form):
+    """简易程序: decided and handed over on the spot."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("当事单位"), queryset=Enterprise.objects.all(), required=False
+    )
+    person = forms.ModelChoiceField(
+        label=_("当事人（个人）"), queryset=Person.objects.all(), required=False
+    )
+    site = forms.ModelChoiceField(label=_("地点/场所"), queryset=Site.objects.all(), required=False)
+    provision = forms.ModelChoiceField(
+        label=_("违法行为及依据"), queryset=LegalProvision.objects.filter(is_active=True)
+    )
+    facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 2}))
+    warning = forms.BooleanField(label=_("警告"), required=False)
+    fine = forms.DecimalField(
+        label=_("罚款（元）"),
+        required=False,
+        min_value=0,
+        help_text=_("当场罚款：个人不超过 200 元，单位不超过 3000 元"),
+    )
+    partner = forms.ModelChoiceField(label=_("同行执法人员"), queryset=User.objects.none())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = _officers_of(user).exclude(pk=user.pk)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("enterprise")) == bool(data.get("person")):
+            self.add_error("enterprise", _("请选择一个当事单位或一名当事人。"))
+        return data

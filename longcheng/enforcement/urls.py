@@ -7,6 +7,7 @@ app_name = "enforcement"
 urlpatterns = [
     path("enforcement/", views.CaseListView.as_view(), name="cases"),
     path("enforcement/new/", views.LeadCreateView.as_view(), name="lead_create"),
+    path("enforcement/summary/", views.SummaryCreateView.as_view(), name="summary_create"),
     path("enforcement/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("enforcement/<int:pk>/step/<str:step>/", views.CaseStepView.as_view(), name="case_step"),
     path("enforcement/documents/<int:pk>/", views.DocumentView.as_view(), name="document"),

@@ -27,6 +27,7 @@ from .forms import (
     LeadForm,
     NotifyForm,
     PatrolForm,
+    SummaryForm,
 )
 from .models import Case, CaseDocument, Evidence, LegalProvision, Patrol
 from .selectors import (
@@ -219,6 +220,14 @@ class CaseStepView(StaffRequired, View):
                 provision=form.cleaned_data["provision"],
             )
             return _("已立案，案号 %(n)s。") % {"n": case.number}
+        if step == "extend":
+            services.case_extend_deadline(
+                actor=user,
+                case=case,
+                until=_date(post.get("until", ""), _("延长至")),
+                reason=post.get("reason", ""),
+            )
+            return _("已批准延长办案期限。")
         if step == "decline":
             services.case_decline(actor=user, case=case, reason=post.get("reason", ""))
             return _("已决定不予立案。")
@@ -341,6 +350,39 @@ class CaseStepView(StaffRequired, View):
             services.case_withdraw_publication(actor=user, case=case, reason=post.get("reason", ""))
             return _("已撤回公示。")
         raise PermissionDenied
+
+
+class SummaryCreateView(StaffRequired, FormView):
+    template_name = "web/form.html"
+    form_class = SummaryForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("简易程序：当场处罚"), cancel_url=reverse("enforcement:cases"), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            case = services.case_summary(
+                actor=self.request.user,
+                officers=[data["partner"]],
+                provision=data["provision"],
+                facts=data["facts"],
+                enterprise=data["enterprise"],
+                person=data["person"],
+                site=data["site"],
+                fine=data["fine"],
+                warning=data["warning"],
+            )
+        except LongchengError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已当场作出决定：%(n)s。") % {"n": case.number})
+        return redirect(case)
 
 
 class DocumentView(StaffRequired, View):

@@ -123,6 +123,7 @@ NUMBER_WORDS = {
 # Timeline entries that are not steps or documents.
 EVENT_LABELS = {
     "lead": _("案源登记"),
+    "extension": _("延长办案期限"),
     "evidence": _("调查取证"),
     "evidence_received": _("收到移送证据"),
     "preservation_decided": _("先行登记保存处理决定"),

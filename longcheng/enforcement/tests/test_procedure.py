@@ -291,3 +291,20 @@ def test_another_unit_cannot_touch_the_case(filed, users):
     with pytest.raises(services.PermissionRefused):
         services.case_decide(actor=users.committee_clerk, case=filed, outcome="not_proven")
     assert Case.objects.get(pk=filed.pk).status == Status.FILED
+
+
+def test_the_decision_period_is_extended_only_by_a_leader_with_reasons(filed, officers):
+    until = datetime.date(2024, 1, 23)
+    with pytest.raises(services.PermissionRefused):
+        services.case_extend_deadline(
+            actor=officers.a, case=filed, until=until, reason="案情复杂需补充鉴定"
+        )
+    with pytest.raises(CaseRefused, match="理由"):
+        services.case_extend_deadline(actor=officers.leader, case=filed, until=until, reason="")
+    case = services.case_extend_deadline(
+        actor=officers.leader, case=filed, until=until, reason="案情复杂需补充鉴定"
+    )
+    assert case.decision_deadline == until
+    matter = Matter.objects.get(pk=case.matter_id)
+    assert matter.handle_deadline.date() == until
+    assert case.events.filter(step="extension").exists()

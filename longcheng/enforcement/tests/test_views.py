@@ -165,3 +165,21 @@ def test_a_serious_inspection_finding_becomes_a_case_lead(officers, records, bod
         services.case_file(
             actor=officers.leader, case=case, officers=[officers.a, officers.b], provision=None
         )
+
+
+def test_the_summary_procedure_page_refuses_a_fine_over_the_limit(
+    login, officers, records, waste_rule
+):
+    client = login(officers.a)
+    data = {
+        "enterprise": records.enterprise.pk,
+        "provision": waste_rule.pk,
+        "facts": "当场发现遗撒",
+        "fine": "5000",
+        "partner": officers.b.pk,
+    }
+    page = client.post(reverse("enforcement:summary_create"), data).content.decode()
+    assert "3000" in page and not Case.objects.exists()
+    client.post(reverse("enforcement:summary_create"), {**data, "fine": "", "warning": "on"})
+    case = Case.objects.get()
+    assert case.summary_procedure and case.warning and case.number.startswith("并城管罚字")
