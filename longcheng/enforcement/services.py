@@ -83,7 +83,7 @@ def body_for(unit) -> EnforcementBody:
     raise CaseRefused(_("%(u)s 未登记为执法主体，不能制作执法文书。") % {"u": unit})
 
 
-def _is_leader_of(actor, unit) -> bool:
+def is_leader_of(actor, unit) -> bool:
     return bool(
         actor.role == Role.LEADER
         and actor.unit_id
@@ -94,7 +94,7 @@ def _is_leader_of(actor, unit) -> bool:
 def _acts_for(actor, unit) -> bool:
     if actor.unit_id is None or actor.role not in (Role.CLERK, Role.LEADER):
         return False
-    return actor.unit_id == unit.pk or _is_leader_of(actor, unit)
+    return actor.unit_id == unit.pk or is_leader_of(actor, unit)
 
 
 def _reviews_for(actor, case: Case) -> bool:
@@ -451,7 +451,7 @@ def _advance(
             _acts_for(actor, locked.unit) or (step == Step.REVIEW and _reviews_for(actor, locked))
         ):
             raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
-        if leader_only and not _is_leader_of(actor, locked.unit):
+        if leader_only and not is_leader_of(actor, locked.unit):
             raise PermissionRefused(_("“%(s)s”须由行政机关负责人批准。") % {"s": step.label})
         if locked.status not in from_states:
             raise CaseRefused(
@@ -551,7 +551,7 @@ def case_file(
 def case_extend_deadline(*, actor, case: Case, until: datetime.date, reason: str) -> Case:
     """Art. 60 allows other periods where laws and rules provide: an extension of the decision
     period is approved by the head, with its reason, and moves the loop's deadline too."""
-    if not _is_leader_of(actor, case.unit):
+    if not is_leader_of(actor, case.unit):
         raise PermissionRefused(_("延长办案期限须经行政机关负责人批准。"))
     if case.decided_at or case.decision_deadline is None:
         raise CaseRefused(_("只有已立案、尚未作出决定的案件可以延长办案期限。"))
@@ -621,7 +621,7 @@ def evidence_record(
     if len(description.strip()) < 5:
         raise CaseRefused(_("请写明证据内容。"))
     preservation = kind == Evidence.Kind.PRESERVATION
-    if preservation and (approved_by is None or not _is_leader_of(approved_by, case.unit)):
+    if preservation and (approved_by is None or not is_leader_of(approved_by, case.unit)):
         raise CaseRefused(_("先行登记保存证据须经行政机关负责人批准。"))
     with transaction.atomic():
         evidence = Evidence.objects.create(
@@ -1079,7 +1079,7 @@ def case_record_payment(*, actor, case: Case, amount: Decimal, paid_on: datetime
 
 def case_defer_payment(*, actor, case: Case, until: datetime.date, reason: str) -> Case:
     """Art. 66: deferral or instalments on the party's application, approved by the body."""
-    if not _is_leader_of(actor, case.unit):
+    if not is_leader_of(actor, case.unit):
         raise PermissionRefused(_("暂缓或分期缴纳须经行政机关批准。"))
     if case.payment_due is None or until <= case.payment_due:
         raise CaseRefused(_("暂缓缴纳日期须晚于原缴款期限。"))
@@ -1263,7 +1263,7 @@ def case_publish(*, actor, case: Case) -> Case:
 def case_withdraw_publication(*, actor, case: Case, reason: str) -> Case:
     if not case.published_at or case.withdrawn_at:
         raise CaseRefused(_("该决定未在公示中。"))
-    if not _is_leader_of(actor, case.unit):
+    if not is_leader_of(actor, case.unit):
         raise PermissionRefused(_("撤回公示须经负责人同意。"))
     if len(reason.strip()) < 4:
         raise CaseRefused(_("请写明撤回理由（如决定被撤销或变更）。"))

@@ -136,7 +136,13 @@ class CaseDetailView(StaffRequired, TemplateView):
     def get_context_data(self, **kwargs):
         case = _case(self.request, self.kwargs["pk"])
         user = self.request.user
-        steps = [s for s, (states, _to, _leader) in STEPS.items() if case.status in states]
+        leader = services.is_leader_of(user, case.unit)
+        # Steps the user may take now; a clerk does not see the head's approvals.
+        steps = [
+            s
+            for s, (states, _to, leader_only) in STEPS.items()
+            if case.status in states and (leader or not leader_only)
+        ]
         benchmarks = case.provision.benchmarks.all() if case.provision else []
         return super().get_context_data(
             title=str(case),
@@ -156,7 +162,7 @@ class CaseDetailView(StaffRequired, TemplateView):
             decide_form=DecideForm(),
             hearing_eligible=services.hearing_eligible(case),
             prerequisites=services.decision_prerequisites(case, Outcome.PENALTY)
-            if Step.DECIDE in steps
+            if case.status in STEPS[Step.DECIDE][0] and case.status != Status.FILED
             else [],
             chairs=User.objects.filter(
                 officer__isnull=False, unit__path__startswith=_body_path(case)
