@@ -138,6 +138,9 @@ def published_decisions() -> QuerySet[Case]:
 
 
 def statistics(queryset: QuerySet[Case]) -> dict:
+    # The visibility filter joins the case officers; counting over that join would count a
+    # case once per officer, so the figures are taken over the plain set of visible cases.
+    queryset = Case.objects.filter(pk__in=queryset.values("pk"))
     by_status = dict(
         queryset.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )

@@ -144,6 +144,11 @@ def test_statistics_add_up(login, decided_case, officers):
     response = login(officers.leader).get(reverse("enforcement:statistics"))
     stats = response.context["stats"]
     assert stats["total"] == 1 and stats["fines_imposed"] == Decimal(15000)
+    # A case has two officers: it still counts once in every breakdown.
+    assert [r["n"] for r in stats["by_violation"]] == [1]
+    assert sum(r["n"] for r in stats["by_division"]) == 1
+    officer_view = login(officers.a).get(reverse("enforcement:statistics")).context["stats"]
+    assert officer_view["fines_imposed"] == Decimal(15000)
     assert stats["decided_on_time"] == (1, 1)
 
 
