@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "longcheng.routing",
     "longcheng.inspections",
     "longcheng.enforcement",
+    "longcheng.projects",
     "longcheng.api",
 ]
 
@@ -225,3 +226,12 @@ OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", default="taiyuan.gov.cn")
 # the thresholds at which the party is told of its right to a hearing (yuan).
 LONGCHENG_HEARING_FINE_PERSON = env.int("LONGCHENG_HEARING_FINE_PERSON", default=10000)
 LONGCHENG_HEARING_FINE_ORGANISATION = env.int("LONGCHENG_HEARING_FINE_ORGANISATION", default=100000)
+
+# — Projects —
+# 三色督办: yellow from this many points behind the time-proportional schedule, red above the
+# second figure, and red when a project has not started this many months after its plan.
+LONGCHENG_TRAFFIC_LIGHT_YELLOW_POINTS = env.int("LONGCHENG_TRAFFIC_LIGHT_YELLOW_POINTS", default=10)
+LONGCHENG_TRAFFIC_LIGHT_RED_POINTS = env.int("LONGCHENG_TRAFFIC_LIGHT_RED_POINTS", default=30)
+LONGCHENG_TRAFFIC_LIGHT_NOT_STARTED_MONTHS = env.int(
+    "LONGCHENG_TRAFFIC_LIGHT_NOT_STARTED_MONTHS", default=3
+)

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "longcheng.projects"
+    label = "projects"
+    verbose_name = _("项目")
+
+    def ready(self) -> None:
+        from longcheng.web.home import register_home_cards, register_nav_items
+
+        from .selectors import projects_home_cards, projects_nav_items
+
+        register_nav_items(projects_nav_items)
+        register_home_cards(projects_home_cards, order=50)

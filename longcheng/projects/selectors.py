@@ -1,0 +1,201 @@
+"""Reads for projects: who sees what, the figures of a project and of the 调度会, indicator
+series with year-on-year, the roadmap rows."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longcheng.accounts.roles import Role
+from longcheng.accounts.scoping import Scope, user_scope
+from longcheng.core import clock
+from longcheng.loop.workflow import OPEN
+from longcheng.web.home import NavItem, StatCard
+
+from .models import Indicator, KeyProject, Problem, Task
+from .services import annual_plan, done_in_year, done_to_date, evaluate
+from .workflow import Colour
+
+
+def _staff(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.unit_id
+        and user.role in (Role.CLERK, Role.LEADER, Role.DISPATCHER)
+    )
+
+
+def projects_visible_to(user) -> QuerySet[KeyProject]:
+    """Strategy is the city's: every member of staff reads the tree and the key projects;
+    writing is for the responsible unit (services check it)."""
+    if not _staff(user) and user_scope(user) != Scope.ALL:
+        return KeyProject.objects.none()
+    return KeyProject.objects.all()
+
+
+def last_closed_month(today: datetime.date | None = None) -> tuple[int, int]:
+    today = today or timezone.localtime(clock.now()).date()
+    first = today.replace(day=1)
+    previous = first - datetime.timedelta(days=1)
+    return previous.year, previous.month
+
+
+@dataclass
+class ProjectFigures:
+    project: KeyProject
+    plan: Decimal | None
+    done_year: Decimal
+    done_total: Decimal
+    colour: str
+    expected_pct: Decimal | None
+    actual_pct: Decimal | None
+    reason: str
+
+    @property
+    def total_pct(self) -> Decimal:
+        total = self.project.total_investment
+        return (self.done_total / total * 100).quantize(Decimal("0.1")) if total else Decimal(0)
+
+
+def project_figures(project: KeyProject, year: int, month: int) -> ProjectFigures:
+    result = evaluate(project, year, month)
+    return ProjectFigures(
+        project=project,
+        plan=annual_plan(project, year),
+        done_year=done_in_year(project, year, month),
+        done_total=done_to_date(project, year, month),
+        colour=result.colour if result else "",
+        expected_pct=result.expected_pct if result else None,
+        actual_pct=result.actual_pct if result else None,
+        reason=result.reason if result else str(_("无年度计划")),
+    )
+
+
+def meeting_figures(year: int, month: int, queryset=None) -> list[ProjectFigures]:
+    projects = (queryset if queryset is not None else KeyProject.objects.all()).select_related(
+        "lead_unit"
+    )
+    rows = [project_figures(p, year, month) for p in projects]
+    order = {Colour.RED: 0, Colour.YELLOW: 1, Colour.GREEN: 2, "": 3}
+    return sorted(rows, key=lambda r: (order[r.colour], r.project.code))
+
+
+def open_problems(queryset: QuerySet[Problem]) -> QuerySet[Problem]:
+    return queryset.filter(matter__status__in=[str(s) for s in OPEN])
+
+
+@dataclass
+class SeriesPoint:
+    month: int
+    target: Decimal | None
+    actual: Decimal | None
+    last_year: Decimal | None
+
+    @property
+    def yoy_pct(self) -> Decimal | None:
+        if self.actual is None or not self.last_year:
+            return None
+        return ((self.actual - self.last_year) / self.last_year * 100).quantize(Decimal("0.1"))
+
+
+def indicator_series(indicator: Indicator, year: int) -> list[SeriesPoint]:
+    values = {(v.year, v.month): v for v in indicator.values.filter(year__in=[year, year - 1])}
+    points = []
+    for month in range(1, 13):
+        this = values.get((year, month))
+        last = values.get((year - 1, month))
+        points.append(
+            SeriesPoint(
+                month=month,
+                target=this.target if this else None,
+                actual=this.actual if this else None,
+                last_year=last.actual if last else None,
+            )
+        )
+    return points
+
+
+@dataclass
+class GanttRow:
+    label: str
+    url: str
+    level: int
+    planned: tuple[datetime.date, datetime.date]
+    actual: tuple[datetime.date, datetime.date] | None
+    colour: str = ""
+    milestones: list = None  # type: ignore[assignment]
+
+
+def roadmap_rows(tasks: QuerySet[Task]) -> list[GanttRow]:
+    today = timezone.localtime(clock.now()).date()
+    rows = []
+    for task in tasks.prefetch_related("projects__milestones", "milestones"):
+        rows.append(
+            GanttRow(
+                label=task.what,
+                url=task.get_absolute_url(),
+                level=0,
+                planned=(task.start, task.end),
+                actual=None,
+                milestones=list(task.milestones.all()),
+            )
+        )
+        for project in task.projects.all():
+            actual = None
+            if project.actual_start:
+                actual = (
+                    project.actual_start,
+                    project.actual_end or min(today, project.planned_end),
+                )
+            rows.append(
+                GanttRow(
+                    label=project.name,
+                    url=project.get_absolute_url(),
+                    level=1,
+                    planned=(project.planned_start, project.planned_end),
+                    actual=actual,
+                    colour=project.colour,
+                    milestones=list(project.milestones.all()),
+                )
+            )
+    return rows
+
+
+def sponsor_projects(user) -> QuerySet[KeyProject]:
+    return KeyProject.objects.filter(sponsorships__leader=user).distinct()
+
+
+def projects_nav_items(user) -> list[NavItem]:
+    if not _staff(user):
+        return []
+    return [NavItem(str(_("战略与项目")), reverse("projects:tree"), "diagram-3")]
+
+
+def projects_home_cards(user) -> list[StatCard]:
+    if not _staff(user):
+        return []
+    cards = []
+    red = KeyProject.objects.filter(colour=Colour.RED)
+    if user.role != Role.DISPATCHER:
+        red = red.filter(Q(lead_unit=user.unit) | Q(sponsorships__leader=user)).distinct()
+    if red.exists():
+        cards.append(
+            StatCard(
+                str(_("红色督办项目")),
+                red.count(),
+                reverse("projects:projects") + "?colour=red",
+                "flag",
+            )
+        )
+    mine = sponsor_projects(user).count()
+    if mine:
+        cards.append(
+            StatCard(str(_("我包保的项目")), mine, reverse("projects:sponsor"), "person-badge")
+        )
+    return cards

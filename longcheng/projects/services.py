@@ -1,0 +1,480 @@
+"""The only code that writes projects: monthly reports (by form or xlsx, all or nothing), the
+monthly call for reports and the three-colour sweep (both loop matters), sponsor visits and the
+problems they hand to units, indicator values."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from longcheng.accounts.roles import Role
+from longcheng.audit.models import Action as AuditAction
+from longcheng.audit.services import audit_record
+from longcheng.core import clock
+from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.models import Unit
+from longcheng.loop import services as loop
+from longcheng.loop.models import Matter
+from longcheng.loop.workflow import Channel, Kind, Urgency
+from longcheng.loop.workflow import Status as MatterStatus
+
+from .models import (
+    Indicator,
+    IndicatorValue,
+    KeyProject,
+    MonthlyReport,
+    Problem,
+    ReportRequest,
+    SponsorVisit,
+    TrafficLightSupervision,
+)
+from .workflow import Colour, ColourResult, Thresholds, project_colour
+
+
+class ProjectRefused(LongchengError):
+    pass
+
+
+def _today() -> datetime.date:
+    return timezone.localtime(clock.now()).date()
+
+
+def thresholds() -> Thresholds:
+    return Thresholds(
+        yellow_points=Decimal(settings.LONGCHENG_TRAFFIC_LIGHT_YELLOW_POINTS),
+        red_points=Decimal(settings.LONGCHENG_TRAFFIC_LIGHT_RED_POINTS),
+        not_started_months=settings.LONGCHENG_TRAFFIC_LIGHT_NOT_STARTED_MONTHS,
+    )
+
+
+def acts_for_project(actor, project: KeyProject) -> bool:
+    unit = getattr(actor, "unit", None)
+    if unit is None or actor.role not in (Role.CLERK, Role.LEADER):
+        return False
+    if unit.pk == project.lead_unit_id:
+        return True
+    return actor.role == Role.LEADER and project.lead_unit.path.startswith(unit.path)
+
+
+# — Progress arithmetic —
+
+
+def done_in_year(project: KeyProject, year: int, month: int) -> Decimal:
+    """Investment reported for January to `month` of `year` (万元)."""
+    total = project.reports.filter(year=year, month__lte=month).aggregate(s=Sum("investment"))["s"]
+    return total or Decimal(0)
+
+
+def done_to_date(project: KeyProject, year: int, month: int) -> Decimal:
+    """Cumulative investment since the project began, up to the end of the month."""
+    total = project.reports.filter(year__lt=year).aggregate(s=Sum("investment"))["s"] or Decimal(0)
+    return total + done_in_year(project, year, month)
+
+
+def annual_plan(project: KeyProject, year: int) -> Decimal | None:
+    plan = project.annual_plans.filter(year=year).first()
+    return plan.planned_investment if plan else None
+
+
+def evaluate(
+    project: KeyProject, year: int, month: int, as_of: datetime.date | None = None
+) -> ColourResult | None:
+    plan = annual_plan(project, year)
+    if plan is None:
+        return None
+    return project_colour(
+        month=month,
+        annual_plan=plan,
+        done_this_year=done_in_year(project, year, month),
+        planned_start=project.planned_start,
+        actual_start=project.actual_start,
+        as_of=as_of or _today(),
+        thresholds=thresholds(),
+    )
+
+
+# — Monthly reports —
+
+
+def _check_month(year: int, month: int) -> None:
+    if not 1 <= month <= 12:
+        raise ProjectRefused(_("月份须在 1 到 12 之间。"))
+    today = _today()
+    if (year, month) > (today.year, today.month):
+        raise ProjectRefused(
+            _("不能报送 %(y)d 年 %(m)d 月的进度：该月尚未到来。") % {"y": year, "m": month}
+        )
+
+
+def report_submit(
+    *,
+    actor,
+    project: KeyProject,
+    year: int,
+    month: int,
+    investment: Decimal,
+    progress: str,
+    problems: str = "",
+) -> MonthlyReport:
+    if not acts_for_project(actor, project):
+        raise PermissionRefused(_("只有项目责任单位可以报送调度情况。"))
+    _check_month(year, month)
+    if investment < 0:
+        raise ProjectRefused(_("本月完成投资不能为负数。"))
+    if not progress.strip():
+        raise ProjectRefused(_("请填写形象进度。"))
+    with transaction.atomic():
+        report, created = MonthlyReport.objects.update_or_create(
+            project=project,
+            year=year,
+            month=month,
+            defaults={
+                "investment": investment,
+                "progress": progress.strip()[:300],
+                "problems": problems.strip()[:300],
+                "reported_by": actor,
+                "reported_at": clock.now(),
+            },
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            target=report,
+            after={"investment": str(investment)},
+        )
+        _answer_request_if_complete(actor, project.lead_unit, year, month)
+    return report
+
+
+def _answer_request_if_complete(actor, unit: Unit, year: int, month: int) -> None:
+    request = ReportRequest.objects.filter(unit=unit, year=year, month=month).first()
+    if request is None:
+        return
+    missing = KeyProject.objects.filter(lead_unit=unit).exclude(
+        reports__year=year, reports__month=month
+    )
+    matter = Matter.objects.get(pk=request.matter_id)
+    if missing.exists() or matter.status not in (
+        MatterStatus.SIGNED,
+        MatterStatus.IN_PROGRESS,
+        MatterStatus.REOPENED,
+    ):
+        return
+    if actor.unit_id != unit.pk and actor.role != Role.LEADER:
+        return
+    loop.matter_answer(
+        matter=matter,
+        actor=actor,
+        text=_("%(y)d 年 %(m)d 月全部项目调度情况已报送。") % {"y": year, "m": month},
+    )
+
+
+TEMPLATE_HEADERS = [
+    "项目编码",
+    "项目名称",
+    "年",
+    "月",
+    "本月完成投资（万元）",
+    "形象进度",
+    "存在问题",
+]
+
+
+def report_template(*, projects) -> bytes:
+    """The xlsx a unit fills in: one row per project, code and name filled in."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "月度调度"
+    sheet.append(TEMPLATE_HEADERS)
+    today = _today()
+    for project in projects:
+        sheet.append([project.code, project.name, today.year, today.month, None, None, None])
+    for column, width in zip("ABCDEFG", (16, 36, 8, 6, 20, 40, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class RowError:
+    row: int
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    imported: int = 0
+
+
+def _cell_decimal(value) -> Decimal:
+    if value is None or value == "":
+        raise ValueError
+    return Decimal(str(value).replace(",", "").strip())
+
+
+def reports_import(*, actor, upload, commit: bool) -> ImportResult:
+    """Every row is checked; with any bad row nothing is written (the dry run and the commit
+    give the same list)."""
+    result = ImportResult()
+    try:
+        book = load_workbook(upload, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises several kinds for a file that is not xlsx
+        result.errors.append(RowError(0, _("文件不是有效的 xlsx 表格，请使用下载的模板。")))
+        return result
+    sheet = book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    if (
+        not rows
+        or [str(c or "").strip() for c in rows[0][: len(TEMPLATE_HEADERS)]] != TEMPLATE_HEADERS
+    ):
+        result.errors.append(RowError(1, _("表头与模板不一致，请使用下载的模板。")))
+        return result
+    seen: set[tuple] = set()
+    projects = {p.code: p for p in KeyProject.objects.select_related("lead_unit")}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = list(row) + [None] * (len(TEMPLATE_HEADERS) - len(row))
+        code, _name, year, month, investment, progress, problems = cells[:7]
+        if all(c in (None, "") for c in cells[:7]):
+            continue
+        project = projects.get(str(code or "").strip())
+        problems_here = []
+        if project is None:
+            problems_here.append(_("项目编码“%(c)s”不存在") % {"c": code or ""})
+        elif not acts_for_project(actor, project):
+            problems_here.append(_("项目“%(p)s”不属于本单位") % {"p": project.name})
+        try:
+            year_value, month_value = int(year), int(month)
+            _check_month(year_value, month_value)
+        except (TypeError, ValueError):
+            problems_here.append(_("年、月须为整数"))
+            year_value = month_value = 0
+        except ProjectRefused as error:
+            problems_here.append(error.message.rstrip("。"))
+            year_value = month_value = 0
+        try:
+            amount = _cell_decimal(investment)
+            if amount < 0:
+                problems_here.append(_("本月完成投资不能为负数"))
+        except (ValueError, InvalidOperation):
+            problems_here.append(_("本月完成投资须填写数字"))
+            amount = Decimal(0)
+        if not str(progress or "").strip():
+            problems_here.append(_("形象进度未填写"))
+        key = (str(code or "").strip(), year_value, month_value)
+        if key in seen:
+            problems_here.append(_("与前面的行重复（同一项目同一月份）"))
+        seen.add(key)
+        if problems_here:
+            result.errors.append(RowError(number, "；".join(problems_here)))
+            continue
+        result.rows.append(
+            {
+                "project": project,
+                "year": year_value,
+                "month": month_value,
+                "investment": amount,
+                "progress": str(progress).strip(),
+                "problems": str(problems or "").strip(),
+            }
+        )
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(0, _("表格中没有数据行。")))
+    if commit and not result.errors:
+        with transaction.atomic():
+            for row in result.rows:
+                report_submit(actor=actor, **row)
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                object_type="projects.monthlyreport",
+                object_repr=_("调度表导入"),
+                detail={"rows": len(result.rows)},
+            )
+        result.imported = len(result.rows)
+    return result
+
+
+# — The month's call for reports and the three-colour sweep (loop matters) —
+
+
+def _open_matter(*, title: str, description: str, unit: Unit, note: str) -> Matter:
+    """A matter the platform raises and hands straight to a unit, on the loop's time limits."""
+    matter = loop.matter_receive(
+        actor=None,
+        title=title,
+        description=description,
+        channel=Channel.PROJECT,
+        kind=Kind.REPORT,
+        urgency=Urgency.NORMAL,
+    )
+    return loop.matter_dispatch(matter=matter, actor=None, lead_unit=unit, note=note)
+
+
+def reports_request(*, year: int, month: int) -> int:
+    """On the first working days of a month, each responsible unit is asked for last month's
+    figures; the loop's reminders chase it until every project is reported."""
+    created = 0
+    units = Unit.objects.filter(pk__in=KeyProject.objects.values("lead_unit")).order_by("path")
+    for unit in units:
+        if ReportRequest.objects.filter(unit=unit, year=year, month=month).exists():
+            continue
+        names = "、".join(KeyProject.objects.filter(lead_unit=unit).values_list("name", flat=True))
+        with transaction.atomic():
+            matter = _open_matter(
+                title=_("重点项目调度：请报送 %(y)d 年 %(m)d 月进度") % {"y": year, "m": month},
+                description=_("请报送以下项目 %(y)d 年 %(m)d 月完成投资、形象进度和存在问题：%(n)s")
+                % {"y": year, "m": month, "n": names},
+                unit=unit,
+                note=_("月度调度"),
+            )
+            ReportRequest.objects.create(unit=unit, year=year, month=month, matter=matter)
+        created += 1
+    return created
+
+
+def traffic_light_sweep(*, year: int, month: int, as_of: datetime.date | None = None) -> dict:
+    """Colour every project with a plan for the year; a yellow or red project gets one
+    supervision matter for the month, asking for its timetable, roadmap and person in charge."""
+    counts = {Colour.GREEN: 0, Colour.YELLOW: 0, Colour.RED: 0}
+    for project in KeyProject.objects.select_related("lead_unit"):
+        result = evaluate(project, year, month, as_of)
+        if result is None:
+            continue
+        counts[Colour(result.colour)] += 1
+        KeyProject.objects.filter(pk=project.pk).update(
+            colour=result.colour, colour_reason=result.reason
+        )
+        if result.colour == Colour.GREEN:
+            continue
+        if TrafficLightSupervision.objects.filter(project=project, year=year, month=month).exists():
+            continue
+        label = Colour(result.colour).label
+        with transaction.atomic():
+            matter = _open_matter(
+                title=_("三色督办（%(c)s）：%(p)s") % {"c": label, "p": project.name},
+                description=_(
+                    "%(p)s 截至 %(y)d 年 %(m)d 月完成年度计划的 %(a)s%%，"
+                    "序时进度 %(e)s%%（%(r)s）。"
+                    "请在办理时限内答复整改计划：时间表、路线图、责任人。"
+                )
+                % {
+                    "p": project.name,
+                    "y": year,
+                    "m": month,
+                    "a": result.actual_pct,
+                    "e": result.expected_pct,
+                    "r": result.reason,
+                },
+                unit=project.lead_unit,
+                note=_("三色督办"),
+            )
+            TrafficLightSupervision.objects.create(
+                project=project,
+                year=year,
+                month=month,
+                colour=result.colour,
+                reason=result.reason,
+                matter=matter,
+                created_at=clock.now(),
+            )
+    return counts
+
+
+# — 包保 —
+
+
+def visit_record(
+    *,
+    actor,
+    project: KeyProject,
+    leader,
+    visited_on: datetime.date,
+    attendees: str = "",
+    findings: str = "",
+    decisions: str = "",
+    problems: list[tuple[str, Unit]] = (),  # type: ignore[assignment]
+) -> SponsorVisit:
+    """A sponsor's visit; each problem goes to the unit that must solve it as a loop matter."""
+    if not project.sponsorships.filter(leader=leader).exists():
+        raise ProjectRefused(_("%(l)s 不是该项目的包保领导。") % {"l": leader.full_name})
+    if actor.pk != leader.pk and not acts_for_project(actor, project):
+        raise PermissionRefused(_("只有包保领导本人或项目责任单位可以记录走访。"))
+    if visited_on > _today():
+        raise ProjectRefused(_("走访日期不能晚于今天。"))
+    with transaction.atomic():
+        visit = SponsorVisit.objects.create(
+            project=project,
+            leader=leader,
+            visited_on=visited_on,
+            attendees=attendees.strip(),
+            findings=findings.strip(),
+            decisions=decisions.strip(),
+            recorded_by=actor,
+        )
+        for description, unit in problems:
+            if not description.strip():
+                continue
+            matter = _open_matter(
+                title=_("包保交办：%(p)s") % {"p": project.name},
+                description=_("%(l)s %(d)s 走访发现：%(t)s")
+                % {"l": leader.full_name, "d": visited_on, "t": description.strip()},
+                unit=unit,
+                note=_("包保领导走访交办"),
+            )
+            Problem.objects.create(
+                project=project,
+                visit=visit,
+                description=description.strip(),
+                lead_unit=unit,
+                matter=matter,
+                raised_at=clock.now(),
+            )
+        audit_record(actor=actor, action=AuditAction.CREATE, target=visit)
+    return visit
+
+
+# — Indicators —
+
+
+def indicator_record(
+    *,
+    actor,
+    indicator: Indicator,
+    year: int,
+    month: int,
+    target: Decimal | None = None,
+    actual: Decimal | None = None,
+) -> IndicatorValue:
+    unit = getattr(actor, "unit", None)
+    if unit is None or not (
+        unit.pk == indicator.owner_unit_id
+        or (actor.role == Role.LEADER and indicator.owner_unit.path.startswith(unit.path))
+    ):
+        raise PermissionRefused(_("只有指标责任单位可以填报。"))
+    _check_month(year, month)
+    for value in (target, actual):
+        if value is not None and value < 0:
+            raise ProjectRefused(_("指标值不能为负数。"))
+    with transaction.atomic():
+        row, _created = IndicatorValue.objects.update_or_create(
+            indicator=indicator,
+            year=year,
+            month=month,
+            defaults={"target": target, "actual": actual},
+        )
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=row, after={"actual": str(actual)}
+        )
+    return row
