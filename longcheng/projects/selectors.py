@@ -46,6 +46,25 @@ def last_closed_month(today: datetime.date | None = None) -> tuple[int, int]:
     return previous.year, previous.month
 
 
+def latest_period(today: datetime.date | None = None) -> tuple[int, int]:
+    """The month the figures speak of: the last closed month, or — where nothing has been
+    reported since — the latest month anybody reported (a city's history, or the demo's)."""
+    from .models import MonthlyReport
+
+    closed = last_closed_month(today)
+    latest = (
+        MonthlyReport.objects.filter(
+            Q(year__lt=closed[0]) | Q(year=closed[0], month__lte=closed[1])
+        )
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        .first()
+    )
+    if latest is None or latest[0] == closed[0]:
+        return closed
+    return latest
+
+
 @dataclass
 class ProjectFigures:
     project: KeyProject

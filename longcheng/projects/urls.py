@@ -1,2 +1,25 @@
+from django.urls import path
+
+from . import views
+
 app_name = "projects"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("projects/", views.TreeView.as_view(), name="tree"),
+    path("projects/tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
+    path("projects/tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("projects/key/", views.ProjectListView.as_view(), name="projects"),
+    path("projects/key/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("projects/key/<int:pk>/report/", views.ReportSubmitView.as_view(), name="report_submit"),
+    path("projects/key/<int:pk>/visit/", views.VisitRecordView.as_view(), name="visit_record"),
+    path("projects/reports/", views.ReportsView.as_view(), name="reports"),
+    path("projects/meeting.<str:fmt>", views.MeetingReportView.as_view(), name="meeting"),
+    path("projects/indicators/", views.IndicatorListView.as_view(), name="indicators"),
+    path(
+        "projects/indicators/<int:pk>/",
+        views.IndicatorDetailView.as_view(),
+        name="indicator_detail",
+    ),
+    path("projects/roadmap/", views.RoadmapView.as_view(), name="roadmap"),
+    path("projects/sponsor/", views.SponsorView.as_view(), name="sponsor"),
+]

@@ -1,0 +1,366 @@
+"""Demo strategy and projects from the newspaper page. The positionings are illustrative (drawn
+from the main article's themes); 晶科's 56 GW base (4 phases of 14 GW, ¥56 billion, first pile
+on 15 August 2023), 山西建投·祥溪国际 with its 包保 leader and visits, and 太钢's monthly
+duplex stainless-steel sales (over 10,000 t in June 2023, 12,000 t in July) come from the page;
+other figures are invented to show the colours."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from longcheng.accounts import services as account_services
+from longcheng.accounts.demo import DEMO_PASSWORD
+from longcheng.accounts.models import User
+from longcheng.accounts.roles import Role
+from longcheng.core import clock
+from longcheng.core.models import Unit
+from longcheng.parties.models import Enterprise
+
+from . import services
+from .models import (
+    AnnualPlan,
+    Goal,
+    Indicator,
+    IndicatorValue,
+    KeyProject,
+    Milestone,
+    Phase,
+    Positioning,
+    ProjectSponsor,
+    Task,
+)
+from .workflow import Stage
+
+SHANGHAI = timezone.get_fixed_timezone(8 * 60)
+
+POSITIONINGS = [
+    ("制造业振兴升级", "打造全国重要的先进制造业基地", ["光伏全产业链", "特钢材料领先"]),
+    ("氢都碳谷", "氢能与碳纤维产业集群", ["碳纤维产业园"]),
+    ("硅谷", "半导体与信创产业", ["第三代半导体材料"]),
+    ("创新平台", "创新平台与人才高地", ["重大创新平台"]),
+    ("基金丛林", "种子、天使、创投、产业基金体系", ["政府引导基金群"]),
+    ("营商环境", "一流营商环境", ["营商环境监督闭环"]),
+]
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=SHANGHAI)
+
+
+def seed(log) -> None:
+    if Positioning.objects.exists():
+        log("项目：已有演示数据，跳过。")
+        return
+    sysadmin = User.objects.get(username="sysadmin")
+    gov = Unit.objects.get(code="ty-gov")
+    fgw = Unit.objects.get(code="ty-fgw")
+    mayor = User.objects.filter(username="sz_leader").first() or account_services.user_create(
+        actor=sysadmin,
+        username="sz_leader",
+        full_name="王建国",
+        role=Role.LEADER,
+        unit=gov,
+        position="副市长",
+        phone="13900000041",
+        password=DEMO_PASSWORD,
+    )
+    fgw_clerk = User.objects.get(username="fgw_clerk")
+    goals = {}
+    for order, (name, description, goal_names) in enumerate(POSITIONINGS):
+        positioning = Positioning.objects.create(name=name, description=description, order=order)
+        for goal_order, goal_name in enumerate(goal_names):
+            goals[goal_name] = Goal.objects.create(
+                positioning=positioning, name=goal_name, order=goal_order
+            )
+
+    def task(code, goal, what, why, where, how, roadmap, start, end, investment=None, targets=""):
+        row = Task.objects.create(
+            goal=goals[goal],
+            code=code,
+            what=what,
+            why=why,
+            lead_leader=mayor,
+            lead_unit=fgw,
+            responsible_person=fgw_clerk,
+            start=start,
+            end=end,
+            where=where,
+            how=how,
+            roadmap=roadmap,
+            investment=investment,
+            indicator_targets=targets,
+        )
+        row.responsible_units.add(fgw)
+        return row
+
+    solar = task(
+        "T-2023-01",
+        "光伏全产业链",
+        "建成晶科56GW垂直一体化光伏大基地",
+        "落实制造业振兴升级定位，补齐拉棒、切片、电池、组件全链条；依据：市委全会部署和市重点工程计划。",
+        "综改区潇河产业园区",
+        "专班推进、要素保障、电力接入和能耗指标优先保障；四期滚动建设。",
+        "2023 年一期开工 → 2024 年一期投产、二期开工 → 2026 年全面建成",
+        datetime.date(2023, 1, 1),
+        datetime.date(2026, 12, 31),
+        Decimal(560),
+        "2026 年形成 56GW 产能，年产值超千亿元",
+    )
+    steel = task(
+        "T-2023-02",
+        "特钢材料领先",
+        "双相不锈钢等高端特钢扩能提质",
+        "巩固太钢高端不锈钢优势；依据：新材料产业链行动方案。",
+        "尖草坪区",
+        "产销对接、技术改造、首批次应用保险补偿。",
+        "月销量 2023 年 6 月起稳定在万吨以上",
+        datetime.date(2023, 1, 1),
+        datetime.date(2025, 12, 31),
+        targets="双相不锈钢月销量 ≥ 10,000 吨",
+    )
+    carbon = task(
+        "T-2023-03",
+        "碳纤维产业园",
+        "建设碳纤维及复合材料产业园",
+        "落实“氢都碳谷”定位。",
+        "中北高新区",
+        "招引龙头企业，建设标准厂房。",
+        "2023 年开工 → 2025 年投产",
+        datetime.date(2023, 3, 1),
+        datetime.date(2025, 12, 31),
+        Decimal(30),
+    )
+    business = task(
+        "T-2023-04",
+        "营商环境监督闭环",
+        "营商环境监测点与特邀监督员全覆盖",
+        "打造一流营商环境。",
+        "小店区",
+        "监测点扫码、特邀监督员、办不成事窗口、委员会会议闭环。",
+        "",
+        datetime.date(2023, 5, 30),
+        datetime.date(2023, 12, 31),
+    )
+    Milestone.objects.create(
+        task=business,
+        name="首批监测点启用",
+        planned_date=datetime.date(2023, 5, 30),
+        actual_date=datetime.date(2023, 5, 30),
+    )
+
+    jinko = Enterprise.objects.filter(name__contains="晶科").first()
+    jk = KeyProject.objects.create(
+        code="XM-2023-001",
+        name="晶科56GW垂直一体化大基地",
+        enterprise=jinko,
+        lead_unit=fgw,
+        place="综改区潇河产业园区",
+        description="56GW 拉棒、切片、电池、组件垂直一体化生产基地，分四期建设，每期 14GW。",
+        total_investment=Decimal(5600000),
+        stage=Stage.CONSTRUCTION,
+        in_library=True,
+        started=True,
+        planned_start=datetime.date(2023, 7, 1),
+        planned_end=datetime.date(2026, 12, 31),
+        actual_start=datetime.date(2023, 8, 15),
+    )
+    jk.tasks.add(solar)
+    phases = [
+        (datetime.date(2023, 7, 1), datetime.date(2024, 6, 30)),
+        (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)),
+        (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
+        (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
+    ]
+    for number, (start, end) in enumerate(phases, 1):
+        Phase.objects.create(
+            project=jk,
+            name=f"{number}期",
+            scale="14GW",
+            investment=Decimal(1400000),
+            planned_start=start,
+            planned_end=end,
+        )
+    Milestone.objects.create(
+        project=jk,
+        name="首桩开钻",
+        planned_date=datetime.date(2023, 8, 15),
+        actual_date=datetime.date(2023, 8, 15),
+    )
+    Milestone.objects.create(
+        project=jk, name="一期主厂房封顶", planned_date=datetime.date(2023, 12, 31)
+    )
+    Milestone.objects.create(project=jk, name="一期投产", planned_date=datetime.date(2024, 6, 30))
+    AnnualPlan.objects.create(
+        project=jk, year=2023, planned_investment=Decimal(250000), goals="一期主体施工"
+    )
+
+    jiantou = Enterprise.objects.filter(name__contains="山西建设投资").first()
+    xx = KeyProject.objects.create(
+        code="XM-2023-002",
+        name="山西建投·祥溪国际",
+        enterprise=jiantou,
+        lead_unit=fgw,
+        place="小店区",
+        description="城市更新与商业综合体项目。",
+        total_investment=Decimal(350000),
+        stage=Stage.CONSTRUCTION,
+        in_library=True,
+        started=True,
+        planned_start=datetime.date(2022, 4, 1),
+        planned_end=datetime.date(2024, 12, 31),
+        actual_start=datetime.date(2022, 4, 20),
+    )
+    xx.tasks.add(business)
+    AnnualPlan.objects.create(project=xx, year=2022, planned_investment=Decimal(80000))
+    AnnualPlan.objects.create(
+        project=xx, year=2023, planned_investment=Decimal(65000), goals="主体结构封顶"
+    )
+    Milestone.objects.create(
+        project=xx, name="主体结构封顶", planned_date=datetime.date(2023, 9, 30)
+    )
+
+    cf = KeyProject.objects.create(
+        code="XM-2023-003",
+        name="中北高新区碳纤维复合材料产业园（演示）",
+        lead_unit=fgw,
+        place="中北高新区",
+        description="碳纤维原丝、碳化及复合材料制品。",
+        total_investment=Decimal(300000),
+        stage=Stage.PREPARATION,
+        in_library=True,
+        planned_start=datetime.date(2023, 3, 1),
+        planned_end=datetime.date(2025, 12, 31),
+    )
+    cf.tasks.add(carbon)
+    AnnualPlan.objects.create(project=cf, year=2023, planned_investment=Decimal(50000))
+
+    steel_project = KeyProject.objects.create(
+        code="XM-2023-004",
+        name="太钢双相不锈钢产能提升",
+        enterprise=Enterprise.objects.filter(name__contains="太原钢铁").first(),
+        lead_unit=fgw,
+        place="尖草坪区",
+        total_investment=Decimal(180000),
+        stage=Stage.OPERATION,
+        in_library=True,
+        started=True,
+        planned_start=datetime.date(2022, 6, 1),
+        planned_end=datetime.date(2023, 12, 31),
+        actual_start=datetime.date(2022, 6, 1),
+    )
+    steel_project.tasks.add(steel)
+    AnnualPlan.objects.create(project=steel_project, year=2023, planned_investment=Decimal(60000))
+
+    # Monthly reports by 发改委 (the demo's responsible unit for every project).
+    figures = {
+        xx: [(2022, m, 8000) for m in range(5, 13)]
+        + [
+            (2023, m, a)
+            for m, a in zip(
+                range(1, 9), (4000, 3000, 5000, 4500, 4000, 3500, 3000, 3000), strict=True
+            )
+        ],
+        jk: [(2023, 7, 30000), (2023, 8, 120000)],
+        steel_project: [(2023, m, 5200) for m in range(1, 9)],
+    }
+    for project, rows in figures.items():
+        for year, month, amount in rows:
+            day = datetime.date(year, month, 28)
+            with clock.frozen_at(_at(day + datetime.timedelta(days=8))):
+                services.report_submit(
+                    actor=fgw_clerk,
+                    project=project,
+                    year=year,
+                    month=month,
+                    investment=Decimal(amount),
+                    progress="按计划推进" if project != xx else "主体结构施工，地下室完成",
+                    problems="周边道路施工影响材料运输"
+                    if project == xx and (year, month) == (2023, 8)
+                    else "",
+                )
+
+    # 包保: the vice-mayor guarantees 祥溪国际 and 晶科, visits and hands problems to units.
+    ProjectSponsor.objects.create(project=xx, leader=mayor, since=datetime.date(2022, 3, 1))
+    ProjectSponsor.objects.create(project=jk, leader=mayor, since=datetime.date(2023, 6, 1))
+    visits = [
+        (
+            xx,
+            datetime.date(2023, 3, 16),
+            "项目单位、小店区政府、市住建局",
+            "施工许可分段办理进度慢",
+            "小店区政府牵头并联审批",
+            [],
+        ),
+        (
+            xx,
+            datetime.date(2023, 6, 8),
+            "项目单位、市发改委",
+            "商业部分招商滞后",
+            "市发改委对接龙头商业企业",
+            [],
+        ),
+        (
+            xx,
+            datetime.date(2023, 8, 24),
+            "项目单位、市城管局、小店区政府",
+            "周边道路施工影响材料运输；夜间施工许可办理周期长",
+            "城管部门优化夜间施工许可；区政府协调道路施工时序",
+            [("优化夜间施工许可办理流程，五个工作日内办结", "ty-cgj")],
+        ),
+        (
+            jk,
+            datetime.date(2023, 8, 15),
+            "晶科能源、综改区管委会、国网太原供电公司",
+            "一期 110kV 变电站接入需提前",
+            "发改委协调电力接入时序",
+            [("协调一期110kV变电站提前接入", "ty-fgw")],
+        ),
+    ]
+    for project, day, attendees, findings, decisions, problems in visits:
+        with clock.frozen_at(_at(day, 15)):
+            services.visit_record(
+                actor=mayor,
+                project=project,
+                leader=mayor,
+                visited_on=day,
+                attendees=attendees,
+                findings=findings,
+                decisions=decisions,
+                problems=[(text, Unit.objects.get(code=code)) for text, code in problems],
+            )
+
+    # 太钢's duplex stainless-steel sales, tonnes a month.
+    indicator = Indicator.objects.create(
+        name="太钢双相不锈钢月销量",
+        measure="吨",
+        owner_unit=fgw,
+        enterprise=steel_project.enterprise,
+        project=steel_project,
+        task=steel,
+    )
+    last_year = [6800, 7100, 7400, 7300, 7900, 8200, 8100, 8400, 8600, 8800, 9000, 9200]
+    this_year = [8600, 8900, 9300, 9500, 9800, 10300, 12000, 11800]
+    for month, value in enumerate(last_year, 1):
+        IndicatorValue.objects.create(
+            indicator=indicator, year=2022, month=month, actual=Decimal(value)
+        )
+    for month, value in enumerate(this_year, 1):
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            year=2023,
+            month=month,
+            target=Decimal(10000),
+            actual=Decimal(value),
+        )
+
+    # September: the month's call for reports and the August colours.
+    with clock.frozen_at(_at(datetime.date(2023, 9, 5), 9)):
+        services.reports_request(year=2023, month=8)
+        counts = services.traffic_light_sweep(year=2023, month=8, as_of=datetime.date(2023, 9, 5))
+    colours = f"红 {counts['red']}、黄 {counts['yellow']}、绿 {counts['green']}"
+    log(
+        f"项目：战略定位 {Positioning.objects.count()} 个、任务 {Task.objects.count()} 项、"
+        f"重点项目 {KeyProject.objects.count()} 个（8 月：{colours}），"
+        f"包保走访 {len(visits)} 次；包保领导账号 sz_leader。"
+    )

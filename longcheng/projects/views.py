@@ -1,0 +1,521 @@
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from longcheng.accounts.models import User
+from longcheng.core.errors import LongchengError
+from longcheng.core.models import Unit
+from longcheng.web.exports import xlsx_response
+from longcheng.web.forms import BootstrapFormMixin
+from longcheng.web.listing import Column, ListFilter, RegisterListView
+
+from . import documents, services
+from .models import Indicator, KeyProject, Positioning, Problem, SponsorVisit, Task
+from .selectors import (
+    indicator_series,
+    latest_period,
+    meeting_figures,
+    open_problems,
+    project_figures,
+    projects_visible_to,
+    roadmap_rows,
+    sponsor_projects,
+)
+from .workflow import Colour, Stage
+
+
+class StaffRequired(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.unit_id and request.user.role in ("clerk", "leader", "dispatcher")
+        ):
+            raise PermissionDenied(_("战略与项目仅供业务单位工作人员使用。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _month(request) -> tuple[int, int]:
+    try:
+        year = int(request.GET.get("year", ""))
+        month = int(request.GET.get("month", ""))
+        if 1 <= month <= 12:
+            return year, month
+    except ValueError:
+        pass
+    return latest_period()
+
+
+class TreeView(StaffRequired, TemplateView):
+    template_name = "projects/tree.html"
+
+    def get_context_data(self, **kwargs):
+        tasks = Task.objects.select_related("lead_unit", "lead_leader").prefetch_related(
+            Prefetch("projects", queryset=KeyProject.objects.order_by("code"))
+        )
+        positionings = Positioning.objects.prefetch_related(
+            "goals", Prefetch("goals__tasks", queryset=tasks)
+        )
+        return super().get_context_data(
+            title=_("战略定位与任务"), positionings=positionings, **kwargs
+        )
+
+
+class TaskDetailView(StaffRequired, TemplateView):
+    template_name = "projects/task_detail.html"
+
+    def get_context_data(self, **kwargs):
+        task = get_object_or_404(
+            Task.objects.select_related(
+                "goal__positioning", "lead_unit", "lead_leader", "responsible_person"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        year, month = latest_period()
+        return super().get_context_data(
+            title=task.what,
+            task=task,
+            figures=[
+                project_figures(p, year, month) for p in task.projects.select_related("lead_unit")
+            ],
+            milestones=task.milestones.all(),
+            indicators=task.indicators.all(),
+            **kwargs,
+        )
+
+
+class TaskForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = [
+            "goal",
+            "code",
+            "what",
+            "why",
+            "lead_leader",
+            "lead_unit",
+            "responsible_units",
+            "responsible_person",
+            "start",
+            "end",
+            "where",
+            "how",
+            "roadmap",
+            "investment",
+            "indicator_targets",
+        ]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+            "why": forms.Textarea(attrs={"rows": 2}),
+            "how": forms.Textarea(attrs={"rows": 2}),
+            "roadmap": forms.Textarea(attrs={"rows": 2}),
+            "indicator_targets": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_leader"].queryset = User.objects.filter(role="leader")
+        self.fields["responsible_person"].queryset = User.objects.filter(
+            role__in=["leader", "clerk"]
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("完成日期不能早于开始日期。"))
+        return data
+
+
+class TaskCreateView(StaffRequired, FormView):
+    template_name = "web/form.html"
+    form_class = TaskForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("新建任务（6W1H）"), cancel_url=reverse("projects:tree"), **kwargs
+        )
+
+    def form_valid(self, form):
+        task = form.save()
+        messages.success(self.request, _("任务已建立。"))
+        return redirect(task)
+
+
+def _money(value) -> str:
+    return f"{value:,.0f}" if value is not None else "—"
+
+
+class ProjectListView(StaffRequired, RegisterListView):
+    model = KeyProject
+    title = gettext_lazy("重点项目")
+    unit_field = None
+    template_name = "projects/projects.html"
+    export_name = "重点项目"
+    search_fields = ["code", "name", "place", "enterprise__name"]
+    default_sort = "code"
+    filters = [
+        ListFilter("colour", gettext_lazy("督办颜色"), "colour", lambda u: Colour.choices),
+        ListFilter("stage", gettext_lazy("阶段"), "stage", lambda u: Stage.choices),
+        ListFilter(
+            "unit",
+            gettext_lazy("责任单位"),
+            "lead_unit_id",
+            lambda u: [
+                (str(x.pk), x.name)
+                for x in Unit.objects.filter(pk__in=KeyProject.objects.values("lead_unit"))
+            ],
+        ),
+    ]
+    columns = [
+        Column(gettext_lazy("编码"), lambda p: p.code, sort="code", link=True),
+        Column(gettext_lazy("项目"), lambda p: p.name, sort="name"),
+        Column(gettext_lazy("阶段"), lambda p: p.get_stage_display(), sort="stage"),
+        Column(gettext_lazy("颜色"), lambda p: p.get_colour_display() or "—", sort="colour"),
+        Column(gettext_lazy("责任单位"), lambda p: p.lead_unit),
+        Column(
+            gettext_lazy("总投资（万元）"),
+            lambda p: _money(p.total_investment),
+            sort="total_investment",
+        ),
+        Column(gettext_lazy("年度计划（万元）"), lambda p: _money(p.figures.plan)),
+        Column(gettext_lazy("本年完成（万元）"), lambda p: _money(p.figures.done_year)),
+        Column(
+            gettext_lazy("完成年度计划"),
+            lambda p: f"{p.figures.actual_pct}%" if p.figures.actual_pct is not None else "—",
+        ),
+    ]
+
+    def base_queryset(self):
+        return projects_visible_to(self.request.user).select_related("lead_unit", "enterprise")
+
+    def prepare_page(self, objects):
+        year, month = latest_period()
+        for project in objects:
+            project.figures = project_figures(project, year, month)
+
+    def export(self):
+        self.prepare_page(list(self.get_queryset()))
+        return super().export()
+
+
+class ProjectDetailView(StaffRequired, TemplateView):
+    template_name = "projects/project_detail.html"
+
+    def get_context_data(self, **kwargs):
+        project = get_object_or_404(
+            projects_visible_to(self.request.user).select_related("lead_unit", "enterprise"),
+            pk=self.kwargs["pk"],
+        )
+        user = self.request.user
+        year, month = latest_period()
+        running = Decimal(0)
+        reports = []
+        for report in project.reports.select_related("reported_by"):
+            running += report.investment
+            reports.append((report, running))
+        return super().get_context_data(
+            title=project.name,
+            project=project,
+            figures=project_figures(project, year, month),
+            year=year,
+            month=month,
+            reports=reversed(reports),
+            may_report=services.acts_for_project(user, project),
+            is_sponsor=project.sponsorships.filter(leader=user).exists(),
+            sponsors=project.sponsorships.select_related("leader"),
+            visits=project.visits.select_related("leader").prefetch_related("problems__matter"),
+            problems=project.problems.select_related("matter", "lead_unit"),
+            supervisions=project.supervisions.select_related("matter"),
+            units=Unit.objects.order_by("path"),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+def _decimal(value: str, label: str) -> Decimal:
+    try:
+        return Decimal((value or "").replace(",", "").strip())
+    except InvalidOperation:
+        raise LongchengError(_("“%(l)s”须填写数字。") % {"l": label}) from None
+
+
+class ReportSubmitView(StaffRequired, View):
+    def post(self, request, pk):
+        project = get_object_or_404(projects_visible_to(request.user), pk=pk)
+        try:
+            services.report_submit(
+                actor=request.user,
+                project=project,
+                year=int(request.POST.get("year") or 0),
+                month=int(request.POST.get("month") or 0),
+                investment=_decimal(request.POST.get("investment", ""), _("本月完成投资")),
+                progress=request.POST.get("progress", ""),
+                problems=request.POST.get("problems", ""),
+            )
+        except (LongchengError, ValueError) as error:
+            messages.error(request, getattr(error, "message", _("年、月须为整数。")))
+        else:
+            messages.success(request, _("调度情况已报送。"))
+        return redirect(project)
+
+
+class VisitRecordView(StaffRequired, View):
+    def post(self, request, pk):
+        project = get_object_or_404(projects_visible_to(request.user), pk=pk)
+        leader = get_object_or_404(User, pk=request.POST.get("leader") or request.user.pk)
+        problems = []
+        for description, unit_id in zip(
+            request.POST.getlist("problem"), request.POST.getlist("problem_unit"), strict=False
+        ):
+            if description.strip() and unit_id:
+                problems.append((description, get_object_or_404(Unit, pk=unit_id)))
+        try:
+            visited_on = datetime.date.fromisoformat(request.POST.get("visited_on", ""))
+            services.visit_record(
+                actor=request.user,
+                project=project,
+                leader=leader,
+                visited_on=visited_on,
+                attendees=request.POST.get("attendees", ""),
+                findings=request.POST.get("findings", ""),
+                decisions=request.POST.get("decisions", ""),
+                problems=problems,
+            )
+        except ValueError:
+            messages.error(request, _("请填写走访日期。"))
+        except LongchengError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("走访已记录，问题已交办。"))
+        return redirect(project)
+
+
+class ReportsView(StaffRequired, TemplateView):
+    """月度调度: the unit's projects for one month, the template, the upload."""
+
+    template_name = "projects/reports.html"
+
+    def projects(self):
+        user = self.request.user
+        return [
+            p
+            for p in KeyProject.objects.select_related("lead_unit")
+            if services.acts_for_project(user, p)
+        ]
+
+    def get_context_data(self, **kwargs):
+        year, month = _month(self.request)
+        return super().get_context_data(
+            title=_("月度调度"),
+            year=year,
+            month=month,
+            rows=[project_figures(p, year, month) for p in self.projects()],
+            **kwargs,
+        )
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("template") == "xlsx":
+            content = services.report_template(projects=self.projects())
+            response = HttpResponse(
+                content,
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = 'attachment; filename="report-template.xlsx"'
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("请选择要导入的 xlsx 文件。"))
+            return redirect("projects:reports")
+        commit = request.POST.get("commit") == "1"
+        result = services.reports_import(actor=request.user, upload=upload, commit=commit)
+        if commit and result.imported:
+            messages.success(request, _("已导入 %(n)d 行。") % {"n": result.imported})
+            return redirect("projects:reports")
+        return self.render_to_response(self.get_context_data(result=result, checked=not commit))
+
+
+class MeetingReportView(StaffRequired, View):
+    """调度会 report for a month, as PDF or xlsx."""
+
+    def get(self, request, fmt):
+        year, month = _month(request)
+        rows = meeting_figures(year, month, projects_visible_to(request.user))
+        if fmt == "pdf":
+            response = HttpResponse(
+                documents.meeting_pdf(year, month, rows), content_type="application/pdf"
+            )
+            response["Content-Disposition"] = f'inline; filename="meeting-{year}-{month:02d}.pdf"'
+            return response
+        return xlsx_response(
+            user=request.user,
+            filename=f"{year}年{month}月重点项目调度",
+            title=_("%(y)d年%(m)d月重点项目调度") % {"y": year, "m": month},
+            headers=[
+                _("编码"),
+                _("项目"),
+                _("责任单位"),
+                _("颜色"),
+                _("年度计划（万元）"),
+                _("本年完成（万元）"),
+                _("完成年度计划"),
+                _("序时进度"),
+                _("累计完成（万元）"),
+                _("原因"),
+            ],
+            rows=[
+                [
+                    r.project.code,
+                    r.project.name,
+                    str(r.project.lead_unit),
+                    str(Colour(r.colour).label) if r.colour else "",
+                    r.plan,
+                    r.done_year,
+                    r.actual_pct,
+                    r.expected_pct,
+                    r.done_total,
+                    r.reason,
+                ]
+                for r in rows
+            ],
+            object_type="projects.keyproject",
+            filters={"year": year, "month": month},
+            personal=False,
+        )
+
+
+class IndicatorDetailView(StaffRequired, TemplateView):
+    template_name = "projects/indicator_detail.html"
+
+    def get_context_data(self, **kwargs):
+        indicator = get_object_or_404(
+            Indicator.objects.select_related("enterprise"), pk=self.kwargs["pk"]
+        )
+        year = int(self.request.GET.get("year") or latest_period()[0])
+        series = indicator_series(indicator, year)
+        chart = {
+            "months": [f"{p.month}月" for p in series],
+            "actual": [float(p.actual) if p.actual is not None else None for p in series],
+            "target": [float(p.target) if p.target is not None else None for p in series],
+            "last_year": [float(p.last_year) if p.last_year is not None else None for p in series],
+            "labels": {
+                "actual": str(_("%(y)d年实际") % {"y": year}),
+                "target": str(_("目标")),
+                "last_year": str(_("%(y)d年实际") % {"y": year - 1}),
+            },
+        }
+        return super().get_context_data(
+            title=indicator.name,
+            indicator=indicator,
+            year=year,
+            series=series,
+            chart=chart,
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        indicator = get_object_or_404(Indicator, pk=pk)
+        try:
+            target = request.POST.get("target", "").strip()
+            actual = request.POST.get("actual", "").strip()
+            services.indicator_record(
+                actor=request.user,
+                indicator=indicator,
+                year=int(request.POST.get("year") or 0),
+                month=int(request.POST.get("month") or 0),
+                target=_decimal(target, _("目标")) if target else None,
+                actual=_decimal(actual, _("实际")) if actual else None,
+            )
+        except ValueError:
+            messages.error(request, _("年、月须为整数。"))
+        except LongchengError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("指标已填报。"))
+        return redirect(indicator)
+
+
+class IndicatorListView(StaffRequired, TemplateView):
+    template_name = "projects/indicators.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("指标"),
+            indicators=Indicator.objects.select_related("owner_unit", "enterprise", "project"),
+            **kwargs,
+        )
+
+
+class RoadmapView(StaffRequired, TemplateView):
+    """路线图: tasks and their projects on one time axis, planned beside actual."""
+
+    template_name = "projects/roadmap.html"
+
+    def get_context_data(self, **kwargs):
+        rows = roadmap_rows(Task.objects.all())
+        if rows:
+            start = min(r.planned[0] for r in rows)
+            end = max(max(r.planned[1], r.actual[1] if r.actual else r.planned[1]) for r in rows)
+        else:
+            start = end = timezone.localdate()
+        span = max((end - start).days, 1)
+
+        def pos(day):
+            return round((day - start).days / span * 100, 2)
+
+        for row in rows:
+            row.plan_left, row.plan_width = (
+                pos(row.planned[0]),
+                max(pos(row.planned[1]) - pos(row.planned[0]), 0.5),
+            )
+            if row.actual:
+                row.actual_left = pos(row.actual[0])
+                row.actual_width = max(pos(row.actual[1]) - pos(row.actual[0]), 0.5)
+            row.marks = [(m, pos(m.actual_date or m.planned_date)) for m in row.milestones]
+        years = list(range(start.year, end.year + 1))
+        ticks = [(y, pos(max(start, datetime.date(y, 1, 1)))) for y in years]
+        today = timezone.localdate()
+        return super().get_context_data(
+            title=_("路线图"),
+            rows=rows,
+            ticks=ticks,
+            today=pos(today) if start <= today <= end else None,
+            **kwargs,
+        )
+
+
+class SponsorView(StaffRequired, TemplateView):
+    """A sponsor's page: the projects, visits and open problems."""
+
+    template_name = "projects/sponsor.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        projects = sponsor_projects(user).select_related("lead_unit")
+        problems = Problem.objects.filter(project__in=projects).select_related(
+            "matter", "lead_unit", "project"
+        )
+        year, month = latest_period()
+        return super().get_context_data(
+            title=_("我包保的项目"),
+            figures=[project_figures(p, year, month) for p in projects],
+            visits=SponsorVisit.objects.filter(leader=user).select_related("project")[:30],
+            open_problems=open_problems(problems),
+            visit_count=SponsorVisit.objects.filter(leader=user).count(),
+            solved=problems.count() - open_problems(problems).count(),
+            **kwargs,
+        )
