@@ -195,6 +195,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Nightly: a new routing model version from the day's dispatches (a person promotes it).
     "routing-train": {"task": "longcheng.routing.tasks.routing_train_task", "schedule": 24 * 3600},
+    # Daily and idempotent: the month's call for project figures, then the three colours.
+    "projects-monthly": {
+        "task": "longcheng.projects.tasks.projects_monthly_task",
+        "schedule": 24 * 3600,
+    },
     "hotspots-weekly": {
         "task": "longcheng.routing.tasks.hotspots_weekly_task",
         "schedule": 7 * 24 * 3600,
@@ -236,3 +241,5 @@ LONGCHENG_TRAFFIC_LIGHT_RED_POINTS = env.int("LONGCHENG_TRAFFIC_LIGHT_RED_POINTS
 LONGCHENG_TRAFFIC_LIGHT_NOT_STARTED_MONTHS = env.int(
     "LONGCHENG_TRAFFIC_LIGHT_NOT_STARTED_MONTHS", default=3
 )
+# Units report last month's figures by this day of the month; colours are set after it.
+LONGCHENG_PROJECT_REPORT_DAY = env.int("LONGCHENG_PROJECT_REPORT_DAY", default=5)

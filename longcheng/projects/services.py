@@ -392,6 +392,20 @@ def traffic_light_sweep(*, year: int, month: int, as_of: datetime.date | None = 
     return counts
 
 
+def monthly_cycle(today: datetime.date | None = None) -> dict:
+    """What runs every day in production: from the 1st, units are asked for last month's
+    figures; from the first working day after the 5th, last month is coloured. Both steps are
+    idempotent, so running daily is safe."""
+    today = today or _today()
+    previous = today.replace(day=1) - datetime.timedelta(days=1)
+    requests = reports_request(year=previous.year, month=previous.month)
+    counts = {"red": 0, "yellow": 0, "green": 0}
+    if today.day > settings.LONGCHENG_PROJECT_REPORT_DAY:
+        coloured = traffic_light_sweep(year=previous.year, month=previous.month, as_of=today)
+        counts = {str(colour): n for colour, n in coloured.items()}
+    return {"requests": requests, **counts}
+
+
 # — 包保 —
 
 

@@ -144,3 +144,12 @@ def test_a_sponsor_visit_hands_problems_to_units(project, tree, users, org):
             leader=users.leader,
             visited_on=datetime.date(2023, 9, 20),
         )
+
+
+def test_the_monthly_cycle_asks_first_and_colours_after_the_report_day(project, users):
+    early = services.monthly_cycle(today=datetime.date(2023, 9, 4))
+    assert early["requests"] == 1 and early["red"] == 0
+    assert not TrafficLightSupervision.objects.exists()
+    later = services.monthly_cycle(today=datetime.date(2023, 9, 6))
+    assert later["requests"] == 0 and later["red"] == 1  # nothing reported for 2023 by August
+    assert TrafficLightSupervision.objects.filter(project=project, year=2023, month=8).count() == 1
