@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "longcheng.inspections",
     "longcheng.enforcement",
     "longcheng.projects",
+    "longcheng.volunteers",
     "longcheng.api",
 ]
 
@@ -207,6 +208,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How many matters `seed_demo` replays (tests use fewer).
 LONGCHENG_DEMO_MATTERS = env.int("LONGCHENG_DEMO_MATTERS", default=300)
+# Applicants of the demo's volunteer campaign (the article: 1,200+ applied, 379 selected).
+LONGCHENG_DEMO_VOLUNTEERS = env.int("LONGCHENG_DEMO_VOLUNTEERS", default=1200)
 
 # Caches: per-process memory for the embedded demo; Redis in production (CACHE_URL), which
 # the public form's rate limits need to hold across web workers.

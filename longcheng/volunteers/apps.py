@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VolunteersConfig(AppConfig):
+    name = "longcheng.volunteers"
+    label = "volunteers"
+    verbose_name = _("志愿者")
+
+    def ready(self) -> None:
+        from longcheng.web.home import register_nav_items
+
+        from .selectors import volunteers_nav_items
+
+        register_nav_items(volunteers_nav_items)

@@ -1,0 +1,397 @@
+"""志愿者: recruitment campaigns, positions and venues, applications, screening, interviews with
+judges' scores, selection, publicity with objections, shifts and assignments, attendance,
+service hours, and standing teams with their training and certificates."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from longcheng.core.masking import mask_id_number, mask_phone
+from longcheng.core.models import TimeStampedModel, VersionedModel
+
+from .workflow import LEVELS, Status
+
+
+class Venue(models.Model):
+    name = models.CharField(_("场馆"), max_length=100, unique=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    token = models.CharField(_("签到码"), max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("服务场馆")
+        verbose_name_plural = _("服务场馆")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecruitmentCampaign(TimeStampedModel, VersionedModel):
+    name = models.CharField(_("招募活动"), max_length=100)
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("招募说明"), blank=True)
+    apply_until = models.DateField(_("报名截止"))
+    service_from = models.DateField(_("服务开始"))
+    service_until = models.DateField(_("服务结束"))
+    min_age = models.PositiveIntegerField(_("最低年龄"), default=18)
+    max_age = models.PositiveIntegerField(_("最高年龄"), default=35)
+    places = models.PositiveIntegerField(_("录用名额"))
+    publicity_days = models.PositiveIntegerField(_("公示天数"), default=5)
+    # [{"code": "intro", "name": "自我介绍", "weight": 30}, ...] — scores are 0–100 per item.
+    rubric = models.JSONField(_("面试评分标准"), default=list)
+    slug = models.SlugField(_("报名链接标识"), max_length=40, unique=True)
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    publicity_until = models.DateField(_("公示截止"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-service_from"]
+        verbose_name = _("招募活动")
+        verbose_name_plural = _("招募活动")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:campaign_detail", args=[self.pk])
+
+
+class Position(models.Model):
+    campaign = models.ForeignKey(
+        RecruitmentCampaign, on_delete=models.CASCADE, related_name="positions"
+    )
+    name = models.CharField(_("岗位"), max_length=50)
+    venue = models.ForeignKey(Venue, verbose_name=_("场馆"), on_delete=models.PROTECT)
+    required = models.PositiveIntegerField(_("需求人数"))
+    language = models.CharField(_("语言要求"), max_length=20, blank=True)
+    language_level = models.PositiveSmallIntegerField(
+        _("语言最低等级"), choices=LEVELS, null=True, blank=True
+    )
+    certificate = models.CharField(_("须持证书"), max_length=50, blank=True)
+    skills = models.CharField(_("技能要求"), max_length=200, blank=True)
+    # [["08:00", "13:00"], ["13:00", "18:00"]] — the daily shift pattern.
+    shift_pattern = models.JSONField(_("班次安排"), default=list)
+    shift_demand = models.PositiveIntegerField(_("每班人数"), default=1)
+
+    class Meta:
+        ordering = ["campaign", "pk"]
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.venue}）"
+
+
+class Application(TimeStampedModel, VersionedModel):
+    """报名: one per resident ID per campaign."""
+
+    campaign = models.ForeignKey(
+        RecruitmentCampaign, on_delete=models.PROTECT, related_name="applications"
+    )
+    code = models.CharField(_("查询码"), max_length=12, unique=True)
+    full_name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("居民身份证号码"), max_length=18)
+    gender = models.CharField(_("性别"), max_length=1)
+    birth_date = models.DateField(_("出生日期"))
+    phone = models.CharField(_("手机号码"), max_length=20)
+    organisation = models.CharField(_("学校或工作单位"), max_length=100)
+    languages = models.JSONField(_("语言能力"), default=list)  # [{"language": "英语", "level": 4}]
+    skills = models.CharField(_("技能特长"), max_length=300, blank=True)
+    certificates = models.CharField(_("证书"), max_length=300, blank=True)
+    available_dates = models.JSONField(_("可服务日期"), default=list)  # ["2023-08-25", ...]
+    preferences = models.JSONField(_("岗位志愿"), default=list)  # [position ids], best first
+    experienced = models.BooleanField(_("有大型活动志愿服务经历"), default=False)
+    photo = models.ImageField(_("照片"), upload_to="volunteers/photos/", blank=True)
+    consent_at = models.DateTimeField(_("同意个人信息处理时间"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    screening_note = models.CharField(_("审核意见"), max_length=200, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    slot = models.ForeignKey(
+        "InterviewSlot", null=True, blank=True, on_delete=models.SET_NULL, related_name="applicants"
+    )
+    score = models.DecimalField(
+        _("面试成绩"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    score_flagged = models.BooleanField(_("评委分歧较大"), default=False)
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("录用岗位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="selected",
+    )
+    outcome_note = models.CharField(_("结果说明"), max_length=300, blank=True)
+    wait_rank = models.PositiveIntegerField(_("候补序号"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("报名")
+        verbose_name_plural = _("报名")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "id_number"], name="one_application_per_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.campaign}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:application_detail", args=[self.pk])
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_name(self) -> str:
+        return self.full_name[:1] + "*" * max(1, len(self.full_name) - 1)
+
+    def level(self, language: str) -> int:
+        return max(
+            (int(x.get("level") or 0) for x in self.languages if x.get("language") == language),
+            default=0,
+        )
+
+
+class InterviewSession(models.Model):
+    campaign = models.ForeignKey(
+        RecruitmentCampaign, on_delete=models.CASCADE, related_name="sessions"
+    )
+    date = models.DateField(_("面试日期"))
+    room = models.CharField(_("考场"), max_length=50)
+    judges = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("评委"), related_name="judging_sessions"
+    )
+
+    class Meta:
+        ordering = ["date", "room"]
+        verbose_name = _("面试场次")
+        verbose_name_plural = _("面试场次")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.room}"
+
+
+class InterviewSlot(models.Model):
+    session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("开始时间"))
+    capacity = models.PositiveIntegerField(_("人数"), default=10)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("面试时段")
+        verbose_name_plural = _("面试时段")
+
+    def __str__(self) -> str:
+        return f"{self.session.room} {self.starts_at:%m-%d %H:%M}"
+
+
+class Score(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scores")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    criterion = models.CharField(_("评分项"), max_length=20)
+    value = models.DecimalField(_("分数"), max_digits=5, decimal_places=1)
+    scored_at = models.DateTimeField(_("评分时间"))
+
+    class Meta:
+        verbose_name = _("评分")
+        verbose_name_plural = _("评分")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "judge", "criterion"], name="score_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.criterion} {self.value}"
+
+
+class SelectionRun(models.Model):
+    """One solve of the allocation, kept with the solver's status and objective."""
+
+    campaign = models.ForeignKey(RecruitmentCampaign, on_delete=models.CASCADE, related_name="runs")
+    ran_at = models.DateTimeField()
+    ran_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20)
+    objective = models.BigIntegerField()
+    placed = models.PositiveIntegerField()
+    seconds = models.FloatField()
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.ran_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class Override(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="overrides")
+    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.PROTECT)
+    reason = models.CharField(_("理由"), max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.application} → {self.position}"
+
+
+class Objection(models.Model):
+    campaign = models.ForeignKey(
+        RecruitmentCampaign, on_delete=models.CASCADE, related_name="objections"
+    )
+    text = models.TextField(_("异议内容"))
+    contact = models.CharField(_("联系方式"), max_length=50, blank=True)
+    submitted_at = models.DateTimeField()
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handling = models.TextField(_("处理结果"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+
+    def __str__(self) -> str:
+        return self.text[:30]
+
+
+class Shift(models.Model):
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="shifts")
+    starts_at = models.DateTimeField(_("开始"))
+    ends_at = models.DateTimeField(_("结束"))
+    demand = models.PositiveIntegerField(_("需要人数"))
+
+    class Meta:
+        ordering = ["starts_at", "position"]
+        verbose_name = _("班次")
+        verbose_name_plural = _("班次")
+
+    def __str__(self) -> str:
+        return f"{self.position.name} {self.starts_at:%m-%d %H:%M}"
+
+    @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+class Assignment(models.Model):
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="assignments")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    replacement = models.BooleanField(_("候补替换"), default=False)
+    checked_in_at = models.DateTimeField(_("签到"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("签退"), null=True, blank=True)
+    late = models.BooleanField(_("迟到"), default=False)
+    no_show = models.BooleanField(_("缺勤"), default=False)
+    dropped = models.BooleanField(_("已退出"), default=False)
+
+    class Meta:
+        ordering = ["shift__starts_at"]
+        verbose_name = _("排班")
+        verbose_name_plural = _("排班")
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "application"], name="assignment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.full_name} @ {self.shift}"
+
+    @property
+    def hours(self) -> float:
+        if self.checked_in_at and self.checked_out_at:
+            return round((self.checked_out_at - self.checked_in_at).total_seconds() / 3600, 2)
+        return 0.0
+
+
+class Team(models.Model):
+    """A standing team (龙城铁骑) and its members."""
+
+    name = models.CharField(_("队伍"), max_length=50, unique=True)
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("简介"), blank=True)
+
+    class Meta:
+        verbose_name = _("志愿服务队")
+        verbose_name_plural = _("志愿服务队")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    full_name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("居民身份证号码"), max_length=18)
+    phone = models.CharField(_("手机号码"), max_length=20)
+    joined_on = models.DateField(_("入队日期"))
+
+    class Meta:
+        ordering = ["team", "full_name"]
+        constraints = [models.UniqueConstraint(fields=["team", "id_number"], name="member_once")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class TrainingSession(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="trainings")
+    subject = models.CharField(_("培训科目"), max_length=100)
+    contents = models.TextField(_("培训内容"), blank=True)
+    trainer = models.CharField(_("教员"), max_length=50)
+    held_on = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=100)
+    certificate = models.CharField(
+        _("考核合格授予证书"), max_length=50, blank=True, help_text=_("如：水域救援")
+    )
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("培训")
+        verbose_name_plural = _("培训")
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.subject}"
+
+
+class TrainingRecord(models.Model):
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="records")
+    member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="trainings")
+    attended = models.BooleanField(_("出勤"), default=True)
+    passed = models.BooleanField(_("考核合格"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="training_record_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.session}"
+
+
+class Certificate(models.Model):
+    """A qualification held by a person (by ID number), which positions may require."""
+
+    id_number = models.CharField(_("居民身份证号码"), max_length=18, db_index=True)
+    kind = models.CharField(_("证书"), max_length=50)
+    issued_on = models.DateField(_("取得日期"))
+    training = models.ForeignKey(
+        TrainingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("证书")
+        verbose_name_plural = _("证书")
+
+    def __str__(self) -> str:
+        return self.kind

@@ -1,0 +1,79 @@
+"""Reads for volunteers: who manages a campaign, the funnel, rosters and hours."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from longcheng.accounts.roles import Role
+from longcheng.accounts.scoping import unit_filter
+from longcheng.web.home import NavItem
+
+from .models import Application, Assignment, RecruitmentCampaign
+from .workflow import Status
+
+
+def _staff(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.unit_id
+        and user.role in (Role.CLERK, Role.LEADER, Role.DISPATCHER)
+    )
+
+
+def campaigns_managed_by(user) -> QuerySet[RecruitmentCampaign]:
+    if not _staff(user):
+        return RecruitmentCampaign.objects.none()
+    condition = unit_filter(user, "unit")
+    queryset = RecruitmentCampaign.objects.all()
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def judged_by(user) -> QuerySet[RecruitmentCampaign]:
+    return RecruitmentCampaign.objects.filter(sessions__judges=user).distinct()
+
+
+def funnel(campaign: RecruitmentCampaign) -> list[tuple[str, int]]:
+    statuses = Counter(campaign.applications.values_list("status", flat=True))
+    applied = sum(statuses.values())
+    screened_in = applied - statuses[Status.SCREENED_OUT] - statuses[Status.SUBMITTED]
+    interviewed = sum(
+        statuses[s]
+        for s in (Status.INTERVIEWED, Status.SELECTED, Status.WAITLISTED, Status.NOT_SELECTED)
+    )
+    on_duty = (
+        Assignment.objects.filter(application__campaign=campaign, checked_in_at__isnull=False)
+        .values("application")
+        .distinct()
+        .count()
+    )
+    return [
+        (str(_("报名")), applied),
+        (str(_("资料审核通过")), screened_in),
+        (str(_("已面试")), interviewed),
+        (str(_("拟录用")), statuses[Status.SELECTED]),
+        (str(_("已上岗")), on_duty),
+    ]
+
+
+def hours_by_person(campaign: RecruitmentCampaign) -> list[tuple[Application, float, int]]:
+    totals: dict[int, float] = defaultdict(float)
+    shifts: dict[int, int] = defaultdict(int)
+    for assignment in Assignment.objects.filter(application__campaign=campaign).select_related(
+        "application"
+    ):
+        totals[assignment.application_id] += assignment.hours
+        shifts[assignment.application_id] += 1 if assignment.checked_in_at else 0
+    people = Application.objects.filter(pk__in=totals).order_by("full_name")
+    return [(p, round(totals[p.pk], 2), shifts[p.pk]) for p in people]
+
+
+def volunteers_nav_items(user) -> list[NavItem]:
+    if not _staff(user):
+        return []
+    if campaigns_managed_by(user).exists() or judged_by(user).exists() or user.role == Role.LEADER:
+        return [NavItem(str(_("志愿者招募")), reverse("volunteers:campaigns"), "people")]
+    return []

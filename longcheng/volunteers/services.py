@@ -1,0 +1,746 @@
+"""The only code that writes volunteers: applications from the public form, screening,
+interview slots and scores, selection (an exact solve), publicity and objections, rosters and
+their repair, check-in and service hours, and team training with its certificates."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longcheng.accounts.roles import Role
+from longcheng.audit.models import Action as AuditAction
+from longcheng.audit.services import audit_record
+from longcheng.core import clock
+from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.validators import birth_date_from_id, validate_id_number, validate_mobile
+from longcheng.loop import sms
+
+from . import solvers
+from .models import (
+    Application,
+    Assignment,
+    Certificate,
+    InterviewSlot,
+    Objection,
+    Override,
+    Position,
+    RecruitmentCampaign,
+    Score,
+    SelectionRun,
+    Shift,
+    TrainingRecord,
+    TrainingSession,
+    Venue,
+)
+from .workflow import LEVEL_NAMES, Status
+
+MAX_PREFERENCES = 3
+MIN_AVAILABLE_DAYS = 3
+# Scores need this many totals from a judge before the judge is calibrated.
+MIN_SCORES_TO_CALIBRATE = 5
+DISAGREEMENT_POINTS = 20
+LATE_AFTER_MINUTES = 10
+
+
+class VolunteerRefused(LongchengError):
+    pass
+
+
+def _today() -> datetime.date:
+    return timezone.localtime(clock.now()).date()
+
+
+def manages(actor, campaign: RecruitmentCampaign) -> bool:
+    unit = getattr(actor, "unit", None)
+    if unit is None or actor.role not in (Role.CLERK, Role.LEADER):
+        return False
+    if unit.pk == campaign.unit_id:
+        return True
+    return actor.role == Role.LEADER and campaign.unit.path.startswith(unit.path)
+
+
+def _require_manager(actor, campaign: RecruitmentCampaign) -> None:
+    if not manages(actor, campaign):
+        raise PermissionRefused(_("只有组织单位的工作人员可以办理。"))
+
+
+def service_dates(campaign: RecruitmentCampaign) -> list[datetime.date]:
+    days = (campaign.service_until - campaign.service_from).days + 1
+    return [campaign.service_from + datetime.timedelta(days=i) for i in range(days)]
+
+
+def _notify(application: Application, text: str) -> None:
+    transaction.on_commit(lambda: sms.send_sms(application.phone, text))
+
+
+# — Applying —
+
+
+def application_submit(
+    *,
+    campaign: RecruitmentCampaign,
+    full_name: str,
+    id_number: str,
+    phone: str,
+    organisation: str,
+    languages: list[dict],
+    available_dates: list[datetime.date],
+    preferences: list[Position],
+    consent: bool,
+    skills: str = "",
+    certificates: str = "",
+    experienced: bool = False,
+    photo=None,
+) -> Application:
+    """报名 from the phone form; every problem is named, nothing half-stored."""
+    problems = []
+    if not consent:
+        problems.append(_("请阅读并同意个人信息处理规则。"))
+    if _today() > campaign.apply_until:
+        problems.append(_("报名已于 %(d)s 截止。") % {"d": campaign.apply_until})
+    try:
+        id_number = validate_id_number(id_number)
+    except ValidationError as error:
+        problems.extend(error.messages)
+    try:
+        phone = validate_mobile(phone)
+    except ValidationError as error:
+        problems.extend(error.messages)
+    if not full_name.strip():
+        problems.append(_("请填写姓名。"))
+    if not organisation.strip():
+        problems.append(_("请填写学校或工作单位。"))
+    dates = set(service_dates(campaign))
+    chosen = sorted({d for d in available_dates if d in dates})
+    if len(chosen) < MIN_AVAILABLE_DAYS:
+        problems.append(
+            _("请至少选择 %(n)d 个可服务日期（%(a)s 至 %(b)s）。")
+            % {"n": MIN_AVAILABLE_DAYS, "a": campaign.service_from, "b": campaign.service_until}
+        )
+    positions = [p for p in preferences if p.campaign_id == campaign.pk]
+    if not positions or len(positions) > MAX_PREFERENCES or len(set(positions)) != len(positions):
+        problems.append(_("请按顺序选择 1 至 %(n)d 个不同的岗位志愿。") % {"n": MAX_PREFERENCES})
+    if problems:
+        raise VolunteerRefused(" ".join(str(p) for p in problems))
+    birth = birth_date_from_id(id_number)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                campaign=campaign,
+                code=secrets.token_hex(4).upper(),
+                full_name=full_name.strip(),
+                id_number=id_number,
+                gender="M" if int(id_number[16]) % 2 else "F",
+                birth_date=birth,
+                phone=phone,
+                organisation=organisation.strip(),
+                languages=[
+                    {"language": x["language"], "level": int(x["level"])}
+                    for x in languages
+                    if x.get("language")
+                ],
+                skills=skills.strip(),
+                certificates=certificates.strip(),
+                available_dates=[d.isoformat() for d in chosen],
+                preferences=[p.pk for p in positions],
+                experienced=experienced,
+                consent_at=clock.now(),
+            )
+            if photo is not None:
+                application.photo.save(f"{application.code}.jpg", photo, save=True)
+            audit_record(
+                actor=None, actor_repr="public", action=AuditAction.CREATE, target=application
+            )
+    except IntegrityError:
+        raise VolunteerRefused(
+            _("该身份证号码已报名本次活动，请用查询码查看进度，不必重复报名。")
+        ) from None
+    _notify(
+        application,
+        _("您已报名%(c)s，查询码 %(k)s。") % {"c": campaign.name, "k": application.code},
+    )
+    return application
+
+
+# — Screening —
+
+
+def age_on(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def screening_auto(*, actor, campaign: RecruitmentCampaign) -> dict:
+    """The rules a clerk would apply first: age at the first service day, completeness."""
+    _require_manager(actor, campaign)
+    counts = {"in": 0, "out": 0}
+    with transaction.atomic():
+        for application in campaign.applications.filter(status=Status.SUBMITTED):
+            age = age_on(application.birth_date, campaign.service_from)
+            reasons = []
+            if not campaign.min_age <= age <= campaign.max_age:
+                reasons.append(
+                    _("年龄 %(a)d 岁，不在 %(lo)d–%(hi)d 岁范围内")
+                    % {"a": age, "lo": campaign.min_age, "hi": campaign.max_age}
+                )
+            if not application.preferences or not application.available_dates:
+                reasons.append(_("报名信息不完整"))
+            passed = not reasons
+            application.status = Status.SCREENED_IN if passed else Status.SCREENED_OUT
+            application.screening_note = "；".join(str(r) for r in reasons) or str(_("符合条件"))
+            application.screened_by = actor
+            application.save(
+                update_fields=["status", "screening_note", "screened_by", "updated_at"]
+            )
+            counts["in" if passed else "out"] += 1
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=campaign, detail={"screening": counts}
+        )
+    return counts
+
+
+def screening_decide(*, actor, applications, passed: bool, reason: str) -> int:
+    """Clerk review, one or many at once, each applicant told by SMS."""
+    if not passed and len(reason.strip()) < 2:
+        raise VolunteerRefused(_("不通过须写明理由。"))
+    count = 0
+    with transaction.atomic():
+        for application in applications:
+            _require_manager(actor, application.campaign)
+            if application.status not in (
+                Status.SUBMITTED,
+                Status.SCREENED_IN,
+                Status.SCREENED_OUT,
+            ):
+                continue
+            application.status = Status.SCREENED_IN if passed else Status.SCREENED_OUT
+            application.screening_note = reason.strip() or str(_("符合条件"))
+            application.screened_by = actor
+            application.save(
+                update_fields=["status", "screening_note", "screened_by", "updated_at"]
+            )
+            _notify(
+                application,
+                _("您报名的%(c)s资料审核%(r)s。%(n)s")
+                % {
+                    "c": application.campaign.name,
+                    "r": _("已通过，请留意面试安排") if passed else _("未通过"),
+                    "n": "" if passed else reason.strip(),
+                },
+            )
+            count += 1
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="volunteers.application",
+            detail={"screened": count, "passed": passed},
+        )
+    return count
+
+
+# — Interviews —
+
+
+def slots_assign(*, actor, campaign: RecruitmentCampaign) -> int:
+    """Everyone screened in and without a slot gets the earliest slot with room."""
+    _require_manager(actor, campaign)
+    slots = list(InterviewSlot.objects.filter(session__campaign=campaign).order_by("starts_at"))
+    load = {s.pk: s.applicants.count() for s in slots}
+    assigned = 0
+    with transaction.atomic():
+        for application in campaign.applications.filter(
+            status=Status.SCREENED_IN, slot__isnull=True
+        ).order_by("created_at"):
+            slot = next((s for s in slots if load[s.pk] < s.capacity), None)
+            if slot is None:
+                break
+            application.slot = slot
+            application.save(update_fields=["slot", "updated_at"])
+            load[slot.pk] += 1
+            assigned += 1
+            _notify(
+                application,
+                _("面试时间：%(t)s，%(r)s。")
+                % {
+                    "t": timezone.localtime(slot.starts_at).strftime("%m月%d日 %H:%M"),
+                    "r": slot.session.room,
+                },
+            )
+    return assigned
+
+
+def slot_book(*, application: Application, slot: InterviewSlot) -> Application:
+    if application.status != Status.SCREENED_IN:
+        raise VolunteerRefused(_("资料审核通过后才能预约面试。"))
+    if slot.session.campaign_id != application.campaign_id:
+        raise VolunteerRefused(_("该时段不属于本次活动。"))
+    with transaction.atomic():
+        locked = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
+        if locked.applicants.exclude(pk=application.pk).count() >= locked.capacity:
+            raise VolunteerRefused(_("该时段已约满，请选择其他时段。"))
+        application.slot = locked
+        application.save(update_fields=["slot", "updated_at"])
+    return application
+
+
+def score_record(*, judge, application: Application, values: dict[str, Decimal]) -> list[Score]:
+    """A judge's marks on the tablet: every rubric item, 0–100, once per applicant (a second
+    submission corrects the first)."""
+    if application.slot is None or not application.slot.session.judges.filter(pk=judge.pk).exists():
+        raise PermissionRefused(_("您不是该考生所在场次的评委。"))
+    rubric = {item["code"]: item for item in application.campaign.rubric}
+    missing = [rubric[c]["name"] for c in rubric if values.get(c) in (None, "")]
+    if missing:
+        raise VolunteerRefused(_("请为以下各项打分：%(m)s。") % {"m": "、".join(missing)})
+    rows = []
+    with transaction.atomic():
+        for code, item in rubric.items():
+            value = Decimal(str(values[code]))
+            if not Decimal(0) <= value <= Decimal(100):
+                raise VolunteerRefused(_("“%(n)s”的分数须在 0 到 100 之间。") % {"n": item["name"]})
+            score, _created = Score.objects.update_or_create(
+                application=application,
+                judge=judge,
+                criterion=code,
+                defaults={"value": value, "scored_at": clock.now()},
+            )
+            rows.append(score)
+        if application.status == Status.SCREENED_IN:
+            application.status = Status.INTERVIEWED
+            application.save(update_fields=["status", "updated_at"])
+    return rows
+
+
+def judge_totals(campaign: RecruitmentCampaign) -> list[solvers.JudgeTotal]:
+    weights = {item["code"]: Decimal(str(item["weight"])) for item in campaign.rubric}
+    total_weight = sum(weights.values()) or Decimal(1)
+    sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    counted: dict[tuple[int, int], int] = defaultdict(int)
+    for score in Score.objects.filter(application__campaign=campaign):
+        if score.criterion in weights:
+            key = (score.application_id, score.judge_id)
+            sums[key] += score.value * weights[score.criterion]
+            counted[key] += 1
+    return [
+        solvers.JudgeTotal(str(app), str(judge), float(total / total_weight))
+        for (app, judge), total in sums.items()
+        if counted[app, judge] == len(weights)
+    ]
+
+
+def scores_finalise(*, actor, campaign: RecruitmentCampaign) -> int:
+    _require_manager(actor, campaign)
+    results = solvers.normalise(
+        judge_totals(campaign), min_scores=MIN_SCORES_TO_CALIBRATE, flag_points=DISAGREEMENT_POINTS
+    )
+    with transaction.atomic():
+        for key, result in results.items():
+            Application.objects.filter(pk=int(key)).update(
+                score=Decimal(str(result.score)), score_flagged=result.flagged
+            )
+    return len(results)
+
+
+# — Selection —
+
+
+def why_not(
+    application: Application, position: Position, certified: set[tuple[str, str]]
+) -> str | None:
+    """The requirement an applicant does not meet for a position, in a sentence."""
+    if position.language and position.language_level:
+        level = application.level(position.language)
+        if level < position.language_level:
+            return _("%(l)s水平低于 %(r)s") % {
+                "l": position.language,
+                "r": LEVEL_NAMES[position.language_level],
+            }
+    if position.certificate and (application.id_number, position.certificate) not in certified:
+        return _("未持有%(c)s证书") % {"c": position.certificate}
+    return None
+
+
+def selection_run(*, actor, campaign: RecruitmentCampaign) -> solvers.Allocation:
+    """The exact allocation of interviewed applicants to positions; outcomes and reasons are
+    written back, the waiting list is ranked; earlier manual overrides are kept."""
+    _require_manager(actor, campaign)
+    positions = {str(p.pk): p for p in campaign.positions.all()}
+    overridden = set(
+        Override.objects.filter(application__campaign=campaign).values_list(
+            "application_id", flat=True
+        )
+    )
+    pool = list(
+        campaign.applications.filter(
+            status__in=[
+                Status.INTERVIEWED,
+                Status.SELECTED,
+                Status.WAITLISTED,
+                Status.NOT_SELECTED,
+            ],
+            score__isnull=False,
+        ).exclude(pk__in=overridden)
+    )
+    fixed = _overridden_places(overridden)
+    capacities = {key: max(0, p.required - fixed.get(p.pk, 0)) for key, p in positions.items()}
+    certified = set(Certificate.objects.values_list("id_number", "kind"))
+    by_key = {str(a.pk): a for a in pool}
+
+    def reason(candidate: str, position: str) -> str | None:
+        return why_not(by_key[candidate], positions[position], certified)
+
+    candidates = [
+        solvers.Candidate(str(a.pk), float(a.score or 0), tuple(str(p) for p in a.preferences))
+        for a in pool
+    ]
+    limit = max(0, campaign.places - sum(fixed.values()))
+    result = solvers.allocate(candidates, capacities, reason, limit=limit)
+    names = {key: p.name for key, p in positions.items()}
+    with transaction.atomic():
+        waiting_rank = {key: i for i, key in enumerate(result.waiting, 1)}
+        for application in pool:
+            key = str(application.pk)
+            if key in result.placed:
+                application.status = Status.SELECTED
+                application.position = positions[result.placed[key]]
+                application.outcome_note = str(_("按成绩和岗位志愿录用"))
+                application.wait_rank = None
+            else:
+                application.position = None
+                application.status = (
+                    Status.WAITLISTED if key in waiting_rank else Status.NOT_SELECTED
+                )
+                application.wait_rank = waiting_rank.get(key)
+                text = result.reasons.get(key, "")
+                for pkey, name in names.items():
+                    text = text.replace(f"{pkey}：", f"{name}：")
+                application.outcome_note = text[:300]
+            application.save(
+                update_fields=["status", "position", "outcome_note", "wait_rank", "updated_at"]
+            )
+        SelectionRun.objects.create(
+            campaign=campaign,
+            ran_at=clock.now(),
+            ran_by=actor,
+            status=result.status,
+            objective=result.objective,
+            placed=len(result.placed),
+            seconds=result.seconds,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=campaign,
+            detail={"selection": result.status, "placed": len(result.placed)},
+        )
+    return result
+
+
+def _overridden_places(overridden) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for position_id in Application.objects.filter(
+        pk__in=overridden, position__isnull=False
+    ).values_list("position_id", flat=True):
+        counts[position_id] += 1
+    return counts
+
+
+def selection_override(
+    *, actor, application: Application, position: Position | None, reason: str
+) -> Application:
+    _require_manager(actor, application.campaign)
+    if len(reason.strip()) < 4:
+        raise VolunteerRefused(_("人工调整须写明理由。"))
+    if position is not None and position.campaign_id != application.campaign_id:
+        raise VolunteerRefused(_("岗位不属于本次活动。"))
+    with transaction.atomic():
+        Override.objects.create(
+            application=application,
+            position=position,
+            reason=reason.strip(),
+            by=actor,
+            at=clock.now(),
+        )
+        application.position = position
+        application.status = Status.SELECTED if position else Status.NOT_SELECTED
+        application.outcome_note = _("人工调整：%(r)s") % {"r": reason.strip()}
+        application.save(update_fields=["position", "status", "outcome_note", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.OVERRIDE,
+            target=application,
+            detail={"position": position.pk if position else None, "reason": reason},
+        )
+    return application
+
+
+# — Publicity —
+
+
+def publicity_publish(*, actor, campaign: RecruitmentCampaign) -> RecruitmentCampaign:
+    _require_manager(actor, campaign)
+    if not campaign.applications.filter(status=Status.SELECTED).exists():
+        raise VolunteerRefused(_("尚无拟录用名单，不能公示。"))
+    campaign.published_at = clock.now()
+    campaign.publicity_until = _today() + datetime.timedelta(days=campaign.publicity_days)
+    campaign.save(update_fields=["published_at", "publicity_until", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, target=campaign, detail={"published": True}
+    )
+    return campaign
+
+
+def objection_submit(*, campaign: RecruitmentCampaign, text: str, contact: str = "") -> Objection:
+    if not campaign.published_at:
+        raise VolunteerRefused(_("名单尚未公示。"))
+    if campaign.publicity_until and _today() > campaign.publicity_until:
+        raise VolunteerRefused(_("公示期已于 %(d)s 结束。") % {"d": campaign.publicity_until})
+    if len(text.strip()) < 5:
+        raise VolunteerRefused(_("请写明异议内容（不少于 5 个字）。"))
+    return Objection.objects.create(
+        campaign=campaign, text=text.strip(), contact=contact.strip(), submitted_at=clock.now()
+    )
+
+
+def objection_handle(*, actor, objection: Objection, handling: str) -> Objection:
+    _require_manager(actor, objection.campaign)
+    if len(handling.strip()) < 4:
+        raise VolunteerRefused(_("请写明处理结果。"))
+    objection.handled_at, objection.handling, objection.handled_by = (
+        clock.now(),
+        handling.strip(),
+        actor,
+    )
+    objection.save(update_fields=["handled_at", "handling", "handled_by"])
+    return objection
+
+
+# — Rosters —
+
+
+def shifts_generate(*, actor, campaign: RecruitmentCampaign) -> int:
+    _require_manager(actor, campaign)
+    tz = timezone.get_current_timezone()
+    created = 0
+    with transaction.atomic():
+        for position in campaign.positions.all():
+            for day in service_dates(campaign):
+                for start, end in position.shift_pattern:
+                    starts = datetime.datetime.combine(
+                        day, datetime.time.fromisoformat(start), tzinfo=tz
+                    )
+                    ends = datetime.datetime.combine(
+                        day, datetime.time.fromisoformat(end), tzinfo=tz
+                    )
+                    _shift, made = Shift.objects.get_or_create(
+                        position=position,
+                        starts_at=starts,
+                        defaults={"ends_at": ends, "demand": position.shift_demand},
+                    )
+                    created += int(made)
+    return created
+
+
+def _roster_inputs(campaign: RecruitmentCampaign, exclude: set[int] = frozenset()):  # type: ignore[assignment]
+    people = [
+        solvers.Person(
+            str(a.pk),
+            str(a.position_id),
+            frozenset(datetime.date.fromisoformat(d) for d in a.available_dates),
+            a.experienced,
+        )
+        for a in campaign.applications.filter(status=Status.SELECTED, position__isnull=False)
+        if a.pk not in exclude
+    ]
+    shifts = [
+        solvers.ShiftSlot(
+            str(s.pk),
+            str(s.position_id),
+            timezone.localtime(s.starts_at).replace(tzinfo=None),
+            timezone.localtime(s.ends_at).replace(tzinfo=None),
+            s.demand,
+        )
+        for s in Shift.objects.filter(position__campaign=campaign)
+    ]
+    return people, shifts
+
+
+def _store(campaign: RecruitmentCampaign, assignments: set[tuple[str, str]]) -> None:
+    current = {
+        (str(a.application_id), str(a.shift_id)): a
+        for a in Assignment.objects.filter(
+            shift__position__campaign=campaign, dropped=False, checked_in_at__isnull=True
+        )
+    }
+    for key, assignment in current.items():
+        if key not in assignments:
+            assignment.delete()
+    for person, shift in assignments:
+        if (person, shift) not in current:
+            Assignment.objects.get_or_create(shift_id=int(shift), application_id=int(person))
+
+
+def roster_solve(*, actor, campaign: RecruitmentCampaign, seconds: float = 10.0) -> solvers.Roster:
+    _require_manager(actor, campaign)
+    people, shifts = _roster_inputs(campaign)
+    result = solvers.roster(people, shifts, seconds=seconds)
+    if not result.assignments:
+        raise VolunteerRefused(
+            _("排班未找到可行方案（%(s)s），请检查人数和可服务日期。") % {"s": result.status}
+        )
+    with transaction.atomic():
+        _store(campaign, result.assignments)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=campaign,
+            detail={"roster": result.status, "shortage": result.shortage},
+        )
+    return result
+
+
+def volunteer_drop(
+    *, actor, application: Application, reason: str, seconds: float = 10.0
+) -> solvers.Roster:
+    """A volunteer leaves: their future shifts are re-covered changing as few others as
+    possible; the waiting list fills what the others cannot."""
+    campaign = application.campaign
+    _require_manager(actor, campaign)
+    if len(reason.strip()) < 2:
+        raise VolunteerRefused(_("请写明退出原因。"))
+    previous = {
+        (str(a.application_id), str(a.shift_id))
+        for a in Assignment.objects.filter(shift__position__campaign=campaign, dropped=False)
+    }
+    people, shifts = _roster_inputs(campaign)
+    result = solvers.repair(people, shifts, previous, {str(application.pk)}, seconds=seconds)
+    with transaction.atomic():
+        Assignment.objects.filter(application=application, checked_in_at__isnull=True).update(
+            dropped=True
+        )
+        application.status = Status.WITHDRAWN
+        application.outcome_note = _("本人退出：%(r)s") % {"r": reason.strip()}
+        application.save(update_fields=["status", "outcome_note", "updated_at"])
+        _store(campaign, result.assignments)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=application,
+            detail={"dropped": reason, "repair": result.status},
+        )
+    return result
+
+
+def replacement_call(*, actor, shift: Shift) -> Assignment | None:
+    """The best-ranked waiting applicant who meets the position and is free that day."""
+    campaign = shift.position.campaign
+    _require_manager(actor, campaign)
+    day = timezone.localtime(shift.starts_at).date().isoformat()
+    certified = set(Certificate.objects.values_list("id_number", "kind"))
+    for application in campaign.applications.filter(status=Status.WAITLISTED).order_by("wait_rank"):
+        if day not in application.available_dates or why_not(
+            application, shift.position, certified
+        ):
+            continue
+        with transaction.atomic():
+            application.status = Status.SELECTED
+            application.position = shift.position
+            application.outcome_note = str(_("候补递补"))
+            application.save(update_fields=["status", "position", "outcome_note", "updated_at"])
+            assignment = Assignment.objects.create(
+                shift=shift, application=application, replacement=True
+            )
+            _notify(
+                application,
+                _("您已递补为%(p)s志愿者，请于 %(t)s 到岗。")
+                % {
+                    "p": shift.position.name,
+                    "t": timezone.localtime(shift.starts_at).strftime("%m月%d日 %H:%M"),
+                },
+            )
+        return assignment
+    return None
+
+
+# — On the day —
+
+
+def attendance_scan(*, venue: Venue, code: str) -> Assignment:
+    """The volunteer's code at the venue (either side may scan): the first scan checks in to
+    the shift on now, the second checks out."""
+    now = clock.now()
+    application = Application.objects.filter(code=code.strip().upper()).first()
+    if application is None:
+        raise VolunteerRefused(_("查询码不存在。"))
+    window_start = now + datetime.timedelta(hours=1)
+    assignment = (
+        Assignment.objects.filter(
+            application=application,
+            dropped=False,
+            shift__position__venue=venue,
+            shift__starts_at__lte=window_start,
+            shift__ends_at__gte=now - datetime.timedelta(hours=1),
+        )
+        .select_related("shift")
+        .order_by("shift__starts_at")
+        .first()
+    )
+    if assignment is None:
+        raise VolunteerRefused(
+            _("%(n)s 此时在%(v)s没有班次。") % {"n": application.full_name, "v": venue.name}
+        )
+    if assignment.checked_in_at is None:
+        assignment.checked_in_at = now
+        assignment.late = now > assignment.shift.starts_at + datetime.timedelta(
+            minutes=LATE_AFTER_MINUTES
+        )
+        assignment.no_show = False
+        assignment.save(update_fields=["checked_in_at", "late", "no_show"])
+    elif assignment.checked_out_at is None:
+        assignment.checked_out_at = now
+        assignment.save(update_fields=["checked_out_at"])
+    return assignment
+
+
+def no_shows_mark(*, campaign: RecruitmentCampaign) -> int:
+    """After a shift has ended, whoever never checked in is recorded absent."""
+    cutoff = clock.now() - datetime.timedelta(minutes=30)
+    return Assignment.objects.filter(
+        shift__position__campaign=campaign,
+        shift__starts_at__lte=cutoff,
+        checked_in_at__isnull=True,
+        dropped=False,
+        no_show=False,
+    ).update(no_show=True)
+
+
+# — Teams —
+
+
+def training_record(
+    *, actor, session: TrainingSession, member, attended: bool, passed: bool | None
+) -> TrainingRecord:
+    unit = getattr(actor, "unit", None)
+    if unit is None or unit.pk != session.team.unit_id:
+        raise PermissionRefused(_("只有队伍所属单位可以记录培训。"))
+    if member.team_id != session.team_id:
+        raise VolunteerRefused(_("该队员不属于本队。"))
+    if passed and not attended:
+        raise VolunteerRefused(_("未出勤不能考核合格。"))
+    with transaction.atomic():
+        record, _created = TrainingRecord.objects.update_or_create(
+            session=session, member=member, defaults={"attended": attended, "passed": passed}
+        )
+        if passed and session.certificate:
+            Certificate.objects.get_or_create(
+                id_number=member.id_number,
+                kind=session.certificate,
+                defaults={"issued_on": session.held_on, "training": session},
+            )
+    return record

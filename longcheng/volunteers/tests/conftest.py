@@ -1,0 +1,102 @@
+import datetime
+import itertools
+
+import pytest
+from stdnum.cn import ric
+
+from longcheng.loop.tests.conftest import at, clock  # noqa: F401  (fixtures)
+from longcheng.volunteers.models import (
+    InterviewSession,
+    InterviewSlot,
+    Position,
+    RecruitmentCampaign,
+    Venue,
+)
+
+RUBRIC = [
+    {"code": "intro", "name": "自我介绍", "weight": 30},
+    {"code": "english", "name": "英语口语", "weight": 40},
+    {"code": "general", "name": "综合能力", "weight": 30},
+]
+
+_sequence = itertools.count(100)
+
+
+def id_number(birth=datetime.date(2002, 5, 1)) -> str:
+    body = f"140105{birth:%Y%m%d}{next(_sequence) % 1000:03d}"
+    return body + ric.calc_check_digit(body)
+
+
+@pytest.fixture
+def forum(org, users):
+    hall = Venue.objects.create(name="山西潇河国际会议中心", token="hall")
+    airport = Venue.objects.create(name="太原武宿国际机场", token="airport")
+    campaign = RecruitmentCampaign.objects.create(
+        name="2023太原能源低碳发展论坛志愿者招募",
+        unit=org.team,
+        apply_until=datetime.date(2023, 10, 10),
+        service_from=datetime.date(2023, 10, 16),
+        service_until=datetime.date(2023, 10, 20),
+        places=3,
+        rubric=RUBRIC,
+        slug="forum",
+    )
+    service = Position.objects.create(
+        campaign=campaign,
+        name="会议服务",
+        venue=hall,
+        required=2,
+        shift_pattern=[["07:00", "12:00"], ["12:00", "17:00"]],
+        shift_demand=1,
+    )
+    liaison = Position.objects.create(
+        campaign=campaign,
+        name="外宾联络",
+        venue=airport,
+        required=1,
+        language="英语",
+        language_level=4,
+        shift_pattern=[["08:00", "13:00"]],
+        shift_demand=1,
+    )
+    session = InterviewSession.objects.create(
+        campaign=campaign, date=datetime.date(2023, 10, 12), room="第一考场"
+    )
+    session.judges.set([users.leader, users.clerk2])
+    InterviewSlot.objects.create(session=session, starts_at=at(2023, 10, 12, 9), capacity=10)
+
+    class Forum:
+        pass
+
+    f = Forum()
+    f.campaign, f.service, f.liaison, f.hall, f.airport, f.session = (
+        campaign,
+        service,
+        liaison,
+        hall,
+        airport,
+        session,
+    )
+    return f
+
+
+def apply(forum, name, english=0, birth=datetime.date(2002, 5, 1), prefs=None, **extra):
+    from longcheng.volunteers import services
+
+    return services.application_submit(
+        campaign=forum.campaign,
+        full_name=name,
+        id_number=extra.pop("id_number", None) or id_number(birth),
+        phone="13912345678",
+        organisation="太原理工大学",
+        languages=[{"language": "英语", "level": english}] if english else [],
+        available_dates=[
+            forum.campaign.service_from + datetime.timedelta(days=i) for i in range(5)
+        ],
+        preferences=prefs or [forum.service],
+        consent=True,
+        **extra,
+    )
+
+
+__all__ = ["at"]

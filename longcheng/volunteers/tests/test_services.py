@@ -1,0 +1,256 @@
+import datetime
+
+import pytest
+
+from longcheng.volunteers import services, solvers
+from longcheng.volunteers.models import Application, Assignment, Certificate, Objection, Shift
+from longcheng.volunteers.services import VolunteerRefused
+from longcheng.volunteers.workflow import Status
+
+from .conftest import apply, at, id_number
+
+
+def test_an_application_is_checked_and_once_per_id(forum):
+    number = id_number()
+    first = apply(forum, "李明", id_number=number)
+    assert first.gender in "MF" and first.birth_date == datetime.date(2002, 5, 1)
+    with pytest.raises(VolunteerRefused, match="已报名本次活动"):
+        apply(forum, "李明", id_number=number)
+    with pytest.raises(VolunteerRefused) as error:
+        services.application_submit(
+            campaign=forum.campaign,
+            full_name="",
+            id_number="140105200205011234",
+            phone="123",
+            organisation="",
+            languages=[],
+            available_dates=[],
+            preferences=[],
+            consent=False,
+        )
+    message = error.value.message
+    for expected in (
+        "同意个人信息处理规则",
+        "身份证",
+        "手机号码",
+        "姓名",
+        "学校或工作单位",
+        "可服务日期",
+        "岗位志愿",
+    ):
+        assert expected in message
+    assert Application.objects.count() == 1
+
+
+def test_automatic_screening_by_age_and_a_clerk_review(forum, users):
+    young = apply(forum, "王小", birth=datetime.date(2008, 1, 1))
+    fine = apply(forum, "张大")
+    counts = services.screening_auto(actor=users.leader, campaign=forum.campaign)
+    assert counts == {"in": 1, "out": 1}
+    young.refresh_from_db()
+    assert young.status == Status.SCREENED_OUT and "年龄 15 岁" in young.screening_note
+    services.screening_decide(
+        actor=users.leader, applications=[fine], passed=False, reason="材料不实"
+    )
+    fine.refresh_from_db()
+    assert fine.status == Status.SCREENED_OUT and fine.screening_note == "材料不实"
+    with pytest.raises(services.PermissionRefused):
+        services.screening_decide(
+            actor=users.committee_clerk, applications=[fine], passed=True, reason=""
+        )
+
+
+def _interviewed(forum, users, specs):
+    """specs: (name, english level, leader's marks, clerk2's marks, preferences)."""
+    apps = []
+    for name, english, marks_a, marks_b, prefs in specs:
+        app = apply(forum, name, english=english, prefs=prefs)
+        apps.append(app)
+    services.screening_auto(actor=users.leader, campaign=forum.campaign)
+    services.slots_assign(actor=users.leader, campaign=forum.campaign)
+    for app, (_n, _e, marks_a, marks_b, _p) in zip(apps, specs, strict=True):
+        app.refresh_from_db()
+        for judge, marks in ((users.leader, marks_a), (users.clerk2, marks_b)):
+            services.score_record(
+                judge=judge,
+                application=app,
+                values=dict(zip(("intro", "english", "general"), marks, strict=True)),
+            )
+    services.scores_finalise(actor=users.leader, campaign=forum.campaign)
+    return apps
+
+
+def test_a_judge_must_score_every_item_within_range(forum, users):
+    app = apply(forum, "赵一")
+    services.screening_auto(actor=users.leader, campaign=forum.campaign)
+    services.slots_assign(actor=users.leader, campaign=forum.campaign)
+    app.refresh_from_db()
+    with pytest.raises(VolunteerRefused, match="英语口语"):
+        services.score_record(
+            judge=users.leader, application=app, values={"intro": 80, "general": 70}
+        )
+    with pytest.raises(VolunteerRefused, match="0 到 100"):
+        services.score_record(
+            judge=users.leader, application=app, values={"intro": 80, "english": 120, "general": 70}
+        )
+    with pytest.raises(services.PermissionRefused):
+        services.score_record(
+            judge=users.clerk1, application=app, values={"intro": 80, "english": 80, "general": 70}
+        )
+
+
+def test_selection_places_by_score_and_explains_the_rest(forum, users):
+    specs = [
+        ("甲", 5, (90, 92, 88), (85, 90, 86), [forum.liaison, forum.service]),
+        ("乙", 2, (95, 70, 93), (94, 72, 92), [forum.liaison]),  # high score, English A2
+        ("丙", 0, (80, 60, 82), (78, 62, 80), [forum.service]),
+        ("丁", 0, (70, 50, 70), (72, 55, 71), [forum.service]),
+        ("戊", 0, (60, 40, 60), (61, 42, 62), [forum.service]),
+    ]
+    apps = _interviewed(forum, users, specs)
+    result = services.selection_run(actor=users.leader, campaign=forum.campaign)
+    assert result.status == "OPTIMAL"
+    by_name = {a.full_name: Application.objects.get(pk=a.pk) for a in apps}
+    assert by_name["甲"].position == forum.liaison
+    assert {by_name["丙"].position, by_name["丁"].position} == {forum.service}
+    assert by_name["乙"].status == Status.NOT_SELECTED
+    assert "英语水平低于 B2" in by_name["乙"].outcome_note
+    assert by_name["戊"].status == Status.WAITLISTED and by_name["戊"].wait_rank == 1
+    assert "名额已满" in by_name["戊"].outcome_note and "会议服务" in by_name["戊"].outcome_note
+
+
+def test_a_certificate_requirement_comes_from_training(forum, users, org):
+    forum.liaison.certificate = "水域救援"
+    forum.liaison.save()
+    specs = [("甲", 5, (90, 90, 90), (90, 90, 90), [forum.liaison])]
+    apps = _interviewed(forum, users, specs)
+    services.selection_run(actor=users.leader, campaign=forum.campaign)
+    assert "未持有水域救援证书" in Application.objects.get(pk=apps[0].pk).outcome_note
+    Certificate.objects.create(
+        id_number=apps[0].id_number, kind="水域救援", issued_on=datetime.date(2023, 7, 1)
+    )
+    services.selection_run(actor=users.leader, campaign=forum.campaign)
+    assert Application.objects.get(pk=apps[0].pk).position == forum.liaison
+
+
+def test_an_override_needs_a_reason_and_survives_a_rerun(forum, users):
+    specs = [
+        ("甲", 0, (60, 60, 60), (60, 60, 60), [forum.service]),
+        ("乙", 0, (90, 90, 90), (90, 90, 90), [forum.service]),
+    ]
+    apps = _interviewed(forum, users, specs)
+    with pytest.raises(VolunteerRefused, match="理由"):
+        services.selection_override(
+            actor=users.leader, application=apps[0], position=forum.liaison, reason=""
+        )
+    services.selection_override(
+        actor=users.leader,
+        application=apps[0],
+        position=forum.liaison,
+        reason="外语专业，复核口语合格",
+    )
+    services.selection_run(actor=users.leader, campaign=forum.campaign)
+    assert Application.objects.get(pk=apps[0].pk).position == forum.liaison
+
+
+def test_publicity_and_objections(forum, users, clock):
+    _interviewed(forum, users, [("甲", 0, (80, 80, 80), (80, 80, 80), [forum.service])])
+    with pytest.raises(VolunteerRefused, match="尚未公示"):
+        services.objection_submit(campaign=forum.campaign, text="对名单有异议")
+    services.selection_run(actor=users.leader, campaign=forum.campaign)
+    services.publicity_publish(actor=users.leader, campaign=forum.campaign)
+    objection = services.objection_submit(
+        campaign=forum.campaign, text="某某并非在校学生", contact="138"
+    )
+    services.objection_handle(
+        actor=users.leader, objection=objection, handling="经核实为在校研究生，维持录用"
+    )
+    assert Objection.objects.get().handled_by == users.leader
+    clock.to(at(2023, 10, 1, 9))
+    with pytest.raises(VolunteerRefused, match="公示期已于"):
+        services.objection_submit(campaign=forum.campaign, text="逾期提出的异议")
+
+
+@pytest.fixture
+def rostered(forum, users):
+    specs = [
+        (n, 5, (80 + i, 80, 80), (80 + i, 80, 80), [forum.service, forum.liaison])
+        for i, n in enumerate("甲乙丙")
+    ]
+    apps = _interviewed(forum, users, specs)
+    forum.campaign.places = 3
+    forum.service.required = 2
+    forum.service.save()
+    services.selection_run(actor=users.leader, campaign=forum.campaign)
+    services.shifts_generate(actor=users.leader, campaign=forum.campaign)
+    result = services.roster_solve(actor=users.leader, campaign=forum.campaign, seconds=5)
+    return apps, result
+
+
+def test_the_stored_roster_passes_the_independent_checker(forum, users, rostered):
+    _apps, result = rostered
+    assert result.shortage == 0
+    people, shifts = services._roster_inputs(forum.campaign)
+    stored = {(str(a.application_id), str(a.shift_id)) for a in Assignment.objects.all()}
+    assert stored == result.assignments
+    assert solvers.check_roster(people, shifts, stored) == []
+
+
+def test_a_drop_out_is_repaired_and_the_waiting_list_called(forum, users, rostered):
+    service_people = Application.objects.filter(position=forum.service)
+    leaver = service_people.first()
+    services.volunteer_drop(actor=users.leader, application=leaver, reason="生病")
+    leaver.refresh_from_db()
+    assert leaver.status == Status.WITHDRAWN
+    assert not Assignment.objects.filter(application=leaver, dropped=False).exists()
+    late = apply(forum, "己")
+    late.status, late.wait_rank = Status.WAITLISTED, 1
+    late.save()
+    shift = Shift.objects.filter(position=forum.service).first()
+    assignment = services.replacement_call(actor=users.leader, shift=shift)
+    assert assignment.application == late and assignment.replacement
+
+
+def test_check_in_and_out_give_hours(forum, users, rostered, clock):
+    assignment = (
+        Assignment.objects.filter(shift__position=forum.service)
+        .order_by("shift__starts_at")
+        .first()
+    )
+    start = assignment.shift.starts_at
+    clock.to(start + datetime.timedelta(minutes=15))
+    services.attendance_scan(venue=forum.hall, code=assignment.application.code)
+    clock.to(start + datetime.timedelta(hours=5, minutes=15))
+    scanned = services.attendance_scan(venue=forum.hall, code=assignment.application.code)
+    assert scanned.late and scanned.hours == 5.0
+    with pytest.raises(VolunteerRefused, match="没有班次"):
+        services.attendance_scan(venue=forum.airport, code=assignment.application.code)
+
+
+def test_training_grants_certificates(org, users):
+    from longcheng.volunteers.models import Team, TeamMember, TrainingSession
+
+    team = Team.objects.create(name="龙城铁骑", unit=org.brigade1)
+    member = TeamMember.objects.create(
+        team=team,
+        full_name="郭勇",
+        id_number=id_number(),
+        phone="13900001111",
+        joined_on=datetime.date(2022, 1, 1),
+    )
+    session = TrainingSession.objects.create(
+        team=team,
+        subject="水域救援",
+        trainer="王教官",
+        held_on=datetime.date(2023, 8, 10),
+        place="汾河",
+        certificate="水域救援",
+    )
+    with pytest.raises(VolunteerRefused, match="未出勤"):
+        services.training_record(
+            actor=users.clerk1, session=session, member=member, attended=False, passed=True
+        )
+    services.training_record(
+        actor=users.clerk1, session=session, member=member, attended=True, passed=True
+    )
+    assert Certificate.objects.get(id_number=member.id_number).kind == "水域救援"

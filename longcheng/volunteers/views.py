@@ -1,0 +1,418 @@
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from longcheng.core.errors import LongchengError
+from longcheng.web.exports import xlsx_response
+
+from . import documents, services
+from .models import (
+    Application,
+    Assignment,
+    Objection,
+    RecruitmentCampaign,
+    Score,
+    SelectionRun,
+    Shift,
+    Team,
+)
+from .selectors import campaigns_managed_by, funnel, hours_by_person, judged_by
+from .workflow import LEVEL_NAMES, Status
+
+
+class StaffRequired(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.unit_id and request.user.role in ("clerk", "leader", "dispatcher")
+        ):
+            raise PermissionDenied(_("志愿者招募仅供业务单位工作人员使用。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _campaign(request, pk) -> RecruitmentCampaign:
+    return get_object_or_404(campaigns_managed_by(request.user), pk=pk)
+
+
+class CampaignListView(StaffRequired, TemplateView):
+    template_name = "volunteers/campaigns.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            title=_("志愿者招募"),
+            campaigns=campaigns_managed_by(user),
+            judging=judged_by(user),
+            teams=Team.objects.filter(unit__path__startswith=user.unit.path),
+            **kwargs,
+        )
+
+
+class CampaignDetailView(StaffRequired, TemplateView):
+    template_name = "volunteers/campaign_detail.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = _campaign(self.request, self.kwargs["pk"])
+        positions = []
+        for position in campaign.positions.select_related("venue"):
+            position.selected_count = position.selected.filter(status=Status.SELECTED).count()
+            position.level_name = LEVEL_NAMES.get(position.language_level or 0, "")
+            positions.append(position)
+        return super().get_context_data(
+            title=campaign.name,
+            campaign=campaign,
+            funnel=funnel(campaign),
+            positions=positions,
+            runs=SelectionRun.objects.filter(campaign=campaign)[:5],
+            flagged=campaign.applications.filter(score_flagged=True).count(),
+            objections=Objection.objects.filter(campaign=campaign),
+            shifts=Shift.objects.filter(position__campaign=campaign).count(),
+            assignments=Assignment.objects.filter(
+                shift__position__campaign=campaign, dropped=False
+            ).count(),
+            **kwargs,
+        )
+
+
+class CampaignActionView(StaffRequired, View):
+    def post(self, request, pk, action):
+        campaign = _campaign(request, pk)
+        user = request.user
+        try:
+            if action == "screen":
+                counts = services.screening_auto(actor=user, campaign=campaign)
+                messages.success(
+                    request,
+                    _("自动审核：通过 %(a)d 人，不通过 %(b)d 人。")
+                    % {"a": counts["in"], "b": counts["out"]},
+                )
+            elif action == "slots":
+                n = services.slots_assign(actor=user, campaign=campaign)
+                messages.success(request, _("已安排 %(n)d 人的面试时段。") % {"n": n})
+            elif action == "scores":
+                n = services.scores_finalise(actor=user, campaign=campaign)
+                messages.success(request, _("已计算 %(n)d 人的标准化成绩。") % {"n": n})
+            elif action == "select":
+                result = services.selection_run(actor=user, campaign=campaign)
+                messages.success(
+                    request,
+                    _("录用计算完成：%(s)s，录用 %(n)d 人，目标值 %(o)d，用时 %(t).2f 秒。")
+                    % {
+                        "s": result.status,
+                        "n": len(result.placed),
+                        "o": result.objective,
+                        "t": result.seconds,
+                    },
+                )
+            elif action == "publish":
+                services.publicity_publish(actor=user, campaign=campaign)
+                messages.success(request, _("名单已公示。"))
+            elif action == "shifts":
+                n = services.shifts_generate(actor=user, campaign=campaign)
+                messages.success(request, _("已生成 %(n)d 个班次。") % {"n": n})
+            elif action == "roster":
+                result = services.roster_solve(actor=user, campaign=campaign, seconds=20)
+                messages.success(
+                    request,
+                    _("排班完成：%(s)s，缺员 %(m)d 人次，目标值 %(o).0f，下界 %(b).0f。")
+                    % {
+                        "s": result.status,
+                        "m": result.shortage,
+                        "o": result.objective,
+                        "b": result.bound,
+                    },
+                )
+            elif action == "objection":
+                objection = get_object_or_404(campaign.objections, pk=request.POST.get("objection"))
+                services.objection_handle(
+                    actor=user, objection=objection, handling=request.POST.get("handling", "")
+                )
+                messages.success(request, _("异议处理结果已记录。"))
+            else:
+                raise PermissionDenied
+        except LongchengError as error:
+            messages.error(request, error.message)
+        return redirect(campaign)
+
+
+class ApplicationListView(StaffRequired, TemplateView):
+    """报名名单: search, filter, bulk screening, xlsx export with ID numbers masked."""
+
+    template_name = "volunteers/applications.html"
+
+    def queryset(self, campaign):
+        queryset = campaign.applications.select_related("position").order_by("-score", "full_name")
+        status = self.request.GET.get("status", "")
+        if status:
+            queryset = queryset.filter(status=status)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            queryset = queryset.filter(
+                Q(full_name__icontains=query)
+                | Q(organisation__icontains=query)
+                | Q(code=query.upper())
+            )
+        if self.request.GET.get("flagged") == "1":
+            queryset = queryset.filter(score_flagged=True)
+        return queryset
+
+    def get(self, request, *args, **kwargs):
+        campaign = _campaign(request, kwargs["pk"])
+        if request.GET.get("export") == "xlsx":
+            rows = [
+                [
+                    a.full_name,
+                    a.masked_id_number,
+                    a.masked_phone,
+                    a.organisation,
+                    a.get_status_display(),
+                    a.score,
+                    a.position.name if a.position else "",
+                    a.wait_rank,
+                    a.outcome_note,
+                ]
+                for a in self.queryset(campaign)
+            ]
+            return xlsx_response(
+                user=request.user,
+                filename=f"{campaign.name}-报名名单",
+                title=campaign.name,
+                headers=[
+                    _("姓名"),
+                    _("身份证号"),
+                    _("手机"),
+                    _("学校或工作单位"),
+                    _("状态"),
+                    _("成绩"),
+                    _("岗位"),
+                    _("候补序号"),
+                    _("结果说明"),
+                ],
+                rows=rows,
+                object_type="volunteers.application",
+                filters=dict(request.GET.items()),
+                personal=False,
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        campaign = _campaign(self.request, self.kwargs["pk"])
+        page = Paginator(self.queryset(campaign), 50).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            title=_("报名名单"), campaign=campaign, page=page, statuses=Status.choices, **kwargs
+        )
+
+    def post(self, request, pk):
+        campaign = _campaign(request, pk)
+        chosen = campaign.applications.filter(pk__in=request.POST.getlist("application"))
+        try:
+            n = services.screening_decide(
+                actor=request.user,
+                applications=chosen,
+                passed=request.POST.get("decision") == "pass",
+                reason=request.POST.get("reason", ""),
+            )
+        except LongchengError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已审核 %(n)d 人，并已短信告知。") % {"n": n})
+        return redirect(request.get_full_path())
+
+
+class ApplicationDetailView(StaffRequired, TemplateView):
+    template_name = "volunteers/application_detail.html"
+
+    def get_context_data(self, **kwargs):
+        application = get_object_or_404(
+            Application.objects.filter(campaign__in=campaigns_managed_by(self.request.user)),
+            pk=self.kwargs["pk"],
+        )
+        positions = {p.pk: p for p in application.campaign.positions.all()}
+        scores: dict = {}
+        for score in application.scores.select_related("judge"):
+            scores.setdefault(score.judge.full_name, {})[score.criterion] = score.value
+        return super().get_context_data(
+            title=application.full_name,
+            application=application,
+            preferences=[positions[p] for p in application.preferences if p in positions],
+            rubric=application.campaign.rubric,
+            scores=scores,
+            positions=positions.values(),
+            assignments=application.assignments.select_related("shift__position__venue"),
+            levels=LEVEL_NAMES,
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        application = get_object_or_404(
+            Application.objects.filter(campaign__in=campaigns_managed_by(request.user)), pk=pk
+        )
+        position = application.campaign.positions.filter(
+            pk=request.POST.get("position") or 0
+        ).first()
+        try:
+            services.selection_override(
+                actor=request.user,
+                application=application,
+                position=position,
+                reason=request.POST.get("reason", ""),
+            )
+        except LongchengError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已人工调整。"))
+        return redirect(application)
+
+
+class JudgeView(StaffRequired, TemplateView):
+    """The judge's tablet: the people in my sessions, and the rubric for the one I score."""
+
+    template_name = "volunteers/judge.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        people = (
+            Application.objects.filter(slot__session__judges=user)
+            .select_related("slot__session", "campaign")
+            .order_by("slot__starts_at", "full_name")
+        )
+        mine = {s.application_id for s in Score.objects.filter(judge=user)}
+        current = people.filter(pk=self.request.GET.get("a") or 0).first()
+        marks = {}
+        if current:
+            marks = {
+                s.criterion: s.value for s in Score.objects.filter(judge=user, application=current)
+            }
+        return super().get_context_data(
+            title=_("面试评分"), people=people, scored=mine, current=current, marks=marks, **kwargs
+        )
+
+    def post(self, request):
+        application = get_object_or_404(
+            Application.objects.filter(slot__session__judges=request.user),
+            pk=request.POST.get("application"),
+        )
+        values = {}
+        try:
+            for item in application.campaign.rubric:
+                raw = request.POST.get(item["code"], "").strip()
+                values[item["code"]] = Decimal(raw) if raw else None
+            services.score_record(judge=request.user, application=application, values=values)
+        except InvalidOperation:
+            messages.error(request, _("分数须为数字。"))
+            return redirect(f"{request.path}?a={application.pk}")
+        except LongchengError as error:
+            messages.error(request, error.message)
+            return redirect(f"{request.path}?a={application.pk}")
+        messages.success(request, _("已保存 %(n)s 的评分。") % {"n": application.full_name})
+        return redirect(request.path)
+
+
+class RosterView(StaffRequired, TemplateView):
+    template_name = "volunteers/roster.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = _campaign(self.request, self.kwargs["pk"])
+        days = services.service_dates(campaign)
+        day = self.request.GET.get("day")
+        chosen = datetime.date.fromisoformat(day) if day else days[0]
+        shifts = (
+            Shift.objects.filter(position__campaign=campaign, starts_at__date=chosen)
+            .select_related("position__venue")
+            .prefetch_related("assignments__application")
+            .order_by("position__venue__name", "starts_at")
+        )
+        return super().get_context_data(
+            title=_("排班"), campaign=campaign, days=days, chosen=chosen, shifts=shifts, **kwargs
+        )
+
+
+class HoursView(StaffRequired, TemplateView):
+    template_name = "volunteers/hours.html"
+
+    def get(self, request, *args, **kwargs):
+        campaign = _campaign(request, kwargs["pk"])
+        rows = hours_by_person(campaign)
+        if request.GET.get("export") == "xlsx":
+            return xlsx_response(
+                user=request.user,
+                filename=f"{campaign.name}-服务时长",
+                title=campaign.name,
+                headers=[_("姓名"), _("身份证号"), _("岗位"), _("上岗班次"), _("服务时长（小时）")],
+                rows=[
+                    [a.full_name, a.masked_id_number, a.position.name if a.position else "", n, h]
+                    for a, h, n in rows
+                ],
+                object_type="volunteers.assignment",
+                filters={"campaign": campaign.pk},
+                personal=False,
+            )
+        certificate = request.GET.get("certificate")
+        if certificate:
+            application = get_object_or_404(campaign.applications, pk=certificate)
+            hours = next((h for a, h, _n in rows if a.pk == application.pk), 0.0)
+            response = HttpResponse(
+                documents.certificate_pdf(application, hours), content_type="application/pdf"
+            )
+            response["Content-Disposition"] = (
+                f'inline; filename="certificate-{application.code}.pdf"'
+            )
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        campaign = _campaign(self.request, self.kwargs["pk"])
+        return super().get_context_data(
+            title=_("服务时长"), campaign=campaign, rows=hours_by_person(campaign), **kwargs
+        )
+
+
+class ScheduleView(View):
+    """A volunteer's own schedule by their code: printable, or as iCal for the phone calendar."""
+
+    def get(self, request, code):
+        application = get_object_or_404(Application, code=code.upper())
+        assignments = application.assignments.filter(dropped=False).select_related(
+            "shift__position__venue"
+        )
+        if request.GET.get("format") == "ics":
+            return HttpResponse(
+                documents.ical(application, assignments),
+                content_type="text/calendar; charset=utf-8",
+            )
+        from django.shortcuts import render
+
+        return render(
+            request,
+            "volunteers/public/schedule.html",
+            {"application": application, "assignments": assignments},
+        )
+
+
+class TeamView(StaffRequired, TemplateView):
+    template_name = "volunteers/team.html"
+
+    def get_context_data(self, **kwargs):
+        team = get_object_or_404(Team, pk=self.kwargs["pk"])
+        user = self.request.user
+        if not (
+            user.unit_id == team.unit_id
+            or (user.role == "leader" and team.unit.path.startswith(user.unit.path))
+        ):
+            raise PermissionDenied(_("只有队伍所属单位可以查看。"))
+        return super().get_context_data(
+            title=team.name,
+            team=team,
+            members=team.members.all(),
+            trainings=team.trainings.prefetch_related("records__member"),
+            **kwargs,
+        )
