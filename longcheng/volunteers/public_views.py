@@ -56,6 +56,7 @@ class ApplyView(TemplateView):
             positions=campaign.positions.select_related("venue"),
             dates=services.service_dates(campaign),
             levels=dict(LEVELS),
+            closed=services._today() > campaign.apply_until,
             **kwargs,
         )
 
