@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import math
 import statistics
 import time
 from collections import defaultdict
@@ -327,13 +328,23 @@ def roster(
             if len(span) == window:
                 model.add(sum(works[d] for d in span) <= rules.max_consecutive_days)
         hours[person.key] = sum(s.minutes * x[person.key, s.key] for s in mine)
+    # Fairness in units of the shifts' common length (5-hour shifts: one unit = one shift), so
+    # the solver's bound is in the same steps as any real difference in hours.
+    unit = math.gcd(*[s.minutes for s in shifts]) if shifts else 1
     longest = max((s.minutes for s in shifts), default=0)
-    horizon = longest * len(shifts)
+    horizon = longest * len(shifts) // unit
     most = model.new_int_var(0, horizon, "most")
     least = model.new_int_var(0, horizon, "least")
-    for expression in hours.values():
-        model.add(most >= expression)
-        model.add(least <= expression)
+    units = {key: expression for key, expression in hours.items()}
+    for key in units:
+        units[key] = sum((s.minutes // unit) * x[key, s.key] for s in by_person[key])
+        model.add(most >= units[key])
+        model.add(least <= units[key])
+    if units:
+        # Redundant but strong: the busiest works at least the average, the least busy at most.
+        total = sum(units.values())
+        model.add(most * len(units) >= total)
+        model.add(least * len(units) <= total)
     # Shortage first, then experienced pairing, then changes (repair), then fairness (minutes).
     objective = 100_000 * sum(shortage.values()) + 1_000 * sum(missing_experience)
     if previous is not None:
