@@ -102,22 +102,24 @@ def main():
     allocation(1_200, 379)
     allocation(20_000, 5_000)
     people, shifts = roster_problem()
-    print(
-        f"roster: {len(people)} people, {len(shifts)} shifts, demand {sum(s.demand for s in shifts):,} person-shifts"
-    )
+    demand = sum(s.demand for s in shifts)
+    print(f"roster: {len(people)} people, {len(shifts)} shifts, demand {demand:,} person-shifts")
     started = time.perf_counter()
     baseline = greedy(people, shifts)
     print(
         f"  greedy baseline: objective {objective(people, shifts, baseline):,} "
-        f"({len(check_roster(people, shifts, baseline))} rule or cover problems), {time.perf_counter() - started:.1f} s"
+        f"({len(check_roster(people, shifts, baseline))} rule or cover problems), "
+        f"{time.perf_counter() - started:.1f} s"
     )
     for limit in (10, 60):
         result = roster(people, shifts, seconds=limit)
         problems = check_roster(people, shifts, result.assignments)
         print(
-            f"  CP-SAT {limit:>2} s: {result.status}, objective {result.objective:,.0f}, bound {result.bound:,.0f}, "
-            f"gap {result.gap:.2%}, shortage {result.shortage}, checker: {len(problems)} problems, "
-            f"independent objective {objective(people, shifts, result.assignments):,}, {result.seconds:.1f} s"
+            f"  CP-SAT {limit:>2} s: {result.status}, objective {result.objective:,.0f}, "
+            f"bound {result.bound:,.0f}, gap {result.gap:.2%}, shortage {result.shortage}, "
+            f"checker: {len(problems)} problems, "
+            f"independent objective {objective(people, shifts, result.assignments):,}, "
+            f"{result.seconds:.1f} s"
         )
 
 

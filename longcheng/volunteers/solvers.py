@@ -345,12 +345,12 @@ def roster(
         total = sum(units.values())
         model.add(most * len(units) >= total)
         model.add(least * len(units) <= total)
-    # Shortage first, then experienced pairing, then changes (repair), then fairness (minutes).
+    # Shortage first, then experienced pairing, then changes (repair), then fairness.
     objective = 100_000 * sum(shortage.values()) + 1_000 * sum(missing_experience)
     if previous is not None:
         changes = []
-        for key, var in x.items():
-            if key in previous:
+        for pair, var in x.items():
+            if pair in previous:
                 changes.append(1 - var)
                 model.add_hint(var, 1)
             else:
