@@ -18,6 +18,7 @@ urlpatterns = [
         name="applications",
     ),
     path("volunteers/<int:pk>/roster/", views.RosterView.as_view(), name="roster"),
+    path("volunteers/<int:pk>/roster/do/", views.RosterActionView.as_view(), name="roster_action"),
     path("volunteers/<int:pk>/hours/", views.HoursView.as_view(), name="hours"),
     path(
         "volunteers/applications/<int:pk>/",

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -333,6 +334,34 @@ class RosterView(StaffRequired, TemplateView):
         )
         return super().get_context_data(
             title=_("排班"), campaign=campaign, days=days, chosen=chosen, shifts=shifts, **kwargs
+        )
+
+
+class RosterActionView(StaffRequired, View):
+    def post(self, request, pk):
+        campaign = _campaign(request, pk)
+        if request.POST.get("action") == "no_shows":
+            n = services.no_shows_mark(campaign=campaign)
+            messages.success(request, _("已标记缺勤 %(n)d 人次。") % {"n": n})
+        else:
+            shift = get_object_or_404(
+                Shift, pk=request.POST.get("shift"), position__campaign=campaign
+            )
+            try:
+                assignment = services.replacement_call(actor=request.user, shift=shift)
+            except LongchengError as error:
+                messages.error(request, error.message)
+            else:
+                if assignment is None:
+                    messages.error(request, _("候补名单中没有符合条件且当天有空的人。"))
+                else:
+                    messages.success(
+                        request,
+                        _("已由 %(n)s 递补，并已短信通知。")
+                        % {"n": assignment.application.full_name},
+                    )
+        return redirect(
+            request.POST.get("next") or reverse("volunteers:roster", args=[campaign.pk])
         )
 
 

@@ -108,3 +108,31 @@ def test_venue_check_in_page(client, forum, users, clock):
         reverse("volunteers:checkin", args=["airport"]), {"code": assignment.application.code}
     ).content.decode()
     assert "没有班次" in wrong
+
+
+def test_drop_out_and_replacement_from_the_pages(login, forum, users):
+    from .conftest import apply
+
+    _interviewed(
+        forum,
+        users,
+        [(n, 5, (70 + i, 80, 80), (70 + i, 80, 80), [forum.service]) for i, n in enumerate("甲乙")],
+    )
+    services.selection_run(actor=users.leader, campaign=forum.campaign)
+    services.shifts_generate(actor=users.leader, campaign=forum.campaign)
+    services.roster_solve(actor=users.leader, campaign=forum.campaign, seconds=5)
+    leaver = Application.objects.filter(status="selected").first()
+    client = login(users.leader)
+    client.post(leaver.get_absolute_url(), {"action": "drop", "reason": "家中有事"})
+    leaver.refresh_from_db()
+    assert leaver.status == "withdrawn"
+    spare = apply(forum, "丙")
+    spare.status, spare.wait_rank = "waitlisted", 1
+    spare.save()
+    shift = forum.service.shifts.first()
+    page = client.post(
+        reverse("volunteers:roster_action", args=[forum.campaign.pk]),
+        {"shift": shift.pk},
+        follow=True,
+    )
+    assert "已由 丙 递补" in page.content.decode()
