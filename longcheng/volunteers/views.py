@@ -257,20 +257,31 @@ class ApplicationDetailView(StaffRequired, TemplateView):
         application = get_object_or_404(
             Application.objects.filter(campaign__in=campaigns_managed_by(request.user)), pk=pk
         )
-        position = application.campaign.positions.filter(
-            pk=request.POST.get("position") or 0
-        ).first()
         try:
-            services.selection_override(
-                actor=request.user,
-                application=application,
-                position=position,
-                reason=request.POST.get("reason", ""),
-            )
+            if request.POST.get("action") == "drop":
+                result = services.volunteer_drop(
+                    actor=request.user,
+                    application=application,
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(
+                    request,
+                    _("已退出并重新排班：%(s)s，缺员 %(m)d 人次。")
+                    % {"s": result.status, "m": result.shortage},
+                )
+            else:
+                position = application.campaign.positions.filter(
+                    pk=request.POST.get("position") or 0
+                ).first()
+                services.selection_override(
+                    actor=request.user,
+                    application=application,
+                    position=position,
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, _("已人工调整。"))
         except LongchengError as error:
             messages.error(request, error.message)
-        else:
-            messages.success(request, _("已人工调整。"))
         return redirect(application)
 
 
