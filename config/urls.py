@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("longcheng.enforcement.urls")),
     path("", include("longcheng.projects.urls")),
     path("", include("longcheng.volunteers.urls")),
+    path("", include("longcheng.funds.urls")),
     path("api/", include("longcheng.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "longcheng.enforcement",
     "longcheng.projects",
     "longcheng.volunteers",
+    "longcheng.funds",
     "longcheng.api",
 ]
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "funds"
+
+urlpatterns = [
+    path("funds/", views.ForestView.as_view(), name="forest"),
+    path("funds/<int:pk>/", views.FundDetailView.as_view(), name="fund_detail"),
+    path("funds/<int:pk>/report.pdf", views.FundReportView.as_view(), name="fund_report"),
+    path("funds/deals/", views.DealListView.as_view(), name="deals"),
+    path("funds/deals/<int:pk>/", views.DealDetailView.as_view(), name="deal_detail"),
+]
