@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import unit_filter
+from longcheng.core.models import Division
 from longcheng.web.home import NavItem
 
 from . import metrics
@@ -174,10 +175,11 @@ def forest(funds: QuerySet[Fund]) -> Forest:
         key = row["industry"][:3]  # the 国民经济行业分类 major group, e.g. C38
         industries[key] = industries.get(key, Decimal(0)) + row["s"]
     by_industry = sorted(industries.items(), key=lambda pair: -pair[1])
-    by_division = [
-        (row["division"], row["s"])
-        for row in leaf_investments.values("division").annotate(s=Sum("amount")).order_by("-s")
-    ]
+    rows = list(leaf_investments.values("division").annotate(s=Sum("amount")).order_by("-s"))
+    names = dict(
+        Division.objects.filter(code__in=[r["division"] for r in rows]).values_list("code", "name")
+    )
+    by_division = [(names.get(row["division"], row["division"]), row["s"]) for row in rows]
     return Forest(
         funds=len(fund_ids),
         government_committed=government,
