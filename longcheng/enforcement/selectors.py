@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import unit_filter
 from longcheng.core import clock
 from longcheng.core.calendar import add_working_days
+from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
 from .models import Case, Evidence, Patrol
@@ -26,17 +26,9 @@ from .services import (
 from .workflow import Outcome, Status
 
 
-def _staff(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.unit_id
-        and user.role in (Role.CLERK, Role.LEADER, Role.DISPATCHER)
-    )
-
-
 def cases_visible_to(user) -> QuerySet[Case]:
     """The unit's own cases by scope, and cases the user is an officer on."""
-    if not _staff(user):
+    if not is_business_staff(user):
         return Case.objects.none()
     condition = unit_filter(user, "unit")
     queryset = Case.objects.all()
@@ -46,7 +38,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 
 def patrols_visible_to(user) -> QuerySet[Patrol]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return Patrol.objects.none()
     condition = unit_filter(user, "unit")
     queryset = Patrol.objects.all()
@@ -177,13 +169,13 @@ def statistics(queryset: QuerySet[Case]) -> dict:
 
 
 def enforcement_nav_items(user) -> list[NavItem]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return []
     return [NavItem(str(_("行政执法")), reverse("enforcement:cases"), "shield-exclamation")]
 
 
 def enforcement_home_cards(user) -> list[StatCard]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return []
     cases = cases_visible_to(user)
     cards = []

@@ -3,7 +3,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,6 +15,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from longcheng.core.errors import LongchengError
+from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from . import services
@@ -44,13 +44,8 @@ from .workflow import STEPS, Outcome, Status, Step
 User = get_user_model()
 
 
-class StaffRequired(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            request.user.unit_id and request.user.role in ("clerk", "leader", "dispatcher")
-        ):
-            raise PermissionDenied(_("行政执法仅供业务单位工作人员使用。"))
-        return super().dispatch(request, *args, **kwargs)
+class StaffRequired(BusinessStaffRequired):
+    denied_message = gettext_lazy("行政执法仅供业务单位工作人员使用。")
 
 
 def _money(value) -> str:

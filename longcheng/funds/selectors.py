@@ -10,9 +10,9 @@ from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import unit_filter
 from longcheng.core.models import Division
+from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem
 
 from . import metrics
@@ -20,16 +20,8 @@ from .models import CashFlow, Fund, Investment, LimitedPartner
 from .workflow import GOVERNMENT, FlowKind, LpKind
 
 
-def _staff(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.unit_id
-        and user.role in (Role.CLERK, Role.LEADER, Role.DISPATCHER)
-    )
-
-
 def funds_visible_to(user) -> QuerySet[Fund]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return Fund.objects.none()
     condition = unit_filter(user, "management_unit")
     queryset = Fund.objects.all()
@@ -203,6 +195,6 @@ def forest(funds: QuerySet[Fund]) -> Forest:
 
 
 def funds_nav_items(user) -> list[NavItem]:
-    if not _staff(user) or not funds_visible_to(user).exists():
+    if not is_business_staff(user) or not funds_visible_to(user).exists():
         return []
     return [NavItem(str(_("基金丛林")), reverse("funds:forest"), "tree")]

@@ -21,7 +21,7 @@ from longcheng.audit.services import audit_record
 from longcheng.core import clock
 from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.loop import services as loop
-from longcheng.loop.workflow import Channel, Kind, Urgency
+from longcheng.loop.workflow import Channel
 
 from .models import (
     CashFlow,
@@ -269,16 +269,12 @@ def _alert(fund: Fund, rule: str, key: str, message: str) -> bool:
     if FundAlert.objects.filter(fund=fund, rule=rule, key=key).exists():
         return False
     with transaction.atomic():
-        matter = loop.matter_receive(
-            actor=None,
+        matter = loop.matter_raise_for_unit(
             title=_("基金预警：%(f)s") % {"f": fund.name},
             description=message,
             channel=Channel.PROJECT,
-            kind=Kind.REPORT,
-            urgency=Urgency.NORMAL,
-        )
-        matter = loop.matter_dispatch(
-            matter=matter, actor=None, lead_unit=fund.management_unit, note=_("基金预警")
+            unit=fund.management_unit,
+            note=_("基金预警"),
         )
         FundAlert.objects.create(
             fund=fund,

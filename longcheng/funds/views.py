@@ -3,16 +3,17 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from longcheng.core.errors import LongchengError
 from longcheng.core.validators import validate_credit_code
+from longcheng.web.access import BusinessStaffRequired
 
 from . import documents, services
 from .models import CommitteeMeeting, Deal, FundAlert
@@ -22,13 +23,8 @@ from .workflow import DD_AREAS, DEAL_TRANSITIONS, DealStage, FlowKind, LpKind, V
 User = get_user_model()
 
 
-class StaffRequired(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            request.user.unit_id and request.user.role in ("clerk", "leader", "dispatcher")
-        ):
-            raise PermissionDenied(_("基金管理仅供业务单位工作人员使用。"))
-        return super().dispatch(request, *args, **kwargs)
+class StaffRequired(BusinessStaffRequired):
+    denied_message = gettext_lazy("基金管理仅供业务单位工作人员使用。")
 
 
 def _money(value: str, label: str) -> Decimal:

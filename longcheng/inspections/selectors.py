@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import unit_filter
 from longcheng.core import clock
+from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
 from .models import Answer, Campaign, CampaignTarget, ChecklistItem, InspectionVisit, Rectification
@@ -20,17 +20,9 @@ from .scoring import ItemAnswer, item_failed
 from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, Verdict, VisitStatus
 
 
-def _staff(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.unit_id
-        and user.role in (Role.CLERK, Role.LEADER, Role.DISPATCHER)
-    )
-
-
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
     """The organising unit's staff (by scope) and every inspector on the campaign's roster."""
-    if not _staff(user):
+    if not is_business_staff(user):
         return Campaign.objects.none()
     condition = unit_filter(user, "unit")
     queryset = Campaign.objects.all()
@@ -40,7 +32,7 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
 
 
 def visits_visible_to(user) -> QuerySet[InspectionVisit]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return InspectionVisit.objects.none()
     condition = unit_filter(user, "campaign__unit")
     queryset = InspectionVisit.objects.all()
@@ -246,13 +238,13 @@ def overdue_publication_count(user) -> int:
 
 
 def inspections_nav_items(user) -> list[NavItem]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return []
     return [NavItem(str(_("专项检查")), reverse("inspections:campaigns"), "clipboard-check")]
 
 
 def inspections_home_cards(user) -> list[StatCard]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return []
     cards = []
     mine = my_open_visits(user).count() + my_targets_to_start(user).count()

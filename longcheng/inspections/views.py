@@ -3,7 +3,6 @@ import json
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from longcheng.core.errors import LongchengError
+from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import xlsx_response
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
@@ -43,13 +43,8 @@ from .selectors import (
 from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, TemplateStatus, VisitStatus
 
 
-class StaffRequired(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            request.user.unit_id and request.user.role in ("clerk", "leader", "dispatcher")
-        ):
-            raise PermissionDenied(_("专项检查仅供业务单位工作人员使用。"))
-        return super().dispatch(request, *args, **kwargs)
+class StaffRequired(BusinessStaffRequired):
+    denied_message = gettext_lazy("专项检查仅供业务单位工作人员使用。")
 
 
 def _refused(request, error: LongchengError, to: str):

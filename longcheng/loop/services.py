@@ -879,6 +879,23 @@ def matter_open_for_unit(
     return matter
 
 
+def matter_raise_for_unit(
+    *, title: str, description: str, channel: str, unit: Unit, note: str
+) -> Matter:
+    """A matter the platform itself raises (a monthly call for figures, a traffic-light
+    supervision, a fund alert) and hands straight to the unit, on the catalogue's time limits."""
+    with transaction.atomic():
+        matter = matter_receive(
+            actor=None,
+            title=title,
+            description=description,
+            channel=channel,
+            kind="report",
+            urgency="normal",
+        )
+        return matter_dispatch(matter=matter, actor=None, lead_unit=unit, note=note)
+
+
 def matter_add_external_note(*, matter: Matter, text: str, source: str) -> MatterEvent:
     """A party without an account (an inspected hospital, a site) reports its own progress;
     the note lands on the timeline, the status does not change."""

@@ -16,6 +16,7 @@ from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core import clock
 from longcheng.loop.workflow import OPEN
+from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
 from .models import Indicator, KeyProject, Problem, Task
@@ -23,18 +24,10 @@ from .services import annual_plan, done_in_year, done_to_date, evaluate
 from .workflow import Colour
 
 
-def _staff(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.unit_id
-        and user.role in (Role.CLERK, Role.LEADER, Role.DISPATCHER)
-    )
-
-
 def projects_visible_to(user) -> QuerySet[KeyProject]:
     """Strategy is the city's: every member of staff reads the tree and the key projects;
     writing is for the responsible unit (services check it)."""
-    if not _staff(user) and user_scope(user) != Scope.ALL:
+    if not is_business_staff(user) and user_scope(user) != Scope.ALL:
         return KeyProject.objects.none()
     return KeyProject.objects.all()
 
@@ -191,13 +184,13 @@ def sponsor_projects(user) -> QuerySet[KeyProject]:
 
 
 def projects_nav_items(user) -> list[NavItem]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return []
     return [NavItem(str(_("战略与项目")), reverse("projects:tree"), "diagram-3")]
 
 
 def projects_home_cards(user) -> list[StatCard]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return []
     cards = []
     red = KeyProject.objects.filter(colour=Colour.RED)

@@ -24,7 +24,7 @@ from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.core.models import Unit
 from longcheng.loop import services as loop
 from longcheng.loop.models import Matter
-from longcheng.loop.workflow import Channel, Kind, Urgency
+from longcheng.loop.workflow import Channel
 from longcheng.loop.workflow import Status as MatterStatus
 
 from .models import (
@@ -309,19 +309,6 @@ def reports_import(*, actor, upload, commit: bool) -> ImportResult:
 # — The month's call for reports and the three-colour sweep (loop matters) —
 
 
-def _open_matter(*, title: str, description: str, unit: Unit, note: str) -> Matter:
-    """A matter the platform raises and hands straight to a unit, on the loop's time limits."""
-    matter = loop.matter_receive(
-        actor=None,
-        title=title,
-        description=description,
-        channel=Channel.PROJECT,
-        kind=Kind.REPORT,
-        urgency=Urgency.NORMAL,
-    )
-    return loop.matter_dispatch(matter=matter, actor=None, lead_unit=unit, note=note)
-
-
 def reports_request(*, year: int, month: int) -> int:
     """On the first working days of a month, each responsible unit is asked for last month's
     figures; the loop's reminders chase it until every project is reported."""
@@ -332,7 +319,8 @@ def reports_request(*, year: int, month: int) -> int:
             continue
         names = "、".join(KeyProject.objects.filter(lead_unit=unit).values_list("name", flat=True))
         with transaction.atomic():
-            matter = _open_matter(
+            matter = loop.matter_raise_for_unit(
+                channel=Channel.PROJECT,
                 title=_("重点项目调度：请报送 %(y)d 年 %(m)d 月进度") % {"y": year, "m": month},
                 description=_("请报送以下项目 %(y)d 年 %(m)d 月完成投资、形象进度和存在问题：%(n)s")
                 % {"y": year, "m": month, "n": names},
@@ -362,7 +350,8 @@ def traffic_light_sweep(*, year: int, month: int, as_of: datetime.date | None = 
             continue
         label = Colour(result.colour).label
         with transaction.atomic():
-            matter = _open_matter(
+            matter = loop.matter_raise_for_unit(
+                channel=Channel.PROJECT,
                 title=_("三色督办（%(c)s）：%(p)s") % {"c": label, "p": project.name},
                 description=_(
                     "%(p)s 截至 %(y)d 年 %(m)d 月完成年度计划的 %(a)s%%，"
@@ -440,7 +429,8 @@ def visit_record(
         for description, unit in problems:
             if not description.strip():
                 continue
-            matter = _open_matter(
+            matter = loop.matter_raise_for_unit(
+                channel=Channel.PROJECT,
                 title=_("包保交办：%(p)s") % {"p": project.name},
                 description=_("%(l)s %(d)s 走访发现：%(t)s")
                 % {"l": leader.full_name, "d": visited_on, "t": description.strip()},

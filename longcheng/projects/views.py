@@ -3,8 +3,6 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from longcheng.accounts.models import User
 from longcheng.core.errors import LongchengError
 from longcheng.core.models import Unit
+from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import xlsx_response
 from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
@@ -37,13 +36,8 @@ from .selectors import (
 from .workflow import Colour, Stage
 
 
-class StaffRequired(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            request.user.unit_id and request.user.role in ("clerk", "leader", "dispatcher")
-        ):
-            raise PermissionDenied(_("战略与项目仅供业务单位工作人员使用。"))
-        return super().dispatch(request, *args, **kwargs)
+class StaffRequired(BusinessStaffRequired):
+    denied_message = gettext_lazy("战略与项目仅供业务单位工作人员使用。")
 
 
 def _month(request) -> tuple[int, int]:

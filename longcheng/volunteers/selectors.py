@@ -10,22 +10,15 @@ from django.utils.translation import gettext as _
 
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import unit_filter
+from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem
 
 from .models import Application, Assignment, RecruitmentCampaign
 from .workflow import Status
 
 
-def _staff(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.unit_id
-        and user.role in (Role.CLERK, Role.LEADER, Role.DISPATCHER)
-    )
-
-
 def campaigns_managed_by(user) -> QuerySet[RecruitmentCampaign]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return RecruitmentCampaign.objects.none()
     condition = unit_filter(user, "unit")
     queryset = RecruitmentCampaign.objects.all()
@@ -72,7 +65,7 @@ def hours_by_person(campaign: RecruitmentCampaign) -> list[tuple[Application, fl
 
 
 def volunteers_nav_items(user) -> list[NavItem]:
-    if not _staff(user):
+    if not is_business_staff(user):
         return []
     if campaigns_managed_by(user).exists() or judged_by(user).exists() or user.role == Role.LEADER:
         return [NavItem(str(_("志愿者招募")), reverse("volunteers:campaigns"), "people")]

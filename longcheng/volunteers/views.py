@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -10,10 +9,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from longcheng.core.errors import LongchengError
+from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import xlsx_response
 
 from . import documents, services
@@ -31,13 +32,8 @@ from .selectors import campaigns_managed_by, funnel, hours_by_person, judged_by
 from .workflow import LEVEL_NAMES, Status
 
 
-class StaffRequired(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            request.user.unit_id and request.user.role in ("clerk", "leader", "dispatcher")
-        ):
-            raise PermissionDenied(_("志愿者招募仅供业务单位工作人员使用。"))
-        return super().dispatch(request, *args, **kwargs)
+class StaffRequired(BusinessStaffRequired):
+    denied_message = gettext_lazy("志愿者招募仅供业务单位工作人员使用。")
 
 
 def _campaign(request, pk) -> RecruitmentCampaign:
