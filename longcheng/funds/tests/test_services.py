@@ -15,6 +15,12 @@ from longcheng.loop.models import Matter
 D = Decimal
 
 
+def record(users, fund, kind, on, amount, partner=None):
+    return services.flow_record(
+        actor=users.clerk1, fund=fund, kind=kind, on=on, amount=amount, partner=partner
+    )
+
+
 def test_commitments_cannot_exceed_the_fund(fund, partners, users):
     with pytest.raises(FundRefused, match="超过基金规模"):
         services.partner_add(
@@ -25,31 +31,10 @@ def test_commitments_cannot_exceed_the_fund(fund, partners, users):
 def test_flows_are_checked(fund, partners, users):
     guidance, _province, social = partners
     with pytest.raises(FundRefused, match="尚无任何出资"):
-        services.flow_record(
-            actor=users.clerk1,
-            fund=fund,
-            kind="distribution",
-            on=datetime.date(2021, 7, 1),
-            amount=D(10),
-            partner=social,
-        )
-    services.flow_record(
-        actor=users.clerk1,
-        fund=fund,
-        kind="call",
-        on=datetime.date(2021, 7, 1),
-        amount=D(20000),
-        partner=guidance,
-    )
+        record(users, fund, "distribution", datetime.date(2021, 7, 1), D(10), social)
+    record(users, fund, "call", datetime.date(2021, 7, 1), D(20000), guidance)
     with pytest.raises(FundRefused, match="超过其认缴"):
-        services.flow_record(
-            actor=users.clerk1,
-            fund=fund,
-            kind="call",
-            on=datetime.date(2021, 8, 1),
-            amount=D(1),
-            partner=guidance,
-        )
+        record(users, fund, "call", datetime.date(2021, 8, 1), D(1), guidance)
     with pytest.raises(services.PermissionRefused):
         services.flow_record(
             actor=users.clerk2,
@@ -99,22 +84,8 @@ def test_the_import_takes_all_or_nothing(fund, partners, users):
 def test_fund_figures(fund, partners, users):
     guidance, province, social = partners
     for partner, amount in ((guidance, 10000), (province, 5000), (social, 25000)):
-        services.flow_record(
-            actor=users.clerk1,
-            fund=fund,
-            kind="call",
-            on=datetime.date(2021, 7, 1),
-            amount=D(amount),
-            partner=partner,
-        )
-    services.flow_record(
-        actor=users.clerk1,
-        fund=fund,
-        kind="distribution",
-        on=datetime.date(2022, 12, 1),
-        amount=D(4000),
-        partner=social,
-    )
+        record(users, fund, "call", datetime.date(2021, 7, 1), D(amount), partner)
+    record(users, fund, "distribution", datetime.date(2022, 12, 1), D(4000), social)
     services.nav_record(
         actor=users.clerk1, fund=fund, quarter_end=datetime.date(2023, 6, 30), nav=D(48000)
     )
@@ -140,14 +111,7 @@ def test_fund_figures(fund, partners, users):
 
 def test_alerts_become_matters_once(fund, partners, users, org):
     guidance = partners[0]
-    services.flow_record(
-        actor=users.clerk1,
-        fund=fund,
-        kind="call",
-        on=datetime.date(2021, 7, 1),
-        amount=D(20000),
-        partner=guidance,
-    )
+    record(users, fund, "call", datetime.date(2021, 7, 1), D(20000), guidance)
     Investment.objects.create(
         fund=fund,
         company="某房地产",
@@ -252,14 +216,7 @@ def test_the_forest_counts_outside_money_once(fund, partners, users, org):
 
     guidance, province, social = partners
     for partner, amount in ((guidance, 20000), (province, 10000), (social, 70000)):
-        services.flow_record(
-            actor=users.clerk1,
-            fund=fund,
-            kind="call",
-            on=datetime.date(2021, 7, 1),
-            amount=D(amount),
-            partner=partner,
-        )
+        record(users, fund, "call", datetime.date(2021, 7, 1), D(amount), partner)
     child = Fund.objects.create(
         name="子基金",
         kind="seed",
@@ -276,22 +233,8 @@ def test_the_forest_counts_outside_money_once(fund, partners, users, org):
     outside = services.partner_add(
         actor=users.clerk1, fund=child, name="社会资本", kind="social", commitment=D(6000)
     )
-    services.flow_record(
-        actor=users.clerk1,
-        fund=child,
-        kind="call",
-        on=datetime.date(2022, 1, 1),
-        amount=D(4000),
-        partner=from_parent,
-    )
-    services.flow_record(
-        actor=users.clerk1,
-        fund=child,
-        kind="call",
-        on=datetime.date(2022, 1, 1),
-        amount=D(6000),
-        partner=outside,
-    )
+    record(users, child, "call", datetime.date(2022, 1, 1), D(4000), from_parent)
+    record(users, child, "call", datetime.date(2022, 1, 1), D(6000), outside)
     services.nav_record(
         actor=users.clerk1, fund=fund, quarter_end=datetime.date(2023, 6, 30), nav=D(110000)
     )
