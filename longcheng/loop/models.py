@@ -196,6 +196,9 @@ class Matter(TimeStampedModel, VersionedModel):
     reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
     overdue = models.BooleanField(_("已超期"), default=False, db_index=True)
 
+    # The cockpit tally keys as last stored (set by loop.services when it loads or writes).
+    _tally: list | None = None
+
     class Meta:
         ordering = ["-received_at"]
         verbose_name = _("事项")
@@ -409,3 +412,63 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MatterTally(models.Model):
+    """Roll-up of matters for the cockpit, kept exact in the transaction that changes a matter
+    (`loop.rollups`): how many matters received in a month, in a division, led by a unit, have
+    each value of a dimension (status, channel, category, kind) now. 0 stands for "none" so
+    that the key is unique on every database (NULLs never conflict)."""
+
+    class Dimension(models.TextChoices):
+        STATUS = "status", _("状态")
+        CHANNEL = "channel", _("来源渠道")
+        CATEGORY = "category", _("派单目录")
+        KIND = "kind", _("诉求类型")
+
+    month = models.DateField(_("受理月份"))
+    division_id = models.PositiveIntegerField(default=0)
+    lead_unit_id = models.PositiveIntegerField(default=0)
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=40)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "month", "division_id", "lead_unit_id", "key"],
+                name="matter_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dimension}={self.key}: {self.n}"
+
+
+class UnitDayTally(models.Model):
+    """Roll-up of the events that count for a unit (docs/metrics.md), one row per unit and
+    local day, kept exact in the transaction that records the event (`loop.rollups`)."""
+
+    day = models.DateField(_("日期"))
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    dispatched = models.IntegerField(default=0)
+    signed = models.IntegerField(default=0)
+    signed_on_time = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    answered_on_time = models.IntegerField(default=0)
+    working_days = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    supervised = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "unit"], name="unit_day_tally_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id}"

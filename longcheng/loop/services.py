@@ -29,7 +29,7 @@ from longcheng.core.calendar import (
 from longcheng.core.errors import ConcurrentEditError, LongchengError
 from longcheng.core.models import Unit
 
-from . import notifications
+from . import notifications, rollups
 from .models import (
     Category,
     Extension,
@@ -144,6 +144,7 @@ def _lock(matter: Matter, expected_version: int | None) -> Matter:
             _("事项 %(n)s 已被他人处理，当前状态为“%(s)s”。请查看最新情况后再操作。")
             % {"n": locked.number, "s": locked.get_status_display()}
         )
+    locked._tally = rollups.matter_keys(locked)
     return locked
 
 
@@ -160,11 +161,14 @@ def _event(matter, kind, actor, *, from_status="", note="", data=None, unit=None
         data=data or {},
         unit=unit,
     )
+    rollups.event_recorded(event)
     return event
 
 
 def _save(matter: Matter, fields: list[str]) -> None:
-    """Conditional write on the version read under the lock (belt and braces for SQLite)."""
+    """Conditional write on the version read under the lock (belt and braces for SQLite); the
+    cockpit's tallies move with the matter in the same transaction."""
+    before = getattr(matter, "_tally", None) or rollups.stored_keys(matter.pk)
     expected = matter.version
     updated = Matter.objects.filter(pk=matter.pk, version=expected).update(
         version=expected + 1,
@@ -174,6 +178,8 @@ def _save(matter: Matter, fields: list[str]) -> None:
     if updated != 1:
         raise ConcurrentEditError(_("事项已被他人处理，请刷新后再操作。"))
     matter.version = expected + 1
+    rollups.matter_changed(before, matter)
+    matter._tally = rollups.matter_keys(matter)
 
 
 def _transition(
@@ -278,6 +284,8 @@ def matter_receive(
             receiving_unit=getattr(actor, "unit", None),
             status=Status.RECEIVED,
         )
+        rollups.matter_added(matter)
+        matter._tally = rollups.matter_keys(matter)
         _event(
             matter,
             E.RECEIVED,

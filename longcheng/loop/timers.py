@@ -22,7 +22,7 @@ from longcheng.core import clock
 from longcheng.core.calendar import add_working_days, working_days_between
 from longcheng.core.models import Unit
 
-from . import notifications, services
+from . import notifications, rollups, services
 from .models import Matter, MatterEvent, SupervisionNotice
 from .workflow import HANDLING, Rating, Status
 
@@ -73,7 +73,7 @@ def _issue(
             notice = SupervisionNotice.objects.create(
                 matter=matter, unit=unit, kind=kind, deadline=deadline, text=text
             )
-            MatterEvent.objects.create(
+            event = MatterEvent.objects.create(
                 matter=matter,
                 kind=event_kind,
                 at=clock.now(),
@@ -82,6 +82,7 @@ def _issue(
                 to_status=matter.status,
                 data={"notice": notice.pk},
             )
+            rollups.event_recorded(event)
             notifications.on_notice(matter, notice, recipients)
     except IntegrityError:
         return False

@@ -463,7 +463,8 @@ class MetricsView(BusinessRequired, TemplateView):
     def rows(self):
         start, end = metrics.period_from_request(self.request.GET)
         units = visible_units(self.request.user).order_by("path")
-        return start, end, metrics.unit_metrics(units=units, start=start, end=end)
+        last = (end - datetime.timedelta(days=1)).date()
+        return start, end, metrics.unit_metrics_by_day(units=units, first=start.date(), last=last)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
