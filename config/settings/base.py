@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "longcheng.projects",
     "longcheng.volunteers",
     "longcheng.funds",
+    "longcheng.cockpit",
     "longcheng.api",
 ]
 
@@ -200,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
     # Daily and idempotent: the month's call for project figures, then the three colours.
     "projects-monthly": {
         "task": "longcheng.projects.tasks.projects_monthly_task",
+        "schedule": 24 * 3600,
+    },
+    # Daily and idempotent: last month's 月度通报 once the month is over.
+    "cockpit-bulletin": {
+        "task": "longcheng.cockpit.tasks.monthly_bulletin_task",
         "schedule": 24 * 3600,
     },
     "hotspots-weekly": {

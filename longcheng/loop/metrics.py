@@ -12,6 +12,8 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.core.models import Unit
+
 from .models import MatterEvent, UnitDayTally
 from .workflow import Rating
 
@@ -34,7 +36,7 @@ def _rate(numerator: int, denominator: int) -> float | None:
 
 @dataclass
 class UnitMetrics:
-    unit: object
+    unit: Unit
     dispatched: int
     signed: int
     signed_on_time: int

@@ -31,3 +31,11 @@ def export_url(querystring: str, personal: bool = False) -> str:
 @register.filter
 def get_attr(obj, name: str):
     return getattr(obj, name, "")
+
+
+@register.filter
+def pct(value, digits: int = 1) -> str:
+    """A share 0..1 as a percentage; "—" where there was nothing to divide (never 0 %)."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.{digits}f}%"

@@ -1,0 +1,397 @@
+"""The cockpit's panels. Each panel reads the figures a module itself reports — the loop's
+roll-ups (`loop.rollups`, `loop.metrics`) and each domain module's selectors — through the
+same visibility rules, so a figure here always equals the figure on the module's own page."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longcheng.accounts.scoping import Scope, user_scope, visible_units
+from longcheng.core import clock
+from longcheng.core.models import Division, Unit
+from longcheng.enforcement.models import Case
+from longcheng.enforcement.selectors import cases_visible_to, statistics
+from longcheng.funds.selectors import forest, funds_visible_to
+from longcheng.inspections.selectors import campaign_progress, campaigns_visible_to
+from longcheng.loop.metrics import UnitMetrics, unit_metrics_by_day
+from longcheng.loop.models import Category, MatterTally, UnitDayTally
+from longcheng.loop.workflow import OPEN, Channel, Kind, Status
+from longcheng.projects.models import KeyProject
+from longcheng.projects.selectors import latest_period, meeting_figures, projects_visible_to
+from longcheng.projects.workflow import Colour
+from longcheng.volunteers.selectors import campaigns_managed_by, funnel, hours_by_person
+from longcheng.web.access import is_business_staff
+from longcheng.web.home import NavItem
+
+D = MatterTally.Dimension
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months first..last (the bulletin's unit), optionally one division and below."""
+
+    first: datetime.date  # first day of the first month
+    last: datetime.date  # last day of the last month
+    division: Division | None = None
+
+    @property
+    def label(self) -> str:
+        if (self.first.year, self.first.month) == (self.last.year, self.last.month):
+            return f"{self.first:%Y-%m}"
+        return f"{self.first:%Y-%m} ~ {self.last:%Y-%m}"
+
+    def query(self, **extra) -> str:
+        params = {"from": f"{self.first:%Y-%m}", "to": f"{self.last:%Y-%m}"}
+        if self.division is not None:
+            params["division"] = str(self.division.pk)
+        params.update({k: str(v) for k, v in extra.items()})
+        return urlencode(params)
+
+    def months(self) -> list[datetime.date]:
+        out, month = [], self.first
+        while month <= self.last:
+            out.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        return out
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def period_of_months(
+    first: datetime.date, last: datetime.date, division: Division | None = None
+) -> Period:
+    return Period(first.replace(day=1), month_end(last.replace(day=1)), division)
+
+
+def period_from_request(params) -> Period:
+    """?from=YYYY-MM&to=YYYY-MM&division=<id>; default: January to this month."""
+    today = timezone.localtime(clock.now()).date()
+
+    def month(value, fallback):
+        try:
+            return datetime.date.fromisoformat(f"{value}-01")
+        except (TypeError, ValueError):
+            return fallback
+
+    first = month(params.get("from"), today.replace(month=1, day=1))
+    last = month(params.get("to"), today.replace(day=1))
+    if last < first:
+        first, last = last, first
+    division = None
+    if str(params.get("division", "")).isdigit():
+        division = Division.objects.filter(pk=params["division"]).first()
+    return period_of_months(first, last, division)
+
+
+def division_ids(division: Division) -> list[int]:
+    """The division and every division below it."""
+    ids, frontier = [division.pk], [division.pk]
+    while frontier:
+        frontier = list(Division.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+# — Matters (the loop's roll-up) —
+
+
+def tallies(user, period: Period, dimension: str) -> QuerySet[MatterTally]:
+    """Tally rows of the period and division, limited to matters led by the user's units
+    (the whole city, unassigned matters included, for city-wide roles and for user None — the
+    platform itself, writing the monthly bulletin)."""
+    rows = MatterTally.objects.filter(
+        dimension=dimension, month__gte=period.first, month__lte=period.last
+    )
+    if period.division is not None:
+        rows = rows.filter(division_id__in=division_ids(period.division))
+    if user is None:
+        return rows
+    scope = user_scope(user)
+    if scope == Scope.NONE:
+        return rows.none()
+    if scope != Scope.ALL:
+        rows = rows.filter(lead_unit_id__in=visible_units(user).values("pk"))
+    return rows
+
+
+def _sums(rows: QuerySet[MatterTally], by: str = "key") -> dict:
+    return {
+        row[by]: row["total"]
+        for row in rows.values(by).annotate(total=Sum("n")).order_by()
+        if row["total"]
+    }
+
+
+@dataclass
+class Slice:
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
+class MattersPanel:
+    total: int
+    open: int
+    closed: int
+    by_status: list[Slice]
+    by_channel: list[Slice]
+    by_kind: list[Slice]
+    by_category: list[Slice]
+    by_division: list[Slice]
+    months: list[str]
+    monthly_by_channel: list[tuple[str, list[int]]]
+
+
+def drill_url(period: Period, **params) -> str:
+    return reverse("cockpit:matters") + "?" + period.query(**params)
+
+
+def matters_panel(user, period: Period) -> MattersPanel:
+    status = _sums(tallies(user, period, D.STATUS))
+    channel = _sums(tallies(user, period, D.CHANNEL))
+    kind = _sums(tallies(user, period, D.KIND))
+    category = _sums(tallies(user, period, D.CATEGORY))
+    names = dict(
+        Category.objects.filter(pk__in=[int(k) for k in category]).values_list("pk", "name")
+    )
+    by_division = _sums(tallies(user, period, D.STATUS), by="division_id")
+    division_names = dict(
+        Division.objects.filter(pk__in=list(by_division)).values_list("pk", "name")
+    )
+
+    def slices(counts: dict, labels: dict, dimension: str) -> list[Slice]:
+        return [
+            Slice(str(labels.get(key, key)), n, drill_url(period, dimension=dimension, key=key))
+            for key, n in sorted(counts.items(), key=lambda kv: -kv[1])
+        ]
+
+    months = period.months()
+    per_month: dict[tuple[str, datetime.date], int] = {}
+    for row in (
+        tallies(user, period, D.CHANNEL).values("key", "month").annotate(total=Sum("n")).order_by()
+    ):
+        per_month[(row["key"], row["month"])] = row["total"]
+    channel_labels = dict(Channel.choices)
+    return MattersPanel(
+        total=sum(status.values()),
+        open=sum(n for key, n in status.items() if key in OPEN),
+        closed=sum(n for key, n in status.items() if key not in OPEN),
+        by_status=[
+            Slice(str(label), status[value], drill_url(period, dimension=D.STATUS, key=value))
+            for value, label in Status.choices
+            if status.get(value)
+        ],
+        by_channel=slices(channel, channel_labels, D.CHANNEL),
+        by_kind=slices(kind, dict(Kind.choices), D.KIND),
+        by_category=slices(
+            category, {str(pk): name for pk, name in names.items()} | {"0": _("未分类")}, D.CATEGORY
+        )[:12],
+        by_division=[
+            Slice(
+                division_names.get(pk, _("未注明区划")),
+                n,
+                drill_url(period, dimension="division", key=pk),
+            )
+            for pk, n in sorted(by_division.items(), key=lambda kv: -kv[1])
+        ],
+        months=[f"{m:%Y-%m}" for m in months],
+        monthly_by_channel=[
+            (str(channel_labels.get(key, key)), [per_month.get((key, m), 0) for m in months])
+            for key in sorted(channel, key=lambda k: -channel[k])
+        ],
+    )
+
+
+# — The unit league table (loop metrics from the roll-up) —
+
+
+@dataclass
+class LeagueRow:
+    rank: int
+    metrics: UnitMetrics
+    overdue: int
+    links: dict[str, str] = field(default_factory=dict)
+
+
+def league_units(user) -> QuerySet[Unit]:
+    units = Unit.objects.all() if user is None else visible_units(user)
+    return units.order_by("path")
+
+
+def league_panel(user, period: Period) -> list[LeagueRow]:
+    """Units that had work in the period, best 按期办结率 first (ties: 满意率, then name)."""
+    rows = [
+        r
+        for r in unit_metrics_by_day(units=league_units(user), first=period.first, last=period.last)
+        if r.dispatched or r.answered or r.rated
+    ]
+
+    def key(r: UnitMetrics):
+        return (
+            -(r.on_time_answer_rate if r.on_time_answer_rate is not None else -1),
+            -(r.satisfaction_rate if r.satisfaction_rate is not None else -1),
+            r.unit.name,
+        )
+
+    overdue = dict(
+        UnitDayTally.objects.filter(
+            unit__in=[r.unit for r in rows], day__gte=period.first, day__lte=period.last
+        )
+        .values("unit_id")
+        .annotate(total=Sum("overdue"))
+        .values_list("unit_id", "total")
+    )
+    league = []
+    for rank, r in enumerate(sorted(rows, key=key), start=1):
+        links = {
+            measure: drill_url(period, unit=r.unit.pk, measure=measure) for measure in MEASURES
+        }
+        league.append(LeagueRow(rank, r, overdue.get(r.unit.pk, 0), links))
+    return league
+
+
+# The drill-downs of the league table: the matters with an event of that kind for the unit.
+MEASURES = {
+    "dispatched": _("派单"),
+    "signed_late": _("超时签收"),
+    "answered": _("办结"),
+    "answered_late": _("超期办结"),
+    "unresolved": _("回访未解决"),
+    "dissatisfied": _("不满意"),
+    "returned": _("退单"),
+    "reopened": _("重办"),
+    "overdue": _("超期"),
+}
+
+
+# — The domain modules, through their own selectors —
+
+
+@dataclass
+class InspectionRow:
+    name: str
+    url: str
+    to_visit: int
+    visited: int
+    passed: int
+    rectify: int
+    failed: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.visited / self.to_visit if self.to_visit else None
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.visited if self.visited else None
+
+
+def inspections_panel(user, period: Period) -> list[InspectionRow]:
+    campaigns = campaigns_visible_to(user).filter(
+        start_date__lte=period.last, end_date__gte=period.first
+    )
+    rows = []
+    for campaign in campaigns.order_by("start_date", "pk"):
+        p = campaign_progress(campaign)
+        rows.append(
+            InspectionRow(
+                campaign.name,
+                campaign.get_absolute_url(),
+                p.to_visit,
+                p.visited,
+                p.passed,
+                p.rectify,
+                p.failed,
+            )
+        )
+    return rows
+
+
+def cases_in(user, period: Period):
+    cases = (Case.objects.all() if user is None else cases_visible_to(user)).filter(
+        discovered_on__gte=period.first, discovered_on__lte=period.last
+    )
+    if period.division is not None:
+        cases = cases.filter(division__in=division_ids(period.division))
+    return cases
+
+
+def enforcement_panel(user, period: Period) -> dict:
+    return statistics(cases_in(user, period))
+
+
+@dataclass
+class ProjectsPanel:
+    year: int
+    month: int
+    colours: list[tuple[str, str, int]]  # (value, label, count)
+    rows: list
+    plan: Decimal
+    done: Decimal
+
+    @property
+    def completion(self) -> float | None:
+        return float(self.done / self.plan) if self.plan else None
+
+
+def projects_panel(user, period: Period) -> ProjectsPanel:
+    latest = latest_period()
+    year, month = min(latest, (period.last.year, period.last.month))
+    projects = KeyProject.objects.all() if user is None else projects_visible_to(user)
+    rows = meeting_figures(year, month, projects)
+    counts = {value: 0 for value in Colour.values}
+    for r in rows:
+        if r.colour:
+            counts[r.colour] += 1
+    return ProjectsPanel(
+        year=year,
+        month=month,
+        colours=[(value, str(label), counts[value]) for value, label in Colour.choices],
+        rows=rows,
+        plan=sum((r.plan or Decimal(0) for r in rows), Decimal(0)),
+        done=sum((r.done_year for r in rows if r.plan), Decimal(0)),
+    )
+
+
+@dataclass
+class VolunteerFunnel:
+    name: str
+    url: str
+    steps: list[tuple[str, int]]
+    hours: float
+
+
+def volunteers_panel(user, period: Period) -> list[VolunteerFunnel]:
+    out = []
+    for campaign in campaigns_managed_by(user).order_by("-pk")[:3]:
+        hours = sum(total for _person, total, _shifts in hours_by_person(campaign))
+        out.append(
+            VolunteerFunnel(
+                campaign.name, campaign.get_absolute_url(), funnel(campaign), round(hours, 1)
+            )
+        )
+    return out
+
+
+def funds_panel(user, period: Period):
+    funds = funds_visible_to(user)
+    if not funds.exists():
+        return None
+    return forest(funds)
+
+
+def cockpit_nav_items(user) -> list[NavItem]:
+    if not is_business_staff(user):
+        return []
+    return [NavItem(_("驾驶舱"), reverse("cockpit:index"), "speedometer2")]
