@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 
 from longcheng.audit.models import Action
@@ -172,7 +173,11 @@ def _line(pdf, text: str, size: int = 10, height: float = 6, align: str = "L") -
 
 def _table(pdf, headers: list[str], rows: list[list], widths: tuple[int, ...]) -> None:
     pdf.set_font("cjk", size=8)
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
+    # Noto CJK has no bold face here: headings are shaded instead.
+    headings = FontFace(emphasis="", fill_color=(238, 238, 238))
+    with pdf.table(
+        col_widths=widths, text_align="LEFT", line_height=5, headings_style=headings
+    ) as table:
         table.row([str(h) for h in headers])
         for row in rows:
             table.row(["" if v is None else str(v) for v in row])

@@ -1,0 +1,7 @@
+from longcheng.loop.tests.conftest import (  # noqa: F401  (fixtures)
+    at,
+    catalogue,
+    clock,
+    dispatched,
+    receive,
+)
