@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("longcheng.volunteers.urls")),
     path("", include("longcheng.funds.urls")),
     path("cockpit/", include("longcheng.cockpit.urls")),
+    path("imports/", include("longcheng.imports.urls")),
     path("api/", include("longcheng.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

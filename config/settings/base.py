@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "longcheng.volunteers",
     "longcheng.funds",
     "longcheng.cockpit",
+    "longcheng.imports",
     "longcheng.api",
 ]
 
@@ -213,6 +214,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 7 * 24 * 3600,
     },
 }
+# Excel/CSV imports: the largest file and the most rows one batch may hold.
+LONGCHENG_IMPORT_MAX_BYTES = env.int("LONGCHENG_IMPORT_MAX_BYTES", default=300 * 1024 * 1024)
+LONGCHENG_IMPORT_MAX_ROWS = env.int("LONGCHENG_IMPORT_MAX_ROWS", default=1_000_000)
 # How many matters `seed_demo` replays (tests use fewer).
 LONGCHENG_DEMO_MATTERS = env.int("LONGCHENG_DEMO_MATTERS", default=300)
 # Applicants of the demo's volunteer campaign (the article: 1,200+ applied, 379 selected).

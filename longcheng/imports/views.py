@@ -1,0 +1,159 @@
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView as PageView
+from django.views.generic import View
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+
+from longcheng.web.exports import XLSX, xlsx_response
+from longcheng.web.forms import BootstrapFormMixin
+
+from . import services
+from .importers import IMPORTERS, importers_for
+from .selectors import batches_visible_to
+
+
+class UploadForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("导入类型"))
+    file = forms.FileField(
+        label=gettext_lazy("文件"), help_text=gettext_lazy("按模板填写的 .xlsx 或 .csv 文件")
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(i.kind, i.label) for i in importers_for(user)]
+
+
+class ImportIndexView(LoginRequiredMixin, PageView):
+    template_name = "imports/index.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not importers_for(request.user):
+            raise PermissionDenied(_("您的角色没有可导入的数据。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(batches_visible_to(self.request.user), 20).get_page(
+            self.request.GET.get("page")
+        )
+        kwargs.setdefault("form", UploadForm(user=self.request.user))
+        return super().get_context_data(
+            title=_("Excel 导入"),
+            importers=importers_for(self.request.user),
+            page=page,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = UploadForm(request.POST, request.FILES, user=request.user)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            batch = services.import_check(
+                user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
+        except services.ImportRefused as refused:
+            form.add_error("file", refused.message)
+            return self.render_to_response(self.get_context_data(form=form))
+        return redirect("imports:batch", pk=batch.pk)
+
+
+class BatchDetailView(LoginRequiredMixin, PageView):
+    template_name = "imports/batch.html"
+
+    def get_batch(self):
+        return get_object_or_404(batches_visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        batch = self.get_batch()
+        return super().get_context_data(
+            title=_("导入批次 %(n)s") % {"n": batch.pk},
+            batch=batch,
+            importer=IMPORTERS[batch.kind](),
+            shown_errors=batch.errors[:500],
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        if request.POST.get("confirm") != "1":
+            messages.error(request, _("请勾选确认后再导入。"))
+            return redirect("imports:batch", pk=batch.pk)
+        try:
+            batch = services.import_commit(user=request.user, batch=batch)
+        except services.ImportRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                _("已导入 %(n)s 行，写入 %(m)s 条记录。")
+                % {"n": batch.total_rows, "m": batch.created_objects},
+            )
+        return redirect("imports:batch", pk=batch.pk)
+
+
+class BatchErrorsView(BatchDetailView):
+    def get(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        return xlsx_response(
+            user=request.user,
+            filename=_("导入错误清单"),
+            title=_("导入错误"),
+            headers=[_("行号"), _("列"), _("问题")],
+            rows=[[e["row"], e["column"], e["message"]] for e in batch.errors],
+            object_type="imports.importbatch",
+            filters={"batch": batch.pk},
+            personal=False,
+        )
+
+
+class TemplateView(LoginRequiredMixin, View):
+    """The blank template: the header with each column's rule as a note, and a sheet of
+    instructions with examples (no example row in the data sheet: it would be imported)."""
+
+    def get(self, request, kind: str):
+        cls = IMPORTERS.get(kind)
+        if cls is None or not cls().allowed(request.user):
+            raise Http404
+        importer = cls()
+        book = Workbook()
+        sheet = book.active
+        sheet.title = str(importer.label)[:31]
+        for index, column in enumerate(importer.columns, start=1):
+            cell = sheet.cell(row=1, column=index, value=column.name)
+            cell.font = Font(bold=True, color="9B1C1C" if column.required else "000000")
+            rule = (_("必填") if column.required else _("选填")) + (
+                f"：{column.help}" if column.help else ""
+            )
+            if column.example:
+                rule += "\n" + _("例：%(e)s") % {"e": column.example}
+            cell.comment = Comment(rule, "Longcheng")
+            sheet.column_dimensions[cell.column_letter].width = max(12, len(column.name) * 3)
+        notes = book.create_sheet(_("填写说明"))
+        notes.append([_("列"), _("是否必填"), _("说明"), _("示例")])
+        for column in importer.columns:
+            notes.append(
+                [
+                    column.name,
+                    _("必填") if column.required else _("选填"),
+                    column.help,
+                    column.example,
+                ]
+            )
+        notes.append([])
+        notes.append([str(importer.description)])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="template-{kind}.xlsx"'
+        return response
