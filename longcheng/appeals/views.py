@@ -20,9 +20,11 @@ from django.views.generic import FormView, TemplateView
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import reads_business_records
 from longcheng.core.errors import LongchengError
+from longcheng.core.masking import mask_phone
 from longcheng.core.models import Unit
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Channel
+from longcheng.web.exports import TableExportMixin
 from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
@@ -108,8 +110,34 @@ class OverviewView(StaffRequired, RegisterListView):
         return context
 
 
-class PointListView(StaffRequired, TemplateView):
+class PointListView(StaffRequired, TableExportMixin, TemplateView):
     template_name = "appeals/points.html"
+    export_title = gettext_lazy("营商环境监测点")
+    export_object_type = "appeals.monitoringpoint"
+
+    def export_table(self):
+        headers = [
+            _("编码"),
+            _("名称"),
+            _("地址"),
+            _("区划"),
+            _("负责单位"),
+            _("启用日期"),
+            _("启用"),
+        ]
+        points = MonitoringPoint.objects.select_related("unit", "division").order_by("code")
+        return headers, [
+            [
+                p.code,
+                p.name,
+                p.address,
+                str(p.division or ""),
+                str(p.unit),
+                p.opened_on,
+                _("是") if p.is_active else _("否"),
+            ]
+            for p in points
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -145,10 +173,36 @@ class PosterView(StaffRequired, View):
         return response
 
 
-class SupervisorListView(StaffRequired, TemplateView):
+class SupervisorListView(StaffRequired, TableExportMixin, TemplateView):
     """The committee's view of its special supervisors and what each has reported."""
 
     template_name = "appeals/supervisors.html"
+    export_title = gettext_lazy("特邀监督员")
+    export_object_type = "appeals.supervisor"
+
+    def export_table(self):
+        headers = [
+            _("姓名"),
+            _("职务"),
+            _("所在企业"),
+            _("监督委员会"),
+            _("聘任日期"),
+            _("在任"),
+            _("手机号码"),
+        ]
+        supervisors = Supervisor.objects.select_related("user", "enterprise", "committee")
+        return headers, [
+            [
+                s.user.full_name,
+                s.title,
+                str(s.enterprise or ""),
+                str(s.committee or ""),
+                s.appointed_on,
+                _("是") if s.is_active else _("否"),
+                mask_phone(s.user.phone),
+            ]
+            for s in supervisors
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -328,8 +382,26 @@ class MeetingForm(BootstrapFormMixin, forms.Form):
         )
 
 
-class MeetingListView(CommitteeRequired, TemplateView):
+class MeetingListView(CommitteeRequired, TableExportMixin, TemplateView):
     template_name = "appeals/meetings.html"
+    export_title = gettext_lazy("监督委员会全体会议")
+    export_object_type = "appeals.committeemeeting"
+
+    def export_table(self):
+        meetings = CommitteeMeeting.objects.filter(
+            committee=self.request.user.unit
+        ).prefetch_related("attendees")
+        headers = [_("会议"), _("日期"), _("地点"), _("出席"), _("其他出席人员")]
+        return headers, [
+            [
+                m.title,
+                m.held_on,
+                m.place,
+                "、".join(a.full_name for a in m.attendees.all()),
+                m.other_attendees,
+            ]
+            for m in meetings
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

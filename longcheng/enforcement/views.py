@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 
 from longcheng.core.errors import LongchengError
 from longcheng.web.access import BusinessStaffRequired
+from longcheng.web.exports import TableExportMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from . import services
@@ -498,8 +499,42 @@ class PatrolDetailView(StaffRequired, TemplateView):
         return redirect(patrol)
 
 
-class ProvisionListView(StaffRequired, TemplateView):
+class ProvisionListView(StaffRequired, TableExportMixin, TemplateView):
     template_name = "enforcement/provisions.html"
+    export_title = gettext_lazy("法律依据与裁量基准")
+    export_object_type = "enforcement.legalprovision"
+
+    def export_table(self):
+        headers = [
+            _("编码"),
+            _("法律法规"),
+            _("条款"),
+            _("违法行为"),
+            _("罚款下限（元）"),
+            _("罚款上限（元）"),
+            _("裁量情形"),
+            _("基准下限（元）"),
+            _("基准上限（元）"),
+            _("情形说明"),
+        ]
+        rows = []
+        for p in LegalProvision.objects.prefetch_related("benchmarks").order_by("code"):
+            for b in p.benchmarks.all() or [None]:
+                rows.append(
+                    [
+                        p.code,
+                        p.law,
+                        p.article,
+                        p.violation,
+                        p.fine_min,
+                        p.fine_max,
+                        b.get_circumstance_display() if b else "",
+                        b.fine_min if b else None,
+                        b.fine_max if b else None,
+                        b.description if b else "",
+                    ]
+                )
+        return headers, rows
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

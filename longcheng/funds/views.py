@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from longcheng.core.errors import LongchengError
 from longcheng.core.validators import validate_credit_code
 from longcheng.web.access import BusinessStaffRequired
+from longcheng.web.exports import TableExportMixin
 
 from . import documents, services
 from .models import CommitteeMeeting, Deal, FundAlert
@@ -41,8 +42,42 @@ def _date(value: str, label: str) -> datetime.date:
         raise LongchengError(_("请填写%(l)s。") % {"l": label}) from None
 
 
-class ForestView(StaffRequired, TemplateView):
+class ForestView(StaffRequired, TableExportMixin, TemplateView):
     template_name = "funds/forest.html"
+    export_title = gettext_lazy("基金丛林")
+    export_object_type = "funds.fund"
+
+    def export_table(self):
+        rows = [
+            fund_figures(f) for f in funds_visible_to(self.request.user).select_related("parent")
+        ]
+        headers = [
+            _("基金"),
+            _("类型"),
+            _("阶段"),
+            _("规模（万元）"),
+            _("实缴（万元）"),
+            _("放大倍数"),
+            _("返投比例"),
+            "DPI",
+            "TVPI",
+            "IRR",
+        ]
+        return headers, [
+            [
+                r.fund.name,
+                r.fund.get_kind_display(),
+                r.fund.get_stage_display(),
+                r.fund.size,
+                r.paid_in,
+                str(r.leverage),
+                str(r.reinvestment or "—"),
+                str(r.dpi),
+                str(r.tvpi),
+                str(r.irr),
+            ]
+            for r in rows
+        ]
 
     def get_context_data(self, **kwargs):
         funds = funds_visible_to(self.request.user).select_related("parent")
@@ -160,8 +195,36 @@ class FundReportView(StaffRequired, View):
         return response
 
 
-class DealListView(StaffRequired, TemplateView):
+class DealListView(StaffRequired, TableExportMixin, TemplateView):
     template_name = "funds/deals.html"
+    export_title = gettext_lazy("项目库")
+    export_object_type = "funds.deal"
+
+    def export_table(self):
+        deals = Deal.objects.filter(fund__in=funds_visible_to(self.request.user)).select_related(
+            "fund"
+        )
+        headers = [
+            _("基金"),
+            _("企业"),
+            _("统一社会信用代码"),
+            _("行业代码"),
+            _("注册地区划"),
+            _("拟投金额（万元）"),
+            _("阶段"),
+        ]
+        return headers, [
+            [
+                d.fund.name,
+                d.company,
+                d.credit_code,
+                d.industry,
+                d.division,
+                d.amount,
+                d.get_stage_display(),
+            ]
+            for d in deals.order_by("fund__name", "company")
+        ]
 
     def get_context_data(self, **kwargs):
         funds = funds_visible_to(self.request.user)

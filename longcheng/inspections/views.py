@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from longcheng.core.errors import LongchengError
 from longcheng.web.access import BusinessStaffRequired
-from longcheng.web.exports import xlsx_response
+from longcheng.web.exports import TableExportMixin, xlsx_response
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from . import documents, hooks, services
@@ -281,8 +281,36 @@ class CampaignReportView(StaffRequired, View):
 # — Checklist templates —
 
 
-class TemplateListView(StaffRequired, TemplateView):
+class TemplateListView(StaffRequired, TableExportMixin, TemplateView):
     template_name = "inspections/templates.html"
+    export_title = gettext_lazy("检查表")
+    export_object_type = "inspections.checklisttemplate"
+
+    def export_table(self):
+        templates = ChecklistTemplate.objects.select_related("owner_unit").order_by(
+            "code", "-version"
+        )
+        headers = [
+            _("编码"),
+            _("版本"),
+            _("名称"),
+            _("制定单位"),
+            _("状态"),
+            _("合格分"),
+            _("发布时间"),
+        ]
+        return headers, [
+            [
+                t.code,
+                t.version,
+                t.name,
+                str(t.owner_unit),
+                t.get_status_display(),
+                t.pass_score,
+                t.published_at,
+            ]
+            for t in templates
+        ]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -13,6 +13,7 @@ from longcheng.accounts import services as account_services
 from longcheng.accounts.roles import Role
 from longcheng.core.errors import PermissionRefused
 from longcheng.core.models import Division, Unit
+from longcheng.web.exports import TableExportMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from .forms import StaffCreateForm, StaffRoleForm
@@ -24,10 +25,32 @@ def _unit_choices(user):
     return [(str(u.pk), "　" * (u.depth - 1) + u.name) for u in Unit.objects.order_by("path")]
 
 
-class UnitTreeView(LoginRequiredMixin, TemplateView):
+class UnitTreeView(LoginRequiredMixin, TableExportMixin, TemplateView):
     """The whole organisation; a directory every member of staff may read."""
 
     template_name = "org/unit_tree.html"
+    export_title = gettext_lazy("组织机构")
+    export_object_type = "core.unit"
+
+    def export_table(self):
+        # The same columns as the units import template: an export can be edited and imported.
+        units = {u.pk: u for u in Unit.objects.select_related("division").order_by("path")}
+        by_path = {u.path: u for u in units.values()}
+        headers = ["单位编码", "单位名称", "类型", "上级单位编码", "所在区划代码", "值班电话"]
+        rows = []
+        for u in units.values():
+            parent = by_path.get(u.path[: -Unit.steplen]) if u.depth > 1 else None
+            rows.append(
+                [
+                    u.code,
+                    u.name,
+                    u.get_kind_display(),
+                    parent.code if parent else "",
+                    u.division.code if u.division else "",
+                    u.phone,
+                ]
+            )
+        return headers, rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -172,10 +195,26 @@ class StaffRoleView(SysadminRequired, FormView):
         return redirect("org:staff_list")
 
 
-class GrantListView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
+class GrantListView(LoginRequiredMixin, UserPassesTestMixin, TableExportMixin, TemplateView):
     """Security administrator: who may reveal personal data."""
 
     template_name = "org/grants.html"
+    export_title = gettext_lazy("权限授予：查看完整个人信息")
+    export_object_type = "accounts.user"
+
+    def export_table(self):
+        rows = self.get_context_data()["rows"]
+        headers = [_("单位"), _("姓名"), _("用户名"), _("角色"), _("可查看完整个人信息")]
+        return headers, [
+            [
+                str(u.unit or ""),
+                u.full_name,
+                u.username,
+                u.get_role_display(),
+                _("是") if granted else _("否"),
+            ]
+            for u, granted in rows
+        ]
 
     def test_func(self):
         return self.request.user.role == Role.SECADMIN

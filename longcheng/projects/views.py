@@ -17,7 +17,7 @@ from longcheng.accounts.models import User
 from longcheng.core.errors import LongchengError
 from longcheng.core.models import Unit
 from longcheng.web.access import BusinessStaffRequired
-from longcheng.web.exports import xlsx_response
+from longcheng.web.exports import TableExportMixin, xlsx_response
 from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
@@ -443,8 +443,42 @@ class IndicatorDetailView(StaffRequired, TemplateView):
         return redirect(indicator)
 
 
-class IndicatorListView(StaffRequired, TemplateView):
+class IndicatorListView(StaffRequired, TableExportMixin, TemplateView):
     template_name = "projects/indicators.html"
+    export_title = gettext_lazy("指标")
+    export_object_type = "projects.indicator"
+
+    def export_table(self):
+        headers = [
+            _("指标"),
+            _("计量单位"),
+            _("责任单位"),
+            _("企业"),
+            _("重点项目"),
+            _("年"),
+            _("月"),
+            _("目标"),
+            _("实际"),
+        ]
+        rows = []
+        for i in Indicator.objects.select_related(
+            "owner_unit", "enterprise", "project"
+        ).prefetch_related("values"):
+            for v in i.values.all() or [None]:
+                rows.append(
+                    [
+                        i.name,
+                        i.measure,
+                        i.owner_unit.name,
+                        i.enterprise.name if i.enterprise else "",
+                        i.project.name if i.project else "",
+                        v.year if v else None,
+                        v.month if v else None,
+                        v.target if v else None,
+                        v.actual if v else None,
+                    ]
+                )
+        return headers, rows
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from longcheng.core.errors import LongchengError
 from longcheng.web.access import BusinessStaffRequired
-from longcheng.web.exports import xlsx_response
+from longcheng.web.exports import TableExportMixin, xlsx_response
 
 from . import documents, services
 from .models import (
@@ -40,8 +40,37 @@ def _campaign(request, pk) -> RecruitmentCampaign:
     return get_object_or_404(campaigns_managed_by(request.user), pk=pk)
 
 
-class CampaignListView(StaffRequired, TemplateView):
+class CampaignListView(StaffRequired, TableExportMixin, TemplateView):
     template_name = "volunteers/campaigns.html"
+    export_title = gettext_lazy("志愿者招募")
+    export_object_type = "volunteers.recruitmentcampaign"
+
+    def export_table(self):
+        headers = [
+            _("招募活动"),
+            _("单位"),
+            _("报名截止"),
+            _("服务开始"),
+            _("服务结束"),
+            _("招募人数"),
+        ]
+        rows, steps = [], []
+        for c in campaigns_managed_by(self.request.user).select_related("unit"):
+            figures = funnel(c)
+            steps = [step for step, _n in figures]
+            rows.append(
+                [
+                    c.name,
+                    str(c.unit),
+                    c.apply_until,
+                    c.service_from,
+                    c.service_until,
+                    c.places,
+                    *[n for _step, n in figures],
+                ]
+            )
+        headers += steps
+        return headers, rows
 
     def get_context_data(self, **kwargs):
         user = self.request.user

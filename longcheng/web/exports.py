@@ -71,3 +71,30 @@ def xlsx_response(
         f"filename*=UTF-8''{quote(filename)}-{stamp}.xlsx"
     )
     return response
+
+
+class TableExportMixin:
+    """For list pages that are not a RegisterListView: `?export=xlsx` returns the page's table
+    (`export_table`), through the same audited, masked export as every other list."""
+
+    export_title = ""
+    export_object_type = ""
+
+    def export_table(self) -> tuple[list[str], list[list]]:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            headers, rows = self.export_table()
+            title = str(self.export_title)
+            return xlsx_response(
+                user=request.user,
+                filename=title,
+                title=title,
+                headers=[str(h) for h in headers],
+                rows=rows,
+                object_type=self.export_object_type,
+                filters={k: v for k, v in request.GET.items() if k != "export"},
+                personal=False,
+            )
+        return super().get(request, *args, **kwargs)  # type: ignore[misc]
