@@ -138,7 +138,7 @@ def copy_reference(path: Path) -> float:
             "address, anonymous, reporter_name, reporter_phone, received_at, lead_unit_id, "
             "category_id, division_id, answered_at, answer_text, rating, rating_defaulted, "
             "signed_late, answered_late, return_count, reopen_count, overdue, created_at, "
-            "updated_at, version) FROM STDIN WITH (FORMAT csv)"
+            "updated_at, version) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         ) as copy:
             copy.write(data)
         seconds = time.perf_counter() - started

@@ -9,14 +9,17 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from psycopg.types.json import Jsonb
 
 from longcheng.accounts import services as account_services
 from longcheng.accounts.roles import BUSINESS_ROLES, Role
@@ -438,7 +441,7 @@ class MatterImporter(Importer):
             return default
         found = table.get(value)
         if found is None:
-            errors.append(RowError(row, column, message % {"v": value}))
+            errors.append(RowError(row, column, str(message) % {"v": value}))
         return found
 
     def check_chunk(self, user, rows):
@@ -457,84 +460,165 @@ class MatterImporter(Importer):
                 errors.append(
                     RowError(row, "事项编号", _("编号 %(n)s 在本文件中重复。") % {"n": number})
                 )
-
-            channel = self._lookup(
-                row, cells, errors, "来源渠道", self.channels, _("无法识别的来源渠道“%(v)s”。")
-            )
-            kind = self._lookup(
-                row,
-                cells,
-                errors,
-                "诉求类型",
-                self.kinds,
-                _("无法识别的诉求类型“%(v)s”。"),
-                Kind.COMPLAINT,
-            )
-            division = self._lookup(
-                row, cells, errors, "所在区划代码", self.divisions, _("找不到区划代码 %(v)s。")
-            )
-            category = self._lookup(
-                row, cells, errors, "派单目录编码", self.categories, _("找不到派单目录 %(v)s。")
-            )
-            unit = self._lookup(
-                row, cells, errors, "主办单位编码", self.units, _("找不到单位 %(v)s。")
-            )
-            rating = self._lookup(
-                row, cells, errors, "评价", self.ratings, _("无法识别的评价“%(v)s”。"), ""
-            )
+            look = self._lookup
+            channel = look(row, cells, errors, "来源渠道", self.channels, UNKNOWN_CHANNEL)
+            kind = look(row, cells, errors, "诉求类型", self.kinds, UNKNOWN_KIND, Kind.COMPLAINT)
+            division = look(row, cells, errors, "所在区划代码", self.divisions, NO_DIVISION)
+            category = look(row, cells, errors, "派单目录编码", self.categories, NO_CATEGORY)
+            unit = look(row, cells, errors, "主办单位编码", self.units, NO_UNIT)
+            rating = look(row, cells, errors, "评价", self.ratings, UNKNOWN_RATING, "")
             received = self._moment(row, cells, "受理时间", errors)
             answered = self._moment(row, cells, "办结时间", errors)
             if received and answered and answered < received:
                 errors.append(RowError(row, "办结时间", _("办结时间早于受理时间。")))
             if not errors:
                 self.seen.add(number)
-            item = Matter(
-                number=number,
-                title=cells.get("标题", "")[:200],
-                description=cells.get("诉求内容", ""),
-                channel=channel or "",
-                kind=kind or Kind.COMPLAINT,
-                category_id=category,
-                division_id=division,
-                address=cells.get("地址", "")[:200],
-                received_at=received,
-                receiving_unit_id=None,
-                lead_unit_id=unit,
-                dispatched_at=received,
-                signed_at=received,
-                answered_at=answered,
-                answer_text=cells.get("答复内容", ""),
-                rating=rating or "",
-                rated_at=answered if rating else None,
-                archived_at=answered,
-                status=Status.ARCHIVED,
+            # A plain tuple, not a model instance: a million of them are built per run.
+            item = HistoricalMatter(
+                number,
+                cells.get("标题", "")[:200],
+                cells.get("诉求内容", ""),
+                channel or "",
+                kind or Kind.COMPLAINT,
+                category,
+                division,
+                unit,
+                cells.get("地址", "")[:200],
+                received,
+                answered,
+                cells.get("答复内容", ""),
+                rating or "",
             )
             out.append((row, item, errors))
         return out
 
     def write(self, user, items, batch) -> int:
-        made = Matter.objects.bulk_create(items, batch_size=CHUNK)
-        MatterEvent.objects.bulk_create(
-            [
-                MatterEvent(
-                    matter=m,
-                    kind=MatterEvent.Kind.RECEIVED,
-                    at=m.received_at,
-                    actor=user,
-                    to_status=m.status,
-                    note=_("历史事项导入（批次 %(b)s）") % {"b": batch.pk},
-                    data={"imported": batch.pk, "channel": m.channel},
+        note = _("历史事项导入（批次 %(b)s）") % {"b": batch.pk}
+        if connection.vendor == "postgresql":
+            _copy_matters(items, user, batch, note)
+        else:
+            made = Matter.objects.bulk_create(
+                [item.as_matter() for item in items], batch_size=CHUNK
+            )
+            MatterEvent.objects.bulk_create(
+                [
+                    MatterEvent(
+                        matter=m,
+                        kind=MatterEvent.Kind.RECEIVED,
+                        at=m.received_at,
+                        actor=user,
+                        to_status=m.status,
+                        note=note,
+                        data={"imported": batch.pk, "channel": m.channel},
+                    )
+                    for m in made
+                ],
+                batch_size=CHUNK,
+            )
+        for item in items:
+            self.counts.update(
+                rollups.tally_keys(
+                    received_at=item.received_at,
+                    division_id=item.division_id,
+                    lead_unit_id=item.lead_unit_id,
+                    status=Status.ARCHIVED,
+                    channel=item.channel,
+                    category_id=item.category_id,
+                    kind=item.kind,
                 )
-                for m in made
-            ],
-            batch_size=CHUNK,
-        )
-        for matter in made:
-            self.counts.update(rollups.matter_keys(matter))
-        return len(made)
+            )
+        return len(items)
 
     def finish(self, user, batch) -> None:
         rollups.add_matter_counts(self.counts)
+
+
+UNKNOWN_CHANNEL = gettext_lazy("无法识别的来源渠道“%(v)s”。")
+UNKNOWN_KIND = gettext_lazy("无法识别的诉求类型“%(v)s”。")
+NO_DIVISION = gettext_lazy("找不到区划代码 %(v)s。")
+NO_CATEGORY = gettext_lazy("找不到派单目录 %(v)s。")
+NO_UNIT = gettext_lazy("找不到单位 %(v)s。")
+UNKNOWN_RATING = gettext_lazy("无法识别的评价“%(v)s”。")
+
+
+class HistoricalMatter(NamedTuple):
+    number: str
+    title: str
+    description: str
+    channel: str
+    kind: str
+    category_id: int | None
+    division_id: int | None
+    lead_unit_id: int | None
+    address: str
+    received_at: datetime.datetime
+    answered_at: datetime.datetime
+    answer_text: str
+    rating: str
+
+    def as_matter(self) -> Matter:
+        return Matter(
+            **self._asdict(),
+            dispatched_at=self.received_at,
+            signed_at=self.received_at,
+            rated_at=self.answered_at if self.rating else None,
+            archived_at=self.answered_at,
+            status=Status.ARCHIVED,
+        )
+
+
+def _copy_matters(items: list[HistoricalMatter], user, batch, note: str) -> None:
+    """PostgreSQL: ids drawn from the table's sequence, then COPY of the matters and their
+    events (an order of magnitude faster than INSERT for a historical load)."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('loop_matter', 'id')) "
+            "FROM generate_series(1, %s)",
+            [len(items)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.cursor.copy(
+            "COPY loop_matter (id, number, title, description, channel, kind, category_id, "
+            "division_id, lead_unit_id, address, received_at, answered_at, answer_text, rating, "
+            "dispatched_at, signed_at, rated_at, archived_at, status, urgency, anonymous, "
+            "reporter_name, reporter_phone, signed_late, answered_late, rating_defaulted, "
+            "return_count, reopen_count, overdue, created_at, updated_at, version) FROM STDIN"
+        ) as copy:
+            for pk, item in zip(ids, items, strict=True):
+                copy.write_row(
+                    (
+                        pk,
+                        *item,
+                        item.received_at,
+                        item.received_at,
+                        item.answered_at if item.rating else None,
+                        item.answered_at,
+                        Status.ARCHIVED.value,
+                        "normal",
+                        False,
+                        "",
+                        "",
+                        False,
+                        False,
+                        False,
+                        0,
+                        0,
+                        False,
+                        now,
+                        now,
+                        1,
+                    )
+                )
+        data = Jsonb({"imported": batch.pk})
+        with cursor.cursor.copy(
+            "COPY loop_matterevent (matter_id, kind, at, actor_id, from_status, to_status, "
+            "note, data) FROM STDIN"
+        ) as copy:
+            for pk, item in zip(ids, items, strict=True):
+                copy.write_row(
+                    (pk, "received", item.received_at, user.pk, "", "archived", note, data)
+                )
 
 
 # — 月度数据 —

@@ -76,6 +76,14 @@ def parse_datetime(value) -> datetime.datetime | None:
     if isinstance(value, datetime.date):
         return datetime.datetime.combine(value, datetime.time(9, 0))
     text = str(value).strip().replace("/", "-")
+    # The template's own form, read without strptime (which consults the locale every call).
+    if len(text) == 16 and (text[4], text[7], text[10], text[13]) == ("-", "-", " ", ":"):
+        try:
+            return datetime.datetime(
+                int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:])
+            )
+        except ValueError:
+            return None
     for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
             return datetime.datetime.strptime(text, pattern)

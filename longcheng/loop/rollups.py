@@ -49,15 +49,29 @@ def _month(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
-def matter_keys(matter: Matter) -> list[TallyKey]:
+def tally_keys(
+    *, received_at, division_id, lead_unit_id, status, channel, category_id, kind
+) -> list[TallyKey]:
     """The tally rows one matter counts in."""
-    base = (_month(matter.received_at), matter.division_id or 0, matter.lead_unit_id or 0)
+    base = (_month(received_at), division_id or 0, lead_unit_id or 0)
     return [
-        (*base, D.STATUS.value, matter.status),
-        (*base, D.CHANNEL.value, matter.channel),
-        (*base, D.CATEGORY.value, str(matter.category_id or 0)),
-        (*base, D.KIND.value, matter.kind),
+        (*base, D.STATUS.value, status),
+        (*base, D.CHANNEL.value, channel),
+        (*base, D.CATEGORY.value, str(category_id or 0)),
+        (*base, D.KIND.value, kind),
     ]
+
+
+def matter_keys(matter: Matter) -> list[TallyKey]:
+    return tally_keys(
+        received_at=matter.received_at,
+        division_id=matter.division_id,
+        lead_unit_id=matter.lead_unit_id,
+        status=matter.status,
+        channel=matter.channel,
+        category_id=matter.category_id,
+        kind=matter.kind,
+    )
 
 
 def _upsert(table: str, key_columns: list[str], value_columns: list[str], rows: list[tuple]):
