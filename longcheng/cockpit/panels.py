@@ -13,6 +13,7 @@ from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from longcheng.accounts.scoping import Scope, user_scope, visible_units
 from longcheng.core import clock
@@ -150,14 +151,14 @@ class MattersPanel:
     by_category: list[Slice]
     by_division: list[Slice]
     months: list[str]
-    monthly_by_channel: list[tuple[str, list[int]]]
+    monthly: list[tuple[str, list[int]]]
 
 
 def drill_url(period: Period, **params) -> str:
     return reverse("cockpit:matters") + "?" + period.query(**params)
 
 
-def matters_panel(user, period: Period) -> MattersPanel:
+def matters_panel(user, period: Period, over_time: str = "channel") -> MattersPanel:
     status = _sums(tallies(user, period, D.STATUS))
     channel = _sums(tallies(user, period, D.CHANNEL))
     kind = _sums(tallies(user, period, D.KIND))
@@ -176,12 +177,6 @@ def matters_panel(user, period: Period) -> MattersPanel:
             for key, n in sorted(counts.items(), key=lambda kv: -kv[1])
         ]
 
-    months = period.months()
-    per_month: dict[tuple[str, datetime.date], int] = {}
-    for row in (
-        tallies(user, period, D.CHANNEL).values("key", "month").annotate(total=Sum("n")).order_by()
-    ):
-        per_month[(row["key"], row["month"])] = row["total"]
     channel_labels = dict(Channel.choices)
     return MattersPanel(
         total=sum(status.values()),
@@ -205,12 +200,58 @@ def matters_panel(user, period: Period) -> MattersPanel:
             )
             for pk, n in sorted(by_division.items(), key=lambda kv: -kv[1])
         ],
-        months=[f"{m:%Y-%m}" for m in months],
-        monthly_by_channel=[
-            (str(channel_labels.get(key, key)), [per_month.get((key, m), 0) for m in months])
-            for key in sorted(channel, key=lambda k: -channel[k])
-        ],
+        months=[f"{m:%Y-%m}" for m in period.months()],
+        monthly=monthly_series(user, period, over_time),
     )
+
+
+# The dimensions the monthly chart can be split by, and how a key is named.
+OVER_TIME = {
+    "channel": _lazy("来源渠道"),
+    "kind": _lazy("诉求类型"),
+    "status": _lazy("状态"),
+    "category": _lazy("派单目录"),
+    "division": _lazy("所在区划"),
+}
+
+
+def monthly_series(user, period: Period, by: str, top: int = 8) -> list[tuple[str, list[int]]]:
+    """Matters received per month split by one dimension: the `top` biggest series, the rest
+    summed as 其他."""
+    key_field = "division_id" if by == "division" else "key"
+    dimension = D.STATUS if by == "division" else (by if by in OVER_TIME else D.CHANNEL)
+    rows = tallies(user, period, dimension).values(key_field, "month")
+    counts: dict[tuple, int] = {}
+    totals: dict = {}
+    for row in rows.annotate(total=Sum("n")).order_by():
+        key = row[key_field]
+        counts[(key, row["month"])] = row["total"]
+        totals[key] = totals.get(key, 0) + row["total"]
+    labels = _key_labels(by, list(totals))
+    months = period.months()
+    ranked = [k for k in sorted(totals, key=lambda k: -totals[k]) if totals[k]]
+    series = [
+        (labels.get(k, str(k)), [counts.get((k, m), 0) for m in months]) for k in ranked[:top]
+    ]
+    if len(ranked) > top:
+        rest = ranked[top:]
+        series.append((_("其他"), [sum(counts.get((k, m), 0) for k in rest) for m in months]))
+    return series
+
+
+def _key_labels(by: str, keys: list) -> dict:
+    if by == "division":
+        divisions = dict(Division.objects.filter(pk__in=keys).values_list("pk", "name"))
+        return {k: divisions.get(k, _("未注明区划")) for k in keys}
+    if by == "category":
+        ids = [int(k) for k in keys if str(k).isdigit()]
+        names = {
+            str(pk): name
+            for pk, name in Category.objects.filter(pk__in=ids).values_list("pk", "name")
+        }
+        return {k: names.get(k, _("未分类")) for k in keys}
+    choices = {"kind": Kind.choices, "status": Status.choices}.get(by, Channel.choices)
+    return {value: str(label) for value, label in choices}
 
 
 # — The unit league table (loop metrics from the roll-up) —

@@ -42,7 +42,10 @@ class CockpitView(BusinessStaffRequired, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         period = panels.period_from_request(self.request.GET)
-        matters = panels.matters_panel(user, period)
+        over_time = self.request.GET.get("over", "channel")
+        if over_time not in panels.OVER_TIME:
+            over_time = "channel"
+        matters = panels.matters_panel(user, period, over_time)
         league = panels.league_panel(user, period)
         inspections = panels.inspections_panel(user, period)
         enforcement = panels.enforcement_panel(user, period)
@@ -54,7 +57,7 @@ class CockpitView(BusinessStaffRequired, TemplateView):
                 {"name": s.label, "value": s.count, "url": s.url} for s in matters.by_status
             ],
             "months": matters.months,
-            "monthly": [{"name": n, "data": d} for n, d in matters.monthly_by_channel],
+            "monthly": [{"name": n, "data": d} for n, d in matters.monthly],
             "category": [
                 {"name": s.label, "value": s.count, "url": s.url} for s in matters.by_category
             ],
@@ -108,8 +111,10 @@ class CockpitView(BusinessStaffRequired, TemplateView):
                 for month in range(1, 13)
                 if (year, month) <= (today.year, today.month)
             ][::-1],
+            over_time=over_time,
+            over_time_choices=panels.OVER_TIME.items(),
             screen=self.request.GET.get("screen") == "1",
-            screen_query=period.query(screen=1),
+            screen_query=period.query(screen=1, over=over_time),
             query=period.query(),
             **kwargs,
         )

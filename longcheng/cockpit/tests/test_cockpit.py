@@ -167,3 +167,27 @@ def test_the_large_screen_mode(demo, client):
     assert "cockpit/screen.html" in [t.name for t in page.templates]
     assert 'class="cockpit-screen"' in page.text
     assert "<script>" not in page.text  # charts come from a static file
+
+
+def test_the_monthly_chart_splits_by_any_dimension(receive, dispatched, users, org, clock):
+    from longcheng.cockpit.tests.conftest import at
+
+    receive(channel="hotline", division=org.xiaodian)
+    dispatched(channel="hotline", division=org.jinyuan)
+    clock.to(at(2023, 10, 9, 10, 0))
+    receive(channel="window", division=org.xiaodian)
+    period = panels.period_of_months(datetime.date(2023, 9, 1), datetime.date(2023, 10, 1))
+    by = {
+        over: dict(panels.monthly_series(users.dispatcher, period, over))
+        for over in panels.OVER_TIME
+    }
+    assert by["channel"] == {"12345热线": [2, 0], "政务大厅窗口": [0, 1]}
+    assert by["division"] == {"小店区": [1, 1], "晋源区": [1, 0]}
+    assert by["status"] == {"已受理": [1, 1], "待签收": [1, 0]}
+    for series in by.values():
+        assert [sum(month) for month in zip(*series.values(), strict=True)] == [2, 1]
+    # Beyond the top series the rest is summed as 其他.
+    assert dict(panels.monthly_series(users.dispatcher, period, "status", top=1)) == {
+        "已受理": [1, 1],
+        "其他": [1, 0],
+    }
