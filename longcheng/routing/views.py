@@ -2,12 +2,14 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -19,6 +21,7 @@ from longcheng.loop.duplicates import similar_open_matters
 from longcheng.loop.models import Category
 from longcheng.loop.selectors import matters_visible_to
 from longcheng.loop.workflow import Action, Status
+from longcheng.web.exports import TableExportMixin
 from longcheng.web.home import NavItem
 
 from . import services
@@ -123,10 +126,23 @@ class ModelListView(SysadminRequired, TemplateView):
         return redirect("routing:models")
 
 
-class HotSpotView(LoginRequiredMixin, TemplateView):
+class HotSpotView(LoginRequiredMixin, TableExportMixin, TemplateView):
     """For leaders: what many people raised this week."""
 
     template_name = "routing/hotspots.html"
+    export_title = gettext_lazy("热点诉求")
+    export_object_type = "routing.hotspotreport"
+
+    def export_table(self):
+        if user_scope(self.request.user) == Scope.NONE:
+            raise PermissionDenied(_("您的角色不查看业务数据。"))
+        report = HotSpotReport.objects.first()
+        headers = [_("派单目录"), _("人次"), _("代表性诉求"), _("地点"), _("涉及单位")]
+        clusters = report.clusters if report else []
+        return headers, [
+            [c["category"], c["count"], c["text"], "、".join(c["places"]), "、".join(c["units"])]
+            for c in clusters
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

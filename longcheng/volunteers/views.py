@@ -354,8 +354,41 @@ class JudgeView(StaffRequired, TemplateView):
         return redirect(request.path)
 
 
-class RosterView(StaffRequired, TemplateView):
+class RosterView(StaffRequired, TableExportMixin, TemplateView):
     template_name = "volunteers/roster.html"
+    export_title = gettext_lazy("排班")
+    export_object_type = "volunteers.shift"
+
+    def export_table(self):
+        context = self.get_context_data()
+        headers = [
+            _("日期"),
+            _("场馆"),
+            _("岗位"),
+            _("开始"),
+            _("结束"),
+            _("需要人数"),
+            _("志愿者"),
+            _("签到"),
+            _("签退"),
+        ]
+        rows = []
+        for shift in context["shifts"]:
+            for a in shift.assignments.all() or [None]:
+                rows.append(
+                    [
+                        context["chosen"],
+                        shift.position.venue.name,
+                        shift.position.name,
+                        shift.starts_at,
+                        shift.ends_at,
+                        shift.demand,
+                        a.application.full_name if a else "",
+                        a.checked_in_at if a else None,
+                        a.checked_out_at if a else None,
+                    ]
+                )
+        return headers, rows
 
     def get_context_data(self, **kwargs):
         campaign = _campaign(self.request, self.kwargs["pk"])

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from longcheng.accounts.models import User
 from longcheng.audit.models import AuditRecord
+from longcheng.volunteers.models import RecruitmentCampaign
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +30,16 @@ PAGES = [
     ("/loop/", "dispatcher", "受理时间"),
     ("/loop/metrics/", "dispatcher", "按期办结率（%）"),
     ("/parties/persons/", "xd_clerk", "贺文静"),
+    ("/routing/hotspots/", "dispatcher", "代表性诉求"),
+    ("/volunteers/{campaign}/roster/", "tw_clerk", "场馆"),
 ]
 
 
 def test_every_list_exports_what_it_shows_and_the_export_is_audited(db, client):
     call_command("seed_demo", stdout=io.StringIO())
+    campaign = RecruitmentCampaign.objects.order_by("pk").first()
     for url, username, expected in PAGES:
+        url = url.format(campaign=campaign.pk)
         client.force_login(User.objects.get(username=username))
         page = client.get(url)
         assert page.status_code == 200, url
