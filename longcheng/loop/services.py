@@ -148,7 +148,9 @@ def _lock(matter: Matter, expected_version: int | None) -> Matter:
     return locked
 
 
-def _event(matter, kind, actor, *, from_status="", note="", data=None, unit=None, at=None):
+def _event(
+    matter, kind, actor, *, from_status="", to_status="", note="", data=None, unit=None, at=None
+):
     event = MatterEvent.objects.create(
         matter=matter,
         kind=kind,
@@ -156,7 +158,7 @@ def _event(matter, kind, actor, *, from_status="", note="", data=None, unit=None
         actor=actor,
         actor_unit=getattr(actor, "unit", None),
         from_status=from_status,
-        to_status=matter.status,
+        to_status=to_status or matter.status,
         note=note,
         data=data or {},
         unit=unit,
@@ -863,10 +865,19 @@ def matter_open_for_unit(
             deadline, datetime.time(17, 30), tzinfo=timezone.localtime(now).tzinfo
         )
         set_handle_deadline(matter, end_of_day, start=now)
-        matter.status = Status.DISPATCHED
-        _event(matter, E.DISPATCHED, actor, from_status=Status.RECEIVED, unit=unit, at=now)
         matter.status = Status.SIGNED
+        # The matter (and its tally rows) first, then the events: every transaction touches
+        # the roll-ups in the same order, matters before unit days (ADR 0014).
         _save(matter, ["status", "signed_at", *_DISPATCH_FIELDS])
+        _event(
+            matter,
+            E.DISPATCHED,
+            actor,
+            from_status=Status.RECEIVED,
+            to_status=Status.DISPATCHED,
+            unit=unit,
+            at=now,
+        )
         _event(
             matter,
             E.SIGNED,
