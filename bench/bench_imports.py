@@ -183,11 +183,12 @@ def main() -> None:
         commit = time.perf_counter() - started
         print(
             f"commit:   {commit:7.1f} s  {args.rows / commit:9,.0f} rows/s "
-            f"({batch.created_objects:,} matters + as many events, roll-ups)"
+            f"({batch.created_objects:,} matters + as many events, roll-ups); "
+            f"peak memory so far {peak_mb():,.0f} MB"
         )
         copy = copy_reference(path)
         print(f"COPY:     {copy:7.1f} s  {args.rows / copy:9,.0f} rows/s  (the limit)")
-        print(f"commit ÷ COPY time: {commit / copy:.1f}×; peak memory {peak_mb():,.0f} MB")
+        print(f"commit ÷ COPY time: {commit / copy:.1f}×")
 
         if args.xlsx:
             from openpyxl import Workbook

@@ -37,6 +37,8 @@ from longcheng.parties.services import party_create
 from longcheng.projects.models import Indicator, IndicatorValue
 from longcheng.web.access import is_business_staff
 
+from .reading import parse_datetime
+
 CHUNK = 2000
 
 
@@ -96,9 +98,11 @@ class Importer:
 
     # Helpers for the checks.
     def required(self, row: int, cells: dict, errors: list) -> None:
-        for column in self.columns:
-            if column.required and cells.get(column.name, "") in ("", None):
-                errors.append(RowError(row, column.name, _("必填，不能为空。")))
+        if not hasattr(self, "_required"):
+            self._required = [c.name for c in self.columns if c.required]
+        for name in self._required:
+            if cells.get(name, "") in ("", None):
+                errors.append(RowError(row, name, _("必填，不能为空。")))
 
 
 # — 组织机构 —
@@ -420,8 +424,6 @@ class MatterImporter(Importer):
         self.counts: Counter = Counter()
 
     def _moment(self, row, cells, column, errors) -> datetime.datetime | None:
-        from .reading import parse_datetime
-
         value = cells.get(column, "")
         if value == "":
             return None
@@ -444,9 +446,17 @@ class MatterImporter(Importer):
             errors.append(RowError(row, column, str(message) % {"v": value}))
         return found
 
+    @staticmethod
+    def _taken(numbers: list[str]) -> set[str]:
+        if connection.vendor == "postgresql":
+            # One array parameter instead of 2,000 placeholders for the driver to parse.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT number FROM loop_matter WHERE number = ANY(%s)", [numbers])
+                return {row[0] for row in cursor.fetchall()}
+        return set(Matter.objects.filter(number__in=numbers).values_list("number", flat=True))
+
     def check_chunk(self, user, rows):
-        numbers = [cells.get("事项编号", "") for _row, cells in rows]
-        taken = set(Matter.objects.filter(number__in=numbers).values_list("number", flat=True))
+        taken = self._taken([cells.get("事项编号", "") for _row, cells in rows])
         out = []
         for row, cells in rows:
             errors: list[RowError] = []
@@ -515,22 +525,35 @@ class MatterImporter(Importer):
                 ],
                 batch_size=CHUNK,
             )
-        for item in items:
-            self.counts.update(
-                rollups.tally_keys(
-                    received_at=item.received_at,
-                    division_id=item.division_id,
-                    lead_unit_id=item.lead_unit_id,
-                    status=Status.ARCHIVED,
-                    channel=item.channel,
-                    category_id=item.category_id,
-                    kind=item.kind,
-                )
+        # Counted per distinct combination here, spread over the tally's dimensions at the end.
+        self.counts.update(
+            (
+                item.received_at.date().replace(day=1),  # already local time
+                item.division_id,
+                item.lead_unit_id,
+                item.channel,
+                item.category_id,
+                item.kind,
             )
+            for item in items
+        )
         return len(items)
 
     def finish(self, user, batch) -> None:
-        rollups.add_matter_counts(self.counts)
+        tally: Counter = Counter()
+        for (month, division, unit, channel, category, kind), n in self.counts.items():
+            moment = datetime.datetime.combine(month, datetime.time(12), tzinfo=self.tz)
+            for key in rollups.tally_keys(
+                received_at=moment,
+                division_id=division,
+                lead_unit_id=unit,
+                status=Status.ARCHIVED,
+                channel=channel,
+                category_id=category,
+                kind=kind,
+            ):
+                tally[key] += n
+        rollups.add_matter_counts(tally)
 
 
 UNKNOWN_CHANNEL = gettext_lazy("无法识别的来源渠道“%(v)s”。")

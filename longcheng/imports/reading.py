@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -27,6 +28,39 @@ def _text(value) -> str | datetime.datetime | datetime.date:
     return str(value).strip()
 
 
+class _Borrowed(io.RawIOBase):
+    """The caller's binary file, read through a text wrapper that must not close it."""
+
+    def __init__(self, fileobj):
+        self._file = fileobj
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._file.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:  # the caller owns the file
+        pass
+
+
+def _text_stream(fileobj) -> io.TextIOWrapper:
+    """Decode as the file is read (a 200 MB CSV is never held whole): UTF-8 (with or without
+    BOM), else GB18030 — what Excel on a Chinese Windows writes."""
+    head = fileobj.read(65536)
+    fileobj.seek(0)
+    encoding = "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        encoding = "gb18030"
+    return io.TextIOWrapper(
+        io.BufferedReader(_Borrowed(fileobj), 1 << 20), encoding=encoding, newline=""
+    )
+
+
 def open_rows(fileobj, name: str) -> tuple[list[str], Iterator[tuple[int, list]]]:
     """The header and an iterator of (row number as Excel shows it, cells). Blank rows are
     skipped; cells are text, or dates where Excel holds a date."""
@@ -41,30 +75,32 @@ def open_rows(fileobj, name: str) -> tuple[list[str], Iterator[tuple[int, list]]
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
     elif lowered.endswith(".csv"):
-        raw = fileobj.read()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UnreadableFile(_("CSV 文件的编码无法识别，请另存为 UTF-8。"))
-        rows = csv.reader(io.StringIO(text))
+        rows = csv.reader(_text_stream(fileobj))
     else:
         raise UnreadableFile(_("只接受 .xlsx 或 .csv 文件。"))
     try:
         header = [str(_text(c)) for c in next(rows)]
     except StopIteration:
         raise UnreadableFile(_("文件是空的。")) from None
+    except UnicodeDecodeError:
+        raise UnreadableFile(_("CSV 文件的编码无法识别，请另存为 UTF-8。")) from None
     while header and header[-1] == "":
         header.pop()
 
+    text_only = lowered.endswith(".csv")
+
     def body() -> Iterator[tuple[int, list]]:
-        for number, cells in enumerate(rows, start=2):
-            values = [_text(c) for c in cells]
-            if any(v != "" for v in values):
-                yield number, values
+        number = 1
+        try:
+            for number, cells in enumerate(rows, start=2):
+                values = [c.strip() for c in cells] if text_only else [_text(c) for c in cells]
+                if any(v != "" for v in values):
+                    yield number, values
+        except UnicodeDecodeError as error:
+            raise UnreadableFile(
+                _("第 %(n)s 行之后有文字编码与前文不一致的内容，请整份另存为 UTF-8。")
+                % {"n": number}
+            ) from error
 
     return header, body()
 

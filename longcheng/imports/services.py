@@ -158,6 +158,8 @@ def import_commit(*, user, batch: ImportBatch) -> ImportBatch:
                 detail={"kind": current.kind, "rows": total, "created": made, "dry_run": False},
             )
             return current
+    except UnreadableFile as unreadable:
+        raise ImportRefused(unreadable.message) from unreadable
     except _RowsFailed:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.REJECTED,

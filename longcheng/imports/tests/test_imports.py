@@ -319,3 +319,16 @@ def test_the_pages_upload_check_and_commit_with_confirmation(login, users, road)
     assert "data.xlsx" in history.text
     # A unit clerk sees neither the batch nor its page.
     assert login(users.clerk1).get(f"/imports/{batch.pk}/").status_code == 404
+
+
+def test_a_csv_whose_encoding_changes_half_way_is_refused_with_the_row(users):
+    good = "".join(f"企业{n},91140105MA0K2XQ3XA\n" for n in range(3000)).encode("utf-8")
+    content = "企业名称,统一社会信用代码\n".encode() + good + b"\xff\xfe\xfd,bad\n"
+    with pytest.raises(services.ImportRefused, match="行之后有文字编码") as refused:
+        services.import_check(
+            user=users.committee_clerk,
+            kind="enterprises",
+            upload=SimpleUploadedFile("mixed.csv", content),
+        )
+    # Decoding runs ahead of the rows: the row named is at or before the bad bytes (3002).
+    assert int(refused.value.message.split(" ")[1]) <= 3002
