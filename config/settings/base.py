@@ -4,6 +4,7 @@ environment (see .env.example)."""
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "longcheng.audit.middleware.RequestContextMiddleware",
 ]
@@ -185,6 +187,25 @@ LONGCHENG_TIMER_INTERVAL_SECONDS = env.int("LONGCHENG_TIMER_INTERVAL_SECONDS", d
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="longcheng@localhost")
 # Attachments: images (re-encoded without EXIF) and PDFs.
 LONGCHENG_ATTACHMENT_MAX_BYTES = env.int("LONGCHENG_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Content-Security-Policy (django-csp), in every environment so that tests and the demo run
+# under it: scripts only from this site (no inline script or handler anywhere), no framing.
+# Styles allow inline attributes (Bootstrap utilities, ECharts' SVG, htmx's indicator style);
+# images allow data:/blob: (QR codes, photo previews, signatures drawn on a phone).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)

@@ -15,6 +15,35 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DEMO_PASSWORD = "Longcheng#2023"
 
 
+# Every page of every browser test runs under the Content-Security-Policy; what it refuses
+# (an inline script or handler, a foreign image) fails the test that met it.
+CSP_VIOLATIONS: list[str] = []
+
+
+class _WatchedBrowser:
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, *args, **kwargs):
+        context = self._browser.new_context(*args, **kwargs)
+
+        def watch(page):
+            page.on(
+                "console",
+                lambda message: (
+                    CSP_VIOLATIONS.append(f"{page.url}: {message.text}")
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
+
+        context.on("page", watch)
+        return context
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -26,8 +55,17 @@ def browser():
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        yield browser
+        yield _WatchedBrowser(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, "refused by the Content-Security-Policy:\n" + "\n".join(
+        CSP_VIOLATIONS
+    )
 
 
 @pytest.fixture

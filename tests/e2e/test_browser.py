@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from longcheng.audit.models import Action, AuditRecord
 from longcheng.parties.models import Person, Site
@@ -83,5 +84,6 @@ def test_search_filters_the_list_as_you_type(page):
     sign_in(page, "cg_leader")
     page.goto(f"{page.base}/parties/sites/")
     page.fill("input[name=q]", "富力")
-    page.wait_for_function("document.querySelectorAll('tbody tr').length === 2")
+    # Waits through locators: a string predicate would be eval'd, which the CSP refuses.
+    expect(page.locator("tbody tr")).to_have_count(2, timeout=30_000)
     assert "q=" in page.url

@@ -1,6 +1,7 @@
 """An inspection on a phone: answers and photos survive a dropped network and land once."""
 
 import pytest
+from playwright.sync_api import expect
 
 from longcheng.accounts.models import User
 from longcheng.inspections import services
@@ -52,7 +53,7 @@ def test_a_visit_goes_offline_and_lands_once_when_back(tablet_phone):
     # Online: the first three answers reach the server at once.
     for item in items[:3]:
         page.click(f"label[for=v-{item.pk}-pass]")
-    page.wait_for_function("document.getElementById('sync-status').dataset.pending === '0'")
+    expect(status).to_have_attribute("data-pending", "0", timeout=30_000)
     assert Answer.objects.filter(visit=visit).count() == 3
 
     # The network drops in the middle of the visit.

@@ -1,0 +1,32 @@
+// Behaviour the templates declare with data attributes, so that no page needs an inline
+// script or handler (the Content-Security-Policy allows scripts from this site only).
+(() => {
+  // data-confirm on a form: ask before it is sent; on a button or link: ask before the click.
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  }, true);
+  document.addEventListener("click", (event) => {
+    const element = event.target.closest("[data-confirm]:not(form)");
+    if (element && !window.confirm(element.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  // data-select-all="selector": a checkbox that ticks or clears every box the selector names.
+  document.addEventListener("click", (event) => {
+    const box = event.target.closest("[data-select-all]");
+    if (box) document.querySelectorAll(box.dataset.selectAll).forEach((c) => { c.checked = box.checked; });
+  });
+  // data-print: a link that prints the page (a volunteer's schedule).
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+  // data-autosubmit: a select that sends its form when changed (the language switch).
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+  });
+})();
