@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "longcheng.web.middleware.AnonymousRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -251,6 +252,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Rate limits of the public form and the Open311 API: "count/seconds".
 LONGCHENG_APPEAL_LIMIT_PER_IP = env("LONGCHENG_APPEAL_LIMIT_PER_IP", default="20/3600")
 LONGCHENG_APPEAL_LIMIT_PER_PHONE = env("LONGCHENG_APPEAL_LIMIT_PER_PHONE", default="5/86400")
+# Every request without a signed-in user, per client address: "count/seconds".
+LONGCHENG_ANONYMOUS_LIMIT = env("LONGCHENG_ANONYMOUS_LIMIT", default="300/300")
 LONGCHENG_OPEN311_LIMIT_PER_KEY = env("LONGCHENG_OPEN311_LIMIT_PER_KEY", default="1000/3600")
 LONGCHENG_APPEAL_MAX_PHOTOS = 5
 # The Chinese font embedded in generated PDFs (posters, minutes): Debian's fonts-noto-cjk.

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_http_methods
 from longcheng.audit.context import client_ip
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
+from longcheng.core import ratelimit
 from longcheng.core.errors import LongchengError
 from longcheng.core.validators import validate_credit_code, validate_mobile
 from longcheng.loop.models import Category
 from longcheng.loop.workflow import Channel, Status
 
-from . import ratelimit, services
+from . import services
 from .models import Appeal
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"

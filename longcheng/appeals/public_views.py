@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from longcheng.audit.context import client_ip
+from longcheng.core import ratelimit
 from longcheng.core.errors import LongchengError
 from longcheng.loop import services as loop
 from longcheng.loop.duplicates import similar_open_matters
@@ -19,7 +20,7 @@ from longcheng.loop.metrics import period_from_request, unit_metrics
 from longcheng.loop.models import Matter, MatterEvent
 from longcheng.loop.workflow import OPEN, Status
 
-from . import ratelimit, services
+from . import services
 from .forms import PublicAppealForm, PublicRateForm, TrackForm
 from .models import Appeal, MonitoringPoint
 from .selectors import track

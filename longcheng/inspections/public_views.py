@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from longcheng.appeals import ratelimit
 from longcheng.audit.context import client_ip
+from longcheng.core import ratelimit
 from longcheng.core.errors import LongchengError
 
 from . import services

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from longcheng.appeals import ratelimit
 from longcheng.audit.context import client_ip
+from longcheng.core import ratelimit
 from longcheng.core.errors import LongchengError
 
 from . import services

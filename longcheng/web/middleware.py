@@ -1,5 +1,10 @@
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from longcheng.audit.context import client_ip
+from longcheng.core import ratelimit
 
 
 class ChineseFirstLocaleMiddleware:
@@ -21,3 +26,27 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class AnonymousRateLimitMiddleware:
+    """Every request from someone not signed in counts against a budget per client address
+    (`LONGCHENG_ANONYMOUS_LIMIT`): the public forms and status pages, the sign-in page, the
+    Open311 API. The forms keep their own, tighter limits on top. Static files are served
+    before this middleware runs (whitenoise) and are not counted."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated and not ratelimit.hit(
+            "anonymous", client_ip(request) or "", settings.LONGCHENG_ANONYMOUS_LIMIT
+        ):
+            _count, seconds = settings.LONGCHENG_ANONYMOUS_LIMIT.split("/")
+            response = HttpResponse(
+                _("访问过于频繁，请稍后再试。"),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = seconds
+            return response
+        return self.get_response(request)
