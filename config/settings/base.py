@@ -187,6 +187,8 @@ LONGCHENG_TIMERS = env("LONGCHENG_TIMERS", default="off")
 LONGCHENG_TIMER_INTERVAL_SECONDS = env.int("LONGCHENG_TIMER_INTERVAL_SECONDS", default=60)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="longcheng@localhost")
 # Attachments: images (re-encoded without EXIF) and PDFs.
+# An image larger than this many pixels is refused before it is decoded.
+LONGCHENG_IMAGE_MAX_PIXELS = env.int("LONGCHENG_IMAGE_MAX_PIXELS", default=40_000_000)
 LONGCHENG_ATTACHMENT_MAX_BYTES = env.int("LONGCHENG_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Content-Security-Policy (django-csp), in every environment so that tests and the demo run

@@ -24,12 +24,25 @@ class AttachmentRefused(LongchengError):
     pass
 
 
+class ImageTooLarge(AttachmentRefused):
+    pass
+
+
 def clean_image(data: bytes) -> tuple[bytes, str, str]:
+    """Decode, check and re-encode an image: what is stored is a fresh file of a known type,
+    never the bytes that were sent."""
     image: Image.Image
     try:
         image = Image.open(io.BytesIO(data))
+        # The pixel count is read from the header, before anything is decoded: a small file
+        # that would unpack to gigabytes (a "decompression bomb") is refused unopened.
+        if image.width * image.height > settings.LONGCHENG_IMAGE_MAX_PIXELS:
+            raise ImageTooLarge(
+                _("图片像素过大（%(w)d×%(h)d），请缩小后再上传。")
+                % {"w": image.width, "h": image.height}
+            )
         image.load()
-    except (UnidentifiedImageError, OSError):
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise AttachmentRefused(_("图片无法识别或已损坏。")) from None
     kind = image.format if image.format in IMAGE_TYPES else "JPEG"
     if kind == "JPEG" and image.mode not in ("RGB", "L"):
@@ -57,6 +70,8 @@ def attachment_add(
     else:
         try:
             content, content_type, extension = clean_image(data)
+        except ImageTooLarge:
+            raise
         except AttachmentRefused:
             raise AttachmentRefused(
                 _("文件“%(name)s”不是图片或 PDF，只能上传 JPG、PNG、WEBP 图片或 PDF 文件。")

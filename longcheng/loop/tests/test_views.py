@@ -200,3 +200,19 @@ def test_the_metrics_export_has_the_same_figures(login, dispatched, users):
     rows = list(load_workbook(_io.BytesIO(response.content)).active.iter_rows(values_only=True))
     brigade = next(r for r in rows if r[0] == "直属一大队")
     assert brigade[1] == 1  # one dispatch
+
+
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(
+    login, users, catalogue, settings
+):
+    import io
+
+    from PIL import Image
+
+    settings.LONGCHENG_IMAGE_MAX_PIXELS = 1_000_000
+    buffer = io.BytesIO()
+    Image.new("1", (2000, 1000)).save(buffer, format="PNG")  # a few KB, 2 million pixels
+    bomb = SimpleUploadedFile("现场.png", buffer.getvalue(), content_type="image/png")
+    response = login(users.committee_clerk).post("/loop/receive/", _receive_form(files=[bomb]))
+    assert "图片像素过大（2000×1000）" in response.content.decode()
+    assert not Matter.objects.exists()
