@@ -233,6 +233,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "longcheng.cockpit.tasks.monthly_bulletin_task",
         "schedule": 24 * 3600,
     },
+    # Daily: walk the audit hash chain; a break raises an alert (audit.services).
+    "audit-verify": {"task": "longcheng.audit.tasks.audit_verify_task", "schedule": 24 * 3600},
     "hotspots-weekly": {
         "task": "longcheng.routing.tasks.hotspots_weekly_task",
         "schedule": 7 * 24 * 3600,
@@ -254,6 +256,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Rate limits of the public form and the Open311 API: "count/seconds".
 LONGCHENG_APPEAL_LIMIT_PER_IP = env("LONGCHENG_APPEAL_LIMIT_PER_IP", default="20/3600")
 LONGCHENG_APPEAL_LIMIT_PER_PHONE = env("LONGCHENG_APPEAL_LIMIT_PER_PHONE", default="5/86400")
+# Audit records are kept at least this many days (never fewer than 180, the legal minimum).
+LONGCHENG_AUDIT_RETENTION_DAYS = env.int("LONGCHENG_AUDIT_RETENTION_DAYS", default=180)
 # Every request without a signed-in user, per client address: "count/seconds".
 LONGCHENG_ANONYMOUS_LIMIT = env("LONGCHENG_ANONYMOUS_LIMIT", default="300/300")
 LONGCHENG_OPEN311_LIMIT_PER_KEY = env("LONGCHENG_OPEN311_LIMIT_PER_KEY", default="1000/3600")

@@ -17,6 +17,7 @@ class Action(models.TextChoices):
     EXPORT = "export", _("导出")
     EXPORT_PERSONAL = "export_personal", _("导出含个人信息")
     OVERRIDE = "override", _("校验例外放行")
+    PURGE = "purge", _("清理过期审计记录")
 
 
 class AuditRecord(models.Model):
@@ -53,3 +54,42 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.actor_repr} {self.action} {self.object_repr}"
+
+
+class AuditAnchor(models.Model):
+    """Where the chain starts after a retention purge: the hash of the last record removed.
+    The verification walks from here, so a purge is no break, but any other gap is."""
+
+    purged_through_id = models.BigIntegerField(_("清理至记录编号"))
+    anchor_hash = models.CharField(_("锚点哈希"), max_length=64)
+    count = models.PositiveIntegerField(_("清理条数"))
+    before = models.DateTimeField(_("清理此前的记录"))
+    at = models.DateTimeField(_("清理时间"))
+    actor_repr = models.CharField(_("操作人"), max_length=150)
+
+    class Meta:
+        ordering = ["-purged_through_id"]
+        verbose_name = _("审计清理锚点")
+        verbose_name_plural = _("审计清理锚点")
+
+    def __str__(self) -> str:
+        return f"≤{self.purged_through_id} {self.anchor_hash[:12]}"
+
+
+class AuditAlert(models.Model):
+    """Raised by the scheduled verification when the chain is broken; shown to the audit and
+    security administrators until one of them marks it handled."""
+
+    raised_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    record_id = models.BigIntegerField(_("断裂处记录编号"))
+    checked = models.PositiveIntegerField(_("已校验条数"))
+    reason = models.CharField(_("原因"), max_length=200)
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        verbose_name = _("审计链告警")
+        verbose_name_plural = _("审计链告警")
+
+    def __str__(self) -> str:
+        return f"{self.raised_at:%Y-%m-%d} id={self.record_id}"

@@ -1,14 +1,26 @@
 """Writing the audit trail. Call `audit_record` inside the transaction of the change it
 describes, so the change and its record commit or roll back together."""
 
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .chain import GENESIS, digest, record_hash
+from longcheng.accounts.roles import Role
+from longcheng.core.errors import LongchengError
+
+from .chain import GENESIS, digest, record_hash, verify_stored_chain
 from .context import current_ip
-from .models import Action, AuditRecord
+from .models import Action, AuditAlert, AuditAnchor, AuditRecord
+
+logger = logging.getLogger("longcheng.audit")
 
 # Arbitrary constant naming the PostgreSQL advisory lock that serialises chain appends.
 _CHAIN_LOCK_KEY = 0x4C4F4E47  # "LONG"
@@ -70,3 +82,94 @@ def changed_fields(before: dict, after: dict) -> list[str]:
 def model_snapshot(instance: Model) -> dict:
     """The editable fields of a record as strings, for before/after digests."""
     return {k: (None if v is None else str(v)) for k, v in model_to_dict(instance).items()}
+
+
+# 《网络安全法》第二十一条: network logs are kept for no less than six months.
+MIN_RETENTION_DAYS = 180
+
+
+def retention_days() -> int:
+    return max(MIN_RETENTION_DAYS, settings.LONGCHENG_AUDIT_RETENTION_DAYS)
+
+
+def audit_purge(*, before: datetime.datetime, actor_repr: str) -> AuditAnchor:
+    """Remove the records older than `before` — never younger than the retention period,
+    never a broken chain (that is evidence) — and leave an anchor the verification starts
+    from. On PostgreSQL the trigger lets a DELETE through only inside this function's
+    transaction and only for records older than 180 days (migration 0003)."""
+    now = timezone.now()
+    floor = now - datetime.timedelta(days=retention_days())
+    if before > floor:
+        raise LongchengError(
+            _("审计记录至少保存 %(n)d 日：只能清理 %(d)s 之前的记录。")
+            % {"n": retention_days(), "d": timezone.localtime(floor).strftime("%Y-%m-%d")}
+        )
+    with transaction.atomic():
+        _lock_chain()
+        _count, broken = verify_stored_chain()
+        if broken is not None:
+            raise LongchengError(
+                _("审计链在记录 %(id)s 处断裂：断裂处是证据，查明原因之前不能清理。")
+                % {"id": broken.record_id}
+            )
+        first_kept = (
+            AuditRecord.objects.filter(at__gte=before)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        doomed = AuditRecord.objects.filter(at__lt=before)
+        if first_kept is not None:
+            doomed = doomed.filter(id__lt=first_kept)  # only a prefix of the chain goes
+        last = doomed.order_by("-id").first()
+        if last is None:
+            raise LongchengError(
+                _("%(d)s 之前没有可清理的审计记录。") % {"d": f"{before:%Y-%m-%d}"}
+            )
+        count = doomed.count()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL longcheng.audit_purge = 'on'")
+        doomed.delete()
+        anchor = AuditAnchor.objects.create(
+            purged_through_id=last.pk,
+            anchor_hash=last.hash,
+            count=count,
+            before=before,
+            at=now,
+            actor_repr=actor_repr,
+        )
+        audit_record(
+            actor=None,
+            actor_repr=actor_repr,
+            action=Action.PURGE,
+            object_type="audit.auditrecord",
+            object_repr=f"≤ #{last.pk}",
+            detail={"count": count, "through_id": last.pk, "anchor": last.hash},
+        )
+    return anchor
+
+
+def audit_verify_scheduled() -> AuditAlert | None:
+    """The daily check (Celery beat): a break raises one alert per broken record, logged as
+    critical and mailed to the audit and security administrators."""
+    count, broken = verify_stored_chain()
+    if broken is None:
+        return None
+    alert, created = AuditAlert.objects.get_or_create(
+        record_id=broken.record_id,
+        handled_at=None,
+        defaults={"checked": count, "reason": broken.reason},
+    )
+    if created:
+        message = f"审计链在第 {count} 条记录（id={broken.record_id}）处断裂：{broken.reason}"
+        logger.critical(message)
+        recipients = list(
+            get_user_model()
+            .objects.filter(role__in=[Role.AUDITOR, Role.SECADMIN], is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if recipients:
+            send_mail("【龙城】审计链断裂告警", message, None, recipients, fail_silently=True)
+    return alert

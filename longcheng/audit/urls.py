@@ -7,4 +7,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.AuditRecordListView.as_view(), name="record_list"),
     path("verify/", views.AuditVerifyView.as_view(), name="verify"),
+    path("alerts/<int:pk>/handled/", views.AlertHandledView.as_view(), name="alert_handled"),
 ]

@@ -1,13 +1,17 @@
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from longcheng.accounts.roles import Role
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from .chain import verify_stored_chain
-from .models import Action, AuditRecord
+from .models import Action, AuditAlert, AuditAnchor, AuditRecord
+from .services import audit_record
 
 
 def object_type_label(label: str) -> str:
@@ -67,6 +71,29 @@ class AuditRecordListView(AuditorRequired, RegisterListView):
 
     def row_url(self, obj) -> str:
         return ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["alerts"] = AuditAlert.objects.filter(handled_at__isnull=True)
+        context["anchor"] = AuditAnchor.objects.first()
+        return context
+
+
+class AlertHandledView(AuditorRequired, View):
+    """The audit administrator marks a chain alert handled (after the investigation)."""
+
+    def post(self, request, pk: int):
+        alert = get_object_or_404(AuditAlert, pk=pk, handled_at__isnull=True)
+        alert.handled_at = timezone.now()
+        alert.save(update_fields=["handled_at"])
+        audit_record(
+            actor=request.user,
+            action=Action.UPDATE,
+            target=alert,
+            detail={"handled": True, "record_id": alert.record_id},
+        )
+        messages.success(request, _("已标记处理。"))
+        return redirect("audit:record_list")
 
 
 class AuditVerifyView(AuditorRequired, TemplateView):

@@ -1,13 +1,18 @@
+import datetime
 import itertools
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from conftest import PASSWORD
-from longcheng.audit.chain import GENESIS, find_first_break
-from longcheng.audit.models import Action, AuditRecord
-from longcheng.audit.services import audit_record
+from longcheng.audit.chain import GENESIS, find_first_break, verify_stored_chain
+from longcheng.audit.models import Action, AuditAlert, AuditRecord
+from longcheng.audit.services import audit_purge, audit_record
+from longcheng.audit.tasks import audit_verify_task
+from longcheng.core.errors import LongchengError
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +105,93 @@ def test_the_auditor_sees_the_trail_and_the_chain_status(login, users):
     page = client.get("/audit/").content.decode()
     assert "导出" in page and "clerk1" in page
     assert "审计链完整" in client.get("/audit/verify/").content.decode()
+
+
+def _old_records(users, days=200, n=3):
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=days), tick=False):
+        return [
+            audit_record(
+                actor=users.clerk1, action=Action.UPDATE, object_type="x", object_id=str(i)
+            )
+            for i in range(n)
+        ]
+
+
+def test_retention_purge_keeps_180_days_and_the_chain_verifies_from_its_anchor(users):
+    old = _old_records(users)
+    young = audit_record(actor=users.clerk1, action=Action.UPDATE, object_type="x")
+    too_soon = timezone.now() - datetime.timedelta(days=100)
+    with pytest.raises(LongchengError, match="至少保存 180 日"):
+        audit_purge(before=too_soon, actor_repr="test")
+    assert AuditRecord.objects.count() == 4
+
+    anchor = audit_purge(before=timezone.now() - datetime.timedelta(days=190), actor_repr="test")
+    assert (anchor.count, anchor.purged_through_id, anchor.anchor_hash) == (
+        3,
+        old[-1].pk,
+        old[-1].hash,
+    )
+    remaining = _chain()
+    assert remaining[0].pk == young.pk
+    assert remaining[-1].action == Action.PURGE  # the purge itself is on the record
+    assert verify_stored_chain() == (2, None)
+    # A gap the purge did not leave is still a break.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditrecord DISABLE TRIGGER USER")
+        cursor.execute("DELETE FROM audit_auditrecord WHERE id = %s", [young.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditrecord ENABLE TRIGGER USER")
+    assert verify_stored_chain()[1] is not None
+
+
+def test_a_broken_chain_is_not_purged(users):
+    old = _old_records(users)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditrecord DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE audit_auditrecord SET object_repr = '篡改' WHERE id = %s", [old[1].pk]
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditrecord ENABLE TRIGGER USER")
+    with pytest.raises(LongchengError, match="断裂处是证据"):
+        audit_purge(before=timezone.now() - datetime.timedelta(days=190), actor_repr="test")
+    assert AuditRecord.objects.count() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
+def test_postgresql_refuses_a_purge_of_young_records_even_when_asked(users):
+    record = audit_record(actor=users.clerk1, action=Action.UPDATE, object_type="x")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL longcheng.audit_purge = 'on'")
+        cursor.execute("DELETE FROM audit_auditrecord WHERE id = %s", [record.pk])
+    assert AuditRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_the_daily_check_raises_one_alert_and_the_auditor_handles_it(users, login, mailoutbox):
+    users.auditor.email = "auditor@example.cn"
+    users.auditor.save()
+    records = _old_records(users, days=1)
+    assert audit_verify_task() == "intact"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditrecord DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE audit_auditrecord SET object_repr = '改' WHERE id = %s", [records[0].pk]
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditrecord ENABLE TRIGGER USER")
+    assert audit_verify_task() == f"broken at id={records[0].pk}"
+    audit_verify_task()  # the next day: still one alert, one mail
+    assert AuditAlert.objects.count() == 1 and len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["auditor@example.cn"]
+
+    client = login(users.auditor)
+    page = client.get("/audit/")
+    assert "定时校验发现审计链" in page.text
+    alert = AuditAlert.objects.get()
+    client.post(f"/audit/alerts/{alert.pk}/handled/")
+    assert AuditAlert.objects.get().handled_at is not None
+    assert "定时校验发现审计链" not in client.get("/audit/").text
+    assert login(users.secadmin).post(f"/audit/alerts/{alert.pk}/handled/").status_code == 403
