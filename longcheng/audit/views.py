@@ -9,7 +9,7 @@ from django.views.generic import TemplateView, View
 from longcheng.accounts.roles import Role
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
-from .chain import verify_stored_chain
+from .chain import canonical, verify_stored_chain
 from .models import Action, AuditAlert, AuditAnchor, AuditRecord
 from .services import audit_record
 
@@ -67,6 +67,23 @@ class AuditRecordListView(AuditorRequired, RegisterListView):
         Column(_("对象类型"), lambda o: object_type_label(o.object_type)),
         Column(_("对象"), lambda o: o.object_repr),
         Column(_("本条哈希"), lambda o: o.hash[:16]),
+    ]
+    # For the assessor: everything a record's hash covers, and the full hashes, so the chain
+    # can be recomputed outside the platform (docs/adr/0003).
+    export_columns = [
+        Column(_("序号"), lambda o: o.pk),
+        Column(_("时间"), lambda o: o.at.isoformat()),
+        Column(_("操作人"), lambda o: o.actor_repr),
+        Column(_("IP 地址"), lambda o: o.ip),
+        Column(_("动作"), lambda o: o.action),
+        Column(_("对象类型"), lambda o: o.object_type),
+        Column(_("对象编号"), lambda o: o.object_id),
+        Column(_("对象"), lambda o: o.object_repr),
+        Column(_("变更前摘要"), lambda o: o.before_digest),
+        Column(_("变更后摘要"), lambda o: o.after_digest),
+        Column(_("详情"), lambda o: canonical(o.detail)),
+        Column(_("前一条哈希"), lambda o: o.prev_hash),
+        Column(_("本条哈希"), lambda o: o.hash),
     ]
 
     def row_url(self, obj) -> str:

@@ -41,6 +41,8 @@ class RegisterListView(LoginRequiredMixin, ListView):
     template_name = "web/list.html"
     paginate_by = 25
     columns: list[Column] = []
+    # Columns of the xlsx export where they differ from the page's (more detail, full values).
+    export_columns: list[Column] | None = None
     search_fields: list[str] = []
     filters: list[ListFilter] = []
     default_sort = "-id"
@@ -116,8 +118,9 @@ class RegisterListView(LoginRequiredMixin, ListView):
 
     def export(self):
         personal = self.request.GET.get("personal") == "1" and self.may_reveal()
+        columns = self.export_columns or self.columns
         rows = [
-            [(c.personal(obj) if personal and c.personal else c.value(obj)) for c in self.columns]
+            [(c.personal(obj) if personal and c.personal else c.value(obj)) for c in columns]
             for obj in self.get_queryset()[:50000]
         ]
         filters = {k: v for k, v in self.request.GET.items() if k not in ("export", "page")}
@@ -125,7 +128,7 @@ class RegisterListView(LoginRequiredMixin, ListView):
             user=self.request.user,
             filename=str(self.export_name or self.title),
             title=str(self.title),
-            headers=[str(c.label) for c in self.columns],
+            headers=[str(c.label) for c in columns],
             rows=rows,
             object_type=self.model._meta.label_lower,
             filters=filters,

@@ -195,3 +195,21 @@ def test_the_daily_check_raises_one_alert_and_the_auditor_handles_it(users, logi
     assert AuditAlert.objects.get().handled_at is not None
     assert "定时校验发现审计链" not in client.get("/audit/").text
     assert login(users.secadmin).post(f"/audit/alerts/{alert.pk}/handled/").status_code == 403
+
+
+def test_the_assessors_export_carries_the_full_hashes(users, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    from longcheng.audit.chain import record_hash
+
+    for n in range(3):
+        audit_record(actor=users.clerk1, action=Action.UPDATE, object_type="x", object_id=str(n))
+    response = login(users.auditor).get("/audit/", {"export": "xlsx", "sort": "id"})
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+    header, first = rows[0], rows[1]
+    record = AuditRecord.objects.get(pk=first[0])
+    assert first[header.index("本条哈希")] == record.hash
+    assert first[header.index("前一条哈希")] == record.prev_hash
+    assert record_hash(record.prev_hash, record) == record.hash
