@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from longcheng.core.models import Unit
 
 from .models import MatterEvent, UnitDayTally
+from .rollups import UNIT_MEASURES
 from .workflow import Rating
 
 E = MatterEvent.Kind
@@ -125,6 +126,10 @@ def unit_metrics(*, units, start: datetime.datetime, end: datetime.datetime) -> 
     return rows
 
 
+# The roll-up's counters that make up UnitMetrics (overdue and supervision are extra).
+COUNTED = [m for m in UNIT_MEASURES if m not in ("overdue", "supervised")]
+
+
 def unit_metrics_by_day(*, units, first: datetime.date, last: datetime.date) -> list[UnitMetrics]:
     """The same rows for whole local days first..last, read from the roll-up (loop.rollups)
     instead of the event table: what the cockpit and the metrics page show at any scale."""
@@ -146,21 +151,6 @@ def unit_metrics_by_day(*, units, first: datetime.date, last: datetime.date) -> 
             )
         )
     return rows
-
-
-COUNTED = [
-    "dispatched",
-    "signed",
-    "signed_on_time",
-    "returned",
-    "answered",
-    "answered_on_time",
-    "working_days",
-    "rated",
-    "satisfied",
-    "resolved",
-    "reopened",
-]
 
 
 def period_from_request(params) -> tuple[datetime.datetime, datetime.datetime]:
