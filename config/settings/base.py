@@ -7,6 +7,8 @@ import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.accounts.passwords import validators_for
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -32,6 +34,9 @@ INSTALLED_APPS = [
     "treebeard",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Longcheng, in dependency order: core <- accounts/audit <- org/parties <- ...
     "longcheng.core",
     "longcheng.accounts",
@@ -60,12 +65,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "longcheng.web.middleware.AnonymousRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "longcheng.accounts.middleware.SessionLimitsMiddleware",
+    "longcheng.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "longcheng.audit.middleware.RequestContextMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,15 +120,33 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+# Identity (等保 2.0 身份鉴别, docs/security.md). The password profile chooses the rules:
+# "dengbao" (8+ characters of 3 classes, 90-day change, last 5 not reused) or "owasp".
+LONGCHENG_PASSWORD_PROFILE = env("LONGCHENG_PASSWORD_PROFILE", default="dengbao")
+AUTH_PASSWORD_VALIDATORS = validators_for(LONGCHENG_PASSWORD_PROFILE)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+# Lockout after repeated failures, keyed on the username together with the client address
+# (one attacker cannot lock a colleague out from elsewhere); the address is the one the
+# audit log records (LONGCHENG_CLIENT_IP_HEADER behind the proxy).
+AXES_FAILURE_LIMIT = env.int("LONGCHENG_LOGIN_FAILURE_LIMIT", default=5)
+LONGCHENG_LOGIN_LOCKOUT_MINUTES = env.int("LONGCHENG_LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_COOLOFF_TIME = LONGCHENG_LOGIN_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "longcheng.audit.context.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "longcheng.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Sessions: 30 minutes idle, 12 hours at most (accounts.middleware), gone with the browser.
+LONGCHENG_SESSION_IDLE_MINUTES = env.int("LONGCHENG_SESSION_IDLE_MINUTES", default=30)
+LONGCHENG_SESSION_MAX_HOURS = env.int("LONGCHENG_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = LONGCHENG_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Second factor: TOTP for every account (accounts.middleware.SecondFactorMiddleware).
+OTP_TOTP_ISSUER = env("LONGCHENG_OTP_ISSUER", default="龙城闭环治理平台")
+LONGCHENG_OTP_MAX_FAILURES = env.int("LONGCHENG_OTP_MAX_FAILURES", default=5)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -73,3 +73,18 @@ def seed(log) -> None:
         unit = Unit.objects.get(code=unit_code).name if unit_code else "—"
         extra = "，可查看完整个人信息" if reveal else ""
         log(f"  {username:<13} {name}（{role.label}，{unit}{extra}）")
+
+
+def ready_for_sign_in(log) -> None:
+    """Every demo account (the modules add their own) gets an authenticator and keeps the
+    public password: demo mode shows the current code on the verification page instead of a
+    phone (second_factor.demo_code)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    User.objects.filter(must_change_password=True).update(must_change_password=False)
+    have = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name="演示验证器", confirmed=True)
+        for user in User.objects.exclude(pk__in=have)
+    )
+    log("双因素认证：演示模式下验证页面会直接显示当前验证码。")

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from longcheng.core.masking import mask_phone
@@ -22,6 +23,9 @@ class User(AbstractUser):
     position = models.CharField(_("职务"), max_length=50, blank=True)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.CLERK)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    password_changed_at = models.DateTimeField(_("密码设置时间"), null=True, blank=True)
+    # An administrator-given first password must be replaced at the first sign-in.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     REQUIRED_FIELDS = ["full_name"]
 
@@ -39,6 +43,24 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.full_name or self.username
 
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's recent passwords, so the policy can refuse reusing one."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.at:%Y-%m-%d}"

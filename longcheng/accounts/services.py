@@ -14,7 +14,7 @@ from .roles import BUSINESS_ROLES, Role
 REVEAL_PERMISSION = ("parties", "reveal_personal_data")
 
 
-def _require_role(actor, role: Role, what: str) -> None:
+def require_role(actor, role: Role, what: str) -> None:
     if actor.role != role or not actor.is_active:
         raise PermissionRefused(
             _("只有%(role)s可以%(what)s。") % {"role": role.label, "what": what}
@@ -32,7 +32,7 @@ def user_create(
     phone: str = "",
     password: str | None = None,
 ) -> User:
-    _require_role(actor, Role.SYSADMIN, _("创建账号"))
+    require_role(actor, Role.SYSADMIN, _("创建账号"))
     if role in BUSINESS_ROLES and unit is None:
         raise PermissionRefused(_("业务角色必须归属一个单位。"))
     with transaction.atomic():
@@ -46,6 +46,7 @@ def user_create(
         )
         if password:
             user.set_password(password)
+            user.must_change_password = True  # an administrator's password is a first one
         else:
             user.set_unusable_password()
         user.save()
@@ -59,7 +60,7 @@ def user_create(
 
 
 def user_change_role(*, actor, user: User, role: str, unit, position: str) -> User:
-    _require_role(actor, Role.SYSADMIN, _("调整角色和单位"))
+    require_role(actor, Role.SYSADMIN, _("调整角色和单位"))
     if user.pk == actor.pk:
         raise PermissionRefused(_("不能调整自己的角色。"))
     if role in BUSINESS_ROLES and unit is None:
@@ -87,7 +88,7 @@ def _reveal_permission() -> Permission:
 
 def user_set_reveal_permission(*, actor, user: User, granted: bool) -> None:
     """Grant or withdraw the right to see full ID numbers and phones (security admin only)."""
-    _require_role(actor, Role.SECADMIN, _("授予或收回查看个人信息的权限"))
+    require_role(actor, Role.SECADMIN, _("授予或收回查看个人信息的权限"))
     if granted and user.role not in BUSINESS_ROLES:
         raise PermissionRefused(_("只能授予业务人员，管理员不查看业务数据。"))
     with transaction.atomic():
@@ -101,3 +102,28 @@ def user_set_reveal_permission(*, actor, user: User, granted: bool) -> None:
             target=user,
             detail={"permission": "parties.reveal_personal_data", "granted": granted},
         )
+
+
+def user_set_initial_password(*, actor, user: User, password: str) -> None:
+    """System administrator: activate an imported account or one whose owner forgot the
+    password. The owner must replace it at the next sign-in; any lockout is lifted."""
+    from axes.utils import reset
+
+    require_role(actor, Role.SYSADMIN, _("重设初始密码"))
+    if user.pk == actor.pk:
+        raise PermissionRefused(_("不能为自己重设初始密码，请使用“修改密码”。"))
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = True
+        user.save()
+        audit_record(actor=actor, action=Action.PASSWORD_RESET, target=user)
+    reset(username=user.username)
+
+
+def user_unlock(*, actor, user: User) -> None:
+    """Security administrator: lift a lockout before its cool-off ends (recorded)."""
+    from axes.utils import reset
+
+    require_role(actor, Role.SECADMIN, _("解除登录锁定"))
+    removed = reset(username=user.username)
+    audit_record(actor=actor, action=Action.UNLOCK, target=user, detail={"attempts": removed})

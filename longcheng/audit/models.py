@@ -18,6 +18,15 @@ class Action(models.TextChoices):
     EXPORT_PERSONAL = "export_personal", _("导出含个人信息")
     OVERRIDE = "override", _("校验例外放行")
     PURGE = "purge", _("清理过期审计记录")
+    LOCKOUT = "lockout", _("登录失败次数过多被锁定")
+    UNLOCK = "unlock", _("解除登录锁定")
+    OTP_VERIFIED = "otp_verified", _("双因素认证通过")
+    OTP_FAILED = "otp_failed", _("双因素认证失败")
+    OTP_ENROL = "otp_enrol", _("绑定双因素认证")
+    OTP_RESET = "otp_reset", _("重置双因素认证")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    PASSWORD_RESET = "password_reset", _("管理员重设初始密码")
+    SESSION_EXPIRED = "session_expired", _("会话超时退出")
 
 
 class AuditRecord(models.Model):

@@ -55,3 +55,26 @@ class StaffRoleForm(BootstrapFormMixin, forms.Form):
         label=_("所在单位"), queryset=Unit.objects.order_by("path"), required=False
     )
     position = forms.CharField(label=_("职务"), max_length=50, required=False)
+
+
+class InitialPasswordForm(BootstrapFormMixin, forms.Form):
+    """A first password the system administrator hands over; the owner replaces it at once."""
+
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("再次输入"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        password, again = cleaned.get("password"), cleaned.get("password2")
+        if password and again and password != again:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif password:
+            try:
+                validate_password(password, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
@@ -10,13 +11,16 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from longcheng.accounts import services as account_services
+from longcheng.accounts.passwords import profile as password_profile
 from longcheng.accounts.roles import Role
+from longcheng.accounts.second_factor import reset_devices
+from longcheng.accounts.selectors import account_security_rows
 from longcheng.core.errors import PermissionRefused
 from longcheng.core.models import Division, Unit
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
-from .forms import StaffCreateForm, StaffRoleForm
+from .forms import InitialPasswordForm, StaffCreateForm, StaffRoleForm
 
 User = get_user_model()
 
@@ -176,6 +180,12 @@ class StaffRoleView(SysadminRequired, FormView):
         context = super().get_context_data(**kwargs)
         context["title"] = _("调整角色：%(name)s") % {"name": self.get_target()}
         context["cancel_url"] = "/org/staff/"
+        context["links"] = [
+            {
+                "url": reverse("org:staff_password", args=[self.kwargs["pk"]]),
+                "label": _("重设初始密码"),
+            }
+        ]
         return context
 
     def form_valid(self, form):
@@ -193,6 +203,104 @@ class StaffRoleView(SysadminRequired, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("角色已调整，已记入审计日志。"))
         return redirect("org:staff_list")
+
+
+class StaffPasswordView(SysadminRequired, FormView):
+    """Activate an account without a password (imported staff) or one whose owner forgot it."""
+
+    template_name = "web/form.html"
+    form_class = InitialPasswordForm
+
+    def get_target(self):
+        return get_object_or_404(User, pk=self.kwargs["pk"], is_active=True)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.get_target()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("重设初始密码：%(name)s") % {"name": self.get_target()}
+        context["cancel_url"] = "/org/staff/"
+        return context
+
+    def form_valid(self, form):
+        target = self.get_target()
+        try:
+            account_services.user_set_initial_password(
+                actor=self.request.user, user=target, password=form.cleaned_data["password"]
+            )
+        except PermissionRefused as refused:
+            form.add_error(None, refused.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已为 %(n)s 设置初始密码，请当面或经加密渠道告知；首次登录须修改密码并绑定验证器。")
+            % {"n": target},
+        )
+        return redirect("org:staff_list")
+
+
+class AccountSecurityView(LoginRequiredMixin, UserPassesTestMixin, TableExportMixin, TemplateView):
+    """Security administrator: every account's second factor, password age and lockout, with
+    the two remedies (reset the authenticator of a lost phone, lift a lockout)."""
+
+    template_name = "org/account_security.html"
+    export_title = gettext_lazy("账号安全状态")
+    export_object_type = "accounts.user"
+
+    def test_func(self):
+        return self.request.user.role == Role.SECADMIN
+
+    def export_table(self):
+        headers = [
+            _("姓名"),
+            _("用户名"),
+            _("角色"),
+            _("单位"),
+            _("双因素认证"),
+            _("密码设置时间"),
+            _("密码到期"),
+            _("登录失败次数"),
+        ]
+        return headers, [
+            [
+                row.user.full_name,
+                row.user.username,
+                row.user.get_role_display(),
+                str(row.user.unit or ""),
+                _("已绑定") if row.has_device else _("未绑定"),
+                row.user.password_changed_at,
+                row.expires_at,
+                row.failures,
+            ]
+            for row in account_security_rows()
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("账号安全")
+        context["rows"] = account_security_rows()
+        context["failure_limit"] = settings.AXES_FAILURE_LIMIT
+        context["profile"] = password_profile()
+        return context
+
+
+class AccountSecurityActionView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        target = get_object_or_404(User, pk=pk, is_active=True)
+        action = request.POST.get("action")
+        try:
+            if action == "reset_otp":
+                reset_devices(actor=request.user, user=target)
+                messages.success(
+                    request, _("已重置 %(n)s 的验证器，下次登录时重新绑定。") % {"n": target}
+                )
+            elif action == "unlock":
+                account_services.user_unlock(actor=request.user, user=target)
+                messages.success(request, _("已解除 %(n)s 的登录锁定。") % {"n": target})
+        except PermissionRefused as refused:
+            messages.error(request, refused.message)
+        return redirect("org:account_security")
 
 
 class GrantListView(LoginRequiredMixin, UserPassesTestMixin, TableExportMixin, TemplateView):

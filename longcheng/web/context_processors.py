@@ -12,6 +12,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
+    if hasattr(user, "is_verified") and not user.is_verified():
+        return {"nav": []}  # signing in is not finished: no doors yet
     items = [(_("工作台"), reverse("web:home"), "house", 0)]
     items += [(i.label, i.url, i.icon, i.badge) for i in nav_items(user)]
     if reads_business_records(user):
@@ -30,6 +32,7 @@ def navigation(request):
         items.append((_("审计日志"), reverse("audit:record_list"), "journal-check", 0))
     if user.role == Role.SECADMIN:
         items.append((_("权限授予"), reverse("org:grant_list"), "shield-lock", 0))
+        items.append((_("账号安全"), reverse("org:account_security"), "person-lock", 0))
     if user.role == Role.SYSADMIN:
         items.append((_("系统设置"), reverse("admin:index"), "gear", 0))
     path = request.path

@@ -84,9 +84,21 @@ def page(browser, live_server, demo):
     context.close()
 
 
+def current_code(username) -> str:
+    """What the account's authenticator app shows now (the key is in the test database)."""
+    from longcheng.accounts.models import User
+    from longcheng.accounts.second_factor import demo_code
+
+    return demo_code(User.objects.get(username=username))
+
+
 def sign_in(page, username):
+    """Password, then the TOTP code, as a clerk signs in."""
     page.goto(page.base + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.fill("#id_code", current_code(username))
     with page.expect_navigation():
         page.click("button[type=submit]")

@@ -31,4 +31,7 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 import_module(module_name).seed(self.stdout.write)
+        from longcheng.accounts.demo import ready_for_sign_in
+
+        ready_for_sign_in(self.stdout.write)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
