@@ -36,6 +36,7 @@ class PublicAppealForm(forms.Form):
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
     anonymous = forms.BooleanField(label=_("匿名反映（不留联系方式，不回访）"), required=False)
     consent = forms.BooleanField(label=_("我已阅读并同意《个人信息告知》"), required=False)
+    notice_version = forms.CharField(widget=forms.HiddenInput, max_length=20, required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def clean_reporter_phone(self):

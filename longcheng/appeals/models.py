@@ -132,6 +132,8 @@ class Appeal(TimeStampedModel):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     fallback_window = models.BooleanField(_("办不成事窗口"), default=False, db_index=True)
     consent_at = models.DateTimeField(_("同意个人信息告知的时间"), null=True, blank=True)
+    # The notice the person read, as "appeal/<version>" (core.notices).
+    consent_notice = models.CharField(_("同意的告知版本"), max_length=40, blank=True)
     api_key = models.ForeignKey(
         "appeals.ApiKey",
         verbose_name=_("接口密钥"),

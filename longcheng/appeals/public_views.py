@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from longcheng.audit.context import client_ip
-from longcheng.core import ratelimit
+from longcheng.core import notices, ratelimit
 from longcheng.core.errors import LongchengError
 from longcheng.loop import services as loop
 from longcheng.loop.duplicates import similar_open_matters
@@ -61,7 +61,12 @@ class SubmitView(View):
         return point
 
     def render_form(self, request, form, status=200, similar=None):
-        context = {"form": form, "point": self.point(), "similar": similar}
+        context = {
+            "form": form,
+            "point": self.point(),
+            "similar": similar,
+            "notice": notices.current("appeal"),
+        }
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, token=None):
@@ -109,6 +114,7 @@ class SubmitView(View):
                 credit_code=data["credit_code"],
                 anonymous=data["anonymous"],
                 consent=data["consent"],
+                consent_notice=data["notice_version"],
                 submission_key=data["submission_key"],
             )
             if follow is not None and appeal.matter.status == Status.RECEIVED:

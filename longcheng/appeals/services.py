@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
+from longcheng.core import notices
 from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.loop import services as loop
 from longcheng.loop.attachments import attachment_add
@@ -63,6 +64,7 @@ def appeal_submit(
     credit_code: str = "",
     anonymous: bool = False,
     consent: bool = False,
+    consent_notice: str = "",
     submission_key: str | None = None,
     channel: str = Channel.PUBLIC_FORM,
     actor=None,
@@ -82,6 +84,9 @@ def appeal_submit(
             return existing, False
     if not anonymous and reporter_phone and not consent:
         raise AppealRefused(_("留下联系方式前，请阅读并同意个人信息告知。"))
+    notice = notices.seen("appeal", consent_notice) if consent else None
+    if consent and notice is None:
+        raise AppealRefused(_("个人信息告知已更新，请刷新页面重新阅读后提交。"))
     title = (title or description.strip().splitlines()[0])[:60]
     now = timezone.now()
     try:
@@ -111,6 +116,7 @@ def appeal_submit(
                 credit_code=credit_code,
                 fallback_window=fallback_window or bool(point and point.fallback_window),
                 consent_at=now if consent else None,
+                consent_notice=notice.reference if notice else "",
                 api_key=api_key,
             )
             for photo in photos:

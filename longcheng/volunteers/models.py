@@ -105,6 +105,8 @@ class Application(TimeStampedModel, VersionedModel):
     experienced = models.BooleanField(_("有大型活动志愿服务经历"), default=False)
     photo = models.ImageField(_("照片"), upload_to="volunteers/photos/", blank=True)
     consent_at = models.DateTimeField(_("同意个人信息处理时间"))
+    # The notice the applicant read, as "volunteer/<version>" (core.notices).
+    consent_notice = models.CharField(_("同意的告知版本"), max_length=40, blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from longcheng.audit.context import client_ip
-from longcheng.core import ratelimit
+from longcheng.core import notices, ratelimit
 from longcheng.core.errors import LongchengError
 
 from . import services
@@ -40,6 +40,7 @@ class ApplicationForm(forms.Form):
     consent = forms.BooleanField(
         label=gettext_lazy("我已阅读并同意个人信息处理规则"), required=False
     )
+    notice_version = forms.CharField(widget=forms.HiddenInput, max_length=20, required=False)
 
 
 class ApplyView(TemplateView):
@@ -56,6 +57,7 @@ class ApplyView(TemplateView):
             positions=campaign.positions.select_related("venue"),
             dates=services.service_dates(campaign),
             levels=dict(LEVELS),
+            notice=notices.current("volunteer"),
             closed=services._today() > campaign.apply_until,
             **kwargs,
         )
@@ -92,6 +94,7 @@ class ApplyView(TemplateView):
                 available_dates=dates,
                 preferences=preferences,
                 consent=data["consent"],
+                consent_notice=data["notice_version"],
                 skills=" ".join(filter(None, [data["skills"], data["other_language"]])),
                 certificates=data["certificates"],
                 experienced=data["experienced"],

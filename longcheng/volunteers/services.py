@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
-from longcheng.core import clock
+from longcheng.core import clock, notices
 from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.core.validators import birth_date_from_id, validate_id_number, validate_mobile
 from longcheng.loop import sms
@@ -94,6 +94,7 @@ def application_submit(
     available_dates: list[datetime.date],
     preferences: list[Position],
     consent: bool,
+    consent_notice: str = "",
     skills: str = "",
     certificates: str = "",
     experienced: bool = False,
@@ -101,8 +102,11 @@ def application_submit(
 ) -> Application:
     """报名 from the phone form; every problem is named, nothing half-stored."""
     problems = []
+    notice = notices.seen("volunteer", consent_notice)
     if not consent:
         problems.append(_("请阅读并同意个人信息处理规则。"))
+    elif notice is None:
+        problems.append(_("个人信息处理规则已更新，请刷新页面重新阅读后提交。"))
     if _today() > campaign.apply_until:
         problems.append(_("报名已于 %(d)s 截止。") % {"d": campaign.apply_until})
     try:
@@ -152,6 +156,7 @@ def application_submit(
                 preferences=[p.pk for p in positions],
                 experienced=experienced,
                 consent_at=clock.now(),
+                consent_notice=notice.reference if notice else "",
             )
             if photo is not None:
                 application.photo.save(f"{application.code}.jpg", photo, save=True)

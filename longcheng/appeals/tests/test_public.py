@@ -10,6 +10,7 @@ from PIL import Image
 from longcheng.appeals import services
 from longcheng.appeals.events import appeal_received
 from longcheng.appeals.models import Appeal
+from longcheng.core import notices
 from longcheng.loop import services as loop
 from longcheng.loop.models import Attachment, Matter
 from longcheng.loop.workflow import Status
@@ -207,3 +208,21 @@ def test_a_similar_open_problem_is_offered_to_follow_instead(client, point, user
     assert followed.status_code == 302
     follower = Appeal.objects.exclude(matter=first).get().matter
     assert follower.status == Status.MERGED and follower.master == first
+
+
+def test_the_consent_records_the_version_of_the_notice_the_form_showed(client, point):
+    url = f"/a/p/{services.point_token(point)}/"
+    page = client.get(url).content.decode()
+    notice = notices.current("appeal")
+    assert str(notice.text) in page
+    shown = re.search(r'name="notice_version" value="([^"]+)"', page).group(1)
+    client.post(url, _data(_form(client, url), notice_version=shown))
+    appeal = Appeal.objects.get()
+    assert appeal.consent_at is not None and appeal.consent_notice == f"appeal/{shown}"
+
+
+def test_a_consent_to_an_unknown_notice_is_not_taken(client, point):
+    url = f"/a/p/{services.point_token(point)}/"
+    response = client.post(url, _data(_form(client, url), notice_version="1999-01"))
+    assert "个人信息告知已更新" in response.content.decode()
+    assert not Appeal.objects.exists()

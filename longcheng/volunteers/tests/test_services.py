@@ -42,6 +42,16 @@ def test_an_application_is_checked_and_once_per_id(forum):
     assert Application.objects.count() == 1
 
 
+def test_the_application_keeps_the_notice_version_and_refuses_an_unknown_one(forum):
+    from longcheng.core import notices
+
+    shown = notices.current("volunteer").version
+    application = apply(forum, "李明", consent_notice=shown)
+    assert application.consent_notice == f"volunteer/{shown}"
+    with pytest.raises(VolunteerRefused, match="个人信息处理规则已更新"):
+        apply(forum, "王芳", consent_notice="1999-01")
+
+
 def test_automatic_screening_by_age_and_a_clerk_review(forum, users):
     young = apply(forum, "王小", birth=datetime.date(2008, 1, 1))
     fine = apply(forum, "张大")
