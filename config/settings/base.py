@@ -187,6 +187,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Longcheng API",
     "DESCRIPTION": _("龙城城市闭环治理平台接口"),
     "VERSION": "1.0.0",
+    # The schema describes internal records: signed-in staff only (tests/test_access_matrix).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {
@@ -199,6 +201,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django-axes reports every sign-in at INFO; the audit log records them already.
+        "axes": {"level": "WARNING"},
         # fpdf2 subsets the CJK font for every document and reports each table it prunes.
         "fontTools": {"level": "WARNING"},
     },

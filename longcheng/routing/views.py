@@ -21,6 +21,7 @@ from longcheng.loop.duplicates import similar_open_matters
 from longcheng.loop.models import Category
 from longcheng.loop.selectors import matters_visible_to
 from longcheng.loop.workflow import Action, Status
+from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.home import NavItem
 
@@ -126,8 +127,9 @@ class ModelListView(SysadminRequired, TemplateView):
         return redirect("routing:models")
 
 
-class HotSpotView(LoginRequiredMixin, TableExportMixin, TemplateView):
-    """For leaders: what many people raised this week."""
+class HotSpotView(BusinessStaffRequired, TableExportMixin, TemplateView):
+    """For leaders: what many people raised this week. The clusters quote citizens' texts,
+    so administrators (who read no business records) are refused."""
 
     template_name = "routing/hotspots.html"
     export_title = gettext_lazy("热点诉求")
