@@ -84,6 +84,9 @@ def test_a_judge_scores_on_a_tablet(browser, live_server, demo):
         for s in Score.objects.filter(application=applicant, judge__username="judge1")
     }
     assert marks == {"intro": 88.0, "english": 91.5, "general": 80.0}
+    # The save navigates; a screenshot taken mid-navigation fails in Chromium ("Unable to
+    # capture screenshot"), seen once on a loaded machine.
+    page.wait_for_load_state("load")
     page.screenshot(path="docs/screenshots/judge.png", full_page=False)
     context.close()
 
