@@ -35,6 +35,11 @@ def start_session(request) -> None:
     request.session[SESSION_SEEN] = now
 
 
+def step_redirect(url_name: str, next_url: str):
+    """Send a signed-in user to a step of signing in, keeping where they were going."""
+    return redirect(reverse(url_name) + "?" + urlencode({"next": next_url}))
+
+
 class SessionLimitsMiddleware:
     """Idle timeout and absolute lifetime (等保: 会话超时). Measured with the session's own
     timestamps, so a session ends even if the cookie is replayed."""
@@ -90,7 +95,7 @@ class SecondFactorMiddleware:
     def _refuse(self, request, url_name: str):
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("请先在网页上完成双因素认证或修改密码。")}, status=403)
-        return redirect(reverse(url_name) + "?" + urlencode({"next": request.get_full_path()}))
+        return step_redirect(url_name, request.get_full_path())
 
 
 def _next_step(user) -> str:

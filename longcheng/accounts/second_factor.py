@@ -29,21 +29,27 @@ class Outcome:
     signed_out: bool = False
 
 
+def _well_formed(code: str) -> str | None:
+    """The six digits, with the spaces some apps show between groups removed."""
+    code = code.strip().replace(" ", "")
+    return code if code.isdigit() and len(code) == 6 else None
+
+
 def _device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def verify(request, code: str) -> Outcome:
+def verify(request, typed: str) -> Outcome:
     """Check a code typed at sign-in. After LONGCHENG_OTP_MAX_FAILURES wrong codes the session
     ends and the password must be given again (which django-axes counts)."""
     user = request.user
     device = _device(user)
-    code = code.strip().replace(" ", "")
+    code = _well_formed(typed)
     if device is not None:
         allowed, _state = device.verify_is_allowed()
         if not allowed:
             return Outcome(message=_("尝试过于频繁，请稍等片刻再输入验证码。"))
-        if code.isdigit() and len(code) == 6 and device.verify_token(code):
+        if code is not None and device.verify_token(code):
             request.session.pop(FAILURES_SESSION_KEY, None)
             audit_record(actor=user, action=Action.OTP_VERIFIED, target=user, ip=client_ip(request))
             return Outcome(device=device)
@@ -78,11 +84,11 @@ def secret_for_display(device: TOTPDevice) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-def confirm_device(request, code: str) -> TOTPDevice | None:
+def confirm_device(request, typed: str) -> TOTPDevice | None:
     user = request.user
     device = pending_device(user)
-    code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6 and device.verify_token(code)):
+    code = _well_formed(typed)
+    if code is None or not device.verify_token(code):
         audit_record(actor=user, action=Action.OTP_FAILED, target=user, ip=client_ip(request))
         return None
     with transaction.atomic():

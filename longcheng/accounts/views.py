@@ -15,6 +15,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from . import second_factor
+from .middleware import step_redirect
 from .passwords import must_change_password, password_expires_at
 
 
@@ -62,7 +63,7 @@ class PasswordChangeView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if user.is_authenticated and not user.is_verified() and user_has_device(user):
-            return redirect(f"/accounts/2fa/?next={request.path}")
+            return step_redirect("accounts:otp_verify", request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, request, form):
@@ -97,7 +98,7 @@ class OtpVerifyView(LoginRequiredMixin, View):
 
     def get(self, request):
         if not user_has_device(request.user):
-            return redirect(f"/accounts/2fa/setup/?next={_next_url(request)}")
+            return step_redirect("accounts:otp_setup", _next_url(request))
         return self._render(request)
 
     def _render(self, request, error: str = ""):
@@ -130,9 +131,9 @@ class OtpSetupView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and user_has_device(request.user):
             # Replacing a bound authenticator is the security administrator's act.
-            return redirect(f"/accounts/2fa/?next={_next_url(request)}")
+            return step_redirect("accounts:otp_verify", _next_url(request))
         if request.user.is_authenticated and request.user.must_change_password:
-            return redirect(f"/accounts/password/?next={request.get_full_path()}")
+            return step_redirect("accounts:password_change", request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, request, error: str = ""):
