@@ -270,6 +270,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Daily: walk the audit hash chain; a break raises an alert (audit.services).
     "audit-verify": {"task": "longcheng.audit.tasks.audit_verify_task", "schedule": 24 * 3600},
+    # Daily: personal data past its category's retention period is cleared (core.data_retention).
+    "retention-purge": {"task": "longcheng.core.tasks.retention_purge_task", "schedule": 24 * 3600},
     "hotspots-weekly": {
         "task": "longcheng.routing.tasks.hotspots_weekly_task",
         "schedule": 7 * 24 * 3600,
@@ -292,6 +294,14 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 LONGCHENG_APPEAL_LIMIT_PER_IP = env("LONGCHENG_APPEAL_LIMIT_PER_IP", default="20/3600")
 LONGCHENG_APPEAL_LIMIT_PER_PHONE = env("LONGCHENG_APPEAL_LIMIT_PER_PHONE", default="5/86400")
 # Audit records are kept at least this many days (never fewer than 180, the legal minimum).
+# Retention of personal data per category (core.data_retention, `manage.py retention_purge`):
+# reporters' contacts after the matter's archiving, applicants not selected after the service.
+LONGCHENG_RETENTION_REPORTER_CONTACT_DAYS = env.int(
+    "LONGCHENG_RETENTION_REPORTER_CONTACT_DAYS", default=3 * 365
+)
+LONGCHENG_RETENTION_UNSELECTED_APPLICANT_DAYS = env.int(
+    "LONGCHENG_RETENTION_UNSELECTED_APPLICANT_DAYS", default=180
+)
 LONGCHENG_AUDIT_RETENTION_DAYS = env.int("LONGCHENG_AUDIT_RETENTION_DAYS", default=180)
 # Every request without a signed-in user, per client address: "count/seconds".
 LONGCHENG_ANONYMOUS_LIMIT = env("LONGCHENG_ANONYMOUS_LIMIT", default="300/300")

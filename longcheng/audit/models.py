@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     EXPORT_PERSONAL = "export_personal", _("导出含个人信息")
     OVERRIDE = "override", _("校验例外放行")
     PURGE = "purge", _("清理过期审计记录")
+    RETENTION_PURGE = "retention_purge", _("按保存期限清除个人信息")
     LOCKOUT = "lockout", _("登录失败次数过多被锁定")
     UNLOCK = "unlock", _("解除登录锁定")
     OTP_VERIFIED = "otp_verified", _("双因素认证通过")

@@ -1,0 +1,39 @@
+"""Retention: reporters' contacts leave archived matters after the period; nothing else does."""
+
+from django.core.management import call_command
+
+from longcheng.audit.models import Action, AuditRecord
+from longcheng.core.data_retention import retention_purge
+from longcheng.loop.models import Matter
+from longcheng.loop.workflow import Status
+
+from .conftest import at
+
+
+def _archive(matter, when):
+    Matter.objects.filter(pk=matter.pk).update(status=Status.ARCHIVED, archived_at=when)
+
+
+def test_contacts_of_long_archived_matters_are_cleared_and_the_rest_kept(receive, clock, settings):
+    settings.LONGCHENG_RETENTION_REPORTER_CONTACT_DAYS = 365
+    old, recent, still_open = receive(), receive(), receive()
+    _archive(old, at(2022, 9, 1, 9))
+    _archive(recent, at(2023, 3, 1, 9))
+    assert retention_purge(dry_run=True)["诉求人联系方式（已归档事项）"] == 1
+    assert Matter.objects.get(pk=old.pk).reporter_phone  # a dry run changes nothing
+    counts = retention_purge()
+    assert counts["诉求人联系方式（已归档事项）"] == 1
+    cleared = Matter.objects.get(pk=old.pk)
+    assert (cleared.reporter_name, cleared.reporter_phone) == ("", "")
+    assert cleared.title == old.title and cleared.status == Status.ARCHIVED
+    for kept in (recent, still_open):
+        assert Matter.objects.get(pk=kept.pk).reporter_phone == kept.reporter_phone
+    record = AuditRecord.objects.get(action=Action.RETENTION_PURGE)
+    assert record.detail["cleared"] == 1
+    # A second run finds nothing more and records nothing more.
+    assert retention_purge()["诉求人联系方式（已归档事项）"] == 0
+    assert AuditRecord.objects.filter(action=Action.RETENTION_PURGE).count() == 1
+    clock.to(at(2024, 3, 2, 9))
+    call_command("retention_purge")
+    assert Matter.objects.get(pk=recent.pk).reporter_phone == ""
+    assert Matter.objects.get(pk=still_open.pk).reporter_phone == still_open.reporter_phone
