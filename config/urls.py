@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("longcheng.projects.urls")),
     path("", include("longcheng.volunteers.urls")),
     path("", include("longcheng.funds.urls")),
+    path("privacy/", include("longcheng.privacy.urls")),
     path("cockpit/", include("longcheng.cockpit.urls")),
     path("imports/", include("longcheng.imports.urls")),
     path("api/", include("longcheng.api.urls")),

@@ -22,6 +22,7 @@ from longcheng.accounts.scoping import scope_queryset
 from longcheng.loop.models import Matter
 from longcheng.loop.selectors import matters_visible_to
 from longcheng.parties.models import Enterprise, Person, Site
+from longcheng.privacy.models import DataRequest
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -78,6 +79,7 @@ BUSINESS_NAMESPACES = {
     "projects",
     "volunteers",
     "funds",
+    "privacy",
     "cockpit",
 }
 # Pages in business modules that hold no business record: one's own notifications, and the
@@ -207,6 +209,7 @@ def test_every_path_as_every_role():
         "api:site-detail": Site,
         "api:person-detail": Person,
         "loop:matter_detail": Matter,
+        "privacy:detail": DataRequest,
     }
     checked = defaultdict(int)
     for path, view in views.items():
@@ -218,6 +221,9 @@ def test_every_path_as_every_role():
             user = User.objects.get(username=username)
             if model is Matter:
                 may = matters_visible_to(user).filter(pk=pk).exists()
+            elif model is DataRequest:
+                may = scope_queryset(DataRequest.objects.all(), user, "unit").filter(pk=pk).exists()
+                may = may and user.role in ("clerk", "leader", "dispatcher")
             else:
                 may = scope_queryset(model.objects.all(), user).filter(pk=pk).exists()
             code = status[username, path]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "longcheng.projects",
     "longcheng.volunteers",
     "longcheng.funds",
+    "longcheng.privacy",
     "longcheng.cockpit",
     "longcheng.imports",
     "longcheng.api",
@@ -302,6 +303,9 @@ LONGCHENG_RETENTION_REPORTER_CONTACT_DAYS = env.int(
 LONGCHENG_RETENTION_UNSELECTED_APPLICANT_DAYS = env.int(
     "LONGCHENG_RETENTION_UNSELECTED_APPLICANT_DAYS", default=180
 )
+# Requests about one's own personal data (privacy app) are answered within this many working
+# days (GB/T 35273-2020 §8.7 allows 30 days; cities commit to 15 working days).
+LONGCHENG_PIPL_ANSWER_DAYS = env.int("LONGCHENG_PIPL_ANSWER_DAYS", default=15)
 LONGCHENG_AUDIT_RETENTION_DAYS = env.int("LONGCHENG_AUDIT_RETENTION_DAYS", default=180)
 # Every request without a signed-in user, per client address: "count/seconds".
 LONGCHENG_ANONYMOUS_LIMIT = env("LONGCHENG_ANONYMOUS_LIMIT", default="300/300")

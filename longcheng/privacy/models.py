@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from longcheng.core.masking import mask_id_number, mask_phone
+from longcheng.core.models import TimeStampedModel, VersionedModel
+
+
+class Kind(models.TextChoices):
+    """The rights of PIPL arts. 44–48 a person exercises against the platform."""
+
+    ACCESS = "access", _("查阅")
+    COPY = "copy", _("复制")
+    CORRECT = "correct", _("更正、补充")
+    DELETE = "delete", _("删除")
+    EXPLAIN = "explain", _("解释说明处理规则")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("待答复")
+    ANSWERED = "answered", _("已答复")
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", _("已办理")
+    PARTLY = "partly", _("部分办理")
+    REFUSED = "refused", _("不予办理（已说明理由）")
+
+
+class DataRequest(TimeStampedModel, VersionedModel):
+    """A person's request about their own data, answered within a deadline in working days."""
+
+    kind = models.CharField(_("请求类型"), max_length=10, choices=Kind.choices)
+    requester_name = models.CharField(_("请求人"), max_length=50)
+    requester_phone = models.CharField(_("手机号码"), max_length=20)
+    requester_id_number = models.CharField(_("居民身份证号码"), max_length=18, blank=True)
+    detail = models.TextField(_("请求内容"))
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("办理单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("受理时间"), default=timezone.now)
+    due_date = models.DateField(_("答复期限"), db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    outcome = models.CharField(_("办理结果"), max_length=10, choices=Outcome.choices, blank=True)
+    answer = models.TextField(_("答复内容"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("答复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("个人信息权利请求")
+        verbose_name_plural = _("个人信息权利请求")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_kind_display()}"
+
+    @property
+    def number(self) -> str:
+        return f"GR{self.pk:06d}"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.requester_phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.requester_id_number)
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == Status.RECEIVED and self.due_date < timezone.localdate()

@@ -1,0 +1,68 @@
+"""What the platform holds about one person, found by phone and ID number (for access, copy,
+correction and deletion requests). Each row names where the data is and what it holds."""
+
+import dataclasses
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from longcheng.loop.models import Matter
+from longcheng.parties.models import Person
+from longcheng.volunteers.models import Application
+
+from .models import DataRequest
+
+
+@dataclasses.dataclass
+class Holding:
+    place: str  # which register
+    record: str  # its number or name
+    fields: dict[str, str]  # the personal data it holds, in full
+    url: str  # where staff open it ("" if no page)
+
+
+def holdings(request: DataRequest) -> list[Holding]:
+    phone, id_number = request.requester_phone, request.requester_id_number
+    rows: list[Holding] = []
+    for matter in Matter.objects.filter(reporter_phone=phone).order_by("id"):
+        rows.append(
+            Holding(
+                _("诉求事项"),
+                f"{matter.number} {matter.title}",
+                {_("诉求人"): matter.reporter_name, _("联系电话"): matter.reporter_phone},
+                reverse("loop:matter_detail", args=[matter.pk]),
+            )
+        )
+    if id_number:
+        for person in Person.objects.filter(id_number=id_number).select_related("owner_unit"):
+            rows.append(
+                Holding(
+                    _("自然人登记"),
+                    f"{person.name}（{person.owner_unit}）",
+                    {
+                        _("姓名"): person.name,
+                        _("居民身份证号码"): person.id_number,
+                        _("手机号码"): person.phone,
+                        _("地址"): person.address,
+                    },
+                    reverse("parties:person_detail", args=[person.pk]),
+                )
+            )
+    applications = Application.objects.filter(phone=phone)
+    if id_number:
+        applications = applications | Application.objects.filter(id_number=id_number)
+    for application in applications.select_related("campaign").order_by("id"):
+        rows.append(
+            Holding(
+                _("志愿者报名"),
+                str(application.campaign),
+                {
+                    _("姓名"): application.full_name,
+                    _("居民身份证号码"): application.id_number,
+                    _("手机号码"): application.phone,
+                    _("学校或工作单位"): application.organisation,
+                },
+                reverse("volunteers:application_detail", args=[application.pk]),
+            )
+        )
+    return rows

@@ -1,0 +1,146 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+
+from longcheng.accounts.scoping import scope_queryset
+from longcheng.core.errors import LongchengError
+from longcheng.web.access import BusinessStaffRequired, is_business_staff
+from longcheng.web.exports import xlsx_response
+from longcheng.web.home import NavItem
+from longcheng.web.listing import Column, ListFilter, RegisterListView
+
+from . import services
+from .forms import AnswerForm, DataRequestForm
+from .models import DataRequest, Kind, Status
+from .selectors import holdings
+
+REVEAL = "parties.reveal_personal_data"
+
+
+def privacy_nav_items(user) -> list[NavItem]:
+    if not is_business_staff(user):
+        return []
+    waiting = scope_queryset(
+        DataRequest.objects.filter(status=Status.RECEIVED), user, "unit"
+    ).count()
+    return [NavItem(str(_("个人信息请求")), reverse("privacy:list"), "person-check", waiting)]
+
+
+class DataRequestListView(BusinessStaffRequired, RegisterListView):
+    model = DataRequest
+    title = gettext_lazy("个人信息权利请求")
+    unit_field = "unit"
+    search_fields = ["requester_name", "requester_phone", "detail"]
+    search_placeholder = gettext_lazy("搜索请求人、完整手机号码、内容…")
+    filters = [
+        ListFilter("status", gettext_lazy("状态"), "status", lambda u: Status.choices),
+        ListFilter("kind", gettext_lazy("请求类型"), "kind", lambda u: Kind.choices),
+    ]
+    default_sort = "due_date"
+    create_url_name = "privacy:create"
+    columns = [
+        Column(gettext_lazy("编号"), lambda o: o.number, sort="id", link=True),
+        Column(gettext_lazy("请求类型"), lambda o: o.get_kind_display(), sort="kind"),
+        Column(gettext_lazy("请求人"), lambda o: o.requester_name, sort="requester_name"),
+        Column(
+            gettext_lazy("手机号码"), lambda o: o.masked_phone, personal=lambda o: o.requester_phone
+        ),
+        Column(gettext_lazy("受理时间"), lambda o: o.received_at, sort="received_at"),
+        Column(
+            gettext_lazy("答复期限"),
+            lambda o: f"{o.due_date} {_('已超期') if o.overdue else ''}".strip(),
+            sort="due_date",
+        ),
+        Column(gettext_lazy("状态"), lambda o: o.get_status_display(), sort="status"),
+        Column(gettext_lazy("办理单位"), lambda o: o.unit),
+    ]
+
+    def base_queryset(self):
+        return DataRequest.objects.select_related("unit")
+
+    def row_url(self, obj) -> str:
+        return reverse("privacy:detail", args=[obj.pk])
+
+
+class DataRequestCreateView(BusinessStaffRequired, FormView):
+    template_name = "web/form.html"
+    form_class = DataRequestForm
+    extra_context = {
+        "title": gettext_lazy("受理个人信息权利请求"),
+        "cancel_url": "/privacy/",
+    }
+
+    def form_valid(self, form):
+        request = services.data_request_receive(actor=self.request.user, **form.cleaned_data)
+        messages.success(
+            self.request,
+            _("已受理 %(n)s，请于 %(d)s 前答复。") % {"n": request.number, "d": request.due_date},
+        )
+        return redirect("privacy:detail", pk=request.pk)
+
+
+class DataRequestDetailView(BusinessStaffRequired, TemplateView):
+    """The request, what the platform holds about the person, the copy and the answer."""
+
+    template_name = "privacy/detail.html"
+
+    def get_object(self) -> DataRequest:
+        queryset = scope_queryset(DataRequest.objects.all(), self.request.user, "unit")
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.get_object()
+        may_reveal = self.request.user.has_perm(REVEAL)
+        context.update(
+            object=obj,
+            title=str(obj),
+            may_reveal=may_reveal,
+            holdings=holdings(obj) if may_reveal else None,
+            form=kwargs.get("form")
+            or AnswerForm(initial={"version": obj.version, "outcome": "done"}),
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("copy") == "xlsx":
+            return self._copy()
+        return super().get(request, *args, **kwargs)
+
+    def _copy(self):
+        """The copy a person is entitled to (PIPL art. 45): every holding in full, audited."""
+        if not self.request.user.has_perm(REVEAL):
+            raise PermissionDenied(_("导出完整个人信息需要“查看完整个人信息”权限。"))
+        obj = self.get_object()
+        rows = [
+            [h.place, h.record, label, value]
+            for h in holdings(obj)
+            for label, value in h.fields.items()
+        ]
+        return xlsx_response(
+            user=self.request.user,
+            filename=_("个人信息副本-%(n)s") % {"n": obj.number},
+            title=_("个人信息副本 %(n)s") % {"n": obj.number},
+            headers=[_("登记处"), _("记录"), _("项目"), _("内容")],
+            rows=rows,
+            object_type="privacy.datarequest",
+            filters={"request": obj.pk},
+            personal=True,
+        )
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        form = AnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.data_request_answer(actor=request.user, request=obj, **form.cleaned_data)
+            except LongchengError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("已答复，已记入审计日志。"))
+                return redirect("privacy:detail", pk=obj.pk)
+        return self.render_to_response(self.get_context_data(form=form))
