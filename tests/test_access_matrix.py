@@ -158,6 +158,9 @@ def _client(username: str | None) -> Client:
 
 def test_every_path_as_every_role():
     call_command("seed_demo", stdout=io.StringIO())
+    # 三权分立: no account of the demo is a superuser or may enter the Django admin.
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert not User.objects.filter(is_staff=True).exists()
     paths = set(p for p in _parameterless_paths() if _view(p) not in SKIPPED)
     seen_views: Counter = Counter()
     for path in paths:
