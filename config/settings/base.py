@@ -123,6 +123,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Identity (等保 2.0 身份鉴别, docs/security.md). The password profile chooses the rules:
 # "dengbao" (8+ characters of 3 classes, 90-day change, last 5 not reused) or "owasp".
+# Encryption at rest of ID numbers and phones (core.crypto). Empty: keys derived from
+# SECRET_KEY, for development and the demo only; production settings require both.
+LONGCHENG_FIELD_KEYS = env("LONGCHENG_FIELD_KEYS", default="")
+LONGCHENG_BLIND_INDEX_KEY = env("LONGCHENG_BLIND_INDEX_KEY", default="")
+
 LONGCHENG_PASSWORD_PROFILE = env("LONGCHENG_PASSWORD_PROFILE", default="dengbao")
 AUTH_PASSWORD_VALIDATORS = validators_for(LONGCHENG_PASSWORD_PROFILE)
 AUTHENTICATION_BACKENDS = [

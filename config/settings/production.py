@@ -6,6 +6,9 @@ from .base import env
 DEBUG = False
 LONGCHENG_DEMO = env.bool("LONGCHENG_DEMO", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
+# Keys of the personal identifiers' encryption and blind index (docs/security.md): no default.
+LONGCHENG_FIELD_KEYS = env("LONGCHENG_FIELD_KEYS")
+LONGCHENG_BLIND_INDEX_KEY = env("LONGCHENG_BLIND_INDEX_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

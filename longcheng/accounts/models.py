@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.core.fields import EncryptedCharField
 from longcheng.core.masking import mask_phone
 
 from .roles import Role
@@ -22,7 +23,7 @@ class User(AbstractUser):
     )
     position = models.CharField(_("职务"), max_length=50, blank=True)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.CLERK)
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机号码"), max_length=20, blank=True, kind="phone")
     password_changed_at = models.DateTimeField(_("密码设置时间"), null=True, blank=True)
     # An administrator-given first password must be replaced at the first sign-in.
     must_change_password = models.BooleanField(_("须修改密码"), default=False)

@@ -28,6 +28,8 @@ class Action(models.TextChoices):
     PASSWORD_CHANGE = "password_change", _("修改密码")
     PASSWORD_RESET = "password_reset", _("管理员重设初始密码")
     SESSION_EXPIRED = "session_expired", _("会话超时退出")
+    KEY_ROTATION = "key_rotation", _("轮换个人信息加密密钥")
+    ERASURE = "erasure", _("按请求删除个人信息")
 
 
 class AuditRecord(models.Model):

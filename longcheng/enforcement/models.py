@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.core.fields import EncryptedCharField
 from longcheng.core.models import TimeStampedModel, VersionedModel
 
 from .workflow import EVENT_LABELS, Circumstance, DocumentKind, Outcome, PartyKind, Status, Step
@@ -220,7 +221,7 @@ class Case(TimeStampedModel, VersionedModel):
     )
     party_name = models.CharField(_("当事人名称"), max_length=100)
     party_address = models.CharField(_("当事人地址"), max_length=200, blank=True)
-    party_code = models.CharField(_("统一社会信用代码/身份证号"), max_length=18, blank=True)
+    party_code = EncryptedCharField(_("统一社会信用代码/身份证号"), max_length=18, blank=True)
     division = models.ForeignKey(
         "core.Division", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

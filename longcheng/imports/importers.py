@@ -605,8 +605,9 @@ def _copy_matters(items: list[HistoricalMatter], user, batch, note: str) -> None
             "COPY loop_matter (id, number, title, description, channel, kind, category_id, "
             "division_id, lead_unit_id, address, received_at, answered_at, answer_text, rating, "
             "dispatched_at, signed_at, rated_at, archived_at, status, urgency, anonymous, "
-            "reporter_name, reporter_phone, signed_late, answered_late, rating_defaulted, "
-            "return_count, reopen_count, overdue, created_at, updated_at, version) FROM STDIN"
+            "reporter_name, reporter_phone, reporter_phone_index, signed_late, answered_late, "
+            "rating_defaulted, return_count, reopen_count, overdue, created_at, updated_at, "
+            "version) FROM STDIN"
         ) as copy:
             for pk, item in zip(ids, items, strict=True):
                 copy.write_row(
@@ -620,6 +621,7 @@ def _copy_matters(items: list[HistoricalMatter], user, batch, note: str) -> None
                         Status.ARCHIVED.value,
                         "normal",
                         False,
+                        "",
                         "",
                         "",
                         False,

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from longcheng.core.fields import BlindIndexField, EncryptedCharField
 from longcheng.core.masking import mask_phone
 from longcheng.core.models import TimeStampedModel, VersionedModel
 
@@ -128,7 +129,10 @@ class Matter(TimeStampedModel, VersionedModel):
 
     anonymous = models.BooleanField(_("匿名"), default=False)
     reporter_name = models.CharField(_("诉求人"), max_length=50, blank=True)
-    reporter_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    reporter_phone = EncryptedCharField(
+        _("联系电话"), max_length=20, blank=True, kind="phone", blind_index="reporter_phone_index"
+    )
+    reporter_phone_index = BlindIndexField(db_index=True)
 
     received_at = models.DateTimeField(_("受理时间"))
     received_by = models.ForeignKey(

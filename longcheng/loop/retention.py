@@ -4,6 +4,7 @@ archived for the retention period they are cleared (the matter and its figures s
 from django.utils.translation import gettext_lazy as _
 
 from longcheng.core.data_retention import Category
+from longcheng.core.fields import with_blind_indexes
 
 from .models import Matter
 from .workflow import Status
@@ -16,7 +17,7 @@ def _purge_reporter_contacts(before, dry_run: bool) -> int:
     if dry_run:
         return expired.count()
     # A bulk update on purpose: no version bump or event, the matter itself does not change.
-    return expired.update(reporter_name="", reporter_phone="")
+    return expired.update(**with_blind_indexes(Matter, reporter_name="", reporter_phone=""))
 
 
 CATEGORIES = [

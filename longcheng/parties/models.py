@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.core.fields import BlindIndexField, EncryptedCharField
 from longcheng.core.masking import mask_id_number, mask_phone
 from longcheng.core.models import TimeStampedModel, VersionedModel
 
@@ -148,8 +149,14 @@ class Person(PartyBase):
         FEMALE = "F", _("女")
 
     name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("居民身份证号码"), max_length=18)
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    id_number = EncryptedCharField(
+        _("居民身份证号码"), max_length=18, kind="id_number", blind_index="id_number_index"
+    )
+    id_number_index = BlindIndexField(db_index=True)
+    phone = EncryptedCharField(
+        _("手机号码"), max_length=20, kind="phone", blind_index="phone_index", blank=True
+    )
+    phone_index = BlindIndexField(db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
     tags = models.CharField(
@@ -171,7 +178,7 @@ class Person(PartyBase):
         permissions = [("reveal_personal_data", _("可查看完整身份证号和手机号"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner_unit", "id_number"], name="person_unique_id_per_unit"
+                fields=["owner_unit", "id_number_index"], name="person_unique_id_per_unit"
             )
         ]
 

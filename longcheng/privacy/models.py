@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.core.fields import BlindIndexField, EncryptedCharField
 from longcheng.core.masking import mask_id_number, mask_phone
 from longcheng.core.models import TimeStampedModel, VersionedModel
 
@@ -33,8 +34,11 @@ class DataRequest(TimeStampedModel, VersionedModel):
 
     kind = models.CharField(_("请求类型"), max_length=10, choices=Kind.choices)
     requester_name = models.CharField(_("请求人"), max_length=50)
-    requester_phone = models.CharField(_("手机号码"), max_length=20)
-    requester_id_number = models.CharField(_("居民身份证号码"), max_length=18, blank=True)
+    requester_phone = EncryptedCharField(
+        _("手机号码"), max_length=20, kind="phone", blind_index="requester_phone_index"
+    )
+    requester_phone_index = BlindIndexField(db_index=True)
+    requester_id_number = EncryptedCharField(_("居民身份证号码"), max_length=18, blank=True)
     detail = models.TextField(_("请求内容"))
     unit = models.ForeignKey(
         "core.Unit", verbose_name=_("办理单位"), on_delete=models.PROTECT, related_name="+"

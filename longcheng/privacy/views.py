@@ -34,7 +34,8 @@ class DataRequestListView(BusinessStaffRequired, RegisterListView):
     model = DataRequest
     title = gettext_lazy("个人信息权利请求")
     unit_field = "unit"
-    search_fields = ["requester_name", "requester_phone", "detail"]
+    search_fields = ["requester_name", "detail"]
+    exact_search_fields = ["requester_phone"]
     search_placeholder = gettext_lazy("搜索请求人、完整手机号码、内容…")
     filters = [
         ListFilter("status", gettext_lazy("状态"), "status", lambda u: Status.choices),

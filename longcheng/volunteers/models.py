@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.core.fields import BlindIndexField, EncryptedCharField
 from longcheng.core.masking import mask_id_number, mask_phone
 from longcheng.core.models import TimeStampedModel, VersionedModel
 
@@ -92,10 +93,16 @@ class Application(TimeStampedModel, VersionedModel):
     )
     code = models.CharField(_("查询码"), max_length=12, unique=True)
     full_name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("居民身份证号码"), max_length=18)
+    id_number = EncryptedCharField(
+        _("居民身份证号码"), max_length=18, kind="id_number", blind_index="id_number_index"
+    )
+    id_number_index = BlindIndexField(db_index=True)
     gender = models.CharField(_("性别"), max_length=1)
     birth_date = models.DateField(_("出生日期"))
-    phone = models.CharField(_("手机号码"), max_length=20)
+    phone = EncryptedCharField(
+        _("手机号码"), max_length=20, kind="phone", blind_index="phone_index"
+    )
+    phone_index = BlindIndexField(db_index=True)
     organisation = models.CharField(_("学校或工作单位"), max_length=100)
     languages = models.JSONField(_("语言能力"), default=list)  # [{"language": "英语", "level": 4}]
     skills = models.CharField(_("技能特长"), max_length=300, blank=True)
@@ -137,7 +144,9 @@ class Application(TimeStampedModel, VersionedModel):
         verbose_name = _("报名")
         verbose_name_plural = _("报名")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "id_number"], name="one_application_per_id")
+            models.UniqueConstraint(
+                fields=["campaign", "id_number_index"], name="one_application_per_id"
+            )
         ]
 
     def __str__(self) -> str:
@@ -334,13 +343,21 @@ class Team(models.Model):
 class TeamMember(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("居民身份证号码"), max_length=18)
-    phone = models.CharField(_("手机号码"), max_length=20)
+    id_number = EncryptedCharField(
+        _("居民身份证号码"), max_length=18, kind="id_number", blind_index="id_number_index"
+    )
+    id_number_index = BlindIndexField(db_index=True)
+    phone = EncryptedCharField(
+        _("手机号码"), max_length=20, kind="phone", blind_index="phone_index"
+    )
+    phone_index = BlindIndexField(db_index=True)
     joined_on = models.DateField(_("入队日期"))
 
     class Meta:
         ordering = ["team", "full_name"]
-        constraints = [models.UniqueConstraint(fields=["team", "id_number"], name="member_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "id_number_index"], name="member_once")
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -384,7 +401,10 @@ class TrainingRecord(models.Model):
 class Certificate(models.Model):
     """A qualification held by a person (by ID number), which positions may require."""
 
-    id_number = models.CharField(_("居民身份证号码"), max_length=18, db_index=True)
+    id_number = EncryptedCharField(
+        _("居民身份证号码"), max_length=18, kind="id_number", blind_index="id_number_index"
+    )
+    id_number_index = BlindIndexField(db_index=True)
     kind = models.CharField(_("证书"), max_length=50)
     issued_on = models.DateField(_("取得日期"))
     training = models.ForeignKey(

@@ -5,6 +5,7 @@ gender and the funnel's figures stay. Volunteers who served keep theirs (hours c
 from django.utils.translation import gettext_lazy as _
 
 from longcheng.core.data_retention import Category
+from longcheng.core.fields import with_blind_indexes
 
 from .models import Application
 from .workflow import Status
@@ -26,7 +27,13 @@ def _purge_unselected(before, dry_run: bool) -> int:
             application.photo.delete(save=False)
         # The ID number is unique per campaign: a placeholder per record keeps it so.
         Application.objects.filter(pk=application.pk).update(
-            full_name=CLEARED_NAME, id_number=f"X{application.pk}", phone="", photo=""
+            **with_blind_indexes(
+                Application,
+                full_name=CLEARED_NAME,
+                id_number=f"X{application.pk}",
+                phone="",
+                photo="",
+            )
         )
         count += 1
     return count

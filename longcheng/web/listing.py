@@ -44,6 +44,8 @@ class RegisterListView(LoginRequiredMixin, ListView):
     # Columns of the xlsx export where they differ from the page's (more detail, full values).
     export_columns: list[Column] | None = None
     search_fields: list[str] = []
+    # Encrypted identifiers (phones, ID numbers) match only the whole value, through their index.
+    exact_search_fields: list[str] = []
     filters: list[ListFilter] = []
     default_sort = "-id"
     title = ""
@@ -71,9 +73,13 @@ class RegisterListView(LoginRequiredMixin, ListView):
         if self.unit_field is not None:
             queryset = scope_queryset(queryset, self.request.user, self.unit_field)
         query = self.request.GET.get("q", "").strip()
-        if query and self.search_fields:
+        if query and (self.search_fields or self.exact_search_fields):
             queryset = queryset.filter(
-                reduce(or_, (Q(**{f"{f}__icontains": query}) for f in self.search_fields))
+                reduce(
+                    or_,
+                    [Q(**{f"{f}__icontains": query}) for f in self.search_fields]
+                    + [Q(**{f: query}) for f in self.exact_search_fields],
+                )
             )
         for flt in self.filters:
             value = self.request.GET.get(flt.name, "")
@@ -163,7 +169,7 @@ class RegisterListView(LoginRequiredMixin, ListView):
             querystring=params.urlencode(),
             create_url_name=self.create_url_name,
             may_reveal=self.may_reveal(),
-            has_search=bool(self.search_fields),
+            has_search=bool(self.search_fields or self.exact_search_fields),
             search_placeholder=self.search_placeholder,
         )
         return context

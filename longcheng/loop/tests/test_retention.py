@@ -25,6 +25,8 @@ def test_contacts_of_long_archived_matters_are_cleared_and_the_rest_kept(receive
     assert counts["诉求人联系方式（已归档事项）"] == 1
     cleared = Matter.objects.get(pk=old.pk)
     assert (cleared.reporter_name, cleared.reporter_phone) == ("", "")
+    # The lookup index went with the phone: searching the old number no longer finds the matter.
+    assert not Matter.objects.filter(pk=old.pk, reporter_phone=old.reporter_phone).exists()
     assert cleared.title == old.title and cleared.status == Status.ARCHIVED
     for kept in (recent, still_open):
         assert Matter.objects.get(pk=kept.pk).reporter_phone == kept.reporter_phone

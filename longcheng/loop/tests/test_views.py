@@ -33,6 +33,10 @@ def test_search_by_full_reporter_phone_finds_the_matter_but_shows_it_masked(
     page = login(users.dispatcher).get("/loop/?box=all&q=13912340001").content.decode()
     assert matter.number in page
     assert "<td>139****0001</td>" in page and "<td>13912340001</td>" not in page
+    # Spaces are ignored; a part of the number finds nothing (the database holds no digits).
+    client = login(users.dispatcher)
+    assert matter.number in client.get("/loop/?box=all&q=139 1234 0001").content.decode()
+    assert matter.number not in client.get("/loop/?box=all&q=1391234").content.decode()
 
 
 def test_the_matter_page_offers_only_the_users_actions(login, dispatched, users):
