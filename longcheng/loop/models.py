@@ -133,6 +133,9 @@ class Matter(TimeStampedModel, VersionedModel):
         _("联系电话"), max_length=20, blank=True, kind="phone", blind_index="reporter_phone_index"
     )
     reporter_phone_index = BlindIndexField(db_index=True)
+    # 保全: while set (a complaint under review, litigation or investigation), neither the
+    # retention period nor a deletion request clears the reporter's data.
+    legal_hold = models.CharField(_("保全原因"), max_length=200, blank=True)
 
     received_at = models.DateTimeField(_("受理时间"))
     received_by = models.ForeignKey(
@@ -264,6 +267,7 @@ class MatterEvent(models.Model):
         SUPERVISION = "supervision", _("督办")
         ESCALATION = "escalation", _("升级督办")
         ARCHIVED = "archived", _("归档")
+        LEGAL_HOLD = "legal_hold", _("保全")
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("环节"), max_length=24, choices=Kind.choices)

@@ -1,6 +1,8 @@
 """Reporters' names and phones are kept for handling and the callback; once a matter has been
-archived for the retention period they are cleared (the matter and its figures stay)."""
+archived for the retention period they are cleared (the matter and its figures stay). A matter
+under 保全 (legal hold) keeps them, whatever the period or a deletion request says."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from longcheng.core.data_retention import Category
@@ -10,14 +12,25 @@ from .models import Matter
 from .workflow import Status
 
 
-def _purge_reporter_contacts(before, dry_run: bool) -> int:
-    expired = Matter.objects.filter(status=Status.ARCHIVED, archived_at__lt=before).exclude(
+def clearable(matters: QuerySet[Matter]) -> QuerySet[Matter]:
+    """Of these matters, those whose reporter data may go: archived, not held, not yet cleared."""
+    return matters.filter(status=Status.ARCHIVED, legal_hold="").exclude(
         reporter_name="", reporter_phone=""
     )
-    if dry_run:
-        return expired.count()
+
+
+def clear_reporter_contacts(matters: QuerySet[Matter]) -> int:
     # A bulk update on purpose: no version bump or event, the matter itself does not change.
-    return expired.update(**with_blind_indexes(Matter, reporter_name="", reporter_phone=""))
+    return clearable(matters).update(
+        **with_blind_indexes(Matter, reporter_name="", reporter_phone="")
+    )
+
+
+def _purge_reporter_contacts(before, dry_run: bool) -> int:
+    expired = Matter.objects.filter(archived_at__lt=before)
+    if dry_run:
+        return clearable(expired).count()
+    return clear_reporter_contacts(expired)
 
 
 CATEGORIES = [

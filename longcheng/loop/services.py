@@ -744,6 +744,37 @@ def matter_reveal_reporter_phone(*, matter: Matter, actor) -> str:
     return matter.reporter_phone
 
 
+def matter_set_legal_hold(
+    *, matter: Matter, actor, reason: str, expected_version: int | None = None
+) -> Matter:
+    """保全 or its lifting (blank reason): unit leaders and the dispatch centre decide it,
+    because it overrides the person's right to deletion (PIPL art. 47 exceptions)."""
+    if actor.role not in (Role.LEADER, Role.DISPATCHER):
+        raise TransitionRefused(_("只有单位领导或派单中心可以设置或解除保全。"))
+    reason = reason.strip()
+    with transaction.atomic():
+        matter = _lock(matter, expected_version)
+        before = matter.legal_hold
+        if before == reason:
+            return matter
+        matter.legal_hold = reason
+        _save(matter, ["legal_hold"])
+        _event(
+            matter,
+            E.LEGAL_HOLD,
+            actor,
+            note=(_("设置保全：%(r)s") % {"r": reason}) if reason else _("解除保全"),
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=matter,
+            before={"legal_hold": before},
+            after={"legal_hold": reason},
+        )
+    return matter
+
+
 def matter_committee_decision(
     *,
     matter: Matter,

@@ -12,6 +12,7 @@ urlpatterns = [
         "matters/<int:pk>/act/<slug:action>/", views.MatterActionView.as_view(), name="matter_act"
     ),
     path("matters/<int:pk>/reveal-phone/", views.RevealPhoneView.as_view(), name="reveal_phone"),
+    path("matters/<int:pk>/legal-hold/", views.LegalHoldView.as_view(), name="legal_hold"),
     path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("metrics/", views.MetricsView.as_view(), name="metrics"),

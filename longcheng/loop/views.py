@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import reads_business_records, visible_units
 from longcheng.core.calendar import CalendarNotCovered, WorkdayWindow
 from longcheng.core.errors import ConcurrentEditError, LongchengError
@@ -191,6 +192,7 @@ class MatterDetailView(MatterMixin, TemplateView):
             followers=matter.followers.all(),
             confirm=CONFIRM,
             may_reveal=self.request.user.has_perm("parties.reveal_personal_data"),
+            may_hold=user.role in (Role.LEADER, Role.DISPATCHER),
             panels=matter_panels(self.request, matter),
         )
         return context
@@ -383,6 +385,29 @@ class RevealPhoneView(MatterMixin, View):
                 request, "loop/partials/phone.html", {"error": refused.message}, status=403
             )
         return render(request, "loop/partials/phone.html", {"phone": phone})
+
+
+class LegalHoldView(MatterMixin, View):
+    """POST only: 保全 with its reason, or lifted with a blank one."""
+
+    def post(self, request, pk):
+        matter = self.get_matter()
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            services.matter_set_legal_hold(
+                matter=matter,
+                actor=request.user,
+                reason=request.POST.get("reason", "")[:200],
+                expected_version=version,
+            )
+        except LongchengError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("保全状态已更新，已记入办理过程和审计日志。"))
+        return redirect(matter.get_absolute_url())
 
 
 class ReceiveView(BusinessRequired, FormView):

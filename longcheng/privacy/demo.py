@@ -1,6 +1,8 @@
 """Two requests at the district committee: one answered, one waiting."""
 
 from longcheng.accounts.models import User
+from longcheng.loop.models import Matter
+from longcheng.loop.workflow import Status
 
 from . import services
 from .models import DataRequest
@@ -24,11 +26,20 @@ def seed(log) -> None:
         answer="已向本人说明：平台保存其反映诉求时留下的称呼和手机号码，仅用于办理和回访。",
         version=answered.version,
     )
+    # The deletion request comes from a reporter of an archived demo matter, so that clearing
+    # it in the demo shows a result.
+    reporter = (
+        Matter.objects.filter(status=Status.ARCHIVED)
+        .exclude(reporter_phone="")
+        .exclude(reporter_name="")
+        .order_by("id")
+        .first()
+    )
     services.data_request_receive(
         actor=clerk,
         kind="delete",
-        requester_name="王建国",
-        requester_phone="13835100002",
+        requester_name=reporter.reporter_name if reporter else "王建国",
+        requester_phone=reporter.reporter_phone if reporter else "13835100002",
         detail="诉求已办结，请删除我的手机号码。",
     )
     log("个人信息权利请求：2 件（1 件已答复）。")

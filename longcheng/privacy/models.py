@@ -65,6 +65,10 @@ class DataRequest(TimeStampedModel, VersionedModel):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # A deletion request's clearing (privacy.erasure): when, and per record what was cleared or
+    # kept and why — no personal data, only where it was.
+    erased_at = models.DateTimeField(_("清除时间"), null=True, blank=True)
+    erasure = models.JSONField(_("清除结果"), default=list, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -14,6 +14,7 @@ from longcheng.web.home import NavItem
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from . import services
+from .erasure import data_request_erase, erasure_summary
 from .forms import AnswerForm, DataRequestForm
 from .models import DataRequest, Kind, Status
 from .selectors import holdings
@@ -102,10 +103,21 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
             title=str(obj),
             may_reveal=may_reveal,
             holdings=holdings(obj) if may_reveal else None,
-            form=kwargs.get("form")
-            or AnswerForm(initial={"version": obj.version, "outcome": "done"}),
+            form=kwargs.get("form") or AnswerForm(initial=self._answer_draft(obj)),
+            may_erase=may_reveal
+            and obj.kind == Kind.DELETE
+            and obj.status == Status.RECEIVED
+            and not obj.erased_at,
         )
         return context
+
+    @staticmethod
+    def _answer_draft(obj: DataRequest) -> dict:
+        initial = {"version": obj.version, "outcome": "done"}
+        if obj.erased_at:
+            kept = any(not line["cleared"] for line in obj.erasure)
+            initial.update(outcome="partly" if kept else "done", answer=erasure_summary(obj))
+        return initial
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("copy") == "xlsx":
@@ -135,6 +147,8 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
+        if "erase" in request.POST:
+            return self._erase(obj)
         form = AnswerForm(request.POST)
         if form.is_valid():
             try:
@@ -145,3 +159,21 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
                 messages.success(request, _("已答复，已记入审计日志。"))
                 return redirect("privacy:detail", pk=obj.pk)
         return self.render_to_response(self.get_context_data(form=form))
+
+    def _erase(self, obj: DataRequest):
+        try:
+            version = int(self.request.POST.get("version", ""))
+        except ValueError:
+            version = obj.version
+        try:
+            lines = data_request_erase(actor=self.request.user, request=obj, version=version)
+        except LongchengError as error:
+            messages.error(self.request, error.message)
+        else:
+            cleared = sum(line.cleared for line in lines)
+            messages.success(
+                self.request,
+                _("已清除 %(c)d 条记录中的个人信息，%(k)d 条依法保留；答复草稿已按结果填好。")
+                % {"c": cleared, "k": len(lines) - cleared},
+            )
+        return redirect("privacy:detail", pk=obj.pk)

@@ -2,6 +2,7 @@
 Once the campaign's service ended more than the retention period ago they are cleared; age,
 gender and the funnel's figures stay. Volunteers who served keep theirs (hours certificates)."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from longcheng.core.data_retention import Category
@@ -13,16 +14,14 @@ from .workflow import Status
 CLEARED_NAME = "（已清除）"
 
 
-def _purge_unselected(before, dry_run: bool) -> int:
-    expired = (
-        Application.objects.filter(campaign__service_until__lt=before.date())
-        .exclude(status=Status.SELECTED)
-        .exclude(full_name=CLEARED_NAME)
-    )
-    if dry_run:
-        return expired.count()
+def clearable(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Of these applications, those whose identity may go: not selected, not yet cleared."""
+    return applications.exclude(status=Status.SELECTED).exclude(full_name=CLEARED_NAME)
+
+
+def clear_applicants(applications: QuerySet[Application]) -> int:
     count = 0
-    for application in expired.iterator():
+    for application in clearable(applications).iterator():
         if application.photo:
             application.photo.delete(save=False)
         # The ID number is unique per campaign: a placeholder per record keeps it so.
@@ -37,6 +36,13 @@ def _purge_unselected(before, dry_run: bool) -> int:
         )
         count += 1
     return count
+
+
+def _purge_unselected(before, dry_run: bool) -> int:
+    expired = Application.objects.filter(campaign__service_until__lt=before.date())
+    if dry_run:
+        return clearable(expired).count()
+    return clear_applicants(expired)
 
 
 CATEGORIES = [
