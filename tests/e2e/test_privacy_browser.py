@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -30,3 +32,34 @@ def test_a_clerk_receives_and_answers_a_request_about_personal_data(page):
         page.get_by_role("button", name="提交答复").click()
     expect(page.locator("[data-testid=answer]")).to_contain_text("副本已当面交付本人")
     assert DataRequest.objects.filter(status="answered").count() == 2
+
+
+def test_a_deletion_request_clears_the_data_and_drafts_the_answer(page):
+    request = DataRequest.objects.get(kind="delete")
+    phone = request.requester_phone
+    sign_in(page, "xd_clerk")
+    page.goto(page.base + f"/privacy/{request.pk}/")
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_test_id("erase").click()
+    expect(page.locator(".alert-success")).to_contain_text("已清除")
+    expect(page.get_by_test_id("erasure")).to_contain_text("已清除")
+    expect(page.locator("#id_answer")).to_have_value(re.compile("已清除您在以下记录中的个人信息"))
+    page.screenshot(path="docs/screenshots/privacy-erasure.png", full_page=True)
+    assert not Matter.objects.filter(reporter_phone=phone, status="archived").exists()
+
+
+def test_a_dispatcher_places_a_legal_hold_on_a_matter(page):
+    matter = Matter.objects.filter(status="archived").exclude(reporter_phone="").first()
+    sign_in(page, "dispatcher")
+    page.goto(page.base + matter.get_absolute_url())
+    hold = page.get_by_test_id("legal-hold")
+    hold.locator("input[name=reason]").fill("行政复议中")
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        hold.get_by_test_id("set-hold").click()
+    expect(page.get_by_test_id("legal-hold")).to_contain_text("保全中：行政复议中")
+    expect(page.get_by_test_id("timeline")).to_contain_text("设置保全：行政复议中")
+    page.screenshot(path="docs/screenshots/legal-hold.png", full_page=False)
+    matter.refresh_from_db()
+    assert matter.legal_hold == "行政复议中"
