@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_prometheus",
     # Longcheng, in dependency order: core <- accounts/audit <- org/parties <- ...
     "longcheng.core",
     "longcheng.accounts",
@@ -56,9 +57,13 @@ INSTALLED_APPS = [
     "longcheng.cockpit",
     "longcheng.imports",
     "longcheng.api",
+    "longcheng.ops",
 ]
 
 MIDDLEWARE = [
+    # Probes and Prometheus first: no redirect, host check, session or sign-in for them.
+    "longcheng.ops.middleware.OpsEndpointsMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,6 +80,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "longcheng.audit.middleware.RequestContextMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -173,12 +179,30 @@ STATICFILES_DIRS = [
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/echarts", _NODE / "echarts" / "dist"),
 ]
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Attachments on S3-compatible storage (MinIO) once a bucket is named. The bucket stays private:
+# every file is streamed through the platform's own views after the access check.
+LONGCHENG_S3_BUCKET = env("LONGCHENG_S3_BUCKET", default="")
+if LONGCHENG_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": LONGCHENG_S3_BUCKET,
+            "endpoint_url": env("LONGCHENG_S3_ENDPOINT_URL", default=None),
+            "access_key": env("LONGCHENG_S3_ACCESS_KEY", default=None),
+            "secret_key": env("LONGCHENG_S3_SECRET_KEY", default=None),
+            "region_name": env("LONGCHENG_S3_REGION", default="us-east-1"),
+            "addressing_style": "path",  # MinIO serves buckets under the path
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -197,12 +221,26 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+# /readyz and /metrics answer only these addresses (the supervisor, Prometheus); /healthz anyone.
+LONGCHENG_OPS_ALLOWED_IPS = env.list("LONGCHENG_OPS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# LOG_FORMAT=json: one JSON object per line (longcheng.ops.jsonlog) for the log shipper.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"personal_data": {"()": "longcheng.core.logfilters.PersonalDataFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "longcheng.ops.jsonlog.LongchengJsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["personal_data"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -17,11 +17,12 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 
 
 @dataclasses.dataclass(frozen=True)
 class Category:
-    name: str  # shown to the operator and kept in the audit record
+    name: str | Promise  # shown to the operator and kept in the audit record (translated)
     setting: str  # the number of days, from settings
     # Clear what became older than `before`; with dry_run, only count. Returns the count.
     purge: Callable[[datetime.datetime, bool], int]
