@@ -1,3 +1,3 @@
-"""The loop's fixtures (a frozen 2023 clock, a catalogue, matters received and dispatched)."""
+"""The loop's fixtures (a catalogue, matters received and dispatched) for the drills."""
 
-from longcheng.loop.tests.conftest import catalogue, clock, dispatched, receive  # noqa: F401
+from longcheng.loop.tests.conftest import catalogue, dispatched, receive  # noqa: F401

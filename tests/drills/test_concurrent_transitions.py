@@ -18,6 +18,7 @@ from django.db import connection
 from longcheng.core.errors import LongchengError
 from longcheng.loop import services
 from longcheng.loop.models import Matter, MatterEvent
+from longcheng.loop.tests.conftest import clock  # noqa: F401  (autouse: 2023, a known calendar)
 from longcheng.loop.workflow import Status
 
 THREADS = int(os.environ.get("LONGCHENG_DRILL_THREADS", 50))
