@@ -133,19 +133,14 @@ def force_login_includes_the_second_factor(monkeypatch):
     session as a verified sign-in leaves it (a confirmed device named in the session). The
     sign-in itself, code and all, is tested through its pages in accounts/tests."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from longcheng.accounts.testing import mark_session_verified
 
     original = Client.force_login
 
     def force_login(self, user, backend=None):
         original(self, user, backend)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        session = self.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        mark_session_verified(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
 

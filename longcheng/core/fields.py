@@ -115,7 +115,9 @@ class EncryptedCharField(models.CharField):
 
 
 class BlindIndexField(models.CharField):
-    """The HMAC of the paired encrypted field's normalised value; indexed for lookups."""
+    """The HMAC of the paired encrypted field's normalised value; indexed for lookups. Declare
+    it with db_default="" so that bulk SQL leaving the column out (generators, COPY) stays
+    valid for rows without a value."""
 
     descriptor_class = _IndexAttribute
 

@@ -132,10 +132,10 @@ class Matter(TimeStampedModel, VersionedModel):
     reporter_phone = EncryptedCharField(
         _("联系电话"), max_length=20, blank=True, kind="phone", blind_index="reporter_phone_index"
     )
-    reporter_phone_index = BlindIndexField(db_index=True)
+    reporter_phone_index = BlindIndexField(db_index=True, db_default="")
     # 保全: while set (a complaint under review, litigation or investigation), neither the
     # retention period nor a deletion request clears the reporter's data.
-    legal_hold = models.CharField(_("保全原因"), max_length=200, blank=True)
+    legal_hold = models.CharField(_("保全原因"), max_length=200, blank=True, db_default="")
 
     received_at = models.DateTimeField(_("受理时间"))
     received_by = models.ForeignKey(

@@ -152,11 +152,11 @@ class Person(PartyBase):
     id_number = EncryptedCharField(
         _("居民身份证号码"), max_length=18, kind="id_number", blind_index="id_number_index"
     )
-    id_number_index = BlindIndexField(db_index=True)
+    id_number_index = BlindIndexField(db_index=True, db_default="")
     phone = EncryptedCharField(
         _("手机号码"), max_length=20, kind="phone", blind_index="phone_index", blank=True
     )
-    phone_index = BlindIndexField(db_index=True)
+    phone_index = BlindIndexField(db_index=True, db_default="")
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
     tags = models.CharField(

@@ -37,7 +37,7 @@ class DataRequest(TimeStampedModel, VersionedModel):
     requester_phone = EncryptedCharField(
         _("手机号码"), max_length=20, kind="phone", blind_index="requester_phone_index"
     )
-    requester_phone_index = BlindIndexField(db_index=True)
+    requester_phone_index = BlindIndexField(db_index=True, db_default="")
     requester_id_number = EncryptedCharField(_("居民身份证号码"), max_length=18, blank=True)
     detail = models.TextField(_("请求内容"))
     unit = models.ForeignKey(

@@ -96,13 +96,13 @@ class Application(TimeStampedModel, VersionedModel):
     id_number = EncryptedCharField(
         _("居民身份证号码"), max_length=18, kind="id_number", blind_index="id_number_index"
     )
-    id_number_index = BlindIndexField(db_index=True)
+    id_number_index = BlindIndexField(db_index=True, db_default="")
     gender = models.CharField(_("性别"), max_length=1)
     birth_date = models.DateField(_("出生日期"))
     phone = EncryptedCharField(
         _("手机号码"), max_length=20, kind="phone", blind_index="phone_index"
     )
-    phone_index = BlindIndexField(db_index=True)
+    phone_index = BlindIndexField(db_index=True, db_default="")
     organisation = models.CharField(_("学校或工作单位"), max_length=100)
     languages = models.JSONField(_("语言能力"), default=list)  # [{"language": "英语", "level": 4}]
     skills = models.CharField(_("技能特长"), max_length=300, blank=True)
@@ -346,11 +346,11 @@ class TeamMember(models.Model):
     id_number = EncryptedCharField(
         _("居民身份证号码"), max_length=18, kind="id_number", blind_index="id_number_index"
     )
-    id_number_index = BlindIndexField(db_index=True)
+    id_number_index = BlindIndexField(db_index=True, db_default="")
     phone = EncryptedCharField(
         _("手机号码"), max_length=20, kind="phone", blind_index="phone_index"
     )
-    phone_index = BlindIndexField(db_index=True)
+    phone_index = BlindIndexField(db_index=True, db_default="")
     joined_on = models.DateField(_("入队日期"))
 
     class Meta:
@@ -404,7 +404,7 @@ class Certificate(models.Model):
     id_number = EncryptedCharField(
         _("居民身份证号码"), max_length=18, kind="id_number", blind_index="id_number_index"
     )
-    id_number_index = BlindIndexField(db_index=True)
+    id_number_index = BlindIndexField(db_index=True, db_default="")
     kind = models.CharField(_("证书"), max_length=50)
     issued_on = models.DateField(_("取得日期"))
     training = models.ForeignKey(
