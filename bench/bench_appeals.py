@@ -112,6 +112,17 @@ def bare_loop(count, results, errors):
         )
 
 
+def worker_memory_mb(master_pid: int) -> list[float]:
+    """Resident memory of each gunicorn worker (Linux /proc), in MB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
 def run(target, clients, per_client, *args):
     results, errors, threads = [], [], []
     started = time.perf_counter()
@@ -168,6 +179,7 @@ def main():
         path = f"/a/p/{token}/"
         results, errors, wall = run(submit_loop, args.clients, args.per_client, path)
         bare, bare_errors, bare_wall = run(bare_loop, args.clients, args.per_client)
+        memory = worker_memory_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -189,6 +201,9 @@ def main():
     print(
         f"ratio (bare throughput / submission throughput): "
         f"{(len(bare) / bare_wall) / (len(results) / wall):.1f}x"
+    )
+    print(
+        "memory per worker after the runs (RSS): " + ", ".join(f"{size:.0f} MB" for size in memory)
     )
 
 
