@@ -26,6 +26,7 @@ from django.utils import timezone
 from longcheng.loop import services
 from longcheng.loop.models import Matter, Notification, SupervisionNotice
 from longcheng.loop.workflow import Channel, Kind, Urgency
+from tests.processes import subprocess_database_url
 
 BROKER = os.environ.get("LONGCHENG_TEST_BROKER_URL", "redis://127.0.0.1:6379/13")
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -46,16 +47,6 @@ def broker():
     client.flushdb()
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or ""
-    return (
-        f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
-
-
 class Celery:
     """Worker and beat processes started as an operator would, logs kept for the failure."""
 
@@ -65,7 +56,7 @@ class Celery:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": subprocess_database_url(),
             "CELERY_BROKER_URL": BROKER,
             "CELERY_RESULT_BACKEND": BROKER,
             "LONGCHENG_TIMERS": "celery",

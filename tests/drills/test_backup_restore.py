@@ -113,38 +113,28 @@ def test_backup_wipe_restore_gives_back_the_same_platform(tmp_path, settings):
         "DATABASE_URL": clean.url,
         "MEDIA_ROOT": str(restored_media),
     }
-    try:
-        restore = subprocess.run(
-            [sys.executable, "manage.py", "restore", str(tmp_path / "backup")],
+
+    def manage(*arguments):
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments],
             cwd=ROOT,
             env=env,
             capture_output=True,
             text=True,
             check=False,
         )
+
+    try:
+        restore = manage("restore", str(tmp_path / "backup"))
         assert restore.returncode == 0, restore.stderr[-3000:]
         assert "恢复完成并已校验" in restore.stdout
         # Checked again from outside the command: every table, every file, the audit chain.
         assert clean.checksums() == original_tables
         assert _files(restored_media) == original_files
-        verify = subprocess.run(
-            [sys.executable, "manage.py", "audit_verify"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        verify = manage("audit_verify")
         assert verify.returncode == 0, verify.stdout + verify.stderr
         # A second restore into the now full database is refused, nothing overwritten.
-        again = subprocess.run(
-            [sys.executable, "manage.py", "restore", str(tmp_path / "backup")],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        again = manage("restore", str(tmp_path / "backup"))
         assert again.returncode != 0 and "只能恢复到新建的空数据库" in again.stderr
     finally:
         clean.drop()

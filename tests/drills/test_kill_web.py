@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.db import connection
 from PIL import Image
 
 from longcheng.appeals.models import Appeal
 from longcheng.audit.chain import verify_stored_chain
 from longcheng.loop.models import Attachment, Matter, MatterEvent
+from tests.processes import subprocess_database_url
 
 SUBMISSIONS = int(os.environ.get("LONGCHENG_DRILL_SUBMISSIONS", 1000))
 CLIENTS = 8
@@ -37,14 +37,6 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NOTICE = re.compile(r'name="notice_version" value="([^"]*)"')
 DONE = re.compile(r"/a/done/([A-Z0-9]+)/")
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user, host, port = db.get("USER") or "", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
 def _free_port() -> int:
@@ -65,7 +57,7 @@ class WebServer:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.base",
             "DJANGO_DEBUG": "false",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": subprocess_database_url(),
             "MEDIA_ROOT": str(self.media),
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": "2",
