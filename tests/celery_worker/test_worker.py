@@ -189,6 +189,21 @@ def _writes_held_back():
             blocker.rollback()
 
 
+def _a_writer_is_waiting() -> bool:
+    """PostgreSQL shows a lock request not granted; SQLite shows nothing, so there the worker's
+    log must say the task started and a moment is left for the sweep to reach its write."""
+    if connection.vendor == "sqlite":
+        time.sleep(2)
+        return True
+    import psycopg
+
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db.get("USER") or None, host=db.get("HOST") or "127.0.0.1"
+    ) as observer:
+        return observer.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()[0] > 0
+
+
 def test_a_worker_killed_mid_sweep_still_yields_exactly_one_reminder_each(
     celery, broker, catalogue, users, org
 ):
@@ -202,7 +217,9 @@ def test_a_worker_killed_mid_sweep_still_yields_exactly_one_reminder_each(
     notices = SupervisionNotice.objects.filter(kind=SupervisionNotice.Kind.REMINDER)
     with _writes_held_back():
         result = loop_sweep_task.delay()
-        time.sleep(3)  # the worker has taken the task and waits for the lock mid-sweep
+        # Taken (held unacknowledged in Redis), then stuck on the lock in the middle of the sweep.
+        _wait_for(lambda: broker.hlen("unacked") == 1, 60, "the worker taking the task", celery)
+        _wait_for(_a_writer_is_waiting, 60, "the sweep reaching its first write", celery)
         assert notices.count() == 0
         celery.kill(first)
     assert notices.count() == 0  # nothing half-written by the killed worker
