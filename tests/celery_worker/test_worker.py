@@ -189,6 +189,14 @@ def _writes_held_back():
             blocker.rollback()
 
 
+def _send(task_name: str):
+    """Publish on the drill's broker with an app of its own: the project's app keeps its
+    connection pool once used, so changing its broker setting here would publish elsewhere."""
+    from celery import Celery
+
+    return Celery("drill", broker=BROKER, backend=BROKER).send_task(task_name)
+
+
 def _a_writer_is_waiting() -> bool:
     """PostgreSQL shows a lock request not granted; SQLite shows nothing, so there the worker's
     log must say the task started and a moment is left for the sweep to reach its write."""
@@ -207,16 +215,11 @@ def _a_writer_is_waiting() -> bool:
 def test_a_worker_killed_mid_sweep_still_yields_exactly_one_reminder_each(
     celery, broker, catalogue, users, org
 ):
-    from longcheng.loop.tasks import loop_sweep_task
-
     matters = _overdue_for_signing(users, org, 40)
     first = celery.worker("first")
-    from config.celery import app
-
-    app.conf.broker_url = app.conf.result_backend = BROKER
     notices = SupervisionNotice.objects.filter(kind=SupervisionNotice.Kind.REMINDER)
     with _writes_held_back():
-        result = loop_sweep_task.delay()
+        result = _send("longcheng.loop.tasks.loop_sweep_task")
         # Taken (held unacknowledged in Redis), then stuck on the lock in the middle of the sweep.
         _wait_for(lambda: broker.hlen("unacked") == 1, 60, "the worker taking the task", celery)
         _wait_for(_a_writer_is_waiting, 60, "the sweep reaching its first write", celery)
