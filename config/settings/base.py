@@ -265,6 +265,9 @@ LONGCHENG_SMS_BACKEND = env("LONGCHENG_SMS_BACKEND", default="longcheng.loop.sms
 LONGCHENG_TIMERS = env("LONGCHENG_TIMERS", default="off")
 LONGCHENG_TIMER_INTERVAL_SECONDS = env.int("LONGCHENG_TIMER_INTERVAL_SECONDS", default=60)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="longcheng@localhost")
+# Routing: a new model learns from at most this many of the latest categorised dispatches
+# (100,000 train in about two minutes on two cores; bench/routing.py --scale).
+LONGCHENG_ROUTING_TRAINING_LIMIT = env.int("LONGCHENG_ROUTING_TRAINING_LIMIT", default=100_000)
 # Attachments: images (re-encoded without EXIF) and PDFs.
 # An image larger than this many pixels is refused before it is decoded.
 LONGCHENG_IMAGE_MAX_PIXELS = env.int("LONGCHENG_IMAGE_MAX_PIXELS", default=40_000_000)

@@ -9,12 +9,13 @@ import time
 from dataclasses import dataclass
 
 import joblib
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
 
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action as AuditAction
@@ -26,6 +27,10 @@ from . import classifier
 from .models import RoutingModel
 
 MIN_PER_CLASS = 5
+# From this many examples a single stratified hold-out of a fifth replaces 5-fold
+# cross-validation: five extra trainings on a large history cost minutes and say no more.
+HOLD_OUT_FROM = 20_000
+HOLD_OUT_SHARE = 0.2
 # Below this confidence the model says it is unsure and the keyword rules answer.
 CONFIDENCE_FLOOR = 0.45
 
@@ -34,18 +39,33 @@ class RoutingError(LongchengError):
     pass
 
 
+def _training_window():
+    """The most recent categorised dispatches, at most LONGCHENG_ROUTING_TRAINING_LIMIT: a
+    city's dispatch habits change, and a bounded window keeps training within minutes however
+    long the history grows (newest first by primary key: an index walk, never a sort)."""
+    return Matter.objects.filter(category__isnull=False, dispatched_at__isnull=False).order_by(
+        "-pk"
+    )[: settings.LONGCHENG_ROUTING_TRAINING_LIMIT]
+
+
 def training_data() -> tuple[list[tuple[str, str]], list[str]]:
-    """Dispatched matters with a category, from classes with enough examples."""
-    rows = list(
-        Matter.objects.filter(category__isnull=False, dispatched_at__isnull=False).values_list(
-            "title", "description", "category__code"
-        )
-    )
+    """The training window's matters, from classes with enough examples."""
+    rows = list(_training_window().values_list("title", "description", "category__code"))
     counts: dict[str, int] = {}
     for _t, _d, code in rows:
         counts[code] = counts.get(code, 0) + 1
     keep = [(t, d, c) for t, d, c in rows if counts[c] >= MIN_PER_CLASS]
     return [(t, d) for t, d, _c in keep], [c for _t, _d, c in keep]
+
+
+def _evaluation_splits(labels: list[str], folds: int):
+    if len(labels) >= HOLD_OUT_FROM:
+        splitter = StratifiedShuffleSplit(n_splits=1, test_size=HOLD_OUT_SHARE, random_state=0)
+        return "holdout", splitter.split(labels, labels)
+    splits = min(folds, min(labels.count(c) for c in set(labels)))
+    return f"cv{splits}", StratifiedKFold(splits, shuffle=True, random_state=0).split(
+        labels, labels
+    )
 
 
 def routing_train(*, actor=None, folds: int = 5) -> RoutingModel:
@@ -57,15 +77,14 @@ def routing_train(*, actor=None, folds: int = 5) -> RoutingModel:
         )
     started = time.perf_counter()
     ranked, truth = [], []
-    splits = min(folds, min(labels.count(c) for c in set(labels)))
-    for train_index, test_index in StratifiedKFold(splits, shuffle=True, random_state=0).split(
-        pairs, labels
-    ):
+    method, splits = _evaluation_splits(labels, folds)
+    for train_index, test_index in splits:
         model = classifier.train([pairs[i] for i in train_index], [labels[i] for i in train_index])
         ranked += classifier.top_k(model, [pairs[i] for i in test_index])
         truth += [labels[i] for i in test_index]
     evaluation = classifier.evaluate(truth, ranked).as_dict()
     model = classifier.train(pairs, labels)
+    evaluation["method"] = method
     evaluation["seconds"] = round(time.perf_counter() - started, 1)
     buffer = io.BytesIO()
     joblib.dump(model, buffer)
@@ -172,8 +191,9 @@ def suggest(matter: Matter) -> Suggestions:
 
 
 def category_counts() -> dict[str, int]:
+    """Examples per category in the training window (what the next training would use)."""
     return dict(
-        Matter.objects.filter(category__isnull=False, dispatched_at__isnull=False)
+        Matter.objects.filter(pk__in=_training_window().values("pk"))
         .values_list("category__code")
         .annotate(n=Count("id"))
     )

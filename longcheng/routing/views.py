@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
@@ -28,6 +29,7 @@ from longcheng.web.home import NavItem
 from . import services
 from .hotspots import hotspots_compute
 from .models import HotSpotReport, RoutingModel
+from .tasks import routing_train_task
 
 
 def suggestion_panel(request, matter) -> str:
@@ -102,12 +104,19 @@ class ModelListView(SysadminRequired, TemplateView):
             title=_("分拨模型"),
             models=RoutingModel.objects.all(),
             counts=services.category_counts(),
+            training_limit=settings.LONGCHENG_ROUTING_TRAINING_LIMIT,
         )
         return context
 
     def post(self, request):
         try:
-            if "train" in request.POST:
+            if "train" in request.POST and settings.LONGCHENG_TIMERS == "celery":
+                # With workers (production), a large history trains in the background.
+                routing_train_task.delay(actor_id=request.user.pk)
+                messages.success(
+                    request, _("已在后台开始训练，几分钟后新版本会出现在下表中（刷新页面查看）。")
+                )
+            elif "train" in request.POST:
                 record = services.routing_train(actor=request.user)
                 messages.success(
                     request,

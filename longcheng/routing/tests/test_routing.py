@@ -248,3 +248,41 @@ def test_an_old_matter_is_no_duplicate(users, org, catalogue, clock):
         == []
     )
     assert Matter.objects.filter(pk=old.pk).exists()
+
+
+def test_training_learns_from_the_latest_window_only(settings, users, org, catalogue, dust):
+    """A city's history grows for years; a new model learns from the latest dispatches."""
+    _history(users, org, catalogue, dust)  # six noise matters, then six dust matters
+    settings.LONGCHENG_ROUTING_TRAINING_LIMIT = 11
+    assert services.category_counts() == {catalogue["noise"].code: 5, "dust": 6}
+    record = services.routing_train()
+    assert record.trained_on == 11
+    assert record.evaluation["method"] == "cv5"
+
+
+def test_a_large_history_is_checked_on_a_held_out_fifth(monkeypatch, users, org, catalogue, dust):
+    _history(users, org, catalogue, dust)
+    monkeypatch.setattr(services, "HOLD_OUT_FROM", 10)
+    record = services.routing_train()
+    assert record.evaluation["method"] == "holdout"
+    # three of the twelve were kept out of training and predicted (not all twelve, as in CV)
+    assert sum(map(sum, record.evaluation["confusion"])) == 3
+
+
+def test_with_workers_the_page_trains_in_the_background(
+    settings, login, users, org, catalogue, dust
+):
+    from config.celery import app
+    from longcheng.audit.models import AuditRecord
+
+    _history(users, org, catalogue, dust)
+    settings.LONGCHENG_TIMERS = "celery"
+    app.conf.task_always_eager = True  # the task runs here instead of on a worker
+    try:
+        response = login(users.sysadmin).post("/routing/models/", {"train": "1"}, follow=True)
+    finally:
+        app.conf.task_always_eager = False
+    assert "已在后台开始训练" in response.content.decode()
+    record = RoutingModel.objects.get()
+    audit = AuditRecord.objects.get(object_type="routing.routingmodel", object_id=str(record.pk))
+    assert audit.actor == users.sysadmin
