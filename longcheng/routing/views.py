@@ -104,7 +104,7 @@ class ModelListView(SysadminRequired, TemplateView):
             title=_("分拨模型"),
             models=RoutingModel.objects.all(),
             counts=services.category_counts(),
-            training_limit=settings.LONGCHENG_ROUTING_TRAINING_LIMIT,
+            training_limit=f"{settings.LONGCHENG_ROUTING_TRAINING_LIMIT:,}",
         )
         return context
 
