@@ -136,13 +136,12 @@ class InboxView(BusinessRequired, RegisterListView):
             self._tab_counts = inbox_counts(self.request.user)
         return self._tab_counts
 
-    def get_paginator(self, queryset, *args, **kwargs):
-        paginator = super().get_paginator(queryset, *args, **kwargs)
+    def row_count(self, queryset) -> int:
         narrowed = any(self.request.GET.get(k) for k in ("q", *[f.name for f in self.filters]))
         if not narrowed and self.box() in self.tab_counts():
             # The tab already counted these rows; don't count them twice.
-            paginator.count = self.tab_counts()[self.box()]
-        return paginator
+            return self.tab_counts()[self.box()]
+        return super().row_count(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from longcheng.accounts.scoping import reads_business_records, scope_queryset
+from longcheng.core import counting
 
 from .exports import xlsx_response
 
@@ -107,6 +108,16 @@ class RegisterListView(LoginRequiredMixin, ListView):
             size = self.paginate_by
         return max(10, min(size, 200))
 
+    def row_count(self, queryset) -> int:
+        """Rows in the list, capped (core.counting): a hook for views that know it already."""
+        return counting.capped_count(queryset)
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        self.rows_counted = self.row_count(queryset)
+        paginator.count = min(self.rows_counted, counting.COUNT_CAP)
+        return paginator
+
     def prepare_page(self, objects: list) -> None:
         """Hook: compute per-row values for the page in bulk before the columns are read."""
 
@@ -171,5 +182,7 @@ class RegisterListView(LoginRequiredMixin, ListView):
             may_reveal=self.may_reveal(),
             has_search=bool(self.search_fields or self.exact_search_fields),
             search_placeholder=self.search_placeholder,
+            more_rows=getattr(self, "rows_counted", 0) > counting.COUNT_CAP,
+            count_cap=counting.COUNT_CAP,
         )
         return context

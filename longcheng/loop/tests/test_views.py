@@ -26,6 +26,23 @@ def test_the_inbox_shows_a_units_matters_by_tab(login, dispatched, users):
     assert matter.number in client.get("/loop/?box=handling").content.decode()
 
 
+def test_a_tab_beyond_the_count_cap_says_so_and_pages_through_the_cap(
+    monkeypatch, login, dispatched, users
+):
+    """A million archived matters are not counted on every view (core.counting)."""
+    monkeypatch.setattr("longcheng.core.counting.COUNT_CAP", 2)
+    matters = [dispatched() for _ in range(4)]
+    page = login(users.clerk1).get("/loop/?box=to_sign&per_page=10").content.decode()
+    assert "2+</span>" in page  # the tab's badge
+    assert "超过 2 条" in page and 'data-testid="more-rows"' in page
+    assert sum(m.number in page for m in matters) == 2  # the first two by the sort
+    home = login(users.clerk1).get("/").content.decode()
+    assert "2+" in home  # the 待签收 card
+    monkeypatch.setattr("longcheng.core.counting.COUNT_CAP", 10)
+    page = login(users.clerk1).get("/loop/?box=to_sign").content.decode()
+    assert "4</span>" in page and "共 4 条" in page and "more-rows" not in page
+
+
 def test_search_by_full_reporter_phone_finds_the_matter_but_shows_it_masked(
     login, dispatched, users
 ):

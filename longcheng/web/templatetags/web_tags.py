@@ -1,6 +1,8 @@
 from django import template
 from django.http import QueryDict
 
+from longcheng.core.counting import shown_count
+
 register = template.Library()
 
 
@@ -39,3 +41,9 @@ def pct(value, digits: int = 1) -> str:
     if value is None:
         return "—"
     return f"{value * 100:.{digits}f}%"
+
+
+@register.filter
+def count_shown(count: int) -> str:
+    """A capped count (core.counting) for people: "1,234", or "10,000+" where there are more."""
+    return shown_count(count)
