@@ -66,7 +66,13 @@ def add_events() -> None:
     )
     with connection.cursor() as cursor:
         for kind, where, at, unit, status_from, status_to in steps:
-            cursor.execute("SELECT 1 FROM loop_matterevent WHERE kind = %s LIMIT 1", [kind])
+            # Added already if the first matter it applies to has one (matters the service
+            # received since, e.g. bench_appeals' submissions, have theirs of course).
+            cursor.execute(
+                f"SELECT 1 FROM loop_matterevent WHERE kind = %s AND matter_id = "
+                f"(SELECT min(id) FROM loop_matter WHERE {where})",
+                [kind],
+            )
             if cursor.fetchone():
                 continue
             started = time.perf_counter()
@@ -75,7 +81,8 @@ def add_events() -> None:
                 INSERT INTO loop_matterevent (matter_id, kind, at, unit_id, actor_unit_id,
                     from_status, to_status, note, data)
                 SELECT id, %(kind)s, {at}, {unit}, {unit}, %(from)s, %(to)s, '', '{{}}'::jsonb
-                FROM loop_matter WHERE {where}
+                FROM loop_matter m WHERE {where} AND NOT EXISTS (SELECT 1 FROM loop_matterevent e
+                    WHERE e.matter_id = m.id AND e.kind = %(kind)s)
                 """,
                 {"kind": kind, "from": status_from, "to": status_to},
             )
