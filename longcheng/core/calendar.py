@@ -5,6 +5,7 @@ The national schedule (public holidays and 调休 make-up workdays) comes from t
 is refused with `CalendarNotCovered` — a deadline is never computed from a guess."""
 
 import datetime
+import functools
 
 import chinese_calendar
 from django.utils.translation import gettext as _
@@ -33,6 +34,13 @@ def _overrides_and_local_years(first: datetime.date, last: datetime.date):
     return overrides, local_years
 
 
+@functools.lru_cache(maxsize=16384)
+def _national_workday(day: datetime.date) -> bool:
+    # The package checks its year range by scanning its holiday tables on every call (≈ 17 µs);
+    # a page of long-overdue deadlines walks years of days, so each date is asked once.
+    return chinese_calendar.is_workday(day)
+
+
 class WorkdayWindow:
     """Answers is-workday for a window of dates with two queries in all (use it when many
     dates are checked at once, e.g. the days left on every row of a page)."""
@@ -48,7 +56,7 @@ class WorkdayWindow:
         if day.year in self.local_years:
             return day.weekday() < 5
         try:
-            return chinese_calendar.is_workday(day)
+            return _national_workday(day)
         except NotImplementedError:
             raise CalendarNotCovered(
                 _(
