@@ -224,6 +224,17 @@ class Matter(TimeStampedModel, VersionedModel):
                 name="matter_running_idx",
                 condition=models.Q(status__in=["signed", "in_progress", "reopened", "suspended"]),
             ),
+            # The 已办结 tab, newest first: a unit's (years of them) and the whole city's.
+            models.Index(
+                fields=["lead_unit", "-received_at"],
+                name="matter_done_unit_idx",
+                condition=models.Q(status__in=["closed", "archived"]),
+            ),
+            models.Index(
+                fields=["-received_at"],
+                name="matter_done_city_idx",
+                condition=models.Q(status__in=["closed", "archived"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -120,6 +120,13 @@ class InboxView(BusinessRequired, RegisterListView):
         boxes = inbox_boxes(self.request.user)
         return box if box in [*boxes, "all"] else boxes[0]
 
+    def current_sort(self) -> str:
+        # Finished matters newest first: by deadline they would start with the oldest of years
+        # of history (and an index walks them in received order: matter_done_*_idx).
+        if self.box() == Box.DONE and not self.request.GET.get("sort"):
+            return "-received_at"
+        return super().current_sort()
+
     def base_queryset(self):
         box = self.box()
         if box == "all":

@@ -1,6 +1,7 @@
 """The loop's pages: inbox, matter page, actions as a user clicks them, receipt with
 attachments, notifications."""
 
+import datetime
 import io
 
 import pytest
@@ -41,6 +42,18 @@ def test_a_tab_beyond_the_count_cap_says_so_and_pages_through_the_cap(
     monkeypatch.setattr("longcheng.core.counting.COUNT_CAP", 10)
     page = login(users.clerk1).get("/loop/?box=to_sign").content.decode()
     assert "4</span>" in page and "共 4 条" in page and "more-rows" not in page
+
+
+def test_the_done_tab_lists_the_newest_first(login, dispatched, users):
+    older, newer = dispatched(title="较早办结的事项"), dispatched(title="较晚办结的事项")
+    Matter.objects.filter(pk=older.pk).update(
+        status=Status.CLOSED, received_at=newer.received_at - datetime.timedelta(days=400)
+    )
+    Matter.objects.filter(pk=newer.pk).update(status=Status.ARCHIVED)
+    page = login(users.clerk1).get("/loop/?box=done").content.decode()
+    assert page.index(newer.number) < page.index(older.number)
+    by_deadline = login(users.clerk1).get("/loop/?box=done&sort=-handle_deadline")
+    assert by_deadline.status_code == 200  # the clerk's own sort still applies
 
 
 def test_search_by_full_reporter_phone_finds_the_matter_but_shows_it_masked(
