@@ -1,6 +1,7 @@
 """The text classifier: character n-grams and jieba words, separately for the subject and the
-detail, into a linear SVM. Character n-grams need no dictionary and survive typos; jieba words
-carry the vocabulary. Nothing is downloaded: jieba's dictionary ships in the package."""
+detail, into a linear SVM with naive-Bayes feature weights (NB-SVM). Character n-grams need no
+dictionary and survive typos; jieba words carry the vocabulary. Nothing is downloaded: jieba's
+dictionary ships in the package. ADR 0018 records the choices and what they gained."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import jieba
 import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.metrics import (
     accuracy_score,
@@ -21,6 +22,7 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 jieba.setLogLevel(logging.WARNING)
@@ -31,7 +33,7 @@ _PLACEHOLDER = re.compile(r"[A-Z]\d*[市区县]|[A-Z]\d+")
 
 # The opening of a message carries its subject matter; very long letters are cut here so that
 # one long letter costs no more than a normal one (latency p99, training time).
-MAX_CHARS = 1000
+MAX_CHARS = 400
 
 
 def clean(text: str) -> str:
@@ -39,9 +41,11 @@ def clean(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    # Without the HMM pass for unknown words jieba is about twice as fast; the character
-    # n-grams already cover words the dictionary lacks.
-    return [w for w in jieba.lcut(text, HMM=False) if w.strip()]
+    # Search mode gives a long word and the shorter words inside it (医疗保险 → 医疗, 保险,
+    # 医疗保险), so a message that says 保险 alone still meets what the model learned from
+    # 医疗保险. Without the HMM pass for unknown words jieba is about twice as fast; the
+    # character n-grams already cover words the dictionary lacks.
+    return [w for w in jieba.lcut_for_search(text, HMM=False) if w.strip()]
 
 
 # Below this many texts, counting in one process is faster than starting workers.
@@ -162,9 +166,76 @@ def build_pipeline(n_jobs: int = 2) -> Pipeline:
             ("subject_words", field(0, "words")),
         ]
     )
-    # One process: sending the feature matrix to workers costs more than training beside them.
-    svm = LinearSVC(C=0.5, tol=1e-3, class_weight="balanced")
-    return Pipeline([("features", features), ("svm", svm)])
+    return Pipeline([("features", features), ("svm", NaiveBayesSVM(C=0.5, n_jobs=n_jobs))])
+
+
+class NaiveBayesSVM(BaseEstimator, ClassifierMixin):
+    """One-vs-rest linear SVMs over features scaled by their naive-Bayes log-count ratio
+    (Wang & Manning, "Baselines and Bigrams", ACL 2012).
+
+    For each category every feature is first weighted by how much more often it occurs in that
+    category's messages than in the others', so a term that marks one category counts for more
+    before the SVM weighs it; each message is then scaled back to unit length. On a few hundred
+    messages per category this is markedly better than the plain SVM (ADR 0018). Predicting
+    stays two sparse products per message, whatever the number of categories."""
+
+    def __init__(self, C: float = 0.5, alpha: float = 1.0, n_jobs: int = 1):
+        self.C = C
+        self.alpha = alpha
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y):
+        X = sparse.csr_matrix(X, dtype=np.float64)
+        y = np.asarray(y)
+        self.classes_, label_index = np.unique(y, return_inverse=True)
+        ratios = self._log_count_ratios(X, label_index)
+        # liblinear releases the GIL: threads train the categories side by side without
+        # copying the feature matrix to other processes.
+        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(self._fit_one)(X, y == label, ratio)
+            for label, ratio in zip(self.classes_, ratios, strict=True)
+        )
+        self.ratio_ = ratios
+        self.coef_ = np.vstack([coef for coef, _b in fitted])
+        self.intercept_ = np.array([b for _coef, b in fitted])
+        return self
+
+    def _log_count_ratios(self, X, label_index) -> np.ndarray:
+        """Per category and feature: log of (share of the category's messages holding it) over
+        (share of the other messages holding it), smoothed by alpha."""
+        # In how many messages a term occurs, not how often (the indices are shared, not copied).
+        present = sparse.csr_matrix(
+            (np.ones(X.nnz, dtype=np.float64), X.indices, X.indptr), shape=X.shape
+        )
+        one_hot = sparse.csr_matrix(
+            (np.ones(len(label_index)), (label_index, np.arange(len(label_index)))),
+            shape=(len(self.classes_), X.shape[0]),
+        )
+        per_category = np.asarray((one_hot @ present).todense())
+        inside = self.alpha + per_category
+        outside = self.alpha + per_category.sum(axis=0) - per_category
+        return np.log(
+            (inside / inside.sum(axis=1, keepdims=True))
+            / (outside / outside.sum(axis=1, keepdims=True))
+        )
+
+    def _fit_one(self, X, mine, ratio) -> tuple[np.ndarray, float]:
+        scaled = X.copy()
+        scaled.data *= ratio[scaled.indices]
+        svm = LinearSVC(C=self.C, tol=1e-3, class_weight="balanced")
+        svm.fit(normalize(scaled, copy=False), mine)
+        # Scaling by the ratio and then weighing is one weight per feature.
+        return svm.coef_[0] * ratio, float(svm.intercept_[0])
+
+    def decision_function(self, X) -> np.ndarray:
+        X = sparse.csr_matrix(X, dtype=np.float64)
+        # |x ∘ r| for each category's ratio r: the unit-length scaling done at training.
+        lengths = np.sqrt(np.asarray(X.multiply(X) @ (self.ratio_**2).T))
+        lengths[lengths == 0] = 1.0
+        return np.asarray(X @ self.coef_.T) / lengths + self.intercept_
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[self.decision_function(X).argmax(axis=1)]
 
 
 def train(pairs: list[tuple[str, str]], labels: list[str]) -> Pipeline:
