@@ -4,10 +4,12 @@
     .venv/bin/python bench/routing.py --train A.csv --test B.csv
     .venv/bin/python bench/routing.py --train A.csv --scale 100000   # training time at scale
     .venv/bin/python bench/routing.py --train A.csv --repeats 6      # 6 shuffles of the folds
+    .venv/bin/python bench/routing.py --train A.csv --folds 20 --repeats 2   # train on 95 %
 
 CSV columns: id, user, subject, submitted_at, detail, label. Without --test: stratified
 5-fold cross-validation (split seed 0; --repeats N adds seeds 1…N-1 and reports the figures
-over all N×5 folds, since one split moves accuracy by about a point). The last line is
+over all N×5 folds, since one split moves accuracy by about a point; --folds K trains each
+model on (K-1)/K of the file, closer to a model trained on all of it). The last line is
 `accuracy=… macro_f1=… top3=…`."""
 
 import argparse
@@ -64,7 +66,8 @@ def main():
     parser.add_argument("--train", required=True)
     parser.add_argument("--test")
     parser.add_argument("--scale", type=int, help="also time training on N synthetic messages")
-    parser.add_argument("--repeats", type=int, default=1, help="shuffles of the 5 folds")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=1, help="shuffles of the folds")
     args = parser.parse_args()
     pairs, labels = load(args.train)
     print(f"training file: {len(pairs)} messages, {len(set(labels))} classes")
@@ -78,7 +81,7 @@ def main():
         ranked, truth = [], []
         train_seconds = 0.0
         for seed in range(args.repeats):
-            folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+            folds = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=seed)
             start = len(truth)
             for train_index, test_index in folds.split(pairs, labels):
                 started = time.perf_counter()
@@ -89,7 +92,7 @@ def main():
             if args.repeats > 1:
                 one = evaluate(truth[start:], ranked[start:])
                 print(f"  split seed {seed}: accuracy={one.accuracy:.4f} top3={one.top3:.4f}")
-        train_seconds /= 5 * args.repeats
+        train_seconds /= args.folds * args.repeats
         result = evaluate(truth, ranked)
         test_pairs = pairs
     p50, p99 = latency(model, test_pairs)

@@ -40,12 +40,18 @@ def clean(text: str) -> str:
     return _PLACEHOLDER.sub("", (text or "")[:MAX_CHARS])
 
 
-def words(text: str) -> list[str]:
+def search_words(text: str) -> list[str]:
     # Search mode gives a long word and the shorter words inside it (医疗保险 → 医疗, 保险,
     # 医疗保险), so a message that says 保险 alone still meets what the model learned from
     # 医疗保险. Without the HMM pass for unknown words jieba is about twice as fast; the
     # character n-grams already cover words the dictionary lacks.
     return [w for w in jieba.lcut_for_search(text, HMM=False) if w.strip()]
+
+
+def words(text: str) -> list[str]:
+    """The tokenizer of model versions trained before ADR 0018: their saved vectorizers name
+    this function, so it stays as it was for as long as such a version can be rolled back to."""
+    return [w for w in jieba.lcut(text, HMM=False) if w.strip()]
 
 
 # Below this many texts, counting in one process is faster than starting workers.
@@ -59,7 +65,7 @@ def _vectorizer(kind: str, vocabulary=None) -> CountVectorizer:
             analyzer="char", ngram_range=(1, 3), vocabulary=vocabulary, dtype=np.float32
         )
     return CountVectorizer(
-        tokenizer=words, token_pattern=None, vocabulary=vocabulary, dtype=np.float32
+        tokenizer=search_words, token_pattern=None, vocabulary=vocabulary, dtype=np.float32
     )
 
 

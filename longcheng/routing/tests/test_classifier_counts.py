@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
 from longcheng.routing import classifier
-from longcheng.routing.classifier import Counts, clean, words
+from longcheng.routing.classifier import Counts, clean, search_words
 
 PAIRS = [
     ("小区噪音扰民", "夜间施工噪音很大，严重影响休息，请相关部门处理。"),
@@ -20,7 +20,10 @@ def test_parallel_counts_equal_one_count_vectorizer(monkeypatch):
     monkeypatch.setattr(classifier, "PARALLEL_FROM", 4)
     for kind, reference in (
         ("chars", CountVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, max_df=0.5)),
-        ("words", CountVectorizer(tokenizer=words, token_pattern=None, min_df=2, max_df=0.5)),
+        (
+            "words",
+            CountVectorizer(tokenizer=search_words, token_pattern=None, min_df=2, max_df=0.5),
+        ),
     ):
         parallel = Counts(1, kind, max_df=0.5, min_df=2, n_jobs=2)
         ours = parallel.fit_transform(PAIRS)

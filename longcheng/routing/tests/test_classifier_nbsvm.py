@@ -5,7 +5,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from longcheng.routing.classifier import NaiveBayesSVM, build_pipeline, words
+from longcheng.routing.classifier import NaiveBayesSVM, build_pipeline, search_words
 
 
 def test_prediction_equals_scaling_each_message_explicitly():
@@ -34,7 +34,7 @@ def test_a_feature_found_in_only_one_category_weighs_towards_it():
 
 
 def test_search_mode_words_let_a_short_word_meet_its_compound():
-    assert {"医疗", "保险", "医疗保险"} <= set(words("职工医疗保险费能否网上查询"))
+    assert {"医疗", "保险", "医疗保险"} <= set(search_words("职工医疗保险费能否网上查询"))
     pairs = [
         ("医疗保险报销难", "职工医疗保险报销手续太复杂"),
         ("医疗保险断缴", "单位没有按时缴纳医疗保险"),
