@@ -5,6 +5,7 @@ is the label), and answers only when it is sure enough; otherwise the keyword ru
 from __future__ import annotations
 
 import io
+import logging
 import time
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ from longcheng.loop.models import Category, Matter
 
 from . import classifier
 from .models import RoutingModel
+
+logger = logging.getLogger(__name__)
 
 MIN_PER_CLASS = 5
 # From this many examples a single stratified hold-out of a fifth replaces 5-fold
@@ -133,16 +136,27 @@ def routing_promote(*, record: RoutingModel, actor) -> RoutingModel:
 
 # The active model, loaded once per process and per version.
 _cache: dict[int, object] = {}
+_unloadable: set[int] = set()
 
 
 def active_model():
+    """The promoted version and its loaded model, or (None, None). A model file that cannot be
+    read (storage moved, file lost) must not take the matter page down with it: the keyword
+    rules answer instead, and the failure is logged once per version."""
     record = RoutingModel.objects.filter(state=RoutingModel.State.ACTIVE).first()
     if record is None:
         return None, None
     if record.version not in _cache:
+        try:
+            with record.file.open("rb") as handle:
+                model = joblib.load(handle)
+        except Exception:
+            if record.version not in _unloadable:
+                _unloadable.add(record.version)
+                logger.exception("routing model v%s cannot be loaded", record.version)
+            return None, None
         _cache.clear()
-        with record.file.open("rb") as handle:
-            _cache[record.version] = joblib.load(handle)
+        _cache[record.version] = model
     return record, _cache[record.version]
 
 

@@ -286,3 +286,24 @@ def test_with_workers_the_page_trains_in_the_background(
     record = RoutingModel.objects.get()
     audit = AuditRecord.objects.get(object_type="routing.routingmodel", object_id=str(record.pk))
     assert audit.actor == users.sysadmin
+
+
+def test_a_lost_model_file_leaves_the_keyword_rules_answering(login, users, org, catalogue, dust):
+    _history(users, org, catalogue, dust)
+    record = services.routing_train(actor=users.sysadmin)
+    services.routing_promote(record=record, actor=users.sysadmin)
+    record.file.storage.delete(record.file.name)
+    services._cache.clear()
+    matter = loop.matter_receive(
+        actor=users.committee_clerk,
+        title="渣土车",
+        description="渣土车没有苫盖，扬尘很大",
+        channel="hotline",
+        kind="complaint",
+        urgency="normal",
+        reporter_phone="13900000001",
+    )
+    assert services.suggest(matter).source == "rules"
+    page = login(users.dispatcher).get(matter.get_absolute_url())
+    assert page.status_code == 200
+    assert "关键词规则" in page.content.decode()
