@@ -33,3 +33,11 @@ def test_a_server_failure_page_needs_no_request_context():
     assert response.status_code == 500
     page = response.content.decode()
     assert "服务器出错" in page and "The server failed" in page
+
+
+def test_a_citizen_with_a_dead_qr_code_is_told_what_to_do(client):
+    response = client.get("/a/p/no-such-token/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "重新扫描" in page and "12345" in page
+    assert "返回工作台" not in page  # citizens have no workbench
