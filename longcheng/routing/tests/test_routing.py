@@ -69,6 +69,18 @@ def _history(users, org, catalogue, dust):
             )
 
 
+def _hotline_complaint(users, title, description):
+    return loop.matter_receive(
+        actor=users.committee_clerk,
+        title=title,
+        description=description,
+        channel="hotline",
+        kind="complaint",
+        urgency="normal",
+        reporter_phone="13900000001",
+    )
+
+
 def test_train_predict_promote_and_roll_back(users, org, catalogue, dust):
     with pytest.raises(services.RoutingError):
         services.routing_train()  # nothing categorised yet
@@ -78,15 +90,7 @@ def test_train_predict_promote_and_roll_back(users, org, catalogue, dust):
     assert set(first.evaluation) >= {"accuracy", "macro_f1", "top3", "per_class", "confusion"}
     assert first.state == RoutingModel.State.CANDIDATE
 
-    new = loop.matter_receive(
-        actor=users.committee_clerk,
-        title="夜里工地很吵",
-        description="工地夜间施工噪音扰民，打桩到凌晨",
-        channel="hotline",
-        kind="complaint",
-        urgency="normal",
-        reporter_phone="13900000001",
-    )
+    new = _hotline_complaint(users, "夜里工地很吵", "工地夜间施工噪音扰民，打桩到凌晨")
     assert services.suggest(new).source == "rules"  # no active model yet
     services.routing_promote(record=first, actor=users.sysadmin)
     suggestions = services.suggest(new)
@@ -105,30 +109,14 @@ def test_train_predict_promote_and_roll_back(users, org, catalogue, dust):
 
 
 def test_keyword_rules_answer_when_there_is_no_model(users, org, catalogue, dust):
-    matter = loop.matter_receive(
-        actor=users.committee_clerk,
-        title="渣土车",
-        description="渣土车没有苫盖，扬尘很大",
-        channel="hotline",
-        kind="complaint",
-        urgency="normal",
-        reporter_phone="13900000001",
-    )
+    matter = _hotline_complaint(users, "渣土车", "渣土车没有苫盖，扬尘很大")
     suggestions = services.suggest(matter)
     assert suggestions.source == "rules"
     assert suggestions.items[0].category == dust
 
 
 def test_the_dispatcher_takes_a_suggestion_with_one_click(login, users, org, catalogue, dust):
-    matter = loop.matter_receive(
-        actor=users.committee_clerk,
-        title="渣土车",
-        description="渣土车没有苫盖，扬尘很大",
-        channel="hotline",
-        kind="complaint",
-        urgency="normal",
-        reporter_phone="13900000001",
-    )
+    matter = _hotline_complaint(users, "渣土车", "渣土车没有苫盖，扬尘很大")
     client = login(users.dispatcher)
     page = client.get(matter.get_absolute_url()).content.decode()
     assert 'data-testid="routing-panel"' in page and "关键词规则" in page
@@ -294,15 +282,7 @@ def test_a_lost_model_file_leaves_the_keyword_rules_answering(login, users, org,
     services.routing_promote(record=record, actor=users.sysadmin)
     record.file.storage.delete(record.file.name)
     services._cache.clear()
-    matter = loop.matter_receive(
-        actor=users.committee_clerk,
-        title="渣土车",
-        description="渣土车没有苫盖，扬尘很大",
-        channel="hotline",
-        kind="complaint",
-        urgency="normal",
-        reporter_phone="13900000001",
-    )
+    matter = _hotline_complaint(users, "渣土车", "渣土车没有苫盖，扬尘很大")
     assert services.suggest(matter).source == "rules"
     page = login(users.dispatcher).get(matter.get_absolute_url())
     assert page.status_code == 200
