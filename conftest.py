@@ -43,6 +43,17 @@ def fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_calendar_years():
+    """The entered holiday years are cached per process; a rolled-back test must not leave
+    its years behind for the next."""
+    from longcheng.core.calendar import forget_entered_years
+
+    forget_entered_years()
+    yield
+    forget_entered_years()
+
+
 @pytest.fixture
 def org(db):
     city = Division.objects.create(code="140100", name="太原市", level="city")

@@ -21,6 +21,7 @@ from longcheng.audit.context import client_ip
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import ratelimit
+from longcheng.core.calendar import PROVISIONAL_LABEL, is_provisional
 from longcheng.core.errors import LongchengError
 from longcheng.core.validators import validate_credit_code, validate_mobile
 from longcheng.loop.models import Category
@@ -163,6 +164,7 @@ def _service(category: Category) -> dict:
 def _request(appeal: Appeal) -> dict:
     matter = appeal.matter
     closed = matter.status in CLOSED
+    provisional = not closed and is_provisional(matter.handle_deadline)
     notes = matter.get_status_display()
     if closed and matter.answer_text:
         notes = f"{notes}：{matter.answer_text}"
@@ -174,10 +176,12 @@ def _request(appeal: Appeal) -> dict:
         "service_code": matter.category.code if matter.category else None,
         "description": matter.description,
         "agency_responsible": matter.lead_unit.name if matter.lead_unit else None,
-        "service_notice": None,
+        "service_notice": str(PROVISIONAL_LABEL) if provisional else None,
         "requested_datetime": _iso(matter.received_at),
         "updated_datetime": _iso(matter.updated_at),
         "expected_datetime": _iso(matter.handle_deadline),
+        # Extension: the expected date counted over a year without its official schedule.
+        "expected_datetime_provisional": provisional,
         "address": matter.address or None,
         "address_id": None,
         "zipcode": None,

@@ -79,14 +79,26 @@ class UnitAdmin(SysadminAdmin, TreeAdmin):
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(SysadminAdmin):
-    list_display = ["date", "is_workday", "reason"]
-    list_filter = ["is_workday"]
+    list_display = ["date", "is_workday", "reason", "from_schedule"]
+    list_filter = ["is_workday", "from_schedule"]
     date_hierarchy = "date"
 
 
 @admin.register(LocalCalendarYear)
 class LocalCalendarYearAdmin(SysadminAdmin):
+    """Read-only here: an official schedule is entered on the 节假日安排 page, which recomputes
+    the open deadlines it moves."""
+
     list_display = ["year", "basis"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def _login_redirect(request, extra_context=None):

@@ -1,36 +1,124 @@
-"""Chinese working-day arithmetic.
+"""Chinese working-day arithmetic that never stops the loop.
 
-The national schedule (public holidays and 调休 make-up workdays) comes from the maintained
-`chinesecalendar` package; local decisions come from `CalendarOverride`. A year neither covers
-is refused with `CalendarNotCovered` — a deadline is never computed from a guess."""
+Where a day's status comes from, first match wins:
+
+1. `CalendarOverride` — a local decision (a snow day) or a day of an official schedule that an
+   administrator entered;
+2. a year in `LocalCalendarYear` — the official schedule entered by hand: weekdays plus its
+   overrides;
+3. the maintained `chinesecalendar` package — the State Council's published schedule;
+4. otherwise the **provisional** calendar: the statutory holidays of 全国年节及纪念日放假办法
+   (as amended in 2024) with their lunar dates and the Art. 6 substitute days, from the
+   maintained `holidays` package, plus weekends; no 调休 make-up workdays (unknown until
+   published). A deadline that counted such a day is marked 按推定节假日计算 (see
+   `is_provisional`), and is recomputed when the official schedule arrives (loop.schedule)."""
 
 import datetime
 import functools
+import time
 
 import chinese_calendar
-from django.utils.translation import gettext as _
-
-from .errors import LongchengError
+import holidays
+from django.utils.translation import gettext_lazy as _
 
 # Guards against runaway loops when a caller passes an absurd day count.
 _MAX_SPAN_DAYS = 366 * 5
 
 
-class CalendarNotCovered(LongchengError):
-    pass
+PROVISIONAL_LABEL = _("按推定节假日计算")
+
+
+@functools.lru_cache(maxsize=256)
+def package_covers(year: int) -> bool:
+    """Whether `chinesecalendar` carries the State Council's schedule for `year`."""
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=64)
+def provisional_rest_days(year: int) -> dict[datetime.date, str]:
+    """The statutory public holidays of `year` and their Art. 6 substitute days (补假), with
+    names, as the `holidays` package computes them from the lunar calendar and solar terms."""
+    return dict(holidays.China(years=year, language="zh_CN"))
+
+
+def provisional_is_workday(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in provisional_rest_days(day.year)
+
+
+# Entered years change rarely (a few times a year); each process re-reads them every minute
+# and at once after its own change, so a page of deadlines asks the database at most once.
+_ENTERED_TTL_SECONDS = 60
+_entered: tuple[float, frozenset[int]] = (0.0, frozenset())
+
+
+def entered_years() -> frozenset[int]:
+    global _entered
+    read_at, years = _entered
+    if time.monotonic() - read_at > _ENTERED_TTL_SECONDS:
+        from .models import LocalCalendarYear
+
+        years = frozenset(LocalCalendarYear.objects.values_list("year", flat=True))
+        _entered = (time.monotonic(), years)
+    return years
+
+
+def forget_entered_years() -> None:
+    global _entered
+    _entered = (0.0, frozenset())
+
+
+class Source:
+    ENTERED = "entered"
+    PACKAGE = "package"
+    PROVISIONAL = "provisional"
+
+
+SOURCE_LABELS = {
+    Source.ENTERED: _("正式安排（管理员录入）"),
+    Source.PACKAGE: _("正式安排（节假日日历包）"),
+    Source.PROVISIONAL: _("推定安排（法定节日规则，无调休）"),
+}
+
+
+def year_source(year: int) -> str:
+    if year in entered_years():
+        return Source.ENTERED
+    if package_covers(year):
+        return Source.PACKAGE
+    return Source.PROVISIONAL
+
+
+def is_provisional(day: datetime.date | datetime.datetime | None) -> bool:
+    """Whether a deadline on `day` was counted over provisional days. Official years come
+    before provisional ones, so a deadline counted a provisional day exactly when its own
+    year is provisional."""
+    if day is None:
+        return False
+    if isinstance(day, datetime.datetime):
+        day = _local(day).date()
+    return year_source(day.year) == Source.PROVISIONAL
+
+
+def next_year_missing(today: datetime.date) -> int | None:
+    """From 1 November, next year when its official schedule is not in yet (the State Council
+    publishes it in the autumn); the system administrator is told to enter it."""
+    year = today.year + 1
+    if today.month >= 11 and year_source(year) == Source.PROVISIONAL:
+        return year
+    return None
 
 
 def _overrides_and_local_years(first: datetime.date, last: datetime.date):
-    from .models import CalendarOverride, LocalCalendarYear
+    from .models import CalendarOverride
 
     overrides = dict(
         CalendarOverride.objects.filter(date__range=(first, last)).values_list("date", "is_workday")
     )
-    local_years = set(
-        LocalCalendarYear.objects.filter(year__range=(first.year, last.year)).values_list(
-            "year", flat=True
-        )
-    )
+    local_years = {y for y in entered_years() if first.year <= y <= last.year}
     return overrides, local_years
 
 
@@ -55,16 +143,9 @@ class WorkdayWindow:
             return self.overrides[day]
         if day.year in self.local_years:
             return day.weekday() < 5
-        try:
+        if package_covers(day.year):
             return _national_workday(day)
-        except NotImplementedError:
-            raise CalendarNotCovered(
-                _(
-                    "%(y)d 年的节假日安排尚未收录，无法计算工作日。请升级节假日日历，或由管理员按"
-                    "国务院办公厅通知录入该年度的调整安排。"
-                )
-                % {"y": day.year}
-            ) from None
+        return provisional_is_workday(day)
 
     def between(self, a: datetime.date, b: datetime.date) -> int:
         """Working days d with a < d <= b (negative when b < a)."""
@@ -170,3 +251,12 @@ def add_working_hours(start: datetime.datetime, hours: float) -> datetime.dateti
         day += datetime.timedelta(days=1)
         cursor = _at(day, OFFICE_OPEN, tz)
     raise ValueError("span too long")
+
+
+def period_end_calendar_days(start: datetime.date, days: int) -> datetime.date:
+    """The last day of a period of `days` calendar days counted from the day after `start`;
+    when it falls on a rest day, the period ends on the next working day (民事诉讼法 Art. 85,
+    which 行政诉讼法 Art. 101 and 行政复议法 Art. 88 apply to their periods)."""
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    return add_working_days(start + datetime.timedelta(days=days), 0)

@@ -97,6 +97,9 @@ class CalendarOverride(models.Model):
     date = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("是否工作日"))
     reason = models.CharField(_("依据"), max_length=200)
+    # A day of an official schedule entered for a year (replaced when the year is entered
+    # again), as opposed to a standing local decision.
+    from_schedule = models.BooleanField(_("来自正式安排"), default=False)
 
     class Meta:
         ordering = ["date"]
@@ -108,16 +111,49 @@ class CalendarOverride(models.Model):
 
 
 class LocalCalendarYear(models.Model):
-    """A year whose holiday schedule an administrator has entered by hand (as overrides) because
-    the national calendar package does not cover it yet. Without this row such a year is refused."""
+    """A year whose official schedule an administrator has entered (its 放假 and 调休 days as
+    overrides), because the national calendar package does not carry it yet."""
 
     year = models.PositiveIntegerField(_("年份"), unique=True)
     basis = models.CharField(_("依据文件"), max_length=200)
 
     class Meta:
         ordering = ["year"]
-        verbose_name = _("本地录入年度")
-        verbose_name_plural = _("本地录入年度")
+        verbose_name = _("正式安排录入年度")
+        verbose_name_plural = _("正式安排录入年度")
 
     def __str__(self) -> str:
         return str(self.year)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _forget_entered_years()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_entered_years()
+        return result
+
+
+def _forget_entered_years() -> None:
+    from .calendar import forget_entered_years
+
+    forget_entered_years()
+
+
+class CalendarYearSource(models.Model):
+    """The calendar source the open deadlines of a year were last counted with. When the
+    source changes (the package brings the official schedule of a provisional year), the
+    deadlines are recomputed and this row moves on."""
+
+    year = models.PositiveIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("节假日来源"), max_length=16)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("年度节假日来源")
+        verbose_name_plural = _("年度节假日来源")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.source}"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from longcheng.accounts.scoping import unit_filter
 from longcheng.core import clock
-from longcheng.core.calendar import add_working_days
+from longcheng.core.calendar import add_working_days, is_provisional
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
@@ -57,6 +57,11 @@ class Deadline:
     def late(self) -> bool:
         today = timezone.localtime(clock.now()).date()
         return (self.done or today) > self.due
+
+    @property
+    def provisional(self) -> bool:
+        """Still running and counted over a year without its official holiday schedule."""
+        return self.done is None and is_provisional(self.due)
 
 
 def case_deadlines(case: Case) -> list[Deadline]:

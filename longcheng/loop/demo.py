@@ -6,14 +6,13 @@ import datetime
 import random
 from dataclasses import dataclass
 
-import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
 from longcheng.accounts.models import User
 from longcheng.core import clock
-from longcheng.core.calendar import CalendarNotCovered
-from longcheng.core.models import CalendarOverride, Division, LocalCalendarYear, Unit
+from longcheng.core.calendar import Source, year_source
+from longcheng.core.models import Division, Unit
 
 from . import services
 from .models import Category, Matter, TimeLimit
@@ -115,24 +114,14 @@ HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 
 
-def _provisional_years(log) -> None:
-    """If the national calendar does not cover next year yet, enter it locally for the demo,
-    labelled as provisional, so that deadlines crossing New Year can be shown."""
+def _calendar_note(log) -> None:
+    """Say which coming years count on the provisional calendar (statutory holidays, no 调休)."""
     year = timezone.localdate().year + 1
-    try:
-        chinese_calendar.is_workday(datetime.date(year, 6, 1))
-        return
-    except NotImplementedError:
-        pass
-    _year, created = LocalCalendarYear.objects.get_or_create(
-        year=year,
-        defaults={"basis": "演示用推定安排：周末休息、元旦放假；正式安排以国务院办公厅通知为准"},
-    )
-    CalendarOverride.objects.get_or_create(
-        date=datetime.date(year, 1, 1), defaults={"is_workday": False, "reason": "元旦（演示推定）"}
-    )
-    if created:
-        log(f"{year} 年节假日尚未收录，已按演示推定安排录入（正式安排公布后请在系统设置中更正）。")
+    if year_source(year) == Source.PROVISIONAL:
+        log(
+            f"{year} 年的正式节假日安排尚未收录：期限按推定节假日计算并标明；"
+            "正式安排公布后由系统管理员在“节假日安排”中录入，未到期的期限随之重算。"
+        )
 
 
 def _catalogue() -> dict[str, Category]:
@@ -183,7 +172,7 @@ def _weighted(rng, pairs):
 
 
 def seed(log) -> None:
-    _provisional_years(log)
+    _calendar_note(log)
     categories = _catalogue()
     if Matter.objects.exists():
         log(f"事项：已有 {Matter.objects.count()} 件，未重复生成。")
@@ -228,10 +217,7 @@ def seed(log) -> None:
             ]
         )
         anonymous = rng.random() < 0.1
-        try:
-            made += _replay(cast, index, category, target, received_at, urgent, kind, anonymous)
-        except CalendarNotCovered as error:
-            log(f"跳过一件事项：{error.message}")
+        made += _replay(cast, index, category, target, received_at, urgent, kind, anonymous)
     _merge_duplicates(dispatcher)
     loop_sweep()
     counts = {s.label: Matter.objects.filter(status=s).count() for s in Status}

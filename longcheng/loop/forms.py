@@ -1,3 +1,6 @@
+import datetime
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -160,3 +163,138 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
     )
     deadline = forms.DateField(label=_("办结期限"), widget=forms.DateInput(attrs={"type": "date"}))
     instructions = forms.CharField(label=_("督办要求"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# — The official holiday schedule —
+
+_RANGE_MARKS = ("~", "～", "至", "—", "–")
+SCHEDULE_MAX_DAYS = 400
+SCHEDULE_FILE_MAX_BYTES = 512 * 1024
+
+
+def _one_date(token: str, where: str) -> datetime.date:
+    cleaned = token.strip().replace("/", "-").replace(".", "-").replace("年", "-")
+    cleaned = cleaned.replace("月", "-").replace("日", "")
+    try:
+        year, month, day = (int(part) for part in cleaned.split("-"))
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise forms.ValidationError(
+            _("%(where)s：“%(t)s”不是日期，请写成 2027-02-05 或 2027-02-05~2027-02-11。")
+            % {"where": where, "t": token.strip()[:40]}
+        ) from None
+
+
+def parse_day_list(text: str, where: str) -> set[datetime.date]:
+    """Dates and ranges separated by lines, commas or spaces: 2027-01-01, 2027-02-05~2027-02-11."""
+    days: set[datetime.date] = set()
+    for token in re.split(r"[\s,，、;；]+", text.strip()):
+        if not token:
+            continue
+        mark = next((m for m in _RANGE_MARKS if m in token), None)
+        if mark is None:
+            days.add(_one_date(token, where))
+            continue
+        first_text, last_text = token.split(mark, 1)
+        first, last = _one_date(first_text, where), _one_date(last_text, where)
+        if last < first or (last - first).days > 60:
+            raise forms.ValidationError(
+                _("%(where)s：“%(t)s”的起止日期不对（结束早于开始，或跨度超过 60 天）。")
+                % {"where": where, "t": token[:40]}
+            )
+        days.update(first + datetime.timedelta(days=i) for i in range((last - first).days + 1))
+        if len(days) > SCHEDULE_MAX_DAYS:
+            break
+    if len(days) > SCHEDULE_MAX_DAYS:
+        raise forms.ValidationError(_("%(where)s：日期过多。") % {"where": where})
+    return days
+
+
+def read_schedule_workbook(upload) -> tuple[set[datetime.date], set[datetime.date]]:
+    """An xlsx of the schedule: columns 日期 and 类型 (放假 / 上班), one day a row, a header
+    row first. Every bad row is reported; nothing is taken from a file with one."""
+    from openpyxl import load_workbook
+
+    if upload.size > SCHEDULE_FILE_MAX_BYTES:
+        raise forms.ValidationError(_("文件超过 512 KB，不像一份节假日安排。"))
+    try:
+        sheet = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
+        rows = list(sheet.iter_rows(max_row=SCHEDULE_MAX_DAYS + 1, max_col=3, values_only=True))
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise forms.ValidationError(_("无法读取该文件，请上传 .xlsx 格式的表格。")) from None
+    rest: set[datetime.date] = set()
+    work: set[datetime.date] = set()
+    errors = []
+    for number, row in enumerate(rows[1:], start=2):
+        value, kind = [*row, None, None][:2]
+        if value in (None, "") and kind in (None, ""):
+            continue
+        kind_text = str(kind or "").strip()
+        try:
+            if isinstance(value, datetime.datetime):
+                day = value.date()
+            elif isinstance(value, datetime.date):
+                day = value
+            else:
+                day = _one_date(str(value or ""), _("第 %(n)d 行") % {"n": number})
+        except forms.ValidationError as error:
+            errors.extend(error.messages)
+            continue
+        if kind_text in ("放假", "休息", "休"):
+            rest.add(day)
+        elif kind_text in ("上班", "调休上班", "班"):
+            work.add(day)
+        else:
+            errors.append(
+                _("第 %(n)d 行：类型“%(k)s”应为“放假”或“上班”。") % {"n": number, "k": kind_text}
+            )
+    if errors:
+        raise forms.ValidationError(errors)
+    return rest, work
+
+
+class ScheduleForm(BootstrapFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    basis = forms.CharField(
+        label=_("依据文件"),
+        max_length=200,
+        help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）"),
+    )
+    rest_days = forms.CharField(
+        label=_("放假日期"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一个日期或区间，如 2027-02-05~2027-02-11；周末也在区间内一并列出。"),
+    )
+    workdays = forms.CharField(
+        label=_("调休上班日期"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("周末上班的日期，如 2027-02-14。"),
+    )
+    workbook = forms.FileField(
+        label=_("或上传 xlsx"),
+        required=False,
+        help_text=_("两列：日期、类型（放假／上班），第一行为表头。"),
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            if data.get("workbook"):
+                data["rest_set"], data["work_set"] = read_schedule_workbook(data["workbook"])
+            else:
+                data["rest_set"] = parse_day_list(data.get("rest_days", ""), _("放假日期"))
+                data["work_set"] = parse_day_list(data.get("workdays", ""), _("调休上班日期"))
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+        return data
+
+
+class DeadlineReviewForm(forms.Form):
+    review = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    apply = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+    note = forms.CharField(max_length=500)

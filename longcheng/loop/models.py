@@ -279,6 +279,7 @@ class MatterEvent(models.Model):
         ESCALATION = "escalation", _("升级督办")
         ARCHIVED = "archived", _("归档")
         LEGAL_HOLD = "legal_hold", _("保全")
+        DEADLINE_RECALCULATED = "deadline_recalc", _("时限重算")
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("环节"), max_length=24, choices=Kind.choices)
@@ -491,3 +492,48 @@ class UnitDayTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_id}"
+
+
+class DeadlineReview(models.Model):
+    """A deadline the official holiday schedule would move, but that had already passed (or
+    would pass at once): it is not moved silently; the dispatch centre decides."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待决定")
+        APPLIED = "applied", _("采用新时限")
+        KEPT = "kept", _("维持原时限")
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="deadline_reviews")
+    year = models.PositiveIntegerField(_("安排年度"))
+    basis = models.CharField(_("依据"), max_length=200)
+    old_deadline = models.DateTimeField(_("原办理时限"))
+    new_deadline = models.DateTimeField(_("按正式安排的办理时限"))
+    created_at = models.DateTimeField(_("列出时间"), auto_now_add=True)
+    decision = models.CharField(
+        _("决定"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["decision", "old_deadline"]
+        verbose_name = _("待定时限")
+        verbose_name_plural = _("待定时限")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter"],
+                condition=models.Q(decision="pending"),
+                name="one_pending_deadline_review",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} {self.old_deadline:%Y-%m-%d} → {self.new_deadline:%Y-%m-%d}"

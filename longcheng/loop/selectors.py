@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope, visible_units
+from longcheng.core.calendar import next_year_missing
 from longcheng.core.counting import capped_count
-from longcheng.web.home import NavItem, StatCard
+from longcheng.web.home import HomeAlert, NavItem, StatCard
 
-from .models import Matter, Notification
+from .models import DeadlineReview, Matter, Notification
 from .workflow import HANDLING, Status
 
 
@@ -163,10 +165,55 @@ def status_counts(queryset) -> dict[str, int]:
     return dict(queryset.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
+def pending_deadline_reviews() -> int:
+    return DeadlineReview.objects.filter(decision=DeadlineReview.Decision.PENDING).count()
+
+
+def loop_home_alerts(user) -> list[HomeAlert]:
+    role = getattr(user, "role", None)
+    if role == Role.SYSADMIN:
+        year = next_year_missing(timezone.localdate())
+        if year:
+            return [
+                HomeAlert(
+                    text=str(
+                        _(
+                            "%(y)s 年的节假日正式安排尚未录入：跨入该年的期限正按推定节假日计算。"
+                            "国务院办公厅通知公布后请录入。"
+                        )
+                    )
+                    % {"y": year},
+                    url=reverse("loop:calendar"),
+                    action=_("录入节假日安排"),
+                )
+            ]
+    if role == Role.DISPATCHER:
+        pending = pending_deadline_reviews()
+        if pending:
+            return [
+                HomeAlert(
+                    text=str(_("节假日正式安排改变了 %(n)d 件已到期事项的时限，等待决定。"))
+                    % {"n": pending},
+                    url=reverse("loop:deadline_reviews"),
+                    action=_("逐件决定"),
+                )
+            ]
+    return []
+
+
 def loop_nav_items(user) -> list[NavItem]:
     items = []
     if user_scope(user) != Scope.NONE:
         items.append(NavItem(str(_("事项办理")), reverse("loop:inbox"), "arrow-repeat"))
+    role = getattr(user, "role", None)
+    if role == Role.SYSADMIN:
+        items.append(NavItem(str(_("节假日安排")), reverse("loop:calendar"), "calendar3"))
+    if role == Role.DISPATCHER:
+        pending = pending_deadline_reviews()
+        if pending:
+            items.append(
+                NavItem(str(_("待定时限")), reverse("loop:deadline_reviews"), "calendar-x", pending)
+            )
     items.append(
         NavItem(str(_("消息")), reverse("loop:notifications"), "bell", unread_notifications(user))
     )

@@ -98,6 +98,11 @@ def loop_sweep(now: datetime.datetime | None = None, batch: int = 500) -> SweepR
     result = SweepResult()
     handling = list(HANDLING)
 
+    # An official schedule the calendar package now brings moves provisional deadlines first.
+    from .schedule import calendar_sync
+
+    calendar_sync(today=timezone.localtime(now).date())
+
     # 催办 before the handling deadline.
     due = (
         Matter.objects.filter(status__in=handling, remind_at__lte=now, handle_deadline__gt=now)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "loop"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("metrics/", views.MetricsView.as_view(), name="metrics"),
+    path("calendar/", calendar_views.CalendarView.as_view(), name="calendar"),
+    path(
+        "deadline-reviews/",
+        calendar_views.DeadlineReviewView.as_view(),
+        name="deadline_reviews",
+    ),
 ]

@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import reads_business_records, visible_units
-from longcheng.core.calendar import CalendarNotCovered, WorkdayWindow
+from longcheng.core.calendar import PROVISIONAL_LABEL, WorkdayWindow, is_provisional
 from longcheng.core.errors import ConcurrentEditError, LongchengError
 from longcheng.web.exports import xlsx_response
 from longcheng.web.listing import Column, ListFilter, RegisterListView
@@ -56,13 +56,10 @@ def annotate_days_left(matters: list[Matter]) -> None:
     if not running:
         return
     days = [timezone.localtime(m.handle_deadline).date() for m in running]
-    try:
-        window = WorkdayWindow(min([today, *days]), max([today, *days]))
-        for matter, day in zip(running, days, strict=True):
-            matter.days_left = window.between(today, day)
-            matter.is_late = matter.handle_deadline <= now
-    except CalendarNotCovered:
-        pass
+    window = WorkdayWindow(min([today, *days]), max([today, *days]))
+    for matter, day in zip(running, days, strict=True):
+        matter.days_left = window.between(today, day)
+        matter.is_late = matter.handle_deadline <= now
 
 
 def _deadline_cell(matter: Matter) -> str:
@@ -74,8 +71,12 @@ def _deadline_cell(matter: Matter) -> str:
     if not hasattr(matter, "days_left"):
         return local
     if matter.is_late:
-        return _("%(d)s（已超期）") % {"d": local}
-    return _("%(d)s（剩 %(n)s 个工作日）") % {"d": local, "n": matter.days_left}
+        text = _("%(d)s（已超期）") % {"d": local}
+    else:
+        text = _("%(d)s（剩 %(n)s 个工作日）") % {"d": local, "n": matter.days_left}
+    if is_provisional(matter.handle_deadline):
+        text = f"{text} · {PROVISIONAL_LABEL}"
+    return text
 
 
 class InboxView(BusinessRequired, RegisterListView):

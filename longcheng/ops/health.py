@@ -85,3 +85,19 @@ def readiness() -> tuple[bool, dict]:
             results[name] = {"ok": True}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
     return all(r["ok"] for r in results.values()), results
+
+
+def warnings() -> list[str]:
+    """What an operator should act on that does not make the instance unready."""
+    from django.utils import timezone
+
+    from longcheng.core.calendar import next_year_missing
+
+    found = []
+    year = next_year_missing(timezone.localdate())
+    if year:
+        found.append(
+            f"calendar: the official {year} holiday schedule is not in yet; deadlines into {year} "
+            "are counted on the provisional calendar (enter it at /loop/calendar/)"
+        )
+    return found

@@ -26,7 +26,7 @@ class OpsEndpointsMiddleware:
                 return HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
             ready, results = health.readiness()
             return JsonResponse(
-                {"ready": ready, "checks": results},
+                {"ready": ready, "checks": results, "warnings": health.warnings()},
                 status=200 if ready else 503,
                 json_dumps_params={"ensure_ascii": False},
             )

@@ -47,3 +47,24 @@ def register_nav_items(provider: Callable[[object], list[NavItem]]) -> None:
 
 def nav_items(user) -> list[NavItem]:
     return [item for provider in _nav_providers for item in provider(user)]
+
+
+@dataclass
+class HomeAlert:
+    """Something a role must act on soon, shown at the top of its home page."""
+
+    text: str
+    url: str
+    action: str
+
+
+_alert_providers: list[Callable[[object], list[HomeAlert]]] = []
+
+
+def register_home_alerts(provider: Callable[[object], list[HomeAlert]]) -> None:
+    if provider not in _alert_providers:
+        _alert_providers.append(provider)
+
+
+def home_alerts(user) -> list[HomeAlert]:
+    return [alert for provider in _alert_providers for alert in provider(user)]

@@ -5,7 +5,7 @@ from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import reads_business_records, visible_units
 from longcheng.audit.models import AuditRecord
 
-from .home import home_cards
+from .home import home_alerts, home_cards
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -17,6 +17,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["business"] = reads_business_records(user)
+        context["alerts"] = home_alerts(user)
         if context["business"]:
             context["cards"] = home_cards(user)
             context["units"] = visible_units(user).order_by("path")[:30]

@@ -3,9 +3,11 @@ import datetime as dt
 import pytest
 
 from longcheng.core.calendar import (
-    CalendarNotCovered,
     add_working_days,
+    is_provisional,
     is_workday,
+    next_year_missing,
+    period_end_calendar_days,
     working_days_between,
 )
 from longcheng.core.models import CalendarOverride, LocalCalendarYear
@@ -63,11 +65,46 @@ def test_local_override_makes_a_workday_a_day_off():
     assert add_working_days(dt.date(2023, 9, 28), 3) == dt.date(2023, 10, 10)
 
 
-def test_year_not_covered_is_refused_with_a_clear_message():
-    with pytest.raises(CalendarNotCovered) as refused:
-        add_working_days(dt.date(2031, 3, 2), 5)
-    assert "2031" in refused.value.message
-    assert "节假日" in refused.value.message
+def test_a_year_without_official_schedule_keeps_the_spring_festival_as_rest():
+    # 2027 is not in chinesecalendar 1.11.0. Statutory rules: 除夕 Fri 5 Feb to 初三 Mon 8 Feb;
+    # 初一 and 初二 fall on the weekend, so Tue 9 and Wed 10 Feb are substitute days (Art. 6).
+    for day in (5, 8, 9, 10):
+        assert is_workday(dt.date(2027, 2, day)) is False
+    assert add_working_days(dt.date(2027, 2, 4), 1) == dt.date(2027, 2, 11)
+    assert is_workday(dt.date(2027, 9, 15)) is False  # 中秋 (lunar 8/15)
+    assert is_workday(dt.date(2027, 1, 1)) is False  # 元旦
+
+
+def test_the_provisional_calendar_has_no_make_up_workdays():
+    saturdays = [dt.date(2027, 1, 2) + dt.timedelta(weeks=w) for w in range(52)]
+    assert not any(is_workday(day) for day in saturdays)
+
+
+def test_a_far_year_is_never_refused():
+    assert add_working_days(dt.date(2031, 3, 3), 5) == dt.date(2031, 3, 10)
+
+
+def test_deadlines_say_when_they_counted_a_provisional_day():
+    assert is_provisional(dt.date(2027, 1, 8)) is True
+    assert is_provisional(dt.date(2026, 12, 31)) is False
+    assert is_provisional(None) is False
+    LocalCalendarYear.objects.create(year=2027, basis="国办发明电〔2026〕X号（示例）")
+    assert is_provisional(dt.date(2027, 1, 8)) is False
+
+
+def test_from_november_the_missing_next_year_is_announced_until_entered():
+    assert next_year_missing(dt.date(2026, 10, 31)) is None
+    assert next_year_missing(dt.date(2026, 11, 1)) == 2027
+    assert next_year_missing(dt.date(2025, 11, 20)) is None  # 2026 is in the package
+    LocalCalendarYear.objects.create(year=2027, basis="国办发明电〔2026〕X号（示例）")
+    assert next_year_missing(dt.date(2026, 12, 6)) is None
+
+
+def test_a_calendar_day_period_ending_on_a_rest_day_ends_on_the_next_working_day():
+    # 15 days after 20 Sep 2026 is Mon 5 Oct, inside the National Day holiday (1-7 Oct).
+    assert period_end_calendar_days(dt.date(2026, 9, 20), 15) == dt.date(2026, 10, 8)
+    # Ending on a working day: that day.
+    assert period_end_calendar_days(dt.date(2026, 9, 1), 15) == dt.date(2026, 9, 16)
 
 
 def test_a_year_entered_locally_is_weekdays_plus_overrides():

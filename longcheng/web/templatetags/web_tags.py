@@ -1,9 +1,22 @@
 from django import template
 from django.http import QueryDict
 
+from longcheng.core.calendar import PROVISIONAL_LABEL, is_provisional
 from longcheng.core.counting import shown_count
 
 register = template.Library()
+
+
+@register.inclusion_tag("web/partials/provisional_mark.html")
+def provisional_mark(deadline):
+    """The 按推定节假日计算 mark beside a deadline counted over a year whose official holiday
+    schedule is not in yet."""
+    return {"shown": is_provisional(deadline), "label": PROVISIONAL_LABEL}
+
+
+@register.filter
+def provisional(deadline) -> bool:
+    return is_provisional(deadline)
 
 
 @register.simple_tag
