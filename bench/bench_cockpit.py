@@ -228,7 +228,8 @@ def measure_scans(runs: int) -> None:
 
     from longcheng.accounts.models import User
     from longcheng.accounts.scoping import visible_units
-    from longcheng.loop.metrics import unit_metrics
+    from longcheng.loop.models import MatterEvent
+    from longcheng.loop.rollups import unit_day_counts
 
     dispatcher = User.objects.get(username="dispatcher")
     units = list(visible_units(dispatcher))
@@ -240,7 +241,10 @@ def measure_scans(runs: int) -> None:
             period.last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
         )
         p50, p95 = timed(
-            lambda s=start, e=end: unit_metrics(units=units, start=s, end=e), max(3, runs // 10)
+            lambda s=start, e=end: unit_day_counts(
+                MatterEvent.objects.filter(unit__in=units, at__gte=s, at__lt=e)
+            ),
+            max(3, runs // 10),
         )
         print(f"  PostgreSQL event scan, unit league, {name:<10}{p50:10.1f} / {p95:8.1f}")
 

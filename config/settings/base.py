@@ -259,6 +259,8 @@ LONGCHENG_CLIENT_IP_HEADER = env("LONGCHENG_CLIENT_IP_HEADER", default="")
 # Callback (回访): working days after the answer before the default rating applies.
 LONGCHENG_CALLBACK_DAYS = env.int("LONGCHENG_CALLBACK_DAYS", default=3)
 LONGCHENG_CALLBACK_DEFAULT_RATING = env("LONGCHENG_CALLBACK_DEFAULT_RATING", default="satisfied")
+# A unit with fewer citizen ratings in the period is shown in the league table but not ranked.
+LONGCHENG_RANKING_MIN_RATED = env.int("LONGCHENG_RANKING_MIN_RATED", default=10)
 LONGCHENG_SMS_BACKEND = env("LONGCHENG_SMS_BACKEND", default="longcheng.loop.sms.ConsoleSmsBackend")
 # "inprocess" runs the loop timers in a thread of the web process (the embedded demo);
 # "celery" leaves them to Celery beat and workers (production).

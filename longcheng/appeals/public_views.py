@@ -1,6 +1,7 @@
 """Pages for citizens and enterprises on their phones: no account, small pages (no framework
 CSS), every refusal in plain words, never a server error."""
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -219,10 +220,11 @@ class FiguresView(View):
         lead_units = Unit.objects.filter(
             pk__in=Matter.objects.filter(appeal__isnull=False).values("lead_unit")
         ).order_by("path")
+        last = (end - datetime.timedelta(days=1)).date()
         rows = [
             r
-            for r in unit_metrics(units=lead_units, start=start, end=end)
-            if r.dispatched or r.answered
+            for r in unit_metrics(units=lead_units, first=start.date(), last=last)
+            if r.dispatched or r.answered or r.due
         ]
         received = Matter.objects.filter(
             appeal__isnull=False, received_at__gte=start, received_at__lt=end

@@ -9,6 +9,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
@@ -88,10 +89,11 @@ def _pct(value) -> str:
 
 
 LEAGUE_HEADERS = [
-    "排名",
+    "排名（按满意率）",
     "单位",
     "派单",
     "签收及时率",
+    "响应率",
     "办结",
     "按期办结率",
     "解决率",
@@ -105,10 +107,11 @@ LEAGUE_HEADERS = [
 def _league_row(row: panels.LeagueRow) -> list:
     r = row.metrics
     return [
-        row.rank,
+        row.rank if row.rank is not None else "—",
         r.unit.name,
         r.dispatched,
         _pct(r.on_time_sign_rate),
+        _pct(r.response_rate),
         r.answered,
         _pct(r.on_time_answer_rate),
         _pct(r.resolved_rate),
@@ -201,12 +204,17 @@ def bulletin_pdf(data: BulletinData) -> bytes:
     if channels:
         _line(pdf, f"来源渠道：{channels}。")
     pdf.ln(2)
-    _line(pdf, "一、单位办理排名（按期办结率、满意率）", size=12, height=8)
+    _line(pdf, "一、单位办理排名（市民诉求口径）", size=12, height=8)
+    _line(
+        pdf,
+        f"按满意率排名；本期市民实际评价少于 {settings.LONGCHENG_RANKING_MIN_RATED} 件的单位"
+        "列出但不排名（“—”）。默认评价与已认定的不合理诉求不计入满意率、解决率。",
+    )
     _table(
         pdf,
         LEAGUE_HEADERS,
         [_league_row(r) for r in data.league],
-        (8, 40, 12, 18, 12, 18, 16, 16, 12, 12, 12),
+        (14, 36, 11, 16, 13, 11, 16, 14, 14, 11, 11, 11),
     )
     for heading, matters in (("二、超期事项", data.overdue), ("三、重办事项", data.reopened)):
         _line(pdf, heading, size=12, height=8)
@@ -254,7 +262,9 @@ def generate(month: datetime.date, actor=None) -> Bulletin:
             "overdue": len(data.overdue),
             "reopened": len(data.reopened),
             "red_projects": len(data.red_projects),
-            "first": data.league[0].metrics.unit.name if data.league else "",
+            "first": data.league[0].metrics.unit.name
+            if data.league and data.league[0].rank
+            else "",
         }
         bulletin.pdf.save(f"bulletin-{stamp}.pdf", ContentFile(pdf), save=False)
         bulletin.xlsx.save(f"bulletin-{stamp}.xlsx", ContentFile(xlsx), save=False)

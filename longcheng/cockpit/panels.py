@@ -22,9 +22,9 @@ from longcheng.enforcement.models import Case
 from longcheng.enforcement.selectors import cases_visible_to, statistics
 from longcheng.funds.selectors import forest, funds_visible_to
 from longcheng.inspections.selectors import campaign_progress, campaigns_visible_to
-from longcheng.loop.metrics import UnitMetrics, unit_metrics_by_day
-from longcheng.loop.models import Category, MatterTally, UnitDayTally
-from longcheng.loop.workflow import OPEN, Channel, Kind, Status
+from longcheng.loop.metrics import UnitMetrics, rank_units, unit_metrics
+from longcheng.loop.models import Category, MatterTally
+from longcheng.loop.workflow import OPEN, Channel, Kind, MetricScope, Status
 from longcheng.projects.models import KeyProject
 from longcheng.projects.selectors import latest_period, meeting_figures, projects_visible_to
 from longcheng.projects.workflow import Colour
@@ -259,7 +259,7 @@ def _key_labels(by: str, keys: list) -> dict:
 
 @dataclass
 class LeagueRow:
-    rank: int
+    rank: int | None
     metrics: UnitMetrics
     overdue: int
     links: dict[str, str] = field(default_factory=dict)
@@ -270,35 +270,24 @@ def league_units(user) -> QuerySet[Unit]:
     return units.order_by("path")
 
 
-def league_panel(user, period: Period) -> list[LeagueRow]:
-    """Units that had work in the period, best 按期办结率 first (ties: 满意率, then name)."""
+def league_panel(
+    user, period: Period, *, scope: str = MetricScope.CITIZEN, by: str = "satisfaction_rate"
+) -> list[LeagueRow]:
+    """Units that had work in the period, ranked by `by` among those with enough citizen
+    ratings (loop.metrics.rank_units); the others follow, shown but not ranked."""
     rows = [
         r
-        for r in unit_metrics_by_day(units=league_units(user), first=period.first, last=period.last)
-        if r.dispatched or r.answered or r.rated
+        for r in unit_metrics(
+            units=league_units(user), first=period.first, last=period.last, scope=scope
+        )
+        if r.dispatched or r.answered or r.rated or r.due
     ]
-
-    def key(r: UnitMetrics):
-        return (
-            -(r.on_time_answer_rate if r.on_time_answer_rate is not None else -1),
-            -(r.satisfaction_rate if r.satisfaction_rate is not None else -1),
-            r.unit.name,
-        )
-
-    overdue = dict(
-        UnitDayTally.objects.filter(
-            unit__in=[r.unit for r in rows], day__gte=period.first, day__lte=period.last
-        )
-        .values("unit_id")
-        .annotate(total=Sum("overdue"))
-        .values_list("unit_id", "total")
-    )
     league = []
-    for rank, r in enumerate(sorted(rows, key=key), start=1):
+    for r in rank_units(rows, by=by):
         links = {
             measure: drill_url(period, unit=r.unit.pk, measure=measure) for measure in MEASURES
         }
-        league.append(LeagueRow(rank, r, overdue.get(r.unit.pk, 0), links))
+        league.append(LeagueRow(r.rank, r, r.overdue, links))
     return league
 
 

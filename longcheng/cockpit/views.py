@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -14,8 +15,10 @@ from longcheng.accounts.scoping import Scope, scope_queryset, user_scope
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core.models import Division
+from longcheng.loop.forms import LeagueForm
+from longcheng.loop.metrics import RANKING_MEASURES
 from longcheng.loop.models import Category, Matter, MatterEvent
-from longcheng.loop.workflow import Channel, Kind, Rating, Status
+from longcheng.loop.workflow import Channel, Kind, MetricScope, Rating, Status
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.listing import Column, RegisterListView
 
@@ -46,7 +49,8 @@ class CockpitView(BusinessStaffRequired, TemplateView):
         if over_time not in panels.OVER_TIME:
             over_time = "channel"
         matters = panels.matters_panel(user, period, over_time)
-        league = panels.league_panel(user, period)
+        scope, rank_by = LeagueForm(self.request.GET).choice()
+        league = panels.league_panel(user, period, scope=scope, by=rank_by)
         inspections = panels.inspections_panel(user, period)
         enforcement = panels.enforcement_panel(user, period)
         projects = panels.projects_panel(user, period)
@@ -97,6 +101,11 @@ class CockpitView(BusinessStaffRequired, TemplateView):
             period=period,
             matters=matters,
             league=league,
+            league_scope=scope,
+            league_by=rank_by,
+            scope_choices=MetricScope.choices,
+            ranking_measures=RANKING_MEASURES,
+            min_rated=settings.LONGCHENG_RANKING_MIN_RATED,
             inspections=inspections,
             enforcement=enforcement,
             projects=projects,

@@ -9,7 +9,7 @@ from longcheng.core.validators import validate_mobile
 from longcheng.web.forms import BootstrapFormMixin
 
 from .models import Category
-from .workflow import Channel, Kind, Rating, Urgency
+from .workflow import Channel, Kind, MetricScope, Rating, UnreasonableGround, Urgency
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -151,6 +151,32 @@ class RateForm(BootstrapFormMixin, forms.Form):
 
 class MergeForm(BootstrapFormMixin, forms.Form):
     master_number = forms.CharField(label=_("主单编号"), max_length=20)
+
+
+class UnreasonableRequestForm(BootstrapFormMixin, forms.Form):
+    ground = forms.ChoiceField(label=_("认定理由类别"), choices=UnreasonableGround.choices)
+    reasons = forms.CharField(
+        label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.CharField(
+        label=_("证据"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：此前答复的事项编号、法律依据条文、通话录音编号"),
+    )
+
+
+class UnreasonableDecisionForm(BootstrapFormMixin, forms.Form):
+    claim = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    certify = forms.TypedChoiceField(
+        label=_("审核结果"),
+        choices=[("1", _("认定为不合理诉求")), ("0", _("不予认定"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("审核意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class VersionForm(forms.Form):
@@ -298,3 +324,27 @@ class DeadlineReviewForm(forms.Form):
     review = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     apply = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
     note = forms.CharField(max_length=500)
+
+
+class LeagueForm(forms.Form):
+    """How a league table is cut and ranked: channel scope and the measure that ranks."""
+
+    scope = forms.ChoiceField(
+        label=_("口径"), choices=MetricScope.choices, required=False, initial=MetricScope.CITIZEN
+    )
+    by = forms.ChoiceField(label=_("排名依据"), choices=(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .metrics import RANKING_MEASURES
+
+        super().__init__(*args, **kwargs)
+        self.fields["by"].choices = [(key, label) for key, label, _b in RANKING_MEASURES]
+
+    def choice(self) -> tuple[str, str]:
+        """(scope, by), the defaults for anything missing or wrong."""
+        if not self.is_valid():
+            return MetricScope.CITIZEN, "satisfaction_rate"
+        return (
+            self.cleaned_data.get("scope") or MetricScope.CITIZEN,
+            self.cleaned_data.get("by") or "satisfaction_rate",
+        )

@@ -1,33 +1,42 @@
-"""Unit metrics for a period, computed from the event table (each figure is what happened in
-the period: a matter dispatched in May and answered in June counts its answer in June).
+"""Unit metrics for a period: the one selector behind every place a unit's figures appear
+(metrics page, cockpit league table, monthly bulletin, public figures, exports).
 
-The formulas are shown to users next to the figures and documented in docs/metrics.md."""
+Read from the unit-day roll-up (`loop.rollups`), which counts each event on its day — or a
+deadline on the deadline's day, a response on the dispatch's day. The formulas are shown to
+users beside the figures and written out, with the 12345 practice each follows, in
+docs/metrics.md; tests/test_metrics.py recomputes them independently from the events."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from longcheng.core.models import Unit
 
-from .models import MatterEvent, UnitDayTally
+from .models import UnitDayTally
 from .rollups import UNIT_MEASURES
-from .workflow import Rating
-
-E = MatterEvent.Kind
+from .workflow import MetricScope
 
 FORMULAS = [
-    (_("签收及时率"), _("时限内签收的派单数 ÷ 签收的派单数")),
-    (_("按期办结率"), _("时限内办结的次数 ÷ 办结的次数")),
-    (_("解决率"), _("回访为“已解决”的数 ÷ 回访数")),
-    (_("满意率"), _("（满意 + 基本满意）÷ 有效评价数")),
-    (_("平均办理时长"), _("办结时距计时起点的工作日数之和 ÷ 办结的次数")),
+    (_("签收及时率"), _("派单后在签收时限内签收的数 ÷ 派给本单位并已签收的数（不含单位自办事项）")),
+    (_("响应率"), _("派单后在响应时限内首次联系诉求人的数 ÷ 派给本单位、留有电话的市民诉求数")),
+    (
+        _("按期办结率"),
+        _(
+            "期限届满日在本期、按期办结的数 ÷ 期限届满日在本期的数"
+            "（按期办结 + 超期办结 + 超期未办结）"
+        ),
+    ),
+    (_("解决率"), _("市民评价“已解决”的数 ÷ 市民实际评价数（不含默认评价、已认定的不合理诉求）")),
+    (_("满意率"), _("（满意 + 基本满意）÷ 市民实际评价数（不含默认评价、已认定的不合理诉求）")),
+    (_("平均办理时长"), _("办结时距计时起点的工作日数（扣除挂起期间）之和 ÷ 办结数")),
     (_("退单率"), _("退单数 ÷ 派给本单位的派单数（含改派）")),
-    (_("重办率"), _("因不满意重办的次数 ÷ 办结的次数")),
+    (_("重办率"), _("因不满意重办的次数 ÷ 办结数")),
 ]
 
 
@@ -38,25 +47,38 @@ def _rate(numerator: int, denominator: int) -> float | None:
 @dataclass
 class UnitMetrics:
     unit: Unit
-    dispatched: int
-    signed: int
-    signed_on_time: int
-    returned: int
-    answered: int
-    answered_on_time: int
-    working_days_total: int
-    rated: int
-    satisfied: int
-    resolved: int
-    reopened: int
+    dispatched: int = 0
+    signed: int = 0
+    signed_on_time: int = 0
+    returned: int = 0
+    answered: int = 0
+    due: int = 0
+    due_on_time: int = 0
+    working_days_total: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    resolved: int = 0
+    rated_default: int = 0
+    reopened: int = 0
+    overdue: int = 0
+    supervised: int = 0
+    response_due: int = 0
+    responded_on_time: int = 0
+    unreasonable: int = 0
+    # Place in the league table by the chosen measure; None when not ranked (too few ratings).
+    rank: int | None = field(default=None, compare=False)
 
     @property
     def on_time_sign_rate(self):
         return _rate(self.signed_on_time, self.signed)
 
     @property
+    def response_rate(self):
+        return _rate(self.responded_on_time, self.response_due)
+
+    @property
     def on_time_answer_rate(self):
-        return _rate(self.answered_on_time, self.answered)
+        return _rate(self.due_on_time, self.due)
 
     @property
     def resolved_rate(self):
@@ -78,79 +100,63 @@ class UnitMetrics:
     def reopen_rate(self):
         return _rate(self.reopened, self.answered)
 
+    @property
+    def rankable(self) -> bool:
+        return self.rated >= settings.LONGCHENG_RANKING_MIN_RATED
 
-def unit_metrics(*, units, start: datetime.datetime, end: datetime.datetime) -> list[UnitMetrics]:
-    """One row per unit for events in [start, end)."""
+
+def unit_metrics(
+    *, units, first: datetime.date, last: datetime.date, scope: str = MetricScope.CITIZEN
+) -> list[UnitMetrics]:
+    """One row per unit for the local days first..last, in the channel scope (citizen appeals
+    by default: the league table's; internal matters; or all)."""
     units = list(units)
-    events = MatterEvent.objects.filter(unit__in=units, at__gte=start, at__lt=end)
-    counts = {
-        row["unit"]: row
-        for row in events.values("unit").annotate(
-            dispatched=Count("id", filter=Q(kind__in=[E.DISPATCHED, E.REDISPATCHED])),
-            signed=Count("id", filter=Q(kind=E.SIGNED)),
-            signed_on_time=Count("id", filter=Q(kind=E.SIGNED, data__late=False)),
-            returned=Count("id", filter=Q(kind=E.RETURNED)),
-            answered=Count("id", filter=Q(kind=E.ANSWERED)),
-            answered_on_time=Count("id", filter=Q(kind=E.ANSWERED, data__late=False)),
-            rated=Count("id", filter=Q(kind=E.RATED)),
-            satisfied=Count(
-                "id", filter=Q(kind=E.RATED, data__rating__in=[Rating.SATISFIED, Rating.BASICALLY])
-            ),
-            resolved=Count("id", filter=Q(kind=E.RATED, data__resolved=True)),
-            reopened=Count("id", filter=Q(kind=E.REOPENED)),
-        )
-    }
-    # Working days are summed in Python: JSON arithmetic differs between SQLite and PostgreSQL.
-    days: dict[int, int] = {}
-    for unit_id, data in events.filter(kind=E.ANSWERED).values_list("unit", "data"):
-        days[unit_id] = days.get(unit_id, 0) + int(data.get("working_days", 0))
-    empty = dict.fromkeys(
-        [
-            "dispatched",
-            "signed",
-            "signed_on_time",
-            "returned",
-            "answered",
-            "answered_on_time",
-            "rated",
-            "satisfied",
-            "resolved",
-            "reopened",
-        ],
-        0,
-    )
-    rows = []
-    for unit in units:
-        row = {**empty, **{k: v for k, v in counts.get(unit.pk, {}).items() if k != "unit"}}
-        rows.append(UnitMetrics(unit=unit, working_days_total=days.get(unit.pk, 0), **row))
-    return rows
-
-
-# The roll-up's counters that make up UnitMetrics (overdue and supervision are extra).
-COUNTED = [m for m in UNIT_MEASURES if m not in ("overdue", "supervised")]
-
-
-def unit_metrics_by_day(*, units, first: datetime.date, last: datetime.date) -> list[UnitMetrics]:
-    """The same rows for whole local days first..last, read from the roll-up (loop.rollups)
-    instead of the event table: what the cockpit and the metrics page show at any scale."""
-    units = list(units)
+    tallies = UnitDayTally.objects.filter(unit__in=units, day__gte=first, day__lte=last)
+    if scope != MetricScope.ALL:
+        tallies = tallies.filter(scope=scope)
     sums = {
         row["unit_id"]: row
-        for row in UnitDayTally.objects.filter(unit__in=units, day__gte=first, day__lte=last)
-        .values("unit_id")
-        .annotate(**{m: Sum(m) for m in COUNTED})
+        for row in tallies.values("unit_id").annotate(**{m: Sum(m) for m in UNIT_MEASURES})
     }
     rows = []
     for unit in units:
         row = sums.get(unit.pk, {})
-        rows.append(
-            UnitMetrics(
-                unit=unit,
-                working_days_total=row.get("working_days") or 0,
-                **{m: row.get(m) or 0 for m in COUNTED if m != "working_days"},
-            )
-        )
+        values = {m: row.get(m) or 0 for m in UNIT_MEASURES}
+        values["working_days_total"] = values.pop("working_days")
+        rows.append(UnitMetrics(unit=unit, **values))
     return rows
+
+
+# The measures a league table can rank by: (key, label, higher is better).
+RANKING_MEASURES = [
+    ("satisfaction_rate", _("满意率"), True),
+    ("resolved_rate", _("解决率"), True),
+    ("response_rate", _("响应率"), True),
+    ("on_time_answer_rate", _("按期办结率"), True),
+    ("on_time_sign_rate", _("签收及时率"), True),
+    ("average_working_days", _("平均办理时长"), False),
+    ("return_rate", _("退单率"), False),
+    ("reopen_rate", _("重办率"), False),
+]
+RANKING_KEYS = [key for key, _label, _better in RANKING_MEASURES]
+
+
+def rank_units(rows: list[UnitMetrics], by: str = "satisfaction_rate") -> list[UnitMetrics]:
+    """Ranked units first, best first by `by` (ties share a place); then units shown but not
+    ranked: fewer than LONGCHENG_RANKING_MIN_RATED citizen ratings, or no figure for `by`."""
+    higher_better = {key: better for key, _label, better in RANKING_MEASURES}[by]
+    ranked = [r for r in rows if r.rankable and getattr(r, by) is not None]
+    ranked.sort(key=lambda r: (getattr(r, by) * (-1 if higher_better else 1), r.unit.path))
+    place, previous = 0, object()
+    for index, row in enumerate(ranked, start=1):
+        value = getattr(row, by)
+        if value != previous:
+            place, previous = index, value
+        row.rank = place
+    others = [r for r in rows if r not in ranked]
+    for row in others:
+        row.rank = None
+    return ranked + sorted(others, key=lambda r: r.unit.path)
 
 
 def period_from_request(params) -> tuple[datetime.datetime, datetime.datetime]:
@@ -160,9 +166,10 @@ def period_from_request(params) -> tuple[datetime.datetime, datetime.datetime]:
 
     def parse(value, fallback):
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except (TypeError, ValueError):
             return fallback
+        return day if 1900 <= day.year <= 2100 else fallback
 
     first = parse(params.get("start"), today.replace(day=1))
     last = parse(params.get("end"), today)

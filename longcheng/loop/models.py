@@ -61,6 +61,11 @@ class TimeLimit(models.Model):
     handle_days = models.PositiveIntegerField(
         _("办理时限（工作日）"), help_text=_("0 表示当日办结")
     )
+    response_hours = models.PositiveIntegerField(
+        _("响应时限（工作小时）"),
+        default=8,
+        help_text=_("派单后首次联系诉求人的时限，计入响应率"),
+    )
 
     class Meta:
         verbose_name = _("办理时限")
@@ -180,6 +185,10 @@ class Matter(TimeStampedModel, VersionedModel):
     # When the 催办 reminder is due: 80 % of the handling window (kept with the deadline).
     remind_at = models.DateTimeField(_("催办时间"), null=True, blank=True, db_index=True)
     suspended_at = models.DateTimeField(_("挂起时间"), null=True, blank=True)
+    # 响应: the first contact with the citizen is due by this moment (citizen matters with a
+    # phone to call); set at each dispatch, cleared by the contact.
+    response_deadline = models.DateTimeField(_("响应时限"), null=True, blank=True)
+    contacted_at = models.DateTimeField(_("首次联系时间"), null=True, blank=True)
 
     answered_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     answered_late = models.BooleanField(_("超期办结"), default=False)
@@ -280,6 +289,10 @@ class MatterEvent(models.Model):
         ARCHIVED = "archived", _("归档")
         LEGAL_HOLD = "legal_hold", _("保全")
         DEADLINE_RECALCULATED = "deadline_recalc", _("时限重算")
+        CONTACTED = "contacted", _("联系诉求人")
+        UNREASONABLE_REQUESTED = "unreasonable_req", _("申请不合理诉求认定")
+        UNREASONABLE_CERTIFIED = "unreasonable_yes", _("认定为不合理诉求")
+        UNREASONABLE_REFUSED = "unreasonable_no", _("不予认定不合理诉求")
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("环节"), max_length=24, choices=Kind.choices)
@@ -471,23 +484,32 @@ class UnitDayTally(models.Model):
 
     day = models.DateField(_("日期"))
     unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    # citizen or internal (workflow.metric_scope_of the matter's channel)
+    scope = models.CharField(max_length=10, default="citizen")
     dispatched = models.IntegerField(default=0)
     signed = models.IntegerField(default=0)
     signed_on_time = models.IntegerField(default=0)
     returned = models.IntegerField(default=0)
     answered = models.IntegerField(default=0)
-    answered_on_time = models.IntegerField(default=0)
+    # Deadlines that fell on this day, and those met (按期办结率's denominator and numerator).
+    due = models.IntegerField(default=0)
+    due_on_time = models.IntegerField(default=0)
     working_days = models.IntegerField(default=0)
     rated = models.IntegerField(default=0)
     satisfied = models.IntegerField(default=0)
     resolved = models.IntegerField(default=0)
+    rated_default = models.IntegerField(default=0)
     reopened = models.IntegerField(default=0)
     overdue = models.IntegerField(default=0)
     supervised = models.IntegerField(default=0)
+    # Dispatches on this day whose citizen was to be contacted, and those contacted in time.
+    response_due = models.IntegerField(default=0)
+    responded_on_time = models.IntegerField(default=0)
+    unreasonable = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["day", "unit"], name="unit_day_tally_key"),
+            models.UniqueConstraint(fields=["day", "unit", "scope"], name="unit_day_scope_key"),
         ]
 
     def __str__(self) -> str:
@@ -537,3 +559,47 @@ class DeadlineReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter.number} {self.old_deadline:%Y-%m-%d} → {self.new_deadline:%Y-%m-%d}"
+
+
+class UnreasonableClaim(models.Model):
+    """不合理诉求认定: the lead unit asks, with grounds, reasons and evidence, for an appeal to be
+    certified unreasonable; the dispatch centre approves or refuses. A certified appeal leaves
+    the unit's 解决率 and 满意率 and is counted publicly as such."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        CERTIFIED = "certified", _("已认定")
+        REFUSED = "refused", _("不予认定")
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="unreasonable_claims")
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    ground = models.CharField(_("认定理由类别"), max_length=20)
+    reasons = models.TextField(_("理由"))
+    evidence = models.TextField(_("证据"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decision = models.CharField(
+        _("审核结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("不合理诉求认定")
+        verbose_name_plural = _("不合理诉求认定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter"],
+                condition=models.Q(decision="pending"),
+                name="one_pending_unreasonable_claim",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} {self.get_decision_display()}"

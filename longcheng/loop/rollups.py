@@ -20,7 +20,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from .models import Matter, MatterEvent, MatterTally, UnitDayTally
-from .workflow import Rating
+from .workflow import Rating, metric_scope_of
 
 E = MatterEvent.Kind
 D = MatterTally.Dimension
@@ -34,15 +34,23 @@ UNIT_MEASURES = [
     "signed_on_time",
     "returned",
     "answered",
-    "answered_on_time",
+    "due",
+    "due_on_time",
     "working_days",
     "rated",
     "satisfied",
     "resolved",
+    "rated_default",
     "reopened",
     "overdue",
     "supervised",
+    "response_due",
+    "responded_on_time",
+    "unreasonable",
 ]
+
+# (day, unit_id, scope) -> measures
+UnitDayKey = tuple[datetime.date, int, str]
 
 
 def _month(moment: datetime.datetime) -> datetime.date:
@@ -128,51 +136,86 @@ def stored_keys(pk: int) -> list[TallyKey]:
     return matter_keys(Matter.objects.get(pk=pk))
 
 
-def event_measures(event: MatterEvent) -> dict[str, int]:
-    """What one event adds to its unit's day (docs/metrics.md)."""
+def _counted_rating(data: dict) -> dict[str, int]:
+    """A rating the citizen gave counts in 满意率 and 解决率; a defaulted one only as such,
+    and one on a certified unreasonable appeal not at all."""
+    if data.get("unreasonable"):
+        return {}
+    if data.get("defaulted"):
+        return {"rated_default": 1}
+    return {
+        "rated": 1,
+        "satisfied": int(data.get("rating") in (Rating.SATISFIED, Rating.BASICALLY)),
+        "resolved": int(data.get("resolved") is True),
+    }
+
+
+def _day(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+def event_rows(event: MatterEvent) -> list[tuple[datetime.date, dict[str, int]]]:
+    """What one event adds to its unit's days (docs/metrics.md). Most measures count on the
+    event's own day; a deadline counts on the deadline's day, a response on the dispatch's."""
     data = event.data or {}
     kind = event.kind
-    if kind in (E.DISPATCHED, E.REDISPATCHED):
-        return {"dispatched": 1}
-    if kind == E.SIGNED:
-        return {"signed": 1, "signed_on_time": int(data.get("late") is False)}
-    if kind == E.RETURNED:
-        return {"returned": 1}
-    if kind == E.ANSWERED:
-        return {
-            "answered": 1,
-            "answered_on_time": int(data.get("late") is False),
-            "working_days": int(data.get("working_days", 0)),
-        }
-    if kind == E.RATED:
-        return {
-            "rated": 1,
-            "satisfied": int(data.get("rating") in (Rating.SATISFIED, Rating.BASICALLY)),
-            "resolved": int(data.get("resolved") is True),
-        }
-    if kind == E.REOPENED:
-        return {"reopened": 1}
-    if kind == E.OVERDUE:
-        return {"overdue": 1}
-    if kind in (E.SUPERVISION, E.ESCALATION):
-        return {"supervised": 1}
-    return {}
+    today = timezone.localdate(event.at)
+    rows: list[tuple[datetime.date, dict[str, int]]] = []
+    if kind in (E.DISPATCHED, E.REDISPATCHED) and not data.get("self_assigned"):
+        rows.append((today, {"dispatched": 1, "response_due": int(bool(data.get("response_due")))}))
+    elif kind == E.SIGNED and not data.get("self_assigned"):
+        rows.append((today, {"signed": 1, "signed_on_time": int(data.get("late") is False)}))
+    elif kind == E.RETURNED:
+        rows.append((today, {"returned": 1}))
+    elif kind == E.ANSWERED:
+        rows.append((today, {"answered": 1, "working_days": int(data.get("working_days", 0))}))
+    elif kind == E.RATED:
+        rows.append((today, _counted_rating(data)))
+    elif kind == E.REOPENED:
+        rows.append((today, {"reopened": 1}))
+    elif kind == E.OVERDUE:
+        rows.append((today, {"overdue": 1}))
+    elif kind in (E.SUPERVISION, E.ESCALATION):
+        rows.append((today, {"supervised": 1}))
+    elif kind == E.UNREASONABLE_CERTIFIED:
+        rows.append((today, {"unreasonable": 1}))
+    if data.get("due_day"):
+        rows.append(
+            (_day(data["due_day"]), {"due": 1, "due_on_time": int(bool(data.get("due_on_time")))})
+        )
+    if data.get("response_day") and data.get("responded_on_time"):
+        rows.append((_day(data["response_day"]), {"responded_on_time": 1}))
+    return [(day, measures) for day, measures in rows if any(measures.values())]
 
 
-def add_unit_days(rows: Iterable[tuple[datetime.date, int, dict[str, int]]]) -> None:
+def add_unit_days(rows: Iterable[tuple[datetime.date, int, str, dict[str, int]]]) -> None:
     table = [
-        (day, unit_id, *(measures.get(m, 0) for m in UNIT_MEASURES))
-        for day, unit_id, measures in rows
+        (day, unit_id, scope, *(measures.get(m, 0) for m in UNIT_MEASURES))
+        for day, unit_id, scope, measures in rows
     ]
-    _upsert(UnitDayTally._meta.db_table, ["day", "unit_id"], UNIT_MEASURES, table)
+    _upsert(UnitDayTally._meta.db_table, ["day", "unit_id", "scope"], UNIT_MEASURES, table)
+
+
+def _withdrawn_ratings(event: MatterEvent) -> list[tuple[datetime.date, int, dict[str, int]]]:
+    """Certifying an appeal unreasonable takes its earlier ratings back out of the figures."""
+    rows = []
+    earlier = MatterEvent.objects.filter(matter_id=event.matter_id, kind=E.RATED, at__lte=event.at)
+    for at, unit_id, data in earlier.values_list("at", "unit_id", "data"):
+        counted = _counted_rating(data or {})
+        if unit_id is not None and counted.get("rated"):
+            rows.append((timezone.localdate(at), unit_id, {k: -v for k, v in counted.items()}))
+    return rows
 
 
 def event_recorded(event: MatterEvent) -> None:
     if event.unit_id is None:
         return
-    measures = event_measures(event)
-    if measures:
-        add_unit_days([(timezone.localdate(event.at), event.unit_id, measures)])
+    scope = metric_scope_of(event.matter.channel)
+    rows = [(day, event.unit_id, scope, m) for day, m in event_rows(event)]
+    if event.kind == E.UNREASONABLE_CERTIFIED:
+        rows += [(day, unit, scope, m) for day, unit, m in _withdrawn_ratings(event)]
+    if rows:
+        add_unit_days(rows)
 
 
 # — Recomputing from the source rows —
@@ -204,46 +247,79 @@ def matter_counts(matters: QuerySet[Matter]) -> Counter:
     return counts
 
 
-def _late_is(value: bool) -> Q:
-    return Q(data__late=value)
+def _unset(flag: str) -> Q:
+    """The event's data lacks `flag` or holds false (a plain negation would drop the rows
+    without the key: NOT NULL is not true in SQL)."""
+    return Q(**{f"data__{flag}__isnull": True}) | Q(**{f"data__{flag}": False})
 
 
-def unit_day_counts(events: QuerySet[MatterEvent]) -> dict[tuple[datetime.date, int], dict]:
+def unit_day_counts(events: QuerySet[MatterEvent]) -> dict[UnitDayKey, dict]:
+    """The unit-day tallies recomputed from the events, in the database: each measure is
+    counted grouped by (day, unit, channel) — on the event's day, or for deadlines and
+    responses on the day the event names — and the channels folded into their scope."""
+    events = events.filter(unit__isnull=False)
+    certified = MatterEvent.objects.filter(kind=E.UNREASONABLE_CERTIFIED).values("matter_id")
+    counted_rating = Q(kind=E.RATED) & _unset("unreasonable") & ~Q(matter_id__in=certified)
+    given = counted_rating & _unset("defaulted")
+    dispatch = Q(kind__in=[E.DISPATCHED, E.REDISPATCHED]) & _unset("self_assigned")
+    signed = Q(kind=E.SIGNED) & _unset("self_assigned")
     working_days = Cast(KeyTextTransform("working_days", "data"), IntegerField())
-    rows = (
-        events.filter(unit__isnull=False)
-        .annotate(d=TruncDate("at"))
-        .values("d", "unit_id")
-        .annotate(
-            dispatched=Count("id", filter=Q(kind__in=[E.DISPATCHED, E.REDISPATCHED])),
-            signed=Count("id", filter=Q(kind=E.SIGNED)),
-            signed_on_time=Count("id", filter=Q(kind=E.SIGNED) & _late_is(False)),
-            returned=Count("id", filter=Q(kind=E.RETURNED)),
-            answered=Count("id", filter=Q(kind=E.ANSWERED)),
-            answered_on_time=Count("id", filter=Q(kind=E.ANSWERED) & _late_is(False)),
-            working_days=Coalesce(Sum(working_days, filter=Q(kind=E.ANSWERED)), 0),
-            rated=Count("id", filter=Q(kind=E.RATED)),
-            satisfied=Count(
-                "id", filter=Q(kind=E.RATED, data__rating__in=[Rating.SATISFIED, Rating.BASICALLY])
-            ),
-            resolved=Count("id", filter=Q(kind=E.RATED, data__resolved=True)),
-            reopened=Count("id", filter=Q(kind=E.REOPENED)),
-            overdue=Count("id", filter=Q(kind=E.OVERDUE)),
-            supervised=Count("id", filter=Q(kind__in=[E.SUPERVISION, E.ESCALATION])),
-        )
-    )
-    out = {}
-    for row in rows:
-        measures = {m: row[m] for m in UNIT_MEASURES}
-        if any(measures.values()):
-            out[(row["d"], row["unit_id"])] = measures
-    return out
+    by_event_day = {
+        "dispatched": Count("id", filter=dispatch),
+        "response_due": Count("id", filter=dispatch & Q(data__response_due=True)),
+        "signed": Count("id", filter=signed),
+        "signed_on_time": Count("id", filter=signed & Q(data__late=False)),
+        "returned": Count("id", filter=Q(kind=E.RETURNED)),
+        "answered": Count("id", filter=Q(kind=E.ANSWERED)),
+        "working_days": Coalesce(Sum(working_days, filter=Q(kind=E.ANSWERED)), 0),
+        "rated": Count("id", filter=given),
+        "satisfied": Count(
+            "id", filter=given & Q(data__rating__in=[Rating.SATISFIED, Rating.BASICALLY])
+        ),
+        "resolved": Count("id", filter=given & Q(data__resolved=True)),
+        "rated_default": Count("id", filter=counted_rating & Q(data__defaulted=True)),
+        "reopened": Count("id", filter=Q(kind=E.REOPENED)),
+        "overdue": Count("id", filter=Q(kind=E.OVERDUE)),
+        "supervised": Count("id", filter=Q(kind__in=[E.SUPERVISION, E.ESCALATION])),
+        "unreasonable": Count("id", filter=Q(kind=E.UNREASONABLE_CERTIFIED)),
+    }
+    out: dict[UnitDayKey, dict] = {}
+
+    def add(day, unit_id, channel, measures):
+        if isinstance(day, str):
+            day = _day(day)
+        key = (day, unit_id, metric_scope_of(channel))
+        row = out.setdefault(key, dict.fromkeys(UNIT_MEASURES, 0))
+        for name, value in measures.items():
+            if name in row:
+                row[name] += value or 0
+
+    grouped = events.annotate(d=TruncDate("at")).values("d", "unit_id", "matter__channel")
+    for row in grouped.annotate(**by_event_day):
+        add(row["d"], row["unit_id"], row["matter__channel"], {m: row[m] for m in by_event_day})
+    due_day = KeyTextTransform("due_day", "data")
+    for row in (
+        events.filter(data__has_key="due_day")
+        .annotate(d=due_day)
+        .values("d", "unit_id", "matter__channel")
+        .annotate(due=Count("id"), due_on_time=Count("id", filter=Q(data__due_on_time=True)))
+    ):
+        add(row["d"], row["unit_id"], row["matter__channel"], row)
+    response_day = KeyTextTransform("response_day", "data")
+    for row in (
+        events.filter(data__has_key="response_day", data__responded_on_time=True)
+        .annotate(d=response_day)
+        .values("d", "unit_id", "matter__channel")
+        .annotate(responded_on_time=Count("id"))
+    ):
+        add(row["d"], row["unit_id"], row["matter__channel"], row)
+    return {key: m for key, m in out.items() if any(m.values())}
 
 
 def add_source_rows(matters: QuerySet[Matter], events: QuerySet[MatterEvent]) -> None:
     """Count rows written in bulk (an import) that the per-change hooks did not see."""
     add_matter_counts(matter_counts(matters))
-    add_unit_days((day, unit, m) for (day, unit), m in unit_day_counts(events).items())
+    add_unit_days((*key, m) for key, m in unit_day_counts(events).items())
 
 
 def _lock_tallies() -> None:
@@ -278,8 +354,9 @@ def differences(limit: int = 20) -> list[str]:
     expected_days = unit_day_counts(MatterEvent.objects.all())
     for tally in UnitDayTally.objects.all():
         measures = {m: getattr(tally, m) for m in UNIT_MEASURES}
-        want = expected_days.pop((tally.day, tally.unit_id), dict.fromkeys(UNIT_MEASURES, 0))
+        key = (tally.day, tally.unit_id, tally.scope)
+        want = expected_days.pop(key, dict.fromkeys(UNIT_MEASURES, 0))
         if measures != want:
-            problems.append(f"unit {tally.unit_id} {tally.day}: {measures} ≠ {want}")
-    problems.extend(f"unit {u} {d}: missing" for (d, u) in expected_days)
+            problems.append(f"unit {tally.unit_id} {tally.day} {tally.scope}: {measures} ≠ {want}")
+    problems.extend(f"unit {u} {d} {scope}: missing" for (d, u, scope) in expected_days)
     return problems[:limit]

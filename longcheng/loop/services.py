@@ -36,9 +36,20 @@ from .models import (
     Matter,
     MatterEvent,
     NumberSequence,
+    SupervisionNotice,
     TimeLimit,
+    UnreasonableClaim,
 )
-from .workflow import ACTIONS, Action, Actor, Rating, Status
+from .workflow import (
+    ACTIONS,
+    Action,
+    Actor,
+    MetricScope,
+    Rating,
+    Status,
+    UnreasonableGround,
+    metric_scope_of,
+)
 
 E = MatterEvent.Kind
 
@@ -54,6 +65,7 @@ class TransitionRefused(LongchengError):
 class Limits:
     sign_hours: int
     handle_days: int
+    response_hours: int = 8
 
 
 def time_limit_for(category: Category | None, kind: str, urgency: str) -> Limits:
@@ -64,14 +76,14 @@ def time_limit_for(category: Category | None, kind: str, urgency: str) -> Limits
     for node in chain:
         row = TimeLimit.objects.filter(category=node, kind=kind, urgency=urgency).first()
         if row:
-            return Limits(row.sign_hours, row.handle_days)
+            return Limits(row.sign_hours, row.handle_days, row.response_hours)
     row = TimeLimit.objects.filter(category__isnull=True, kind=kind, urgency=urgency).first()
     if row is None:
         raise LongchengError(
             _("派单目录未配置“%(kind)s / %(urgency)s”的办理时限，请管理员先配置。")
             % {"kind": kind, "urgency": urgency}
         )
-    return Limits(row.sign_hours, row.handle_days)
+    return Limits(row.sign_hours, row.handle_days, row.response_hours)
 
 
 def next_matter_number(now: datetime.datetime) -> str:
@@ -315,6 +327,14 @@ def _dispatch_fields(matter: Matter, lead_unit: Unit, now: datetime.datetime) ->
     set_handle_deadline(matter, deadline_after_working_days(now, limits.handle_days), start=now)
     matter.signed_at = None
     matter.signed_late = False
+    # 响应率 counts citizens' appeals with a phone to call back.
+    needs_contact = metric_scope_of(matter.channel) == MetricScope.CITIZEN and bool(
+        matter.reporter_phone
+    )
+    matter.response_deadline = (
+        add_working_hours(now, limits.response_hours) if needs_contact else None
+    )
+    matter.contacted_at = None
 
 
 _DISPATCH_FIELDS = [
@@ -324,6 +344,8 @@ _DISPATCH_FIELDS = [
     "signed_at",
     "signed_late",
     "category",
+    "response_deadline",
+    "contacted_at",
     *_DEADLINE_FIELDS,
 ]
 
@@ -360,7 +382,11 @@ def matter_dispatch(
         unit=lead_unit,
         fields=_DISPATCH_FIELDS,
         mutate=mutate,
-        data={"lead_unit": lead_unit.pk, "assisting_units": [u.pk for u in assisting]},
+        data=lambda m: {
+            "lead_unit": lead_unit.pk,
+            "assisting_units": [u.pk for u in assisting],
+            "response_due": m.response_deadline is not None,
+        },
     )
     matter.assisting_units.set(assisting)
     notifications.on_dispatched(matter)
@@ -574,6 +600,20 @@ def matter_resume(*, matter: Matter, actor, expected_version: int | None = None)
     return matter
 
 
+def _due_counted_by_answer(m: Matter) -> dict:
+    """按期办结率 counts each deadline once, on the deadline's day: an answer in time counts it
+    met; a late answer counts it missed unless the timers already counted it when it passed."""
+    if m.handle_deadline is None:
+        return {}
+    due_day = timezone.localtime(m.handle_deadline).date().isoformat()
+    if not m.answered_late:
+        return {"due_day": due_day, "due_on_time": True}
+    already = SupervisionNotice.objects.filter(
+        matter=m, kind=SupervisionNotice.Kind.OVERDUE, deadline=m.handle_deadline
+    ).exists()
+    return {} if already else {"due_day": due_day, "due_on_time": False}
+
+
 def matter_answer(
     *, matter: Matter, actor, text: str, expected_version: int | None = None
 ) -> Matter:
@@ -588,9 +628,19 @@ def matter_answer(
         m.answer_text = text
         m.answered_late = bool(m.handle_deadline and now > m.handle_deadline)
         start = m.handle_window_start or m.dispatched_at or m.received_at
-        info["working_days"] = working_days_between(
-            timezone.localtime(start).date(), timezone.localtime(now).date()
+        # Handling time leaves out the working days spent suspended (the clock stood still).
+        suspended = sum(
+            int(data.get("deadline_shift_days", 0))
+            for data in m.events.filter(kind=E.RESUMED, at__gte=start).values_list(
+                "data", flat=True
+            )
         )
+        info["working_days"] = max(
+            0,
+            working_days_between(timezone.localtime(start).date(), timezone.localtime(now).date())
+            - suspended,
+        )
+        info.update(_due_counted_by_answer(m))
 
     matter, _e = _transition(
         matter,
@@ -603,7 +653,7 @@ def matter_answer(
         unit=matter.lead_unit,
         fields=["answered_at", "answer_text", "answered_late"],
         mutate=mutate,
-        data=lambda m: {"late": m.answered_late, "working_days": info["working_days"]},
+        data=lambda m: {"late": m.answered_late, **info},
     )
     notifications.on_answered(matter)
     return matter
@@ -652,7 +702,15 @@ def matter_rate(
         unit=unit,
         fields=fields,
         mutate=mutate,
-        data={"rating": rating, "resolved": resolved, "defaulted": defaulted},
+        data={
+            "rating": rating,
+            "resolved": resolved,
+            "defaulted": defaulted,
+            # A certified unreasonable appeal stays out of 满意率 and 解决率.
+            "unreasonable": matter.unreasonable_claims.filter(
+                decision=UnreasonableClaim.Decision.CERTIFIED
+            ).exists(),
+        },
     )
     if reopen:
         _event(matter, E.REOPENED, actor, from_status=Status.ANSWERED, note=note, unit=unit)
@@ -908,6 +966,8 @@ def matter_open_for_unit(
             to_status=Status.DISPATCHED,
             unit=unit,
             at=now,
+            # Opened by the unit for itself: not a dispatch the unit is measured on.
+            data={"self_assigned": True},
         )
         _event(
             matter,
@@ -1006,3 +1066,127 @@ def matter_move_deadline(*, matter: Matter, actor, deadline: datetime.date, note
             detail={"deadline": deadline.isoformat(), "note": note},
         )
     return locked
+
+
+# — 响应 and 不合理诉求认定 (docs/metrics.md) —
+
+
+def matter_contact(*, matter: Matter, actor, note: str, expected_version: int | None = None):
+    """联系诉求人: the lead unit records a contact with the citizen; the first one after a
+    dispatch is timed against the response window (响应率)."""
+    if len(note.strip()) < 2:
+        raise TransitionRefused(_("请写明联系方式和沟通内容。"))
+    now = clock.now()
+    info: dict = {}
+
+    def mutate(m: Matter) -> None:
+        first = m.contacted_at is None
+        info["first"] = first
+        if first:
+            m.contacted_at = now
+            if m.response_deadline is not None:
+                info["response_day"] = timezone.localtime(m.dispatched_at).date().isoformat()
+                info["responded_on_time"] = now <= m.response_deadline
+
+    matter, _e = _transition(
+        matter,
+        action=Action.CONTACT,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=None,
+        event_kind=E.CONTACTED,
+        note=note,
+        unit=matter.lead_unit,
+        fields=["contacted_at"],
+        mutate=mutate,
+        data=lambda m: info,
+    )
+    return matter
+
+
+def matter_request_unreasonable(
+    *, matter: Matter, actor, ground: str, reasons: str, evidence: str
+) -> UnreasonableClaim:
+    """The lead unit asks the dispatch centre to certify an appeal unreasonable."""
+    if ground not in UnreasonableGround.values:
+        raise TransitionRefused(_("请选择认定理由类别。"))
+    if len(reasons.strip()) < 10 or len(evidence.strip()) < 4:
+        raise TransitionRefused(_("请写明理由（不少于 10 个字）和所依据的证据。"))
+    if metric_scope_of(matter.channel) != MetricScope.CITIZEN:
+        raise TransitionRefused(_("只有市民诉求可以申请不合理诉求认定。"))
+    claims = matter.unreasonable_claims.all()
+    if claims.filter(decision=UnreasonableClaim.Decision.CERTIFIED).exists():
+        raise TransitionRefused(_("该诉求已认定为不合理诉求。"))
+    if claims.filter(decision=UnreasonableClaim.Decision.PENDING).exists():
+        raise TransitionRefused(_("该诉求已有待审核的认定申请。"))
+    now = clock.now()
+    with transaction.atomic():
+        matter, _e = _transition(
+            matter,
+            action=Action.REQUEST_UNREASONABLE,
+            actor=actor,
+            expected_version=None,
+            to_status=None,
+            event_kind=E.UNREASONABLE_REQUESTED,
+            note=f"{UnreasonableGround(ground).label}：{reasons.strip()}",
+            unit=matter.lead_unit,
+            data={"ground": ground},
+        )
+        claim = UnreasonableClaim.objects.create(
+            matter=matter,
+            unit=matter.lead_unit,
+            ground=ground,
+            reasons=reasons.strip(),
+            evidence=evidence.strip(),
+            requested_by=actor,
+            requested_at=now,
+        )
+        notifications.notify(
+            notifications._dispatchers(),
+            title=_("事项 %(n)s 申请不合理诉求认定") % {"n": matter.number},
+            body=reasons.strip()[:200],
+            url=matter.get_absolute_url(),
+        )
+    return claim
+
+
+def matter_decide_unreasonable(
+    *, claim: UnreasonableClaim, actor, certify: bool, reason: str
+) -> UnreasonableClaim:
+    """The dispatch centre certifies or refuses, with reasons; a certified appeal's ratings
+    leave the unit's 满意率 and 解决率 (loop.rollups)."""
+    if len(reason.strip()) < 4:
+        raise TransitionRefused(_("请写明审核意见。"))
+    with transaction.atomic():
+        claim = UnreasonableClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.decision != UnreasonableClaim.Decision.PENDING:
+            raise TransitionRefused(_("该认定申请已审核，不能重复审核。"))
+        claim.decision = (
+            UnreasonableClaim.Decision.CERTIFIED if certify else UnreasonableClaim.Decision.REFUSED
+        )
+        claim.decided_by, claim.decided_at = actor, clock.now()
+        claim.decision_reason = reason.strip()
+        claim.save(update_fields=["decision", "decided_by", "decided_at", "decision_reason"])
+        _transition(
+            claim.matter,
+            action=Action.DECIDE_UNREASONABLE,
+            actor=actor,
+            expected_version=None,
+            to_status=None,
+            event_kind=E.UNREASONABLE_CERTIFIED if certify else E.UNREASONABLE_REFUSED,
+            note=reason.strip(),
+            unit=claim.unit,
+            data={"claim": claim.pk},
+        )
+        notifications.notify(
+            notifications.staff_of(claim.unit),
+            title=(
+                _("事项 %(n)s 已认定为不合理诉求")
+                if certify
+                else _("事项 %(n)s 不予认定为不合理诉求")
+            )
+            % {"n": claim.matter.number},
+            body=reason.strip()[:200],
+            url=claim.matter.get_absolute_url(),
+        )
+    return claim

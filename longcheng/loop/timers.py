@@ -80,13 +80,22 @@ def _issue(
                 note=text,
                 unit=unit,
                 to_status=matter.status,
-                data={"notice": notice.pk},
+                data=_notice_data(notice, event_kind),
             )
             rollups.event_recorded(event)
             notifications.on_notice(matter, notice, recipients)
     except IntegrityError:
         return False
     return True
+
+
+def _notice_data(notice: SupervisionNotice, event_kind: str) -> dict:
+    data: dict = {"notice": notice.pk}
+    if event_kind == MatterEvent.Kind.OVERDUE:
+        # A deadline passed unanswered: 按期办结率 counts it, missed, on the deadline's day.
+        due_day = timezone.localtime(notice.deadline).date().isoformat()
+        data.update(due_day=due_day, due_on_time=False)
+    return data
 
 
 def _deadline_text(deadline) -> str:

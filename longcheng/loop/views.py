@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -26,16 +27,19 @@ from .forms import (
     DispatchForm,
     ExtensionDecisionForm,
     ExtensionForm,
+    LeagueForm,
     MergeForm,
     RateForm,
     ReceiveForm,
     TextForm,
+    UnreasonableDecisionForm,
+    UnreasonableRequestForm,
     VersionForm,
 )
-from .models import Attachment, Category, Extension, Matter, Notification
+from .models import Attachment, Category, Extension, Matter, Notification, UnreasonableClaim
 from .panels import matter_panels
 from .selectors import Box, inbox_boxes, inbox_counts, inbox_queryset, matters_visible_to
-from .workflow import Action, Channel, Status, Urgency
+from .workflow import Action, Channel, MetricScope, Status, Urgency, metric_scope_of
 
 
 class BusinessRequired(LoginRequiredMixin):
@@ -183,6 +187,20 @@ class MatterDetailView(MatterMixin, TemplateView):
             actions.remove(Action.DECIDE_EXTENSION)
         if pending is not None and Action.REQUEST_EXTENSION in actions:
             actions.remove(Action.REQUEST_EXTENSION)
+        claims = {c.decision for c in matter.unreasonable_claims.all()}
+        if (
+            UnreasonableClaim.Decision.PENDING not in claims
+            and Action.DECIDE_UNREASONABLE in actions
+        ):
+            actions.remove(Action.DECIDE_UNREASONABLE)
+        may_claim = metric_scope_of(matter.channel) == MetricScope.CITIZEN and not claims & {
+            UnreasonableClaim.Decision.PENDING,
+            UnreasonableClaim.Decision.CERTIFIED,
+        }
+        if not may_claim and Action.REQUEST_UNREASONABLE in actions:
+            actions.remove(Action.REQUEST_UNREASONABLE)
+        if Action.CONTACT in actions and not matter.reporter_phone:
+            actions.remove(Action.CONTACT)
         context.update(
             matter=matter,
             title=f"{matter.number} {matter.title}",
@@ -194,6 +212,7 @@ class MatterDetailView(MatterMixin, TemplateView):
             actions=actions,
             forms=_action_forms(matter, actions, pending),
             pending_extension=pending,
+            claims=matter.unreasonable_claims.select_related("unit", "decided_by"),
             deadline_text=_deadline_cell(matter),
             notices=matter.notices.all()[:10],
             followers=matter.followers.all(),
@@ -207,6 +226,7 @@ class MatterDetailView(MatterMixin, TemplateView):
 
 def _action_forms(matter: Matter, actions, pending):
     v = {"version": matter.version}
+    claim = matter.unreasonable_claims.filter(decision=UnreasonableClaim.Decision.PENDING).first()
     lead = matter.lead_unit or (matter.category.default_lead_unit if matter.category else None)
     dispatch_initial = {**v, "category": matter.category_id, "lead_unit": lead.pk if lead else None}
     if matter.category_id:
@@ -232,6 +252,11 @@ def _action_forms(matter: Matter, actions, pending):
         Action.ARCHIVE: lambda: VersionForm(initial=v),
         Action.DECIDE: lambda: DecisionForm(
             initial={"lead_unit": lead.pk if lead else None}, prefix="decide"
+        ),
+        Action.CONTACT: lambda: TextForm(initial=v, prefix="contact"),
+        Action.REQUEST_UNREASONABLE: lambda: UnreasonableRequestForm(prefix="request_unreasonable"),
+        Action.DECIDE_UNREASONABLE: lambda: UnreasonableDecisionForm(
+            initial={"claim": claim.pk if claim else None}, prefix="decide_unreasonable"
         ),
     }
     return [(action, builders[action]()) for action in actions]
@@ -378,6 +403,26 @@ class MatterActionView(MatterMixin, View):
         elif action == Action.ARCHIVE:
             data = self._form(VersionForm)
             services.matter_archive(matter=matter, actor=user, expected_version=data["version"])
+        elif action == Action.CONTACT:
+            data = self._form(TextForm, prefix=action.value)
+            services.matter_contact(
+                matter=matter, actor=user, note=data["text"], expected_version=data.get("version")
+            )
+        elif action == Action.REQUEST_UNREASONABLE:
+            data = self._form(UnreasonableRequestForm, prefix=action.value)
+            services.matter_request_unreasonable(
+                matter=matter,
+                actor=user,
+                ground=data["ground"],
+                reasons=data["reasons"],
+                evidence=data["evidence"],
+            )
+        elif action == Action.DECIDE_UNREASONABLE:
+            data = self._form(UnreasonableDecisionForm, prefix=action.value)
+            claim = get_object_or_404(UnreasonableClaim, pk=data["claim"], matter=matter)
+            services.matter_decide_unreasonable(
+                claim=claim, actor=user, certify=data["certify"], reason=data["reason"]
+            )
 
 
 class RevealPhoneView(MatterMixin, View):
@@ -483,13 +528,17 @@ class NotificationListView(LoginRequiredMixin, TemplateView):
 
 
 class MetricsView(BusinessRequired, TemplateView):
+    """The units' figures in a scope, ranked by any measure (loop.metrics, docs/metrics.md)."""
+
     template_name = "loop/metrics.html"
 
     def rows(self):
         start, end = metrics.period_from_request(self.request.GET)
+        scope, by = LeagueForm(self.request.GET).choice()
         units = visible_units(self.request.user).order_by("path")
         last = (end - datetime.timedelta(days=1)).date()
-        return start, end, metrics.unit_metrics_by_day(units=units, first=start.date(), last=last)
+        rows = metrics.unit_metrics(units=units, first=start.date(), last=last, scope=scope)
+        return start, end, scope, by, metrics.rank_units(rows, by=by)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -497,7 +546,7 @@ class MetricsView(BusinessRequired, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def export(self):
-        start, end, rows = self.rows()
+        start, end, scope, by, rows = self.rows()
 
         def pct(value):
             return None if value is None else round(value * 100, 1)
@@ -505,12 +554,18 @@ class MetricsView(BusinessRequired, TemplateView):
         headers = [
             str(h)
             for h in (
+                _("排名"),
                 _("单位"),
                 _("派单"),
                 _("签收"),
                 _("签收及时率（%）"),
+                _("响应率（%）"),
                 _("办结"),
+                _("期限届满"),
                 _("按期办结率（%）"),
+                _("市民评价"),
+                _("默认评价"),
+                _("不合理诉求"),
                 _("解决率（%）"),
                 _("满意率（%）"),
                 _("平均办理时长（工作日）"),
@@ -520,12 +575,18 @@ class MetricsView(BusinessRequired, TemplateView):
         ]
         table = [
             [
+                r.rank,
                 str(r.unit),
                 r.dispatched,
                 r.signed,
                 pct(r.on_time_sign_rate),
+                pct(r.response_rate),
                 r.answered,
+                r.due,
                 pct(r.on_time_answer_rate),
+                r.rated,
+                r.rated_default,
+                r.unreasonable,
                 pct(r.resolved_rate),
                 pct(r.satisfaction_rate),
                 None if r.average_working_days is None else round(r.average_working_days, 1),
@@ -538,22 +599,27 @@ class MetricsView(BusinessRequired, TemplateView):
         return xlsx_response(
             user=self.request.user,
             filename=str(_("单位办理指标")),
-            title=f"{start.date()}~{last}",
+            title=f"{start.date()}~{last} {MetricScope(scope).label}",
             headers=headers,
             rows=table,
             object_type="loop.metrics",
-            filters={"start": str(start.date()), "end": str(last)},
+            filters={"start": str(start.date()), "end": str(last), "scope": scope, "by": by},
             personal=False,
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        start, end, rows = self.rows()
+        start, end, scope, by, rows = self.rows()
         context.update(
             title=_("单位办理指标"),
             rows=rows,
             start=start,
             end_inclusive=end - datetime.timedelta(days=1),
             formulas=metrics.FORMULAS,
+            scope=scope,
+            by=by,
+            scope_choices=MetricScope.choices,
+            ranking_measures=metrics.RANKING_MEASURES,
+            min_rated=settings.LONGCHENG_RANKING_MIN_RATED,
         )
         return context

@@ -45,6 +45,9 @@ class Action(models.TextChoices):
     MERGE = "merge", _("并单")
     ARCHIVE = "archive", _("归档")
     DECIDE = "decide", _("督办决定")
+    CONTACT = "contact", _("联系诉求人")
+    REQUEST_UNREASONABLE = "request_unreasonable", _("申请不合理诉求认定")
+    DECIDE_UNREASONABLE = "decide_unreasonable", _("审核不合理诉求认定")
 
 
 S = Status
@@ -70,6 +73,19 @@ ACTIONS: dict[Action, tuple[frozenset, Status | None, Actor]] = {
     Action.ARCHIVE: (frozenset({S.CLOSED}), S.ARCHIVED, Actor.DISPATCHER),
     # A supervision committee's decision: a (new) lead unit and deadline; it must sign again.
     Action.DECIDE: (frozenset(OPEN), S.DISPATCHED, Actor.COMMITTEE),
+    # 响应: the first contact with the citizen, timed against the response window.
+    Action.CONTACT: (frozenset({S.DISPATCHED, *HANDLING}), None, Actor.LEAD),
+    # 不合理诉求认定: the unit asks, the dispatch centre decides (docs/metrics.md).
+    Action.REQUEST_UNREASONABLE: (
+        frozenset({*HANDLING, S.SUSPENDED, S.ANSWERED, S.CLOSED}),
+        None,
+        Actor.LEAD,
+    ),
+    Action.DECIDE_UNREASONABLE: (
+        frozenset({*HANDLING, S.SUSPENDED, S.ANSWERED, S.CLOSED, S.ARCHIVED}),
+        None,
+        Actor.DISPATCHER,
+    ),
 }
 
 # The status graph implied by ACTIONS (for docs and tests).
@@ -91,6 +107,36 @@ class Channel(models.TextChoices):
     PROJECT = "project", _("项目问题")
     LEADER = "leader", _("领导交办")
     WECHAT_GROUP = "wechat_group", _("微信群")
+
+
+# Citizens' appeals (the 12345 figures and the league table); every other channel is raised
+# inside government: inspection findings, enforcement orders, project and platform matters.
+CITIZEN_CHANNELS = frozenset(
+    {
+        Channel.PUBLIC_FORM,
+        Channel.HOTLINE,
+        Channel.WINDOW,
+        Channel.SUPERVISOR,
+        Channel.LEADER,
+        Channel.WECHAT_GROUP,
+    }
+)
+
+
+class MetricScope(models.TextChoices):
+    CITIZEN = "citizen", _("市民诉求")
+    INTERNAL = "internal", _("内部事项")
+    ALL = "all", _("全部")
+
+
+def metric_scope_of(channel: str) -> str:
+    return MetricScope.CITIZEN if channel in CITIZEN_CHANNELS else MetricScope.INTERNAL
+
+
+class UnreasonableGround(models.TextChoices):
+    UNLAWFUL = "unlawful", _("诉求违反法律法规")
+    REPEATED = "repeated", _("已依法答复后重复反映")
+    OUTSIDE_DUTY = "outside_duty", _("不属于政府职责范围")
 
 
 class Kind(models.TextChoices):
