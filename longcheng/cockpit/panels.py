@@ -285,7 +285,8 @@ def league_panel(
     league = []
     for r in rank_units(rows, by=by):
         links = {
-            measure: drill_url(period, unit=r.unit.pk, measure=measure) for measure in MEASURES
+            measure: drill_url(period, unit=r.unit.pk, measure=measure, scope=scope)
+            for measure in MEASURES
         }
         league.append(LeagueRow(r.rank, r, r.overdue, links))
     return league

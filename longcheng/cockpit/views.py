@@ -15,10 +15,11 @@ from longcheng.accounts.scoping import Scope, scope_queryset, user_scope
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core.models import Division
+from longcheng.loop import rollups
 from longcheng.loop.forms import LeagueForm
 from longcheng.loop.metrics import RANKING_MEASURES
 from longcheng.loop.models import Category, Matter, MatterEvent
-from longcheng.loop.workflow import Channel, Kind, MetricScope, Rating, Status
+from longcheng.loop.workflow import CITIZEN_CHANNELS, Channel, Kind, MetricScope, Rating, Status
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.listing import Column, RegisterListView
 
@@ -201,13 +202,14 @@ class MatterDrillView(BusinessStaffRequired, RegisterListView):
     def _by_unit_measure(self, matters, params, start, end):
         measure = params["measure"]
         unit = self.measured_unit()
+        # The same definitions the league table counts with (loop.rollups).
         condition = {
-            "dispatched": Q(kind__in=[E.DISPATCHED, E.REDISPATCHED]),
-            "signed_late": Q(kind=E.SIGNED, data__late=True),
+            "dispatched": rollups.counted_dispatch(),
+            "signed_late": rollups.counted_sign() & Q(data__late=True),
             "answered": Q(kind=E.ANSWERED),
             "answered_late": Q(kind=E.ANSWERED, data__late=True),
-            "unresolved": Q(kind=E.RATED, data__resolved=False),
-            "dissatisfied": Q(kind=E.RATED, data__rating=Rating.DISSATISFIED),
+            "unresolved": rollups.citizen_rating() & Q(data__resolved=False),
+            "dissatisfied": rollups.citizen_rating() & Q(data__rating=Rating.DISSATISFIED),
             "returned": Q(kind=E.RETURNED),
             "reopened": Q(kind=E.REOPENED),
             "overdue": Q(kind=E.OVERDUE),
@@ -215,6 +217,11 @@ class MatterDrillView(BusinessStaffRequired, RegisterListView):
         events = MatterEvent.objects.filter(
             condition, matter=OuterRef("pk"), unit=unit, at__gte=start, at__lt=end
         )
+        scope = params.get("scope", MetricScope.CITIZEN)
+        if scope == MetricScope.CITIZEN:
+            matters = matters.filter(channel__in=CITIZEN_CHANNELS)
+        elif scope == MetricScope.INTERNAL:
+            matters = matters.exclude(channel__in=CITIZEN_CHANNELS)
         return matters.filter(Exists(events))
 
     def measured_unit(self):

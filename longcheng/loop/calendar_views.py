@@ -1,5 +1,5 @@
-"""The holiday schedule page (system administrator) and the deadlines waiting for the dispatch
-centre's decision after a schedule change."""
+"""Queues outside the inbox: the holiday schedule page (system administrator), the deadlines
+waiting for the dispatch centre after a schedule change, and 不合理诉求认定 requests."""
 
 import datetime
 
@@ -22,8 +22,9 @@ from longcheng.core.errors import LongchengError
 from longcheng.core.models import LocalCalendarYear
 
 from .forms import DeadlineReviewForm, ScheduleForm
-from .models import DeadlineReview
+from .models import DeadlineReview, UnreasonableClaim
 from .schedule import calendar_schedule_enter, deadline_review_decide
+from .selectors import matters_visible_to
 
 
 class RoleRequired(LoginRequiredMixin, UserPassesTestMixin):
@@ -161,3 +162,23 @@ class DeadlineReviewView(RoleRequired, View):
         else:
             messages.success(request, _("事项 %(n)s 的时限已决定。") % {"n": matter.number})
         return redirect("loop:deadline_reviews")
+
+
+class UnreasonableClaimListView(LoginRequiredMixin, View):
+    """不合理诉求认定: the dispatch centre's queue of requests, and what units asked and got."""
+
+    template_name = "loop/unreasonable_claims.html"
+
+    def get(self, request):
+        claims = UnreasonableClaim.objects.filter(
+            matter__in=matters_visible_to(request.user)
+        ).select_related("matter", "unit", "requested_by", "decided_by")
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": _("不合理诉求认定"),
+                "pending": claims.filter(decision=UnreasonableClaim.Decision.PENDING),
+                "decided": claims.exclude(decision=UnreasonableClaim.Decision.PENDING)[:100],
+            },
+        )

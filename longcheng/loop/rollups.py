@@ -253,6 +253,23 @@ def _unset(flag: str) -> Q:
     return Q(**{f"data__{flag}__isnull": True}) | Q(**{f"data__{flag}": False})
 
 
+def counted_dispatch() -> Q:
+    """Dispatches a unit is measured on (not the matters it opened for itself)."""
+    return Q(kind__in=[E.DISPATCHED, E.REDISPATCHED]) & _unset("self_assigned")
+
+
+def counted_sign() -> Q:
+    return Q(kind=E.SIGNED) & _unset("self_assigned")
+
+
+def citizen_rating() -> Q:
+    """Ratings the citizen gave, on appeals not certified unreasonable (满意率, 解决率)."""
+    certified = MatterEvent.objects.filter(kind=E.UNREASONABLE_CERTIFIED).values("matter_id")
+    return (
+        Q(kind=E.RATED) & _unset("unreasonable") & _unset("defaulted") & ~Q(matter_id__in=certified)
+    )
+
+
 def unit_day_counts(events: QuerySet[MatterEvent]) -> dict[UnitDayKey, dict]:
     """The unit-day tallies recomputed from the events, in the database: each measure is
     counted grouped by (day, unit, channel) — on the event's day, or for deadlines and
@@ -260,9 +277,9 @@ def unit_day_counts(events: QuerySet[MatterEvent]) -> dict[UnitDayKey, dict]:
     events = events.filter(unit__isnull=False)
     certified = MatterEvent.objects.filter(kind=E.UNREASONABLE_CERTIFIED).values("matter_id")
     counted_rating = Q(kind=E.RATED) & _unset("unreasonable") & ~Q(matter_id__in=certified)
-    given = counted_rating & _unset("defaulted")
-    dispatch = Q(kind__in=[E.DISPATCHED, E.REDISPATCHED]) & _unset("self_assigned")
-    signed = Q(kind=E.SIGNED) & _unset("self_assigned")
+    given = citizen_rating()
+    dispatch = counted_dispatch()
+    signed = counted_sign()
     working_days = Cast(KeyTextTransform("working_days", "data"), IntegerField())
     by_event_day = {
         "dispatched": Count("id", filter=dispatch),

@@ -14,7 +14,7 @@ from longcheng.core.calendar import next_year_missing
 from longcheng.core.counting import capped_count
 from longcheng.web.home import HomeAlert, NavItem, StatCard
 
-from .models import DeadlineReview, Matter, Notification
+from .models import DeadlineReview, Matter, Notification, UnreasonableClaim
 from .workflow import HANDLING, Status
 
 
@@ -187,18 +187,30 @@ def loop_home_alerts(user) -> list[HomeAlert]:
                     action=_("录入节假日安排"),
                 )
             ]
+    alerts = []
     if role == Role.DISPATCHER:
         pending = pending_deadline_reviews()
         if pending:
-            return [
+            alerts.append(
                 HomeAlert(
                     text=str(_("节假日正式安排改变了 %(n)d 件已到期事项的时限，等待决定。"))
                     % {"n": pending},
                     url=reverse("loop:deadline_reviews"),
                     action=_("逐件决定"),
                 )
-            ]
-    return []
+            )
+        claims = UnreasonableClaim.objects.filter(
+            decision=UnreasonableClaim.Decision.PENDING
+        ).count()
+        if claims:
+            alerts.append(
+                HomeAlert(
+                    text=str(_("%(n)d 件不合理诉求认定申请待审核。")) % {"n": claims},
+                    url=reverse("loop:unreasonable_claims"),
+                    action=_("审核"),
+                )
+            )
+    return alerts
 
 
 def loop_nav_items(user) -> list[NavItem]:
@@ -214,6 +226,17 @@ def loop_nav_items(user) -> list[NavItem]:
             items.append(
                 NavItem(str(_("待定时限")), reverse("loop:deadline_reviews"), "calendar-x", pending)
             )
+        claims = UnreasonableClaim.objects.filter(
+            decision=UnreasonableClaim.Decision.PENDING
+        ).count()
+        items.append(
+            NavItem(
+                str(_("不合理诉求认定")),
+                reverse("loop:unreasonable_claims"),
+                "slash-circle",
+                claims,
+            )
+        )
     items.append(
         NavItem(str(_("消息")), reverse("loop:notifications"), "bell", unread_notifications(user))
     )

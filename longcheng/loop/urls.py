@@ -22,4 +22,9 @@ urlpatterns = [
         calendar_views.DeadlineReviewView.as_view(),
         name="deadline_reviews",
     ),
+    path(
+        "unreasonable/",
+        calendar_views.UnreasonableClaimListView.as_view(),
+        name="unreasonable_claims",
+    ),
 ]

@@ -58,7 +58,9 @@ def test_the_bulletin_ranks_units_and_lists_overdue_and_reopened_matters(october
     ranking = list(book["单位排名"].iter_rows(values_only=True))
     league = panels.league_panel(None, panels.period_of_months(OCTOBER, OCTOBER))
     assert [row[1] for row in ranking[1:]] == [r.metrics.unit.name for r in league]
-    assert ranking[1][1] == "直属一大队" and ranking[1][5] == "100.0%"  # m1 answered on time
+    # 按期办结率 over October's deadlines: m1 met its 18 Oct deadline, m2 missed it unanswered.
+    assert ranking[1][1] == "直属一大队" and ranking[1][6] == "50.0%"
+    assert ranking[1][0] == "—"  # one citizen rating: shown, not ranked
     assert [r[0] for r in list(book["超期事项"].iter_rows(values_only=True))[1:]] == [
         overdue.number
     ]
