@@ -15,11 +15,12 @@ from django.views import View
 from longcheng.audit.context import client_ip
 from longcheng.core import notices, ratelimit
 from longcheng.core.errors import LongchengError
+from longcheng.core.models import Unit
 from longcheng.loop import services as loop
 from longcheng.loop.duplicates import similar_open_matters
-from longcheng.loop.metrics import period_from_request, unit_metrics
-from longcheng.loop.models import Matter, MatterEvent
-from longcheng.loop.workflow import OPEN, Status
+from longcheng.loop.metrics import period_from_request, received_count, unit_metrics
+from longcheng.loop.models import Matter, MatterEvent, UnitDayTally
+from longcheng.loop.workflow import OPEN, MetricScope, Status
 
 from . import services
 from .forms import PublicAppealForm, PublicRateForm, TrackForm
@@ -211,26 +212,29 @@ class StatusView(View):
 
 
 class FiguresView(View):
-    """The public transparency page: monthly figures per unit, no personal data."""
+    """The public transparency page: citizens' appeals received and each unit's figures in the
+    period, from the same selectors as the cockpit and the bulletin; no personal data."""
 
     def get(self, request):
         start, end = period_from_request(request.GET)
-        from longcheng.core.models import Unit
-
-        lead_units = Unit.objects.filter(
-            pk__in=Matter.objects.filter(appeal__isnull=False).values("lead_unit")
+        first, last = start.date(), (end - datetime.timedelta(days=1)).date()
+        units = Unit.objects.filter(
+            pk__in=UnitDayTally.objects.filter(
+                scope=MetricScope.CITIZEN, day__gte=first, day__lte=last
+            ).values("unit")
         ).order_by("path")
-        last = (end - datetime.timedelta(days=1)).date()
         rows = [
             r
-            for r in unit_metrics(units=lead_units, first=start.date(), last=last)
+            for r in unit_metrics(units=units, first=first, last=last)
             if r.dispatched or r.answered or r.due
         ]
-        received = Matter.objects.filter(
-            appeal__isnull=False, received_at__gte=start, received_at__lt=end
-        ).count()
         return render(
             request,
             "appeals/public/figures.html",
-            {"rows": rows, "start": start, "end": end, "received": received},
+            {
+                "rows": rows,
+                "start": first,
+                "end": last,
+                "received": received_count(first=first, last=last),
+            },
         )

@@ -21,6 +21,7 @@ from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
 from longcheng.loop.models import Matter, MatterEvent
+from longcheng.loop.workflow import CITIZEN_CHANNELS
 from longcheng.web.exports import _cell
 from longcheng.web.pdf import new_pdf
 
@@ -59,7 +60,10 @@ def _with_event(kinds, start, end) -> Q:
 def bulletin_data(month: datetime.date) -> BulletinData:
     period = panels.period_of_months(month, month)
     start, end = _bounds(period)
-    related = Matter.objects.select_related("lead_unit", "category")
+    # A 接诉即办 bulletin: citizens' appeals, the scope its league table ranks.
+    related = Matter.objects.select_related("lead_unit", "category").filter(
+        channel__in=CITIZEN_CHANNELS
+    )
     overdue = list(related.filter(_with_event([E.OVERDUE], start, end)).distinct()[:200])
     reopened = list(related.filter(_with_event([E.REOPENED], start, end)).distinct()[:200])
     # Typical cases: the matters supervised most often in the month (escalations first).
@@ -196,7 +200,7 @@ def bulletin_pdf(data: BulletinData) -> bytes:
     _line(
         pdf,
         f"本月共受理事项 {m.total} 件，其中在办 {m.open} 件、已办结 {m.closed} 件；"
-        f"发生超期 {len(data.overdue)} 件，因不满意重办 {len(data.reopened)} 件；"
+        f"市民诉求发生超期 {len(data.overdue)} 件，因不满意重办 {len(data.reopened)} 件；"
         f"行政执法案件 {fines['total']} 件，罚款 {fines['fines_imposed']:,.0f} 元，已收缴 "
         f"{fines['fines_collected']:,.0f} 元；重点项目红灯 {len(data.red_projects)} 个。",
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,12 @@ from longcheng.core.models import Division, Unit
 from longcheng.enforcement.models import Case
 from longcheng.enforcement.selectors import cases_visible_to, statistics
 from longcheng.funds.selectors import forest, funds_visible_to
-from longcheng.inspections.selectors import campaign_progress, campaigns_visible_to
+from longcheng.inspections.selectors import (
+    campaign_progress,
+    campaigns_visible_to,
+    unpublished_overdue,
+    visits_visible_to,
+)
 from longcheng.loop.metrics import UnitMetrics, rank_units, unit_metrics
 from longcheng.loop.models import Category, MatterTally
 from longcheng.loop.workflow import OPEN, Channel, Kind, MetricScope, Status
@@ -318,6 +323,7 @@ class InspectionRow:
     passed: int
     rectify: int
     failed: int
+    unpublished_overdue: int = 0
 
     @property
     def coverage(self) -> float | None:
@@ -329,9 +335,13 @@ class InspectionRow:
 
 
 def inspections_panel(user, period: Period) -> list[InspectionRow]:
-    campaigns = campaigns_visible_to(user).filter(
-        start_date__lte=period.last, end_date__gte=period.first
-    )
+    """Campaigns running in the period, and any older one whose results are overdue for
+    publication (the home card's figure), so the two never disagree."""
+    visible = campaigns_visible_to(user)
+    late = unpublished_overdue(visits_visible_to(user)).values("campaign")
+    campaigns = visible.filter(
+        Q(start_date__lte=period.last, end_date__gte=period.first) | Q(pk__in=late)
+    ).distinct()
     rows = []
     for campaign in campaigns.order_by("start_date", "pk"):
         p = campaign_progress(campaign)
@@ -344,6 +354,7 @@ def inspections_panel(user, period: Period) -> list[InspectionRow]:
                 p.passed,
                 p.rectify,
                 p.failed,
+                p.unpublished_overdue,
             )
         )
     return rows

@@ -108,6 +108,7 @@ class CockpitView(BusinessStaffRequired, TemplateView):
             ranking_measures=RANKING_MEASURES,
             min_rated=settings.LONGCHENG_RANKING_MIN_RATED,
             inspections=inspections,
+            unpublished_overdue=panels.overdue_publication_count(user),
             enforcement=enforcement,
             projects=projects,
             red_projects=[r for r in projects.rows if r.colour == "red"],

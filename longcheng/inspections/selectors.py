@@ -81,10 +81,18 @@ class Progress:
         return self.visited / self.to_visit if self.to_visit else None
 
 
+def unpublished_overdue(visits: QuerySet[InspectionVisit]) -> QuerySet[InspectionVisit]:
+    """Submitted results whose publication date has passed unpublished: the one definition
+    behind the home card, the campaign page and the cockpit."""
+    today = timezone.localtime(clock.now()).date()
+    return visits.filter(
+        status=VisitStatus.SUBMITTED, published_at__isnull=True, publish_due__lt=today
+    )
+
+
 def campaign_progress(campaign: Campaign) -> Progress:
     firsts = campaign.visits.filter(parent__isnull=True, status=VisitStatus.SUBMITTED)
     results = Counter(firsts.values_list("result", flat=True))
-    today = timezone.localtime(clock.now()).date()
     return Progress(
         targets=campaign.targets.count(),
         to_visit=campaign.targets.filter(selected=True).count(),
@@ -95,9 +103,7 @@ def campaign_progress(campaign: Campaign) -> Progress:
         open_rectifications=Rectification.objects.filter(visit__campaign=campaign)
         .exclude(status__in=RECTIFICATION_DONE)
         .count(),
-        unpublished_overdue=campaign.visits.filter(
-            status=VisitStatus.SUBMITTED, published_at__isnull=True, publish_due__lt=today
-        ).count(),
+        unpublished_overdue=unpublished_overdue(campaign.visits.all()).count(),
     )
 
 
@@ -229,12 +235,7 @@ def reinspection_rows(visit: InspectionVisit) -> list[dict]:
 
 
 def overdue_publication_count(user) -> int:
-    today = timezone.localtime(clock.now()).date()
-    return (
-        visits_visible_to(user)
-        .filter(status=VisitStatus.SUBMITTED, published_at__isnull=True, publish_due__lt=today)
-        .count()
-    )
+    return unpublished_overdue(visits_visible_to(user)).count()
 
 
 def inspections_nav_items(user) -> list[NavItem]:

@@ -219,9 +219,43 @@ def seed(log) -> None:
         anonymous = rng.random() < 0.1
         made += _replay(cast, index, category, target, received_at, urgent, kind, anonymous)
     _merge_duplicates(dispatcher)
+    _sweep_day_by_day(
+        Matter.objects.order_by("received_at").values_list("received_at", flat=True)[0]
+    )
     loop_sweep()
+    _extend_into_next_year(dispatcher)
     counts = {s.label: Matter.objects.filter(status=s).count() for s in Status}
     log("事项：" + "，".join(f"{k} {v}" for k, v in counts.items() if v) + f"（共 {made} 件）。")
+
+
+def _sweep_day_by_day(since: datetime.datetime) -> None:
+    """Run the timers at the close of every past day, as a running platform would have: each
+    overdue, supervision and default rating lands on its own day, so last month's bulletin and
+    the cockpit count the same history."""
+    tz = timezone.get_current_timezone()
+    day, today = timezone.localtime(since).date(), timezone.localdate()
+    while day < today:
+        moment = datetime.datetime.combine(day, datetime.time(18, 0), tzinfo=tz)
+        with clock.frozen_at(moment):
+            loop_sweep(now=moment)
+        day += DAY
+
+
+def _extend_into_next_year(dispatcher) -> None:
+    """One running matter's unit asked for more time and got it: its deadline reaches next
+    year, counted on the provisional calendar until the official schedule is entered."""
+    matter = (
+        Matter.objects.filter(status=Status.IN_PROGRESS, overdue=False, lead_unit__isnull=False)
+        .order_by("-handle_deadline")
+        .first()
+    )
+    lead = matter and User.objects.filter(unit=matter.lead_unit, role="clerk").first()
+    if matter is None or lead is None:
+        return
+    extension = services.matter_request_extension(
+        matter=matter, actor=lead, days=15, reason="需等待第三方检测报告，申请延期 15 个工作日"
+    )
+    services.matter_decide_extension(extension=extension, actor=dispatcher, approve=True)
 
 
 @dataclass

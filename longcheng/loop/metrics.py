@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from longcheng.core.models import Unit
 
-from .models import UnitDayTally
+from .models import Matter, UnitDayTally
 from .rollups import UNIT_MEASURES
-from .workflow import MetricScope
+from .workflow import CITIZEN_CHANNELS, MetricScope
 
 FORMULAS = [
     (_("签收及时率"), _("派单后在签收时限内签收的数 ÷ 派给本单位并已签收的数（不含单位自办事项）")),
@@ -125,6 +125,25 @@ def unit_metrics(
         values["working_days_total"] = values.pop("working_days")
         rows.append(UnitMetrics(unit=unit, **values))
     return rows
+
+
+def received_count(
+    *, first: datetime.date, last: datetime.date, scope: str = MetricScope.CITIZEN
+) -> int:
+    """Matters received on the local days first..last in the scope: the 受理 figure beside
+    the units' figures (the cockpit's channel panel sums the same matters by month)."""
+    tz = timezone.get_current_timezone()
+    matters = Matter.objects.filter(
+        received_at__gte=datetime.datetime.combine(first, datetime.time.min, tzinfo=tz),
+        received_at__lt=datetime.datetime.combine(
+            last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        ),
+    )
+    if scope == MetricScope.CITIZEN:
+        matters = matters.filter(channel__in=CITIZEN_CHANNELS)
+    elif scope == MetricScope.INTERNAL:
+        matters = matters.exclude(channel__in=CITIZEN_CHANNELS)
+    return matters.count()
 
 
 # The measures a league table can rank by: (key, label, higher is better).
