@@ -13,6 +13,7 @@ from longcheng.loop.models import UnreasonableClaim
 from longcheng.loop.workflow import Channel, MetricScope, Rating, UnreasonableGround
 
 from .conftest import at
+from .recount import published, recount, recounted
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,11 @@ def test_the_metrics_page_ranks_by_the_chosen_measure_and_scope(month, users, lo
     assert "按响应率排名" in page and "少于 2 件" in page
     # Any bad parameter falls back to the defaults rather than failing.
     assert client.get("/loop/metrics/?start=99999-01-01&scope=x&by=__class__").status_code == 200
+
+
+def test_every_figure_equals_an_independent_recount_of_the_events(month, org):
+    units = [org.brigade1, org.brigade2, org.committee]
+    for scope, citizen in ((MetricScope.CITIZEN, True), (MetricScope.INTERNAL, False)):
+        figures = recount(citizen=citizen, **SEP_OCT)
+        for row in unit_metrics(units=units, scope=scope, **SEP_OCT):
+            assert published(row) == recounted(figures, row.unit.pk), (scope, row.unit)
