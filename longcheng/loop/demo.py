@@ -244,14 +244,16 @@ def _sweep_day_by_day(since: datetime.datetime) -> None:
 def _extend_into_next_year(dispatcher) -> None:
     """One running matter's unit asked for more time and got it: its deadline reaches next
     year, counted on the provisional calendar until the official schedule is entered."""
+    with_clerks = User.objects.filter(role="clerk", is_active=True).values("unit")
     matter = (
-        Matter.objects.filter(status=Status.IN_PROGRESS, overdue=False, lead_unit__isnull=False)
+        Matter.objects.filter(status=Status.IN_PROGRESS, overdue=False, lead_unit__in=with_clerks)
+        .exclude(extensions__decision="pending")
         .order_by("-handle_deadline")
         .first()
     )
-    lead = matter and User.objects.filter(unit=matter.lead_unit, role="clerk").first()
-    if matter is None or lead is None:
+    if matter is None:
         return
+    lead = User.objects.filter(unit=matter.lead_unit, role="clerk", is_active=True).first()
     extension = services.matter_request_extension(
         matter=matter, actor=lead, days=15, reason="需等待第三方检测报告，申请延期 15 个工作日"
     )
