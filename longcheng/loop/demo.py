@@ -228,6 +228,19 @@ def seed(log) -> None:
     log("事项：" + "，".join(f"{k} {v}" for k, v in counts.items() if v) + f"（共 {made} 件）。")
 
 
+def _call_back(matter, clerk, signed_at, now, rng: random.Random) -> None:
+    """响应: most units call the citizen back within the hour; one in five a day or two late.
+    (Its own random stream, so the rest of the replay is unchanged.)"""
+    if matter.response_deadline is None:
+        return
+    at = signed_at + (rng.randint(30, 50) * HOUR if rng.random() < 0.2 else HOUR / 2)
+    if at < now:
+        with clock.frozen_at(at):
+            services.matter_contact(
+                matter=matter, actor=clerk, note="电话联系诉求人，说明受理情况和办理安排。"
+            )
+
+
 def _sweep_day_by_day(since: datetime.datetime) -> None:
     """Run the timers at the close of every past day, as a running platform would have: each
     overdue, supervision and default rating lands on its own day, so last month's bulletin and
@@ -336,6 +349,7 @@ def _replay(cast: Cast, index, category, target, received_at, urgent, kind, anon
         return 1
     with clock.frozen_at(moment):
         matter = services.matter_sign(matter=matter, actor=clerk)
+    _call_back(matter, clerk, moment, now, random.Random(index))
     if target == "signed":
         return 1
     if step(rng.randint(1, 3) * DAY) is None:

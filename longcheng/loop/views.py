@@ -537,7 +537,11 @@ class MetricsView(BusinessRequired, TemplateView):
         scope, by = LeagueForm(self.request.GET).choice()
         units = visible_units(self.request.user).order_by("path")
         last = (end - datetime.timedelta(days=1)).date()
-        rows = metrics.unit_metrics(units=units, first=start.date(), last=last, scope=scope)
+        rows = [
+            r
+            for r in metrics.unit_metrics(units=units, first=start.date(), last=last, scope=scope)
+            if r.dispatched or r.answered or r.rated or r.due  # as the league table lists them
+        ]
         return start, end, scope, by, metrics.rank_units(rows, by=by)
 
     def get(self, request, *args, **kwargs):
