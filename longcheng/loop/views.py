@@ -69,7 +69,10 @@ def annotate_days_left(matters: list[Matter]) -> None:
 def _deadline_cell(matter: Matter) -> str:
     if not matter.handle_deadline:
         return ""
-    local = timezone.localtime(matter.handle_deadline).strftime("%m-%d %H:%M")
+    moment = timezone.localtime(matter.handle_deadline)
+    # The year shows when it is not this year (a deadline reaching into the next one).
+    pattern = "%m-%d %H:%M" if moment.year == timezone.localdate().year else "%Y-%m-%d %H:%M"
+    local = moment.strftime(pattern)
     if not hasattr(matter, "days_left"):
         annotate_days_left([matter])
     if not hasattr(matter, "days_left"):
