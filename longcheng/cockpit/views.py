@@ -15,6 +15,7 @@ from longcheng.accounts.scoping import Scope, scope_queryset, user_scope
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core.models import Division
+from longcheng.inspections.selectors import overdue_publication_count
 from longcheng.loop import rollups
 from longcheng.loop.forms import LeagueForm
 from longcheng.loop.metrics import RANKING_MEASURES
@@ -108,7 +109,7 @@ class CockpitView(BusinessStaffRequired, TemplateView):
             ranking_measures=RANKING_MEASURES,
             min_rated=settings.LONGCHENG_RANKING_MIN_RATED,
             inspections=inspections,
-            unpublished_overdue=panels.overdue_publication_count(user),
+            unpublished_overdue=overdue_publication_count(user),
             enforcement=enforcement,
             projects=projects,
             red_projects=[r for r in projects.rows if r.colour == "red"],
