@@ -211,7 +211,7 @@ def bulletin_pdf(data: BulletinData) -> bytes:
     _line(pdf, "一、单位办理排名（市民诉求口径）", size=12, height=8)
     _line(
         pdf,
-        f"按满意率排名；本期市民实际评价少于 {settings.LONGCHENG_RANKING_MIN_RATED} 件的单位"
+        f"按满意率排名；本期市民实际评价少于{settings.LONGCHENG_RANKING_MIN_RATED}件的单位"
         "列出但不排名（“—”）。默认评价与已认定的不合理诉求不计入满意率、解决率。",
     )
     _table(
