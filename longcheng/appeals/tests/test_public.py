@@ -190,7 +190,7 @@ def test_the_transparency_page_has_figures_and_no_personal_data(
     matter = Appeal.objects.get().matter
     loop.matter_dispatch(matter=matter, actor=users.dispatcher, lead_unit=org.brigade1)
     page = client.get("/open/figures/?start=2023-09-01&end=2023-09-30").content.decode()
-    assert "直属一大队" in page and "本期受理诉求 1 件" in page
+    assert "直属一大队" in page and "本期受理市民诉求 1 件" in page
     assert "13912345678" not in page and "王先生" not in page
 
 

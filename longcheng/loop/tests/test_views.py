@@ -182,8 +182,11 @@ def test_email_leaves_only_after_commit(django_capture_on_commit_callbacks, disp
     assert any(matter.number in m.subject for m in mail.outbox)
 
 
-def test_the_unit_metrics_page_shows_the_formulas(login, users):
-    page = login(users.leader).get("/loop/metrics/").content.decode()
+def test_the_unit_metrics_page_shows_the_formulas(login, users, dispatched):
+    dispatched()  # to 直属一大队, under the leader's 执法队
+    page = (
+        login(users.leader).get("/loop/metrics/?start=2023-09-01&end=2023-09-30").content.decode()
+    )
     assert "（满意 + 基本满意）÷ 市民实际评价数" in page and "响应率" in page
     assert "直属一大队" in page and "小店区营商环境监督委员会" not in page
 
