@@ -184,7 +184,7 @@ def loop_home_alerts(user) -> list[HomeAlert]:
                     )
                     % {"y": year},
                     url=reverse("loop:calendar"),
-                    action=_("录入节假日安排"),
+                    action=str(_("录入节假日安排")),
                 )
             ]
     alerts = []
@@ -196,7 +196,7 @@ def loop_home_alerts(user) -> list[HomeAlert]:
                     text=str(_("节假日正式安排改变了 %(n)d 件已到期事项的时限，等待决定。"))
                     % {"n": pending},
                     url=reverse("loop:deadline_reviews"),
-                    action=_("逐件决定"),
+                    action=str(_("逐件决定")),
                 )
             )
         claims = UnreasonableClaim.objects.filter(
@@ -207,7 +207,7 @@ def loop_home_alerts(user) -> list[HomeAlert]:
                 HomeAlert(
                     text=str(_("%(n)d 件不合理诉求认定申请待审核。")) % {"n": claims},
                     url=reverse("loop:unreasonable_claims"),
-                    action=_("审核"),
+                    action=str(_("审核")),
                 )
             )
     return alerts

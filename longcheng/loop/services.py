@@ -1114,6 +1114,9 @@ def matter_request_unreasonable(
         raise TransitionRefused(_("请写明理由（不少于 10 个字）和所依据的证据。"))
     if metric_scope_of(matter.channel) != MetricScope.CITIZEN:
         raise TransitionRefused(_("只有市民诉求可以申请不合理诉求认定。"))
+    unit = matter.lead_unit
+    if unit is None:
+        raise TransitionRefused(_("事项尚未派单，不能申请不合理诉求认定。"))
     claims = matter.unreasonable_claims.all()
     if claims.filter(decision=UnreasonableClaim.Decision.CERTIFIED).exists():
         raise TransitionRefused(_("该诉求已认定为不合理诉求。"))
@@ -1134,7 +1137,7 @@ def matter_request_unreasonable(
         )
         claim = UnreasonableClaim.objects.create(
             matter=matter,
-            unit=matter.lead_unit,
+            unit=unit,
             ground=ground,
             reasons=reasons.strip(),
             evidence=evidence.strip(),
