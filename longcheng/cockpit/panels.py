@@ -36,6 +36,7 @@ from longcheng.projects.workflow import Colour
 from longcheng.volunteers.selectors import campaigns_managed_by, funnel, hours_by_person
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem
+from longcheng.web.inputs import record_id
 
 D = MatterTally.Dimension
 
@@ -94,8 +95,9 @@ def period_from_request(params) -> Period:
     if last < first:
         first, last = last, first
     division = None
-    if str(params.get("division", "")).isdigit():
-        division = Division.objects.filter(pk=params["division"]).first()
+    division_id = record_id(params.get("division"))
+    if division_id is not None:
+        division = Division.objects.filter(pk=division_id).first()
     return period_of_months(first, last, division)
 
 

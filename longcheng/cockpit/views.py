@@ -21,6 +21,7 @@ from longcheng.loop.forms import LeagueForm
 from longcheng.loop.metrics import RANKING_MEASURES
 from longcheng.loop.models import Category, Matter, MatterEvent
 from longcheng.loop.workflow import CITIZEN_CHANNELS, Channel, Kind, MetricScope, Rating, Status
+from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.listing import Column, RegisterListView
 
@@ -231,7 +232,11 @@ class MatterDrillView(BusinessStaffRequired, RegisterListView):
         params = self.request.GET
         if params["measure"] not in MEASURES or not str(params.get("unit", "")).isdigit():
             raise Http404
-        unit = panels.league_units(self.request.user).filter(pk=params["unit"]).first()
+        unit = (
+            panels.league_units(self.request.user)
+            .filter(pk=inputs.record_id(params["unit"]))
+            .first()
+        )
         if unit is None:
             raise Http404
         return unit

@@ -1,6 +1,3 @@
-import datetime
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -8,13 +5,14 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from longcheng.core.errors import LongchengError
+from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
@@ -180,22 +178,6 @@ def _body_path(case: Case) -> str:
         return case.unit.path
 
 
-def _decimal(value: str) -> Decimal | None:
-    if not value:
-        return None
-    try:
-        return Decimal(value.replace(",", ""))
-    except InvalidOperation:
-        raise LongchengError(_("金额“%(v)s”不是有效数字。") % {"v": value}) from None
-
-
-def _date(value: str, label: str) -> datetime.date:
-    parsed = parse_date(value or "")
-    if parsed is None:
-        raise LongchengError(_("请填写%(l)s（日期）。") % {"l": label})
-    return parsed
-
-
 class CaseStepView(StaffRequired, View):
     """Every step of the procedure posts here; the service decides, the page reports."""
 
@@ -226,7 +208,7 @@ class CaseStepView(StaffRequired, View):
             services.case_extend_deadline(
                 actor=user,
                 case=case,
-                until=_date(post.get("until", ""), _("延长至")),
+                until=inputs.day(post.get("until", ""), _("延长至")),
                 reason=post.get("reason", ""),
             )
             return _("已批准延长办案期限。")
@@ -238,7 +220,7 @@ class CaseStepView(StaffRequired, View):
             if not form.is_valid():
                 raise LongchengError(_("请写明证据内容并选择同时取证的人员。"))
             data = form.cleaned_data
-            approver = User.objects.filter(pk=post.get("approved_by") or None).first()
+            approver = User.objects.filter(pk=inputs.record_id(post.get("approved_by"))).first()
             services.evidence_record(
                 actor=user,
                 case=case,
@@ -251,7 +233,7 @@ class CaseStepView(StaffRequired, View):
             )
             return _("证据已记录。")
         if step == "preservation":
-            evidence = get_object_or_404(case.evidence, pk=post.get("evidence"))
+            evidence = get_object_or_404(case.evidence, pk=inputs.record_id(post.get("evidence")))
             services.preservation_decide(
                 actor=user, evidence=evidence, decision=post.get("decision", "")
             )
@@ -275,7 +257,7 @@ class CaseStepView(StaffRequired, View):
             services.case_request_hearing(actor=user, case=case)
             return _("已登记听证申请。")
         if step == "schedule_hearing":
-            chair = get_object_or_404(User, pk=post.get("chair"))
+            chair = get_object_or_404(User, pk=inputs.record_id(post.get("chair")))
             moment = parse_datetime(post.get("hearing_at", ""))
             if moment is None:
                 raise LongchengError(_("请填写听证时间。"))
@@ -308,31 +290,33 @@ class CaseStepView(StaffRequired, View):
                 actor=user,
                 case=case,
                 outcome=form.cleaned_data["outcome"],
-                expected_version=int(post.get("version") or case.version),
+                expected_version=inputs.whole(
+                    post.get("version") or case.version, _("版本"), low=0, high=2**31 - 1
+                ),
             )
             return _("已作出决定并制作决定书。")
         if step == "serve":
-            served_on = _date(post.get("served_on", ""), _("送达日期"))
+            served_on = inputs.day(post.get("served_on", ""), _("送达日期"))
             services.case_serve(
                 actor=user, case=case, method=post.get("method", ""), served_on=served_on
             )
             return _("已送达，缴款期限开始计算。")
         if step == "payment":
-            amount = _decimal(post.get("amount", ""))
+            amount = inputs.money(post.get("amount", ""), _("金额"), required=False, max_digits=12)
             if amount is None:
                 raise LongchengError(_("请填写缴款金额。"))
             services.case_record_payment(
                 actor=user,
                 case=case,
                 amount=amount,
-                paid_on=_date(post.get("paid_on", ""), _("缴款日期")),
+                paid_on=inputs.day(post.get("paid_on", ""), _("缴款日期")),
             )
             return _("缴款已登记。")
         if step == "defer":
             services.case_defer_payment(
                 actor=user,
                 case=case,
-                until=_date(post.get("until", ""), _("暂缓至")),
+                until=inputs.day(post.get("until", ""), _("暂缓至")),
                 reason=post.get("reason", ""),
             )
             return _("已批准暂缓缴纳。")

@@ -1,6 +1,3 @@
-import datetime
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +10,7 @@ from django.views.generic import TemplateView
 
 from longcheng.core.errors import LongchengError
 from longcheng.core.validators import validate_credit_code
+from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import TableExportMixin
 
@@ -26,20 +24,6 @@ User = get_user_model()
 
 class StaffRequired(BusinessStaffRequired):
     denied_message = gettext_lazy("基金管理仅供业务单位工作人员使用。")
-
-
-def _money(value: str, label: str) -> Decimal:
-    try:
-        return Decimal((value or "").replace(",", "").strip())
-    except InvalidOperation:
-        raise LongchengError(_("“%(l)s”须填写数字。") % {"l": label}) from None
-
-
-def _date(value: str, label: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise LongchengError(_("请填写%(l)s。") % {"l": label}) from None
 
 
 class ForestView(StaffRequired, TableExportMixin, TemplateView):
@@ -129,13 +113,15 @@ class FundDetailView(StaffRequired, TemplateView):
         action = request.POST.get("action")
         try:
             if action == "flow":
-                partner = fund.partners.filter(pk=request.POST.get("partner") or 0).first()
+                partner = fund.partners.filter(
+                    pk=inputs.record_id(request.POST.get("partner"))
+                ).first()
                 services.flow_record(
                     actor=request.user,
                     fund=fund,
                     kind=request.POST.get("kind", ""),
-                    on=_date(request.POST.get("on", ""), _("日期")),
-                    amount=_money(request.POST.get("amount", ""), _("金额")),
+                    on=inputs.day(request.POST.get("on", ""), _("日期")),
+                    amount=inputs.money(request.POST.get("amount", ""), _("金额")),
                     partner=partner,
                     note=request.POST.get("note", ""),
                 )
@@ -144,8 +130,8 @@ class FundDetailView(StaffRequired, TemplateView):
                 services.nav_record(
                     actor=request.user,
                     fund=fund,
-                    quarter_end=_date(request.POST.get("quarter_end", ""), _("季度末")),
-                    nav=_money(request.POST.get("nav", ""), _("净值")),
+                    quarter_end=inputs.day(request.POST.get("quarter_end", ""), _("季度末")),
+                    nav=inputs.money(request.POST.get("nav", ""), _("净值")),
                 )
                 messages.success(request, _("季度净值已记录。"))
             elif action == "partner":
@@ -154,7 +140,7 @@ class FundDetailView(StaffRequired, TemplateView):
                     fund=fund,
                     name=request.POST.get("name", ""),
                     kind=request.POST.get("kind", ""),
-                    commitment=_money(request.POST.get("commitment", ""), _("认缴")),
+                    commitment=inputs.money(request.POST.get("commitment", ""), _("认缴")),
                 )
                 messages.success(request, _("出资人已添加。"))
             elif action == "import":
@@ -236,7 +222,7 @@ class DealListView(StaffRequired, TableExportMixin, TemplateView):
         return super().get_context_data(title=_("项目库"), columns=columns, funds=funds, **kwargs)
 
     def post(self, request):
-        fund = _fund(request, request.POST.get("fund") or 0)
+        fund = _fund(request, inputs.record_id(request.POST.get("fund")))
         try:
             if not services.manages(request.user, fund):
                 raise LongchengError(_("只有基金管理单位可以登记项目。"))
@@ -250,7 +236,7 @@ class DealListView(StaffRequired, TableExportMixin, TemplateView):
                 credit_code=code,
                 industry=request.POST["industry"].strip().upper(),
                 division=request.POST["division"].strip(),
-                amount=_money(request.POST.get("amount", ""), _("拟投金额")),
+                amount=inputs.money(request.POST.get("amount", ""), _("拟投金额")),
                 owner=request.user,
             )
         except LongchengError as error:
@@ -312,22 +298,27 @@ class DealDetailView(StaffRequired, TemplateView):
                     deal=deal,
                     area=request.POST.get("area", ""),
                     findings=request.POST.get("findings", ""),
-                    score=int(request.POST.get("score") or -1),
+                    score=inputs.whole(request.POST.get("score"), _("评分"), low=0, high=100),
                     document=request.FILES.get("document"),
                 )
             elif action == "meeting":
                 if not services.manages(request.user, deal.fund):
                     raise LongchengError(_("只有基金管理单位可以安排投决会。"))
-                members = User.objects.filter(pk__in=request.POST.getlist("members"))
+                members = User.objects.filter(
+                    pk__in=inputs.record_ids(request.POST.getlist("members"))
+                )
                 if members.count() < 3:
                     raise LongchengError(_("投决会委员不少于 3 人。"))
                 meeting = CommitteeMeeting.objects.create(
-                    fund=deal.fund, held_on=_date(request.POST.get("held_on", ""), _("会议日期"))
+                    fund=deal.fund,
+                    held_on=inputs.day(request.POST.get("held_on", ""), _("会议日期")),
                 )
                 meeting.members.set(members)
                 meeting.deals.add(deal)
             elif action == "vote":
-                meeting = get_object_or_404(deal.meetings, pk=request.POST.get("meeting"))
+                meeting = get_object_or_404(
+                    deal.meetings, pk=inputs.record_id(request.POST.get("meeting"))
+                )
                 services.vote_cast(
                     member=request.user,
                     meeting=meeting,
@@ -336,7 +327,9 @@ class DealDetailView(StaffRequired, TemplateView):
                     comment=request.POST.get("comment", ""),
                 )
             elif action == "decide":
-                meeting = get_object_or_404(deal.meetings, pk=request.POST.get("meeting"))
+                meeting = get_object_or_404(
+                    deal.meetings, pk=inputs.record_id(request.POST.get("meeting"))
+                )
                 decision = services.decision_record(
                     actor=request.user,
                     meeting=meeting,

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 from longcheng.audit.context import client_ip
 from longcheng.core import ratelimit
 from longcheng.core.errors import LongchengError
+from longcheng.web import inputs
 
 from . import services
 from .forms import EvidenceForm
@@ -43,7 +44,7 @@ class PartyRectificationView(TemplateView):
                 self.get_context_data(error=_("提交过于频繁，请稍后再试。"))
             )
         rectification = get_object_or_404(
-            visit.rectifications, pk=request.POST.get("rectification")
+            visit.rectifications, pk=inputs.record_id(request.POST.get("rectification"))
         )
         form = EvidenceForm(request.POST)
         try:

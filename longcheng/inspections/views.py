@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from longcheng.core.errors import LongchengError
+from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import TableExportMixin, xlsx_response
 from longcheng.web.listing import Column, ListFilter, RegisterListView
@@ -189,7 +190,9 @@ class CampaignActionView(StaffRequired, View):
                 services.campaign_close(actor=request.user, campaign=campaign)
                 messages.success(request, _("专项检查已结束。"))
             elif action == "publish":
-                visits = campaign.visits.filter(pk__in=request.POST.getlist("visit"))
+                visits = campaign.visits.filter(
+                    pk__in=inputs.record_ids(request.POST.getlist("visit"))
+                )
                 count = services.visits_publish(
                     actor=request.user, campaign=campaign, visits=visits
                 )
@@ -356,7 +359,9 @@ class TemplateDetailView(StaffRequired, TemplateView):
                 messages.success(request, _("检查表已发布，此前的版本不再用于新的专项检查。"))
             elif action == "delete_item":
                 item = get_object_or_404(
-                    ChecklistItem, pk=request.POST.get("item"), section__template=template
+                    ChecklistItem,
+                    pk=inputs.record_id(request.POST.get("item")),
+                    section__template=template,
                 )
                 services.template_item_delete(actor=request.user, template=template, item=item)
                 messages.success(request, _("检查项已删除。"))

@@ -1,5 +1,5 @@
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from longcheng.accounts.models import User
 from longcheng.core.errors import LongchengError
 from longcheng.core.models import Unit
+from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import TableExportMixin, xlsx_response
 from longcheng.web.forms import BootstrapFormMixin
@@ -44,7 +45,7 @@ def _month(request) -> tuple[int, int]:
     try:
         year = int(request.GET.get("year", ""))
         month = int(request.GET.get("month", ""))
-        if 1 <= month <= 12:
+        if 1 <= month <= 12 and 1900 <= year <= 2100:
             return year, month
     except ValueError:
         pass
@@ -238,13 +239,6 @@ class ProjectDetailView(StaffRequired, TemplateView):
         )
 
 
-def _decimal(value: str, label: str) -> Decimal:
-    try:
-        return Decimal((value or "").replace(",", "").strip())
-    except InvalidOperation:
-        raise LongchengError(_("“%(l)s”须填写数字。") % {"l": label}) from None
-
-
 class ReportSubmitView(StaffRequired, View):
     def post(self, request, pk):
         project = get_object_or_404(projects_visible_to(request.user), pk=pk)
@@ -252,9 +246,9 @@ class ReportSubmitView(StaffRequired, View):
             services.report_submit(
                 actor=request.user,
                 project=project,
-                year=int(request.POST.get("year") or 0),
-                month=int(request.POST.get("month") or 0),
-                investment=_decimal(request.POST.get("investment", ""), _("本月完成投资")),
+                year=inputs.whole(request.POST.get("year"), _("年份"), low=1900, high=2100),
+                month=inputs.whole(request.POST.get("month"), _("月份"), low=1, high=12),
+                investment=inputs.money(request.POST.get("investment", ""), _("本月完成投资")),
                 progress=request.POST.get("progress", ""),
                 problems=request.POST.get("problems", ""),
             )
@@ -268,15 +262,19 @@ class ReportSubmitView(StaffRequired, View):
 class VisitRecordView(StaffRequired, View):
     def post(self, request, pk):
         project = get_object_or_404(projects_visible_to(request.user), pk=pk)
-        leader = get_object_or_404(User, pk=request.POST.get("leader") or request.user.pk)
+        leader = get_object_or_404(
+            User, pk=inputs.record_id(request.POST.get("leader") or request.user.pk)
+        )
         problems = []
         for description, unit_id in zip(
             request.POST.getlist("problem"), request.POST.getlist("problem_unit"), strict=False
         ):
             if description.strip() and unit_id:
-                problems.append((description, get_object_or_404(Unit, pk=unit_id)))
+                problems.append(
+                    (description, get_object_or_404(Unit, pk=inputs.record_id(unit_id)))
+                )
         try:
-            visited_on = datetime.date.fromisoformat(request.POST.get("visited_on", ""))
+            visited_on = inputs.day(request.POST.get("visited_on", ""), _("走访日期"))
             services.visit_record(
                 actor=request.user,
                 project=project,
@@ -399,7 +397,15 @@ class IndicatorDetailView(StaffRequired, TemplateView):
         indicator = get_object_or_404(
             Indicator.objects.select_related("enterprise"), pk=self.kwargs["pk"]
         )
-        year = int(self.request.GET.get("year") or latest_period()[0])
+        try:
+            year = (
+                inputs.whole(
+                    self.request.GET.get("year"), _("年份"), low=1900, high=2100, required=False
+                )
+                or latest_period()[0]
+            )
+        except LongchengError:
+            year = latest_period()[0]
         series = indicator_series(indicator, year)
         chart = {
             "months": [f"{p.month}月" for p in series],
@@ -429,10 +435,10 @@ class IndicatorDetailView(StaffRequired, TemplateView):
             services.indicator_record(
                 actor=request.user,
                 indicator=indicator,
-                year=int(request.POST.get("year") or 0),
-                month=int(request.POST.get("month") or 0),
-                target=_decimal(target, _("目标")) if target else None,
-                actual=_decimal(actual, _("实际")) if actual else None,
+                year=inputs.whole(request.POST.get("year"), _("年份"), low=1900, high=2100),
+                month=inputs.whole(request.POST.get("month"), _("月份"), low=1, high=12),
+                target=inputs.money(target, _("目标"), required=False),
+                actual=inputs.money(actual, _("实际"), required=False),
             )
         except ValueError:
             messages.error(request, _("年、月须为整数。"))

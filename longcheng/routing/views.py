@@ -22,6 +22,7 @@ from longcheng.loop.duplicates import similar_open_matters
 from longcheng.loop.models import Category
 from longcheng.loop.selectors import matters_visible_to
 from longcheng.loop.workflow import Action, Status
+from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.home import NavItem
@@ -66,7 +67,12 @@ class TakeSuggestionView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         matter = get_object_or_404(matters_visible_to(request.user), pk=pk)
-        category = get_object_or_404(Category, pk=request.POST.get("category"))
+        try:
+            category_id = inputs.whole(request.POST.get("category"), _("目录"), low=1, high=2**31)
+        except LongchengError as error:
+            messages.error(request, error.message)
+            return redirect(matter.get_absolute_url())
+        category = get_object_or_404(Category, pk=category_id)
         try:
             with transaction.atomic():
                 if category.default_lead_unit is None:
@@ -77,7 +83,9 @@ class TakeSuggestionView(LoginRequiredMixin, View):
                     lead_unit=category.default_lead_unit,
                     assisting_units=list(category.default_assisting_units.all()),
                     category=category,
-                    expected_version=int(request.POST.get("version", 0)),
+                    expected_version=inputs.whole(
+                        request.POST.get("version"), _("版本"), low=0, high=2**31 - 1
+                    ),
                     note=_("采纳分拨建议（%(s)s）") % {"s": request.POST.get("source", "")},
                     redispatch=matter.status == Status.RETURNED,
                 )
@@ -128,7 +136,9 @@ class ModelListView(SysadminRequired, TemplateView):
                     },
                 )
             else:
-                record = get_object_or_404(RoutingModel, pk=request.POST.get("promote"))
+                record = get_object_or_404(
+                    RoutingModel, pk=inputs.record_id(request.POST.get("promote"))
+                )
                 services.routing_promote(record=record, actor=request.user)
                 messages.success(request, _("已启用 v%(v)s。") % {"v": record.version})
         except LongchengError as error:

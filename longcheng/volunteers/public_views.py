@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from longcheng.audit.context import client_ip
 from longcheng.core import notices, ratelimit
 from longcheng.core.errors import LongchengError
+from longcheng.web import inputs
 
 from . import services
 from .models import Application, InterviewSlot, RecruitmentCampaign, Venue
@@ -137,9 +138,9 @@ class StatusView(TemplateView):
             ).select_related("session")
         return super().get_context_data(application=application, slots=slots, **kwargs)
 
-    def post(self, request, code):
+    def post(self, request, code=""):
         application = self.application()
-        slot = get_object_or_404(InterviewSlot, pk=request.POST.get("slot"))
+        slot = get_object_or_404(InterviewSlot, pk=inputs.record_id(request.POST.get("slot")))
         try:
             services.slot_book(application=application, slot=slot)
         except LongchengError as error:

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from longcheng.core.errors import LongchengError
+from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import TableExportMixin, xlsx_response
 
@@ -158,7 +159,9 @@ class CampaignActionView(StaffRequired, View):
                     },
                 )
             elif action == "objection":
-                objection = get_object_or_404(campaign.objections, pk=request.POST.get("objection"))
+                objection = get_object_or_404(
+                    campaign.objections, pk=inputs.record_id(request.POST.get("objection"))
+                )
                 services.objection_handle(
                     actor=user, objection=objection, handling=request.POST.get("handling", "")
                 )
@@ -239,7 +242,9 @@ class ApplicationListView(StaffRequired, TemplateView):
 
     def post(self, request, pk):
         campaign = _campaign(request, pk)
-        chosen = campaign.applications.filter(pk__in=request.POST.getlist("application"))
+        chosen = campaign.applications.filter(
+            pk__in=inputs.record_ids(request.POST.getlist("application"))
+        )
         try:
             n = services.screening_decide(
                 actor=request.user,
@@ -296,7 +301,7 @@ class ApplicationDetailView(StaffRequired, TemplateView):
                 )
             else:
                 position = application.campaign.positions.filter(
-                    pk=request.POST.get("position") or 0
+                    pk=inputs.record_id(request.POST.get("position"))
                 ).first()
                 services.selection_override(
                     actor=request.user,
@@ -323,7 +328,7 @@ class JudgeView(StaffRequired, TemplateView):
             .order_by("slot__starts_at", "full_name")
         )
         mine = {s.application_id for s in Score.objects.filter(judge=user)}
-        current = people.filter(pk=self.request.GET.get("a") or 0).first()
+        current = people.filter(pk=inputs.record_id(self.request.GET.get("a"))).first()
         marks = {}
         if current:
             marks = {
@@ -336,7 +341,7 @@ class JudgeView(StaffRequired, TemplateView):
     def post(self, request):
         application = get_object_or_404(
             Application.objects.filter(slot__session__judges=request.user),
-            pk=request.POST.get("application"),
+            pk=inputs.record_id(request.POST.get("application")),
         )
         values = {}
         try:
@@ -414,7 +419,7 @@ class RosterActionView(StaffRequired, View):
             messages.success(request, _("已标记缺勤 %(n)d 人次。") % {"n": n})
         else:
             shift = get_object_or_404(
-                Shift, pk=request.POST.get("shift"), position__campaign=campaign
+                Shift, pk=inputs.record_id(request.POST.get("shift")), position__campaign=campaign
             )
             try:
                 assignment = services.replacement_call(actor=request.user, shift=shift)

@@ -84,7 +84,9 @@ class RegisterListView(LoginRequiredMixin, ListView):
             )
         for flt in self.filters:
             value = self.request.GET.get(flt.name, "")
-            if value != "":
+            # Only a value the page offered filters; anything else (a forged id, a number too
+            # large for the column) is ignored rather than sent to the database.
+            if value != "" and value in {str(v) for v, _label in flt.choices(self.request.user)}:
                 queryset = queryset.filter(**{flt.lookup: value})
         return queryset.order_by(*self.ordering_keys())
 

@@ -1,0 +1,57 @@
+"""A number or date that could not be read back is refused where it is parsed and again at the
+save, with the field named: a stored 1e999999 once broke the cockpit for every user."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from longcheng.core.bounds import ValueOutOfBounds, check_bounds
+from longcheng.core.errors import LongchengError
+from longcheng.projects.models import KeyProject
+from longcheng.web import inputs
+
+
+@pytest.mark.parametrize("value", ["1e999999", "Infinity", "NaN", "-1e20", "123456789012345"])
+def test_a_money_field_refuses_what_no_column_holds(value):
+    with pytest.raises(LongchengError, match="本月完成投资"):
+        inputs.money(value, "本月完成投资")
+
+
+def test_a_money_field_takes_separators_and_gives_a_decimal():
+    assert inputs.money("1,234.50", "金额") == Decimal("1234.50")
+    assert inputs.money("", "金额", required=False) is None
+
+
+@pytest.mark.parametrize("value", ["99999-01-01", "1899-12-31", "2101-01-01", "2027-02-30", "x"])
+def test_a_day_outside_1900_to_2100_or_impossible_is_refused(value):
+    with pytest.raises(LongchengError, match="送达日期"):
+        inputs.day(value, "送达日期")
+
+
+def test_ids_that_are_not_ids_find_nothing():
+    assert inputs.record_id("12") == 12
+    for bad in ("x", "-1", "0", "1e3", "99999999999999999999999", None, ""):
+        assert inputs.record_id(bad) is None
+    assert inputs.record_ids(["3", "x", "4", "-2"]) == [3, 4]
+
+
+def test_the_save_itself_refuses_a_number_or_date_out_of_bounds():
+    project = KeyProject(name="晶科项目", total_investment=Decimal("1e999999"))
+    with pytest.raises(ValueOutOfBounds, match="总投资"):
+        check_bounds(project)
+    project.total_investment = Decimal("12345678.90")
+    check_bounds(project)  # fits DECIMAL(14, 2)
+    from longcheng.loop.models import Matter
+
+    with pytest.raises(ValueOutOfBounds, match="受理时间"):
+        check_bounds(Matter(received_at=datetime.datetime(3000, 1, 1, tzinfo=datetime.UTC)))
+
+
+@pytest.mark.django_db
+def test_a_bad_number_never_reaches_the_database(org):
+    with pytest.raises(ValueOutOfBounds, match="总投资"):
+        KeyProject.objects.create(
+            name="晶科项目", total_investment=Decimal("NaN"), lead_unit=org.brigade1
+        )
+    assert not KeyProject.objects.exists()
