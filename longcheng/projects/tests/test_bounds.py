@@ -55,3 +55,31 @@ def test_a_bad_number_never_reaches_the_database(org):
             name="晶科项目", total_investment=Decimal("NaN"), lead_unit=org.brigade1
         )
     assert not KeyProject.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_stored_unreadable_number_is_repaired_and_audited(org):
+    from django.db import connection
+
+    from longcheng.audit.models import AuditRecord
+    from longcheng.ops.repair import repair_bad_numbers
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's NUMERIC(14, 2) cannot hold an infinite value at all")
+    project = KeyProject.objects.create(
+        name="晶科项目",
+        total_investment=Decimal("100"),
+        lead_unit=org.brigade1,
+        planned_start=datetime.date(2023, 3, 1),
+        planned_end=datetime.date(2025, 12, 31),
+    )
+    with connection.cursor() as cursor:  # as a row saved before the bounds existed
+        cursor.execute(
+            "UPDATE projects_keyproject SET total_investment = 1e999 WHERE id = %s", [project.pk]
+        )
+    with pytest.raises(Exception):  # noqa: B017 - what every page reading it met
+        list(KeyProject.objects.values_list("total_investment", flat=True))
+    [repaired] = repair_bad_numbers()
+    assert repaired["field"] == "total_investment" and repaired["new"] == "0"
+    assert KeyProject.objects.get().total_investment == 0
+    assert AuditRecord.objects.filter(detail__reason="repair_bad_number").exists()
