@@ -77,7 +77,7 @@ def test_a_stored_unreadable_number_is_repaired_and_audited(org):
         cursor.execute(
             "UPDATE projects_keyproject SET total_investment = 1e999 WHERE id = %s", [project.pk]
         )
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # what every page reading the row met
         list(KeyProject.objects.values_list("total_investment", flat=True))
     [repaired] = repair_bad_numbers()
     assert repaired["field"] == "total_investment" and repaired["new"] == "0"
