@@ -189,9 +189,14 @@ def event_rows(event: MatterEvent) -> list[tuple[datetime.date, dict[str, int]]]
 
 
 def add_unit_days(rows: Iterable[tuple[datetime.date, int, str, dict[str, int]]]) -> None:
+    # One row per key: an upsert may not touch the same row twice (PostgreSQL refuses), and an
+    # answer on its deadline's day counts the answer and the deadline in the same row.
+    merged: dict[UnitDayKey, Counter] = {}
+    for day, unit_id, scope, measures in rows:
+        merged.setdefault((day, unit_id, scope), Counter()).update(measures)
     table = [
         (day, unit_id, scope, *(measures.get(m, 0) for m in UNIT_MEASURES))
-        for day, unit_id, scope, measures in rows
+        for (day, unit_id, scope), measures in merged.items()
     ]
     _upsert(UnitDayTally._meta.db_table, ["day", "unit_id", "scope"], UNIT_MEASURES, table)
 

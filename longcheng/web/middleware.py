@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -50,3 +50,24 @@ class AnonymousRateLimitMiddleware:
             response["Retry-After"] = seconds
             return response
         return self.get_response(request)
+
+
+class RefuseNulCharactersMiddleware:
+    """No form or link of the platform sends a NUL character; PostgreSQL cannot store or
+    compare one, so a request carrying one would fail deep inside a query. Refuse it at the
+    door with a plain 400 instead."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return HttpResponseBadRequest(
+                _("请求中含有无法处理的控制字符（NUL），请检查后重新提交。"),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
