@@ -61,6 +61,7 @@ checks:
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$(openssl rand -hex 40) \
 	  DJANGO_ALLOWED_HOSTS=longcheng.example DATABASE_URL=sqlite:////tmp/longcheng-check.sqlite3 \
 	  LONGCHENG_FIELD_KEYS=check:$$(openssl rand -base64 32) LONGCHENG_BLIND_INDEX_KEY=$$(openssl rand -base64 32) \
+	  LONGCHENG_AUDIT_KEYS=check:$$(openssl rand -base64 32) \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 pytest:

@@ -44,6 +44,13 @@ def fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def audit_anchor_file(settings, tmp_path):
+    """Each test anchors the audit head in its own file, outside the project."""
+    settings.LONGCHENG_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.jsonl")
+    return tmp_path / "audit-anchors.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def fresh_calendar_years():
     """The entered holiday years are cached per process; a rolled-back test must not leave
     its years behind for the next."""

@@ -134,6 +134,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # SECRET_KEY, for development and the demo only; production settings require both.
 LONGCHENG_FIELD_KEYS = env("LONGCHENG_FIELD_KEYS", default="")
 LONGCHENG_BLIND_INDEX_KEY = env("LONGCHENG_BLIND_INDEX_KEY", default="")
+# The audit chain's HMAC keys (id:base64, the first signs) and where its head is anchored
+# outside the database daily (an append-only file; see audit.anchors).
+LONGCHENG_AUDIT_KEYS = env("LONGCHENG_AUDIT_KEYS", default="")
+LONGCHENG_AUDIT_ANCHOR_FILE = env(
+    "LONGCHENG_AUDIT_ANCHOR_FILE", default=str(BASE_DIR / "var" / "audit-anchors.jsonl")
+)
 
 LONGCHENG_PASSWORD_PROFILE = env("LONGCHENG_PASSWORD_PROFILE", default="dengbao")
 AUTH_PASSWORD_VALIDATORS = validators_for(LONGCHENG_PASSWORD_PROFILE)

@@ -9,6 +9,8 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
 # Keys of the personal identifiers' encryption and blind index (docs/security.md): no default.
 LONGCHENG_FIELD_KEYS = env("LONGCHENG_FIELD_KEYS")
 LONGCHENG_BLIND_INDEX_KEY = env("LONGCHENG_BLIND_INDEX_KEY")
+# The audit chain's HMAC keys, kept outside the database (audit.chain): no default.
+LONGCHENG_AUDIT_KEYS = env("LONGCHENG_AUDIT_KEYS")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

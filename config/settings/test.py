@@ -1,3 +1,6 @@
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -18,3 +21,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared memory: the browser tests' live server threads then open their own
     # connections instead of borrowing (and closing) the test thread's.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}  # noqa: F405
+
+# Tests write no file in the project: the audit head goes to a temporary folder (and each test
+# gets its own through the `audit_anchor_file` fixture in conftest.py).
+LONGCHENG_AUDIT_ANCHOR_FILE = str(
+    Path(tempfile.gettempdir()) / "longcheng-test-audit-anchors.jsonl"
+)

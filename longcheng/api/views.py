@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from longcheng.accounts.scoping import reads_business_records, scope_queryset
 from longcheng.audit.models import Action
-from longcheng.audit.services import audit_record
+from longcheng.audit.services import audit_record, audit_refusal
 from longcheng.core.models import Division, Unit
 from longcheng.parties.models import Enterprise, Institution, Person, Site
 
@@ -167,6 +167,7 @@ class PersonViewSet(ScopedViewSet):
         context = super().get_serializer_context()
         wants = self.request.query_params.get("reveal") == "1"
         if wants and not self.request.user.has_perm("parties.reveal_personal_data"):
+            audit_refusal(actor=self.request.user, what=f"reveal via API {self.request.path}")
             raise PermissionDenied("您没有查看完整个人信息的权限。")
         context["reveal"] = wants
         return context

@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     SESSION_EXPIRED = "session_expired", _("会话超时退出")
     KEY_ROTATION = "key_rotation", _("轮换个人信息加密密钥")
     ERASURE = "erasure", _("按请求删除个人信息")
+    REFUSED = "refused", _("拒绝访问或操作")
 
 
 class AuditRecord(models.Model):
@@ -58,6 +59,8 @@ class AuditRecord(models.Model):
     detail = models.JSONField(_("详情"), default=dict, blank=True)
     prev_hash = models.CharField(_("前一条哈希"), max_length=64)
     hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
+    # The audit key the hash was made with (HMAC); blank for records made before keying.
+    key_id = models.CharField(_("密钥编号"), max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]

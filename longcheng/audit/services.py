@@ -3,6 +3,7 @@ describes, so the change and its record commit or roll back together."""
 
 import datetime
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,8 +16,16 @@ from django.utils.translation import gettext as _
 
 from longcheng.accounts.roles import Role
 from longcheng.core.errors import LongchengError
+from longcheng.core.masking import mask_id_number, mask_phone
 
-from .chain import GENESIS, digest, record_hash, verify_stored_chain
+from .chain import (
+    GENESIS,
+    ChainBreak,
+    current_key_id,
+    digest,
+    record_hash,
+    verify_stored_chain,
+)
 from .context import current_ip
 from .models import Action, AuditAlert, AuditAnchor, AuditRecord
 
@@ -66,13 +75,44 @@ def audit_record(
             object_repr=object_repr[:200],
             before_digest=digest(before),
             after_digest=digest(after),
-            detail=detail or {},
+            detail=scrub_personal_data(detail or {}),
             prev_hash=last or GENESIS,
+            key_id=current_key_id(),
         )
         # Microsecond precision survives every backend, so the hash recomputes identically.
         record.hash = record_hash(record.prev_hash, record)
         record.save()
     return record
+
+
+# A mainland mobile number, or an 18-digit resident ID number (15-digit old ones too).
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ID_NUMBER = re.compile(r"(?<![\dXx])(\d{17}[\dXx]|\d{15})(?![\dXx])")
+
+
+def scrub_personal_data(value):
+    """The audit log keeps who did what, never the personal data itself: phone and ID numbers
+    inside a record's details (a search filter, a note) are stored masked."""
+    if isinstance(value, str):
+        value = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), value)
+        return _PHONE.sub(lambda m: mask_phone(m.group(0)), value)
+    if isinstance(value, dict):
+        return {k: scrub_personal_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_personal_data(v) for v in value]
+    return value
+
+
+def audit_refusal(*, actor, what: str, target: Model | None = None, detail: dict | None = None):
+    """A refused reveal, export or forbidden action is a security event: who tried what."""
+    return audit_record(
+        actor=actor,
+        action=Action.REFUSED,
+        target=target,
+        object_type="" if target is not None else "request",
+        object_repr=what[:200] if target is None else "",
+        detail={"refused": what[:200], **(detail or {})},
+    )
 
 
 def changed_fields(before: dict, after: dict) -> list[str]:
@@ -153,9 +193,15 @@ def audit_purge(*, before: datetime.datetime, actor_repr: str) -> AuditAnchor:
 def audit_verify_scheduled() -> AuditAlert | None:
     """The daily check (Celery beat): a break raises one alert per broken record, logged as
     critical and mailed to the audit and security administrators."""
+    from .anchors import verify_against_anchors
+
     count, broken = verify_stored_chain()
     if broken is None:
-        return None
+        contradiction = verify_against_anchors()
+        if contradiction is None:
+            return None
+        last = AuditRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        broken = ChainBreak(last, contradiction[:100])
     alert, created = AuditAlert.objects.get_or_create(
         record_id=broken.record_id,
         handled_at=None,

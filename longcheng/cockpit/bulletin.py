@@ -17,6 +17,7 @@ from django.utils import timezone
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
 
+from longcheng.audit.anchors import latest_head
 from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
@@ -239,6 +240,15 @@ def bulletin_pdf(data: BulletinData) -> bytes:
     if not data.red_projects:
         _line(pdf, "无。")
     pdf.ln(4)
+    head = latest_head()
+    if head is not None:
+        # The audit chain's head on paper: a later rewrite of the audit log shows against it.
+        _line(
+            pdf,
+            f"审计链头（{head.at[:10]} 锚定）：第 {head.last_id} 条，共 {head.count} 条，"
+            f"哈希 {head.last_hash}",
+            size=7,
+        )
     _line(
         pdf,
         f"龙城闭环治理平台生成 · {timezone.localtime(clock.now()):%Y-%m-%d %H:%M}",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.audit.models import Action as AuditAction
-from longcheng.audit.services import audit_record
+from longcheng.audit.services import audit_record, audit_refusal
 from longcheng.core import clock
 from longcheng.core.calendar import (
     add_working_hours,
@@ -795,6 +795,7 @@ def matter_archive(*, matter: Matter, actor, expected_version: int | None = None
 def matter_reveal_reporter_phone(*, matter: Matter, actor) -> str:
     """The callback clerk needs the full number to call back; every look is audited."""
     if not actor.has_perm("parties.reveal_personal_data"):
+        audit_refusal(actor=actor, what="reveal", target=matter)
         raise TransitionRefused(_("您没有查看完整个人信息的权限。"))
     audit_record(
         actor=actor, action=AuditAction.REVEAL, target=matter, detail={"fields": ["reporter_phone"]}

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from longcheng.audit.models import Action
-from longcheng.audit.services import audit_record, changed_fields, model_snapshot
+from longcheng.audit.services import audit_record, audit_refusal, changed_fields, model_snapshot
 from longcheng.core.errors import PermissionRefused
 from longcheng.core.validators import birth_date_from_id
 from longcheng.core.versioning import save_versioned
@@ -80,6 +80,7 @@ def party_update(*, instance, before: dict, expected_version: int, fields: list[
 def person_reveal(*, person: Person, actor) -> dict:
     """Return the unmasked personal data of `person`, leaving an audit record."""
     if not actor.has_perm("parties.reveal_personal_data"):
+        audit_refusal(actor=actor, what="reveal", target=person)
         raise PermissionRefused(_("您没有查看完整个人信息的权限。"))
     audit_record(
         actor=actor,

@@ -27,3 +27,19 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if context["is_auditor"]:
             context["recent_audit"] = AuditRecord.objects.select_related(None)[:10]
         return context
+
+
+def permission_denied(request, exception=None):
+    """Every refused page or action is answered in plain words and recorded as a security
+    event (who tried what), then rendered by Django's own 403 view (templates/403.html)."""
+    from django.views.defaults import permission_denied as render_403
+
+    from longcheng.audit.services import audit_refusal
+
+    user = request.user if getattr(request, "user", None) else None
+    audit_refusal(
+        actor=user,
+        what=f"{request.method} {request.path}"[:200],
+        detail={"message": str(exception or "")[:200]},
+    )
+    return render_403(request, exception)

@@ -99,3 +99,12 @@ def test_the_platform_generates_last_months_bulletin_once(october):
     assert made is not None and made.month == OCTOBER and made.generated_by is None
     assert bulletin.generate_due() is None
     assert Bulletin.objects.count() == 1
+
+
+def test_the_bulletin_prints_the_audit_chain_head(october, users):
+    from longcheng.audit.anchors import anchor_head
+
+    head = anchor_head()
+    item = bulletin.generate(OCTOBER, actor=users.dispatcher)
+    text = _pdf_text(item.pdf.read())
+    assert f"第 {head.last_id} 条" in text and head.last_hash[:20] in text.replace("\n", "")
