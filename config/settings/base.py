@@ -344,6 +344,12 @@ CELERY_BEAT_SCHEDULE = {
 # Excel/CSV imports: the largest file and the most rows one batch may hold.
 LONGCHENG_IMPORT_MAX_BYTES = env.int("LONGCHENG_IMPORT_MAX_BYTES", default=300 * 1024 * 1024)
 LONGCHENG_IMPORT_MAX_ROWS = env.int("LONGCHENG_IMPORT_MAX_ROWS", default=1_000_000)
+# Checked before parsing: what an .xlsx may unpack to (a zip bomb is refused from its
+# directory), and the longest cell any template needs.
+LONGCHENG_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "LONGCHENG_IMPORT_MAX_UNCOMPRESSED_BYTES", default=2 * 1024**3
+)
+LONGCHENG_IMPORT_MAX_CELL_CHARS = env.int("LONGCHENG_IMPORT_MAX_CELL_CHARS", default=10_000)
 # How many matters `seed_demo` replays (tests use fewer).
 LONGCHENG_DEMO_MATTERS = env.int("LONGCHENG_DEMO_MATTERS", default=300)
 # Applicants of the demo's volunteer campaign (the article: 1,200+ applied, 379 selected).

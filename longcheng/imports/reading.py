@@ -6,8 +6,10 @@ import codecs
 import csv
 import datetime
 import io
+import zipfile
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -61,11 +63,30 @@ def _text_stream(fileobj) -> io.TextIOWrapper:
     )
 
 
+def _refuse_zip_bomb(fileobj) -> None:
+    """An .xlsx is a zip: refuse one that would unpack to more than the limit, from its
+    directory alone, before any of it is decompressed."""
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise UnreadableFile(_("无法读取该 Excel 文件，请用模板另存为 .xlsx 后重试。")) from error
+    finally:
+        fileobj.seek(0)
+    limit = settings.LONGCHENG_IMPORT_MAX_UNCOMPRESSED_BYTES
+    if unpacked > limit:
+        raise UnreadableFile(
+            _("该 Excel 文件解压后有 %(n)s MB，超过 %(m)s MB 的上限，请分批导入。")
+            % {"n": f"{unpacked // 2**20:,}", "m": f"{limit // 2**20:,}"}
+        )
+
+
 def open_rows(fileobj, name: str) -> tuple[list[str], Iterator[tuple[int, list]]]:
     """The header and an iterator of (row number as Excel shows it, cells). Blank rows are
     skipped; cells are text, or dates where Excel holds a date."""
     lowered = name.lower()
     if lowered.endswith(".xlsx"):
+        _refuse_zip_bomb(fileobj)
         try:
             book = load_workbook(fileobj, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -73,6 +94,12 @@ def open_rows(fileobj, name: str) -> tuple[list[str], Iterator[tuple[int, list]]
                 _("无法读取该 Excel 文件，请用模板另存为 .xlsx 后重试。")
             ) from error
         sheet = book.worksheets[0]
+        declared = sheet.max_row or 0  # from the sheet's dimension tag, read without the rows
+        if declared > settings.LONGCHENG_IMPORT_MAX_ROWS + 1:
+            raise UnreadableFile(
+                _("表格有 %(n)s 行，超过单次导入上限 %(m)s 行，请分批导入。")
+                % {"n": f"{declared:,}", "m": f"{settings.LONGCHENG_IMPORT_MAX_ROWS:,}"}
+            )
         rows = sheet.iter_rows(values_only=True)
     elif lowered.endswith(".csv"):
         rows = csv.reader(_text_stream(fileobj))
@@ -89,11 +116,22 @@ def open_rows(fileobj, name: str) -> tuple[list[str], Iterator[tuple[int, list]]
 
     text_only = lowered.endswith(".csv")
 
+    longest = settings.LONGCHENG_IMPORT_MAX_CELL_CHARS
+
     def body() -> Iterator[tuple[int, list]]:
         number = 1
         try:
             for number, cells in enumerate(rows, start=2):
                 values = [c.strip() for c in cells] if text_only else [_text(c) for c in cells]
+                for column, value in enumerate(values, start=1):
+                    if isinstance(value, str) and len(value) > longest:
+                        raise UnreadableFile(
+                            _(
+                                "第 %(n)s 行第 %(c)s 列的内容超过 %(m)s 个字符，"
+                                "不像是一个单元格的数据。"
+                            )
+                            % {"n": number, "c": column, "m": f"{longest:,}"}
+                        )
                 if any(v != "" for v in values):
                     yield number, values
         except UnicodeDecodeError as error:

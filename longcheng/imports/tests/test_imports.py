@@ -332,3 +332,26 @@ def test_a_csv_whose_encoding_changes_half_way_is_refused_with_the_row(users):
         )
     # Decoding runs ahead of the rows: the row named is at or before the bad bytes (3002).
     assert int(refused.value.message.split(" ")[1]) <= 3002
+
+
+def test_a_workbook_too_big_to_parse_is_refused_before_parsing(users, settings):
+    """A small upload that unpacks to gigabytes, a sheet declaring more rows than the limit,
+    a cell of a megabyte: each refused with its reason, nothing stored."""
+    rows = [["山西易通天下产业孵化基地有限公司", valid_credit_code(), "x" * 5000]]
+    upload = xlsx(columns("enterprises")[:3], rows)
+    settings.LONGCHENG_IMPORT_MAX_UNCOMPRESSED_BYTES = 4096
+    with pytest.raises(services.ImportRefused, match="解压后有"):
+        services.import_check(user=users.committee_clerk, kind="enterprises", upload=upload)
+
+    settings.LONGCHENG_IMPORT_MAX_UNCOMPRESSED_BYTES = 2**30
+    settings.LONGCHENG_IMPORT_MAX_ROWS = 3
+    many = xlsx(columns("enterprises")[:2], [["甲", "1"]] * 10)
+    with pytest.raises(services.ImportRefused, match="超过单次导入上限 3 行"):
+        services.import_check(user=users.committee_clerk, kind="enterprises", upload=many)
+
+    settings.LONGCHENG_IMPORT_MAX_ROWS = 1000
+    settings.LONGCHENG_IMPORT_MAX_CELL_CHARS = 1000
+    upload.seek(0)
+    with pytest.raises(services.ImportRefused, match="第 2 行第 3 列的内容超过 1,000 个字符"):
+        services.import_check(user=users.committee_clerk, kind="enterprises", upload=upload)
+    assert not ImportBatch.objects.exists()
