@@ -407,27 +407,48 @@ def vote_cast(
         raise FundRefused(_("该项目不在本次会议的待决议题中。"))
     if vote not in Vote.values:
         raise FundRefused(_("请选择同意、反对或弃权。"))
-    row, _created = CommitteeVote.objects.update_or_create(
-        meeting=meeting,
-        deal=deal,
-        member=member,
-        defaults={"vote": vote, "comment": comment.strip()},
-    )
+    with transaction.atomic():
+        # Decided is final: a vote changes only before the meeting decides the deal.
+        if (
+            CommitteeDecision.objects.select_for_update()
+            .filter(meeting=meeting, deal=deal)
+            .exists()
+        ):
+            raise FundRefused(_("本次会议已对该项目作出决议，表决不能再更改。"))
+        before = CommitteeVote.objects.filter(meeting=meeting, deal=deal, member=member).first()
+        row, _created = CommitteeVote.objects.update_or_create(
+            meeting=meeting,
+            deal=deal,
+            member=member,
+            defaults={"vote": vote, "comment": comment.strip()},
+        )
+        audit_record(
+            actor=member,
+            action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+            target=deal,
+            before={"vote": before.vote} if before else None,
+            after={"vote": vote},
+            detail={
+                "meeting": meeting.pk,
+                "vote": vote,
+                "changed_from": getattr(before, "vote", None),
+            },
+        )
     return row
 
 
 def decision_record(
     *, actor, meeting: CommitteeMeeting, deal: Deal, conditions: str = ""
 ) -> CommitteeDecision:
-    """Passed when more than two thirds of the members vote for it (abstentions and absence
-    count against)."""
+    """Passed when two thirds of the members or more vote for it (“三分之二以上”: 以上 includes
+    the number itself, 民法典 Art. 1259); abstentions and absence count against."""
     _require(actor, meeting.fund)
     votes = list(meeting.votes.filter(deal=deal))
     members = meeting.members.count()
     if len(votes) < members:
         raise FundRefused(_("还有 %(n)d 名委员未表决。") % {"n": members - len(votes)})
     votes_for = sum(1 for v in votes if v.vote == Vote.FOR)
-    approved = votes_for * 3 > members * 2
+    approved = votes_for * 3 >= members * 2
     with transaction.atomic():
         decision = CommitteeDecision.objects.create(
             meeting=meeting,

@@ -186,12 +186,36 @@ def test_committee_needs_full_diligence_and_a_two_thirds_vote(deal, users, membe
     services.vote_cast(member=members[0], meeting=meeting, deal=deal, vote="for")
     with pytest.raises(FundRefused, match="未表决"):
         services.decision_record(actor=users.clerk1, meeting=meeting, deal=deal)
-    services.vote_cast(member=members[1], meeting=meeting, deal=deal, vote="for")
+    services.vote_cast(member=members[1], meeting=meeting, deal=deal, vote="against")
     services.vote_cast(member=members[2], meeting=meeting, deal=deal, vote="abstain")
+    services.vote_cast(member=members[1], meeting=meeting, deal=deal, vote="for")  # changed
+    from longcheng.audit.models import AuditRecord
+
+    changed = AuditRecord.objects.filter(actor=members[1], object_id=str(deal.pk)).order_by("-id")[
+        0
+    ]
+    assert changed.detail["changed_from"] == "against" and changed.detail["vote"] == "for"
     decision = services.decision_record(
         actor=users.clerk1, meeting=meeting, deal=deal, conditions="分两期出资"
     )
-    assert not decision.approved  # 2 of 3 is not more than two thirds
+    # 2 of 3 is “三分之二以上”: 以上 includes the number itself (民法典 Art. 1259).
+    assert decision.approved and decision.votes_for == 2
+    deal.refresh_from_db()
+    assert deal.stage == "committee"
+    with pytest.raises(FundRefused, match="表决不能再更改"):
+        services.vote_cast(member=members[2], meeting=meeting, deal=deal, vote="against")
+
+
+def test_one_vote_for_in_three_is_declined(deal, users, members):
+    deal.stage = "committee"
+    deal.save()
+    meeting = CommitteeMeeting.objects.create(fund=deal.fund, held_on=datetime.date(2023, 9, 25))
+    meeting.members.set(members)
+    meeting.deals.add(deal)
+    for member, vote in zip(members, ("for", "against", "abstain"), strict=True):
+        services.vote_cast(member=member, meeting=meeting, deal=deal, vote=vote)
+    decision = services.decision_record(actor=users.clerk1, meeting=meeting, deal=deal)
+    assert not decision.approved
     deal.refresh_from_db()
     assert deal.stage == "declined"
 

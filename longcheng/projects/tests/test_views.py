@@ -38,7 +38,7 @@ def test_a_unit_reports_on_the_page_and_another_cannot(login, project, users):
     bad = (
         login(users.clerk1).post(url, {**data, "investment": "三百"}, follow=True).content.decode()
     )
-    assert "须填写数字" in bad
+    assert "“本月完成投资”填写有误" in bad and "数字" in bad
 
 
 def test_the_upload_checks_then_imports(login, project, users):
