@@ -46,6 +46,8 @@ class RecruitmentCampaign(TimeStampedModel, VersionedModel):
     slug = models.SlugField(_("报名链接标识"), max_length=40, unique=True)
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
     publicity_until = models.DateField(_("公示截止"), null=True, blank=True)
+    # Set when a mark is corrected after the allocation ran; cleared by the next run.
+    rerun_needed = models.BooleanField(_("需重新分配"), default=False)
 
     class Meta:
         ordering = ["-service_from"]

@@ -299,6 +299,14 @@ def score_record(*, judge, application: Application, values: dict[str, Decimal])
     submission corrects the first)."""
     if application.slot is None or not application.slot.session.judges.filter(pk=judge.pk).exists():
         raise PermissionRefused(_("您不是该考生所在场次的评委。"))
+    if application.campaign.runs.exists():
+        raise VolunteerRefused(
+            _("录用分配已运行，评分已锁定。确需更正，请招募负责人说明理由后更正并重新分配。")
+        )
+    return _write_scores(judge=judge, application=application, values=values)
+
+
+def _write_scores(*, judge, application: Application, values: dict) -> list[Score]:
     rubric = {item["code"]: item for item in application.campaign.rubric}
     missing = [rubric[c]["name"] for c in rubric if values.get(c) in (None, "")]
     if missing:
@@ -320,6 +328,39 @@ def score_record(*, judge, application: Application, values: dict[str, Decimal])
             application.status = Status.INTERVIEWED
             application.save(update_fields=["status", "updated_at"])
     return rows
+
+
+def score_correct(
+    *, actor, application: Application, judge, values: dict, reason: str
+) -> list[Score]:
+    """After the allocation ran, a judge's marks change only by the campaign owner, with a
+    reason, on the audit log; the scores are finalised again and the allocation must re-run
+    before the list is published (`needs_rerun`)."""
+    _require_manager(actor, application.campaign)
+    if len(reason.strip()) < 5:
+        raise VolunteerRefused(_("更正评分须说明理由（不少于 5 个字）。"))
+    before = {
+        s.criterion: str(s.value)
+        for s in Score.objects.filter(application=application, judge=judge)
+    }
+    with transaction.atomic():
+        rows = _write_scores(judge=judge, application=application, values=values)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=application,
+            before=before,
+            after={r.criterion: str(r.value) for r in rows},
+            detail={"score_correction": True, "judge": judge.pk, "reason": reason.strip()[:200]},
+        )
+        scores_finalise(actor=actor, campaign=application.campaign)
+        RecruitmentCampaign.objects.filter(pk=application.campaign_id).update(rerun_needed=True)
+    return rows
+
+
+def needs_rerun(campaign: RecruitmentCampaign) -> bool:
+    """A mark changed after the latest allocation: the list no longer follows the scores."""
+    return RecruitmentCampaign.objects.filter(pk=campaign.pk, rerun_needed=True).exists()
 
 
 def judge_totals(campaign: RecruitmentCampaign) -> list[solvers.JudgeTotal]:
@@ -438,6 +479,7 @@ def selection_run(*, actor, campaign: RecruitmentCampaign) -> solvers.Allocation
             placed=len(result.placed),
             seconds=result.seconds,
         )
+        RecruitmentCampaign.objects.filter(pk=campaign.pk).update(rerun_needed=False)
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -492,6 +534,8 @@ def publicity_publish(*, actor, campaign: RecruitmentCampaign) -> RecruitmentCam
     _require_manager(actor, campaign)
     if not campaign.applications.filter(status=Status.SELECTED).exists():
         raise VolunteerRefused(_("尚无拟录用名单，不能公示。"))
+    if needs_rerun(campaign):
+        raise VolunteerRefused(_("分配运行后评分有更正，请重新运行录用分配后再公示。"))
     campaign.published_at = clock.now()
     campaign.publicity_until = _today() + datetime.timedelta(days=campaign.publicity_days)
     campaign.save(update_fields=["published_at", "publicity_until", "updated_at"])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from longcheng.accounts.models import User
 from longcheng.core.errors import LongchengError
 from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
@@ -277,6 +278,8 @@ class ApplicationDetailView(StaffRequired, TemplateView):
             preferences=[positions[p] for p in application.preferences if p in positions],
             rubric=application.campaign.rubric,
             scores=scores,
+            locked=application.campaign.runs.exists(),
+            judges=User.objects.filter(judging_sessions__campaign=application.campaign).distinct(),
             positions=positions.values(),
             assignments=application.assignments.select_related("shift__position__venue"),
             levels=LEVEL_NAMES,
@@ -288,7 +291,28 @@ class ApplicationDetailView(StaffRequired, TemplateView):
             Application.objects.filter(campaign__in=campaigns_managed_by(request.user)), pk=pk
         )
         try:
-            if request.POST.get("action") == "drop":
+            if request.POST.get("action") == "correct_scores":
+                judge = get_object_or_404(
+                    User.objects.filter(judging_sessions__campaign=application.campaign).distinct(),
+                    pk=inputs.record_id(request.POST.get("judge")),
+                )
+                services.score_correct(
+                    actor=request.user,
+                    application=application,
+                    judge=judge,
+                    values={
+                        item["code"]: inputs.money(
+                            request.POST.get(f"score_{item['code']}"),
+                            item["name"],
+                            max_digits=5,
+                            decimal_places=1,
+                        )
+                        for item in application.campaign.rubric
+                    },
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, _("评分已更正并记入审计日志；请重新运行录用分配。"))
+            elif request.POST.get("action") == "drop":
                 result = services.volunteer_drop(
                     actor=request.user,
                     application=application,

@@ -129,6 +129,46 @@ def test_selection_places_by_score_and_explains_the_rest(forum, users):
     assert "名额已满" in by_name["戊"].outcome_note and "会议服务" in by_name["戊"].outcome_note
 
 
+def test_marks_lock_when_the_allocation_runs_and_a_correction_needs_the_owner(forum, users):
+    from longcheng.audit.models import AuditRecord
+
+    specs = [
+        ("甲", 0, (60, 60, 60), (60, 60, 60), [forum.service]),
+        ("乙", 0, (90, 90, 90), (90, 90, 90), [forum.service]),
+    ]
+    apps = _interviewed(forum, users, specs)
+    services.selection_run(actor=users.leader, campaign=forum.campaign)
+    marks = {"intro": 99, "english": 99, "general": 99}
+    with pytest.raises(VolunteerRefused, match="评分已锁定"):
+        services.score_record(judge=users.clerk2, application=apps[0], values=marks)
+    with pytest.raises(services.PermissionRefused):
+        services.score_correct(
+            actor=users.clerk2,
+            application=apps[0],
+            judge=users.clerk2,
+            values=marks,
+            reason="录入错误更正",
+        )
+    with pytest.raises(VolunteerRefused, match="理由"):
+        services.score_correct(
+            actor=users.leader, application=apps[0], judge=users.clerk2, values=marks, reason=""
+        )
+    services.score_correct(
+        actor=users.leader,
+        application=apps[0],
+        judge=users.clerk2,
+        values=marks,
+        reason="评委录入时漏输一位，按评分表原件更正",
+    )
+    record = AuditRecord.objects.filter(object_id=str(apps[0].pk)).order_by("-id")[0]
+    assert record.detail["score_correction"] and "评分表原件" in record.detail["reason"]
+    assert services.needs_rerun(forum.campaign)
+    with pytest.raises(VolunteerRefused, match="重新运行录用分配"):
+        services.publicity_publish(actor=users.leader, campaign=forum.campaign)
+    services.selection_run(actor=users.leader, campaign=forum.campaign)
+    assert not services.needs_rerun(forum.campaign)
+
+
 def test_a_certificate_requirement_comes_from_training(forum, users, org):
     forum.liaison.certificate = "水域救援"
     forum.liaison.save()
@@ -264,3 +304,25 @@ def test_training_grants_certificates(org, users):
         actor=users.clerk1, session=session, member=member, attended=True, passed=True
     )
     assert Certificate.objects.get(id_number=member.id_number).kind == "水域救援"
+
+
+def test_the_owner_corrects_a_mark_on_the_application_page(forum, users, login):
+    specs = [("甲", 0, (60, 60, 60), (60, 60, 60), [forum.service])]
+    [app] = _interviewed(forum, users, specs)
+    services.selection_run(actor=users.leader, campaign=forum.campaign)
+    page = login(users.leader).get(f"/volunteers/applications/{app.pk}/").content.decode()
+    assert "评分已锁定" in page
+    response = login(users.leader).post(
+        f"/volunteers/applications/{app.pk}/",
+        {
+            "action": "correct_scores",
+            "judge": users.clerk2.pk,
+            "score_intro": "70",
+            "score_english": "1e999999",
+            "score_general": "70",
+            "reason": "按评分表原件更正",
+        },
+        follow=True,
+    )
+    assert "填写有误" in response.content.decode()
+    assert not services.needs_rerun(forum.campaign)
