@@ -20,6 +20,7 @@ from longcheng.core.calendar import (
 )
 from longcheng.core.errors import LongchengError
 from longcheng.core.models import LocalCalendarYear
+from longcheng.web.access import BusinessStaffRequired
 
 from .forms import DeadlineReviewForm, ScheduleForm
 from .models import DeadlineReview, UnreasonableClaim
@@ -164,7 +165,7 @@ class DeadlineReviewView(RoleRequired, View):
         return redirect("loop:deadline_reviews")
 
 
-class UnreasonableClaimListView(LoginRequiredMixin, View):
+class UnreasonableClaimListView(BusinessStaffRequired, View):
     """不合理诉求认定: the dispatch centre's queue of requests, and what units asked and got."""
 
     template_name = "loop/unreasonable_claims.html"

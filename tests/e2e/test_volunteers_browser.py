@@ -65,6 +65,10 @@ def test_a_judge_scores_on_a_tablet(browser, live_server, demo):
     context = browser.new_context(viewport={"width": 1024, "height": 768}, reduced_motion="reduce")
     page = context.new_page()
     page.base = live_server.url
+    # The interviews are still going on: no allocation has run yet (after one, marks lock).
+    from longcheng.volunteers.models import SelectionRun
+
+    SelectionRun.objects.all().delete()
     sign_in(page, "judge1")
     page.goto(page.base + "/volunteers/judge/")
     page.get_by_test_id("judge-list").locator("a").first.click()
