@@ -112,6 +112,8 @@ def test_backup_wipe_restore_gives_back_the_same_platform(tmp_path, settings):
         "DJANGO_DEBUG": "false",
         "DATABASE_URL": clean.url,
         "MEDIA_ROOT": str(restored_media),
+        # The restored installation anchors its audit head in its own file, not the project's.
+        "LONGCHENG_AUDIT_ANCHOR_FILE": str(tmp_path / "audit-anchors.jsonl"),
     }
 
     def manage(*arguments):
