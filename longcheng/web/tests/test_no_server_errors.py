@@ -118,12 +118,15 @@ def test_no_url_answers_a_server_error_to_malformed_input(transactional_db):
         for path in paths:
             for method, data in (("get", BAD_QUERY), ("post", body)):
                 response = getattr(client, method)(path, data)
-                answered[(role, method, response.status_code)] += 1
+                if "/1/" not in path and "/nope/" not in path:  # pages without an id in them
+                    answered[(role, method, response.status_code)] += 1
                 if response.status_code >= 500:
                     failures.append(f"{role} {method.upper()} {path} → {response.status_code}")
     assert not failures, "\n".join(failures)
-    # The walk reached the pages themselves, not only the sign-in and refusal pages.
-    assert answered[("dispatcher", "get", 200)] > len(paths) // 3, answered
+    # The walk reached the pages themselves, not only the sign-in and refusal pages (ids differ
+    # between databases, so this counts the pages without an id in their path).
+    plain = [p for p in paths if "/1/" not in p and "/nope/" not in p]
+    assert answered[("dispatcher", "get", 200)] > len(plain) // 2, answered
 
 
 def test_a_nul_character_is_refused_at_the_door(client, users):
