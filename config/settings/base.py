@@ -14,12 +14,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: the demo shows what production shows (the platform's own 404 and 500
+# pages, never Django's debug page); a developer sets DJANGO_DEBUG=true explicitly.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The embedded default is a developer/demo machine; production settings refuse this key.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-embedded-demo-key-change-me")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 # Demo mode allows `seed_demo` to create the well-known demo accounts.
-LONGCHENG_DEMO = env.bool("LONGCHENG_DEMO", default=DEBUG)
+LONGCHENG_DEMO = env.bool("LONGCHENG_DEMO", default=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -176,6 +178,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The embedded installation serves static files from the apps without `collectstatic`, DEBUG
+# off as it is (production collects them and turns this off).
+WHITENOISE_USE_FINDERS = env.bool("LONGCHENG_STATIC_FROM_APPS", default=True)
 # Front-end packages are installed from the npm registry into frontend/node_modules at install
 # time and served from there; nothing is copied into the repository and no CDN is used.
 _NODE = BASE_DIR / "frontend" / "node_modules"

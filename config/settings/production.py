@@ -1,5 +1,7 @@
 """Production: every secret from the environment, hardened transport and cookies."""
 
+from longcheng.core.secrets_check import refuse_known_secrets
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -11,6 +13,17 @@ LONGCHENG_FIELD_KEYS = env("LONGCHENG_FIELD_KEYS")
 LONGCHENG_BLIND_INDEX_KEY = env("LONGCHENG_BLIND_INDEX_KEY")
 # The audit chain's HMAC keys, kept outside the database (audit.chain): no default.
 LONGCHENG_AUDIT_KEYS = env("LONGCHENG_AUDIT_KEYS")
+# A short key, or one written anywhere in the installation (the demo default, the placeholders
+# of .env.example), stops the start with every problem named (core/secrets_check.py).
+refuse_known_secrets(
+    SECRET_KEY,
+    keyed={
+        "LONGCHENG_FIELD_KEYS": LONGCHENG_FIELD_KEYS,
+        "LONGCHENG_BLIND_INDEX_KEY": LONGCHENG_BLIND_INDEX_KEY,
+        "LONGCHENG_AUDIT_KEYS": LONGCHENG_AUDIT_KEYS,
+    },
+    root=BASE_DIR,  # noqa: F405
+)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -25,6 +38,7 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+WHITENOISE_USE_FINDERS = False  # collectstatic's manifest serves them
 STORAGES = {  # attachments as in base (the file system, or S3/MinIO once a bucket is named)
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -8,11 +8,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django_otp import login as otp_login
 from django_otp import user_has_device
+
+from longcheng.core.redirects import safe_next
 
 from . import second_factor
 from .middleware import step_redirect
@@ -38,10 +39,7 @@ class LoginView(auth_views.LoginView):
 
 
 def _next_url(request, default: str = "/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
+    return safe_next(request, default)
 
 
 def _continue(request):

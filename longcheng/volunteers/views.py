@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from longcheng.accounts.models import User
 from longcheng.core.errors import LongchengError
+from longcheng.core.redirects import safe_next
 from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import TableExportMixin, xlsx_response
@@ -458,9 +459,7 @@ class RosterActionView(StaffRequired, View):
                         _("已由 %(n)s 递补，并已短信通知。")
                         % {"n": assignment.application.full_name},
                     )
-        return redirect(
-            request.POST.get("next") or reverse("volunteers:roster", args=[campaign.pk])
-        )
+        return redirect(safe_next(request, reverse("volunteers:roster", args=[campaign.pk])))
 
 
 class HoursView(StaffRequired, TemplateView):

@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 from longcheng.accounts.scoping import reads_business_records, scope_queryset
 from longcheng.audit.services import model_snapshot
 from longcheng.core.errors import LongchengError
+from longcheng.core.redirects import safe_next
 
 
 class ScopedRecordMixin(LoginRequiredMixin):
@@ -78,7 +79,7 @@ class RecordFormView(ScopedRecordMixin, FormView):
             context["cancel_url"] = instance.get_absolute_url()
         else:
             context["title"] = _("新建%(kind)s") % {"kind": verbose}
-            context["cancel_url"] = self.request.GET.get("next") or ".."
+            context["cancel_url"] = safe_next(self.request, "..")
         return context
 
     def form_valid(self, form):

@@ -4,6 +4,7 @@ the whole value keep working through the blind index, keys rotate without losing
 import base64
 import datetime
 import os
+import secrets
 import subprocess
 import sys
 
@@ -121,7 +122,7 @@ def test_a_new_blind_index_key_needs_a_reindex(records, settings):
 def test_production_refuses_to_start_without_the_keys():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LONGCHENG_", "DJANGO_"))} | {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
         "DJANGO_ALLOWED_HOSTS": "longcheng.example",
         "DATABASE_URL": "sqlite:////tmp/never-created.sqlite3",
     }
