@@ -5,7 +5,7 @@ from longcheng.audit.services import audit_record
 from longcheng.core.models import Unit
 
 from . import services
-from .models import User
+from .models import RoleRequest, RoleRequestStatus, User
 from .roles import Role
 
 DEMO_PASSWORD = "Longcheng#2023"
@@ -29,27 +29,30 @@ ACCOUNTS = [
 ]
 
 
-def seed(log) -> None:
-    sysadmin = User.objects.filter(username="sysadmin").first()
-    if sysadmin is None:
-        # The first administrator is bootstrapped, as createsuperuser would, and recorded.
-        sysadmin = User(
-            username="sysadmin",
-            full_name="韩立新",
-            role=Role.SYSADMIN,
-            position="系统管理员",
-            phone="13900000001",
+def _bootstrap(username: str) -> User:
+    """The first system and security administrators are bootstrapped, as createsuperuser
+    would, and recorded; every later account goes through the two-person approval."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        _u, name, role, _unit, position, phone, _reveal = next(
+            row for row in ACCOUNTS if row[0] == username
         )
-        sysadmin.set_password(DEMO_PASSWORD)
-        sysadmin.save()
+        user = User(username=username, full_name=name, role=role, position=position, phone=phone)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
         audit_record(
             actor=None,
             actor_repr="seed_demo",
             action=Action.CREATE,
-            target=sysadmin,
-            after={"role": Role.SYSADMIN},
+            target=user,
+            after={"role": role},
         )
-    secadmin = None
+    return user
+
+
+def seed(log) -> None:
+    sysadmin = _bootstrap("sysadmin")
+    secadmin = _bootstrap("secadmin")
     for username, name, role, unit_code, position, phone, reveal in ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -64,8 +67,6 @@ def seed(log) -> None:
                 phone=phone,
                 password=DEMO_PASSWORD,
             )
-        if role == Role.SECADMIN:
-            secadmin = user
         if reveal and not user.has_perm("parties.reveal_personal_data"):
             services.user_set_reveal_permission(actor=secadmin, user=user, granted=True)
     log(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
@@ -81,6 +82,7 @@ def ready_for_sign_in(log) -> None:
     phone (second_factor.demo_code)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    approve_pending_roles()
     User.objects.filter(must_change_password=True).update(must_change_password=False)
     have = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
     TOTPDevice.objects.bulk_create(
@@ -88,3 +90,13 @@ def ready_for_sign_in(log) -> None:
         for user in User.objects.exclude(pk__in=have)
     )
     log("双因素认证：演示模式下验证页面会直接显示当前验证码。")
+
+
+def approve_pending_roles() -> None:
+    """The demo's security administrator approves the roles the seed asked for (the modules'
+    seeds create their own accounts through the same service)."""
+    secadmin = User.objects.get(username="secadmin")
+    for request in RoleRequest.objects.filter(status=RoleRequestStatus.PENDING).exclude(
+        user=secadmin
+    ):
+        services.role_request_decide(actor=secadmin, request=request, approve=True)

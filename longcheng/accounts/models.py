@@ -27,6 +27,14 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码设置时间"), null=True, blank=True)
     # An administrator-given first password must be replaced at the first sign-in.
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # A new account's role waits for the security administrator; until then it cannot sign in.
+    awaiting_approval = models.BooleanField(_("待审批"), default=False)
+    # Binding an authenticator after an administrator set the password needs a code the
+    # security administrator issued (the one who knows the password never binds it alone).
+    enrolment_needs_code = models.BooleanField(_("绑定验证器须绑定码"), default=False)
+    enrolment_code_hash = models.CharField(max_length=128, blank=True)
+    enrolment_code_expires = models.DateTimeField(null=True, blank=True)
+    enrolment_code_failures = models.PositiveSmallIntegerField(default=0)
 
     REQUIRED_FIELDS = ["full_name"]
 
@@ -65,3 +73,72 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.at:%Y-%m-%d}"
+
+
+class RoleRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("已驳回")
+
+
+class RoleRequest(models.Model):
+    """A role given or changed by the system administrator, waiting for the security
+    administrator (三权分立: two people for every grant of power, docs/security.md)."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("新建账号")
+        CHANGE = "change", _("调整角色或单位")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="role_requests"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    role = models.CharField(_("申请角色"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("申请单位"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    position = models.CharField(_("职务"), max_length=50, blank=True)
+    before_role = models.CharField(_("原角色"), max_length=20, choices=Role.choices, blank=True)
+    before_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("原单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=RoleRequestStatus.choices,
+        default=RoleRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    reason = models.CharField(_("审批意见"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("角色审批")
+        verbose_name_plural = _("角色审批")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_role_request_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.get_role_display()}"

@@ -35,3 +35,6 @@ ROLE_SCOPE: dict[str, Scope] = {
 }
 
 BUSINESS_ROLES = {Role.CLERK, Role.LEADER, Role.DISPATCHER}
+ADMIN_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
+# Giving or taking these needs the security administrator's approval (accounts.services).
+APPROVED_ROLES = BUSINESS_ROLES | ADMIN_ROLES

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -18,6 +19,7 @@ from longcheng.core.redirects import safe_next
 from . import second_factor
 from .middleware import step_redirect
 from .passwords import must_change_password, password_expires_at
+from .services import enrolment_code_check, enrolment_code_used
 
 
 def locked_out(request, response=None, credentials=None):
@@ -33,9 +35,22 @@ def locked_out(request, response=None, credentials=None):
     )
 
 
+class SignInForm(AuthenticationForm):
+    awaiting_approval = False  # said only after the right password, never to a guesser
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.awaiting_approval:
+            self.awaiting_approval = True
+            raise ValidationError(
+                _("该账号的角色尚待安全管理员审批，审批通过后方可登录。"), code="awaiting_approval"
+            )
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -149,6 +164,7 @@ class OtpSetupView(LoginRequiredMixin, View):
                 "qr_svg": svg.getvalue().decode(),
                 "secret": second_factor.secret_for_display(device),
                 "demo_code": second_factor.demo_code(request.user, device),
+                "needs_enrolment_code": request.user.enrolment_needs_code,
             },
         )
 
@@ -156,9 +172,13 @@ class OtpSetupView(LoginRequiredMixin, View):
         return self._render(request)
 
     def post(self, request):
+        refused = enrolment_code_check(request.user, request.POST.get("enrolment_code", ""))
+        if refused:
+            return self._render(request, refused)
         device = second_factor.confirm_device(request, request.POST.get("code", ""))
         if device is None:
             return self._render(request, _("验证码不正确，请核对手机上显示的 6 位数字后重试。"))
+        enrolment_code_used(request.user)
         otp_login(request, device)
         messages.success(request, _("双因素认证已启用，以后每次登录都需要输入验证码。"))
         return _continue(request)

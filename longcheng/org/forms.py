@@ -78,3 +78,10 @@ class InitialPasswordForm(BootstrapFormMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return cleaned
+
+
+class RoleDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批"), choices=[("approve", _("批准")), ("refuse", _("驳回"))]
+    )
+    reason = forms.CharField(label=_("意见"), max_length=200, required=False)

@@ -17,6 +17,12 @@ urlpatterns = [
         views.AccountSecurityActionView.as_view(),
         name="account_security_action",
     ),
+    path("role-requests/", views.RoleRequestListView.as_view(), name="role_requests"),
+    path(
+        "role-requests/<int:pk>/",
+        views.RoleRequestDecideView.as_view(),
+        name="role_request_decide",
+    ),
     path("grants/", views.GrantListView.as_view(), name="grant_list"),
     path("grants/<int:pk>/", views.GrantToggleView.as_view(), name="grant_toggle"),
     path("divisions/", views.DivisionListView.as_view(), name="division_list"),

@@ -11,16 +11,17 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from longcheng.accounts import services as account_services
+from longcheng.accounts.models import RoleRequest, RoleRequestStatus
 from longcheng.accounts.passwords import profile as password_profile
 from longcheng.accounts.roles import Role
 from longcheng.accounts.second_factor import reset_devices
 from longcheng.accounts.selectors import account_security_rows
-from longcheng.core.errors import PermissionRefused
+from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.core.models import Division, Unit
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
-from .forms import InitialPasswordForm, StaffCreateForm, StaffRoleForm
+from .forms import InitialPasswordForm, RoleDecisionForm, StaffCreateForm, StaffRoleForm
 
 User = get_user_model()
 
@@ -117,6 +118,7 @@ class StaffListView(RegisterListView):
         Column(gettext_lazy("单位"), lambda o: o.unit, sort="unit__path"),
         Column(gettext_lazy("职务"), lambda o: o.position, sort="position"),
         Column(gettext_lazy("角色"), lambda o: o.get_role_display(), sort="role"),
+        Column(gettext_lazy("状态"), lambda o: _("待审批") if o.awaiting_approval else _("可登录")),
         Column(gettext_lazy("手机号码"), lambda o: o.masked_phone),
     ]
 
@@ -161,7 +163,10 @@ class StaffCreateView(SysadminRequired, FormView):
         except PermissionRefused as refused:
             form.add_error(None, refused.message)
             return self.form_invalid(form)
-        messages.success(self.request, _("账号 %(u)s 已创建。") % {"u": data["username"]})
+        messages.success(
+            self.request,
+            _("账号 %(u)s 已创建，待安全管理员审批角色后方可登录。") % {"u": data["username"]},
+        )
         return redirect("org:staff_list")
 
 
@@ -191,17 +196,22 @@ class StaffRoleView(SysadminRequired, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            account_services.user_change_role(
+            pending = account_services.user_change_role(
                 actor=self.request.user,
                 user=self.get_target(),
                 role=data["role"],
                 unit=data["unit"],
                 position=data["position"],
             )
-        except PermissionRefused as refused:
+        except LongchengError as refused:
             form.add_error(None, refused.message)
             return self.form_invalid(form)
-        messages.success(self.request, _("角色已调整，已记入审计日志。"))
+        if pending is None:
+            messages.success(self.request, _("已调整，已记入审计日志。"))
+        else:
+            messages.success(
+                self.request, _("角色调整已提交，安全管理员批准后生效（已记入审计日志）。")
+            )
         return redirect("org:staff_list")
 
 
@@ -295,12 +305,73 @@ class AccountSecurityActionView(LoginRequiredMixin, View):
                 messages.success(
                     request, _("已重置 %(n)s 的验证器，下次登录时重新绑定。") % {"n": target}
                 )
+            elif action == "enrolment_code":
+                code = account_services.user_issue_enrolment_code(actor=request.user, user=target)
+                messages.warning(
+                    request,
+                    _(
+                        "%(n)s 的验证器绑定码：%(code)s（72 小时内有效，仅显示这一次，"
+                        "请当面交给本人，不要交给设置初始密码的系统管理员）。"
+                    )
+                    % {"n": target, "code": code},
+                )
             elif action == "unlock":
                 account_services.user_unlock(actor=request.user, user=target)
                 messages.success(request, _("已解除 %(n)s 的登录锁定。") % {"n": target})
         except PermissionRefused as refused:
             messages.error(request, refused.message)
         return redirect("org:account_security")
+
+
+class RoleRequestListView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
+    """Security administrator: roles the system administrator gave or changed, waiting for the
+    second person; the last decisions below them."""
+
+    template_name = "org/role_requests.html"
+
+    def test_func(self):
+        return self.request.user.role in (Role.SECADMIN, Role.SYSADMIN)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        related = RoleRequest.objects.select_related(
+            "user", "unit", "before_unit", "requested_by", "decided_by"
+        )
+        context["title"] = _("角色审批")
+        context["pending"] = related.filter(status=RoleRequestStatus.PENDING).order_by(
+            "requested_at"
+        )
+        context["decided"] = related.exclude(status=RoleRequestStatus.PENDING).order_by(
+            "-decided_at"
+        )[:50]
+        context["may_decide"] = self.request.user.role == Role.SECADMIN
+        context["form"] = RoleDecisionForm()
+        return context
+
+
+class RoleRequestDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        role_request = get_object_or_404(RoleRequest, pk=pk)
+        form = RoleDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请选择批准或驳回。"))
+            return redirect("org:role_requests")
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            account_services.role_request_decide(
+                actor=request.user,
+                request=role_request,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+            )
+        except LongchengError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                (_("已批准：%(r)s。") if approve else _("已驳回：%(r)s。")) % {"r": role_request},
+            )
+        return redirect("org:role_requests")
 
 
 class GrantListView(LoginRequiredMixin, UserPassesTestMixin, TableExportMixin, TemplateView):

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.accounts.models import RoleRequest, RoleRequestStatus
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import reads_business_records
 
@@ -30,6 +31,9 @@ def navigation(request):
     ]
     if user.role == Role.AUDITOR:
         items.append((_("审计日志"), reverse("audit:record_list"), "journal-check", 0))
+    if user.role in (Role.SECADMIN, Role.SYSADMIN):
+        waiting = RoleRequest.objects.filter(status=RoleRequestStatus.PENDING).count()
+        items.append((_("角色审批"), reverse("org:role_requests"), "person-check", waiting))
     if user.role == Role.SECADMIN:
         items.append((_("权限授予"), reverse("org:grant_list"), "shield-lock", 0))
         items.append((_("账号安全"), reverse("org:account_security"), "person-lock", 0))

@@ -276,10 +276,18 @@ def test_first_password_then_authenticator_then_work(client, users):
     response = client.get("/loop/")
     assert response.url.startswith("/accounts/2fa/setup/")
     setup = client.get(response.url).content.decode()
-    assert "<svg" in setup and "密钥" in setup
+    assert "<svg" in setup and "密钥" in setup and "绑定码" in setup
     device = TOTPDevice.objects.get(user=newcomer, confirmed=False)
+    # The system administrator knows the first password, so a right TOTP code is not enough:
+    # the binding also needs the code the security administrator hands over.
+    alone = client.post("/accounts/2fa/setup/", {"code": _code(device), "next": "/loop/"})
+    assert alone.status_code == 200 and "请向安全管理员领取" in alone.content.decode()
+    enrolment_code = services.user_issue_enrolment_code(actor=users.secadmin, user=newcomer)
     assert client.post("/accounts/2fa/setup/", {"code": "12345"}).status_code == 200
-    done = client.post("/accounts/2fa/setup/", {"code": _code(device), "next": "/loop/"})
+    done = client.post(
+        "/accounts/2fa/setup/",
+        {"code": _code(device), "enrolment_code": enrolment_code, "next": "/loop/"},
+    )
     assert done.status_code == 302 and done.url == "/loop/"
     assert client.get("/loop/").status_code == 200
     assert AuditRecord.objects.filter(action=Action.OTP_ENROL, actor_id=newcomer.pk).exists()
