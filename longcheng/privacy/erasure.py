@@ -22,6 +22,7 @@ from longcheng.volunteers import retention as applicant_rules
 from longcheng.volunteers.models import Application
 
 from .models import DataRequest, Kind, Status
+from .services import require_disclosure
 
 REVEAL = "parties.reveal_personal_data"
 
@@ -95,6 +96,7 @@ def data_request_erase(*, actor, request: DataRequest, version: int) -> list[Lin
         raise ErasureRefused(_("只有删除请求可以清除个人信息。"))
     if request.status != Status.RECEIVED or request.erased_at:
         raise ErasureRefused(_("该请求已办理，不能重复清除。"))
+    require_disclosure(request)  # verified and approved by a second person
     with transaction.atomic():
         lines = (
             _matter_lines(request.requester_phone)

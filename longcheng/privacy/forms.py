@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from longcheng.core.validators import validate_id_number, validate_mobile
 from longcheng.web.forms import BootstrapFormMixin
 
-from .models import Kind, Outcome
+from .models import DocumentType, Kind, Outcome
 
 
 class DataRequestForm(BootstrapFormMixin, forms.Form):
@@ -39,3 +39,39 @@ class AnswerForm(BootstrapFormMixin, forms.Form):
         label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SendCodeForm(BootstrapFormMixin, forms.Form):
+    """发送验证码: nothing to type; the phone is the one on the request."""
+
+
+class CodeForm(BootstrapFormMixin, forms.Form):
+    code = forms.RegexField(
+        label=_("验证码"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("请输入请求人读出的 6 位数字验证码。")},
+        help_text=_("请求人收到短信后读出验证码，由您输入。"),
+    )
+
+
+class DocumentCheckForm(BootstrapFormMixin, forms.Form):
+    document_type = forms.ChoiceField(label=_("证件类型"), choices=DocumentType.choices)
+    document_number = forms.CharField(
+        label=_("证件号码"),
+        max_length=30,
+        help_text=_("照证件原件输入，与请求登记的号码比对；号码本身不保存。"),
+    )
+    confirmed = forms.BooleanField(
+        label=_("已当面查验证件原件，持证人与证件照片相符，即请求人本人"), required=True
+    )
+
+
+class ApproveForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("审批意见"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不同意的，须填写理由。"),
+    )

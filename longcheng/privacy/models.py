@@ -93,3 +93,74 @@ class DataRequest(TimeStampedModel, VersionedModel):
     @property
     def overdue(self) -> bool:
         return self.status == Status.RECEIVED and self.due_date < timezone.localdate()
+
+
+class Method(models.TextChoices):
+    SMS = "sms", _("短信验证码")
+    DOCUMENT = "document", _("当面查验证件")
+
+
+class DocumentType(models.TextChoices):
+    ID_CARD = "id_card", _("居民身份证")
+    PASSPORT = "passport", _("护照")
+    RESIDENCE_PERMIT = "residence_permit", _("港澳台居民居住证")
+    OTHER = "other", _("其他")
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("同意")
+    REFUSED = "refused", _("不同意")
+
+
+class IdentityCheck(TimeStampedModel):
+    """One attempt to establish that the requester is the person the data is about, and the
+    second person's decision on it. What the platform holds about the person is shown only
+    under a check that is verified and approved (``privacy.services.disclosure``); a refused
+    check stays as a record and a new one starts. Neither the code nor the document's number
+    is kept: only a keyed hash of the code while it may still be typed."""
+
+    request = models.ForeignKey(
+        DataRequest, verbose_name=_("请求"), on_delete=models.CASCADE, related_name="checks"
+    )
+    method = models.CharField(_("核验方式"), max_length=10, choices=Method.choices)
+    document_type = models.CharField(
+        _("证件类型"), max_length=20, choices=DocumentType.choices, blank=True
+    )
+    code_hash = models.CharField(_("验证码摘要"), max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(_("验证码有效期至"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("验证码错误次数"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核验人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+    decision = models.CharField(_("审批结果"), max_length=10, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    reason = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("身份核验")
+        verbose_name_plural = _("身份核验")
+
+    def __str__(self) -> str:
+        return f"{self.request.number} {self.get_method_display()}"

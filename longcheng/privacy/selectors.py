@@ -1,5 +1,9 @@
 """What the platform holds about one person, found by phone and ID number (for access, copy,
-correction and deletion requests). Each row names where the data is and what it holds."""
+correction and deletion requests). Each row names where the data is and what it holds.
+
+`holdings` is the contents: it is reached through `services.data_request_holdings`, which
+refuses until the requester is verified and a second person approved. `holding_counts` is what
+the staff see before that: how many records, never which."""
 
 import dataclasses
 
@@ -21,10 +25,37 @@ class Holding:
     url: str  # where staff open it ("" if no page)
 
 
+def _matters(request: DataRequest):
+    return Matter.objects.filter(reporter_phone=request.requester_phone)
+
+
+def _persons(request: DataRequest):
+    if not request.requester_id_number:
+        return Person.objects.none()
+    return Person.objects.filter(id_number=request.requester_id_number)
+
+
+def _applications(request: DataRequest):
+    applications = Application.objects.filter(phone=request.requester_phone)
+    if request.requester_id_number:
+        applications = applications | Application.objects.filter(
+            id_number=request.requester_id_number
+        )
+    return applications
+
+
+def holding_counts(request: DataRequest) -> str:
+    """E.g. "3 件诉求、1 条人员登记、2 份志愿者报名" — the numbers only."""
+    return _("%(m)d 件诉求、%(p)d 条人员登记、%(a)d 份志愿者报名") % {
+        "m": _matters(request).count(),
+        "p": _persons(request).count(),
+        "a": _applications(request).distinct().count(),
+    }
+
+
 def holdings(request: DataRequest) -> list[Holding]:
-    phone, id_number = request.requester_phone, request.requester_id_number
     rows: list[Holding] = []
-    for matter in Matter.objects.filter(reporter_phone=phone).order_by("id"):
+    for matter in _matters(request).order_by("id"):
         rows.append(
             Holding(
                 _("诉求事项"),
@@ -33,25 +64,21 @@ def holdings(request: DataRequest) -> list[Holding]:
                 reverse("loop:matter_detail", args=[matter.pk]),
             )
         )
-    if id_number:
-        for person in Person.objects.filter(id_number=id_number).select_related("owner_unit"):
-            rows.append(
-                Holding(
-                    _("自然人登记"),
-                    f"{person.name}（{person.owner_unit}）",
-                    {
-                        _("姓名"): person.name,
-                        _("居民身份证号码"): person.id_number,
-                        _("手机号码"): person.phone,
-                        _("地址"): person.address,
-                    },
-                    reverse("parties:person_detail", args=[person.pk]),
-                )
+    for person in _persons(request).select_related("owner_unit"):
+        rows.append(
+            Holding(
+                _("自然人登记"),
+                f"{person.name}（{person.owner_unit}）",
+                {
+                    _("姓名"): person.name,
+                    _("居民身份证号码"): person.id_number,
+                    _("手机号码"): person.phone,
+                    _("地址"): person.address,
+                },
+                reverse("parties:person_detail", args=[person.pk]),
             )
-    applications = Application.objects.filter(phone=phone)
-    if id_number:
-        applications = applications | Application.objects.filter(id_number=id_number)
-    for application in applications.select_related("campaign").order_by("id"):
+        )
+    for application in _applications(request).select_related("campaign").order_by("id"):
         rows.append(
             Holding(
                 _("志愿者报名"),

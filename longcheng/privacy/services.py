@@ -1,17 +1,37 @@
-"""The only code that writes data requests: receive and answer, each audited."""
+"""The only code that writes data requests: receive, verify the requester, approve the
+disclosure, answer — each audited.
+
+A request is not a lookup tool: what the platform holds about the requester is disclosed
+(shown, exported, erased) only after the requester's identity is verified — by a code sent to
+the phone on the request or by a document checked in person — and a second person approved
+that verification. Before that the staff see counts only."""
+
+import dataclasses
+import datetime
+import secrets
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from longcheng.accounts.roles import Role
+from longcheng.accounts.scoping import scope_queryset
 from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record
 from longcheng.core.calendar import add_working_days
 from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.core.versioning import save_versioned
+from longcheng.loop import sms
 
-from .models import DataRequest, Outcome, Status
+from .models import DataRequest, Decision, DocumentType, IdentityCheck, Method, Outcome, Status
+from .selectors import Holding, holdings
+
+REVEAL = "parties.reveal_personal_data"
+CODE_MINUTES = 10  # how long a code sent to the requester's phone may be typed
+CODE_ATTEMPTS = 5  # wrong codes before the code is spent and a new one must be sent
+CODE_RESEND_SECONDS = 60  # the least time between two codes for one request
 
 
 class DataRequestRefused(LongchengError):
@@ -61,6 +81,10 @@ def data_request_answer(
         raise DataRequestRefused(_("该请求已答复，不能重复答复。"))
     if outcome not in Outcome.values:
         raise DataRequestRefused(_("请选择办理结果。"))
+    if outcome != Outcome.REFUSED:
+        # A refusal (e.g. the identity could not be verified) discloses nothing; anything
+        # else answers with the person's data and waits for the verification and approval.
+        require_disclosure(request)
     if not answer.strip():
         raise DataRequestRefused(_("请填写答复内容；不予办理或部分办理的，须说明理由。"))
     with transaction.atomic():
@@ -81,3 +105,300 @@ def data_request_answer(
             detail={"outcome": outcome, "late": request.due_date < timezone.localdate()},
         )
     return request
+
+
+# --- Verification and approval -------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Disclosure:
+    """Where a request stands on the way to showing what the platform holds."""
+
+    check: IdentityCheck | None  # the current check (the latest), if any
+    verified: bool
+    approved: bool
+    missing: str  # what is still needed, in a line for the page ("" once approved)
+    refused: IdentityCheck | None = None  # the last refused check, when a new one is due
+
+
+def disclosure(request: DataRequest) -> Disclosure:
+    check = request.checks.select_related("verified_by", "decided_by", "started_by").first()
+    if check is None or check.decision == Decision.REFUSED:
+        return Disclosure(None, False, False, _("待核验身份"), refused=check)
+    if check.verified_at is None:
+        return Disclosure(check, False, False, _("待核验身份"))
+    if check.decision != Decision.APPROVED:
+        return Disclosure(check, True, False, _("待第二人审批"))
+    return Disclosure(check, True, True, "")
+
+
+def require_disclosure(request: DataRequest) -> IdentityCheck:
+    """Refuse anything that discloses the person's data before verification and approval."""
+    state = disclosure(request)
+    if not state.approved or state.check is None:
+        raise DataRequestRefused(
+            _("请求人身份尚未核验并经第二人审批（%(m)s），不能查看、导出或处理其个人信息。")
+            % {"m": state.missing}
+        )
+    return state.check
+
+
+def data_request_holdings(*, actor, request: DataRequest) -> list[Holding]:
+    """The contents (PIPL arts. 45–47): to a holder of the reveal permission, once approved."""
+    if not actor.has_perm(REVEAL):
+        raise PermissionRefused(_("查看和导出完整个人信息需要“查看完整个人信息”权限。"))
+    require_disclosure(request)
+    return holdings(request)
+
+
+def _require_in_scope(actor, request: DataRequest) -> None:
+    _require_staff(actor)
+    visible = scope_queryset(DataRequest.objects.filter(pk=request.pk), actor, "unit")
+    if not visible.exists():
+        raise PermissionRefused(_("该请求不属于您可以办理的单位。"))
+
+
+def _require_open(request: DataRequest) -> None:
+    if request.status != Status.RECEIVED:
+        raise DataRequestRefused(_("该请求已答复，不再核验身份。"))
+
+
+def _require_unverified(request: DataRequest) -> None:
+    _require_open(request)
+    state = disclosure(request)
+    if state.verified:
+        raise DataRequestRefused(_("请求人身份已核验，无需再次核验。"))
+
+
+def _code_digest(check: IdentityCheck, code: str) -> str:
+    # Keyed with the installation's secret: a reader of the database cannot try the million
+    # codes against the digest.
+    return salted_hmac(
+        "longcheng.privacy.identity-code", f"{check.pk}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def data_request_send_code(*, actor, request: DataRequest) -> IdentityCheck:
+    """Send a six-digit code to the phone on the request; the requester reads it out to the
+    clerk. A new code replaces any earlier one that was not typed correctly."""
+    _require_in_scope(actor, request)
+    _require_unverified(request)
+    now = timezone.now()
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        DataRequest.objects.select_for_update().get(pk=request.pk)
+        earlier = (
+            request.checks.filter(method=Method.SMS, verified_at__isnull=True)
+            .exclude(code_hash="")
+            .first()
+        )
+        if earlier and (now - earlier.started_at).total_seconds() < CODE_RESEND_SECONDS:
+            raise DataRequestRefused(
+                _("验证码刚刚发送过，请 %(s)d 秒后再重新发送。") % {"s": CODE_RESEND_SECONDS}
+            )
+        request.checks.filter(method=Method.SMS, verified_at__isnull=True).update(code_hash="")
+        check = IdentityCheck.objects.create(
+            request=request,
+            method=Method.SMS,
+            started_by=actor,
+            started_at=now,
+            code_expires_at=now + datetime.timedelta(minutes=CODE_MINUTES),
+        )
+        check.code_hash = _code_digest(check, code)
+        check.save(update_fields=["code_hash"])
+        audit_record(
+            actor=actor,
+            action=Action.STATE_CHANGE,
+            target=request,
+            detail={"step": "identity_code_sent", "check": check.pk},
+        )
+        text = _(
+            "【龙城】您的个人信息权利请求 %(n)s 的身份核验码为 %(c)s，%(m)d 分钟内有效。"
+            "请只告知正在为您办理的工作人员。"
+        ) % {"n": request.number, "c": code, "m": CODE_MINUTES}
+        phone = request.requester_phone
+        transaction.on_commit(lambda: sms.send_sms(phone, text))
+    return check
+
+
+def data_request_check_code(*, actor, request: DataRequest, code: str) -> IdentityCheck:
+    """The clerk types the code the requester reads out: right, the identity is verified;
+    wrong, expired or tried too often, refused — every try audited."""
+    _require_in_scope(actor, request)
+    _require_unverified(request)
+    code = code.strip().replace(" ", "")
+    refusal = ""
+    with transaction.atomic():
+        DataRequest.objects.select_for_update().get(pk=request.pk)
+        check = (
+            request.checks.select_for_update()
+            .filter(method=Method.SMS, verified_at__isnull=True)
+            .exclude(code_hash="")
+            .first()
+        )
+        if check is None:
+            raise DataRequestRefused(_("请先向请求人的手机发送验证码。"))
+        if check.attempts >= CODE_ATTEMPTS:
+            why, refusal = "attempts", _("验证码错误次数过多，已失效，请重新发送验证码。")
+        elif check.code_expires_at is None or timezone.now() > check.code_expires_at:
+            why, refusal = "expired", _("验证码已过期，请重新发送验证码。")
+        elif not (
+            code.isdigit() and constant_time_compare(_code_digest(check, code), check.code_hash)
+        ):
+            check.attempts += 1
+            check.save(update_fields=["attempts", "updated_at"])
+            left = CODE_ATTEMPTS - check.attempts
+            why = "wrong"
+            refusal = (
+                _("验证码不正确，还可以再试 %(n)d 次。") % {"n": left}
+                if left
+                else _("验证码错误次数过多，已失效，请重新发送验证码。")
+            )
+        if refusal:
+            audit_record(
+                actor=actor,
+                action=Action.REFUSED,
+                target=request,
+                detail={
+                    "step": "identity_code_failed",
+                    "why": why,
+                    "check": check.pk,
+                    "attempts": check.attempts,
+                },
+            )
+        else:
+            check.verified_by = actor
+            check.verified_at = timezone.now()
+            check.code_hash = ""  # spent
+            check.save(update_fields=["verified_by", "verified_at", "code_hash", "updated_at"])
+            audit_record(
+                actor=actor,
+                action=Action.STATE_CHANGE,
+                target=request,
+                detail={"step": "identity_code_verified", "check": check.pk},
+            )
+    if refusal:  # raised after the block: the failed try and its count stay recorded
+        raise DataRequestRefused(refusal)
+    return check
+
+
+def _normalised_number(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def data_request_check_document(
+    *, actor, request: DataRequest, document_type: str, document_number: str
+) -> IdentityCheck:
+    """In person: the clerk holds the requester's document and types its number, which must
+    be the ID number on the request. The type, who checked and when are kept; the typed
+    number is not."""
+    _require_in_scope(actor, request)
+    _require_unverified(request)
+    if document_type not in DocumentType.values:
+        raise DataRequestRefused(_("请选择查验的证件类型。"))
+    if not request.requester_id_number:
+        raise DataRequestRefused(
+            _("该请求未登记证件号码，无法与证件比对；请改用短信验证码核验身份。")
+        )
+    typed = _normalised_number(document_number)
+    if not typed:
+        raise DataRequestRefused(_("请填写所查验证件上的号码。"))
+    if not constant_time_compare(typed, _normalised_number(request.requester_id_number)):
+        audit_record(
+            actor=actor,
+            action=Action.REFUSED,
+            target=request,
+            detail={"step": "identity_document_mismatch", "document_type": document_type},
+        )
+        raise DataRequestRefused(_("证件号码与请求登记的号码不一致，不能确认请求人身份。"))
+    now = timezone.now()
+    with transaction.atomic():
+        DataRequest.objects.select_for_update().get(pk=request.pk)
+        request.checks.filter(method=Method.SMS, verified_at__isnull=True).update(code_hash="")
+        check = IdentityCheck.objects.create(
+            request=request,
+            method=Method.DOCUMENT,
+            document_type=document_type,
+            started_by=actor,
+            started_at=now,
+            verified_by=actor,
+            verified_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action=Action.STATE_CHANGE,
+            target=request,
+            detail={
+                "step": "identity_document_checked",
+                "check": check.pk,
+                "document_type": document_type,
+            },
+        )
+    return check
+
+
+def approval_refusal(actor, request: DataRequest, check: IdentityCheck | None) -> str:
+    """Why `actor` may not decide on `check` ("" when they may): a second person — not the
+    one who verified, not the one who received — holding the reveal permission in the
+    request's unit, or a leader of that unit."""
+    from longcheng.web.access import is_business_staff
+
+    if check is None or check.verified_at is None:
+        return _("请求人身份尚未核验，无可审批的核验记录。")
+    if not (actor.is_active and is_business_staff(actor)):
+        return _("只有业务单位工作人员可以审批身份核验。")
+    if actor.pk == check.verified_by_id:
+        return _("不能审批自己完成的身份核验，须由另一位人员审批。")
+    if actor.pk == request.received_by_id:
+        return _("受理该请求的人员不能审批其身份核验，须由另一位人员审批。")
+    unit = request.unit
+    reveals_here = actor.unit_id == unit.pk and actor.has_perm(REVEAL)
+    leads_it = actor.role == Role.LEADER and unit.path.startswith(actor.unit.path)
+    if not (reveals_here or leads_it):
+        return _("审批须由本单位有“查看完整个人信息”权限的人员或本单位领导进行。")
+    return ""
+
+
+def _decide(*, actor, request: DataRequest, decision: str, reason: str) -> IdentityCheck:
+    _require_in_scope(actor, request)
+    _require_open(request)
+    with transaction.atomic():
+        DataRequest.objects.select_for_update().get(pk=request.pk)
+        check = request.checks.select_for_update().first()
+        if check is not None and check.decision:
+            raise DataRequestRefused(_("该核验已审批，不能重复审批。"))
+        refusal = approval_refusal(actor, request, check)
+        if refusal or check is None:
+            raise PermissionRefused(refusal)
+        check.decision = decision
+        check.decided_by = actor
+        check.decided_at = timezone.now()
+        check.reason = reason
+        check.save(update_fields=["decision", "decided_by", "decided_at", "reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=Action.STATE_CHANGE,
+            target=request,
+            detail={
+                "step": "disclosure_approved"
+                if decision == Decision.APPROVED
+                else "disclosure_refused",
+                "check": check.pk,
+                "method": check.method,
+            },
+        )
+    return check
+
+
+def data_request_approve_disclosure(
+    *, actor, request: DataRequest, reason: str = ""
+) -> IdentityCheck:
+    """审批同意: the verification stands; the contents may now be shown and exported."""
+    return _decide(actor=actor, request=request, decision=Decision.APPROVED, reason=reason.strip())
+
+
+def data_request_refuse_disclosure(*, actor, request: DataRequest, reason: str) -> IdentityCheck:
+    """审批不同意, with the reason: the verification is set aside and a new one is needed."""
+    if not reason.strip():
+        raise DataRequestRefused(_("不同意的，请填写理由。"))
+    return _decide(actor=actor, request=request, decision=Decision.REFUSED, reason=reason.strip())

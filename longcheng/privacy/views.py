@@ -15,9 +15,16 @@ from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from . import services
 from .erasure import data_request_erase, erasure_summary
-from .forms import AnswerForm, DataRequestForm
-from .models import DataRequest, Kind, Status
-from .selectors import holdings
+from .forms import (
+    AnswerForm,
+    ApproveForm,
+    CodeForm,
+    DataRequestForm,
+    DocumentCheckForm,
+    SendCodeForm,
+)
+from .models import DataRequest, Kind, Method, Status
+from .selectors import holding_counts
 
 REVEAL = "parties.reveal_personal_data"
 
@@ -85,8 +92,51 @@ class DataRequestCreateView(BusinessStaffRequired, FormView):
         return redirect("privacy:detail", pk=request.pk)
 
 
+def _send_code(actor, request, data):
+    services.data_request_send_code(actor=actor, request=request)
+    return _("验证码已发送到请求人的手机（%(m)d 分钟内有效），请请求人读出后输入。") % {
+        "m": services.CODE_MINUTES
+    }
+
+
+def _check_code(actor, request, data):
+    services.data_request_check_code(actor=actor, request=request, code=data["code"])
+    return _("验证码正确，请求人身份已核验；请另一位有权限的人员审批。")
+
+
+def _check_document(actor, request, data):
+    services.data_request_check_document(
+        actor=actor,
+        request=request,
+        document_type=data["document_type"],
+        document_number=data["document_number"],
+    )
+    return _("已记录当面查验证件，请求人身份已核验；请另一位有权限的人员审批。")
+
+
+def _approve(actor, request, data):
+    services.data_request_approve_disclosure(actor=actor, request=request, reason=data["reason"])
+    return _("已同意，平台保存的该人个人信息现可查看和导出。")
+
+
+def _refuse(actor, request, data):
+    services.data_request_refuse_disclosure(actor=actor, request=request, reason=data["reason"])
+    return _("已不同意，该核验作废，需重新核验请求人身份。")
+
+
+# action: (form, its prefix on the page, service call returning the success message)
+ACTIONS = {
+    "send_code": (SendCodeForm, "sms", _send_code),
+    "check_code": (CodeForm, "code", _check_code),
+    "check_document": (DocumentCheckForm, "doc", _check_document),
+    "approve": (ApproveForm, "approval", _approve),
+    "refuse": (ApproveForm, "approval", _refuse),
+}
+
+
 class DataRequestDetailView(BusinessStaffRequired, TemplateView):
-    """The request, what the platform holds about the person, the copy and the answer."""
+    """The request; before its requester is verified and a second person approved, only how
+    many records the platform holds; after, what they are, the copy, erasure and the answer."""
 
     template_name = "privacy/detail.html"
 
@@ -96,15 +146,40 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        obj = self.get_object()
-        may_reveal = self.request.user.has_perm(REVEAL)
+        obj = kwargs.get("obj") or self.get_object()
+        user = self.request.user
+        may_reveal = user.has_perm(REVEAL)
+        state = services.disclosure(obj)
+        bound = kwargs.get("bound") or {}
+        pending_code = (
+            state.check is not None
+            and state.check.method == Method.SMS
+            and not state.verified
+            and bool(state.check.code_hash)
+        )
+        open_ = obj.status == Status.RECEIVED
         context.update(
             object=obj,
             title=str(obj),
             may_reveal=may_reveal,
-            holdings=holdings(obj) if may_reveal else None,
+            state=state,
+            counts=holding_counts(obj),
+            holdings=services.data_request_holdings(actor=user, request=obj)
+            if may_reveal and state.approved
+            else None,
+            checks=obj.checks.select_related("started_by", "verified_by", "decided_by"),
+            may_verify=open_ and not state.verified,
+            pending_code=pending_code,
+            code_form=bound.get("code") or CodeForm(prefix="code"),
+            document_form=bound.get("doc") or DocumentCheckForm(prefix="doc"),
+            approval_refusal=services.approval_refusal(user, obj, state.check)
+            if open_ and state.verified and not state.approved
+            else "",
+            approval_form=bound.get("approval") or ApproveForm(prefix="approval"),
+            action_error=kwargs.get("action_error", ""),
             form=kwargs.get("form") or AnswerForm(initial=self._answer_draft(obj)),
             may_erase=may_reveal
+            and state.approved
             and obj.kind == Kind.DELETE
             and obj.status == Status.RECEIVED
             and not obj.erased_at,
@@ -125,14 +200,15 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def _copy(self):
-        """The copy a person is entitled to (PIPL art. 45): every holding in full, audited."""
-        if not self.request.user.has_perm(REVEAL):
-            raise PermissionDenied(_("导出完整个人信息需要“查看完整个人信息”权限。"))
+        """The copy a person is entitled to (PIPL art. 45): every holding in full, audited —
+        only once the requester is verified and a second person approved."""
         obj = self.get_object()
+        try:
+            found = services.data_request_holdings(actor=self.request.user, request=obj)
+        except LongchengError as refused:
+            raise PermissionDenied(refused.message) from None
         rows = [
-            [h.place, h.record, label, value]
-            for h in holdings(obj)
-            for label, value in h.fields.items()
+            [h.place, h.record, label, value] for h in found for label, value in h.fields.items()
         ]
         return xlsx_response(
             user=self.request.user,
@@ -149,6 +225,8 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
         obj = self.get_object()
         if "erase" in request.POST:
             return self._erase(obj)
+        if request.POST.get("action") in ACTIONS:
+            return self._act(obj, request.POST["action"])
         form = AnswerForm(request.POST)
         if form.is_valid():
             try:
@@ -158,7 +236,24 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
             else:
                 messages.success(request, _("已答复，已记入审计日志。"))
                 return redirect("privacy:detail", pk=obj.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(form=form, obj=obj))
+
+    def _act(self, obj: DataRequest, action: str):
+        """A verification or approval step: parse its form, call its service."""
+        form_class, prefix, call = ACTIONS[action]
+        form = form_class(self.request.POST, prefix=prefix)
+        error = ""
+        if form.is_valid():
+            try:
+                message = call(self.request.user, obj, form.cleaned_data)
+            except LongchengError as refused:
+                error = refused.message
+            else:
+                messages.success(self.request, message)
+                return redirect("privacy:detail", pk=obj.pk)
+        obj.refresh_from_db()
+        context = self.get_context_data(obj=obj, bound={prefix: form}, action_error=error)
+        return self.render_to_response(context)
 
     def _erase(self, obj: DataRequest):
         try:

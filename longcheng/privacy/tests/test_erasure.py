@@ -15,6 +15,8 @@ from longcheng.volunteers.models import Application
 from longcheng.volunteers.tests.conftest import apply, forum  # noqa: F401  (fixture)
 from longcheng.volunteers.workflow import Status as ApplicationStatus
 
+from .conftest import approver, verify_and_approve  # noqa: F401  (fixture)
+
 pytestmark = pytest.mark.django_db
 PHONE = "13912345678"  # the phone every applicant of the volunteer fixtures gives
 
@@ -36,6 +38,7 @@ def test_a_deletion_request_clears_what_may_go_and_keeps_the_rest_with_reasons(
     login,
     users,
     forum,  # noqa: F811
+    approver,  # noqa: F811
 ):
     done, held, still_open = (_matter(users, t) for t in ("噪音一", "噪音二", "噪音三"))
     Matter.objects.filter(pk__in=[done.pk, held.pk]).update(
@@ -61,6 +64,14 @@ def test_a_deletion_request_clears_what_may_go_and_keeps_the_rest_with_reasons(
 
     clerk.user_permissions.add(Permission.objects.get(codename="reveal_personal_data"))
     client = login(clerk)
+    assert 'data-testid="erase"' not in client.get(f"/privacy/{request.pk}/").content.decode()
+    refused = client.post(
+        f"/privacy/{request.pk}/", {"erase": "1", "version": request.version}, follow=True
+    )
+    assert "尚未核验并经第二人审批" in refused.content.decode()
+    assert Matter.objects.get(pk=done.pk).reporter_phone == PHONE  # nothing cleared yet
+
+    verify_and_approve(request, clerk=clerk, approver=approver)
     assert 'data-testid="erase"' in client.get(f"/privacy/{request.pk}/").content.decode()
     client.post(f"/privacy/{request.pk}/", {"erase": "1", "version": request.version})
 

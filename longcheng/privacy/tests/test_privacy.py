@@ -1,5 +1,6 @@
 """Requests about one's own data: received with a deadline in working days, what the platform
-holds found by phone and ID number, a copy exported, answered once — within scope, audited."""
+holds found by phone and ID number (shown once the requester is verified and a second person
+approved), a copy exported, answered once — within scope, audited."""
 
 import datetime
 import io
@@ -7,7 +8,6 @@ import io
 import openpyxl
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from conftest import valid_id_number
@@ -18,13 +18,11 @@ from longcheng.loop.workflow import Channel, Kind, Urgency
 from longcheng.privacy import services
 from longcheng.privacy.models import DataRequest, Status
 
+from .conftest import approver, grant_reveal, verify_and_approve  # noqa: F401  (fixture)
+
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def _grant_reveal(user):
-    user.user_permissions.add(Permission.objects.get(codename="reveal_personal_data"))
 
 
 @pytest.fixture
@@ -58,7 +56,12 @@ def test_the_deadline_counts_working_days_across_the_national_day(users):
     assert AuditRecord.objects.filter(action=Action.CREATE, object_type="privacy.datarequest")
 
 
-def test_the_pages_find_what_is_held_export_a_copy_and_answer_once(login, users, held):
+def test_the_pages_find_what_is_held_export_a_copy_and_answer_once(
+    login,
+    users,
+    held,
+    approver,  # noqa: F811
+):
     clerk = users.committee_clerk
     client = login(clerk)
     response = client.post(
@@ -77,8 +80,14 @@ def test_the_pages_find_what_is_held_export_a_copy_and_answer_once(login, users,
     assert "需要“查看完整个人信息”权限" in page and held.id_number not in page
     assert client.get(f"/privacy/{request.pk}/?copy=xlsx").status_code == 403
 
-    _grant_reveal(clerk)
+    grant_reveal(clerk)
     client = login(clerk)
+    page = client.get(f"/privacy/{request.pk}/").content.decode()
+    assert "1 件诉求、1 条人员登记、0 份志愿者报名" in page and "待核验身份" in page
+    assert "夜间施工噪音" not in page  # counts only, until verified and approved
+    assert client.get(f"/privacy/{request.pk}/?copy=xlsx").status_code == 403
+
+    verify_and_approve(request, clerk=clerk, approver=approver)
     page = client.get(f"/privacy/{request.pk}/").content.decode()
     assert "夜间施工噪音" in page and "自然人登记" in page
     assert held.id_number not in page  # the page lists places; the copy holds the values
@@ -94,12 +103,13 @@ def test_the_pages_find_what_is_held_export_a_copy_and_answer_once(login, users,
     assert "须说明理由" in refused.content.decode() or "必填" in refused.content.decode()
     client.post(
         f"/privacy/{request.pk}/",
-        {"outcome": "done", "answer": "副本已当面交付本人。", "version": 1},
+        {"outcome": "done", "answer": "副本已当面交付本人。", "version": request.version},
     )
     request.refresh_from_db()
     assert request.status == Status.ANSWERED and request.answered_by == clerk
     again = client.post(
-        f"/privacy/{request.pk}/", {"outcome": "done", "answer": "再答一次", "version": 2}
+        f"/privacy/{request.pk}/",
+        {"outcome": "done", "answer": "再答一次", "version": request.version},
     )
     assert "已答复" in again.content.decode()
     assert DataRequest.objects.get().answer == "副本已当面交付本人。"
