@@ -24,13 +24,17 @@ def test_a_clerk_receives_and_answers_a_request_about_personal_data(page):
     with page.expect_navigation():
         page.click("button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("请于")
-    expect(page.locator("[data-testid=holdings]")).to_contain_text(reporter.number)
+    # Counts only until the requester is verified and a second person approved
+    # (test_privacy_disclosure_browser.py); a reasoned refusal needs neither.
+    expect(page.locator("[data-testid=counts]")).to_contain_text("件诉求")
+    expect(page.locator("[data-testid=holdings]")).to_have_count(0)
     page.screenshot(path="docs/screenshots/privacy-request.png", full_page=False)
-    page.fill("#id_answer", "副本已当面交付本人。")
+    page.select_option("#id_outcome", "refused")
+    page.fill("#id_answer", "请求人未能核验身份，不予提供副本。")
     page.on("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.get_by_role("button", name="提交答复").click()
-    expect(page.locator("[data-testid=answer]")).to_contain_text("副本已当面交付本人")
+    expect(page.locator("[data-testid=answer]")).to_contain_text("不予提供副本")
     assert DataRequest.objects.filter(status="answered").count() == 2
 
 
