@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     SECADMIN = "secadmin", _("安全管理员")
     AUDITOR = "auditor", _("审计管理员")
     SUPERVISOR = "supervisor", _("特邀监督员")
+    JUDGE = "judge", _("面试评委")
 
 
 class Scope(models.TextChoices):
@@ -32,9 +33,13 @@ ROLE_SCOPE: dict[str, Scope] = {
     Role.AUDITOR: Scope.NONE,
     # A special supervisor sees only their own reports (appeals.selectors).
     Role.SUPERVISOR: Scope.NONE,
+    # An interview judge from outside sees only the candidates of their own sessions.
+    Role.JUDGE: Scope.NONE,
 }
 
 BUSINESS_ROLES = {Role.CLERK, Role.LEADER, Role.DISPATCHER}
+# People from outside the administration: their own pages only, not the staff directory.
+EXTERNAL_ROLES = {Role.SUPERVISOR, Role.JUDGE}
 ADMIN_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
 # Giving or taking these needs the security administrator's approval (accounts.services).
 APPROVED_ROLES = BUSINESS_ROLES | ADMIN_ROLES

@@ -159,7 +159,10 @@ class PointDetailView(StaffRequired, TemplateView):
             point=point,
             url=url,
             qr_svg=svg,
-            appeals=point.appeals.select_related("matter")[:20],
+            # The point is the committee's; its appeals only as far as the viewer may see them.
+            appeals=appeals_visible_to(self.request.user)
+            .filter(point=point)
+            .select_related("matter")[:20],
         )
         return context
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 from longcheng.accounts import services as account_services
 from longcheng.accounts.models import RoleRequest, RoleRequestStatus
 from longcheng.accounts.passwords import profile as password_profile
-from longcheng.accounts.roles import Role
+from longcheng.accounts.roles import EXTERNAL_ROLES, Role
 from longcheng.accounts.second_factor import reset_devices
 from longcheng.accounts.selectors import account_security_rows
 from longcheng.core.errors import LongchengError, PermissionRefused
@@ -30,7 +31,17 @@ def _unit_choices(user):
     return [(str(u.pk), "　" * (u.depth - 1) + u.name) for u in Unit.objects.order_by("path")]
 
 
-class UnitTreeView(LoginRequiredMixin, TableExportMixin, TemplateView):
+class DirectoryReader(LoginRequiredMixin):
+    """The organisation and its staff are for the administration's own people: special
+    supervisors and external judges do not browse the staff directory."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role in EXTERNAL_ROLES:
+            raise PermissionDenied(_("工作人员名录仅供本系统工作人员查看。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class UnitTreeView(DirectoryReader, TableExportMixin, TemplateView):
     """The whole organisation; a directory every member of staff may read."""
 
     template_name = "org/unit_tree.html"
@@ -85,7 +96,7 @@ def _nest(units):
     return roots
 
 
-class UnitDetailView(LoginRequiredMixin, TemplateView):
+class UnitDetailView(DirectoryReader, TemplateView):
     template_name = "org/unit_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -101,7 +112,7 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class StaffListView(RegisterListView):
+class StaffListView(DirectoryReader, RegisterListView):
     model = User
     title = gettext_lazy("工作人员")
     unit_field = None

@@ -80,7 +80,7 @@ def hotspots_compute(*, start, end, limit: int = 20) -> HotSpotReport:
                     "example": best[1],
                     "places": [f"{p}（{n}）" for p, n in places.most_common(5)],
                     "units": [u for u, _n in units.most_common(5)],
-                    "numbers": [members[i][1] for i in group[:20]],
+                    "numbers": [members[i][1] for i in group],
                 }
             )
     found.sort(key=lambda c: -c["count"])
@@ -91,3 +91,39 @@ def hotspots_compute(*, start, end, limit: int = 20) -> HotSpotReport:
         clusters=found[:limit],
         seconds=round(time.perf_counter() - started, 2),
     )
+
+
+def clusters_visible_to(user, report: HotSpotReport | None) -> list[dict]:
+    """The report's clusters as this viewer may see them. The dispatch centre sees the city;
+    anyone else sees only clusters holding a matter they may see, quoted from such a matter,
+    so a hot spot never shows a citizen's words from outside the viewer's units."""
+    from longcheng.accounts.scoping import Scope, user_scope
+    from longcheng.loop.selectors import matters_visible_to
+
+    if report is None or user_scope(user) == Scope.NONE:
+        return []
+    if user_scope(user) == Scope.ALL:
+        return report.clusters
+    numbers = {n for cluster in report.clusters for n in cluster.get("numbers", [])}
+    visible = {
+        number: (title, description)
+        for number, title, description in matters_visible_to(user)
+        .filter(number__in=numbers)
+        .values_list("number", "title", "description")
+    }
+    shown = []
+    for cluster in report.clusters:
+        mine = [n for n in cluster.get("numbers", []) if n in visible]
+        if not mine:
+            continue
+        example = cluster["example"] if cluster["example"] in visible else mine[0]
+        title, description = visible[example]
+        shown.append(
+            {
+                **cluster,
+                "example": example,
+                "text": f"{title}：{description[:120]}",
+                "mine": len(mine),
+            }
+        )
+    return shown

@@ -28,7 +28,7 @@ from longcheng.web.exports import TableExportMixin
 from longcheng.web.home import NavItem
 
 from . import services
-from .hotspots import hotspots_compute
+from .hotspots import clusters_visible_to, hotspots_compute
 from .models import HotSpotReport, RoutingModel
 from .tasks import routing_train_task
 
@@ -159,7 +159,7 @@ class HotSpotView(BusinessStaffRequired, TableExportMixin, TemplateView):
             raise PermissionDenied(_("您的角色不查看业务数据。"))
         report = HotSpotReport.objects.first()
         headers = [_("派单目录"), _("人次"), _("代表性诉求"), _("地点"), _("涉及单位")]
-        clusters = report.clusters if report else []
+        clusters = clusters_visible_to(self.request.user, report)
         return headers, [
             [c["category"], c["count"], c["text"], "、".join(c["places"]), "、".join(c["units"])]
             for c in clusters
@@ -167,9 +167,11 @@ class HotSpotView(BusinessStaffRequired, TableExportMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        report = HotSpotReport.objects.first()
         context.update(
             title=_("热点诉求"),
-            report=HotSpotReport.objects.first(),
+            report=report,
+            clusters=clusters_visible_to(self.request.user, report),
             may_compute=user_scope(self.request.user) != Scope.NONE,
         )
         return context

@@ -141,8 +141,8 @@ def seed(log) -> None:
             actor=sysadmin,
             username=username,
             full_name=name,
-            role=Role.CLERK,
-            unit=unit,
+            role=Role.JUDGE,  # experts from outside: their own sessions, nothing else
+            unit=None,
             position="面试评委",
             phone=f"139000001{index:02d}",
             password=DEMO_PASSWORD,

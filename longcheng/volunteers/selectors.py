@@ -65,6 +65,8 @@ def hours_by_person(campaign: RecruitmentCampaign) -> list[tuple[Application, fl
 
 
 def volunteers_nav_items(user) -> list[NavItem]:
+    if getattr(user, "role", None) == Role.JUDGE:
+        return [NavItem(str(_("面试评分")), reverse("volunteers:judge"), "clipboard-check")]
     if not is_business_staff(user):
         return []
     if campaigns_managed_by(user).exists() or judged_by(user).exists() or user.role == Role.LEADER:

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -14,10 +15,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from longcheng.accounts.models import User
+from longcheng.accounts.roles import Role
 from longcheng.core.errors import LongchengError
 from longcheng.core.redirects import safe_next
 from longcheng.web import inputs
-from longcheng.web.access import BusinessStaffRequired
+from longcheng.web.access import BusinessStaffRequired, is_business_staff
 from longcheng.web.exports import TableExportMixin, xlsx_response
 
 from . import documents, services
@@ -340,7 +342,17 @@ class ApplicationDetailView(StaffRequired, TemplateView):
         return redirect(application)
 
 
-class JudgeView(StaffRequired, TemplateView):
+class JudgeRequired(LoginRequiredMixin):
+    """Business staff who sit on a panel, and the external judges (their sessions only)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (is_business_staff(user) or user.role == Role.JUDGE):
+            raise PermissionDenied(_("本页面仅供面试评委使用。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class JudgeView(JudgeRequired, TemplateView):
     """The judge's tablet: the people in my sessions, and the rubric for the one I score."""
 
     template_name = "volunteers/judge.html"

@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from longcheng.accounts.models import RoleRequest, RoleRequestStatus
-from longcheng.accounts.roles import Role
+from longcheng.accounts.roles import EXTERNAL_ROLES, Role
 from longcheng.accounts.scoping import reads_business_records
 
 from .home import nav_items
@@ -24,11 +24,12 @@ def navigation(request):
             (_("场所"), reverse("parties:site_list"), "cone-striped", 0),
             (_("自然人"), reverse("parties:person_list"), "person-vcard", 0),
         ]
-    items += [
-        (_("组织机构"), reverse("org:unit_tree"), "diagram-3", 0),
-        (_("工作人员"), reverse("org:staff_list"), "people", 0),
-        (_("行政区划"), reverse("org:division_list"), "geo-alt", 0),
-    ]
+    if user.role not in EXTERNAL_ROLES:
+        items += [
+            (_("组织机构"), reverse("org:unit_tree"), "diagram-3", 0),
+            (_("工作人员"), reverse("org:staff_list"), "people", 0),
+            (_("行政区划"), reverse("org:division_list"), "geo-alt", 0),
+        ]
     if user.role == Role.AUDITOR:
         items.append((_("审计日志"), reverse("audit:record_list"), "journal-check", 0))
     if user.role in (Role.SECADMIN, Role.SYSADMIN):

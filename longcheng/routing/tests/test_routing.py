@@ -287,3 +287,32 @@ def test_a_lost_model_file_leaves_the_keyword_rules_answering(login, users, org,
     page = login(users.dispatcher).get(matter.get_absolute_url())
     assert page.status_code == 200
     assert "关键词规则" in page.content.decode()
+
+
+def test_a_hot_spot_shows_a_unit_only_its_own_matters(login, users, org, catalogue, dust):
+    """Issue 23, item 8: the dispatch centre sees the city's clusters; a unit's leader sees a
+    cluster only when it holds one of the unit's matters, and quoted from such a matter."""
+    made = [
+        loop.matter_receive(
+            actor=users.committee_clerk,
+            title=f"噪音{i}",
+            description=text + "，富力壹品工地",
+            channel="hotline",
+            kind="complaint",
+            urgency="normal",
+            category=catalogue["noise"],
+            division=org.xiaodian,
+            reporter_phone="13900000001",
+        )
+        for i, text in enumerate(NOISE[:5])
+    ]
+    hotspots_compute(start=at(2023, 9, 20), end=at(2023, 9, 27))
+    assert "噪音" in login(users.dispatcher).get("/routing/hotspots/").content.decode()
+    leader_page = login(users.leader).get("/routing/hotspots/").content.decode()
+    assert 'data-testid="hotspot"' not in leader_page
+
+    Matter.objects.filter(pk=made[3].pk).update(lead_unit=org.brigade1)
+    leader_page = login(users.leader).get("/routing/hotspots/").content.decode()
+    assert leader_page.count('data-testid="hotspot"') == 1
+    assert "其中本单位 1 件" in leader_page and "噪音3" in leader_page
+    assert not any(f"噪音{i}：" in leader_page for i in (0, 1, 2, 4))
