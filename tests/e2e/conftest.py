@@ -3,6 +3,8 @@
 import io
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -102,3 +104,12 @@ def sign_in(page, username):
     page.fill("#id_code", current_code(username))
     with page.expect_navigation():
         page.click("button[type=submit]")
+
+
+def shot(page, name: str, *, full_page: bool = False) -> None:
+    """A screenshot for people to look at. Tests write no tracked file: the pictures go to
+    LONGCHENG_SCREENSHOT_DIR when set (to refresh docs/screenshots/ deliberately:
+    `LONGCHENG_SCREENSHOT_DIR=docs/screenshots pytest tests/e2e`), else to a temporary folder."""
+    folder = Path(os.environ.get("LONGCHENG_SCREENSHOT_DIR") or tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=full_page)

@@ -5,7 +5,7 @@ import pytest
 
 from longcheng.enforcement.models import Case, LegalProvision, Patrol
 
-from .conftest import sign_in
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -95,4 +95,4 @@ def test_patrol_finding_to_closed_case(desk):
         "service",
         "closing",
     } <= kinds
-    page.screenshot(path="docs/screenshots/enforcement-case.png", full_page=True)
+    shot(page, "enforcement-case.png", full_page=True)

@@ -7,7 +7,7 @@ from stdnum.cn import uscc
 
 from longcheng.funds.models import Deal
 
-from .conftest import sign_in
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -71,4 +71,4 @@ def test_deal_lead_to_investment_decision(desk):
     page.click("#move-stage")
     deal.refresh_from_db()
     assert deal.stage == "signed" and deal.evaluation == 80
-    page.screenshot(path="docs/screenshots/fund-deal.png", full_page=True)
+    shot(page, "fund-deal.png", full_page=True)

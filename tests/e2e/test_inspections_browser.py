@@ -8,7 +8,7 @@ from longcheng.inspections import services
 from longcheng.inspections.models import Answer, Campaign, InspectionVisit, VisitPhoto
 from longcheng.inspections.workflow import Mode, VisitStatus
 
-from .conftest import sign_in
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +84,7 @@ def test_a_visit_goes_offline_and_lands_once_when_back(tablet_phone):
     sign(page, "#sig-party")
     page.click("#submit-visit")
     assert "离线" in status.inner_text() or "网络恢复后" in status.inner_text()
-    page.screenshot(path="docs/screenshots/inspection-offline.png", full_page=False)
+    shot(page, "inspection-offline.png")
     visit.refresh_from_db()
     assert visit.status != VisitStatus.SUBMITTED
     assert Answer.objects.filter(visit=visit).count() == 3
@@ -116,7 +116,7 @@ def test_the_party_reports_its_fix_on_a_phone(tablet_phone):
     page.get_by_test_id("sent").wait_for()
     rectification.refresh_from_db()
     assert rectification.status == "evidence"
-    page.screenshot(path="docs/screenshots/inspection-party.png", full_page=False)
+    shot(page, "inspection-party.png")
 
 
 def test_public_results_name_no_person(tablet_phone):

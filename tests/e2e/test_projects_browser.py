@@ -4,7 +4,7 @@ import pytest
 
 from longcheng.projects.models import KeyProject, TrafficLightSupervision
 
-from .conftest import sign_in
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def test_task_card_to_red_project_to_supervision_matter(page):
     page.get_by_test_id("supervisions").get_by_role("link", name=supervision.matter.number).click()
     assert "三色督办（红色）" in page.content()
     assert "时间表、路线图、责任人" in page.content()
-    page.screenshot(path="docs/screenshots/projects-supervision.png", full_page=False)
+    shot(page, "projects-supervision.png")
 
 
 def test_the_indicator_chart_renders(page):
@@ -32,4 +32,4 @@ def test_the_indicator_chart_renders(page):
     page.get_by_role("link", name="太钢双相不锈钢月销量").click()
     page.locator("#indicator-chart svg").wait_for()
     assert "12000" in page.get_by_test_id("series").inner_text()
-    page.screenshot(path="docs/screenshots/indicator.png", full_page=False)
+    shot(page, "indicator.png")

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from longcheng.audit.models import Action, AuditRecord
 
-from .conftest import DEMO_PASSWORD, current_code, sign_in
+from .conftest import DEMO_PASSWORD, current_code, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +16,7 @@ def test_password_then_code_then_home(page):
         page.click("button[type=submit]")
     expect(page.locator("h1")).to_have_text("双因素认证")
     assert page.locator("nav#sidebar").count() == 0  # no doors before the second factor
-    page.screenshot(path="docs/screenshots/two-factor.png", full_page=False)
+    shot(page, "two-factor.png")
     page.fill("#id_code", "000000" if current_code("wj_clerk") != "000000" else "111111")
     page.click("button[type=submit]")
     expect(page.locator("[data-testid=otp-error]")).to_be_visible()
@@ -33,7 +33,7 @@ def test_the_security_administrator_resets_an_authenticator(page):
     page.get_by_role("link", name="账号安全").click()
     table = page.locator("[data-testid=account-security]")
     expect(table).to_contain_text("高静")
-    page.screenshot(path="docs/screenshots/account-security.png", full_page=False)
+    shot(page, "account-security.png")
     row = page.locator("[data-testid=account-wj_clerk]")
     page.on("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():

@@ -8,7 +8,7 @@ from stdnum.cn import ric
 
 from longcheng.volunteers.models import Application, Objection, RecruitmentCampaign, Score
 
-from .conftest import sign_in
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -58,7 +58,7 @@ def test_apply_on_a_phone_then_track(phone):
     application = Application.objects.get(id_number=number)
     assert page.get_by_test_id("volunteer-code").inner_text() == application.code
     assert page.get_by_test_id("volunteer-status").inner_text() == "已报名"
-    page.screenshot(path="docs/screenshots/volunteer-status.png", full_page=False)
+    shot(page, "volunteer-status.png")
 
 
 def test_a_judge_scores_on_a_tablet(browser, live_server, demo):
@@ -91,7 +91,7 @@ def test_a_judge_scores_on_a_tablet(browser, live_server, demo):
     # The save navigates; a screenshot taken mid-navigation fails in Chromium ("Unable to
     # capture screenshot"), seen once on a loaded machine.
     page.wait_for_load_state("load")
-    page.screenshot(path="docs/screenshots/judge.png", full_page=False)
+    shot(page, "judge.png")
     context.close()
 
 
