@@ -23,9 +23,10 @@ from longcheng.audit.services import audit_record
 from longcheng.core import ratelimit
 from longcheng.core.calendar import PROVISIONAL_LABEL, is_provisional
 from longcheng.core.errors import LongchengError
+from longcheng.core.pii import mask_personal_data
 from longcheng.core.validators import validate_credit_code, validate_mobile
 from longcheng.loop.models import Category
-from longcheng.loop.workflow import Channel, Status
+from longcheng.loop.workflow import PUBLIC_CHANNELS, Channel, Status
 
 from . import services
 from .models import Appeal
@@ -167,14 +168,14 @@ def _request(appeal: Appeal) -> dict:
     provisional = not closed and is_provisional(matter.handle_deadline)
     notes = matter.get_status_display()
     if closed and matter.answer_text:
-        notes = f"{notes}：{matter.answer_text}"
+        notes = f"{notes}：{mask_personal_data(matter.answer_text)}"
     return {
         "service_request_id": matter.number,
         "status": "closed" if closed else "open",
         "status_notes": notes,
         "service_name": matter.category.name if matter.category else None,
         "service_code": matter.category.code if matter.category else None,
-        "description": matter.description,
+        "description": mask_personal_data(matter.description),
         "agency_responsible": matter.lead_unit.name if matter.lead_unit else None,
         "service_notice": str(PROVISIONAL_LABEL) if provisional else None,
         "requested_datetime": _iso(matter.received_at),
@@ -201,8 +202,15 @@ def _parse_date(value: str, name: str) -> datetime.datetime:
     return moment if moment.tzinfo else timezone.make_aware(moment)
 
 
+def public_appeals():
+    """What Open311 lists and finds: appeals filed through a public channel, nothing else."""
+    return Appeal.objects.filter(matter__channel__in=PUBLIC_CHANNELS).select_related(
+        "matter", "matter__category", "matter__lead_unit"
+    )
+
+
 def _get_requests(params) -> list[dict]:
-    appeals = Appeal.objects.select_related("matter", "matter__category", "matter__lead_unit")
+    appeals = public_appeals()
     ids = params.get("service_request_id")
     if ids:
         return [_request(a) for a in appeals.filter(matter__number__in=ids.split(","))]
@@ -336,16 +344,12 @@ def open311(request, resource: str, fmt: str, ident: str | None = None):
                 fmt, _get_requests(request.GET), root="service_requests", item="request"
             )
         if resource == "requests":
-            appeal = (
-                Appeal.objects.filter(matter__number=ident)
-                .select_related("matter", "matter__category", "matter__lead_unit")
-                .first()
-            )
+            appeal = public_appeals().filter(matter__number=ident).first()
             if appeal is None:
                 raise Open311Error(404, f"service_request_id {ident} not found")
             return _respond(fmt, [_request(appeal)], root="service_requests", item="request")
         if resource == "tokens":
-            appeal = Appeal.objects.filter(tracking_code=ident).select_related("matter").first()
+            appeal = public_appeals().filter(tracking_code=ident).first()
             if appeal is None:
                 raise Open311Error(404, f"token {ident} not found")
             return _respond(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from longcheng.audit.context import client_ip
-from longcheng.core import notices, ratelimit
+from longcheng.core import notices, offers, ratelimit
 from longcheng.core.errors import LongchengError
 from longcheng.core.models import Unit
 from longcheng.loop import services as loop
@@ -48,6 +48,9 @@ def _too_many(request, phone: str = "") -> bool:
     )
     phone_ok = ratelimit.hit("appeal-phone", phone, settings.LONGCHENG_APPEAL_LIMIT_PER_PHONE)
     return not (ip_ok and phone_ok)
+
+
+FOLLOW_OFFER = "appeal-follow"
 
 
 class SubmitView(View):
@@ -93,14 +96,18 @@ class SubmitView(View):
                 address=point.address if point else "",
             )
             if similar:
-                # "A similar problem is already being handled — follow it instead?"
+                # "A similar problem is already being handled — follow it instead?" The offer
+                # stays on the server: only a matter proposed here can be followed.
+                offers.offer(request, FOLLOW_OFFER, [s.matter.pk for s in similar])
                 return self.render_form(request, form, similar=similar)
         if request.POST.get("follow"):
+            chosen = offers.taken(request, FOLLOW_OFFER, request.POST["follow"])
             follow = Matter.objects.filter(
-                pk=request.POST["follow"],
+                pk=chosen,
                 master__isnull=True,
                 status__in=list(OPEN | {Status.ANSWERED}),
             ).first()
+            offers.withdraw(request, FOLLOW_OFFER)
         if _too_many(request, data["reporter_phone"]):
             form.add_error(None, _("提交过于频繁，请稍后再试。如情况紧急，请拨打12345热线。"))
             return self.render_form(request, form, status=429)

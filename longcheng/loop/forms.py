@@ -118,6 +118,13 @@ class TextForm(BootstrapFormMixin, forms.Form):
     files = MultipleFileField(label=_("附件（图片或 PDF）"), required=False)
 
 
+class AnswerForm(TextForm):
+    text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    personal_data_checked = forms.BooleanField(
+        label=_("已核对答复中的个人信息（手机号、身份证号公开时自动遮蔽）"), required=False
+    )
+
+
 class ExtensionForm(BootstrapFormMixin, forms.Form):
     days = forms.IntegerField(label=_("延期工作日"), min_value=1, max_value=60)
     text = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))

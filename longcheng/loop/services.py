@@ -28,6 +28,7 @@ from longcheng.core.calendar import (
 )
 from longcheng.core.errors import ConcurrentEditError, LongchengError
 from longcheng.core.models import Unit
+from longcheng.core.pii import describe_findings, find_personal_data
 
 from . import notifications, rollups
 from .models import (
@@ -42,6 +43,7 @@ from .models import (
 )
 from .workflow import (
     ACTIONS,
+    CITIZEN_CHANNELS,
     Action,
     Actor,
     MetricScope,
@@ -615,13 +617,29 @@ def _due_counted_by_answer(m: Matter) -> dict:
 
 
 def matter_answer(
-    *, matter: Matter, actor, text: str, expected_version: int | None = None
+    *,
+    matter: Matter,
+    actor,
+    text: str,
+    expected_version: int | None = None,
+    personal_data_checked: bool = False,
 ) -> Matter:
-    """办结: the lead unit answers with the result; late answers are recorded as such."""
+    """办结: the lead unit answers with the result; late answers are recorded as such. An answer
+    to a citizen that holds phone or ID numbers is refused until the clerk confirms having
+    checked them; wherever the public reads it, they are masked (core.pii)."""
     if len(text.strip()) < 5:
         raise TransitionRefused(_("答复内容过短，请写明办理结果。"))
+    findings = find_personal_data(text) if matter.channel in CITIZEN_CHANNELS else []
+    if findings and not personal_data_checked:
+        raise TransitionRefused(
+            _(
+                "答复中含有个人信息：%(found)s。答复将送达市民并可能公开（公开时自动遮蔽），"
+                "请核对确需写入后勾选“已核对答复中的个人信息”再提交。"
+            )
+            % {"found": describe_findings(findings)}
+        )
     now = clock.now()
-    info = {}
+    info: dict = {"personal_data_masked": len(findings)} if findings else {}
 
     def mutate(m: Matter) -> None:
         m.answered_at = now

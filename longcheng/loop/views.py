@@ -23,6 +23,7 @@ from longcheng.web.listing import Column, ListFilter, RegisterListView
 from . import metrics, services
 from .attachments import attachment_add
 from .forms import (
+    AnswerForm,
     DecisionForm,
     DispatchForm,
     ExtensionDecisionForm,
@@ -249,7 +250,7 @@ def _action_forms(matter: Matter, actions, pending):
         ),
         Action.SUSPEND: lambda: TextForm(initial=v, prefix="suspend"),
         Action.RESUME: lambda: VersionForm(initial=v),
-        Action.ANSWER: lambda: TextForm(initial=v, prefix="answer"),
+        Action.ANSWER: lambda: AnswerForm(initial=v, prefix="answer"),
         Action.RATE: lambda: RateForm(initial=v, prefix="rate"),
         Action.MERGE: lambda: MergeForm(prefix="merge"),
         Action.ARCHIVE: lambda: VersionForm(initial=v),
@@ -340,7 +341,8 @@ class MatterActionView(MatterMixin, View):
             Action.SUSPEND,
             Action.OPINION,
         ):
-            data = self._form(TextForm, prefix=action.value)
+            form_class = AnswerForm if action == Action.ANSWER else TextForm
+            data = self._form(form_class, prefix=action.value)
             version, text = data.get("version"), data["text"]
             if action == Action.RETURN:
                 services.matter_return(
@@ -352,7 +354,11 @@ class MatterActionView(MatterMixin, View):
                 )
             elif action == Action.ANSWER:
                 services.matter_answer(
-                    matter=matter, actor=user, text=text, expected_version=version
+                    matter=matter,
+                    actor=user,
+                    text=text,
+                    expected_version=version,
+                    personal_data_checked=data["personal_data_checked"],
                 )
             elif action == Action.SUSPEND:
                 services.matter_suspend(

@@ -123,6 +123,12 @@ CITIZEN_CHANNELS = frozenset(
 )
 
 
+# Matters the public may read about (Open311 lists them): those a citizen filed on the web,
+# by QR code or through Open311 itself. A call, a window visit or a supervisor's report is
+# answered to that person only.
+PUBLIC_CHANNELS = frozenset({Channel.PUBLIC_FORM})
+
+
 class MetricScope(models.TextChoices):
     CITIZEN = "citizen", _("市民诉求")
     INTERNAL = "internal", _("内部事项")

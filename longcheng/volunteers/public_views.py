@@ -140,7 +140,11 @@ class StatusView(TemplateView):
 
     def post(self, request, code=""):
         application = self.application()
-        slot = get_object_or_404(InterviewSlot, pk=inputs.record_id(request.POST.get("slot")))
+        # Only a slot this page offered: one of the application's own campaign.
+        slot = get_object_or_404(
+            InterviewSlot.objects.filter(session__campaign=application.campaign),
+            pk=inputs.record_id(request.POST.get("slot")),
+        )
         try:
             services.slot_book(application=application, slot=slot)
         except LongchengError as error:

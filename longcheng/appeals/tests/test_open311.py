@@ -170,3 +170,27 @@ def test_get_requests_filters_and_errors(client, catalogue, api_key, fmt):
     assert client.get(f"/open311/v2/tokens/NOPE.{fmt}").status_code == 404
     empty = client.get("/open311/v2/requests.json?service_code=other").json()
     assert empty == []
+
+
+def test_open311_lists_only_public_channels_and_masks_personal_data(client, catalogue, users):
+    """Issue 23, item 1: a hotline call or a window visit is answered to that person only;
+    what the public reads never shows a phone or ID number."""
+    public, _ = services.appeal_submit(
+        description="工地夜间施工噪音扰民，我的电话13912345678，请回电。",
+        category=catalogue["noise"],
+        reporter_phone="13912345678",
+        consent=True,
+    )
+    window, _ = services.appeal_submit(
+        description="窗口反映：营业执照变更材料被退回三次。",
+        channel="window",
+        actor=users.committee_clerk,
+        reporter_phone="13912345679",
+        consent=True,
+    )
+    listed = client.get("/open311/v2/requests.json").json()
+    assert [r["service_request_id"] for r in listed] == [public.matter.number]
+    assert "13912345678" not in str(listed) and "139****5678" in listed[0]["description"]
+    item = client.get(f"/open311/v2/requests/{window.matter.number}.json")
+    assert item.status_code == 404
+    assert client.get(f"/open311/v2/tokens/{window.tracking_code}.json").status_code == 404

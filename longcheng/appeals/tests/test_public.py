@@ -226,3 +226,72 @@ def test_a_consent_to_an_unknown_notice_is_not_taken(client, point):
     response = client.post(url, _data(_form(client, url), notice_version="1999-01"))
     assert "个人信息告知已更新" in response.content.decode()
     assert not Appeal.objects.exists()
+
+
+def test_only_an_offered_matter_can_be_followed(client, point, users, org, catalogue):
+    """Issue 23, item 1: the follow button names a matter the page proposed; a typed-in id of
+    any other matter (an internal one, say) is not taken, and the appeal stands on its own."""
+    from longcheng.loop import services as loop
+
+    internal = loop.matter_receive(
+        actor=users.clerk1,
+        title="内部事项",
+        description="巡查发现的内部问题，不对外公开。",
+        channel="inspection",
+        kind="complaint",
+        urgency="normal",
+    )
+    url = f"/a/p/{services.point_token(point)}/"
+    forged = client.post(
+        url,
+        _data(_form(client, url), follow=str(internal.pk), reporter_phone="13800003333"),
+    )
+    assert forged.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.matter.master is None and appeal.matter.status == Status.RECEIVED
+    garbage = client.post(url, _data(_form(client, url), follow="1e999", confirm_new="1"))
+    assert garbage.status_code in (200, 302)
+
+
+def test_personal_data_in_an_answer_is_flagged_to_the_clerk_and_masked_for_the_public(
+    client, login, point, users, org, catalogue
+):
+    from longcheng.loop import services as loop
+    from longcheng.loop.services import TransitionRefused
+
+    url = f"/a/p/{services.point_token(point)}/"
+    done = client.post(url, _data(_form(client, url)))
+    appeal = Appeal.objects.get()
+    matter = loop.matter_dispatch(
+        matter=appeal.matter, actor=users.dispatcher, lead_unit=org.brigade1
+    )
+    matter = loop.matter_sign(matter=matter, actor=users.clerk1)
+    text = "已办结。如有疑问请联系经办人13912340001（身份证11010519491231002X 已核验）。"
+    with pytest.raises(TransitionRefused, match="手机号码 139\\*\\*\\*\\*0001"):
+        loop.matter_answer(matter=matter, actor=users.clerk1, text=text)
+
+    staff = login(users.clerk1)
+    page = staff.get(matter.get_absolute_url()).content.decode()
+    assert "已核对答复中的个人信息" in page
+    refused = staff.post(
+        f"/loop/matters/{matter.pk}/act/answer/",
+        {"answer-text": text, "answer-version": matter.version},
+        follow=True,
+    ).content.decode()
+    assert "答复中含有个人信息" in refused and "13912340001" not in refused
+    matter.refresh_from_db()
+    assert matter.status == Status.SIGNED
+    staff.post(
+        f"/loop/matters/{matter.pk}/act/answer/",
+        {
+            "answer-text": text,
+            "answer-version": matter.version,
+            "answer-personal_data_checked": "on",
+        },
+    )
+    matter.refresh_from_db()
+    assert matter.status == Status.ANSWERED and matter.answer_text == text
+
+    public = client.get(done["Location"].replace("/a/done/", "/a/t/")).content.decode()
+    assert "139****0001" in public and "110105********002X" in public
+    assert "13912340001" not in public and "11010519491231002X" not in public

@@ -3,6 +3,7 @@ from django.http import QueryDict
 
 from longcheng.core.calendar import PROVISIONAL_LABEL, is_provisional
 from longcheng.core.counting import shown_count
+from longcheng.core.pii import mask_personal_data
 
 register = template.Library()
 
@@ -60,3 +61,9 @@ def pct(value, digits: int = 1) -> str:
 def count_shown(count: int) -> str:
     """A capped count (core.counting) for people: "1,234", or "10,000+" where there are more."""
     return shown_count(count)
+
+
+@register.filter
+def public_text(text: str) -> str:
+    """Free text as the public reads it: phone, ID and card numbers masked (core.pii)."""
+    return mask_personal_data(text or "")
