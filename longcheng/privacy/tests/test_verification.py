@@ -323,3 +323,22 @@ def test_after_approval_the_contents_and_the_copy_are_there(
     values = [str(c.value) for row in sheet.iter_rows() for c in row]
     assert records.person.id_number in values and records.person.phone in values
     assert _steps() == ["identity_document_checked", "disclosure_approved"]
+
+
+def test_the_page_sends_a_code_and_the_clerk_types_what_the_requester_reads_out(
+    login, clerk, request_, django_capture_on_commit_callbacks
+):
+    client = login(clerk)
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/privacy/{request_.pk}/", {"action": "send_code"})
+    assert response.status_code == 302
+    ((_phone, text),) = sms.outbox
+    code = re.search(r"\b(\d{6})\b", text).group(1)
+    page = client.get(f"/privacy/{request_.pk}/").content.decode()
+    assert 'data-testid="check-code"' in page and code not in page
+    wrong = client.post(f"/privacy/{request_.pk}/", {"action": "check_code", "code-code": "12ab"})
+    assert "6 位数字" in wrong.content.decode()
+    client.post(f"/privacy/{request_.pk}/", {"action": "check_code", "code-code": code})
+    page = client.get(f"/privacy/{request_.pk}/").content.decode()
+    assert "待第二人审批" in page and "短信验证码" in page and "夜间施工噪音" not in page
