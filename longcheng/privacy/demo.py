@@ -7,7 +7,7 @@ import datetime
 
 from longcheng.accounts import services as account_services
 from longcheng.accounts.demo import DEMO_PASSWORD
-from longcheng.accounts.models import User
+from longcheng.accounts.models import RoleRequest, RoleRequestStatus, User
 from longcheng.accounts.roles import Role
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Status
@@ -18,10 +18,7 @@ from .models import DataRequest, DocumentType
 
 
 def _approver(clerk: User) -> User:
-    existing = User.objects.filter(username="xd_leader").first()
-    if existing:
-        return existing
-    return account_services.user_create(
+    leader = User.objects.filter(username="xd_leader").first() or account_services.user_create(
         actor=User.objects.get(username="sysadmin"),
         username="xd_leader",
         full_name="赵敏",
@@ -31,6 +28,13 @@ def _approver(clerk: User) -> User:
         phone="13900000042",
         password=DEMO_PASSWORD,
     )
+    # The new role waits for the security administrator; an account still waiting does not
+    # approve anything.
+    secadmin = User.objects.get(username="secadmin")
+    for pending in RoleRequest.objects.filter(user=leader, status=RoleRequestStatus.PENDING):
+        account_services.role_request_decide(actor=secadmin, request=pending, approve=True)
+    leader.refresh_from_db()
+    return leader
 
 
 def _verify_in_person(clerk: User, request: DataRequest) -> None:

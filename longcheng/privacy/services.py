@@ -345,7 +345,7 @@ def approval_refusal(actor, request: DataRequest, check: IdentityCheck | None) -
 
     if check is None or check.verified_at is None:
         return _("请求人身份尚未核验，无可审批的核验记录。")
-    if not (actor.is_active and is_business_staff(actor)):
+    if not (actor.is_active and is_business_staff(actor)) or actor.awaiting_approval:
         return _("只有业务单位工作人员可以审批身份核验。")
     if actor.pk == check.verified_by_id:
         return _("不能审批自己完成的身份核验，须由另一位人员审批。")

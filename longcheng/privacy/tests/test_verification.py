@@ -265,6 +265,11 @@ def test_a_second_person_approves_not_the_verifier_nor_the_receiver(
     assert 'data-testid="approve"' not in page and "不能审批自己完成的身份核验" in page
 
     # ... and the unit's leader, who sees the verification record, approves.
+    waiting = UserFactory(
+        username="xdnew", role=Role.LEADER, unit=org.committee, awaiting_approval=True
+    )
+    with pytest.raises(PermissionRefused):  # a role not yet approved approves nothing
+        services.data_request_approve_disclosure(actor=waiting, request=request_)
     leader = UserFactory(username="xdleader", role=Role.LEADER, unit=org.committee)
     page = login(leader).get(f"/privacy/{request_.pk}/").content.decode()
     assert 'data-testid="approve"' in page and "当面查验证件（居民身份证）" in page
