@@ -7,6 +7,8 @@ class ImportBatch(models.Model):
     """One uploaded file: its dry run, and its commit (all rows or none)."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("正在检查")
+        COMMITTING = "committing", _("正在导入")
         CHECKED = "checked", _("检查通过，待导入")
         REJECTED = "rejected", _("检查未通过")
         COMMITTED = "committed", _("已导入")
@@ -36,11 +38,28 @@ class ImportBatch(models.Model):
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
     created_objects = models.PositiveIntegerField(_("写入记录数"), default=0)
     seconds = models.FloatField(_("耗时（秒）"), default=0)
+    # While a background job checks or writes the file: whose job it is (one per person, held
+    # by the unique constraint) and when it last reported (a dead job frees the slot).
+    running_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    job_heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("导入批次")
         verbose_name_plural = _("导入批次")
+        constraints = [
+            models.UniqueConstraint(fields=["running_for"], name="one_running_import_per_user")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.COMMITTING)

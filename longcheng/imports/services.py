@@ -3,15 +3,18 @@ commit that checks again (the registers may have changed) and writes every row o
 
 from __future__ import annotations
 
+import datetime
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record
+from longcheng.core.jobs import run_in_background
 
 from .importers import IMPORTERS, Importer, RowError, chunks
 from .models import ImportBatch
@@ -54,8 +57,17 @@ def _header_errors(importer: Importer, header: list[str]) -> list[RowError]:
     return errors
 
 
-def _run(importer: Importer, user, batch: ImportBatch | None, fileobj, name: str, write: bool):
-    """Check (and with `write`, write) every row; returns (rows, bad rows, errors, made)."""
+def _run(
+    importer: Importer,
+    user,
+    batch: ImportBatch | None,
+    fileobj,
+    name: str,
+    write: bool,
+    progress=None,
+):
+    """Check (and with `write`, write) every row; returns (rows, bad rows, errors, made).
+    `progress(rows)` is told after every chunk (the background job's progress bar)."""
     header, rows = open_rows(fileobj, name)
     errors = _header_errors(importer, header)
     if errors:
@@ -85,6 +97,8 @@ def _run(importer: Importer, user, batch: ImportBatch | None, fileobj, name: str
                 good.append(item)
         if write and not bad and good:
             made += importer.write(user, good, batch)
+        if progress is not None:
+            progress(total)
     if total == 0 and not errors:
         errors.append(RowError(2, "", _("文件中没有数据行。")))
     if write and not errors:
@@ -125,7 +139,7 @@ def import_check(*, user, kind: str, upload) -> ImportBatch:
     return batch
 
 
-def import_commit(*, user, batch: ImportBatch) -> ImportBatch:
+def import_commit(*, user, batch: ImportBatch, progress=None) -> ImportBatch:
     """All or nothing: a row that has become bad since the dry run refuses the whole file."""
     importer = importer_for(user, batch.kind)
     locked = ImportBatch.objects.select_for_update()
@@ -134,13 +148,19 @@ def import_commit(*, user, batch: ImportBatch) -> ImportBatch:
     try:
         with transaction.atomic():
             current = locked.get(pk=batch.pk)
-            if current.status != ImportBatch.Status.CHECKED:
+            if current.status not in (ImportBatch.Status.CHECKED, ImportBatch.Status.COMMITTING):
                 raise ImportRefused(
                     _("该批次状态为“%(s)s”，不能导入。") % {"s": current.get_status_display()}
                 )
             with current.file.open("rb") as fileobj:
                 total, bad, errors, made = _run(
-                    importer, user, current, fileobj, current.file_name, write=True
+                    importer,
+                    user,
+                    current,
+                    fileobj,
+                    current.file_name,
+                    write=True,
+                    progress=progress,
                 )
             if errors:
                 outcome = {"total": total, "bad": bad, "errors": errors}
@@ -150,6 +170,7 @@ def import_commit(*, user, batch: ImportBatch) -> ImportBatch:
             current.committed_at = timezone.now()
             current.created_objects = made
             current.seconds = round(time.perf_counter() - started, 3)
+            current.running_for = None
             current.save()
             audit_record(
                 actor=user,
@@ -165,8 +186,178 @@ def import_commit(*, user, batch: ImportBatch) -> ImportBatch:
             status=ImportBatch.Status.REJECTED,
             bad_rows=outcome["bad"],
             errors=[e.as_dict() for e in outcome["errors"]],
+            running_for=None,
         )
         raise ImportRefused(
             _("导入时发现 %(n)s 行有误（数据在检查后发生了变化），未导入任何数据。")
             % {"n": outcome["bad"]}
         ) from None
+
+
+# — Background jobs: the page shows progress; one running import per person —
+
+# A job that has not reported for this long is taken for dead (its worker or the demo server
+# stopped); its batch is marked interrupted and the person may start again.
+STALE_AFTER = datetime.timedelta(minutes=15)
+
+
+def _progress_key(batch_id: int) -> str:
+    return f"import-progress:{batch_id}"
+
+
+def progress_of(batch: ImportBatch) -> int:
+    """Rows the running job has got through (told through the cache: a commit's own writes
+    are invisible to other connections until it ends)."""
+    return (cache.get(_progress_key(batch.pk)) or {}).get("rows", 0)
+
+
+def _reporter(batch_id: int):
+    def report(rows: int) -> None:
+        cache.set(_progress_key(batch_id), {"rows": rows, "at": time.time()}, 86400)
+
+    return report
+
+
+def _last_sign_of_life(batch: ImportBatch) -> datetime.datetime | None:
+    told = (cache.get(_progress_key(batch.pk)) or {}).get("at")
+    moments = [m for m in (batch.job_heartbeat_at,) if m]
+    if told:
+        moments.append(datetime.datetime.fromtimestamp(told, tz=datetime.UTC))
+    return max(moments) if moments else None
+
+
+def _interrupted_message() -> dict:
+    return RowError(0, "", _("后台任务中断（服务重启或任务失败），请重新上传检查。")).as_dict()
+
+
+def _claim_slot(user) -> None:
+    """Inside the caller's transaction: free a dead job's slot, refuse while one runs."""
+    for running in ImportBatch.objects.select_for_update().filter(running_for=user):
+        last = _last_sign_of_life(running)
+        if last and timezone.now() - last < STALE_AFTER:
+            raise ImportRefused(
+                _("您已有一个导入正在进行（批次 %(n)s），请等它完成后再开始下一个。")
+                % {"n": running.pk}
+            )
+        ImportBatch.objects.filter(pk=running.pk).update(
+            status=ImportBatch.Status.REJECTED, running_for=None, errors=[_interrupted_message()]
+        )
+
+
+def import_start_check(*, user, kind: str, upload) -> ImportBatch:
+    """Keep the file and check it in the background; the batch page shows the progress."""
+    importer_for(user, kind)
+    if upload.size > settings.LONGCHENG_IMPORT_MAX_BYTES:
+        raise ImportRefused(
+            _("文件超过 %(n)s MB。") % {"n": settings.LONGCHENG_IMPORT_MAX_BYTES // 2**20}
+        )
+    try:
+        with transaction.atomic():
+            _claim_slot(user)
+            batch = ImportBatch.objects.create(
+                kind=kind,
+                file=upload,
+                file_name=upload.name[:200],
+                status=ImportBatch.Status.CHECKING,
+                created_by=user,
+                running_for=user,
+                job_heartbeat_at=timezone.now(),
+            )
+    except IntegrityError:  # two uploads at the same moment: the second one loses
+        raise ImportRefused(_("您已有一个导入正在进行，请等它完成后再开始下一个。")) from None
+    from .tasks import import_check_task
+
+    run_in_background(import_check_task, batch.pk)
+    return batch
+
+
+def import_check_job(batch_id: int) -> None:
+    """The dry run of a kept file, as the background job runs it."""
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    if batch.status != ImportBatch.Status.CHECKING:
+        return  # already done (a redelivered task) or interrupted
+    started = time.perf_counter()
+    try:
+        importer = importer_for(batch.created_by, batch.kind)
+        with batch.file.open("rb") as fileobj:
+            total, bad, errors, _made = _run(
+                importer,
+                batch.created_by,
+                None,
+                fileobj,
+                batch.file_name,
+                write=False,
+                progress=_reporter(batch.pk),
+            )
+        error_rows = [e.as_dict() for e in errors]
+    except (UnreadableFile, ImportRefused) as refused:
+        total = bad = 0
+        error_rows = [RowError(0, "", refused.message).as_dict()]
+    except Exception:
+        _mark_interrupted(batch.pk)
+        raise
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKING).update(
+        status=ImportBatch.Status.REJECTED if error_rows else ImportBatch.Status.CHECKED,
+        total_rows=total,
+        bad_rows=bad,
+        errors=error_rows,
+        seconds=round(time.perf_counter() - started, 3),
+        running_for=None,
+    )
+    audit_record(
+        actor=batch.created_by,
+        action=Action.CREATE,
+        target=batch,
+        detail={"kind": batch.kind, "rows": total, "bad_rows": bad, "dry_run": True},
+    )
+
+
+def import_start_commit(*, user, batch: ImportBatch) -> ImportBatch:
+    """Write a checked file in the background (all rows or none)."""
+    importer_for(user, batch.kind)
+    try:
+        with transaction.atomic():
+            current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if current.status != ImportBatch.Status.CHECKED:
+                raise ImportRefused(
+                    _("该批次状态为“%(s)s”，不能导入。") % {"s": current.get_status_display()}
+                )
+            _claim_slot(user)
+            current.status = ImportBatch.Status.COMMITTING
+            current.running_for = user
+            current.committed_by = user
+            current.job_heartbeat_at = timezone.now()
+            current.save(
+                update_fields=["status", "running_for", "committed_by", "job_heartbeat_at"]
+            )
+    except IntegrityError:
+        raise ImportRefused(_("您已有一个导入正在进行，请等它完成后再开始下一个。")) from None
+    from .tasks import import_commit_task
+
+    run_in_background(import_commit_task, current.pk)
+    return current
+
+
+def import_commit_job(batch_id: int) -> None:
+    batch = ImportBatch.objects.select_related("committed_by").get(pk=batch_id)
+    if batch.status != ImportBatch.Status.COMMITTING:
+        return
+    try:
+        import_commit(user=batch.committed_by, batch=batch, progress=_reporter(batch.pk))
+    except Exception as failure:
+        if not isinstance(failure, ImportRefused):
+            _mark_interrupted(batch.pk)
+            raise
+        refused = failure
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.COMMITTING).update(
+            status=ImportBatch.Status.REJECTED,
+            running_for=None,
+            errors=[RowError(0, "", refused.message).as_dict()],
+        )
+
+
+def _mark_interrupted(batch_id: int) -> None:
+    """A job that failed unexpectedly frees its slot at once and says so on its page."""
+    ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportBatch.Status.CHECKING, ImportBatch.Status.COMMITTING]
+    ).update(status=ImportBatch.Status.REJECTED, running_for=None, errors=[_interrupted_message()])

@@ -59,7 +59,7 @@ class ImportIndexView(LoginRequiredMixin, PageView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         try:
-            batch = services.import_check(
+            batch = services.import_start_check(
                 user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
             )
         except services.ImportRefused as refused:
@@ -81,6 +81,7 @@ class BatchDetailView(LoginRequiredMixin, PageView):
             batch=batch,
             importer=IMPORTERS[batch.kind](),
             shown_errors=batch.errors[:500],
+            progress=services.progress_of(batch) if batch.running else 0,
             **kwargs,
         )
 
@@ -90,16 +91,24 @@ class BatchDetailView(LoginRequiredMixin, PageView):
             messages.error(request, _("请勾选确认后再导入。"))
             return redirect("imports:batch", pk=batch.pk)
         try:
-            batch = services.import_commit(user=request.user, batch=batch)
+            services.import_start_commit(user=request.user, batch=batch)
         except services.ImportRefused as refused:
             messages.error(request, refused.message)
-        else:
-            messages.success(
-                request,
-                _("已导入 %(n)s 行，写入 %(m)s 条记录。")
-                % {"n": batch.total_rows, "m": batch.created_objects},
-            )
         return redirect("imports:batch", pk=batch.pk)
+
+
+class BatchProgressView(BatchDetailView):
+    """Polled by the batch page while its job runs; when the job ends, the page reloads."""
+
+    template_name = "imports/partials/progress.html"
+
+    def get(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        if not batch.running:
+            response = HttpResponse("")
+            response["HX-Refresh"] = "true"
+            return response
+        return super().get(request, *args, **kwargs)
 
 
 class BatchErrorsView(BatchDetailView):

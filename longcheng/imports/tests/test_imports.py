@@ -19,7 +19,7 @@ from longcheng.imports import services
 from longcheng.imports.importers import IMPORTERS, importers_for
 from longcheng.imports.models import ImportBatch
 from longcheng.loop import rollups
-from longcheng.loop.models import Category, Matter, MatterEvent
+from longcheng.loop.models import Matter, MatterEvent
 from longcheng.parties.models import Enterprise, Person
 from longcheng.projects.models import Indicator, IndicatorValue
 
@@ -111,13 +111,6 @@ def test_a_missing_column_and_a_file_that_is_not_a_table(users):
             kind="enterprises",
             upload=SimpleUploadedFile("data.pdf", b"%PDF-1.4"),
         )
-
-
-@pytest.fixture
-def road(org):
-    return Category.objects.add_root(
-        {"code": "road", "name": "道路积水", "default_lead_unit": org.brigade1}
-    )
 
 
 def matter_row(number, unit="cg1", received="2022-08-01 09:30", answered="2022-08-05 16:00"):
