@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from longcheng.loop.models import Matter
 from longcheng.privacy.models import DataRequest
 
-from .conftest import sign_in
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +28,7 @@ def test_a_clerk_receives_and_answers_a_request_about_personal_data(page):
     # (test_privacy_disclosure_browser.py); a reasoned refusal needs neither.
     expect(page.locator("[data-testid=counts]")).to_contain_text("件诉求")
     expect(page.locator("[data-testid=holdings]")).to_have_count(0)
-    page.screenshot(path="docs/screenshots/privacy-request.png", full_page=False)
+    shot(page, "privacy-request.png")
     page.select_option("#id_outcome", "refused")
     page.fill("#id_answer", "请求人未能核验身份，不予提供副本。")
     page.on("dialog", lambda dialog: dialog.accept())
@@ -49,7 +49,7 @@ def test_a_deletion_request_clears_the_data_and_drafts_the_answer(page):
     expect(page.locator(".alert-success")).to_contain_text("已清除")
     expect(page.get_by_test_id("erasure")).to_contain_text("已清除")
     expect(page.locator("#id_answer")).to_have_value(re.compile("已清除您在以下记录中的个人信息"))
-    page.screenshot(path="docs/screenshots/privacy-erasure.png", full_page=True)
+    shot(page, "privacy-erasure.png", full_page=True)
     assert not Matter.objects.filter(reporter_phone=phone, status="archived").exists()
 
 
@@ -64,6 +64,6 @@ def test_a_dispatcher_places_a_legal_hold_on_a_matter(page):
         hold.get_by_test_id("set-hold").click()
     expect(page.get_by_test_id("legal-hold")).to_contain_text("保全中：行政复议中")
     expect(page.get_by_test_id("timeline")).to_contain_text("设置保全：行政复议中")
-    page.screenshot(path="docs/screenshots/legal-hold.png", full_page=False)
+    shot(page, "legal-hold.png")
     matter.refresh_from_db()
     assert matter.legal_hold == "行政复议中"
