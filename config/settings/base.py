@@ -142,6 +142,13 @@ LONGCHENG_AUDIT_KEYS = env("LONGCHENG_AUDIT_KEYS", default="")
 LONGCHENG_AUDIT_ANCHOR_FILE = env(
     "LONGCHENG_AUDIT_ANCHOR_FILE", default=str(BASE_DIR / "var" / "audit-anchors.jsonl")
 )
+# A second, off-machine copy of the heads: an S3 bucket (MinIO, the city's object store; turn
+# on Object Lock in compliance mode) where each head is a new object, never overwritten.
+LONGCHENG_AUDIT_ANCHOR_BUCKET = env("LONGCHENG_AUDIT_ANCHOR_BUCKET", default="")
+LONGCHENG_AUDIT_ANCHOR_ENDPOINT_URL = env("LONGCHENG_AUDIT_ANCHOR_ENDPOINT_URL", default="")
+LONGCHENG_AUDIT_ANCHOR_ACCESS_KEY = env("LONGCHENG_AUDIT_ANCHOR_ACCESS_KEY", default="")
+LONGCHENG_AUDIT_ANCHOR_SECRET_KEY = env("LONGCHENG_AUDIT_ANCHOR_SECRET_KEY", default="")
+LONGCHENG_AUDIT_ANCHOR_REGION = env("LONGCHENG_AUDIT_ANCHOR_REGION", default="us-east-1")
 
 LONGCHENG_PASSWORD_PROFILE = env("LONGCHENG_PASSWORD_PROFILE", default="dengbao")
 AUTH_PASSWORD_VALIDATORS = validators_for(LONGCHENG_PASSWORD_PROFILE)

@@ -5,7 +5,12 @@ number of records, the key id — is appended to ``LONGCHENG_AUDIT_ANCHOR_FILE``
 append-only. A database administrator who rewrites records (even recomputing every hash) or
 deletes the newest ones cannot make the stored chain agree with the lines already written:
 `verify_against_anchors` names the first line it contradicts. The monthly bulletin prints the
-latest line, so the head is also on paper."""
+latest line, so the head is also on paper.
+
+Where a bucket is named (``LONGCHENG_AUDIT_ANCHOR_BUCKET``, on the S3 API of MinIO or the
+city's object store, best with Object Lock in compliance mode), every head is also written
+there as its own object that is never overwritten (``If-None-Match: *``), so a copy of the heads
+lives on another machine than both the database and the application server."""
 
 import json
 import os
@@ -44,11 +49,60 @@ def _path() -> Path:
     return Path(settings.LONGCHENG_AUDIT_ANCHOR_FILE)
 
 
+OBJECT_PREFIX = "audit-anchors/"
+
+
+def _bucket_client():
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=settings.LONGCHENG_AUDIT_ANCHOR_ENDPOINT_URL or None,
+        aws_access_key_id=settings.LONGCHENG_AUDIT_ANCHOR_ACCESS_KEY or None,
+        aws_secret_access_key=settings.LONGCHENG_AUDIT_ANCHOR_SECRET_KEY or None,
+        region_name=settings.LONGCHENG_AUDIT_ANCHOR_REGION,
+    )
+
+
+def _object_key(head: Head) -> str:
+    # Sorted by record id, then time: listing the prefix gives the heads in order.
+    moment = head.at.replace(":", "").replace("-", "")
+    return f"{OBJECT_PREFIX}{head.last_id:015d}-{moment}.json"
+
+
+def _put_object(head: Head, body: bytes) -> None:
+    _bucket_client().put_object(
+        Bucket=settings.LONGCHENG_AUDIT_ANCHOR_BUCKET,
+        Key=_object_key(head),
+        Body=body,
+        ContentType="application/json",
+        IfNoneMatch="*",  # a head once written is never replaced
+    )
+
+
+def object_heads() -> list[Head]:
+    """The heads written to the bucket (empty when none is configured)."""
+    if not settings.LONGCHENG_AUDIT_ANCHOR_BUCKET:
+        return []
+    client = _bucket_client()
+    heads = []
+    for page in client.get_paginator("list_objects_v2").paginate(
+        Bucket=settings.LONGCHENG_AUDIT_ANCHOR_BUCKET, Prefix=OBJECT_PREFIX
+    ):
+        for item in page.get("Contents", []):
+            body = client.get_object(Bucket=settings.LONGCHENG_AUDIT_ANCHOR_BUCKET, Key=item["Key"])
+            heads.append(Head(**json.loads(body["Body"].read())))
+    return heads
+
+
 def anchor_head() -> Head | None:
-    """Append the current head to the anchor file (append-only, flushed to disk)."""
+    """Append the current head to the anchor file (append-only, flushed to disk) and, where a
+    bucket is named, write it there as a new object."""
     head = current_head()
     if head is None:
         return None
+    if settings.LONGCHENG_AUDIT_ANCHOR_BUCKET:
+        _put_object(head, json.dumps(head.__dict__, ensure_ascii=False, sort_keys=True).encode())
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(head.__dict__, ensure_ascii=False, sort_keys=True) + "\n"
@@ -85,7 +139,7 @@ def verify_against_anchors() -> str | None:
         .first()
         or 0
     )
-    for head in written_heads():
+    for head in written_heads() + object_heads():
         if head.last_id <= purged:
             continue  # removed by a lawful retention purge, which left its own anchor
         stored = AuditRecord.objects.filter(id=head.last_id).values_list("hash", flat=True).first()

@@ -124,3 +124,47 @@ def test_a_refused_page_and_a_refused_reveal_are_security_events(users, login, o
     assert AuditRecord.objects.filter(
         action=Action.REFUSED, actor=users.clerk1, object_id=str(matter.pk)
     ).exists()
+
+
+@pytest.fixture
+def anchor_bucket(settings):
+    """A real S3 API (moto's server) as the city's object store."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    settings.LONGCHENG_AUDIT_ANCHOR_BUCKET = "audit-heads"
+    settings.LONGCHENG_AUDIT_ANCHOR_ENDPOINT_URL = f"http://{host}:{port}"
+    settings.LONGCHENG_AUDIT_ANCHOR_ACCESS_KEY = "minio"
+    settings.LONGCHENG_AUDIT_ANCHOR_SECRET_KEY = "minio-secret"
+    client = boto3.client(
+        "s3",
+        endpoint_url=settings.LONGCHENG_AUDIT_ANCHOR_ENDPOINT_URL,
+        region_name="us-east-1",
+        aws_access_key_id="minio",
+        aws_secret_access_key="minio-secret",
+    )
+    client.create_bucket(Bucket="audit-heads")
+    yield client
+    server.stop()
+
+
+def test_the_head_also_goes_to_the_object_store_and_counts_there(
+    users, audit_anchor_file, anchor_bucket
+):
+    """Issue 23, item 7: the bucket keeps its own copy of every head, so deleting the anchor
+    file with the database's tail still leaves the truncation visible."""
+    from longcheng.audit.anchors import object_heads
+
+    records = _records(users, 3)
+    anchor_head()
+    keys = [o["Key"] for o in anchor_bucket.list_objects_v2(Bucket="audit-heads")["Contents"]]
+    assert len(keys) == 1 and keys[0].startswith("audit-anchors/")
+    [head] = object_heads()
+    assert head.last_id == records[-1].pk
+
+    _sql("DELETE FROM audit_auditrecord WHERE id = %s", [records[-1].pk])
+    audit_anchor_file.unlink()  # the file went with the server; the bucket did not
+    assert "截断" in verify_against_anchors()
