@@ -8,8 +8,9 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("志愿者")
 
     def ready(self) -> None:
-        from longcheng.web.home import register_nav_items
+        from longcheng.web.home import register_home_cards, register_nav_items
 
-        from .selectors import volunteers_nav_items
+        from .selectors import volunteers_home_cards, volunteers_nav_items
 
         register_nav_items(volunteers_nav_items)
+        register_home_cards(volunteers_home_cards, order=20, external=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import unit_filter
 from longcheng.web.access import is_business_staff
-from longcheng.web.home import NavItem
+from longcheng.web.home import NavItem, StatCard
 
 from .models import Application, Assignment, RecruitmentCampaign
 from .workflow import Status
@@ -72,3 +72,25 @@ def volunteers_nav_items(user) -> list[NavItem]:
     if campaigns_managed_by(user).exists() or judged_by(user).exists() or user.role == Role.LEADER:
         return [NavItem(str(_("志愿者招募")), reverse("volunteers:campaigns"), "people")]
     return []
+
+
+def unscored_for(user) -> QuerySet[Application]:
+    """The candidates in the judge's sessions the judge has not yet marked (待评分)."""
+    return (
+        Application.objects.filter(slot__session__judges=user)
+        .exclude(scores__judge=user)
+        .distinct()
+    )
+
+
+def volunteers_home_cards(user) -> list[StatCard]:
+    """A judge's queue on the home page; staff who judge see it beside their other work."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.role != Role.JUDGE and not judged_by(user).exists():
+        return []
+    return [
+        StatCard(
+            str(_("待评分")), unscored_for(user).count(), reverse("volunteers:judge"), "pencil"
+        )
+    ]

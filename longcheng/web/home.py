@@ -14,18 +14,26 @@ class StatCard:
 
 
 # Each provider takes the user and returns the cards that user should see; lower `order`
-# comes first (the day's work before the registers).
-_providers: list[tuple[int, Callable[[object], list[StatCard]]]] = []
+# comes first (the day's work before the registers). Only providers registered `external`
+# are asked for the cards of people from outside (a judge's queue).
+_providers: list[tuple[int, Callable[[object], list[StatCard]], bool]] = []
 
 
-def register_home_cards(provider: Callable[[object], list[StatCard]], order: int = 100) -> None:
-    if all(p is not provider for _o, p in _providers):
-        _providers.append((order, provider))
-        _providers.sort(key=lambda pair: pair[0])
+def register_home_cards(
+    provider: Callable[[object], list[StatCard]], order: int = 100, external: bool = False
+) -> None:
+    if all(p is not provider for _o, p, _e in _providers):
+        _providers.append((order, provider, external))
+        _providers.sort(key=lambda entry: entry[0])
 
 
-def home_cards(user) -> list[StatCard]:
-    return [card for _order, provider in _providers for card in provider(user)]
+def home_cards(user, *, external_user: bool = False) -> list[StatCard]:
+    return [
+        card
+        for _order, provider, external in _providers
+        if external or not external_user
+        for card in provider(user)
+    ]
 
 
 @dataclass

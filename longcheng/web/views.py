@@ -1,7 +1,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from longcheng.accounts.roles import Role
+from longcheng.accounts.roles import EXTERNAL_ROLES, Role
 from longcheng.accounts.scoping import reads_business_records, visible_units
 from longcheng.audit.models import AuditRecord
 
@@ -21,6 +21,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if context["business"]:
             context["cards"] = home_cards(user)
             context["units"] = visible_units(user).order_by("path")[:30]
+        elif user.role in EXTERNAL_ROLES:  # a judge's queue
+            context["cards"] = home_cards(user, external_user=True)
         context["is_auditor"] = user.role == Role.AUDITOR
         context["is_sysadmin"] = user.role == Role.SYSADMIN
         context["is_secadmin"] = user.role == Role.SECADMIN

@@ -43,6 +43,8 @@ def test_an_external_judge_reaches_the_scoring_page_only(login, users):
     judge = UserFactory(username="expert", role=Role.JUDGE, unit=None)
     client = login(judge)
     assert client.get("/volunteers/judge/").status_code == 200
-    assert 'href="/volunteers/judge/"' in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert 'href="/volunteers/judge/"' in home and "待评分" in home
+    assert "待签收" not in home and "自然人" not in home  # no business queues or registers
     assert client.get("/volunteers/").status_code == 403
     assert client.get("/loop/").status_code in (302, 403)
