@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.roles import Role
+from longcheng.accounts.policies import acts_for, leads
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
@@ -81,20 +81,6 @@ def body_for(unit) -> EnforcementBody:
         if body:
             return body
     raise CaseRefused(_("%(u)s 未登记为执法主体，不能制作执法文书。") % {"u": unit})
-
-
-def is_leader_of(actor, unit) -> bool:
-    return bool(
-        actor.role == Role.LEADER
-        and actor.unit_id
-        and (actor.unit_id == unit.pk or unit.path.startswith(actor.unit.path))
-    )
-
-
-def _acts_for(actor, unit) -> bool:
-    if actor.unit_id is None or actor.role not in (Role.CLERK, Role.LEADER):
-        return False
-    return actor.unit_id == unit.pk or is_leader_of(actor, unit)
 
 
 def _reviews_for(actor, case: Case) -> bool:
@@ -448,10 +434,10 @@ def _advance(
         if expected_version is not None and locked.version != expected_version:
             raise CaseRefused(_("案件已被他人处理，请刷新后再操作。"))
         if not (
-            _acts_for(actor, locked.unit) or (step == Step.REVIEW and _reviews_for(actor, locked))
+            acts_for(actor, locked.unit) or (step == Step.REVIEW and _reviews_for(actor, locked))
         ):
             raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
-        if leader_only and not is_leader_of(actor, locked.unit):
+        if leader_only and not leads(actor, locked.unit):
             raise PermissionRefused(_("“%(s)s”须由行政机关负责人批准。") % {"s": step.label})
         if locked.status not in from_states:
             raise CaseRefused(
@@ -551,7 +537,7 @@ def case_file(
 def case_extend_deadline(*, actor, case: Case, until: datetime.date, reason: str) -> Case:
     """Art. 60 allows other periods where laws and rules provide: an extension of the decision
     period is approved by the head, with its reason, and moves the loop's deadline too."""
-    if not is_leader_of(actor, case.unit):
+    if not leads(actor, case.unit):
         raise PermissionRefused(_("延长办案期限须经行政机关负责人批准。"))
     if case.decided_at or case.decision_deadline is None:
         raise CaseRefused(_("只有已立案、尚未作出决定的案件可以延长办案期限。"))
@@ -621,7 +607,7 @@ def evidence_record(
     if len(description.strip()) < 5:
         raise CaseRefused(_("请写明证据内容。"))
     preservation = kind == Evidence.Kind.PRESERVATION
-    if preservation and (approved_by is None or not is_leader_of(approved_by, case.unit)):
+    if preservation and (approved_by is None or not leads(approved_by, case.unit)):
         raise CaseRefused(_("先行登记保存证据须经行政机关负责人批准。"))
     with transaction.atomic():
         evidence = Evidence.objects.create(
@@ -810,7 +796,7 @@ def case_schedule_hearing(*, actor, case: Case, chair, hearing_at: datetime.date
     """Art. 64: chaired by someone who did not investigate; notified seven working days ahead."""
     if case.status != Status.HEARING:
         raise CaseRefused(_("当事人未申请听证。"))
-    if not _acts_for(actor, case.unit):
+    if not acts_for(actor, case.unit):
         raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
     if case.case_officers.filter(user=chair).exists():
         raise CaseRefused(_("听证主持人不得由本案调查人员担任（《行政处罚法》第六十四条）。"))
@@ -1045,7 +1031,7 @@ def amount_owed(case: Case, on: datetime.date) -> Decimal:
 
 def case_record_payment(*, actor, case: Case, amount: Decimal, paid_on: datetime.date) -> Case:
     """A payment the bank reports (the unit never collects fines itself, Art. 67)."""
-    if not _acts_for(actor, case.unit):
+    if not acts_for(actor, case.unit):
         raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
     if case.status not in (Status.SERVED, Status.ENFORCING):
         raise CaseRefused(_("决定书送达后才能登记缴款。"))
@@ -1079,7 +1065,7 @@ def case_record_payment(*, actor, case: Case, amount: Decimal, paid_on: datetime
 
 def case_defer_payment(*, actor, case: Case, until: datetime.date, reason: str) -> Case:
     """Art. 66: deferral or instalments on the party's application, approved by the body."""
-    if not is_leader_of(actor, case.unit):
+    if not leads(actor, case.unit):
         raise PermissionRefused(_("暂缓或分期缴纳须经行政机关批准。"))
     if case.payment_due is None or until <= case.payment_due:
         raise CaseRefused(_("暂缓缴纳日期须晚于原缴款期限。"))
@@ -1249,7 +1235,7 @@ def case_summary(
 def case_publish(*, actor, case: Case) -> Case:
     if case.outcome != Outcome.PENALTY or case.decided_at is None:
         raise CaseRefused(_("只有已作出的行政处罚决定可以公示。"))
-    if not _acts_for(actor, case.unit):
+    if not acts_for(actor, case.unit):
         raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
     if case.published_at and not case.withdrawn_at:
         return case
@@ -1263,7 +1249,7 @@ def case_publish(*, actor, case: Case) -> Case:
 def case_withdraw_publication(*, actor, case: Case, reason: str) -> Case:
     if not case.published_at or case.withdrawn_at:
         raise CaseRefused(_("该决定未在公示中。"))
-    if not is_leader_of(actor, case.unit):
+    if not leads(actor, case.unit):
         raise PermissionRefused(_("撤回公示须经负责人同意。"))
     if len(reason.strip()) < 4:
         raise CaseRefused(_("请写明撤回理由（如决定被撤销或变更）。"))

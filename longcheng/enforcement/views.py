@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from longcheng.accounts.policies import leads
 from longcheng.core.errors import LongchengError
 from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
@@ -130,7 +131,7 @@ class CaseDetailView(StaffRequired, TemplateView):
     def get_context_data(self, **kwargs):
         case = _case(self.request, self.kwargs["pk"])
         user = self.request.user
-        leader = services.is_leader_of(user, case.unit)
+        leader = leads(user, case.unit)
         # Steps the user may take now; a clerk does not see the head's approvals.
         steps = [
             s

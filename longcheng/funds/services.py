@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from longcheng.accounts.roles import Role
+from longcheng.accounts.policies import manages_fund
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
@@ -50,17 +50,8 @@ def _today() -> datetime.date:
     return timezone.localtime(clock.now()).date()
 
 
-def manages(actor, fund: Fund) -> bool:
-    unit = getattr(actor, "unit", None)
-    if unit is None or actor.role not in (Role.CLERK, Role.LEADER):
-        return False
-    return unit.pk == fund.management_unit_id or (
-        actor.role == Role.LEADER and fund.management_unit.path.startswith(unit.path)
-    )
-
-
 def _require(actor, fund: Fund) -> None:
-    if not manages(actor, fund):
+    if not manages_fund(actor, fund):
         raise PermissionRefused(_("只有基金管理单位可以办理。"))
 
 

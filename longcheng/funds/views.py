@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from longcheng.accounts.policies import manages_fund
 from longcheng.core.errors import LongchengError
 from longcheng.core.validators import validate_credit_code
 from longcheng.web import inputs
@@ -104,7 +105,7 @@ class FundDetailView(StaffRequired, TemplateView):
             children=fund.children.all(),
             kinds=FlowKind.choices,
             lp_kinds=LpKind.choices,
-            may_edit=services.manages(self.request.user, fund),
+            may_edit=manages_fund(self.request.user, fund),
             **kwargs,
         )
 
@@ -224,7 +225,7 @@ class DealListView(StaffRequired, TableExportMixin, TemplateView):
     def post(self, request):
         fund = _fund(request, inputs.record_id(request.POST.get("fund")))
         try:
-            if not services.manages(request.user, fund):
+            if not manages_fund(request.user, fund):
                 raise LongchengError(_("只有基金管理单位可以登记项目。"))
             for field in ("company", "credit_code", "industry", "division"):
                 if not request.POST.get(field, "").strip():
@@ -302,7 +303,7 @@ class DealDetailView(StaffRequired, TemplateView):
                     document=request.FILES.get("document"),
                 )
             elif action == "meeting":
-                if not services.manages(request.user, deal.fund):
+                if not manages_fund(request.user, deal.fund):
                     raise LongchengError(_("只有基金管理单位可以安排投决会。"))
                 members = User.objects.filter(
                     pk__in=inputs.record_ids(request.POST.getlist("members"))

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.roles import Role
+from longcheng.accounts.policies import inspects_visit, owns_campaign
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
@@ -74,18 +74,8 @@ def _party_fields(party) -> dict:
     return {"institution": None, "site": None, "enterprise": None, name: party}
 
 
-def is_manager(actor, campaign: Campaign) -> bool:
-    """Clerks and leaders of the organising unit (leaders also from the unit above)."""
-    unit = getattr(actor, "unit", None)
-    if unit is None or actor.role not in (Role.CLERK, Role.LEADER):
-        return False
-    if unit.pk == campaign.unit_id:
-        return True
-    return actor.role == Role.LEADER and campaign.unit.path.startswith(unit.path)
-
-
 def _require_manager(actor, campaign: Campaign) -> None:
-    if not is_manager(actor, campaign):
+    if not owns_campaign(actor, campaign):
         raise PermissionRefused(_("只有组织单位的工作人员可以管理本次专项检查。"))
 
 
@@ -525,7 +515,7 @@ def visit_items(visit: InspectionVisit) -> list[ChecklistItem]:
 
 
 def _require_inspector(actor, visit: InspectionVisit) -> None:
-    if not visit.inspectors.filter(pk=actor.pk).exists():
+    if not inspects_visit(actor, visit):
         raise PermissionRefused(_("只有本次检查的执法检查人员可以填写检查记录。"))
 
 
@@ -975,7 +965,7 @@ def rectification_transfer(*, actor, rectification: Rectification, reason: str) 
 
 
 def _require_inspector_or_manager(actor, visit: InspectionVisit) -> None:
-    if not (visit.inspectors.filter(pk=actor.pk).exists() or is_manager(actor, visit.campaign)):
+    if not (inspects_visit(actor, visit) or owns_campaign(actor, visit.campaign)):
         raise PermissionRefused(_("只有检查人员或组织单位可以处理整改要求。"))
 
 

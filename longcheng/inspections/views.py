@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from longcheng.accounts.policies import owns_campaign
 from longcheng.core.errors import LongchengError
 from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
@@ -150,7 +151,7 @@ class CampaignDetailView(StaffRequired, TemplateView):
             targets=targets,
             show=show,
             draws=list(campaign.draws.select_related("drawn_by")),
-            is_manager=services.is_manager(user, campaign),
+            is_manager=owns_campaign(user, campaign),
             is_inspector=campaign.inspectors.filter(pk=user.pk).exists(),
             partners_form=PartnersForm(campaign=campaign, user=user),
             draw_form=DrawForm(),
@@ -534,7 +535,7 @@ class VisitDetailView(StaffRequired, TemplateView):
             missing=services.visit_missing(visit) if visit.status != VisitStatus.SUBMITTED else [],
             is_inspector=visit.inspectors.filter(pk=user.pk).exists(),
             has_open=root.rectifications.exclude(status__in=RECTIFICATION_DONE).exists(),
-            may_follow_up=services.is_manager(user, visit.campaign)
+            may_follow_up=owns_campaign(user, visit.campaign)
             or visit.campaign.inspectors.filter(pk=user.pk).exists(),
             partners_form=PartnersForm(campaign=visit.campaign, user=user),
             transfer_form=TransferForm(),

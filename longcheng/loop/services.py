@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from longcheng.accounts.policies import acts_for, committee_covers
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.audit.models import Action as AuditAction
@@ -102,27 +103,20 @@ def next_matter_number(now: datetime.datetime) -> str:
 # — Who is acting —
 
 
+LOOP_ACTING_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.DISPATCHER})
+
+
 def actor_relations(user, matter: Matter) -> set[Actor]:
     relations = set()
     if user_scope(user) == Scope.ALL:
         relations.add(Actor.DISPATCHER)
-    unit = user.unit
-    if unit is None or user.role not in (Role.CLERK, Role.LEADER, Role.DISPATCHER):
-        return relations
-
-    def acts_for(target: Unit | None) -> bool:
-        if target is None:
-            return False
-        if target.pk == unit.pk:
-            return True
-        # A leader may act for the units below.
-        return user.role == Role.LEADER and target.path.startswith(unit.path)
-
-    if unit.kind == Unit.Kind.COMMITTEE:
+    # The dispatch centre's own clerks act for the hotline unit like any unit's clerks.
+    roles = LOOP_ACTING_ROLES
+    if committee_covers(user, matter):  # its own district only
         relations.add(Actor.COMMITTEE)
-    if acts_for(matter.lead_unit):
+    if acts_for(user, matter.lead_unit, roles=roles):
         relations.add(Actor.LEAD)
-    if any(acts_for(u) for u in matter.assisting_units.all()):
+    if any(acts_for(user, u, roles=roles) for u in matter.assisting_units.all()):
         relations.add(Actor.ASSISTING)
     return relations
 
@@ -922,13 +916,6 @@ def matter_rate_by_reporter(
 # — Matters a unit opens for itself —
 
 
-def _leads_or_is(actor, unit: Unit) -> bool:
-    own = getattr(actor, "unit", None)
-    if own is None:
-        return False
-    return own.pk == unit.pk or (actor.role == Role.LEADER and unit.path.startswith(own.path))
-
-
 def matter_open_for_unit(
     *,
     actor,
@@ -948,7 +935,7 @@ def matter_open_for_unit(
         raise TransitionRefused(_("只有所属单位的工作人员可以建立整改事项。"))
     # A leader may open it for a unit below (a case filed by the head, handled by a brigade).
     unit = unit or actor.unit
-    if not _leads_or_is(actor, unit):
+    if not acts_for(actor, unit):
         raise TransitionRefused(_("只能为本单位或下级单位建立事项。"))
     now = clock.now()
     if deadline < timezone.localtime(now).date():
@@ -1054,7 +1041,7 @@ def matter_add_external_note(*, matter: Matter, text: str, source: str) -> Matte
 def matter_move_deadline(*, matter: Matter, actor, deadline: datetime.date, note: str) -> Matter:
     """A matter a unit opened for itself moves on to its next statutory period (an enforcement
     case from the decision deadline to service, then payment); the move is on the timeline."""
-    if matter.lead_unit is None or not _leads_or_is(actor, matter.lead_unit):
+    if matter.lead_unit is None or not acts_for(actor, matter.lead_unit):
         raise TransitionRefused(_("只有承办单位可以调整自办事项的期限。"))
     now = clock.now()
     end_of_day = datetime.datetime.combine(

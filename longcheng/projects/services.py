@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from longcheng.accounts.policies import leads_project, reports_indicator
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
@@ -54,15 +55,6 @@ def thresholds() -> Thresholds:
         red_points=Decimal(settings.LONGCHENG_TRAFFIC_LIGHT_RED_POINTS),
         not_started_months=settings.LONGCHENG_TRAFFIC_LIGHT_NOT_STARTED_MONTHS,
     )
-
-
-def acts_for_project(actor, project: KeyProject) -> bool:
-    unit = getattr(actor, "unit", None)
-    if unit is None or actor.role not in (Role.CLERK, Role.LEADER):
-        return False
-    if unit.pk == project.lead_unit_id:
-        return True
-    return actor.role == Role.LEADER and project.lead_unit.path.startswith(unit.path)
 
 
 # — Progress arithmetic —
@@ -125,7 +117,7 @@ def report_submit(
     progress: str,
     problems: str = "",
 ) -> MonthlyReport:
-    if not acts_for_project(actor, project):
+    if not leads_project(actor, project):
         raise PermissionRefused(_("只有项目责任单位可以报送调度情况。"))
     _check_month(year, month)
     if investment < 0:
@@ -252,7 +244,7 @@ def reports_import(*, actor, upload, commit: bool) -> ImportResult:
         problems_here = []
         if project is None:
             problems_here.append(_("项目编码“%(c)s”不存在") % {"c": code or ""})
-        elif not acts_for_project(actor, project):
+        elif not leads_project(actor, project):
             problems_here.append(_("项目“%(p)s”不属于本单位") % {"p": project.name})
         try:
             year_value, month_value = int(year), int(month)
@@ -412,7 +404,7 @@ def visit_record(
     """A sponsor's visit; each problem goes to the unit that must solve it as a loop matter."""
     if not project.sponsorships.filter(leader=leader).exists():
         raise ProjectRefused(_("%(l)s 不是该项目的包保领导。") % {"l": leader.full_name})
-    if actor.pk != leader.pk and not acts_for_project(actor, project):
+    if actor.pk != leader.pk and not leads_project(actor, project):
         raise PermissionRefused(_("只有包保领导本人或项目责任单位可以记录走访。"))
     if visited_on > _today():
         raise ProjectRefused(_("走访日期不能晚于今天。"))
@@ -461,11 +453,7 @@ def indicator_record(
     target: Decimal | None = None,
     actual: Decimal | None = None,
 ) -> IndicatorValue:
-    unit = getattr(actor, "unit", None)
-    if unit is None or not (
-        unit.pk == indicator.owner_unit_id
-        or (actor.role == Role.LEADER and indicator.owner_unit.path.startswith(unit.path))
-    ):
+    if not reports_indicator(actor, indicator):
         raise PermissionRefused(_("只有指标责任单位可以填报。"))
     _check_month(year, month)
     for value in (target, actual):

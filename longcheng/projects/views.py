@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from longcheng.accounts.models import User
+from longcheng.accounts.policies import leads_project
 from longcheng.core.errors import LongchengError
 from longcheng.core.models import Unit
 from longcheng.web import inputs
@@ -227,7 +228,7 @@ class ProjectDetailView(StaffRequired, TemplateView):
             year=year,
             month=month,
             reports=reversed(reports),
-            may_report=services.acts_for_project(user, project),
+            may_report=leads_project(user, project),
             is_sponsor=project.sponsorships.filter(leader=user).exists(),
             sponsors=project.sponsorships.select_related("leader"),
             visits=project.visits.select_related("leader").prefetch_related("problems__matter"),
@@ -301,11 +302,7 @@ class ReportsView(StaffRequired, TemplateView):
 
     def projects(self):
         user = self.request.user
-        return [
-            p
-            for p in KeyProject.objects.select_related("lead_unit")
-            if services.acts_for_project(user, p)
-        ]
+        return [p for p in KeyProject.objects.select_related("lead_unit") if leads_project(user, p)]
 
     def get_context_data(self, **kwargs):
         year, month = _month(self.request)

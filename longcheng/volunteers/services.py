@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.roles import Role
+from longcheng.accounts.policies import owns_campaign
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock, notices
@@ -57,17 +57,8 @@ def _today() -> datetime.date:
     return timezone.localtime(clock.now()).date()
 
 
-def manages(actor, campaign: RecruitmentCampaign) -> bool:
-    unit = getattr(actor, "unit", None)
-    if unit is None or actor.role not in (Role.CLERK, Role.LEADER):
-        return False
-    if unit.pk == campaign.unit_id:
-        return True
-    return actor.role == Role.LEADER and campaign.unit.path.startswith(unit.path)
-
-
 def _require_manager(actor, campaign: RecruitmentCampaign) -> None:
-    if not manages(actor, campaign):
+    if not owns_campaign(actor, campaign):
         raise PermissionRefused(_("只有组织单位的工作人员可以办理。"))
 
 

@@ -52,10 +52,11 @@ def catalogue(org):
 
 
 @pytest.fixture
-def receive(users, catalogue):
+def receive(users, catalogue, org):
     def _receive(**overrides):
         data = {
             "actor": users.committee_clerk,
+            "division": org.xiaodian,  # the committee's district
             "title": "富力壹品工地夜间施工噪音扰民",
             "description": "晚上11点后仍在施工，影响休息。",
             "channel": Channel.SUPERVISOR,

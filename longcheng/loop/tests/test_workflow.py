@@ -294,3 +294,30 @@ def test_forbidden_sign_changes_nothing(role, dispatched, users):
         with pytest.raises(TransitionRefused):
             services.matter_sign(matter=matter, actor=user)
         assert Matter.objects.get(pk=matter.pk).status == Status.DISPATCHED
+
+
+def test_a_committee_decides_only_in_its_own_district(receive, users, org):
+    """Issue 24: the committee relation is scoped to its district: another district's matter is
+    not the committee's to decide (one with no place yet may be taken up by any committee)."""
+    from longcheng.core.models import Unit
+
+    inside = receive(division=org.xiaodian)
+    elsewhere = receive(division=org.jinyuan)
+    nowhere = receive(division=None)
+    assert Action.DECIDE in services.allowed_actions(users.committee_clerk, inside)
+    assert Action.DECIDE not in services.allowed_actions(users.committee_clerk, elsewhere)
+    assert Action.DECIDE in services.allowed_actions(users.committee_clerk, nowhere)
+    jinyuan_committee = Unit.objects.add_child(
+        Unit.objects.get(pk=org.gov.pk),
+        {
+            "code": "jy",
+            "name": "晋源区营商环境监督委员会",
+            "kind": "committee",
+            "division": org.jinyuan,
+        },
+    )
+    from conftest import UserFactory
+
+    jy_clerk = UserFactory(username="jyclerk", role="clerk", unit=jinyuan_committee)
+    assert Action.DECIDE in services.allowed_actions(jy_clerk, elsewhere)
+    assert Action.DECIDE not in services.allowed_actions(jy_clerk, inside)

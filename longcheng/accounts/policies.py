@@ -1,0 +1,98 @@
+"""Who may act: the one home of every "may this user do this for that unit" rule.
+
+`accounts.scoping` answers what a user may *see* (lists, pages, exports); this module answers
+what a user may *do*. Services call the `require_*` forms (they raise with the reason), views
+and templates the predicates, so a button and the service behind it never disagree.
+
+The rules take the records they judge by duck typing (a campaign's `unit`, a session's
+`judges`), so this lower layer names no model of the apps above it.
+"""
+
+from django.utils.translation import gettext as _
+
+from longcheng.core.errors import PermissionRefused
+
+from .roles import Role
+
+# The roles that act for a unit; the dispatch centre acts through the loop's own relation.
+ACTING_ROLES = frozenset({Role.CLERK, Role.LEADER})
+
+
+def acts_for(user, unit, *, roles=ACTING_ROLES) -> bool:
+    """The user works in `unit`, or leads a unit above it, in a role that acts for units."""
+    own = getattr(user, "unit", None)
+    if unit is None or own is None or not getattr(user, "is_active", False):
+        return False
+    if user.role not in roles:
+        return False
+    return own.pk == unit.pk or (user.role == Role.LEADER and unit.path.startswith(own.path))
+
+
+def leads(user, unit) -> bool:
+    """A leader of `unit` or of a unit above it."""
+    return acts_for(user, unit, roles=frozenset({Role.LEADER}))
+
+
+def require_acts_for(user, unit, message: str) -> None:
+    if not acts_for(user, unit):
+        raise PermissionRefused(message)
+
+
+# — Per domain: each names the unit that owns the record, and any personal relation —
+
+
+def owns_campaign(user, campaign) -> bool:
+    """Inspection campaigns and recruitment campaigns: the organising unit."""
+    return acts_for(user, campaign.unit)
+
+
+def manages_fund(user, fund) -> bool:
+    return acts_for(user, fund.management_unit)
+
+
+def leads_project(user, project) -> bool:
+    return acts_for(user, project.lead_unit)
+
+
+def reports_indicator(user, indicator) -> bool:
+    return acts_for(user, indicator.owner_unit)
+
+
+def judges_application(user, application) -> bool:
+    """A judge of the session the candidate is booked into (never another session's)."""
+    slot = getattr(application, "slot", None)
+    return bool(slot and slot.session.judges.filter(pk=user.pk).exists())
+
+
+def inspects_visit(user, visit) -> bool:
+    return visit.inspectors.filter(pk=user.pk).exists()
+
+
+def is_case_officer(user, case) -> bool:
+    return case.case_officers.filter(user=user).exists()
+
+
+def division_covers(division, place) -> bool:
+    """`place` (a division) is `division` or lies inside it."""
+    while place is not None:
+        if place.pk == division.pk:
+            return True
+        place = place.parent
+    return False
+
+
+def committee_covers(user, matter) -> bool:
+    """A business-environment committee acts on matters of its own district: never on one
+    placed in another district. A matter without a place (an anonymous web appeal) may be
+    taken up by any committee, as before places were recorded."""
+    own = getattr(user, "unit", None)
+    if own is None or own.kind != "committee" or user.role not in ACTING_ROLES:
+        return False
+    if matter.division_id is None:
+        return True
+    return own.division_id is not None and division_covers(own.division, matter.division)
+
+
+def require(condition: bool, message: str | None = None) -> None:
+    if not condition:
+        raise PermissionRefused(message or _("您无权办理此事项。"))
