@@ -52,6 +52,7 @@ lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # makemessages refreshes the catalogue so the i18n test sees every string the code marks.
 checks:

@@ -6,7 +6,7 @@ urlpatterns = [
     path("accounts/", include("longcheng.accounts.urls")),
     path("org/", include("longcheng.org.urls")),
     path("parties/", include("longcheng.parties.urls")),
-    path("audit/", include("longcheng.audit.urls")),
+    path("audit/", include("longcheng.org.audit_urls")),
     path("loop/", include("longcheng.loop.urls")),
     path("", include("longcheng.appeals.urls")),
     path("routing/", include("longcheng.routing.urls")),

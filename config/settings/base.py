@@ -346,8 +346,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Daily: walk the audit hash chain; a break raises an alert (audit.services).
     "audit-verify": {"task": "longcheng.audit.tasks.audit_verify_task", "schedule": 24 * 3600},
-    # Daily: personal data past its category's retention period is cleared (core.data_retention).
-    "retention-purge": {"task": "longcheng.core.tasks.retention_purge_task", "schedule": 24 * 3600},
+    # Daily: personal data past its category's retention period is cleared (ops.retention).
+    "retention-purge": {"task": "longcheng.ops.tasks.retention_purge_task", "schedule": 24 * 3600},
     "hotspots-weekly": {
         "task": "longcheng.routing.tasks.hotspots_weekly_task",
         "schedule": 7 * 24 * 3600,

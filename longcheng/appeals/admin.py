@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from longcheng.core.admin import SysadminAdmin
+from longcheng.org.admin import SysadminAdmin
 
 from .models import MonitoringPoint
 

@@ -4,7 +4,8 @@ Each app that keeps personal data lists its categories in its own `retention.py`
 `CATEGORIES`; each category knows its period (a setting) and how to clear what is older.
 Clearing keeps the record and its figures (a matter stays in the statistics, a volunteer's
 hours stay counted) and removes only what identifies the person. One daily task runs them all;
-each run that clears anything leaves one audit record per category.
+each run that clears anything leaves one audit record per category (`ops.retention` runs them:
+it sits above every app and the audit log).
 """
 
 import dataclasses
@@ -15,8 +16,6 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django.utils.functional import Promise
 
 
@@ -39,27 +38,3 @@ def categories() -> list[Category]:
         if config.name.startswith("longcheng.") and find_spec(module_name) is not None:
             found.extend(import_module(module_name).CATEGORIES)
     return found
-
-
-def retention_purge(*, dry_run: bool = False, now: datetime.datetime | None = None) -> dict:
-    """{category name: records cleared (or that would be)}."""
-    from longcheng.audit.models import Action
-    from longcheng.audit.services import audit_record
-
-    now = now or timezone.now()
-    counts = {}
-    for category in categories():
-        before = now - datetime.timedelta(days=category.days)
-        with transaction.atomic():
-            count = category.purge(before, dry_run)
-            if count and not dry_run:
-                audit_record(
-                    actor=None,
-                    actor_repr="retention",
-                    action=Action.RETENTION_PURGE,
-                    object_type="retention",
-                    object_repr=str(category.name),
-                    detail={"cleared": count, "before": before.isoformat()},
-                )
-        counts[str(category.name)] = count
-    return counts

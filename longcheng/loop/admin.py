@@ -4,7 +4,7 @@ from django.contrib import admin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from longcheng.core.admin import SysadminAdmin
+from longcheng.org.admin import SysadminAdmin
 
 from .models import Category, TimeLimit
 

@@ -74,3 +74,10 @@ def test_a_committee_covers_its_own_district(
 
     assert policies.committee_covers(users.committee_clerk, Matter) is covered
     assert not policies.committee_covers(users.clerk1, Matter)  # not a committee
+
+
+def test_the_audit_log_mails_roles_that_exist():
+    """The audit app sits below accounts and names the alert roles by code."""
+    from longcheng.audit.services import ALERT_ROLES
+
+    assert set(ALERT_ROLES) == {Role.AUDITOR.value, Role.SECADMIN.value}

@@ -3,9 +3,9 @@
 from django.core.management import call_command
 
 from longcheng.audit.models import Action, AuditRecord
-from longcheng.core.data_retention import retention_purge
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Status
+from longcheng.ops.purge import retention_purge
 
 from .conftest import at
 

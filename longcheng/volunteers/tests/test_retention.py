@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from longcheng.core.data_retention import retention_purge
+from longcheng.ops.purge import retention_purge
 from longcheng.volunteers.models import Application
 from longcheng.volunteers.workflow import Status
 

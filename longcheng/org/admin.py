@@ -1,4 +1,5 @@
-"""Reference data maintained by the system administrator in Django's admin."""
+"""Reference data maintained by the system administrator in Django's admin (the core's
+models registered here, above the accounts and the audit log they rely on)."""
 
 from django.contrib import admin
 from django.db import transaction
@@ -8,8 +9,7 @@ from treebeard.forms import movenodeform_factory
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record, model_snapshot
-
-from .models import CalendarOverride, Division, LocalCalendarYear, Unit
+from longcheng.core.models import CalendarOverride, Division, LocalCalendarYear, Unit
 
 
 def _sysadmin(request) -> bool:

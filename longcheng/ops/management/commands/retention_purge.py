@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from longcheng.core.data_retention import categories, retention_purge
+from longcheng.core.data_retention import categories
+from longcheng.ops.purge import retention_purge
 
 
 class Command(BaseCommand):

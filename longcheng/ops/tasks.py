@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .data_retention import retention_purge
+from .purge import retention_purge
 
 
 @shared_task(acks_late=True)

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import audit_views as views
 
+# The audit log's pages keep the "audit" namespace; they live here, above the web layer.
 app_name = "audit"
 
 urlpatterns = [

@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from longcheng.accounts.roles import Role
+from longcheng.audit.chain import canonical, verify_stored_chain
+from longcheng.audit.models import Action, AuditAlert, AuditAnchor, AuditRecord
+from longcheng.audit.services import audit_record
 from longcheng.web.listing import Column, ListFilter, RegisterListView
-
-from .chain import canonical, verify_stored_chain
-from .models import Action, AuditAlert, AuditAnchor, AuditRecord
-from .services import audit_record
 
 
 def object_type_label(label: str) -> str:
