@@ -65,12 +65,17 @@ checks:
 	  LONGCHENG_AUDIT_KEYS=check:$$(openssl rand -base64 32) \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# Test processes: one per core on this 2-core CI machine; the Redis worker tests share one
+# process (xdist_group "redis"). TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
+
 pytest:
-	$(VENV)/bin/pytest
+	$(PYTEST)
 
 ## test-pg: the same suite on PostgreSQL (CI runs it after `make test`)
 test-pg:
-	DATABASE_URL=$${PG_DATABASE_URL:-postgres://root@127.0.0.1:5432/longcheng_ci} $(VENV)/bin/pytest --create-db
+	DATABASE_URL=$${PG_DATABASE_URL:-postgres://root@127.0.0.1:5432/longcheng_ci} $(PYTEST) --create-db
 
 messages:
 	$(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=frontend --ignore=staticfiles -v0

@@ -32,7 +32,8 @@ BROKER = os.environ.get("LONGCHENG_TEST_BROKER_URL", "redis://127.0.0.1:6379/13"
 CELERY = str(Path(sys.executable).with_name("celery"))
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# One Redis broker: with several test processes, these tests run on one of them (loadgroup).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis")]
 
 
 @pytest.fixture
