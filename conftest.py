@@ -36,6 +36,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 @pytest.fixture(autouse=True)
+def chinese_first():
+    """Every test starts in the platform's language: a page requested in English by an earlier
+    test in the same process (two test processes share tests unevenly) must not leak."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """Rate-limit counters live in the cache: each test starts with none used."""
     from django.core.cache import cache
