@@ -72,6 +72,20 @@ def is_case_officer(user, case) -> bool:
     return case.case_officers.filter(user=user).exists()
 
 
+def sits_on_committee(user, meeting_or_deal) -> bool:
+    """A member of an investment committee meeting (投决会) votes on its deals: given a meeting,
+    the user is one of its `members`; given a deal, one of the members of any of its
+    `meetings`. Membership is the relation, whatever the role or unit (the fund's managers
+    choose the members); an inactive account votes on nothing."""
+    if user is None or not getattr(user, "is_active", False) or user.pk is None:
+        return False
+    meetings = getattr(meeting_or_deal, "meetings", None)
+    if meetings is not None and not hasattr(meeting_or_deal, "members"):
+        return any(sits_on_committee(user, meeting) for meeting in meetings.all())
+    # `.all()` so a prefetched member list is read without a query per meeting.
+    return any(member.pk == user.pk for member in meeting_or_deal.members.all())
+
+
 def division_covers(division, place) -> bool:
     """`place` (a division) is `division` or lies inside it."""
     while place is not None:

@@ -76,6 +76,57 @@ def test_a_committee_covers_its_own_district(
     assert not policies.committee_covers(users.clerk1, Matter)  # not a committee
 
 
+class _Related:
+    """A stand-in for a related manager (`meeting.members`, `deal.meetings`)."""
+
+    def __init__(self, *items):
+        self.items = items
+
+    def all(self):
+        return list(self.items)
+
+
+# Where the user stands relative to an investment committee meeting (投决会) of a fund
+# managed by brigade1.
+COMMITTEE_RELATIONS = ["member", "member of another meeting", "fund's managing unit", "none"]
+# Membership is the whole relation: the fund's managers choose the members, whatever their role.
+SITS = {(role, "member"): True for role in Role}
+
+
+@pytest.mark.parametrize("relation", COMMITTEE_RELATIONS)
+@pytest.mark.parametrize("role", list(Role))
+def test_only_members_sit_on_an_investment_committee(org, role, relation):
+    unit = org.brigade1 if relation == "fund's managing unit" else org.brigade2
+    user = UserFactory(role=role, unit=unit)
+    others = [UserFactory(role=Role.CLERK, unit=org.brigade2) for _ in range(3)]
+
+    class Meeting:
+        members = _Related(*others, *([user] if relation == "member" else []))
+
+    class OtherMeeting:
+        members = _Related(*others, *([user] if relation == "member of another meeting" else []))
+
+    class Deal:
+        meetings = _Related(Meeting)
+
+    expected = SITS.get((role, relation), False)
+    assert policies.sits_on_committee(user, Meeting) is expected
+    assert policies.sits_on_committee(user, Deal) is expected  # a deal: any of its meetings
+    assert policies.sits_on_committee(user, OtherMeeting) is (
+        relation == "member of another meeting"
+    )
+
+
+def test_an_inactive_member_does_not_vote(org):
+    user = UserFactory(role=Role.CLERK, unit=org.brigade1, is_active=False)
+
+    class Meeting:
+        members = _Related(user)
+
+    assert not policies.sits_on_committee(user, Meeting)
+    assert not policies.sits_on_committee(None, Meeting)
+
+
 def test_the_audit_log_mails_roles_that_exist():
     """The audit app sits below accounts and names the alert roles by code."""
     from longcheng.audit.services import ALERT_ROLES
