@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from longcheng.core.models import Division
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem
 
-from . import metrics
+from . import metrics, rules
 from .models import CashFlow, Fund, Investment, LimitedPartner
 from .workflow import GOVERNMENT, FlowKind, LpKind
 
@@ -192,6 +193,26 @@ def forest(funds: QuerySet[Fund]) -> Forest:
         by_industry=by_industry,
         by_division=by_division,
     )
+
+
+def idle_money(fund: Fund, today: datetime.date) -> Decimal:
+    """Paid-in money of `fund` not used (invested, or spent on fees) for more than a year,
+    first in first out."""
+    calls = [(f.on, f.amount) for f in fund.flows.filter(kind=FlowKind.CALL)]
+    uses = [(i.on, i.amount) for i in fund.investments.all()] + [
+        (f.on, f.amount) for f in fund.flows.filter(kind=FlowKind.FEE)
+    ]
+    return rules.idle_amount(calls, uses, today)
+
+
+def figures_by(fund_ids, field_name: str) -> dict[str, Decimal]:
+    """The amount invested by the funds, per value of an investment's `field_name`."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for row in (
+        Investment.objects.filter(fund_id__in=fund_ids).values(field_name).annotate(s=Sum("amount"))
+    ):
+        totals[row[field_name]] += row["s"]
+    return dict(totals)
 
 
 def funds_nav_items(user) -> list[NavItem]:

@@ -1,25 +1,30 @@
 """The only code that writes funds: partners and commitments, cash flows (form or xlsx, all or
 nothing), NAV reports, investments, the alert sweep (loop matters), and the deal pipeline with
-due diligence and the investment committee."""
+due diligence and the investment committee.
+
+Every public function is one transaction (`@service`); reads live in `selectors`, the pure
+arithmetic of the rules in `rules`."""
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from longcheng.accounts.policies import manages_fund
+from longcheng.accounts.policies import manages_fund, require, sits_on_committee
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
-from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.errors import LongchengError
+from longcheng.core.errors import PermissionRefused as PermissionRefused  # callers catch it here
+from longcheng.core.transactions import service
+from longcheng.core.validators import validate_credit_code
 from longcheng.loop import services as loop
 from longcheng.loop.workflow import Channel
 
@@ -36,10 +41,12 @@ from .models import (
     LimitedPartner,
     NavReport,
 )
+from .rules import not_set_up
+from .selectors import idle_money
 from .workflow import DD_AREAS, DEAL_TRANSITIONS, DealStage, FlowKind, Vote
 
-IDLE_DAYS = 365  # 财预〔2015〕210号: money paid in and not used for a year
-SETUP_DAYS = 365  # a fund approved and not set up within a year
+# Fewest members an investment committee meeting may have.
+MIN_COMMITTEE = 3
 
 
 class FundRefused(LongchengError):
@@ -50,11 +57,11 @@ def _today() -> datetime.date:
     return timezone.localtime(clock.now()).date()
 
 
-def _require(actor, fund: Fund) -> None:
-    if not manages_fund(actor, fund):
-        raise PermissionRefused(_("只有基金管理单位可以办理。"))
+def _require(actor, fund: Fund, message: str | None = None) -> None:
+    require(manages_fund(actor, fund), message or _("只有基金管理单位可以办理。"))
 
 
+@service
 def partner_add(*, actor, fund: Fund, name: str, kind: str, commitment: Decimal) -> LimitedPartner:
     _require(actor, fund)
     if commitment <= 0:
@@ -107,6 +114,7 @@ def _check_flow(
             )
 
 
+@service
 def flow_record(
     *,
     actor,
@@ -121,19 +129,16 @@ def flow_record(
     if kind not in FlowKind.values:
         raise FundRefused(_("请选择现金流类型。"))
     _check_flow(fund, kind, on, amount, partner, [])
-    with transaction.atomic():
-        flow = CashFlow.objects.create(
-            fund=fund,
-            kind=kind,
-            on=on,
-            amount=amount,
-            partner=partner,
-            note=note,
-            recorded_by=actor,
-        )
-        audit_record(
-            actor=actor, action=AuditAction.CREATE, target=flow, after={"amount": str(amount)}
-        )
+    flow = CashFlow.objects.create(
+        fund=fund,
+        kind=kind,
+        on=on,
+        amount=amount,
+        partner=partner,
+        note=note,
+        recorded_by=actor,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, target=flow, after={"amount": str(amount)})
     return flow
 
 
@@ -154,6 +159,7 @@ class ImportResult:
     imported: int = 0
 
 
+@service
 def flows_import(*, actor, fund: Fund, upload, commit: bool) -> ImportResult:
     """Every row checked in order (a distribution may follow a call in the same file); any bad
     row and nothing is written."""
@@ -199,27 +205,27 @@ def flows_import(*, actor, fund: Fund, upload, commit: bool) -> ImportResult:
         pending.append((on, value, partner.pk if partner else None, kind))
         parsed.append((kind, on, value, partner, str(note or "")))
     if commit and not result.errors and parsed:
-        with transaction.atomic():
-            for kind, on, value, partner, note in parsed:
-                CashFlow.objects.create(
-                    fund=fund,
-                    kind=kind,
-                    on=on,
-                    amount=value,
-                    partner=partner,
-                    note=note,
-                    recorded_by=actor,
-                )
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                target=fund,
-                detail={"imported_flows": len(parsed)},
+        for kind, on, value, partner, note in parsed:
+            CashFlow.objects.create(
+                fund=fund,
+                kind=kind,
+                on=on,
+                amount=value,
+                partner=partner,
+                note=note,
+                recorded_by=actor,
             )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=fund,
+            detail={"imported_flows": len(parsed)},
+        )
         result.imported = len(parsed)
     return result
 
 
+@service
 def nav_record(*, actor, fund: Fund, quarter_end: datetime.date, nav: Decimal) -> NavReport:
     _require(actor, fund)
     if nav < 0:
@@ -236,56 +242,34 @@ def nav_record(*, actor, fund: Fund, quarter_end: datetime.date, nav: Decimal) -
 # — Alerts (财预〔2015〕210号) —
 
 
-def idle_money(fund: Fund, today: datetime.date) -> Decimal:
-    """Paid-in money not used (invested, or spent on fees) for more than a year, first in first
-    out."""
-    calls = sorted((f.on, f.amount) for f in fund.flows.filter(kind=FlowKind.CALL))
-    uses = sorted(
-        [(i.on, i.amount) for i in fund.investments.all()]
-        + [(f.on, f.amount) for f in fund.flows.filter(kind=FlowKind.FEE)]
-    )
-    left = [amount for _on, amount in calls]  # unspent money of each call, oldest first
-    for _on, amount in uses:
-        for index, unspent in enumerate(left):
-            take = min(unspent, amount)
-            left[index] -= take
-            amount -= take
-            if not amount:
-                break
-    limit = today - datetime.timedelta(days=IDLE_DAYS)
-    return sum((left[i] for i, (on, _a) in enumerate(calls) if on < limit), Decimal(0))
-
-
 def _alert(fund: Fund, rule: str, key: str, message: str) -> bool:
     if FundAlert.objects.filter(fund=fund, rule=rule, key=key).exists():
         return False
-    with transaction.atomic():
-        matter = loop.matter_raise_for_unit(
-            title=_("基金预警：%(f)s") % {"f": fund.name},
-            description=message,
-            channel=Channel.PROJECT,
-            unit=fund.management_unit,
-            note=_("基金预警"),
-        )
-        FundAlert.objects.create(
-            fund=fund,
-            rule=rule,
-            key=key,
-            message=message[:300],
-            matter=matter,
-            raised_at=clock.now(),
-        )
+    matter = loop.matter_raise_for_unit(
+        title=_("基金预警：%(f)s") % {"f": fund.name},
+        description=message,
+        channel=Channel.PROJECT,
+        unit=fund.management_unit,
+        note=_("基金预警"),
+    )
+    FundAlert.objects.create(
+        fund=fund,
+        rule=rule,
+        key=key,
+        message=message[:300],
+        matter=matter,
+        raised_at=clock.now(),
+    )
     return True
 
 
+@service
 def alerts_sweep(today: datetime.date | None = None) -> int:
     """Each rule raises one loop matter for the fund's management unit (idempotent)."""
     today = today or _today()
     raised = 0
     for fund in Fund.objects.select_related("management_unit"):
-        if fund.established_on is None and today > fund.approved_on + datetime.timedelta(
-            days=SETUP_DAYS
-        ):
+        if not_set_up(fund.approved_on, fund.established_on, today):
             raised += _alert(
                 fund,
                 "not_set_up",
@@ -317,6 +301,42 @@ def alerts_sweep(today: datetime.date | None = None) -> int:
 # — The deal pipeline —
 
 
+@service
+def deal_create(
+    *,
+    actor,
+    fund: Fund,
+    company: str,
+    credit_code: str,
+    industry: str,
+    division: str,
+    amount: Decimal,
+) -> Deal:
+    """A company enters the fund's pipeline as a lead (线索)."""
+    _require(actor, fund, _("只有基金管理单位可以登记项目。"))
+    company, industry, division = company.strip(), industry.strip().upper(), division.strip()
+    if not (company and credit_code.strip() and industry and division):
+        raise FundRefused(_("请填写企业、信用代码、行业代码和注册地区划。"))
+    if amount <= 0:
+        raise FundRefused(_("拟投金额须大于零。"))
+    try:
+        code = validate_credit_code(credit_code)
+    except ValidationError as error:
+        raise FundRefused(" ".join(error.messages)) from None
+    deal = Deal.objects.create(
+        fund=fund,
+        company=company,
+        credit_code=code,
+        industry=industry,
+        division=division,
+        amount=amount,
+        owner=actor,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, target=deal, after={"amount": str(amount)})
+    return deal
+
+
+@service
 def deal_move(*, actor, deal: Deal, stage: str, note: str = "") -> Deal:
     _require(actor, deal.fund)
     target = DealStage(stage)
@@ -334,32 +354,32 @@ def deal_move(*, actor, deal: Deal, stage: str, note: str = "") -> Deal:
         raise FundRefused(_("投资决策委员会尚未通过，不能签约。"))
     if target == DealStage.DECLINED and len(note.strip()) < 2:
         raise FundRefused(_("终止项目须写明原因。"))
-    with transaction.atomic():
-        before = deal.stage
-        deal.stage = target
-        deal.save(update_fields=["stage", "updated_at"])
-        if target == DealStage.CLOSED:
-            Investment.objects.create(
-                fund=deal.fund,
-                company=deal.company,
-                credit_code=deal.credit_code,
-                industry=deal.industry,
-                division=deal.division,
-                amount=deal.amount,
-                on=_today(),
-                deal=deal,
-            )
-        audit_record(
-            actor=actor,
-            action=AuditAction.STATE_CHANGE,
-            target=deal,
-            before={"stage": before},
-            after={"stage": target},
-            detail={"note": note},
+    before = deal.stage
+    deal.stage = target
+    deal.save(update_fields=["stage", "updated_at"])
+    if target == DealStage.CLOSED:
+        Investment.objects.create(
+            fund=deal.fund,
+            company=deal.company,
+            credit_code=deal.credit_code,
+            industry=deal.industry,
+            division=deal.division,
+            amount=deal.amount,
+            on=_today(),
+            deal=deal,
         )
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE_CHANGE,
+        target=deal,
+        before={"stage": before},
+        after={"stage": target},
+        detail={"note": note},
+    )
     return deal
 
 
+@service
 def diligence_record(
     *, actor, deal: Deal, area: str, findings: str, score: int, document=None
 ) -> DueDiligence:
@@ -370,102 +390,129 @@ def diligence_record(
         raise FundRefused(_("请选择尽调领域。"))
     if not 0 <= score <= 100 or len(findings.strip()) < 5:
         raise FundRefused(_("请写明尽调发现（不少于 5 个字）并给出 0–100 的评分。"))
-    with transaction.atomic():
-        row, _created = DueDiligence.objects.update_or_create(
-            deal=deal,
-            area=area,
-            defaults={
-                "findings": findings.strip(),
-                "score": score,
-                "done_by": actor,
-                "done_at": clock.now(),
-            },
-        )
-        if document is not None:
-            row.document.save(document.name, document, save=True)
-        scores = list(deal.diligence.values_list("score", flat=True))
-        deal.evaluation = Decimal(sum(scores)) / len(scores)
-        deal.save(update_fields=["evaluation", "updated_at"])
+    row, created = DueDiligence.objects.update_or_create(
+        deal=deal,
+        area=area,
+        defaults={
+            "findings": findings.strip(),
+            "score": score,
+            "done_by": actor,
+            "done_at": clock.now(),
+        },
+    )
+    if document is not None:
+        row.document.save(document.name, document, save=True)
+    scores = list(deal.diligence.values_list("score", flat=True))
+    deal.evaluation = Decimal(sum(scores)) / len(scores)
+    deal.save(update_fields=["evaluation", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        target=row,
+        after={"score": score},
+        detail={"deal": deal.pk, "area": area},
+    )
     return row
 
 
+@service
+def meeting_schedule(*, actor, deal: Deal, held_on: datetime.date, members) -> CommitteeMeeting:
+    """An investment committee meeting (投决会) for a deal at the committee stage; its members
+    are the only people who vote on it."""
+    _require(actor, deal.fund, _("只有基金管理单位可以安排投决会。"))
+    if deal.stage != DealStage.COMMITTEE:
+        raise FundRefused(_("项目进入投决阶段后才能安排投决会。"))
+    chosen = {member.pk: member for member in members}
+    if len(chosen) < MIN_COMMITTEE:
+        raise FundRefused(_("投决会委员不少于 %(n)d 人。") % {"n": MIN_COMMITTEE})
+    meeting = CommitteeMeeting.objects.create(fund=deal.fund, held_on=held_on)
+    meeting.members.set(chosen.values())
+    meeting.deals.add(deal)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=meeting,
+        after={"held_on": held_on.isoformat(), "members": sorted(chosen)},
+        detail={"deal": deal.pk},
+    )
+    return meeting
+
+
+def _lock_meeting(meeting: CommitteeMeeting) -> None:
+    """Votes and the decision of one meeting are taken one at a time (PostgreSQL row lock), so
+    no vote slips in while the decision counts them."""
+    CommitteeMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
+
+
+@service
 def vote_cast(
     *, member, meeting: CommitteeMeeting, deal: Deal, vote: str, comment: str = ""
 ) -> CommitteeVote:
-    if not meeting.members.filter(pk=member.pk).exists():
-        raise PermissionRefused(_("只有本次会议的投决委员可以表决。"))
+    require(sits_on_committee(member, meeting), _("只有本次会议的投决委员可以表决。"))
     if not meeting.deals.filter(pk=deal.pk).exists() or deal.stage != DealStage.COMMITTEE:
         raise FundRefused(_("该项目不在本次会议的待决议题中。"))
     if vote not in Vote.values:
         raise FundRefused(_("请选择同意、反对或弃权。"))
-    with transaction.atomic():
-        # Decided is final: a vote changes only before the meeting decides the deal.
-        if (
-            CommitteeDecision.objects.select_for_update()
-            .filter(meeting=meeting, deal=deal)
-            .exists()
-        ):
-            raise FundRefused(_("本次会议已对该项目作出决议，表决不能再更改。"))
-        before = CommitteeVote.objects.filter(meeting=meeting, deal=deal, member=member).first()
-        row, _created = CommitteeVote.objects.update_or_create(
-            meeting=meeting,
-            deal=deal,
-            member=member,
-            defaults={"vote": vote, "comment": comment.strip()},
-        )
-        audit_record(
-            actor=member,
-            action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-            target=deal,
-            before={"vote": before.vote} if before else None,
-            after={"vote": vote},
-            detail={
-                "meeting": meeting.pk,
-                "vote": vote,
-                "changed_from": getattr(before, "vote", None),
-            },
-        )
+    _lock_meeting(meeting)
+    # Decided is final: a vote changes only before the meeting decides the deal.
+    if CommitteeDecision.objects.filter(meeting=meeting, deal=deal).exists():
+        raise FundRefused(_("本次会议已对该项目作出决议，表决不能再更改。"))
+    before = CommitteeVote.objects.filter(meeting=meeting, deal=deal, member=member).first()
+    row, _created = CommitteeVote.objects.update_or_create(
+        meeting=meeting,
+        deal=deal,
+        member=member,
+        defaults={"vote": vote, "comment": comment.strip()},
+    )
+    audit_record(
+        actor=member,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        target=deal,
+        before={"vote": before.vote} if before else None,
+        after={"vote": vote},
+        detail={
+            "meeting": meeting.pk,
+            "vote": vote,
+            "changed_from": getattr(before, "vote", None),
+        },
+    )
     return row
 
 
+@service
 def decision_record(
     *, actor, meeting: CommitteeMeeting, deal: Deal, conditions: str = ""
 ) -> CommitteeDecision:
     """Passed when two thirds of the members or more vote for it (“三分之二以上”: 以上 includes
     the number itself, 民法典 Art. 1259); abstentions and absence count against."""
     _require(actor, meeting.fund)
+    if not meeting.deals.filter(pk=deal.pk).exists() or deal.stage != DealStage.COMMITTEE:
+        raise FundRefused(_("该项目不在本次会议的待决议题中。"))
+    _lock_meeting(meeting)
+    if CommitteeDecision.objects.filter(meeting=meeting, deal=deal).exists():
+        raise FundRefused(_("本次会议已对该项目作出决议。"))
     votes = list(meeting.votes.filter(deal=deal))
     members = meeting.members.count()
     if len(votes) < members:
         raise FundRefused(_("还有 %(n)d 名委员未表决。") % {"n": members - len(votes)})
     votes_for = sum(1 for v in votes if v.vote == Vote.FOR)
     approved = votes_for * 3 >= members * 2
-    with transaction.atomic():
-        decision = CommitteeDecision.objects.create(
-            meeting=meeting,
-            deal=deal,
-            approved=approved,
-            votes_for=votes_for,
-            votes_cast=len(votes),
-            conditions=conditions.strip(),
-            decided_at=clock.now(),
-        )
-        if not approved:
-            deal.stage = DealStage.DECLINED
-            deal.save(update_fields=["stage", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=AuditAction.STATE_CHANGE,
-            target=deal,
-            detail={"committee": approved, "for": votes_for, "members": members},
-        )
+    decision = CommitteeDecision.objects.create(
+        meeting=meeting,
+        deal=deal,
+        approved=approved,
+        votes_for=votes_for,
+        votes_cast=len(votes),
+        conditions=conditions.strip(),
+        decided_at=clock.now(),
+    )
+    if not approved:
+        deal.stage = DealStage.DECLINED
+        deal.save(update_fields=["stage", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE_CHANGE,
+        target=deal,
+        detail={"committee": approved, "for": votes_for, "members": members},
+    )
     return decision
-
-
-def figures_by(fund_ids, field_name: str) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for row in (
-        Investment.objects.filter(fund_id__in=fund_ids).values(field_name).annotate(s=Sum("amount"))
-    ):
-        totals[row[field_name]] += row["s"]
-    return dict(totals)

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from longcheng.funds import services
 from longcheng.funds.models import CashFlow, CommitteeMeeting, Deal, FundAlert, Investment
-from longcheng.funds.selectors import fund_figures
+from longcheng.funds.selectors import fund_figures, idle_money
 from longcheng.funds.services import FundRefused
 from longcheng.funds.workflow import DEAL_TRANSITIONS, DealStage
 from longcheng.loop.models import Matter
@@ -126,7 +126,7 @@ def test_alerts_become_matters_once(fund, partners, users, org):
     matter = Matter.objects.get(pk=FundAlert.objects.get(rule="out_of_scope").matter_id)
     assert matter.lead_unit == org.brigade1 and "不在政策投向范围内" in matter.description
     assert services.alerts_sweep(today=datetime.date(2023, 9, 26)) == 0
-    assert services.idle_money(fund, datetime.date(2023, 9, 25)) == D(15000)  # 20,000 − 5,000 used
+    assert idle_money(fund, datetime.date(2023, 9, 25)) == D(15000)  # 20,000 − 5,000 used
 
 
 def test_a_fund_not_set_up_within_a_year(fund, users):
