@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,44 @@ from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
 from .models import Indicator, KeyProject, Problem, Task
-from .services import annual_plan, done_in_year, done_to_date, evaluate
-from .workflow import Colour
+from .rules import thresholds
+from .workflow import Colour, ColourResult, project_colour
+
+# — Progress arithmetic —
+
+
+def done_in_year(project: KeyProject, year: int, month: int) -> Decimal:
+    """Investment reported for January to `month` of `year` (万元)."""
+    total = project.reports.filter(year=year, month__lte=month).aggregate(s=Sum("investment"))["s"]
+    return total or Decimal(0)
+
+
+def done_to_date(project: KeyProject, year: int, month: int) -> Decimal:
+    """Cumulative investment since the project began, up to the end of the month."""
+    total = project.reports.filter(year__lt=year).aggregate(s=Sum("investment"))["s"] or Decimal(0)
+    return total + done_in_year(project, year, month)
+
+
+def annual_plan(project: KeyProject, year: int) -> Decimal | None:
+    plan = project.annual_plans.filter(year=year).first()
+    return plan.planned_investment if plan else None
+
+
+def evaluate(
+    project: KeyProject, year: int, month: int, as_of: datetime.date | None = None
+) -> ColourResult | None:
+    plan = annual_plan(project, year)
+    if plan is None:
+        return None
+    return project_colour(
+        month=month,
+        annual_plan=plan,
+        done_this_year=done_in_year(project, year, month),
+        planned_start=project.planned_start,
+        actual_start=project.actual_start,
+        as_of=as_of or timezone.localtime(clock.now()).date(),
+        thresholds=thresholds(),
+    )
 
 
 def projects_visible_to(user) -> QuerySet[KeyProject]:

@@ -5,16 +5,13 @@ problems they hand to units, indicator values."""
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from longcheng.accounts.policies import leads_project, reports_indicator
 from longcheng.accounts.roles import Role
@@ -23,6 +20,7 @@ from longcheng.audit.services import audit_record
 from longcheng.core import clock
 from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.core.models import Unit
+from longcheng.core.transactions import service
 from longcheng.loop import services as loop
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Channel
@@ -36,9 +34,12 @@ from .models import (
     Problem,
     ReportRequest,
     SponsorVisit,
+    Task,
     TrafficLightSupervision,
 )
-from .workflow import Colour, ColourResult, Thresholds, project_colour
+from .rules import TEMPLATE_HEADERS
+from .selectors import evaluate
+from .workflow import Colour
 
 
 class ProjectRefused(LongchengError):
@@ -47,51 +48,6 @@ class ProjectRefused(LongchengError):
 
 def _today() -> datetime.date:
     return timezone.localtime(clock.now()).date()
-
-
-def thresholds() -> Thresholds:
-    return Thresholds(
-        yellow_points=Decimal(settings.LONGCHENG_TRAFFIC_LIGHT_YELLOW_POINTS),
-        red_points=Decimal(settings.LONGCHENG_TRAFFIC_LIGHT_RED_POINTS),
-        not_started_months=settings.LONGCHENG_TRAFFIC_LIGHT_NOT_STARTED_MONTHS,
-    )
-
-
-# — Progress arithmetic —
-
-
-def done_in_year(project: KeyProject, year: int, month: int) -> Decimal:
-    """Investment reported for January to `month` of `year` (万元)."""
-    total = project.reports.filter(year=year, month__lte=month).aggregate(s=Sum("investment"))["s"]
-    return total or Decimal(0)
-
-
-def done_to_date(project: KeyProject, year: int, month: int) -> Decimal:
-    """Cumulative investment since the project began, up to the end of the month."""
-    total = project.reports.filter(year__lt=year).aggregate(s=Sum("investment"))["s"] or Decimal(0)
-    return total + done_in_year(project, year, month)
-
-
-def annual_plan(project: KeyProject, year: int) -> Decimal | None:
-    plan = project.annual_plans.filter(year=year).first()
-    return plan.planned_investment if plan else None
-
-
-def evaluate(
-    project: KeyProject, year: int, month: int, as_of: datetime.date | None = None
-) -> ColourResult | None:
-    plan = annual_plan(project, year)
-    if plan is None:
-        return None
-    return project_colour(
-        month=month,
-        annual_plan=plan,
-        done_this_year=done_in_year(project, year, month),
-        planned_start=project.planned_start,
-        actual_start=project.actual_start,
-        as_of=as_of or _today(),
-        thresholds=thresholds(),
-    )
 
 
 # — Monthly reports —
@@ -107,6 +63,7 @@ def _check_month(year: int, month: int) -> None:
         )
 
 
+@service
 def report_submit(
     *,
     actor,
@@ -124,26 +81,25 @@ def report_submit(
         raise ProjectRefused(_("本月完成投资不能为负数。"))
     if not progress.strip():
         raise ProjectRefused(_("请填写形象进度。"))
-    with transaction.atomic():
-        report, created = MonthlyReport.objects.update_or_create(
-            project=project,
-            year=year,
-            month=month,
-            defaults={
-                "investment": investment,
-                "progress": progress.strip()[:300],
-                "problems": problems.strip()[:300],
-                "reported_by": actor,
-                "reported_at": clock.now(),
-            },
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            target=report,
-            after={"investment": str(investment)},
-        )
-        _answer_request_if_complete(actor, project.lead_unit, year, month)
+    report, created = MonthlyReport.objects.update_or_create(
+        project=project,
+        year=year,
+        month=month,
+        defaults={
+            "investment": investment,
+            "progress": progress.strip()[:300],
+            "problems": problems.strip()[:300],
+            "reported_by": actor,
+            "reported_at": clock.now(),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        target=report,
+        after={"investment": str(investment)},
+    )
+    _answer_request_if_complete(actor, project.lead_unit, year, month)
     return report
 
 
@@ -170,33 +126,6 @@ def _answer_request_if_complete(actor, unit: Unit, year: int, month: int) -> Non
     )
 
 
-TEMPLATE_HEADERS = [
-    "项目编码",
-    "项目名称",
-    "年",
-    "月",
-    "本月完成投资（万元）",
-    "形象进度",
-    "存在问题",
-]
-
-
-def report_template(*, projects) -> bytes:
-    """The xlsx a unit fills in: one row per project, code and name filled in."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "月度调度"
-    sheet.append(TEMPLATE_HEADERS)
-    today = _today()
-    for project in projects:
-        sheet.append([project.code, project.name, today.year, today.month, None, None, None])
-    for column, width in zip("ABCDEFG", (16, 36, 8, 6, 20, 40, 40), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 @dataclass
 class RowError:
     row: int
@@ -216,6 +145,7 @@ def _cell_decimal(value) -> Decimal:
     return Decimal(str(value).replace(",", "").strip())
 
 
+@service
 def reports_import(*, actor, upload, commit: bool) -> ImportResult:
     """Every row is checked; with any bad row nothing is written (the dry run and the commit
     give the same list)."""
@@ -284,16 +214,15 @@ def reports_import(*, actor, upload, commit: bool) -> ImportResult:
     if not result.rows and not result.errors:
         result.errors.append(RowError(0, _("表格中没有数据行。")))
     if commit and not result.errors:
-        with transaction.atomic():
-            for row in result.rows:
-                report_submit(actor=actor, **row)
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                object_type="projects.monthlyreport",
-                object_repr=_("调度表导入"),
-                detail={"rows": len(result.rows)},
-            )
+        for row in result.rows:
+            report_submit(actor=actor, **row)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="projects.monthlyreport",
+            object_repr=_("调度表导入"),
+            detail={"rows": len(result.rows)},
+        )
         result.imported = len(result.rows)
     return result
 
@@ -301,6 +230,7 @@ def reports_import(*, actor, upload, commit: bool) -> ImportResult:
 # — The month's call for reports and the three-colour sweep (loop matters) —
 
 
+@service
 def reports_request(*, year: int, month: int) -> int:
     """On the first working days of a month, each responsible unit is asked for last month's
     figures; the loop's reminders chase it until every project is reported."""
@@ -310,20 +240,20 @@ def reports_request(*, year: int, month: int) -> int:
         if ReportRequest.objects.filter(unit=unit, year=year, month=month).exists():
             continue
         names = "、".join(KeyProject.objects.filter(lead_unit=unit).values_list("name", flat=True))
-        with transaction.atomic():
-            matter = loop.matter_raise_for_unit(
-                channel=Channel.PROJECT,
-                title=_("重点项目调度：请报送 %(y)d 年 %(m)d 月进度") % {"y": year, "m": month},
-                description=_("请报送以下项目 %(y)d 年 %(m)d 月完成投资、形象进度和存在问题：%(n)s")
-                % {"y": year, "m": month, "n": names},
-                unit=unit,
-                note=_("月度调度"),
-            )
-            ReportRequest.objects.create(unit=unit, year=year, month=month, matter=matter)
+        matter = loop.matter_raise_for_unit(
+            channel=Channel.PROJECT,
+            title=_("重点项目调度：请报送 %(y)d 年 %(m)d 月进度") % {"y": year, "m": month},
+            description=_("请报送以下项目 %(y)d 年 %(m)d 月完成投资、形象进度和存在问题：%(n)s")
+            % {"y": year, "m": month, "n": names},
+            unit=unit,
+            note=_("月度调度"),
+        )
+        ReportRequest.objects.create(unit=unit, year=year, month=month, matter=matter)
         created += 1
     return created
 
 
+@service
 def traffic_light_sweep(*, year: int, month: int, as_of: datetime.date | None = None) -> dict:
     """Colour every project with a plan for the year; a yellow or red project gets one
     supervision matter for the month, asking for its timetable, roadmap and person in charge."""
@@ -341,38 +271,38 @@ def traffic_light_sweep(*, year: int, month: int, as_of: datetime.date | None = 
         if TrafficLightSupervision.objects.filter(project=project, year=year, month=month).exists():
             continue
         label = Colour(result.colour).label
-        with transaction.atomic():
-            matter = loop.matter_raise_for_unit(
-                channel=Channel.PROJECT,
-                title=_("三色督办（%(c)s）：%(p)s") % {"c": label, "p": project.name},
-                description=_(
-                    "%(p)s 截至 %(y)d 年 %(m)d 月完成年度计划的 %(a)s%%，"
-                    "序时进度 %(e)s%%（%(r)s）。"
-                    "请在办理时限内答复整改计划：时间表、路线图、责任人。"
-                )
-                % {
-                    "p": project.name,
-                    "y": year,
-                    "m": month,
-                    "a": result.actual_pct,
-                    "e": result.expected_pct,
-                    "r": result.reason,
-                },
-                unit=project.lead_unit,
-                note=_("三色督办"),
+        matter = loop.matter_raise_for_unit(
+            channel=Channel.PROJECT,
+            title=_("三色督办（%(c)s）：%(p)s") % {"c": label, "p": project.name},
+            description=_(
+                "%(p)s 截至 %(y)d 年 %(m)d 月完成年度计划的 %(a)s%%，"
+                "序时进度 %(e)s%%（%(r)s）。"
+                "请在办理时限内答复整改计划：时间表、路线图、责任人。"
             )
-            TrafficLightSupervision.objects.create(
-                project=project,
-                year=year,
-                month=month,
-                colour=result.colour,
-                reason=result.reason,
-                matter=matter,
-                created_at=clock.now(),
-            )
+            % {
+                "p": project.name,
+                "y": year,
+                "m": month,
+                "a": result.actual_pct,
+                "e": result.expected_pct,
+                "r": result.reason,
+            },
+            unit=project.lead_unit,
+            note=_("三色督办"),
+        )
+        TrafficLightSupervision.objects.create(
+            project=project,
+            year=year,
+            month=month,
+            colour=result.colour,
+            reason=result.reason,
+            matter=matter,
+            created_at=clock.now(),
+        )
     return counts
 
 
+@service
 def monthly_cycle(today: datetime.date | None = None) -> dict:
     """What runs every day in production: from the 1st, units are asked for last month's
     figures; from the first working day after the 5th, last month is coloured. Both steps are
@@ -390,6 +320,7 @@ def monthly_cycle(today: datetime.date | None = None) -> dict:
 # — 包保 —
 
 
+@service
 def visit_record(
     *,
     actor,
@@ -408,42 +339,42 @@ def visit_record(
         raise PermissionRefused(_("只有包保领导本人或项目责任单位可以记录走访。"))
     if visited_on > _today():
         raise ProjectRefused(_("走访日期不能晚于今天。"))
-    with transaction.atomic():
-        visit = SponsorVisit.objects.create(
-            project=project,
-            leader=leader,
-            visited_on=visited_on,
-            attendees=attendees.strip(),
-            findings=findings.strip(),
-            decisions=decisions.strip(),
-            recorded_by=actor,
+    visit = SponsorVisit.objects.create(
+        project=project,
+        leader=leader,
+        visited_on=visited_on,
+        attendees=attendees.strip(),
+        findings=findings.strip(),
+        decisions=decisions.strip(),
+        recorded_by=actor,
+    )
+    for description, unit in problems:
+        if not description.strip():
+            continue
+        matter = loop.matter_raise_for_unit(
+            channel=Channel.PROJECT,
+            title=_("包保交办：%(p)s") % {"p": project.name},
+            description=_("%(l)s %(d)s 走访发现：%(t)s")
+            % {"l": leader.full_name, "d": visited_on, "t": description.strip()},
+            unit=unit,
+            note=_("包保领导走访交办"),
         )
-        for description, unit in problems:
-            if not description.strip():
-                continue
-            matter = loop.matter_raise_for_unit(
-                channel=Channel.PROJECT,
-                title=_("包保交办：%(p)s") % {"p": project.name},
-                description=_("%(l)s %(d)s 走访发现：%(t)s")
-                % {"l": leader.full_name, "d": visited_on, "t": description.strip()},
-                unit=unit,
-                note=_("包保领导走访交办"),
-            )
-            Problem.objects.create(
-                project=project,
-                visit=visit,
-                description=description.strip(),
-                lead_unit=unit,
-                matter=matter,
-                raised_at=clock.now(),
-            )
-        audit_record(actor=actor, action=AuditAction.CREATE, target=visit)
+        Problem.objects.create(
+            project=project,
+            visit=visit,
+            description=description.strip(),
+            lead_unit=unit,
+            matter=matter,
+            raised_at=clock.now(),
+        )
+    audit_record(actor=actor, action=AuditAction.CREATE, target=visit)
     return visit
 
 
 # — Indicators —
 
 
+@service
 def indicator_record(
     *,
     actor,
@@ -459,14 +390,25 @@ def indicator_record(
     for value in (target, actual):
         if value is not None and value < 0:
             raise ProjectRefused(_("指标值不能为负数。"))
-    with transaction.atomic():
-        row, _created = IndicatorValue.objects.update_or_create(
-            indicator=indicator,
-            year=year,
-            month=month,
-            defaults={"target": target, "actual": actual},
-        )
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=row, after={"actual": str(actual)}
-        )
+    row, _created = IndicatorValue.objects.update_or_create(
+        indicator=indicator,
+        year=year,
+        month=month,
+        defaults={"target": target, "actual": actual},
+    )
+    audit_record(actor=actor, action=AuditAction.UPDATE, target=row, after={"actual": str(actual)})
     return row
+
+
+# — Tasks (6W1H) —
+
+
+@service
+def task_create(*, actor, responsible_units=(), **fields) -> Task:
+    """A task of the strategy tree, from the 6W1H form's cleaned fields."""
+    if fields.get("start") and fields.get("end") and fields["end"] < fields["start"]:
+        raise ProjectRefused(_("完成日期不能早于开始日期。"))
+    task = Task.objects.create(**fields)
+    task.responsible_units.set(responsible_units)
+    audit_record(actor=actor, action=AuditAction.CREATE, target=task)
+    return task

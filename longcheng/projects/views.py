@@ -13,17 +13,24 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from longcheng.accounts.models import User
 from longcheng.accounts.policies import leads_project
 from longcheng.core.errors import LongchengError
 from longcheng.core.models import Unit
-from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.exports import TableExportMixin, xlsx_response
-from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
-from . import documents, services
+from . import documents, rules, services
+from .forms import (
+    IndicatorValueForm,
+    PeriodForm,
+    ReportForm,
+    ReportUploadForm,
+    TaskForm,
+    VisitForm,
+    YearForm,
+    cleaned,
+)
 from .models import Indicator, KeyProject, Positioning, Problem, SponsorVisit, Task
 from .selectors import (
     indicator_series,
@@ -42,15 +49,32 @@ class StaffRequired(BusinessStaffRequired):
     denied_message = gettext_lazy("战略与项目仅供业务单位工作人员使用。")
 
 
-def _month(request) -> tuple[int, int]:
-    try:
-        year = int(request.GET.get("year", ""))
-        month = int(request.GET.get("month", ""))
-        if 1 <= month <= 12 and 1900 <= year <= 2100:
-            return year, month
-    except ValueError:
-        pass
-    return latest_period()
+def _period(request) -> tuple[int, int]:
+    return PeriodForm(request.GET).period(latest_period())
+
+
+class RecordPostView(StaffRequired, View):
+    """One button of a record's page: the post goes through `form_class`, `perform` calls the
+    service and returns the message; a refusal of the form or the service is a message."""
+
+    form_class: type[forms.Form]
+
+    def get_record(self, request, pk):
+        raise NotImplementedError
+
+    def perform(self, request, record, data) -> str:
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        record = self.get_record(request, pk)
+        form = self.form_class(request.POST, request.FILES)
+        try:
+            done = self.perform(request, record, cleaned(form))
+        except LongchengError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+        return redirect(record)
 
 
 class TreeView(StaffRequired, TemplateView):
@@ -91,49 +115,6 @@ class TaskDetailView(StaffRequired, TemplateView):
         )
 
 
-class TaskForm(BootstrapFormMixin, forms.ModelForm):
-    class Meta:
-        model = Task
-        fields = [
-            "goal",
-            "code",
-            "what",
-            "why",
-            "lead_leader",
-            "lead_unit",
-            "responsible_units",
-            "responsible_person",
-            "start",
-            "end",
-            "where",
-            "how",
-            "roadmap",
-            "investment",
-            "indicator_targets",
-        ]
-        widgets = {
-            "start": forms.DateInput(attrs={"type": "date"}),
-            "end": forms.DateInput(attrs={"type": "date"}),
-            "why": forms.Textarea(attrs={"rows": 2}),
-            "how": forms.Textarea(attrs={"rows": 2}),
-            "roadmap": forms.Textarea(attrs={"rows": 2}),
-            "indicator_targets": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lead_leader"].queryset = User.objects.filter(role="leader")
-        self.fields["responsible_person"].queryset = User.objects.filter(
-            role__in=["leader", "clerk"]
-        )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("完成日期不能早于开始日期。"))
-        return data
-
-
 class TaskCreateView(StaffRequired, FormView):
     template_name = "web/form.html"
     form_class = TaskForm
@@ -144,7 +125,16 @@ class TaskCreateView(StaffRequired, FormView):
         )
 
     def form_valid(self, form):
-        task = form.save()
+        data = dict(form.cleaned_data)
+        try:
+            task = services.task_create(
+                actor=self.request.user,
+                responsible_units=data.pop("responsible_units", ()),
+                **data,
+            )
+        except LongchengError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
         messages.success(self.request, _("任务已建立。"))
         return redirect(task)
 
@@ -240,59 +230,35 @@ class ProjectDetailView(StaffRequired, TemplateView):
         )
 
 
-class ReportSubmitView(StaffRequired, View):
-    def post(self, request, pk):
-        project = get_object_or_404(projects_visible_to(request.user), pk=pk)
-        try:
-            services.report_submit(
-                actor=request.user,
-                project=project,
-                year=inputs.whole(request.POST.get("year"), _("年份"), low=1900, high=2100),
-                month=inputs.whole(request.POST.get("month"), _("月份"), low=1, high=12),
-                investment=inputs.money(request.POST.get("investment", ""), _("本月完成投资")),
-                progress=request.POST.get("progress", ""),
-                problems=request.POST.get("problems", ""),
-            )
-        except (LongchengError, ValueError) as error:
-            messages.error(request, getattr(error, "message", _("年、月须为整数。")))
-        else:
-            messages.success(request, _("调度情况已报送。"))
-        return redirect(project)
+class ReportSubmitView(RecordPostView):
+    form_class = ReportForm
+
+    def get_record(self, request, pk):
+        return get_object_or_404(projects_visible_to(request.user), pk=pk)
+
+    def perform(self, request, record, data) -> str:
+        services.report_submit(actor=request.user, project=record, **data)
+        return _("调度情况已报送。")
 
 
-class VisitRecordView(StaffRequired, View):
-    def post(self, request, pk):
-        project = get_object_or_404(projects_visible_to(request.user), pk=pk)
-        leader = get_object_or_404(
-            User, pk=inputs.record_id(request.POST.get("leader") or request.user.pk)
+class VisitRecordView(RecordPostView):
+    form_class = VisitForm
+
+    def get_record(self, request, pk):
+        return get_object_or_404(projects_visible_to(request.user), pk=pk)
+
+    def perform(self, request, record, data) -> str:
+        services.visit_record(
+            actor=request.user,
+            project=record,
+            leader=data["leader"] or request.user,
+            visited_on=data["visited_on"],
+            attendees=data["attendees"],
+            findings=data["findings"],
+            decisions=data["decisions"],
+            problems=data["problems"],
         )
-        problems = []
-        for description, unit_id in zip(
-            request.POST.getlist("problem"), request.POST.getlist("problem_unit"), strict=False
-        ):
-            if description.strip() and unit_id:
-                problems.append(
-                    (description, get_object_or_404(Unit, pk=inputs.record_id(unit_id)))
-                )
-        try:
-            visited_on = inputs.day(request.POST.get("visited_on", ""), _("走访日期"))
-            services.visit_record(
-                actor=request.user,
-                project=project,
-                leader=leader,
-                visited_on=visited_on,
-                attendees=request.POST.get("attendees", ""),
-                findings=request.POST.get("findings", ""),
-                decisions=request.POST.get("decisions", ""),
-                problems=problems,
-            )
-        except ValueError:
-            messages.error(request, _("请填写走访日期。"))
-        except LongchengError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("走访已记录，问题已交办。"))
-        return redirect(project)
+        return _("走访已记录，问题已交办。")
 
 
 class ReportsView(StaffRequired, TemplateView):
@@ -305,7 +271,7 @@ class ReportsView(StaffRequired, TemplateView):
         return [p for p in KeyProject.objects.select_related("lead_unit") if leads_project(user, p)]
 
     def get_context_data(self, **kwargs):
-        year, month = _month(self.request)
+        year, month = _period(self.request)
         return super().get_context_data(
             title=_("月度调度"),
             year=year,
@@ -315,8 +281,11 @@ class ReportsView(StaffRequired, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("template") == "xlsx":
-            content = services.report_template(projects=self.projects())
+        if PeriodForm(request.GET).wants_template():
+            today = timezone.localdate()
+            content = rules.report_template(
+                projects=self.projects(), year=today.year, month=today.month
+            )
             response = HttpResponse(
                 content,
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -326,12 +295,13 @@ class ReportsView(StaffRequired, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request):
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("请选择要导入的 xlsx 文件。"))
+        try:
+            data = cleaned(ReportUploadForm(request.POST, request.FILES))
+        except LongchengError as error:
+            messages.error(request, error.message)
             return redirect("projects:reports")
-        commit = request.POST.get("commit") == "1"
-        result = services.reports_import(actor=request.user, upload=upload, commit=commit)
+        commit = data["commit"]
+        result = services.reports_import(actor=request.user, upload=data["file"], commit=commit)
         if commit and result.imported:
             messages.success(request, _("已导入 %(n)d 行。") % {"n": result.imported})
             return redirect("projects:reports")
@@ -342,7 +312,7 @@ class MeetingReportView(StaffRequired, View):
     """调度会 report for a month, as PDF or xlsx."""
 
     def get(self, request, fmt):
-        year, month = _month(request)
+        year, month = _period(request)
         rows = meeting_figures(year, month, projects_visible_to(request.user))
         if fmt == "pdf":
             response = HttpResponse(
@@ -394,15 +364,7 @@ class IndicatorDetailView(StaffRequired, TemplateView):
         indicator = get_object_or_404(
             Indicator.objects.select_related("enterprise"), pk=self.kwargs["pk"]
         )
-        try:
-            year = (
-                inputs.whole(
-                    self.request.GET.get("year"), _("年份"), low=1900, high=2100, required=False
-                )
-                or latest_period()[0]
-            )
-        except LongchengError:
-            year = latest_period()[0]
+        year = YearForm(self.request.GET).year_or(latest_period()[0])
         series = indicator_series(indicator, year)
         chart = {
             "months": [f"{p.month}月" for p in series],
@@ -427,18 +389,11 @@ class IndicatorDetailView(StaffRequired, TemplateView):
     def post(self, request, pk):
         indicator = get_object_or_404(Indicator, pk=pk)
         try:
-            target = request.POST.get("target", "").strip()
-            actual = request.POST.get("actual", "").strip()
             services.indicator_record(
                 actor=request.user,
                 indicator=indicator,
-                year=inputs.whole(request.POST.get("year"), _("年份"), low=1900, high=2100),
-                month=inputs.whole(request.POST.get("month"), _("月份"), low=1, high=12),
-                target=inputs.money(target, _("目标"), required=False),
-                actual=inputs.money(actual, _("实际"), required=False),
+                **cleaned(IndicatorValueForm(request.POST)),
             )
-        except ValueError:
-            messages.error(request, _("年、月须为整数。"))
         except LongchengError as error:
             messages.error(request, error.message)
         else:

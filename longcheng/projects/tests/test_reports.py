@@ -7,9 +7,9 @@ from openpyxl import Workbook
 
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Status
-from longcheng.projects import services
+from longcheng.projects import selectors, services
 from longcheng.projects.models import MonthlyReport, Problem, TrafficLightSupervision
-from longcheng.projects.services import TEMPLATE_HEADERS
+from longcheng.projects.rules import TEMPLATE_HEADERS
 from longcheng.projects.workflow import Colour
 
 
@@ -28,12 +28,12 @@ def test_cumulative_and_year_to_date(project, users):
     report(project, users.clerk1, 12, 500, year=2022)
     for month, amount in ((1, 100), (2, 50), (3, 150)):
         report(project, users.clerk1, month, amount)
-    assert services.done_in_year(project, 2023, 2) == Decimal(150)
-    assert services.done_in_year(project, 2023, 3) == Decimal(300)
-    assert services.done_to_date(project, 2023, 3) == Decimal(800)
+    assert selectors.done_in_year(project, 2023, 2) == Decimal(150)
+    assert selectors.done_in_year(project, 2023, 3) == Decimal(300)
+    assert selectors.done_to_date(project, 2023, 3) == Decimal(800)
     # A corrected month replaces, never adds.
     report(project, users.clerk1, 3, 100)
-    assert services.done_to_date(project, 2023, 3) == Decimal(750)
+    assert selectors.done_to_date(project, 2023, 3) == Decimal(750)
     assert MonthlyReport.objects.filter(project=project).count() == 4
 
 
@@ -87,7 +87,7 @@ def test_a_clean_import_takes_every_row(project, users):
     upload.seek(0)
     result = services.reports_import(actor=users.clerk1, upload=upload, commit=True)
     assert result.imported == 2
-    assert services.done_in_year(project, 2023, 2) == Decimal(180)
+    assert selectors.done_in_year(project, 2023, 2) == Decimal(180)
 
 
 def test_another_units_project_in_the_file_is_refused(project, users):

@@ -6,9 +6,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
-from longcheng.projects import services
+from longcheng.projects import selectors, services
 from longcheng.projects.models import Indicator, IndicatorValue, MonthlyReport
-from longcheng.projects.services import TEMPLATE_HEADERS
+from longcheng.projects.rules import TEMPLATE_HEADERS
 
 
 def test_the_tree_shows_positionings_tasks_and_coloured_projects(login, project, users):
@@ -34,7 +34,7 @@ def test_a_unit_reports_on_the_page_and_another_cannot(login, project, users):
     refused = login(users.clerk2).post(url, data, follow=True).content.decode()
     assert "只有项目责任单位" in refused and not MonthlyReport.objects.exists()
     login(users.clerk1).post(url, data)
-    assert services.done_in_year(project, 2023, 8) == Decimal(300)
+    assert selectors.done_in_year(project, 2023, 8) == Decimal(300)
     bad = (
         login(users.clerk1).post(url, {**data, "investment": "三百"}, follow=True).content.decode()
     )
