@@ -43,7 +43,7 @@ def _verify_in_person(clerk: User, request: DataRequest) -> None:
         request=request,
         document_type=DocumentType.ID_CARD,
         document_number=request.requester_id_number,
-    )
+    ).verified()
 
 
 def seed(log) -> None:

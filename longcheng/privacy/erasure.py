@@ -7,13 +7,13 @@ persons for statutory inspection and enforcement duties (PIPL art. 13 (3))."""
 
 import dataclasses
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record
 from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.transactions import service
 from longcheng.core.versioning import save_versioned
 from longcheng.loop import retention as matter_rules
 from longcheng.loop.models import Matter
@@ -22,9 +22,7 @@ from longcheng.volunteers import retention as applicant_rules
 from longcheng.volunteers.models import Application
 
 from .models import DataRequest, Kind, Status
-from .services import require_disclosure
-
-REVEAL = "parties.reveal_personal_data"
+from .selectors import REVEAL, require_disclosure
 
 
 class ErasureRefused(LongchengError):
@@ -88,6 +86,7 @@ def _register_lines(id_number: str) -> list[Line]:
     ]
 
 
+@service
 def data_request_erase(*, actor, request: DataRequest, version: int) -> list[Line]:
     """Clear what may be cleared, record per record what stayed and why; once per request."""
     if not actor.has_perm(REVEAL):
@@ -97,24 +96,23 @@ def data_request_erase(*, actor, request: DataRequest, version: int) -> list[Lin
     if request.status != Status.RECEIVED or request.erased_at:
         raise ErasureRefused(_("该请求已办理，不能重复清除。"))
     require_disclosure(request)  # verified and approved by a second person
-    with transaction.atomic():
-        lines = (
-            _matter_lines(request.requester_phone)
-            + _application_lines(request.requester_phone, request.requester_id_number)
-            + _register_lines(request.requester_id_number)
-        )
-        request.erased_at = timezone.now()
-        request.erasure = [dataclasses.asdict(line) for line in lines]
-        save_versioned(request, expected_version=version, fields=["erased_at", "erasure"])
-        audit_record(
-            actor=actor,
-            action=Action.ERASURE,
-            target=request,
-            detail={
-                "cleared": sum(line.cleared for line in lines),
-                "kept": sum(not line.cleared for line in lines),
-            },
-        )
+    lines = (
+        _matter_lines(request.requester_phone)
+        + _application_lines(request.requester_phone, request.requester_id_number)
+        + _register_lines(request.requester_id_number)
+    )
+    request.erased_at = timezone.now()
+    request.erasure = [dataclasses.asdict(line) for line in lines]
+    save_versioned(request, expected_version=version, fields=["erased_at", "erasure"])
+    audit_record(
+        actor=actor,
+        action=Action.ERASURE,
+        target=request,
+        detail={
+            "cleared": sum(line.cleared for line in lines),
+            "kept": sum(not line.cleared for line in lines),
+        },
+    )
     return lines
 
 

@@ -75,3 +75,22 @@ class ApproveForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("不同意的，须填写理由。"),
     )
+
+
+class StepForm(forms.Form):
+    """Which step a post of the request's page is: a verification or approval `action`, the
+    `erase` button, or (neither) the answer."""
+
+    action = forms.CharField(required=False, max_length=30)
+    erase = forms.CharField(required=False, max_length=10)
+
+
+class EraseForm(forms.Form):
+    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+
+class CopyForm(forms.Form):
+    copy = forms.ChoiceField(choices=[("", ""), ("xlsx", "xlsx")], required=False)
+
+    def wants_copy(self) -> bool:
+        return self.is_valid() and self.cleaned_data["copy"] == "xlsx"

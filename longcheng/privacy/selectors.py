@@ -1,7 +1,7 @@
 """What the platform holds about one person, found by phone and ID number (for access, copy,
 correction and deletion requests). Each row names where the data is and what it holds.
 
-`holdings` is the contents: it is reached through `services.data_request_holdings`, which
+`holdings` is the contents: it is reached through `data_request_holdings`, which
 refuses until the requester is verified and a second person approved. `holding_counts` is what
 the staff see before that: how many records, never which."""
 
@@ -10,11 +10,18 @@ import dataclasses
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.loop.models import Matter
 from longcheng.parties.models import Person
 from longcheng.volunteers.models import Application
 
-from .models import DataRequest
+from .models import DataRequest, Decision, IdentityCheck
+
+REVEAL = "parties.reveal_personal_data"
+
+
+class DataRequestRefused(LongchengError):
+    pass
 
 
 @dataclasses.dataclass
@@ -93,3 +100,47 @@ def holdings(request: DataRequest) -> list[Holding]:
             )
         )
     return rows
+
+
+# --- Where a request stands on the way to disclosure ---------------------------------------
+
+
+@dataclasses.dataclass
+class Disclosure:
+    """Where a request stands on the way to showing what the platform holds."""
+
+    check: IdentityCheck | None  # the current check (the latest), if any
+    verified: bool
+    approved: bool
+    missing: str  # what is still needed, in a line for the page ("" once approved)
+    refused: IdentityCheck | None = None  # the last refused check, when a new one is due
+
+
+def disclosure(request: DataRequest) -> Disclosure:
+    check = request.checks.select_related("verified_by", "decided_by", "started_by").first()
+    if check is None or check.decision == Decision.REFUSED:
+        return Disclosure(None, False, False, _("待核验身份"), refused=check)
+    if check.verified_at is None:
+        return Disclosure(check, False, False, _("待核验身份"))
+    if check.decision != Decision.APPROVED:
+        return Disclosure(check, True, False, _("待第二人审批"))
+    return Disclosure(check, True, True, "")
+
+
+def require_disclosure(request: DataRequest) -> IdentityCheck:
+    """Refuse anything that discloses the person's data before verification and approval."""
+    state = disclosure(request)
+    if not state.approved or state.check is None:
+        raise DataRequestRefused(
+            _("请求人身份尚未核验并经第二人审批（%(m)s），不能查看、导出或处理其个人信息。")
+            % {"m": state.missing}
+        )
+    return state.check
+
+
+def data_request_holdings(*, actor, request: DataRequest) -> list[Holding]:
+    """The contents (PIPL arts. 45–47): to a holder of the reveal permission, once approved."""
+    if not actor.has_perm(REVEAL):
+        raise PermissionRefused(_("查看和导出完整个人信息需要“查看完整个人信息”权限。"))
+    require_disclosure(request)
+    return holdings(request)

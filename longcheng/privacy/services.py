@@ -16,26 +16,22 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import scope_queryset
 from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record
 from longcheng.core.calendar import add_working_days
-from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.errors import PermissionRefused
+from longcheng.core.transactions import service
 from longcheng.core.versioning import save_versioned
 from longcheng.loop import sms
 
 from .models import DataRequest, Decision, DocumentType, IdentityCheck, Method, Outcome, Status
-from .selectors import Holding, holdings
+from .rules import approval_refusal
+from .selectors import DataRequestRefused, disclosure, require_disclosure
 
-REVEAL = "parties.reveal_personal_data"
 CODE_MINUTES = 10  # how long a code sent to the requester's phone may be typed
 CODE_ATTEMPTS = 5  # wrong codes before the code is spent and a new one must be sent
 CODE_RESEND_SECONDS = 60  # the least time between two codes for one request
-
-
-class DataRequestRefused(LongchengError):
-    pass
 
 
 def _require_staff(actor) -> None:
@@ -45,6 +41,7 @@ def _require_staff(actor) -> None:
         raise PermissionRefused(_("只有业务单位工作人员可以受理个人信息权利请求。"))
 
 
+@service
 def data_request_receive(
     *,
     actor,
@@ -57,21 +54,21 @@ def data_request_receive(
     """受理: the deadline counts in working days from today (LONGCHENG_PIPL_ANSWER_DAYS)."""
     _require_staff(actor)
     today = timezone.localdate()
-    with transaction.atomic():
-        request = DataRequest.objects.create(
-            kind=kind,
-            requester_name=requester_name,
-            requester_phone=requester_phone,
-            requester_id_number=requester_id_number,
-            detail=detail,
-            unit=actor.unit,
-            received_by=actor,
-            due_date=add_working_days(today, settings.LONGCHENG_PIPL_ANSWER_DAYS),
-        )
-        audit_record(actor=actor, action=Action.CREATE, target=request, after={"kind": kind})
+    request = DataRequest.objects.create(
+        kind=kind,
+        requester_name=requester_name,
+        requester_phone=requester_phone,
+        requester_id_number=requester_id_number,
+        detail=detail,
+        unit=actor.unit,
+        received_by=actor,
+        due_date=add_working_days(today, settings.LONGCHENG_PIPL_ANSWER_DAYS),
+    )
+    audit_record(actor=actor, action=Action.CREATE, target=request, after={"kind": kind})
     return request
 
 
+@service
 def data_request_answer(
     *, actor, request: DataRequest, outcome: str, answer: str, version: int
 ) -> DataRequest:
@@ -87,68 +84,41 @@ def data_request_answer(
         require_disclosure(request)
     if not answer.strip():
         raise DataRequestRefused(_("请填写答复内容；不予办理或部分办理的，须说明理由。"))
-    with transaction.atomic():
-        request.status = Status.ANSWERED
-        request.outcome = outcome
-        request.answer = answer.strip()
-        request.answered_by = actor
-        request.answered_at = timezone.now()
-        save_versioned(
-            request,
-            expected_version=version,
-            fields=["status", "outcome", "answer", "answered_by", "answered_at"],
-        )
-        audit_record(
-            actor=actor,
-            action=Action.STATE_CHANGE,
-            target=request,
-            detail={"outcome": outcome, "late": request.due_date < timezone.localdate()},
-        )
+    request.status = Status.ANSWERED
+    request.outcome = outcome
+    request.answer = answer.strip()
+    request.answered_by = actor
+    request.answered_at = timezone.now()
+    save_versioned(
+        request,
+        expected_version=version,
+        fields=["status", "outcome", "answer", "answered_by", "answered_at"],
+    )
+    audit_record(
+        actor=actor,
+        action=Action.STATE_CHANGE,
+        target=request,
+        detail={"outcome": outcome, "late": request.due_date < timezone.localdate()},
+    )
     return request
 
 
 # --- Verification and approval -------------------------------------------------------------
 
 
-@dataclasses.dataclass
-class Disclosure:
-    """Where a request stands on the way to showing what the platform holds."""
+@dataclasses.dataclass(frozen=True)
+class Verification:
+    """The outcome of one try at verifying the requester. A failed try is recorded (attempts,
+    audit) and must stay recorded, so the service returns the refusal instead of raising it
+    inside its transaction; `verified()` raises it for the caller."""
 
-    check: IdentityCheck | None  # the current check (the latest), if any
-    verified: bool
-    approved: bool
-    missing: str  # what is still needed, in a line for the page ("" once approved)
-    refused: IdentityCheck | None = None  # the last refused check, when a new one is due
+    check: IdentityCheck | None
+    refusal: str = ""
 
-
-def disclosure(request: DataRequest) -> Disclosure:
-    check = request.checks.select_related("verified_by", "decided_by", "started_by").first()
-    if check is None or check.decision == Decision.REFUSED:
-        return Disclosure(None, False, False, _("待核验身份"), refused=check)
-    if check.verified_at is None:
-        return Disclosure(check, False, False, _("待核验身份"))
-    if check.decision != Decision.APPROVED:
-        return Disclosure(check, True, False, _("待第二人审批"))
-    return Disclosure(check, True, True, "")
-
-
-def require_disclosure(request: DataRequest) -> IdentityCheck:
-    """Refuse anything that discloses the person's data before verification and approval."""
-    state = disclosure(request)
-    if not state.approved or state.check is None:
-        raise DataRequestRefused(
-            _("请求人身份尚未核验并经第二人审批（%(m)s），不能查看、导出或处理其个人信息。")
-            % {"m": state.missing}
-        )
-    return state.check
-
-
-def data_request_holdings(*, actor, request: DataRequest) -> list[Holding]:
-    """The contents (PIPL arts. 45–47): to a holder of the reveal permission, once approved."""
-    if not actor.has_perm(REVEAL):
-        raise PermissionRefused(_("查看和导出完整个人信息需要“查看完整个人信息”权限。"))
-    require_disclosure(request)
-    return holdings(request)
+    def verified(self) -> IdentityCheck:
+        if self.refusal or self.check is None:
+            raise DataRequestRefused(self.refusal)
+        return self.check
 
 
 def _require_in_scope(actor, request: DataRequest) -> None:
@@ -178,6 +148,7 @@ def _code_digest(check: IdentityCheck, code: str) -> str:
     ).hexdigest()
 
 
+@service
 def data_request_send_code(*, actor, request: DataRequest) -> IdentityCheck:
     """Send a six-digit code to the phone on the request; the requester reads it out to the
     clerk. A new code replaces any earlier one that was not typed correctly."""
@@ -185,110 +156,107 @@ def data_request_send_code(*, actor, request: DataRequest) -> IdentityCheck:
     _require_unverified(request)
     now = timezone.now()
     code = f"{secrets.randbelow(10**6):06d}"
-    with transaction.atomic():
-        DataRequest.objects.select_for_update().get(pk=request.pk)
-        earlier = (
-            request.checks.filter(method=Method.SMS, verified_at__isnull=True)
-            .exclude(code_hash="")
-            .first()
+    DataRequest.objects.select_for_update().get(pk=request.pk)
+    earlier = (
+        request.checks.filter(method=Method.SMS, verified_at__isnull=True)
+        .exclude(code_hash="")
+        .first()
+    )
+    if earlier and (now - earlier.started_at).total_seconds() < CODE_RESEND_SECONDS:
+        raise DataRequestRefused(
+            _("验证码刚刚发送过，请 %(s)d 秒后再重新发送。") % {"s": CODE_RESEND_SECONDS}
         )
-        if earlier and (now - earlier.started_at).total_seconds() < CODE_RESEND_SECONDS:
-            raise DataRequestRefused(
-                _("验证码刚刚发送过，请 %(s)d 秒后再重新发送。") % {"s": CODE_RESEND_SECONDS}
-            )
-        request.checks.filter(method=Method.SMS, verified_at__isnull=True).update(code_hash="")
-        check = IdentityCheck.objects.create(
-            request=request,
-            method=Method.SMS,
-            started_by=actor,
-            started_at=now,
-            code_expires_at=now + datetime.timedelta(minutes=CODE_MINUTES),
-        )
-        check.code_hash = _code_digest(check, code)
-        check.save(update_fields=["code_hash"])
-        audit_record(
-            actor=actor,
-            action=Action.STATE_CHANGE,
-            target=request,
-            detail={"step": "identity_code_sent", "check": check.pk},
-        )
-        text = _(
-            "【龙城】您的个人信息权利请求 %(n)s 的身份核验码为 %(c)s，%(m)d 分钟内有效。"
-            "请只告知正在为您办理的工作人员。"
-        ) % {"n": request.number, "c": code, "m": CODE_MINUTES}
-        phone = request.requester_phone
-        transaction.on_commit(lambda: sms.send_sms(phone, text))
+    request.checks.filter(method=Method.SMS, verified_at__isnull=True).update(code_hash="")
+    check = IdentityCheck.objects.create(
+        request=request,
+        method=Method.SMS,
+        started_by=actor,
+        started_at=now,
+        code_expires_at=now + datetime.timedelta(minutes=CODE_MINUTES),
+    )
+    check.code_hash = _code_digest(check, code)
+    check.save(update_fields=["code_hash"])
+    audit_record(
+        actor=actor,
+        action=Action.STATE_CHANGE,
+        target=request,
+        detail={"step": "identity_code_sent", "check": check.pk},
+    )
+    text = _(
+        "【龙城】您的个人信息权利请求 %(n)s 的身份核验码为 %(c)s，%(m)d 分钟内有效。"
+        "请只告知正在为您办理的工作人员。"
+    ) % {"n": request.number, "c": code, "m": CODE_MINUTES}
+    phone = request.requester_phone
+    transaction.on_commit(lambda: sms.send_sms(phone, text))
     return check
 
 
-def data_request_check_code(*, actor, request: DataRequest, code: str) -> IdentityCheck:
+@service
+def data_request_check_code(*, actor, request: DataRequest, code: str) -> Verification:
     """The clerk types the code the requester reads out: right, the identity is verified;
-    wrong, expired or tried too often, refused — every try audited."""
+    wrong, expired or tried too often, refused — every try audited and kept (the refusal is
+    returned, see `Verification`)."""
     _require_in_scope(actor, request)
     _require_unverified(request)
     code = code.strip().replace(" ", "")
     refusal = ""
-    with transaction.atomic():
-        DataRequest.objects.select_for_update().get(pk=request.pk)
-        check = (
-            request.checks.select_for_update()
-            .filter(method=Method.SMS, verified_at__isnull=True)
-            .exclude(code_hash="")
-            .first()
+    DataRequest.objects.select_for_update().get(pk=request.pk)
+    check = (
+        request.checks.select_for_update()
+        .filter(method=Method.SMS, verified_at__isnull=True)
+        .exclude(code_hash="")
+        .first()
+    )
+    if check is None:
+        raise DataRequestRefused(_("请先向请求人的手机发送验证码。"))
+    if check.attempts >= CODE_ATTEMPTS:
+        why, refusal = "attempts", _("验证码错误次数过多，已失效，请重新发送验证码。")
+    elif check.code_expires_at is None or timezone.now() > check.code_expires_at:
+        why, refusal = "expired", _("验证码已过期，请重新发送验证码。")
+    elif not (code.isdigit() and constant_time_compare(_code_digest(check, code), check.code_hash)):
+        check.attempts += 1
+        check.save(update_fields=["attempts", "updated_at"])
+        left = CODE_ATTEMPTS - check.attempts
+        why = "wrong"
+        refusal = (
+            _("验证码不正确，还可以再试 %(n)d 次。") % {"n": left}
+            if left
+            else _("验证码错误次数过多，已失效，请重新发送验证码。")
         )
-        if check is None:
-            raise DataRequestRefused(_("请先向请求人的手机发送验证码。"))
-        if check.attempts >= CODE_ATTEMPTS:
-            why, refusal = "attempts", _("验证码错误次数过多，已失效，请重新发送验证码。")
-        elif check.code_expires_at is None or timezone.now() > check.code_expires_at:
-            why, refusal = "expired", _("验证码已过期，请重新发送验证码。")
-        elif not (
-            code.isdigit() and constant_time_compare(_code_digest(check, code), check.code_hash)
-        ):
-            check.attempts += 1
-            check.save(update_fields=["attempts", "updated_at"])
-            left = CODE_ATTEMPTS - check.attempts
-            why = "wrong"
-            refusal = (
-                _("验证码不正确，还可以再试 %(n)d 次。") % {"n": left}
-                if left
-                else _("验证码错误次数过多，已失效，请重新发送验证码。")
-            )
-        if refusal:
-            audit_record(
-                actor=actor,
-                action=Action.REFUSED,
-                target=request,
-                detail={
-                    "step": "identity_code_failed",
-                    "why": why,
-                    "check": check.pk,
-                    "attempts": check.attempts,
-                },
-            )
-        else:
-            check.verified_by = actor
-            check.verified_at = timezone.now()
-            check.code_hash = ""  # spent
-            check.save(update_fields=["verified_by", "verified_at", "code_hash", "updated_at"])
-            audit_record(
-                actor=actor,
-                action=Action.STATE_CHANGE,
-                target=request,
-                detail={"step": "identity_code_verified", "check": check.pk},
-            )
-    if refusal:  # raised after the block: the failed try and its count stay recorded
-        raise DataRequestRefused(refusal)
-    return check
+    if refusal:
+        audit_record(
+            actor=actor,
+            action=Action.REFUSED,
+            target=request,
+            detail={
+                "step": "identity_code_failed",
+                "why": why,
+                "check": check.pk,
+                "attempts": check.attempts,
+            },
+        )
+    else:
+        check.verified_by = actor
+        check.verified_at = timezone.now()
+        check.code_hash = ""  # spent
+        check.save(update_fields=["verified_by", "verified_at", "code_hash", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=Action.STATE_CHANGE,
+            target=request,
+            detail={"step": "identity_code_verified", "check": check.pk},
+        )
+    return Verification(check, refusal)
 
 
 def _normalised_number(value: str) -> str:
     return "".join(value.split()).upper()
 
 
+@service
 def data_request_check_document(
     *, actor, request: DataRequest, document_type: str, document_number: str
-) -> IdentityCheck:
+) -> Verification:
     """In person: the clerk holds the requester's document and types its number, which must
     be the ID number on the request. The type, who checked and when are kept; the typed
     number is not."""
@@ -310,86 +278,63 @@ def data_request_check_document(
             target=request,
             detail={"step": "identity_document_mismatch", "document_type": document_type},
         )
-        raise DataRequestRefused(_("证件号码与请求登记的号码不一致，不能确认请求人身份。"))
+        return Verification(None, _("证件号码与请求登记的号码不一致，不能确认请求人身份。"))
     now = timezone.now()
-    with transaction.atomic():
-        DataRequest.objects.select_for_update().get(pk=request.pk)
-        request.checks.filter(method=Method.SMS, verified_at__isnull=True).update(code_hash="")
-        check = IdentityCheck.objects.create(
-            request=request,
-            method=Method.DOCUMENT,
-            document_type=document_type,
-            started_by=actor,
-            started_at=now,
-            verified_by=actor,
-            verified_at=now,
-        )
-        audit_record(
-            actor=actor,
-            action=Action.STATE_CHANGE,
-            target=request,
-            detail={
-                "step": "identity_document_checked",
-                "check": check.pk,
-                "document_type": document_type,
-            },
-        )
-    return check
-
-
-def approval_refusal(actor, request: DataRequest, check: IdentityCheck | None) -> str:
-    """Why `actor` may not decide on `check` ("" when they may): a second person — not the
-    one who verified, not the one who received — holding the reveal permission in the
-    request's unit, or a leader of that unit."""
-    from longcheng.web.access import is_business_staff
-
-    if check is None or check.verified_at is None:
-        return _("请求人身份尚未核验，无可审批的核验记录。")
-    if not (actor.is_active and is_business_staff(actor)) or actor.awaiting_approval:
-        return _("只有业务单位工作人员可以审批身份核验。")
-    if actor.pk == check.verified_by_id:
-        return _("不能审批自己完成的身份核验，须由另一位人员审批。")
-    if actor.pk == request.received_by_id:
-        return _("受理该请求的人员不能审批其身份核验，须由另一位人员审批。")
-    unit = request.unit
-    reveals_here = actor.unit_id == unit.pk and actor.has_perm(REVEAL)
-    leads_it = actor.role == Role.LEADER and unit.path.startswith(actor.unit.path)
-    if not (reveals_here or leads_it):
-        return _("审批须由本单位有“查看完整个人信息”权限的人员或本单位领导进行。")
-    return ""
+    DataRequest.objects.select_for_update().get(pk=request.pk)
+    request.checks.filter(method=Method.SMS, verified_at__isnull=True).update(code_hash="")
+    check = IdentityCheck.objects.create(
+        request=request,
+        method=Method.DOCUMENT,
+        document_type=document_type,
+        started_by=actor,
+        started_at=now,
+        verified_by=actor,
+        verified_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.STATE_CHANGE,
+        target=request,
+        detail={
+            "step": "identity_document_checked",
+            "check": check.pk,
+            "document_type": document_type,
+        },
+    )
+    return Verification(check)
 
 
 def _decide(*, actor, request: DataRequest, decision: str, reason: str) -> IdentityCheck:
     _require_in_scope(actor, request)
     _require_open(request)
-    with transaction.atomic():
-        DataRequest.objects.select_for_update().get(pk=request.pk)
-        check = request.checks.select_for_update().first()
-        if check is not None and check.decision:
-            raise DataRequestRefused(_("该核验已审批，不能重复审批。"))
-        refusal = approval_refusal(actor, request, check)
-        if refusal or check is None:
-            raise PermissionRefused(refusal)
-        check.decision = decision
-        check.decided_by = actor
-        check.decided_at = timezone.now()
-        check.reason = reason
-        check.save(update_fields=["decision", "decided_by", "decided_at", "reason", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=Action.STATE_CHANGE,
-            target=request,
-            detail={
-                "step": "disclosure_approved"
-                if decision == Decision.APPROVED
-                else "disclosure_refused",
-                "check": check.pk,
-                "method": check.method,
-            },
-        )
+    DataRequest.objects.select_for_update().get(pk=request.pk)
+    check = request.checks.select_for_update().first()
+    if check is not None and check.decision:
+        raise DataRequestRefused(_("该核验已审批，不能重复审批。"))
+    refusal = approval_refusal(actor, request, check)
+    if refusal or check is None:
+        raise PermissionRefused(refusal)
+    check.decision = decision
+    check.decided_by = actor
+    check.decided_at = timezone.now()
+    check.reason = reason
+    check.save(update_fields=["decision", "decided_by", "decided_at", "reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.STATE_CHANGE,
+        target=request,
+        detail={
+            "step": "disclosure_approved"
+            if decision == Decision.APPROVED
+            else "disclosure_refused",
+            "check": check.pk,
+            "method": check.method,
+        },
+    )
     return check
 
 
+@service
 def data_request_approve_disclosure(
     *, actor, request: DataRequest, reason: str = ""
 ) -> IdentityCheck:
@@ -397,6 +342,7 @@ def data_request_approve_disclosure(
     return _decide(actor=actor, request=request, decision=Decision.APPROVED, reason=reason.strip())
 
 
+@service
 def data_request_refuse_disclosure(*, actor, request: DataRequest, reason: str) -> IdentityCheck:
     """审批不同意, with the reason: the verification is set aside and a new one is needed."""
     if not reason.strip():

@@ -9,6 +9,7 @@ from django.views.generic import FormView, TemplateView
 from longcheng.accounts.scoping import scope_queryset
 from longcheng.core.errors import LongchengError
 from longcheng.web.access import BusinessStaffRequired, is_business_staff
+from longcheng.web.actions import Act
 from longcheng.web.exports import xlsx_response
 from longcheng.web.home import NavItem
 from longcheng.web.listing import Column, ListFilter, RegisterListView
@@ -19,12 +20,16 @@ from .forms import (
     AnswerForm,
     ApproveForm,
     CodeForm,
+    CopyForm,
     DataRequestForm,
     DocumentCheckForm,
+    EraseForm,
     SendCodeForm,
+    StepForm,
 )
 from .models import DataRequest, Kind, Method, Status
-from .selectors import holding_counts
+from .rules import approval_refusal
+from .selectors import data_request_holdings, disclosure, holding_counts
 
 REVEAL = "parties.reveal_personal_data"
 
@@ -92,45 +97,46 @@ class DataRequestCreateView(BusinessStaffRequired, FormView):
         return redirect("privacy:detail", pk=request.pk)
 
 
-def _send_code(actor, request, data):
-    services.data_request_send_code(actor=actor, request=request)
+def _send_code(request, obj, data):
+    services.data_request_send_code(actor=request.user, request=obj)
     return _("验证码已发送到请求人的手机（%(m)d 分钟内有效），请请求人读出后输入。") % {
         "m": services.CODE_MINUTES
     }
 
 
-def _check_code(actor, request, data):
-    services.data_request_check_code(actor=actor, request=request, code=data["code"])
+def _check_code(request, obj, data):
+    services.data_request_check_code(actor=request.user, request=obj, code=data["code"]).verified()
     return _("验证码正确，请求人身份已核验；请另一位有权限的人员审批。")
 
 
-def _check_document(actor, request, data):
+def _check_document(request, obj, data):
     services.data_request_check_document(
-        actor=actor,
-        request=request,
+        actor=request.user,
+        request=obj,
         document_type=data["document_type"],
         document_number=data["document_number"],
-    )
+    ).verified()
     return _("已记录当面查验证件，请求人身份已核验；请另一位有权限的人员审批。")
 
 
-def _approve(actor, request, data):
-    services.data_request_approve_disclosure(actor=actor, request=request, reason=data["reason"])
+def _approve(request, obj, data):
+    services.data_request_approve_disclosure(actor=request.user, request=obj, reason=data["reason"])
     return _("已同意，平台保存的该人个人信息现可查看和导出。")
 
 
-def _refuse(actor, request, data):
-    services.data_request_refuse_disclosure(actor=actor, request=request, reason=data["reason"])
+def _refuse(request, obj, data):
+    services.data_request_refuse_disclosure(actor=request.user, request=obj, reason=data["reason"])
     return _("已不同意，该核验作废，需重新核验请求人身份。")
 
 
-# action: (form, its prefix on the page, service call returning the success message)
+# The verification and approval steps: each its form (with its prefix on the page) and the
+# service call returning the success message.
 ACTIONS = {
-    "send_code": (SendCodeForm, "sms", _send_code),
-    "check_code": (CodeForm, "code", _check_code),
-    "check_document": (DocumentCheckForm, "doc", _check_document),
-    "approve": (ApproveForm, "approval", _approve),
-    "refuse": (ApproveForm, "approval", _refuse),
+    "send_code": Act(SendCodeForm, _send_code, prefix="sms"),
+    "check_code": Act(CodeForm, _check_code, prefix="code"),
+    "check_document": Act(DocumentCheckForm, _check_document, prefix="doc"),
+    "approve": Act(ApproveForm, _approve, prefix="approval"),
+    "refuse": Act(ApproveForm, _refuse, prefix="approval"),
 }
 
 
@@ -149,7 +155,7 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
         obj = kwargs.get("obj") or self.get_object()
         user = self.request.user
         may_reveal = user.has_perm(REVEAL)
-        state = services.disclosure(obj)
+        state = disclosure(obj)
         bound = kwargs.get("bound") or {}
         pending_code = (
             state.check is not None
@@ -164,7 +170,7 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
             may_reveal=may_reveal,
             state=state,
             counts=holding_counts(obj),
-            holdings=services.data_request_holdings(actor=user, request=obj)
+            holdings=data_request_holdings(actor=user, request=obj)
             if may_reveal and state.approved
             else None,
             checks=obj.checks.select_related("started_by", "verified_by", "decided_by"),
@@ -172,7 +178,7 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
             pending_code=pending_code,
             code_form=bound.get("code") or CodeForm(prefix="code"),
             document_form=bound.get("doc") or DocumentCheckForm(prefix="doc"),
-            approval_refusal=services.approval_refusal(user, obj, state.check)
+            approval_refusal=approval_refusal(user, obj, state.check)
             if open_ and state.verified and not state.approved
             else "",
             approval_form=bound.get("approval") or ApproveForm(prefix="approval"),
@@ -195,7 +201,7 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
         return initial
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("copy") == "xlsx":
+        if CopyForm(request.GET).wants_copy():
             return self._copy()
         return super().get(request, *args, **kwargs)
 
@@ -204,7 +210,7 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
         only once the requester is verified and a second person approved."""
         obj = self.get_object()
         try:
-            found = services.data_request_holdings(actor=self.request.user, request=obj)
+            found = data_request_holdings(actor=self.request.user, request=obj)
         except LongchengError as refused:
             raise PermissionDenied(refused.message) from None
         rows = [
@@ -223,10 +229,12 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
-        if "erase" in request.POST:
+        step = StepForm(request.POST)
+        step.is_valid()
+        if step.cleaned_data.get("erase"):
             return self._erase(obj)
-        if request.POST.get("action") in ACTIONS:
-            return self._act(obj, request.POST["action"])
+        if step.cleaned_data.get("action") in ACTIONS:
+            return self._act(obj, step.cleaned_data["action"])
         form = AnswerForm(request.POST)
         if form.is_valid():
             try:
@@ -240,25 +248,25 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
 
     def _act(self, obj: DataRequest, action: str):
         """A verification or approval step: parse its form, call its service."""
-        form_class, prefix, call = ACTIONS[action]
-        form = form_class(self.request.POST, prefix=prefix)
+        act = ACTIONS[action]
+        form = act.form(self.request.POST, prefix=act.prefix)
         error = ""
         if form.is_valid():
             try:
-                message = call(self.request.user, obj, form.cleaned_data)
+                message = act.perform(self.request, obj, form.cleaned_data)
             except LongchengError as refused:
                 error = refused.message
             else:
                 messages.success(self.request, message)
                 return redirect("privacy:detail", pk=obj.pk)
         obj.refresh_from_db()
-        context = self.get_context_data(obj=obj, bound={prefix: form}, action_error=error)
+        context = self.get_context_data(obj=obj, bound={act.prefix: form}, action_error=error)
         return self.render_to_response(context)
 
     def _erase(self, obj: DataRequest):
-        try:
-            version = int(self.request.POST.get("version", ""))
-        except ValueError:
+        form = EraseForm(self.request.POST)
+        version = form.cleaned_data["version"] if form.is_valid() else None
+        if version is None:
             version = obj.version
         try:
             lines = data_request_erase(actor=self.request.user, request=obj, version=version)

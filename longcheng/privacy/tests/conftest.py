@@ -25,7 +25,7 @@ def verify_and_approve(request, *, clerk, approver):
         request=request,
         document_type="id_card",
         document_number=request.requester_id_number,
-    )
+    ).verified()
     services.data_request_approve_disclosure(actor=approver, request=request)
     request.refresh_from_db()
     return request

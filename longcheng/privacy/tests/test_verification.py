@@ -19,7 +19,7 @@ from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.loop import services as loop
 from longcheng.loop import sms
 from longcheng.loop.workflow import Channel, Kind, Urgency
-from longcheng.privacy import services
+from longcheng.privacy import selectors, services
 from longcheng.privacy.erasure import data_request_erase
 from longcheng.privacy.models import DataRequest, IdentityCheck, Status
 
@@ -85,7 +85,7 @@ def test_before_verification_the_clerk_sees_counts_only(login, clerk, request_):
         assert content not in page
     assert login(clerk).get(f"/privacy/{request_.pk}/?copy=xlsx").status_code == 403
     with pytest.raises(LongchengError, match="尚未核验"):
-        services.data_request_holdings(actor=clerk, request=request_)
+        selectors.data_request_holdings(actor=clerk, request=request_)
 
 
 def test_the_service_refuses_the_answer_the_copy_and_erasure_before_approval(
@@ -102,9 +102,9 @@ def test_the_service_refuses_the_answer_the_copy_and_erasure_before_approval(
         request=request_,
         document_type="id_card",
         document_number=request_.requester_id_number,
-    )
+    ).verified()
     with pytest.raises(LongchengError, match="待第二人审批"):
-        services.data_request_holdings(actor=clerk, request=request_)
+        selectors.data_request_holdings(actor=clerk, request=request_)
     with pytest.raises(LongchengError, match="待第二人审批"):
         services.data_request_answer(
             actor=clerk, request=request_, outcome="partly", answer="部分。", version=1
@@ -131,10 +131,10 @@ def test_a_right_sms_code_verifies_and_only_its_hash_is_kept(
     check = IdentityCheck.objects.get()
     assert code not in check.code_hash and len(check.code_hash) == 64
     assert (check.code_expires_at - check.started_at) == datetime.timedelta(minutes=10)
-    services.data_request_check_code(actor=clerk, request=request_, code=f" {code} ")
+    services.data_request_check_code(actor=clerk, request=request_, code=f" {code} ").verified()
     check.refresh_from_db()
     assert check.verified_by == clerk and check.verified_at and check.code_hash == ""
-    assert services.disclosure(request_).missing == "待第二人审批"
+    assert selectors.disclosure(request_).missing == "待第二人审批"
     assert _steps() == ["identity_code_sent", "identity_code_verified"]
     assert code not in str(list(AuditRecord.objects.values_list("detail", flat=True)))
     with pytest.raises(LongchengError, match="已核验"):
@@ -145,21 +145,21 @@ def test_a_wrong_code_is_refused_and_counted(clerk, request_, django_capture_on_
     code = _send(clerk, request_, django_capture_on_commit_callbacks)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     with pytest.raises(LongchengError, match="还可以再试 4 次"):
-        services.data_request_check_code(actor=clerk, request=request_, code=wrong)
+        services.data_request_check_code(actor=clerk, request=request_, code=wrong).verified()
     with pytest.raises(LongchengError, match="还可以再试 3 次"):
-        services.data_request_check_code(actor=clerk, request=request_, code="abcdef")
+        services.data_request_check_code(actor=clerk, request=request_, code="abcdef").verified()
     assert IdentityCheck.objects.get().attempts == 2  # the failures stay recorded
     failed = AuditRecord.objects.filter(action=Action.REFUSED, detail__step="identity_code_failed")
     assert failed.count() == 2
-    assert not services.disclosure(request_).verified
+    assert not selectors.disclosure(request_).verified
 
 
 def test_an_expired_code_is_refused(clerk, request_, django_capture_on_commit_callbacks):
     code = _send(clerk, request_, django_capture_on_commit_callbacks)
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=11)):
         with pytest.raises(LongchengError, match="已过期"):
-            services.data_request_check_code(actor=clerk, request=request_, code=code)
-    assert not services.disclosure(request_).verified
+            services.data_request_check_code(actor=clerk, request=request_, code=code).verified()
+    assert not selectors.disclosure(request_).verified
     assert AuditRecord.objects.filter(detail__why="expired").exists()
 
 
@@ -170,19 +170,21 @@ def test_five_wrong_codes_spend_the_code_until_a_new_one_is_sent(
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _attempt in range(5):
         with pytest.raises(LongchengError):
-            services.data_request_check_code(actor=clerk, request=request_, code=wrong)
+            services.data_request_check_code(actor=clerk, request=request_, code=wrong).verified()
     with pytest.raises(LongchengError, match="错误次数过多"):
-        services.data_request_check_code(actor=clerk, request=request_, code=code)
-    assert not services.disclosure(request_).verified
+        services.data_request_check_code(actor=clerk, request=request_, code=code).verified()
+    assert not selectors.disclosure(request_).verified
     with pytest.raises(LongchengError, match="秒后再重新发送"):
         services.data_request_send_code(actor=clerk, request=request_)
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
         fresh = _send(clerk, request_, django_capture_on_commit_callbacks)
         if fresh != code:  # the spent code does not open the new one
             with pytest.raises(LongchengError, match="不正确"):
-                services.data_request_check_code(actor=clerk, request=request_, code=code)
-        services.data_request_check_code(actor=clerk, request=request_, code=fresh)
-        assert services.disclosure(request_).verified
+                services.data_request_check_code(
+                    actor=clerk, request=request_, code=code
+                ).verified()
+        services.data_request_check_code(actor=clerk, request=request_, code=fresh).verified()
+        assert selectors.disclosure(request_).verified
 
 
 def test_the_in_person_check_records_the_document_never_its_number(login, clerk, request_, users):
@@ -237,7 +239,7 @@ def test_the_in_person_check_records_the_document_never_its_number(login, clerk,
     with pytest.raises(LongchengError, match="改用短信验证码"):
         services.data_request_check_document(
             actor=clerk, request=no_id, document_type="other", document_number="X1"
-        )
+        ).verified()
 
 
 def test_a_second_person_approves_not_the_verifier_nor_the_receiver(
@@ -253,7 +255,7 @@ def test_a_second_person_approves_not_the_verifier_nor_the_receiver(
         request=request_,
         document_type="id_card",
         document_number=request_.requester_id_number,
-    )
+    ).verified()
     with pytest.raises(PermissionRefused, match="不能审批自己完成的身份核验"):
         services.data_request_approve_disclosure(actor=approver, request=request_)
     with pytest.raises(PermissionRefused, match="受理该请求的人员不能审批"):
@@ -277,7 +279,7 @@ def test_a_second_person_approves_not_the_verifier_nor_the_receiver(
         f"/privacy/{request_.pk}/", {"action": "approve", "approval-reason": "证件核对无误。"}
     )
     assert response.status_code == 302
-    assert services.disclosure(request_).approved
+    assert selectors.disclosure(request_).approved
     with pytest.raises(LongchengError, match="不能重复审批"):
         services.data_request_refuse_disclosure(actor=leader, request=request_, reason="再议")
 
@@ -293,7 +295,7 @@ def test_a_refusal_needs_a_reason_and_sends_the_request_back_to_verification(
         request=request_,
         document_type="residence_permit",
         document_number=request_.requester_id_number,
-    )
+    ).verified()
     client = login(approver)
     page = client.post(
         f"/privacy/{request_.pk}/", {"action": "refuse", "approval-reason": " "}
@@ -303,7 +305,7 @@ def test_a_refusal_needs_a_reason_and_sends_the_request_back_to_verification(
         f"/privacy/{request_.pk}/",
         {"action": "refuse", "approval-reason": "证件照片与本人不符。"},
     )
-    state = services.disclosure(request_)
+    state = selectors.disclosure(request_)
     assert not state.verified and state.missing == "待核验身份"
     assert state.refused.reason == "证件照片与本人不符。"
     page = login(clerk).get(f"/privacy/{request_.pk}/").content.decode()
@@ -347,3 +349,18 @@ def test_the_page_sends_a_code_and_the_clerk_types_what_the_requester_reads_out(
     client.post(f"/privacy/{request_.pk}/", {"action": "check_code", "code-code": code})
     page = client.get(f"/privacy/{request_.pk}/").content.decode()
     assert "待第二人审批" in page and "短信验证码" in page and "夜间施工噪音" not in page
+
+
+def test_a_refused_try_is_returned_and_stays_recorded_under_the_services_transaction(
+    clerk, request_
+):
+    """The service is one transaction; a wrong document number is a refusal it returns (so
+    the audited mismatch is kept), raised by `verified()`."""
+    result = services.data_request_check_document(
+        actor=clerk, request=request_, document_type="id_card", document_number="X0000"
+    )
+    assert result.check is None and "不一致" in result.refusal
+    with pytest.raises(LongchengError, match="不一致"):
+        result.verified()
+    assert AuditRecord.objects.filter(detail__step="identity_document_mismatch").exists()
+    assert not selectors.disclosure(request_).verified
