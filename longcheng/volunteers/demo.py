@@ -19,7 +19,7 @@ from longcheng.accounts.roles import Role
 from longcheng.core import clock
 from longcheng.core.models import Unit
 
-from . import services
+from . import rules, services
 from .models import (
     Application,
     Assignment,
@@ -185,7 +185,7 @@ def seed(log) -> None:
                 shift_demand=demand,
             )
         )
-    dates = services.service_dates(campaign)
+    dates = rules.service_dates(campaign)
     count = settings.LONGCHENG_DEMO_VOLUNTEERS
     scale = count / 1200
     if scale < 1:  # a small demo (tests): the same shape, fewer people

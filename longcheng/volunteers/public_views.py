@@ -1,47 +1,20 @@
 """Pages without an account: the application form on a phone, the status page with interview
 booking, the publicity list with objections, the venue's check-in page."""
 
-import datetime
-
-from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from longcheng.audit.context import client_ip
 from longcheng.core import notices, ratelimit
 from longcheng.core.errors import LongchengError
-from longcheng.web import inputs
+from longcheng.web.actions import form_errors, parse
 
-from . import services
+from . import rules, services
+from .forms import ApplicationForm, CheckinForm, ObjectionForm, SlotBookForm, StatusLookupForm
 from .models import Application, InterviewSlot, RecruitmentCampaign, Venue
 from .workflow import LEVELS, Status
-
-
-class ApplicationForm(forms.Form):
-    full_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
-    id_number = forms.CharField(label=gettext_lazy("居民身份证号码"), max_length=18)
-    phone = forms.CharField(label=gettext_lazy("手机号码"), max_length=20)
-    organisation = forms.CharField(label=gettext_lazy("学校或工作单位"), max_length=100)
-    english = forms.TypedChoiceField(
-        label=gettext_lazy("英语水平"),
-        choices=[(0, gettext_lazy("无")), *LEVELS],
-        coerce=int,
-        required=False,
-    )
-    other_language = forms.CharField(
-        label=gettext_lazy("其他语言及水平"), max_length=50, required=False
-    )
-    skills = forms.CharField(label=gettext_lazy("技能特长"), max_length=300, required=False)
-    certificates = forms.CharField(label=gettext_lazy("证书"), max_length=300, required=False)
-    experienced = forms.BooleanField(label=gettext_lazy("有大型活动志愿服务经历"), required=False)
-    photo = forms.ImageField(label=gettext_lazy("照片（可选）"), required=False)
-    consent = forms.BooleanField(
-        label=gettext_lazy("我已阅读并同意个人信息处理规则"), required=False
-    )
-    notice_version = forms.CharField(widget=forms.HiddenInput, max_length=20, required=False)
 
 
 class ApplyView(TemplateView):
@@ -56,10 +29,10 @@ class ApplyView(TemplateView):
             campaign=campaign,
             form=kwargs.pop("form", None) or ApplicationForm(),
             positions=campaign.positions.select_related("venue"),
-            dates=services.service_dates(campaign),
+            dates=rules.service_dates(campaign),
             levels=dict(LEVELS),
             notice=notices.current("volunteer"),
-            closed=services._today() > campaign.apply_until,
+            closed=rules.applications_closed(campaign),
             **kwargs,
         )
 
@@ -71,18 +44,11 @@ class ApplyView(TemplateView):
                 self.get_context_data(form=form, error=_("提交过于频繁，请稍后再试。"))
             )
         if not form.is_valid():
-            return self.render_to_response(
-                self.get_context_data(form=form, error=_("请检查填写的内容。"))
-            )
+            error = _("请检查填写的内容：%(e)s") % {"e": form_errors(form)}
+            return self.render_to_response(self.get_context_data(form=form, error=error))
         data = form.cleaned_data
-        positions = {str(p.pk): p for p in campaign.positions.all()}
-        preferences = [positions[k] for k in request.POST.getlist("preference") if k in positions]
-        dates = []
-        for value in request.POST.getlist("date"):
-            try:
-                dates.append(datetime.date.fromisoformat(value))
-            except ValueError:
-                continue
+        positions = {p.pk: p for p in campaign.positions.all()}
+        preferences = [positions[k] for k in data["preference"] if k in positions]
         languages = [{"language": "英语", "level": data["english"]}] if data.get("english") else []
         try:
             application = services.application_submit(
@@ -92,7 +58,7 @@ class ApplyView(TemplateView):
                 phone=data["phone"],
                 organisation=data["organisation"],
                 languages=languages,
-                available_dates=dates,
+                available_dates=data["date"],
                 preferences=preferences,
                 consent=data["consent"],
                 consent_notice=data["notice_version"],
@@ -110,7 +76,7 @@ class StatusView(TemplateView):
     template_name = "volunteers/public/status.html"
 
     def application(self) -> Application:
-        code = self.kwargs.get("code") or self.request.GET.get("code", "")
+        code = self.kwargs.get("code") or self.lookup_code()
         application = (
             Application.objects.filter(code=code.strip().upper())
             .select_related("campaign", "position", "slot__session")
@@ -120,8 +86,13 @@ class StatusView(TemplateView):
             raise Http404
         return application
 
+    def lookup_code(self) -> str:
+        """The code typed into the lookup form (`?code=`)."""
+        form = StatusLookupForm(self.request.GET)
+        return form.cleaned_data["code"] if form.is_valid() else ""
+
     def get(self, request, *args, **kwargs):
-        if not kwargs.get("code") and not request.GET.get("code"):
+        if not kwargs.get("code") and not self.lookup_code():
             return self.render_to_response({"lookup": True})
         if not ratelimit.hit("volunteer-status", client_ip(request) or "", "60/600"):
             return self.render_to_response(
@@ -140,12 +111,13 @@ class StatusView(TemplateView):
 
     def post(self, request, code=""):
         application = self.application()
-        # Only a slot this page offered: one of the application's own campaign.
-        slot = get_object_or_404(
-            InterviewSlot.objects.filter(session__campaign=application.campaign),
-            pk=inputs.record_id(request.POST.get("slot")),
-        )
         try:
+            data = parse(SlotBookForm(request.POST))
+            # Only a slot this page offered: one of the application's own campaign.
+            slot = get_object_or_404(
+                InterviewSlot.objects.filter(session__campaign=application.campaign),
+                pk=data["slot"],
+            )
             services.slot_book(application=application, slot=slot)
         except LongchengError as error:
             return self.render_to_response(self.get_context_data(error=error.message))
@@ -177,11 +149,8 @@ class PublicityView(TemplateView):
                 self.get_context_data(error=_("提交过于频繁，请稍后再试。"))
             )
         try:
-            services.objection_submit(
-                campaign=campaign,
-                text=request.POST.get("text", ""),
-                contact=request.POST.get("contact", ""),
-            )
+            data = parse(ObjectionForm(request.POST))
+            services.objection_submit(campaign=campaign, text=data["text"], contact=data["contact"])
         except LongchengError as error:
             return self.render_to_response(self.get_context_data(error=error.message))
         return redirect(request.path + "?sent=1")
@@ -201,7 +170,8 @@ class CheckinView(TemplateView):
     def post(self, request, token):
         venue = self.venue()
         try:
-            assignment = services.attendance_scan(venue=venue, code=request.POST.get("code", ""))
+            data = parse(CheckinForm(request.POST))
+            assignment = services.attendance_scan(venue=venue, code=data["code"])
         except LongchengError as error:
             return self.render_to_response(self.get_context_data(error=error.message))
         return self.render_to_response(self.get_context_data(assignment=assignment))

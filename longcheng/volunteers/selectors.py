@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -13,7 +14,8 @@ from longcheng.accounts.scoping import unit_filter
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
-from .models import Application, Assignment, RecruitmentCampaign
+from . import solvers
+from .models import Application, Assignment, RecruitmentCampaign, Score
 from .workflow import Status
 
 
@@ -49,6 +51,29 @@ def funnel(campaign: RecruitmentCampaign) -> list[tuple[str, int]]:
         (str(_("已面试")), interviewed),
         (str(_("拟录用")), statuses[Status.SELECTED]),
         (str(_("已上岗")), on_duty),
+    ]
+
+
+def needs_rerun(campaign: RecruitmentCampaign) -> bool:
+    """A mark changed after the latest allocation: the list no longer follows the scores."""
+    return RecruitmentCampaign.objects.filter(pk=campaign.pk, rerun_needed=True).exists()
+
+
+def judge_totals(campaign: RecruitmentCampaign) -> list[solvers.JudgeTotal]:
+    """Each judge's weighted total for each applicant the judge marked on every rubric item."""
+    weights = {item["code"]: Decimal(str(item["weight"])) for item in campaign.rubric}
+    total_weight = sum(weights.values()) or Decimal(1)
+    sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    counted: dict[tuple[int, int], int] = defaultdict(int)
+    for score in Score.objects.filter(application__campaign=campaign):
+        if score.criterion in weights:
+            key = (score.application_id, score.judge_id)
+            sums[key] += score.value * weights[score.criterion]
+            counted[key] += 1
+    return [
+        solvers.JudgeTotal(str(app), str(judge), float(total / total_weight))
+        for (app, judge), total in sums.items()
+        if counted[app, judge] == len(weights)
     ]
 
 

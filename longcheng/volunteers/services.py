@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections import defaultdict
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +19,7 @@ from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock, notices
 from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.transactions import service
 from longcheng.core.validators import birth_date_from_id, validate_id_number, validate_mobile
 from longcheng.loop import sms
 
@@ -39,7 +40,9 @@ from .models import (
     TrainingSession,
     Venue,
 )
-from .workflow import LEVEL_NAMES, Status
+from .rules import age_on, service_dates, today, why_not
+from .selectors import judge_totals, needs_rerun
+from .workflow import Status
 
 MAX_PREFERENCES = 3
 MIN_AVAILABLE_DAYS = 3
@@ -53,18 +56,9 @@ class VolunteerRefused(LongchengError):
     pass
 
 
-def _today() -> datetime.date:
-    return timezone.localtime(clock.now()).date()
-
-
 def _require_manager(actor, campaign: RecruitmentCampaign) -> None:
     if not owns_campaign(actor, campaign):
         raise PermissionRefused(_("只有组织单位的工作人员可以办理。"))
-
-
-def service_dates(campaign: RecruitmentCampaign) -> list[datetime.date]:
-    days = (campaign.service_until - campaign.service_from).days + 1
-    return [campaign.service_from + datetime.timedelta(days=i) for i in range(days)]
 
 
 def _notify(application: Application, text: str) -> None:
@@ -74,6 +68,7 @@ def _notify(application: Application, text: str) -> None:
 # — Applying —
 
 
+@service
 def application_submit(
     *,
     campaign: RecruitmentCampaign,
@@ -98,7 +93,7 @@ def application_submit(
         problems.append(_("请阅读并同意个人信息处理规则。"))
     elif notice is None:
         problems.append(_("个人信息处理规则已更新，请刷新页面重新阅读后提交。"))
-    if _today() > campaign.apply_until:
+    if today() > campaign.apply_until:
         problems.append(_("报名已于 %(d)s 截止。") % {"d": campaign.apply_until})
     try:
         id_number = validate_id_number(id_number)
@@ -168,123 +163,116 @@ def application_submit(
 # — Screening —
 
 
-def age_on(birth: datetime.date, day: datetime.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
+@service
 def screening_auto(*, actor, campaign: RecruitmentCampaign) -> dict:
     """The rules a clerk would apply first: age at the first service day, completeness."""
     _require_manager(actor, campaign)
     counts = {"in": 0, "out": 0}
-    with transaction.atomic():
-        for application in campaign.applications.filter(status=Status.SUBMITTED):
-            age = age_on(application.birth_date, campaign.service_from)
-            reasons = []
-            if not campaign.min_age <= age <= campaign.max_age:
-                reasons.append(
-                    _("年龄 %(a)d 岁，不在 %(lo)d–%(hi)d 岁范围内")
-                    % {"a": age, "lo": campaign.min_age, "hi": campaign.max_age}
-                )
-            if not application.preferences or not application.available_dates:
-                reasons.append(_("报名信息不完整"))
-            passed = not reasons
-            application.status = Status.SCREENED_IN if passed else Status.SCREENED_OUT
-            application.screening_note = "；".join(str(r) for r in reasons) or str(_("符合条件"))
-            application.screened_by = actor
-            application.save(
-                update_fields=["status", "screening_note", "screened_by", "updated_at"]
+    for application in campaign.applications.filter(status=Status.SUBMITTED):
+        age = age_on(application.birth_date, campaign.service_from)
+        reasons = []
+        if not campaign.min_age <= age <= campaign.max_age:
+            reasons.append(
+                _("年龄 %(a)d 岁，不在 %(lo)d–%(hi)d 岁范围内")
+                % {"a": age, "lo": campaign.min_age, "hi": campaign.max_age}
             )
-            counts["in" if passed else "out"] += 1
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=campaign, detail={"screening": counts}
-        )
+        if not application.preferences or not application.available_dates:
+            reasons.append(_("报名信息不完整"))
+        passed = not reasons
+        application.status = Status.SCREENED_IN if passed else Status.SCREENED_OUT
+        application.screening_note = "；".join(str(r) for r in reasons) or str(_("符合条件"))
+        application.screened_by = actor
+        application.save(update_fields=["status", "screening_note", "screened_by", "updated_at"])
+        counts["in" if passed else "out"] += 1
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, target=campaign, detail={"screening": counts}
+    )
     return counts
 
 
+@service
 def screening_decide(*, actor, applications, passed: bool, reason: str) -> int:
     """Clerk review, one or many at once, each applicant told by SMS."""
     if not passed and len(reason.strip()) < 2:
         raise VolunteerRefused(_("不通过须写明理由。"))
     count = 0
-    with transaction.atomic():
-        for application in applications:
-            _require_manager(actor, application.campaign)
-            if application.status not in (
-                Status.SUBMITTED,
-                Status.SCREENED_IN,
-                Status.SCREENED_OUT,
-            ):
-                continue
-            application.status = Status.SCREENED_IN if passed else Status.SCREENED_OUT
-            application.screening_note = reason.strip() or str(_("符合条件"))
-            application.screened_by = actor
-            application.save(
-                update_fields=["status", "screening_note", "screened_by", "updated_at"]
-            )
-            _notify(
-                application,
-                _("您报名的%(c)s资料审核%(r)s。%(n)s")
-                % {
-                    "c": application.campaign.name,
-                    "r": _("已通过，请留意面试安排") if passed else _("未通过"),
-                    "n": "" if passed else reason.strip(),
-                },
-            )
-            count += 1
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            object_type="volunteers.application",
-            detail={"screened": count, "passed": passed},
+    for application in applications:
+        _require_manager(actor, application.campaign)
+        if application.status not in (
+            Status.SUBMITTED,
+            Status.SCREENED_IN,
+            Status.SCREENED_OUT,
+        ):
+            continue
+        application.status = Status.SCREENED_IN if passed else Status.SCREENED_OUT
+        application.screening_note = reason.strip() or str(_("符合条件"))
+        application.screened_by = actor
+        application.save(update_fields=["status", "screening_note", "screened_by", "updated_at"])
+        _notify(
+            application,
+            _("您报名的%(c)s资料审核%(r)s。%(n)s")
+            % {
+                "c": application.campaign.name,
+                "r": _("已通过，请留意面试安排") if passed else _("未通过"),
+                "n": "" if passed else reason.strip(),
+            },
         )
+        count += 1
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="volunteers.application",
+        detail={"screened": count, "passed": passed},
+    )
     return count
 
 
 # — Interviews —
 
 
+@service
 def slots_assign(*, actor, campaign: RecruitmentCampaign) -> int:
     """Everyone screened in and without a slot gets the earliest slot with room."""
     _require_manager(actor, campaign)
     slots = list(InterviewSlot.objects.filter(session__campaign=campaign).order_by("starts_at"))
     load = {s.pk: s.applicants.count() for s in slots}
     assigned = 0
-    with transaction.atomic():
-        for application in campaign.applications.filter(
-            status=Status.SCREENED_IN, slot__isnull=True
-        ).order_by("created_at"):
-            slot = next((s for s in slots if load[s.pk] < s.capacity), None)
-            if slot is None:
-                break
-            application.slot = slot
-            application.save(update_fields=["slot", "updated_at"])
-            load[slot.pk] += 1
-            assigned += 1
-            _notify(
-                application,
-                _("面试时间：%(t)s，%(r)s。")
-                % {
-                    "t": timezone.localtime(slot.starts_at).strftime("%m月%d日 %H:%M"),
-                    "r": slot.session.room,
-                },
-            )
+    for application in campaign.applications.filter(
+        status=Status.SCREENED_IN, slot__isnull=True
+    ).order_by("created_at"):
+        slot = next((s for s in slots if load[s.pk] < s.capacity), None)
+        if slot is None:
+            break
+        application.slot = slot
+        application.save(update_fields=["slot", "updated_at"])
+        load[slot.pk] += 1
+        assigned += 1
+        _notify(
+            application,
+            _("面试时间：%(t)s，%(r)s。")
+            % {
+                "t": timezone.localtime(slot.starts_at).strftime("%m月%d日 %H:%M"),
+                "r": slot.session.room,
+            },
+        )
     return assigned
 
 
+@service
 def slot_book(*, application: Application, slot: InterviewSlot) -> Application:
     if application.status != Status.SCREENED_IN:
         raise VolunteerRefused(_("资料审核通过后才能预约面试。"))
     if slot.session.campaign_id != application.campaign_id:
         raise VolunteerRefused(_("该时段不属于本次活动。"))
-    with transaction.atomic():
-        locked = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
-        if locked.applicants.exclude(pk=application.pk).count() >= locked.capacity:
-            raise VolunteerRefused(_("该时段已约满，请选择其他时段。"))
-        application.slot = locked
-        application.save(update_fields=["slot", "updated_at"])
+    locked = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
+    if locked.applicants.exclude(pk=application.pk).count() >= locked.capacity:
+        raise VolunteerRefused(_("该时段已约满，请选择其他时段。"))
+    application.slot = locked
+    application.save(update_fields=["slot", "updated_at"])
     return application
 
 
+@service
 def score_record(*, judge, application: Application, values: dict[str, Decimal]) -> list[Score]:
     """A judge's marks on the tablet: every rubric item, 0–100, once per applicant (a second
     submission corrects the first)."""
@@ -303,24 +291,27 @@ def _write_scores(*, judge, application: Application, values: dict) -> list[Scor
     if missing:
         raise VolunteerRefused(_("请为以下各项打分：%(m)s。") % {"m": "、".join(missing)})
     rows = []
-    with transaction.atomic():
-        for code, item in rubric.items():
+    for code, item in rubric.items():
+        try:
             value = Decimal(str(values[code]))
-            if not Decimal(0) <= value <= Decimal(100):
-                raise VolunteerRefused(_("“%(n)s”的分数须在 0 到 100 之间。") % {"n": item["name"]})
-            score, _created = Score.objects.update_or_create(
-                application=application,
-                judge=judge,
-                criterion=code,
-                defaults={"value": value, "scored_at": clock.now()},
-            )
-            rows.append(score)
-        if application.status == Status.SCREENED_IN:
-            application.status = Status.INTERVIEWED
-            application.save(update_fields=["status", "updated_at"])
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+            raise VolunteerRefused(_("“%(n)s”的分数须在 0 到 100 之间。") % {"n": item["name"]})
+        score, _created = Score.objects.update_or_create(
+            application=application,
+            judge=judge,
+            criterion=code,
+            defaults={"value": value, "scored_at": clock.now()},
+        )
+        rows.append(score)
+    if application.status == Status.SCREENED_IN:
+        application.status = Status.INTERVIEWED
+        application.save(update_fields=["status", "updated_at"])
     return rows
 
 
+@service
 def score_correct(
     *, actor, application: Application, judge, values: dict, reason: str
 ) -> list[Score]:
@@ -334,75 +325,37 @@ def score_correct(
         s.criterion: str(s.value)
         for s in Score.objects.filter(application=application, judge=judge)
     }
-    with transaction.atomic():
-        rows = _write_scores(judge=judge, application=application, values=values)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=application,
-            before=before,
-            after={r.criterion: str(r.value) for r in rows},
-            detail={"score_correction": True, "judge": judge.pk, "reason": reason.strip()[:200]},
-        )
-        scores_finalise(actor=actor, campaign=application.campaign)
-        RecruitmentCampaign.objects.filter(pk=application.campaign_id).update(rerun_needed=True)
+    rows = _write_scores(judge=judge, application=application, values=values)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=application,
+        before=before,
+        after={r.criterion: str(r.value) for r in rows},
+        detail={"score_correction": True, "judge": judge.pk, "reason": reason.strip()[:200]},
+    )
+    scores_finalise(actor=actor, campaign=application.campaign)
+    RecruitmentCampaign.objects.filter(pk=application.campaign_id).update(rerun_needed=True)
     return rows
 
 
-def needs_rerun(campaign: RecruitmentCampaign) -> bool:
-    """A mark changed after the latest allocation: the list no longer follows the scores."""
-    return RecruitmentCampaign.objects.filter(pk=campaign.pk, rerun_needed=True).exists()
-
-
-def judge_totals(campaign: RecruitmentCampaign) -> list[solvers.JudgeTotal]:
-    weights = {item["code"]: Decimal(str(item["weight"])) for item in campaign.rubric}
-    total_weight = sum(weights.values()) or Decimal(1)
-    sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    counted: dict[tuple[int, int], int] = defaultdict(int)
-    for score in Score.objects.filter(application__campaign=campaign):
-        if score.criterion in weights:
-            key = (score.application_id, score.judge_id)
-            sums[key] += score.value * weights[score.criterion]
-            counted[key] += 1
-    return [
-        solvers.JudgeTotal(str(app), str(judge), float(total / total_weight))
-        for (app, judge), total in sums.items()
-        if counted[app, judge] == len(weights)
-    ]
-
-
+@service
 def scores_finalise(*, actor, campaign: RecruitmentCampaign) -> int:
     _require_manager(actor, campaign)
     results = solvers.normalise(
         judge_totals(campaign), min_scores=MIN_SCORES_TO_CALIBRATE, flag_points=DISAGREEMENT_POINTS
     )
-    with transaction.atomic():
-        for key, result in results.items():
-            Application.objects.filter(pk=int(key)).update(
-                score=Decimal(str(result.score)), score_flagged=result.flagged
-            )
+    for key, result in results.items():
+        Application.objects.filter(pk=int(key)).update(
+            score=Decimal(str(result.score)), score_flagged=result.flagged
+        )
     return len(results)
 
 
 # — Selection —
 
 
-def why_not(
-    application: Application, position: Position, certified: set[tuple[str, str]]
-) -> str | None:
-    """The requirement an applicant does not meet for a position, in a sentence."""
-    if position.language and position.language_level:
-        level = application.level(position.language)
-        if level < position.language_level:
-            return _("%(l)s水平低于 %(r)s") % {
-                "l": position.language,
-                "r": LEVEL_NAMES[position.language_level],
-            }
-    if position.certificate and (application.id_number, position.certificate) not in certified:
-        return _("未持有%(c)s证书") % {"c": position.certificate}
-    return None
-
-
+@service
 def selection_run(*, actor, campaign: RecruitmentCampaign) -> solvers.Allocation:
     """The exact allocation of interviewed applicants to positions; outcomes and reasons are
     written back, the waiting list is ranked; earlier manual overrides are kept."""
@@ -439,44 +392,41 @@ def selection_run(*, actor, campaign: RecruitmentCampaign) -> solvers.Allocation
     limit = max(0, campaign.places - sum(fixed.values()))
     result = solvers.allocate(candidates, capacities, reason, limit=limit)
     names = {key: p.name for key, p in positions.items()}
-    with transaction.atomic():
-        waiting_rank = {key: i for i, key in enumerate(result.waiting, 1)}
-        for application in pool:
-            key = str(application.pk)
-            if key in result.placed:
-                application.status = Status.SELECTED
-                application.position = positions[result.placed[key]]
-                application.outcome_note = str(_("按成绩和岗位志愿录用"))
-                application.wait_rank = None
-            else:
-                application.position = None
-                application.status = (
-                    Status.WAITLISTED if key in waiting_rank else Status.NOT_SELECTED
-                )
-                application.wait_rank = waiting_rank.get(key)
-                text = result.reasons.get(key, "")
-                for pkey, name in names.items():
-                    text = text.replace(f"{pkey}：", f"{name}：")
-                application.outcome_note = text[:300]
-            application.save(
-                update_fields=["status", "position", "outcome_note", "wait_rank", "updated_at"]
-            )
-        SelectionRun.objects.create(
-            campaign=campaign,
-            ran_at=clock.now(),
-            ran_by=actor,
-            status=result.status,
-            objective=result.objective,
-            placed=len(result.placed),
-            seconds=result.seconds,
+    waiting_rank = {key: i for i, key in enumerate(result.waiting, 1)}
+    for application in pool:
+        key = str(application.pk)
+        if key in result.placed:
+            application.status = Status.SELECTED
+            application.position = positions[result.placed[key]]
+            application.outcome_note = str(_("按成绩和岗位志愿录用"))
+            application.wait_rank = None
+        else:
+            application.position = None
+            application.status = Status.WAITLISTED if key in waiting_rank else Status.NOT_SELECTED
+            application.wait_rank = waiting_rank.get(key)
+            text = result.reasons.get(key, "")
+            for pkey, name in names.items():
+                text = text.replace(f"{pkey}：", f"{name}：")
+            application.outcome_note = text[:300]
+        application.save(
+            update_fields=["status", "position", "outcome_note", "wait_rank", "updated_at"]
         )
-        RecruitmentCampaign.objects.filter(pk=campaign.pk).update(rerun_needed=False)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=campaign,
-            detail={"selection": result.status, "placed": len(result.placed)},
-        )
+    SelectionRun.objects.create(
+        campaign=campaign,
+        ran_at=clock.now(),
+        ran_by=actor,
+        status=result.status,
+        objective=result.objective,
+        placed=len(result.placed),
+        seconds=result.seconds,
+    )
+    RecruitmentCampaign.objects.filter(pk=campaign.pk).update(rerun_needed=False)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=campaign,
+        detail={"selection": result.status, "placed": len(result.placed)},
+    )
     return result
 
 
@@ -489,6 +439,7 @@ def _overridden_places(overridden) -> dict[int, int]:
     return counts
 
 
+@service
 def selection_override(
     *, actor, application: Application, position: Position | None, reason: str
 ) -> Application:
@@ -497,30 +448,30 @@ def selection_override(
         raise VolunteerRefused(_("人工调整须写明理由。"))
     if position is not None and position.campaign_id != application.campaign_id:
         raise VolunteerRefused(_("岗位不属于本次活动。"))
-    with transaction.atomic():
-        Override.objects.create(
-            application=application,
-            position=position,
-            reason=reason.strip(),
-            by=actor,
-            at=clock.now(),
-        )
-        application.position = position
-        application.status = Status.SELECTED if position else Status.NOT_SELECTED
-        application.outcome_note = _("人工调整：%(r)s") % {"r": reason.strip()}
-        application.save(update_fields=["position", "status", "outcome_note", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=AuditAction.OVERRIDE,
-            target=application,
-            detail={"position": position.pk if position else None, "reason": reason},
-        )
+    Override.objects.create(
+        application=application,
+        position=position,
+        reason=reason.strip(),
+        by=actor,
+        at=clock.now(),
+    )
+    application.position = position
+    application.status = Status.SELECTED if position else Status.NOT_SELECTED
+    application.outcome_note = _("人工调整：%(r)s") % {"r": reason.strip()}
+    application.save(update_fields=["position", "status", "outcome_note", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.OVERRIDE,
+        target=application,
+        detail={"position": position.pk if position else None, "reason": reason},
+    )
     return application
 
 
 # — Publicity —
 
 
+@service
 def publicity_publish(*, actor, campaign: RecruitmentCampaign) -> RecruitmentCampaign:
     _require_manager(actor, campaign)
     if not campaign.applications.filter(status=Status.SELECTED).exists():
@@ -528,7 +479,7 @@ def publicity_publish(*, actor, campaign: RecruitmentCampaign) -> RecruitmentCam
     if needs_rerun(campaign):
         raise VolunteerRefused(_("分配运行后评分有更正，请重新运行录用分配后再公示。"))
     campaign.published_at = clock.now()
-    campaign.publicity_until = _today() + datetime.timedelta(days=campaign.publicity_days)
+    campaign.publicity_until = today() + datetime.timedelta(days=campaign.publicity_days)
     campaign.save(update_fields=["published_at", "publicity_until", "updated_at"])
     audit_record(
         actor=actor, action=AuditAction.UPDATE, target=campaign, detail={"published": True}
@@ -536,10 +487,11 @@ def publicity_publish(*, actor, campaign: RecruitmentCampaign) -> RecruitmentCam
     return campaign
 
 
+@service
 def objection_submit(*, campaign: RecruitmentCampaign, text: str, contact: str = "") -> Objection:
     if not campaign.published_at:
         raise VolunteerRefused(_("名单尚未公示。"))
-    if campaign.publicity_until and _today() > campaign.publicity_until:
+    if campaign.publicity_until and today() > campaign.publicity_until:
         raise VolunteerRefused(_("公示期已于 %(d)s 结束。") % {"d": campaign.publicity_until})
     if len(text.strip()) < 5:
         raise VolunteerRefused(_("请写明异议内容（不少于 5 个字）。"))
@@ -548,6 +500,7 @@ def objection_submit(*, campaign: RecruitmentCampaign, text: str, contact: str =
     )
 
 
+@service
 def objection_handle(*, actor, objection: Objection, handling: str) -> Objection:
     _require_manager(actor, objection.campaign)
     if len(handling.strip()) < 4:
@@ -564,26 +517,24 @@ def objection_handle(*, actor, objection: Objection, handling: str) -> Objection
 # — Rosters —
 
 
+@service
 def shifts_generate(*, actor, campaign: RecruitmentCampaign) -> int:
     _require_manager(actor, campaign)
     tz = timezone.get_current_timezone()
     created = 0
-    with transaction.atomic():
-        for position in campaign.positions.all():
-            for day in service_dates(campaign):
-                for start, end in position.shift_pattern:
-                    starts = datetime.datetime.combine(
-                        day, datetime.time.fromisoformat(start), tzinfo=tz
-                    )
-                    ends = datetime.datetime.combine(
-                        day, datetime.time.fromisoformat(end), tzinfo=tz
-                    )
-                    _shift, made = Shift.objects.get_or_create(
-                        position=position,
-                        starts_at=starts,
-                        defaults={"ends_at": ends, "demand": position.shift_demand},
-                    )
-                    created += int(made)
+    for position in campaign.positions.all():
+        for day in service_dates(campaign):
+            for start, end in position.shift_pattern:
+                starts = datetime.datetime.combine(
+                    day, datetime.time.fromisoformat(start), tzinfo=tz
+                )
+                ends = datetime.datetime.combine(day, datetime.time.fromisoformat(end), tzinfo=tz)
+                _shift, made = Shift.objects.get_or_create(
+                    position=position,
+                    starts_at=starts,
+                    defaults={"ends_at": ends, "demand": position.shift_demand},
+                )
+                created += int(made)
     return created
 
 
@@ -626,6 +577,7 @@ def _store(campaign: RecruitmentCampaign, assignments: set[tuple[str, str]]) -> 
             Assignment.objects.get_or_create(shift_id=int(shift), application_id=int(person))
 
 
+@service
 def roster_solve(*, actor, campaign: RecruitmentCampaign, seconds: float = 10.0) -> solvers.Roster:
     _require_manager(actor, campaign)
     people, shifts = _roster_inputs(campaign)
@@ -634,17 +586,17 @@ def roster_solve(*, actor, campaign: RecruitmentCampaign, seconds: float = 10.0)
         raise VolunteerRefused(
             _("排班未找到可行方案（%(s)s），请检查人数和可服务日期。") % {"s": result.status}
         )
-    with transaction.atomic():
-        _store(campaign, result.assignments)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=campaign,
-            detail={"roster": result.status, "shortage": result.shortage},
-        )
+    _store(campaign, result.assignments)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=campaign,
+        detail={"roster": result.status, "shortage": result.shortage},
+    )
     return result
 
 
+@service
 def volunteer_drop(
     *, actor, application: Application, reason: str, seconds: float = 10.0
 ) -> solvers.Roster:
@@ -660,23 +612,23 @@ def volunteer_drop(
     }
     people, shifts = _roster_inputs(campaign)
     result = solvers.repair(people, shifts, previous, {str(application.pk)}, seconds=seconds)
-    with transaction.atomic():
-        Assignment.objects.filter(application=application, checked_in_at__isnull=True).update(
-            dropped=True
-        )
-        application.status = Status.WITHDRAWN
-        application.outcome_note = _("本人退出：%(r)s") % {"r": reason.strip()}
-        application.save(update_fields=["status", "outcome_note", "updated_at"])
-        _store(campaign, result.assignments)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=application,
-            detail={"dropped": reason, "repair": result.status},
-        )
+    Assignment.objects.filter(application=application, checked_in_at__isnull=True).update(
+        dropped=True
+    )
+    application.status = Status.WITHDRAWN
+    application.outcome_note = _("本人退出：%(r)s") % {"r": reason.strip()}
+    application.save(update_fields=["status", "outcome_note", "updated_at"])
+    _store(campaign, result.assignments)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=application,
+        detail={"dropped": reason, "repair": result.status},
+    )
     return result
 
 
+@service
 def replacement_call(*, actor, shift: Shift) -> Assignment | None:
     """The best-ranked waiting applicant who meets the position and is free that day."""
     campaign = shift.position.campaign
@@ -688,22 +640,21 @@ def replacement_call(*, actor, shift: Shift) -> Assignment | None:
             application, shift.position, certified
         ):
             continue
-        with transaction.atomic():
-            application.status = Status.SELECTED
-            application.position = shift.position
-            application.outcome_note = str(_("候补递补"))
-            application.save(update_fields=["status", "position", "outcome_note", "updated_at"])
-            assignment = Assignment.objects.create(
-                shift=shift, application=application, replacement=True
-            )
-            _notify(
-                application,
-                _("您已递补为%(p)s志愿者，请于 %(t)s 到岗。")
-                % {
-                    "p": shift.position.name,
-                    "t": timezone.localtime(shift.starts_at).strftime("%m月%d日 %H:%M"),
-                },
-            )
+        application.status = Status.SELECTED
+        application.position = shift.position
+        application.outcome_note = str(_("候补递补"))
+        application.save(update_fields=["status", "position", "outcome_note", "updated_at"])
+        assignment = Assignment.objects.create(
+            shift=shift, application=application, replacement=True
+        )
+        _notify(
+            application,
+            _("您已递补为%(p)s志愿者，请于 %(t)s 到岗。")
+            % {
+                "p": shift.position.name,
+                "t": timezone.localtime(shift.starts_at).strftime("%m月%d日 %H:%M"),
+            },
+        )
         return assignment
     return None
 
@@ -711,6 +662,7 @@ def replacement_call(*, actor, shift: Shift) -> Assignment | None:
 # — On the day —
 
 
+@service
 def attendance_scan(*, venue: Venue, code: str) -> Assignment:
     """The volunteer's code at the venue (either side may scan): the first scan checks in to
     the shift on now, the second checks out."""
@@ -748,6 +700,7 @@ def attendance_scan(*, venue: Venue, code: str) -> Assignment:
     return assignment
 
 
+@service
 def no_shows_mark(*, campaign: RecruitmentCampaign) -> int:
     """After a shift has ended, whoever never checked in is recorded absent."""
     cutoff = clock.now() - datetime.timedelta(minutes=30)
@@ -763,6 +716,7 @@ def no_shows_mark(*, campaign: RecruitmentCampaign) -> int:
 # — Teams —
 
 
+@service
 def training_record(
     *, actor, session: TrainingSession, member, attended: bool, passed: bool | None
 ) -> TrainingRecord:
@@ -773,14 +727,13 @@ def training_record(
         raise VolunteerRefused(_("该队员不属于本队。"))
     if passed and not attended:
         raise VolunteerRefused(_("未出勤不能考核合格。"))
-    with transaction.atomic():
-        record, _created = TrainingRecord.objects.update_or_create(
-            session=session, member=member, defaults={"attended": attended, "passed": passed}
+    record, _created = TrainingRecord.objects.update_or_create(
+        session=session, member=member, defaults={"attended": attended, "passed": passed}
+    )
+    if passed and session.certificate:
+        Certificate.objects.get_or_create(
+            id_number=member.id_number,
+            kind=session.certificate,
+            defaults={"issued_on": session.held_on, "training": session},
         )
-        if passed and session.certificate:
-            Certificate.objects.get_or_create(
-                id_number=member.id_number,
-                kind=session.certificate,
-                defaults={"issued_on": session.held_on, "training": session},
-            )
     return record

@@ -1,13 +1,10 @@
-import datetime
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,11 +15,26 @@ from longcheng.accounts.models import User
 from longcheng.accounts.roles import Role
 from longcheng.core.errors import LongchengError
 from longcheng.core.redirects import safe_next
-from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired, is_business_staff
+from longcheng.web.actions import Act, ActionTableView, NoFields, form_errors, parse
 from longcheng.web.exports import TableExportMixin, xlsx_response
 
-from . import documents, services
+from . import documents, rules, services
+from .forms import (
+    ApplicationFilterForm,
+    DropForm,
+    HoursQueryForm,
+    JudgePickForm,
+    JudgeScoreForm,
+    ObjectionHandleForm,
+    OverrideForm,
+    PostedActionForm,
+    RosterActionForm,
+    RosterDayForm,
+    ScheduleQueryForm,
+    ScoreCorrectionForm,
+    ScreeningForm,
+)
 from .models import (
     Application,
     Assignment,
@@ -43,6 +55,27 @@ class StaffRequired(BusinessStaffRequired):
 
 def _campaign(request, pk) -> RecruitmentCampaign:
     return get_object_or_404(campaigns_managed_by(request.user), pk=pk)
+
+
+def _query(request, form_class, **kwargs) -> dict:
+    """The page's query parameters through a form: a wrong one is named in a message and left
+    out, the page shows without it."""
+    form = form_class(request.GET, **kwargs)
+    if not form.is_valid():
+        messages.warning(request, _("查询条件有误，已忽略：%(e)s") % {"e": form_errors(form)})
+    return form.cleaned_data
+
+
+class PostedActionView(ActionTableView):
+    """An action table whose action is named by the posted `action` field, as the buttons of
+    the page post it; a form without the field runs `default_action`."""
+
+    default_action = ""
+
+    def post(self, request, **kwargs):
+        form = PostedActionForm(request.POST)
+        name = (form.cleaned_data["action"] if form.is_valid() else None) or self.default_action
+        return super().post(request, **{**kwargs, "action": name})
 
 
 class CampaignListView(StaffRequired, TableExportMixin, TemplateView):
@@ -114,67 +147,73 @@ class CampaignDetailView(StaffRequired, TemplateView):
         )
 
 
-class CampaignActionView(StaffRequired, View):
-    def post(self, request, pk, action):
-        campaign = _campaign(request, pk)
-        user = request.user
-        try:
-            if action == "screen":
-                counts = services.screening_auto(actor=user, campaign=campaign)
-                messages.success(
-                    request,
-                    _("自动审核：通过 %(a)d 人，不通过 %(b)d 人。")
-                    % {"a": counts["in"], "b": counts["out"]},
-                )
-            elif action == "slots":
-                n = services.slots_assign(actor=user, campaign=campaign)
-                messages.success(request, _("已安排 %(n)d 人的面试时段。") % {"n": n})
-            elif action == "scores":
-                n = services.scores_finalise(actor=user, campaign=campaign)
-                messages.success(request, _("已计算 %(n)d 人的标准化成绩。") % {"n": n})
-            elif action == "select":
-                result = services.selection_run(actor=user, campaign=campaign)
-                messages.success(
-                    request,
-                    _("录用计算完成：%(s)s，录用 %(n)d 人，目标值 %(o)d，用时 %(t).2f 秒。")
-                    % {
-                        "s": result.status,
-                        "n": len(result.placed),
-                        "o": result.objective,
-                        "t": result.seconds,
-                    },
-                )
-            elif action == "publish":
-                services.publicity_publish(actor=user, campaign=campaign)
-                messages.success(request, _("名单已公示。"))
-            elif action == "shifts":
-                n = services.shifts_generate(actor=user, campaign=campaign)
-                messages.success(request, _("已生成 %(n)d 个班次。") % {"n": n})
-            elif action == "roster":
-                result = services.roster_solve(actor=user, campaign=campaign, seconds=20)
-                messages.success(
-                    request,
-                    _("排班完成：%(s)s，缺员 %(m)d 人次，目标值 %(o).0f，下界 %(b).0f。")
-                    % {
-                        "s": result.status,
-                        "m": result.shortage,
-                        "o": result.objective,
-                        "b": result.bound,
-                    },
-                )
-            elif action == "objection":
-                objection = get_object_or_404(
-                    campaign.objections, pk=inputs.record_id(request.POST.get("objection"))
-                )
-                services.objection_handle(
-                    actor=user, objection=objection, handling=request.POST.get("handling", "")
-                )
-                messages.success(request, _("异议处理结果已记录。"))
-            else:
-                raise PermissionDenied
-        except LongchengError as error:
-            messages.error(request, error.message)
-        return redirect(campaign)
+def _screen(request, campaign, data) -> str:
+    counts = services.screening_auto(actor=request.user, campaign=campaign)
+    return _("自动审核：通过 %(a)d 人，不通过 %(b)d 人。") % {"a": counts["in"], "b": counts["out"]}
+
+
+def _slots(request, campaign, data) -> str:
+    n = services.slots_assign(actor=request.user, campaign=campaign)
+    return _("已安排 %(n)d 人的面试时段。") % {"n": n}
+
+
+def _scores(request, campaign, data) -> str:
+    n = services.scores_finalise(actor=request.user, campaign=campaign)
+    return _("已计算 %(n)d 人的标准化成绩。") % {"n": n}
+
+
+def _select(request, campaign, data) -> str:
+    result = services.selection_run(actor=request.user, campaign=campaign)
+    return _("录用计算完成：%(s)s，录用 %(n)d 人，目标值 %(o)d，用时 %(t).2f 秒。") % {
+        "s": result.status,
+        "n": len(result.placed),
+        "o": result.objective,
+        "t": result.seconds,
+    }
+
+
+def _publish(request, campaign, data) -> str:
+    services.publicity_publish(actor=request.user, campaign=campaign)
+    return _("名单已公示。")
+
+
+def _shifts(request, campaign, data) -> str:
+    n = services.shifts_generate(actor=request.user, campaign=campaign)
+    return _("已生成 %(n)d 个班次。") % {"n": n}
+
+
+def _roster(request, campaign, data) -> str:
+    result = services.roster_solve(actor=request.user, campaign=campaign, seconds=20)
+    return _("排班完成：%(s)s，缺员 %(m)d 人次，目标值 %(o).0f，下界 %(b).0f。") % {
+        "s": result.status,
+        "m": result.shortage,
+        "o": result.objective,
+        "b": result.bound,
+    }
+
+
+def _objection(request, campaign, data) -> str:
+    objection = get_object_or_404(campaign.objections, pk=data["objection"])
+    services.objection_handle(actor=request.user, objection=objection, handling=data["handling"])
+    return _("异议处理结果已记录。")
+
+
+class CampaignActionView(StaffRequired, ActionTableView):
+    """The steps of a campaign, one button each (`do/<action>/`)."""
+
+    actions = {
+        "screen": Act(NoFields, _screen),
+        "slots": Act(NoFields, _slots),
+        "scores": Act(NoFields, _scores),
+        "select": Act(NoFields, _select),
+        "publish": Act(NoFields, _publish),
+        "shifts": Act(NoFields, _shifts),
+        "roster": Act(NoFields, _roster),
+        "objection": Act(ObjectionHandleForm, _objection),
+    }
+
+    def get_record(self, request, **kwargs):
+        return _campaign(request, kwargs["pk"])
 
 
 class ApplicationListView(StaffRequired, TemplateView):
@@ -182,25 +221,31 @@ class ApplicationListView(StaffRequired, TemplateView):
 
     template_name = "volunteers/applications.html"
 
+    def filters(self) -> dict:
+        if not hasattr(self, "_filters"):
+            self._filters = _query(self.request, ApplicationFilterForm)
+        return self._filters
+
     def queryset(self, campaign):
         queryset = campaign.applications.select_related("position").order_by("-score", "full_name")
-        status = self.request.GET.get("status", "")
-        if status:
-            queryset = queryset.filter(status=status)
-        query = self.request.GET.get("q", "").strip()
+        filters = self.filters()
+        if filters.get("status"):
+            queryset = queryset.filter(status=filters["status"])
+        query = filters.get("q", "")
         if query:
             queryset = queryset.filter(
                 Q(full_name__icontains=query)
                 | Q(organisation__icontains=query)
                 | Q(code=query.upper())
             )
-        if self.request.GET.get("flagged") == "1":
+        if filters.get("flagged"):
             queryset = queryset.filter(score_flagged=True)
         return queryset
 
     def get(self, request, *args, **kwargs):
         campaign = _campaign(request, kwargs["pk"])
-        if request.GET.get("export") == "xlsx":
+        filters = self.filters()
+        if filters.get("export") == "xlsx":
             rows = [
                 [
                     a.full_name,
@@ -232,29 +277,27 @@ class ApplicationListView(StaffRequired, TemplateView):
                 ],
                 rows=rows,
                 object_type="volunteers.application",
-                filters=dict(request.GET.items()),
+                filters={k: v for k, v in filters.items() if v not in ("", None, False)},
                 personal=False,
             )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         campaign = _campaign(self.request, self.kwargs["pk"])
-        page = Paginator(self.queryset(campaign), 50).get_page(self.request.GET.get("page"))
+        page = Paginator(self.queryset(campaign), 50).get_page(self.filters().get("page"))
         return super().get_context_data(
             title=_("报名名单"), campaign=campaign, page=page, statuses=Status.choices, **kwargs
         )
 
     def post(self, request, pk):
         campaign = _campaign(request, pk)
-        chosen = campaign.applications.filter(
-            pk__in=inputs.record_ids(request.POST.getlist("application"))
-        )
         try:
+            data = parse(ScreeningForm(request.POST))
             n = services.screening_decide(
                 actor=request.user,
-                applications=chosen,
-                passed=request.POST.get("decision") == "pass",
-                reason=request.POST.get("reason", ""),
+                applications=campaign.applications.filter(pk__in=data["application"]),
+                passed=data["decision"] == "pass",
+                reason=data["reason"],
             )
         except LongchengError as error:
             messages.error(request, error.message)
@@ -263,14 +306,63 @@ class ApplicationListView(StaffRequired, TemplateView):
         return redirect(request.get_full_path())
 
 
-class ApplicationDetailView(StaffRequired, TemplateView):
+def _application(request, pk) -> Application:
+    return get_object_or_404(
+        Application.objects.filter(campaign__in=campaigns_managed_by(request.user)), pk=pk
+    )
+
+
+def _correct_scores(request, application, data) -> str:
+    services.score_correct(
+        actor=request.user,
+        application=application,
+        judge=data["judge"],
+        values={
+            item["code"]: data[f"score_{item['code']}"] for item in application.campaign.rubric
+        },
+        reason=data["reason"],
+    )
+    return _("评分已更正并记入审计日志；请重新运行录用分配。")
+
+
+def _drop(request, application, data) -> str:
+    result = services.volunteer_drop(
+        actor=request.user, application=application, reason=data["reason"]
+    )
+    return _("已退出并重新排班：%(s)s，缺员 %(m)d 人次。") % {
+        "s": result.status,
+        "m": result.shortage,
+    }
+
+
+def _override(request, application, data) -> str:
+    services.selection_override(
+        actor=request.user,
+        application=application,
+        position=data["position"],
+        reason=data["reason"],
+    )
+    return _("已人工调整。")
+
+
+def _for_application(request, application) -> dict:
+    return {"application": application}
+
+
+APPLICATION_ACTIONS = {
+    "correct_scores": Act(ScoreCorrectionForm, _correct_scores, _for_application),
+    "drop": Act(DropForm, _drop),
+    "override": Act(OverrideForm, _override, _for_application),
+}
+
+
+class ApplicationDetailView(StaffRequired, PostedActionView, TemplateView):
+    """An application with its scores and shifts; its buttons post here (`action`)."""
+
     template_name = "volunteers/application_detail.html"
 
     def get_context_data(self, **kwargs):
-        application = get_object_or_404(
-            Application.objects.filter(campaign__in=campaigns_managed_by(self.request.user)),
-            pk=self.kwargs["pk"],
-        )
+        application = _application(self.request, self.kwargs["pk"])
         positions = {p.pk: p for p in application.campaign.positions.all()}
         scores: dict = {}
         for score in application.scores.select_related("judge"):
@@ -289,57 +381,12 @@ class ApplicationDetailView(StaffRequired, TemplateView):
             **kwargs,
         )
 
-    def post(self, request, pk):
-        application = get_object_or_404(
-            Application.objects.filter(campaign__in=campaigns_managed_by(request.user)), pk=pk
-        )
-        try:
-            if request.POST.get("action") == "correct_scores":
-                judge = get_object_or_404(
-                    User.objects.filter(judging_sessions__campaign=application.campaign).distinct(),
-                    pk=inputs.record_id(request.POST.get("judge")),
-                )
-                services.score_correct(
-                    actor=request.user,
-                    application=application,
-                    judge=judge,
-                    values={
-                        item["code"]: inputs.money(
-                            request.POST.get(f"score_{item['code']}"),
-                            item["name"],
-                            max_digits=5,
-                            decimal_places=1,
-                        )
-                        for item in application.campaign.rubric
-                    },
-                    reason=request.POST.get("reason", ""),
-                )
-                messages.success(request, _("评分已更正并记入审计日志；请重新运行录用分配。"))
-            elif request.POST.get("action") == "drop":
-                result = services.volunteer_drop(
-                    actor=request.user,
-                    application=application,
-                    reason=request.POST.get("reason", ""),
-                )
-                messages.success(
-                    request,
-                    _("已退出并重新排班：%(s)s，缺员 %(m)d 人次。")
-                    % {"s": result.status, "m": result.shortage},
-                )
-            else:
-                position = application.campaign.positions.filter(
-                    pk=inputs.record_id(request.POST.get("position"))
-                ).first()
-                services.selection_override(
-                    actor=request.user,
-                    application=application,
-                    position=position,
-                    reason=request.POST.get("reason", ""),
-                )
-                messages.success(request, _("已人工调整。"))
-        except LongchengError as error:
-            messages.error(request, error.message)
-        return redirect(application)
+    default_action = "override"
+
+    actions = APPLICATION_ACTIONS
+
+    def get_record(self, request, **kwargs):
+        return _application(request, kwargs["pk"])
 
 
 class JudgeRequired(LoginRequiredMixin):
@@ -365,7 +412,8 @@ class JudgeView(JudgeRequired, TemplateView):
             .order_by("slot__starts_at", "full_name")
         )
         mine = {s.application_id for s in Score.objects.filter(judge=user)}
-        current = people.filter(pk=inputs.record_id(self.request.GET.get("a"))).first()
+        chosen = _query(self.request, JudgePickForm).get("a")
+        current = people.filter(pk=chosen).first() if chosen else None
         marks = {}
         if current:
             marks = {
@@ -376,19 +424,14 @@ class JudgeView(JudgeRequired, TemplateView):
         )
 
     def post(self, request):
+        pick = JudgePickForm(request.POST)
         application = get_object_or_404(
             Application.objects.filter(slot__session__judges=request.user),
-            pk=inputs.record_id(request.POST.get("application")),
+            pk=pick.cleaned_data.get("application") if pick.is_valid() else None,
         )
-        values = {}
         try:
-            for item in application.campaign.rubric:
-                raw = request.POST.get(item["code"], "").strip()
-                values[item["code"]] = Decimal(raw) if raw else None
+            values = parse(JudgeScoreForm(request.POST, campaign=application.campaign))
             services.score_record(judge=request.user, application=application, values=values)
-        except InvalidOperation:
-            messages.error(request, _("分数须为数字。"))
-            return redirect(f"{request.path}?a={application.pk}")
         except LongchengError as error:
             messages.error(request, error.message)
             return redirect(f"{request.path}?a={application.pk}")
@@ -434,9 +477,8 @@ class RosterView(StaffRequired, TableExportMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         campaign = _campaign(self.request, self.kwargs["pk"])
-        days = services.service_dates(campaign)
-        day = self.request.GET.get("day")
-        chosen = datetime.date.fromisoformat(day) if day else days[0]
+        days = rules.service_dates(campaign)
+        chosen = _query(self.request, RosterDayForm).get("day") or days[0]
         shifts = (
             Shift.objects.filter(position__campaign=campaign, starts_at__date=chosen)
             .select_related("position__venue")
@@ -448,30 +490,34 @@ class RosterView(StaffRequired, TableExportMixin, TemplateView):
         )
 
 
-class RosterActionView(StaffRequired, View):
-    def post(self, request, pk):
-        campaign = _campaign(request, pk)
-        if request.POST.get("action") == "no_shows":
-            n = services.no_shows_mark(campaign=campaign)
-            messages.success(request, _("已标记缺勤 %(n)d 人次。") % {"n": n})
-        else:
-            shift = get_object_or_404(
-                Shift, pk=inputs.record_id(request.POST.get("shift")), position__campaign=campaign
-            )
-            try:
-                assignment = services.replacement_call(actor=request.user, shift=shift)
-            except LongchengError as error:
-                messages.error(request, error.message)
-            else:
-                if assignment is None:
-                    messages.error(request, _("候补名单中没有符合条件且当天有空的人。"))
-                else:
-                    messages.success(
-                        request,
-                        _("已由 %(n)s 递补，并已短信通知。")
-                        % {"n": assignment.application.full_name},
-                    )
-        return redirect(safe_next(request, reverse("volunteers:roster", args=[campaign.pk])))
+def _no_shows(request, campaign, data) -> str:
+    n = services.no_shows_mark(campaign=campaign)
+    return _("已标记缺勤 %(n)d 人次。") % {"n": n}
+
+
+def _replacement(request, campaign, data) -> str:
+    shift = get_object_or_404(Shift, pk=data["shift"], position__campaign=campaign)
+    assignment = services.replacement_call(actor=request.user, shift=shift)
+    if assignment is None:
+        raise LongchengError(_("候补名单中没有符合条件且当天有空的人。"))
+    return _("已由 %(n)s 递补，并已短信通知。") % {"n": assignment.application.full_name}
+
+
+class RosterActionView(StaffRequired, PostedActionView):
+    """The roster's buttons: a shift's replacement from the waiting list (the default), or
+    absences of the shifts that ended."""
+
+    default_action = "replacement"
+    actions = {
+        "no_shows": Act(NoFields, _no_shows),
+        "replacement": Act(RosterActionForm, _replacement),
+    }
+
+    def get_record(self, request, **kwargs):
+        return _campaign(request, kwargs["pk"])
+
+    def after(self, request, record):
+        return redirect(safe_next(request, reverse("volunteers:roster", args=[record.pk])))
 
 
 class HoursView(StaffRequired, TemplateView):
@@ -480,7 +526,8 @@ class HoursView(StaffRequired, TemplateView):
     def get(self, request, *args, **kwargs):
         campaign = _campaign(request, kwargs["pk"])
         rows = hours_by_person(campaign)
-        if request.GET.get("export") == "xlsx":
+        query = _query(request, HoursQueryForm)
+        if query.get("export") == "xlsx":
             return xlsx_response(
                 user=request.user,
                 filename=f"{campaign.name}-服务时长",
@@ -494,9 +541,8 @@ class HoursView(StaffRequired, TemplateView):
                 filters={"campaign": campaign.pk},
                 personal=False,
             )
-        certificate = request.GET.get("certificate")
-        if certificate:
-            application = get_object_or_404(campaign.applications, pk=certificate)
+        if query.get("certificate"):
+            application = get_object_or_404(campaign.applications, pk=query["certificate"])
             hours = next((h for a, h, _n in rows if a.pk == application.pk), 0.0)
             response = HttpResponse(
                 documents.certificate_pdf(application, hours), content_type="application/pdf"
@@ -522,13 +568,12 @@ class ScheduleView(View):
         assignments = application.assignments.filter(dropped=False).select_related(
             "shift__position__venue"
         )
-        if request.GET.get("format") == "ics":
+        query = ScheduleQueryForm(request.GET)
+        if query.is_valid() and query.cleaned_data["format"] == "ics":
             return HttpResponse(
                 documents.ical(application, assignments),
                 content_type="text/calendar; charset=utf-8",
             )
-        from django.shortcuts import render
-
         return render(
             request,
             "volunteers/public/schedule.html",

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from longcheng.volunteers import services, solvers
+from longcheng.volunteers import selectors, services, solvers
 from longcheng.volunteers.models import Application, Assignment, Certificate, Objection, Shift
 from longcheng.volunteers.services import VolunteerRefused
 from longcheng.volunteers.workflow import Status
@@ -162,11 +162,11 @@ def test_marks_lock_when_the_allocation_runs_and_a_correction_needs_the_owner(fo
     )
     record = AuditRecord.objects.filter(object_id=str(apps[0].pk)).order_by("-id")[0]
     assert record.detail["score_correction"] and "评分表原件" in record.detail["reason"]
-    assert services.needs_rerun(forum.campaign)
+    assert selectors.needs_rerun(forum.campaign)
     with pytest.raises(VolunteerRefused, match="重新运行录用分配"):
         services.publicity_publish(actor=users.leader, campaign=forum.campaign)
     services.selection_run(actor=users.leader, campaign=forum.campaign)
-    assert not services.needs_rerun(forum.campaign)
+    assert not selectors.needs_rerun(forum.campaign)
 
 
 def test_a_certificate_requirement_comes_from_training(forum, users, org):
@@ -325,4 +325,4 @@ def test_the_owner_corrects_a_mark_on_the_application_page(forum, users, login):
         follow=True,
     )
     assert "填写有误" in response.content.decode()
-    assert not services.needs_rerun(forum.campaign)
+    assert not selectors.needs_rerun(forum.campaign)
