@@ -152,7 +152,7 @@ def peak_mb() -> float:
 
 def main() -> None:
     from longcheng.accounts.models import User
-    from longcheng.imports import services
+    from longcheng.imports import pipeline
     from longcheng.imports.models import ImportBatch
 
     parser = argparse.ArgumentParser()
@@ -172,14 +172,14 @@ def main() -> None:
 
         with open(path, "rb") as handle:
             started = time.perf_counter()
-            batch = services.import_check(
+            batch = pipeline.import_check(
                 user=dispatcher, kind="matters", upload=File(handle, name="history.csv")
             )
             check = time.perf_counter() - started
         assert batch.status == ImportBatch.Status.CHECKED, batch.errors[:3]
         print(f"dry run:  {check:7.1f} s  {args.rows / check:9,.0f} rows/s")
         started = time.perf_counter()
-        batch = services.import_commit(user=dispatcher, batch=batch)
+        batch = pipeline.import_commit(user=dispatcher, batch=batch)
         commit = time.perf_counter() - started
         print(
             f"commit:   {commit:7.1f} s  {args.rows / commit:9,.0f} rows/s "
@@ -204,7 +204,7 @@ def main() -> None:
             book.save(xlsx_path)
             with open(xlsx_path, "rb") as handle:
                 started = time.perf_counter()
-                services.import_check(
+                pipeline.import_check(
                     user=dispatcher, kind="matters", upload=File(handle, name="history.xlsx")
                 )
                 seconds = time.perf_counter() - started

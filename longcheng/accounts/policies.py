@@ -33,6 +33,14 @@ def leads(user, unit) -> bool:
     return acts_for(user, unit, roles=frozenset({Role.LEADER}))
 
 
+def require_role(actor, role: Role, what: str) -> None:
+    """Administrative acts belong to one role each (三权分立)."""
+    if actor.role != role or not actor.is_active:
+        raise PermissionRefused(
+            _("只有%(role)s可以%(what)s。") % {"role": role.label, "what": what}
+        )
+
+
 def require_acts_for(user, unit, message: str) -> None:
     if not acts_for(user, unit):
         raise PermissionRefused(message)

@@ -100,8 +100,8 @@ def confirm_device(request, typed: str) -> TOTPDevice | None:
 
 def reset_devices(*, actor, user) -> int:
     """Security administrator: a lost phone. The user enrols a new one at the next sign-in."""
+    from .policies import require_role
     from .roles import Role
-    from .services import require_role
 
     require_role(actor, Role.SECADMIN, _("重置双因素认证"))
     with transaction.atomic():

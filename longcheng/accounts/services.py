@@ -12,20 +12,16 @@ from django.utils.translation import gettext as _
 from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record
 from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.transactions import service
 
 from .models import RoleRequest, RoleRequestStatus, User
+from .policies import require_role
 from .roles import APPROVED_ROLES, BUSINESS_ROLES, Role
 
 REVEAL_PERMISSION = ("parties", "reveal_personal_data")
 
 
-def require_role(actor, role: Role, what: str) -> None:
-    if actor.role != role or not actor.is_active:
-        raise PermissionRefused(
-            _("只有%(role)s可以%(what)s。") % {"role": role.label, "what": what}
-        )
-
-
+@service
 def user_create(
     *,
     actor,
@@ -78,6 +74,7 @@ def user_create(
     return user
 
 
+@service
 def user_change_role(*, actor, user: User, role: str, unit, position: str) -> RoleRequest | None:
     """System administrator: ask for a role or unit change. A change that gives or takes an
     administrator or business role waits for the security administrator (the request is
@@ -131,6 +128,7 @@ def user_change_role(*, actor, user: User, role: str, unit, position: str) -> Ro
     return None
 
 
+@service
 def role_request_decide(*, actor, request: RoleRequest, approve: bool, reason: str = "") -> None:
     """Security administrator: approve (the role applies; a new account may sign in) or refuse
     with a reason (a new account stays closed). Never one's own request or one's own account."""
@@ -172,6 +170,7 @@ ENROLMENT_CODE_HOURS = 72
 ENROLMENT_CODE_MAX_FAILURES = 5
 
 
+@service
 def user_issue_enrolment_code(*, actor, user: User) -> str:
     """Security administrator: a one-time code the user types when binding an authenticator
     after an administrator set the password; handed over in person, shown once, kept hashed."""
@@ -200,6 +199,7 @@ def user_issue_enrolment_code(*, actor, user: User) -> str:
     return code
 
 
+@service
 def enrolment_code_check(user: User, typed: str) -> str | None:
     """None when the code opens the binding, else what is wrong (a wrong code counts; after
     five the code is void and the security administrator issues a new one)."""
@@ -220,6 +220,7 @@ def enrolment_code_check(user: User, typed: str) -> str | None:
     return None
 
 
+@service
 def enrolment_code_used(user: User) -> None:
     User.objects.filter(pk=user.pk).update(
         enrolment_needs_code=False, enrolment_code_hash="", enrolment_code_expires=None
@@ -231,6 +232,7 @@ def _reveal_permission() -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+@service
 def user_set_reveal_permission(*, actor, user: User, granted: bool) -> None:
     """Grant or withdraw the right to see full ID numbers and phones (security admin only)."""
     require_role(actor, Role.SECADMIN, _("授予或收回查看个人信息的权限"))
@@ -249,6 +251,7 @@ def user_set_reveal_permission(*, actor, user: User, granted: bool) -> None:
         )
 
 
+@service
 def user_set_initial_password(*, actor, user: User, password: str) -> None:
     """System administrator: activate an imported account or one whose owner forgot the
     password. The owner must replace it at the next sign-in; any lockout is lifted."""
@@ -267,6 +270,7 @@ def user_set_initial_password(*, actor, user: User, password: str) -> None:
     reset(username=user.username)
 
 
+@service
 def user_unlock(*, actor, user: User) -> None:
     """Security administrator: lift a lockout before its cool-off ends (recorded)."""
     from axes.utils import reset

@@ -3,23 +3,19 @@ describes, so the change and its record commit or roll back together."""
 
 import datetime
 import logging
-import re
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Model
-from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.core.errors import LongchengError
-from longcheng.core.masking import mask_id_number, mask_phone
+from longcheng.core.transactions import keep_if_rolled_back, service
 
 from .chain import (
     GENESIS,
-    ChainBreak,
     current_key_id,
     digest,
     record_hash,
@@ -27,6 +23,7 @@ from .chain import (
 )
 from .context import current_ip
 from .models import Action, AuditAlert, AuditAnchor, AuditRecord
+from .snapshots import retention_days, scrub_personal_data
 
 logger = logging.getLogger("longcheng.audit")
 # Who is mailed when the chain breaks: the audit and security administrators. The audit log
@@ -45,6 +42,7 @@ def _lock_chain() -> None:
     # SQLite: transactions begin IMMEDIATE (see settings), so writers are already serialised.
 
 
+@service
 def audit_record(
     *,
     actor,
@@ -88,53 +86,27 @@ def audit_record(
     return record
 
 
-# A mainland mobile number, or an 18-digit resident ID number (15-digit old ones too).
-_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ID_NUMBER = re.compile(r"(?<![\dXx])(\d{17}[\dXx]|\d{15})(?![\dXx])")
-
-
-def scrub_personal_data(value):
-    """The audit log keeps who did what, never the personal data itself: phone and ID numbers
-    inside a record's details (a search filter, a note) are stored masked."""
-    if isinstance(value, str):
-        value = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), value)
-        return _PHONE.sub(lambda m: mask_phone(m.group(0)), value)
-    if isinstance(value, dict):
-        return {k: scrub_personal_data(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [scrub_personal_data(v) for v in value]
-    return value
-
-
+@service
 def audit_refusal(*, actor, what: str, target: Model | None = None, detail: dict | None = None):
-    """A refused reveal, export or forbidden action is a security event: who tried what."""
-    return audit_record(
-        actor=actor,
-        action=Action.REFUSED,
-        target=target,
-        object_type="" if target is not None else "request",
-        object_repr=what[:200] if target is None else "",
-        detail={"refused": what[:200], **(detail or {})},
-    )
+    """A refused reveal, export or forbidden action is a security event: who tried what. The
+    service that refuses rolls back; this record is written again after it (core.transactions)."""
+
+    def write():
+        return audit_record(
+            actor=actor,
+            action=Action.REFUSED,
+            target=target,
+            object_type="" if target is not None else "request",
+            object_repr=what[:200] if target is None else "",
+            detail={"refused": what[:200], **(detail or {})},
+        )
+
+    record = write()
+    keep_if_rolled_back(write)
+    return record
 
 
-def changed_fields(before: dict, after: dict) -> list[str]:
-    return sorted(k for k in after if before.get(k) != after.get(k))
-
-
-def model_snapshot(instance: Model) -> dict:
-    """The editable fields of a record as strings, for before/after digests."""
-    return {k: (None if v is None else str(v)) for k, v in model_to_dict(instance).items()}
-
-
-# 《网络安全法》第二十一条: network logs are kept for no less than six months.
-MIN_RETENTION_DAYS = 180
-
-
-def retention_days() -> int:
-    return max(MIN_RETENTION_DAYS, settings.LONGCHENG_AUDIT_RETENTION_DAYS)
-
-
+@service
 def audit_purge(*, before: datetime.datetime, actor_repr: str) -> AuditAnchor:
     """Remove the records older than `before` — never younger than the retention period,
     never a broken chain (that is evidence) — and leave an anchor the verification starts
@@ -193,25 +165,15 @@ def audit_purge(*, before: datetime.datetime, actor_repr: str) -> AuditAnchor:
     return anchor
 
 
-def audit_verify_scheduled() -> AuditAlert | None:
-    """The daily check (Celery beat): a break raises one alert per broken record, logged as
-    critical and mailed to the audit and security administrators."""
-    from .anchors import verify_against_anchors
-
-    count, broken = verify_stored_chain()
-    if broken is None:
-        contradiction = verify_against_anchors()
-        if contradiction is None:
-            return None
-        last = AuditRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        broken = ChainBreak(last, contradiction[:100])
+@service
+def audit_alert_raise(*, record_id: int, checked: int, reason: str) -> AuditAlert:
+    """One open alert per broken record, logged as critical and mailed (after the commit) to
+    the audit and security administrators."""
     alert, created = AuditAlert.objects.get_or_create(
-        record_id=broken.record_id,
-        handled_at=None,
-        defaults={"checked": count, "reason": broken.reason},
+        record_id=record_id, handled_at=None, defaults={"checked": checked, "reason": reason}
     )
     if created:
-        message = f"审计链在第 {count} 条记录（id={broken.record_id}）处断裂：{broken.reason}"
+        message = f"审计链在第 {checked} 条记录（id={record_id}）处断裂：{reason}"
         logger.critical(message)
         recipients = list(
             get_user_model()
@@ -220,5 +182,9 @@ def audit_verify_scheduled() -> AuditAlert | None:
             .values_list("email", flat=True)
         )
         if recipients:
-            send_mail("【龙城】审计链断裂告警", message, None, recipients, fail_silently=True)
+            transaction.on_commit(
+                lambda: send_mail(
+                    "【龙城】审计链断裂告警", message, None, recipients, fail_silently=True
+                )
+            )
     return alert

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from .anchors import anchor_head
-from .services import audit_verify_scheduled
+from .verification import audit_verify_scheduled
 
 
 @shared_task(acks_late=True)

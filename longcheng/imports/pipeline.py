@@ -1,5 +1,10 @@
 """The two steps of an import: a dry run that checks every row and keeps the file, then a
-commit that checks again (the registers may have changed) and writes every row or none."""
+commit that checks again (the registers may have changed) and writes every row or none.
+
+A check reads for minutes and a commit writes in one transaction of its own, so neither is a
+`@service`: the background jobs run them (`import_check_job`, `import_commit_job`), started by
+`services.import_start_check` and `services.import_start_commit`; `import_check` and
+`import_commit` run the same steps in the caller's process (benchmarks, tests)."""
 
 from __future__ import annotations
 
@@ -8,13 +13,12 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record
-from longcheng.core.jobs import run_in_background
 
 from .importers import IMPORTERS, Importer, RowError, chunks
 from .models import ImportBatch
@@ -244,33 +248,6 @@ def _claim_slot(user) -> None:
         )
 
 
-def import_start_check(*, user, kind: str, upload) -> ImportBatch:
-    """Keep the file and check it in the background; the batch page shows the progress."""
-    importer_for(user, kind)
-    if upload.size > settings.LONGCHENG_IMPORT_MAX_BYTES:
-        raise ImportRefused(
-            _("文件超过 %(n)s MB。") % {"n": settings.LONGCHENG_IMPORT_MAX_BYTES // 2**20}
-        )
-    try:
-        with transaction.atomic():
-            _claim_slot(user)
-            batch = ImportBatch.objects.create(
-                kind=kind,
-                file=upload,
-                file_name=upload.name[:200],
-                status=ImportBatch.Status.CHECKING,
-                created_by=user,
-                running_for=user,
-                job_heartbeat_at=timezone.now(),
-            )
-    except IntegrityError:  # two uploads at the same moment: the second one loses
-        raise ImportRefused(_("您已有一个导入正在进行，请等它完成后再开始下一个。")) from None
-    from .tasks import import_check_task
-
-    run_in_background(import_check_task, batch.pk)
-    return batch
-
-
 def import_check_job(batch_id: int) -> None:
     """The dry run of a kept file, as the background job runs it."""
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
@@ -310,32 +287,6 @@ def import_check_job(batch_id: int) -> None:
         target=batch,
         detail={"kind": batch.kind, "rows": total, "bad_rows": bad, "dry_run": True},
     )
-
-
-def import_start_commit(*, user, batch: ImportBatch) -> ImportBatch:
-    """Write a checked file in the background (all rows or none)."""
-    importer_for(user, batch.kind)
-    try:
-        with transaction.atomic():
-            current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            if current.status != ImportBatch.Status.CHECKED:
-                raise ImportRefused(
-                    _("该批次状态为“%(s)s”，不能导入。") % {"s": current.get_status_display()}
-                )
-            _claim_slot(user)
-            current.status = ImportBatch.Status.COMMITTING
-            current.running_for = user
-            current.committed_by = user
-            current.job_heartbeat_at = timezone.now()
-            current.save(
-                update_fields=["status", "running_for", "committed_by", "job_heartbeat_at"]
-            )
-    except IntegrityError:
-        raise ImportRefused(_("您已有一个导入正在进行，请等它完成后再开始下一个。")) from None
-    from .tasks import import_commit_task
-
-    run_in_background(import_commit_task, current.pk)
-    return current
 
 
 def import_commit_job(batch_id: int) -> None:

@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from longcheng.web.exports import XLSX, xlsx_response
 from longcheng.web.forms import BootstrapFormMixin
 
-from . import services
+from . import pipeline, services
 from .importers import IMPORTERS, importers_for
 from .selectors import batches_visible_to
 
@@ -62,7 +62,7 @@ class ImportIndexView(LoginRequiredMixin, PageView):
             batch = services.import_start_check(
                 user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
             )
-        except services.ImportRefused as refused:
+        except pipeline.ImportRefused as refused:
             form.add_error("file", refused.message)
             return self.render_to_response(self.get_context_data(form=form))
         return redirect("imports:batch", pk=batch.pk)
@@ -81,7 +81,7 @@ class BatchDetailView(LoginRequiredMixin, PageView):
             batch=batch,
             importer=IMPORTERS[batch.kind](),
             shown_errors=batch.errors[:500],
-            progress=services.progress_of(batch) if batch.running else 0,
+            progress=pipeline.progress_of(batch) if batch.running else 0,
             **kwargs,
         )
 
@@ -92,7 +92,7 @@ class BatchDetailView(LoginRequiredMixin, PageView):
             return redirect("imports:batch", pk=batch.pk)
         try:
             services.import_start_commit(user=request.user, batch=batch)
-        except services.ImportRefused as refused:
+        except pipeline.ImportRefused as refused:
             messages.error(request, refused.message)
         return redirect("imports:batch", pk=batch.pk)
 

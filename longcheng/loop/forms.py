@@ -118,6 +118,13 @@ class TextForm(BootstrapFormMixin, forms.Form):
     files = MultipleFileField(label=_("附件（图片或 PDF）"), required=False)
 
 
+class LegalHoldForm(forms.Form):
+    """保全: a reason puts the hold on, a blank one lifts it."""
+
+    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    reason = forms.CharField(label=_("保全理由"), required=False, max_length=200)
+
+
 class AnswerForm(TextForm):
     text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 3}))
     personal_data_checked = forms.BooleanField(

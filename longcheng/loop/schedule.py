@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from longcheng.accounts.policies import require_role
 from longcheng.accounts.roles import Role
-from longcheng.accounts.services import require_role
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
@@ -39,7 +39,8 @@ from longcheng.core.models import CalendarOverride, CalendarYearSource, LocalCal
 
 from . import notifications
 from .models import DeadlineReview, Matter, MatterEvent
-from .services import _DEADLINE_FIELDS, _event, _save, set_handle_deadline
+from .rules import DEADLINE_FIELDS, set_handle_deadline
+from .services import _event, _save
 from .workflow import Status
 
 DAY = datetime.timedelta(days=1)
@@ -136,7 +137,7 @@ def _recompute(*, year: int, before: dict[datetime.date, bool], basis: str, acto
             continue
         result.moved.append((matter.number, old, new))
         set_handle_deadline(matter, new)
-        _save(matter, _DEADLINE_FIELDS)
+        _save(matter, DEADLINE_FIELDS)
         _event(
             matter,
             MatterEvent.Kind.DEADLINE_RECALCULATED,
@@ -297,7 +298,7 @@ def deadline_review_decide(*, review: DeadlineReview, apply: bool, note: str, ac
         review.save(update_fields=["decision", "decided_by", "decided_at", "note"])
         if apply and matter.status in OPEN_WITH_DEADLINE:
             set_handle_deadline(matter, review.new_deadline)
-            _save(matter, _DEADLINE_FIELDS)
+            _save(matter, DEADLINE_FIELDS)
         old_day = _local_date(review.old_deadline)
         new_day = _local_date(review.new_deadline)
         text = (

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import acts_for, committee_covers
+from longcheng.accounts.policies import acts_for
 from longcheng.accounts.roles import Role
-from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record, audit_refusal
 from longcheng.core import clock
@@ -30,8 +28,10 @@ from longcheng.core.calendar import (
 from longcheng.core.errors import ConcurrentEditError, LongchengError
 from longcheng.core.models import Unit
 from longcheng.core.pii import describe_findings, find_personal_data
+from longcheng.core.transactions import service
 
 from . import notifications, rollups
+from .attachments import attachment_add
 from .models import (
     Category,
     Extension,
@@ -39,14 +39,19 @@ from .models import (
     MatterEvent,
     NumberSequence,
     SupervisionNotice,
-    TimeLimit,
     UnreasonableClaim,
+)
+from .rules import (
+    DEADLINE_FIELDS,
+    actor_relations,
+    set_handle_deadline,
+    time_limit_for,
 )
 from .workflow import (
     ACTIONS,
     CITIZEN_CHANNELS,
+    OUTCOMES,
     Action,
-    Actor,
     MetricScope,
     Rating,
     Status,
@@ -64,32 +69,7 @@ class TransitionRefused(LongchengError):
 # — Time limits and numbers —
 
 
-@dataclass(frozen=True)
-class Limits:
-    sign_hours: int
-    handle_days: int
-    response_hours: int = 8
-
-
-def time_limit_for(category: Category | None, kind: str, urgency: str) -> Limits:
-    """The nearest limit: the category's own, an ancestor's, then the city default."""
-    chain = []
-    if category is not None:
-        chain = [category, *reversed(list(Category.objects.get_ancestors(category)))]
-    for node in chain:
-        row = TimeLimit.objects.filter(category=node, kind=kind, urgency=urgency).first()
-        if row:
-            return Limits(row.sign_hours, row.handle_days, row.response_hours)
-    row = TimeLimit.objects.filter(category__isnull=True, kind=kind, urgency=urgency).first()
-    if row is None:
-        raise LongchengError(
-            _("派单目录未配置“%(kind)s / %(urgency)s”的办理时限，请管理员先配置。")
-            % {"kind": kind, "urgency": urgency}
-        )
-    return Limits(row.sign_hours, row.handle_days, row.response_hours)
-
-
-def next_matter_number(now: datetime.datetime) -> str:
+def _next_matter_number(now: datetime.datetime) -> str:
     """LC + date + a daily counter. The counter row is updated atomically, so two clerks
     receiving at the same moment never get the same number, and a number is never reused."""
     key = timezone.localtime(now).strftime("%Y%m%d")
@@ -98,36 +78,6 @@ def next_matter_number(now: datetime.datetime) -> str:
         NumberSequence.objects.filter(key=key).update(value=F("value") + 1)
         value = NumberSequence.objects.get(key=key).value
     return f"LC{key}{value:05d}"
-
-
-# — Who is acting —
-
-
-LOOP_ACTING_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.DISPATCHER})
-
-
-def actor_relations(user, matter: Matter) -> set[Actor]:
-    relations = set()
-    if user_scope(user) == Scope.ALL:
-        relations.add(Actor.DISPATCHER)
-    # The dispatch centre's own clerks act for the hotline unit like any unit's clerks.
-    roles = LOOP_ACTING_ROLES
-    if committee_covers(user, matter):  # its own district only
-        relations.add(Actor.COMMITTEE)
-    if acts_for(user, matter.lead_unit, roles=roles):
-        relations.add(Actor.LEAD)
-    if any(acts_for(user, u, roles=roles) for u in matter.assisting_units.all()):
-        relations.add(Actor.ASSISTING)
-    return relations
-
-
-def allowed_actions(user, matter: Matter) -> list[Action]:
-    relations = actor_relations(user, matter)
-    return [
-        action
-        for action, (from_states, _to, who) in ACTIONS.items()
-        if matter.status in from_states and who in relations
-    ]
 
 
 def _check(matter: Matter, action: Action, user) -> None:
@@ -198,14 +148,22 @@ def _transition(
     action: Action,
     actor,
     expected_version: int | None,
-    to_status: Status | None,
     event_kind: str,
+    outcome: Status | None = None,
     note: str = "",
     data=None,
     unit: Unit | None = None,
     fields: Iterable[str] = (),
     mutate=None,
+    files: Iterable = (),
 ) -> tuple[Matter, MatterEvent]:
+    # The target state is the action table's; an action with several outcomes (回访评价:
+    # closed or reopened) names which one, and only one the table lists.
+    to_status = ACTIONS[action][1]
+    if action in OUTCOMES:
+        if outcome not in OUTCOMES[action]:
+            raise ValueError(f"{action} leads to one of {sorted(OUTCOMES[action])}, not {outcome}")
+        to_status = outcome
     with transaction.atomic():
         locked = _lock(matter, expected_version)
         _check(locked, action, actor)
@@ -219,6 +177,8 @@ def _transition(
         event = _event(
             locked, event_kind, actor, from_status=before, note=note, data=event_data, unit=unit
         )
+        for upload in files:  # photos and documents belong to the step that brought them
+            attachment_add(matter=locked, upload=upload, actor=actor, event=event)
         audit_record(
             actor=actor,
             action=AuditAction.STATE_CHANGE,
@@ -231,28 +191,10 @@ def _transition(
     return locked, event
 
 
-# Share of the handling window after which the unit is reminded (催办).
-REMIND_AT_SHARE = 0.8
-
-
-def set_handle_deadline(
-    m: Matter, deadline: datetime.datetime, start: datetime.datetime | None = None
-) -> None:
-    """Every change of the handling deadline goes through here, so the reminder moves with it."""
-    if start is not None:
-        m.handle_window_start = start
-    m.handle_deadline = deadline
-    begin = m.handle_window_start or deadline
-    m.remind_at = begin + (deadline - begin) * REMIND_AT_SHARE
-    m.overdue = deadline <= clock.now()
-
-
-_DEADLINE_FIELDS = ["handle_deadline", "handle_window_start", "remind_at", "overdue"]
-
-
 # — Receive and dispatch —
 
 
+@service
 def matter_receive(
     *,
     actor,
@@ -270,12 +212,13 @@ def matter_receive(
     reporter_name: str = "",
     reporter_phone: str = "",
     at: datetime.datetime | None = None,
+    files: Iterable = (),
 ) -> Matter:
     """受理: register a matter from any channel. `actor` may be None for the public form."""
     now = at or clock.now()
     with transaction.atomic():
         matter = Matter.objects.create(
-            number=next_matter_number(now),
+            number=_next_matter_number(now),
             title=title,
             description=description,
             channel=channel,
@@ -311,6 +254,8 @@ def matter_receive(
             after={"status": matter.status, "channel": channel},
             actor_repr="" if actor else "public",
         )
+        for upload in files:
+            attachment_add(matter=matter, upload=upload, actor=actor)
         notifications.on_received(matter)
     return matter
 
@@ -342,10 +287,11 @@ _DISPATCH_FIELDS = [
     "category",
     "response_deadline",
     "contacted_at",
-    *_DEADLINE_FIELDS,
+    *DEADLINE_FIELDS,
 ]
 
 
+@service
 def matter_dispatch(
     *,
     matter: Matter,
@@ -372,7 +318,6 @@ def matter_dispatch(
         action=action,
         actor=actor,
         expected_version=expected_version,
-        to_status=Status.DISPATCHED,
         event_kind=E.REDISPATCHED if redispatch else E.DISPATCHED,
         note=note,
         unit=lead_unit,
@@ -389,6 +334,7 @@ def matter_dispatch(
     return matter
 
 
+@service
 def matter_sign(*, matter: Matter, actor, expected_version: int | None = None) -> Matter:
     """签收: the lead unit accepts; signing after the sign deadline is recorded as late."""
     now = clock.now()
@@ -402,7 +348,6 @@ def matter_sign(*, matter: Matter, actor, expected_version: int | None = None) -
         action=Action.SIGN,
         actor=actor,
         expected_version=expected_version,
-        to_status=Status.SIGNED,
         event_kind=E.SIGNED,
         unit=matter.lead_unit,
         fields=["signed_at", "signed_late"],
@@ -412,8 +357,14 @@ def matter_sign(*, matter: Matter, actor, expected_version: int | None = None) -
     return matter
 
 
+@service
 def matter_return(
-    *, matter: Matter, actor, reason: str, expected_version: int | None = None
+    *,
+    matter: Matter,
+    actor,
+    reason: str,
+    expected_version: int | None = None,
+    files: Iterable = (),
 ) -> Matter:
     """退单: the unit sends the matter back to the dispatcher with a reason."""
     if not reason.strip():
@@ -428,8 +379,8 @@ def matter_return(
         action=Action.RETURN,
         actor=actor,
         expected_version=expected_version,
-        to_status=Status.RETURNED,
         event_kind=E.RETURNED,
+        files=files,
         note=reason,
         unit=unit,
         fields=["return_count"],
@@ -442,7 +393,8 @@ def matter_return(
 # — Handling —
 
 
-def matter_add_opinion(*, matter: Matter, actor, text: str) -> MatterEvent:
+@service
+def matter_add_opinion(*, matter: Matter, actor, text: str, files: Iterable = ()) -> MatterEvent:
     """协办意见: an assisting unit contributes; the status does not change."""
     if not text.strip():
         raise TransitionRefused(_("请填写协办意见。"))
@@ -451,16 +403,22 @@ def matter_add_opinion(*, matter: Matter, actor, text: str) -> MatterEvent:
         action=Action.OPINION,
         actor=actor,
         expected_version=None,
-        to_status=None,
         event_kind=E.OPINION,
+        files=files,
         note=text,
         unit=actor.unit,
     )
     return event
 
 
+@service
 def matter_add_progress(
-    *, matter: Matter, actor, text: str, expected_version: int | None = None
+    *,
+    matter: Matter,
+    actor,
+    text: str,
+    expected_version: int | None = None,
+    files: Iterable = (),
 ) -> Matter:
     if not text.strip():
         raise TransitionRefused(_("请填写办理进展。"))
@@ -469,14 +427,15 @@ def matter_add_progress(
         action=Action.PROGRESS,
         actor=actor,
         expected_version=expected_version,
-        to_status=Status.IN_PROGRESS,
         event_kind=E.PROGRESS,
+        files=files,
         note=text,
         unit=matter.lead_unit,
     )
     return matter
 
 
+@service
 def matter_request_extension(*, matter: Matter, actor, days: int, reason: str) -> Extension:
     """延期申请: the lead unit asks the dispatcher for more working days."""
     if days < 1 or days > 60:
@@ -491,7 +450,6 @@ def matter_request_extension(*, matter: Matter, actor, days: int, reason: str) -
             action=Action.REQUEST_EXTENSION,
             actor=actor,
             expected_version=None,
-            to_status=None,
             event_kind=E.EXTENSION_REQUESTED,
             note=reason,
             data={"days": days},
@@ -504,6 +462,7 @@ def matter_request_extension(*, matter: Matter, actor, days: int, reason: str) -
     return extension
 
 
+@service
 def matter_decide_extension(
     *, extension: Extension, actor, approve: bool, reason: str = ""
 ) -> Matter:
@@ -523,12 +482,11 @@ def matter_decide_extension(
             action=Action.DECIDE_EXTENSION,
             actor=actor,
             expected_version=None,
-            to_status=None,
             event_kind=E.EXTENSION_APPROVED if approve else E.EXTENSION_REFUSED,
             note=reason,
             data={"days": extension.days},
             unit=matter.lead_unit,
-            fields=_DEADLINE_FIELDS,
+            fields=DEADLINE_FIELDS,
             mutate=mutate,
         )
         extension.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REFUSED
@@ -539,8 +497,14 @@ def matter_decide_extension(
     return matter
 
 
+@service
 def matter_suspend(
-    *, matter: Matter, actor, reason: str, expected_version: int | None = None
+    *,
+    matter: Matter,
+    actor,
+    reason: str,
+    expected_version: int | None = None,
+    files: Iterable = (),
 ) -> Matter:
     """挂起: the clock stops for an external cause (e.g. awaiting a court ruling)."""
     if not reason.strip():
@@ -554,8 +518,8 @@ def matter_suspend(
         action=Action.SUSPEND,
         actor=actor,
         expected_version=expected_version,
-        to_status=Status.SUSPENDED,
         event_kind=E.SUSPENDED,
+        files=files,
         note=reason,
         unit=matter.lead_unit,
         fields=["suspended_at"],
@@ -564,6 +528,7 @@ def matter_suspend(
     return matter
 
 
+@service
 def matter_resume(*, matter: Matter, actor, expected_version: int | None = None) -> Matter:
     """恢复: the deadline moves on by the working days spent suspended."""
     now = clock.now()
@@ -586,10 +551,9 @@ def matter_resume(*, matter: Matter, actor, expected_version: int | None = None)
         action=Action.RESUME,
         actor=actor,
         expected_version=expected_version,
-        to_status=Status.IN_PROGRESS,
         event_kind=E.RESUMED,
         unit=matter.lead_unit,
-        fields=["suspended_at", *_DEADLINE_FIELDS],
+        fields=["suspended_at", *DEADLINE_FIELDS],
         mutate=mutate,
         data=lambda m: {"deadline_shift_days": shift["days"]},
     )
@@ -610,6 +574,7 @@ def _due_counted_by_answer(m: Matter) -> dict:
     return {} if already else {"due_day": due_day, "due_on_time": False}
 
 
+@service
 def matter_answer(
     *,
     matter: Matter,
@@ -617,6 +582,7 @@ def matter_answer(
     text: str,
     expected_version: int | None = None,
     personal_data_checked: bool = False,
+    files: Iterable = (),
 ) -> Matter:
     """办结: the lead unit answers with the result; late answers are recorded as such. An answer
     to a citizen that holds phone or ID numbers is refused until the clerk confirms having
@@ -659,8 +625,8 @@ def matter_answer(
         action=Action.ANSWER,
         actor=actor,
         expected_version=expected_version,
-        to_status=Status.ANSWERED,
         event_kind=E.ANSWERED,
+        files=files,
         note=text,
         unit=matter.lead_unit,
         fields=["answered_at", "answer_text", "answered_late"],
@@ -671,6 +637,7 @@ def matter_answer(
     return matter
 
 
+@service
 def matter_rate(
     *,
     matter: Matter,
@@ -701,14 +668,14 @@ def matter_rate(
         "rated_at",
         "rating_defaulted",
         "reopen_count",
-        *_DEADLINE_FIELDS,
+        *DEADLINE_FIELDS,
     ]
     matter, _e = _transition(
         matter,
         action=Action.RATE,
         actor=actor,
         expected_version=expected_version,
-        to_status=Status.REOPENED if reopen else Status.CLOSED,
+        outcome=Status.REOPENED if reopen else Status.CLOSED,
         event_kind=E.RATED,
         note=note,
         unit=unit,
@@ -730,6 +697,7 @@ def matter_rate(
     return matter
 
 
+@service
 def matter_merge(*, follower: Matter, master: Matter, actor) -> Matter:
     """并单: a duplicate follows its master and receives the master's updates and answer."""
     if follower.pk == master.pk or master.master_id:
@@ -745,7 +713,6 @@ def matter_merge(*, follower: Matter, master: Matter, actor) -> Matter:
         action=Action.MERGE,
         actor=actor,
         expected_version=None,
-        to_status=Status.MERGED,
         event_kind=E.MERGED,
         fields=["master"],
         mutate=mutate,
@@ -785,6 +752,7 @@ def _propagate_to_followers(master: Matter, event: MatterEvent) -> None:
             notifications.on_follower_answered(follower, master)
 
 
+@service
 def matter_archive(*, matter: Matter, actor, expected_version: int | None = None) -> Matter:
     now = clock.now()
 
@@ -796,7 +764,6 @@ def matter_archive(*, matter: Matter, actor, expected_version: int | None = None
         action=Action.ARCHIVE,
         actor=actor,
         expected_version=expected_version,
-        to_status=Status.ARCHIVED,
         event_kind=E.ARCHIVED,
         fields=["archived_at"],
         mutate=mutate,
@@ -804,6 +771,7 @@ def matter_archive(*, matter: Matter, actor, expected_version: int | None = None
     return matter
 
 
+@service
 def matter_reveal_reporter_phone(*, matter: Matter, actor) -> str:
     """The callback clerk needs the full number to call back; every look is audited."""
     if not actor.has_perm("parties.reveal_personal_data"):
@@ -815,6 +783,7 @@ def matter_reveal_reporter_phone(*, matter: Matter, actor) -> str:
     return matter.reporter_phone
 
 
+@service
 def matter_set_legal_hold(
     *, matter: Matter, actor, reason: str, expected_version: int | None = None
 ) -> Matter:
@@ -846,6 +815,7 @@ def matter_set_legal_hold(
     return matter
 
 
+@service
 def matter_committee_decision(
     *,
     matter: Matter,
@@ -886,7 +856,6 @@ def matter_committee_decision(
         action=Action.DECIDE,
         actor=actor,
         expected_version=None,
-        to_status=Status.DISPATCHED,
         event_kind=E.SUPERVISION,
         note=instructions,
         unit=lead_unit,
@@ -900,6 +869,7 @@ def matter_committee_decision(
     return matter
 
 
+@service
 def matter_rate_by_reporter(
     *, matter: Matter, rating: str, resolved: bool, note: str = ""
 ) -> Matter:
@@ -916,6 +886,7 @@ def matter_rate_by_reporter(
 # — Matters a unit opens for itself —
 
 
+@service
 def matter_open_for_unit(
     *,
     actor,
@@ -995,6 +966,7 @@ def matter_open_for_unit(
     return matter
 
 
+@service
 def matter_raise_for_unit(
     *, title: str, description: str, channel: str, unit: Unit, note: str
 ) -> Matter:
@@ -1012,6 +984,7 @@ def matter_raise_for_unit(
         return matter_dispatch(matter=matter, actor=None, lead_unit=unit, note=note)
 
 
+@service
 def matter_add_external_note(*, matter: Matter, text: str, source: str) -> MatterEvent:
     """A party without an account (an inspected hospital, a site) reports its own progress;
     the note lands on the timeline, the status does not change."""
@@ -1038,6 +1011,7 @@ def matter_add_external_note(*, matter: Matter, text: str, source: str) -> Matte
     return event
 
 
+@service
 def matter_move_deadline(*, matter: Matter, actor, deadline: datetime.date, note: str) -> Matter:
     """A matter a unit opened for itself moves on to its next statutory period (an enforcement
     case from the decision deadline to service, then payment); the move is on the timeline."""
@@ -1055,7 +1029,7 @@ def matter_move_deadline(*, matter: Matter, actor, deadline: datetime.date, note
                 % {"n": locked.number, "s": locked.get_status_display()}
             )
         set_handle_deadline(locked, end_of_day, start=now)
-        _save(locked, list(_DEADLINE_FIELDS))
+        _save(locked, list(DEADLINE_FIELDS))
         _event(
             locked,
             E.EXTENSION_APPROVED,
@@ -1077,6 +1051,7 @@ def matter_move_deadline(*, matter: Matter, actor, deadline: datetime.date, note
 # — 响应 and 不合理诉求认定 (docs/metrics.md) —
 
 
+@service
 def matter_contact(*, matter: Matter, actor, note: str, expected_version: int | None = None):
     """联系诉求人: the lead unit records a contact with the citizen; the first one after a
     dispatch is timed against the response window (响应率)."""
@@ -1099,7 +1074,6 @@ def matter_contact(*, matter: Matter, actor, note: str, expected_version: int | 
         action=Action.CONTACT,
         actor=actor,
         expected_version=expected_version,
-        to_status=None,
         event_kind=E.CONTACTED,
         note=note,
         unit=matter.lead_unit,
@@ -1110,6 +1084,7 @@ def matter_contact(*, matter: Matter, actor, note: str, expected_version: int | 
     return matter
 
 
+@service
 def matter_request_unreasonable(
     *, matter: Matter, actor, ground: str, reasons: str, evidence: str
 ) -> UnreasonableClaim:
@@ -1135,7 +1110,6 @@ def matter_request_unreasonable(
             action=Action.REQUEST_UNREASONABLE,
             actor=actor,
             expected_version=None,
-            to_status=None,
             event_kind=E.UNREASONABLE_REQUESTED,
             note=f"{UnreasonableGround(ground).label}：{reasons.strip()}",
             unit=matter.lead_unit,
@@ -1159,6 +1133,7 @@ def matter_request_unreasonable(
     return claim
 
 
+@service
 def matter_decide_unreasonable(
     *, claim: UnreasonableClaim, actor, certify: bool, reason: str
 ) -> UnreasonableClaim:
@@ -1181,7 +1156,6 @@ def matter_decide_unreasonable(
             action=Action.DECIDE_UNREASONABLE,
             actor=actor,
             expected_version=None,
-            to_status=None,
             event_kind=E.UNREASONABLE_CERTIFIED if certify else E.UNREASONABLE_REFUSED,
             note=reason.strip(),
             unit=claim.unit,

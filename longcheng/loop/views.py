@@ -4,8 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +15,12 @@ from django.views.generic import FormView, TemplateView
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import reads_business_records, visible_units
 from longcheng.core.calendar import PROVISIONAL_LABEL, WorkdayWindow, is_provisional
-from longcheng.core.errors import ConcurrentEditError, LongchengError
+from longcheng.core.errors import LongchengError
+from longcheng.web.actions import Act, ActionTableView, parse
 from longcheng.web.exports import xlsx_response
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
-from . import metrics, services
-from .attachments import attachment_add
+from . import metrics, rules, services
 from .forms import (
     AnswerForm,
     DecisionForm,
@@ -29,6 +28,7 @@ from .forms import (
     ExtensionDecisionForm,
     ExtensionForm,
     LeagueForm,
+    LegalHoldForm,
     MergeForm,
     RateForm,
     ReceiveForm,
@@ -185,7 +185,7 @@ class MatterDetailView(MatterMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         matter = self.get_matter()
         user = self.request.user
-        actions = services.allowed_actions(user, matter)
+        actions = rules.allowed_actions(user, matter)
         pending = matter.extensions.filter(decision=Extension.Decision.PENDING).first()
         if pending is None and Action.DECIDE_EXTENSION in actions:
             actions.remove(Action.DECIDE_EXTENSION)
@@ -229,6 +229,7 @@ class MatterDetailView(MatterMixin, TemplateView):
 
 
 def _action_forms(matter: Matter, actions, pending):
+    """The unbound form of each action the user may take, with what it starts from."""
     v = {"version": matter.version}
     claim = matter.unreasonable_claims.filter(decision=UnreasonableClaim.Decision.PENDING).first()
     lead = matter.lead_unit or (matter.category.default_lead_unit if matter.category else None)
@@ -237,33 +238,25 @@ def _action_forms(matter: Matter, actions, pending):
         dispatch_initial["assisting_units"] = [
             u.pk for u in matter.category.default_assisting_units.all()
         ]
-    builders = {
-        Action.DISPATCH: lambda: DispatchForm(initial=dispatch_initial, prefix="dispatch"),
-        Action.REDISPATCH: lambda: DispatchForm(initial=dispatch_initial, prefix="redispatch"),
-        Action.SIGN: lambda: VersionForm(initial=v),
-        Action.RETURN: lambda: TextForm(initial=v, prefix="return"),
-        Action.OPINION: lambda: TextForm(initial=v, prefix="opinion"),
-        Action.PROGRESS: lambda: TextForm(initial=v, prefix="progress"),
-        Action.REQUEST_EXTENSION: lambda: ExtensionForm(prefix="request_extension"),
-        Action.DECIDE_EXTENSION: lambda: ExtensionDecisionForm(
-            initial={"extension": pending.pk if pending else None}, prefix="decide_extension"
-        ),
-        Action.SUSPEND: lambda: TextForm(initial=v, prefix="suspend"),
-        Action.RESUME: lambda: VersionForm(initial=v),
-        Action.ANSWER: lambda: AnswerForm(initial=v, prefix="answer"),
-        Action.RATE: lambda: RateForm(initial=v, prefix="rate"),
-        Action.MERGE: lambda: MergeForm(prefix="merge"),
-        Action.ARCHIVE: lambda: VersionForm(initial=v),
-        Action.DECIDE: lambda: DecisionForm(
-            initial={"lead_unit": lead.pk if lead else None}, prefix="decide"
-        ),
-        Action.CONTACT: lambda: TextForm(initial=v, prefix="contact"),
-        Action.REQUEST_UNREASONABLE: lambda: UnreasonableRequestForm(prefix="request_unreasonable"),
-        Action.DECIDE_UNREASONABLE: lambda: UnreasonableDecisionForm(
-            initial={"claim": claim.pk if claim else None}, prefix="decide_unreasonable"
-        ),
+    initial = {
+        Action.DISPATCH: dispatch_initial,
+        Action.REDISPATCH: dispatch_initial,
+        Action.DECIDE_EXTENSION: {"extension": pending.pk if pending else None},
+        Action.DECIDE: {"lead_unit": lead.pk if lead else None},
+        Action.DECIDE_UNREASONABLE: {"claim": claim.pk if claim else None},
+        Action.REQUEST_EXTENSION: {},
+        Action.MERGE: {},
+        Action.REQUEST_UNREASONABLE: {},
     }
-    return [(action, builders[action]()) for action in actions]
+    return [
+        (
+            action,
+            MATTER_ACTS[action].form(
+                initial=initial.get(action, v), prefix=MATTER_ACTS[action].prefix
+            ),
+        )
+        for action in actions
+    ]
 
 
 # Actions whose effect cannot be undone by the same user ask for confirmation first.
@@ -278,160 +271,189 @@ CONFIRM = {
 }
 
 
-def _form_errors(form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        text = "；".join(errors)
-        parts.append(f"{label}：{text}" if label else text)
-    return "；".join(parts)
+def _done(action: Action):
+    """A row of the matter's action table: the service call, then the same success line."""
+
+    def wrap(call):
+        def perform(request, matter, data):
+            call(request.user, matter, data)
+            return _("已%(a)s。") % {"a": action.label}
+
+        return perform
+
+    return wrap
 
 
-class MatterActionView(MatterMixin, View):
+def _dispatch(action):
+    return lambda user, m, d: services.matter_dispatch(
+        matter=m,
+        actor=user,
+        lead_unit=d["lead_unit"],
+        assisting_units=d["assisting_units"],
+        category=d["category"],
+        expected_version=d["version"],
+        note=d["note"],
+        redispatch=action == Action.REDISPATCH,
+    )
+
+
+def _merge(user, matter, d):
+    master = matters_visible_to(user).filter(number=d["master_number"].strip()).first()
+    if master is None:
+        raise LongchengError(_("找不到编号为 %(n)s 的事项。") % {"n": d["master_number"]})
+    services.matter_merge(follower=matter, master=master, actor=user)
+
+
+def _decide_extension(user, matter, d):
+    extension = get_object_or_404(Extension, pk=d["extension"], matter=matter)
+    services.matter_decide_extension(
+        extension=extension, actor=user, approve=d["approve"], reason=d["text"]
+    )
+
+
+def _decide_unreasonable(user, matter, d):
+    claim = get_object_or_404(UnreasonableClaim, pk=d["claim"], matter=matter)
+    services.matter_decide_unreasonable(
+        claim=claim, actor=user, certify=d["certify"], reason=d["reason"]
+    )
+
+
+def _act(action: Action, form, call, *, prefixed: bool = True) -> Act:
+    return Act(form, _done(action)(call), prefix=action.value if prefixed else None)
+
+
+A = Action
+# action -> (form, service): the buttons of the matter page and the POST behind them.
+MATTER_ACTS: dict[Action, Act] = {
+    A.DISPATCH: _act(A.DISPATCH, DispatchForm, _dispatch(A.DISPATCH)),
+    A.REDISPATCH: _act(A.REDISPATCH, DispatchForm, _dispatch(A.REDISPATCH)),
+    A.SIGN: _act(
+        A.SIGN,
+        VersionForm,
+        lambda user, m, d: services.matter_sign(
+            matter=m, actor=user, expected_version=d["version"]
+        ),
+        prefixed=False,
+    ),
+    A.RETURN: _act(
+        A.RETURN,
+        TextForm,
+        lambda user, m, d: services.matter_return(
+            matter=m, actor=user, reason=d["text"], expected_version=d["version"], files=d["files"]
+        ),
+    ),
+    A.PROGRESS: _act(
+        A.PROGRESS,
+        TextForm,
+        lambda user, m, d: services.matter_add_progress(
+            matter=m, actor=user, text=d["text"], expected_version=d["version"], files=d["files"]
+        ),
+    ),
+    A.ANSWER: _act(
+        A.ANSWER,
+        AnswerForm,
+        lambda user, m, d: services.matter_answer(
+            matter=m,
+            actor=user,
+            text=d["text"],
+            expected_version=d["version"],
+            personal_data_checked=d["personal_data_checked"],
+            files=d["files"],
+        ),
+    ),
+    A.SUSPEND: _act(
+        A.SUSPEND,
+        TextForm,
+        lambda user, m, d: services.matter_suspend(
+            matter=m, actor=user, reason=d["text"], expected_version=d["version"], files=d["files"]
+        ),
+    ),
+    A.OPINION: _act(
+        A.OPINION,
+        TextForm,
+        lambda user, m, d: services.matter_add_opinion(
+            matter=m, actor=user, text=d["text"], files=d["files"]
+        ),
+    ),
+    A.REQUEST_EXTENSION: _act(
+        A.REQUEST_EXTENSION,
+        ExtensionForm,
+        lambda user, m, d: services.matter_request_extension(
+            matter=m, actor=user, days=d["days"], reason=d["text"]
+        ),
+    ),
+    A.DECIDE_EXTENSION: _act(A.DECIDE_EXTENSION, ExtensionDecisionForm, _decide_extension),
+    A.RESUME: _act(
+        A.RESUME,
+        VersionForm,
+        lambda user, m, d: services.matter_resume(
+            matter=m, actor=user, expected_version=d["version"]
+        ),
+        prefixed=False,
+    ),
+    A.RATE: _act(
+        A.RATE,
+        RateForm,
+        lambda user, m, d: services.matter_rate(
+            matter=m,
+            actor=user,
+            rating=d["rating"],
+            resolved=d["resolved"],
+            note=d["text"],
+            expected_version=d["version"],
+        ),
+    ),
+    A.MERGE: _act(A.MERGE, MergeForm, _merge),
+    A.DECIDE: _act(
+        A.DECIDE,
+        DecisionForm,
+        lambda user, m, d: services.matter_committee_decision(
+            matter=m,
+            actor=user,
+            lead_unit=d["lead_unit"],
+            deadline=d["deadline"],
+            instructions=d["instructions"],
+        ),
+    ),
+    A.ARCHIVE: _act(
+        A.ARCHIVE,
+        VersionForm,
+        lambda user, m, d: services.matter_archive(
+            matter=m, actor=user, expected_version=d["version"]
+        ),
+        prefixed=False,
+    ),
+    A.CONTACT: _act(
+        A.CONTACT,
+        TextForm,
+        lambda user, m, d: services.matter_contact(
+            matter=m, actor=user, note=d["text"], expected_version=d.get("version")
+        ),
+    ),
+    A.REQUEST_UNREASONABLE: _act(
+        A.REQUEST_UNREASONABLE,
+        UnreasonableRequestForm,
+        lambda user, m, d: services.matter_request_unreasonable(
+            matter=m,
+            actor=user,
+            ground=d["ground"],
+            reasons=d["reasons"],
+            evidence=d["evidence"],
+        ),
+    ),
+    A.DECIDE_UNREASONABLE: _act(
+        A.DECIDE_UNREASONABLE, UnreasonableDecisionForm, _decide_unreasonable
+    ),
+}
+
+
+class MatterActionView(MatterMixin, ActionTableView):
     """POST one action. Refusals come back as a plain message on the matter page."""
 
-    def post(self, request, pk, action):
-        matter = self.get_matter()
-        try:
-            action = Action(action)
-        except ValueError:
-            raise Http404 from None
-        try:
-            with transaction.atomic():
-                self._apply(request, matter, action)
-        except ConcurrentEditError as error:
-            messages.warning(request, error.message)
-        except (LongchengError, ValueError) as error:
-            messages.error(request, getattr(error, "message", str(error)))
-        else:
-            messages.success(request, _("已%(a)s。") % {"a": action.label})
-        return redirect(matter.get_absolute_url())
+    actions = {str(action): act for action, act in MATTER_ACTS.items()}
 
-    def _form(self, form_class, prefix=None):
-        form = form_class(self.request.POST, self.request.FILES, prefix=prefix)
-        if not form.is_valid():
-            raise LongchengError(_("填写有误：%(e)s") % {"e": _form_errors(form)})
-        return form.cleaned_data
-
-    def _attach(self, matter, files, event=None):
-        for upload in files or []:
-            attachment_add(matter=matter, upload=upload, actor=self.request.user, event=event)
-
-    def _apply(self, request, matter: Matter, action: Action) -> None:
-        user = request.user
-        if action in (Action.DISPATCH, Action.REDISPATCH):
-            data = self._form(DispatchForm, prefix=action.value)
-            services.matter_dispatch(
-                matter=matter,
-                actor=user,
-                lead_unit=data["lead_unit"],
-                assisting_units=data["assisting_units"],
-                category=data["category"],
-                expected_version=data["version"],
-                note=data["note"],
-                redispatch=action == Action.REDISPATCH,
-            )
-        elif action == Action.SIGN:
-            data = self._form(VersionForm)
-            services.matter_sign(matter=matter, actor=user, expected_version=data["version"])
-        elif action in (
-            Action.RETURN,
-            Action.PROGRESS,
-            Action.ANSWER,
-            Action.SUSPEND,
-            Action.OPINION,
-        ):
-            form_class = AnswerForm if action == Action.ANSWER else TextForm
-            data = self._form(form_class, prefix=action.value)
-            version, text = data.get("version"), data["text"]
-            if action == Action.RETURN:
-                services.matter_return(
-                    matter=matter, actor=user, reason=text, expected_version=version
-                )
-            elif action == Action.PROGRESS:
-                services.matter_add_progress(
-                    matter=matter, actor=user, text=text, expected_version=version
-                )
-            elif action == Action.ANSWER:
-                services.matter_answer(
-                    matter=matter,
-                    actor=user,
-                    text=text,
-                    expected_version=version,
-                    personal_data_checked=data["personal_data_checked"],
-                )
-            elif action == Action.SUSPEND:
-                services.matter_suspend(
-                    matter=matter, actor=user, reason=text, expected_version=version
-                )
-            else:
-                services.matter_add_opinion(matter=matter, actor=user, text=text)
-            event = matter.events.order_by("-id").first()
-            self._attach(matter, data.get("files"), event)
-        elif action == Action.REQUEST_EXTENSION:
-            data = self._form(ExtensionForm, prefix=action.value)
-            services.matter_request_extension(
-                matter=matter, actor=user, days=data["days"], reason=data["text"]
-            )
-        elif action == Action.DECIDE_EXTENSION:
-            data = self._form(ExtensionDecisionForm, prefix=action.value)
-            extension = get_object_or_404(Extension, pk=data["extension"], matter=matter)
-            services.matter_decide_extension(
-                extension=extension, actor=user, approve=data["approve"], reason=data["text"]
-            )
-        elif action == Action.RESUME:
-            data = self._form(VersionForm)
-            services.matter_resume(matter=matter, actor=user, expected_version=data["version"])
-        elif action == Action.RATE:
-            data = self._form(RateForm, prefix=action.value)
-            services.matter_rate(
-                matter=matter,
-                actor=user,
-                rating=data["rating"],
-                resolved=data["resolved"],
-                note=data["text"],
-                expected_version=data["version"],
-            )
-        elif action == Action.MERGE:
-            data = self._form(MergeForm, prefix=action.value)
-            master = matters_visible_to(user).filter(number=data["master_number"].strip()).first()
-            if master is None:
-                raise LongchengError(
-                    _("找不到编号为 %(n)s 的事项。") % {"n": data["master_number"]}
-                )
-            services.matter_merge(follower=matter, master=master, actor=user)
-        elif action == Action.DECIDE:
-            data = self._form(DecisionForm, prefix=action.value)
-            services.matter_committee_decision(
-                matter=matter,
-                actor=user,
-                lead_unit=data["lead_unit"],
-                deadline=data["deadline"],
-                instructions=data["instructions"],
-            )
-        elif action == Action.ARCHIVE:
-            data = self._form(VersionForm)
-            services.matter_archive(matter=matter, actor=user, expected_version=data["version"])
-        elif action == Action.CONTACT:
-            data = self._form(TextForm, prefix=action.value)
-            services.matter_contact(
-                matter=matter, actor=user, note=data["text"], expected_version=data.get("version")
-            )
-        elif action == Action.REQUEST_UNREASONABLE:
-            data = self._form(UnreasonableRequestForm, prefix=action.value)
-            services.matter_request_unreasonable(
-                matter=matter,
-                actor=user,
-                ground=data["ground"],
-                reasons=data["reasons"],
-                evidence=data["evidence"],
-            )
-        elif action == Action.DECIDE_UNREASONABLE:
-            data = self._form(UnreasonableDecisionForm, prefix=action.value)
-            claim = get_object_or_404(UnreasonableClaim, pk=data["claim"], matter=matter)
-            services.matter_decide_unreasonable(
-                claim=claim, actor=user, certify=data["certify"], reason=data["reason"]
-            )
+    def get_record(self, request, **kwargs):
+        return self.get_matter()
 
 
 class RevealPhoneView(MatterMixin, View):
@@ -454,15 +476,12 @@ class LegalHoldView(MatterMixin, View):
     def post(self, request, pk):
         matter = self.get_matter()
         try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
-        try:
+            data = parse(LegalHoldForm(request.POST))
             services.matter_set_legal_hold(
                 matter=matter,
                 actor=request.user,
-                reason=request.POST.get("reason", "")[:200],
-                expected_version=version,
+                reason=data["reason"],
+                expected_version=data["version"],
             )
         except LongchengError as refused:
             messages.error(request, refused.message)
@@ -481,25 +500,23 @@ class ReceiveView(BusinessRequired, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                matter = services.matter_receive(
-                    actor=self.request.user,
-                    title=data["title"],
-                    description=data["description"],
-                    channel=data["channel"],
-                    kind=data["kind"],
-                    urgency=data["urgency"],
-                    category=data["category"],
-                    division=data["division"],
-                    address=data["address"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    anonymous=data["anonymous"],
-                    reporter_name=data["reporter_name"],
-                    reporter_phone=data["reporter_phone"],
-                )
-                for upload in data["files"]:
-                    attachment_add(matter=matter, upload=upload, actor=self.request.user)
+            matter = services.matter_receive(
+                actor=self.request.user,
+                title=data["title"],
+                description=data["description"],
+                channel=data["channel"],
+                kind=data["kind"],
+                urgency=data["urgency"],
+                category=data["category"],
+                division=data["division"],
+                address=data["address"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                anonymous=data["anonymous"],
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                files=data["files"],
+            )
         except LongchengError as error:
             form.add_error("files" if "文件" in error.message else None, error.message)
             return self.form_invalid(form)

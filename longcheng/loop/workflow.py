@@ -68,7 +68,7 @@ ACTIONS: dict[Action, tuple[frozenset, Status | None, Actor]] = {
     Action.SUSPEND: (frozenset(HANDLING), S.SUSPENDED, Actor.DISPATCHER),
     Action.RESUME: (frozenset({S.SUSPENDED}), S.IN_PROGRESS, Actor.DISPATCHER),
     Action.ANSWER: (frozenset(HANDLING), S.ANSWERED, Actor.LEAD),
-    Action.RATE: (frozenset({S.ANSWERED}), None, Actor.DISPATCHER),  # -> CLOSED or REOPENED
+    Action.RATE: (frozenset({S.ANSWERED}), None, Actor.DISPATCHER),  # see OUTCOMES
     Action.MERGE: (frozenset({S.RECEIVED, S.DISPATCHED, S.RETURNED}), S.MERGED, Actor.DISPATCHER),
     Action.ARCHIVE: (frozenset({S.CLOSED}), S.ARCHIVED, Actor.DISPATCHER),
     # A supervision committee's decision: a (new) lead unit and deadline; it must sign again.
@@ -88,13 +88,18 @@ ACTIONS: dict[Action, tuple[frozenset, Status | None, Actor]] = {
     ),
 }
 
-# The status graph implied by ACTIONS (for docs and tests).
+# Actions whose result depends on what is decided: 回访评价 closes, or reopens when 不满意.
+OUTCOMES: dict[Action, frozenset[Status]] = {
+    Action.RATE: frozenset({S.CLOSED, S.REOPENED}),
+}
+
+# The status graph implied by ACTIONS and OUTCOMES (for docs and tests).
 TRANSITIONS: dict[Status, set[Status]] = {}
-for _from_states, _to, _who in ACTIONS.values():
+for _action, (_from_states, _to, _who) in ACTIONS.items():
     for _state in _from_states:
-        if _to is not None:
-            TRANSITIONS.setdefault(_state, set()).add(_to)
-TRANSITIONS.setdefault(S.ANSWERED, set()).update({S.CLOSED, S.REOPENED})
+        TRANSITIONS.setdefault(_state, set()).update(
+            OUTCOMES.get(_action, {_to} if _to is not None else set())
+        )
 
 
 class Channel(models.TextChoices):

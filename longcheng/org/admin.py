@@ -8,7 +8,8 @@ from treebeard.forms import movenodeform_factory
 
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action
-from longcheng.audit.services import audit_record, model_snapshot
+from longcheng.audit.services import audit_record
+from longcheng.audit.snapshots import model_snapshot
 from longcheng.core.models import CalendarOverride, Division, LocalCalendarYear, Unit
 
 

@@ -4,8 +4,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from longcheng.audit.models import Action
-from longcheng.audit.services import audit_record, audit_refusal, changed_fields, model_snapshot
+from longcheng.audit.services import audit_record, audit_refusal
+from longcheng.audit.snapshots import changed_fields, model_snapshot
 from longcheng.core.errors import PermissionRefused
+from longcheng.core.transactions import service
 from longcheng.core.validators import birth_date_from_id
 from longcheng.core.versioning import save_versioned
 
@@ -18,6 +20,7 @@ def _derive_person_fields(person: Person) -> None:
     person.gender = Person.Gender.MALE if int(person.id_number[16]) % 2 else Person.Gender.FEMALE
 
 
+@service
 def party_create(*, instance, actor):
     """Register a new party owned by the actor's unit."""
     if actor.unit_id is None:
@@ -44,6 +47,7 @@ def party_create(*, instance, actor):
     return instance
 
 
+@service
 def party_update(*, instance, before: dict, expected_version: int, fields: list[str], actor):
     """Save an edit unless somebody else saved the record since it was opened."""
     if isinstance(instance, Person):
@@ -77,6 +81,7 @@ def party_update(*, instance, before: dict, expected_version: int, fields: list[
     return instance
 
 
+@service
 def person_reveal(*, person: Person, actor) -> dict:
     """Return the unmasked personal data of `person`, leaving an audit record."""
     if not actor.has_perm("parties.reveal_personal_data"):

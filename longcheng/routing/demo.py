@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from .hotspots import hotspots_compute
 from .models import HotSpotReport, RoutingModel
-from .services import RoutingError, routing_promote, routing_train
+from .services import RoutingError, routing_promote
+from .training import routing_train
 
 
 def seed(log) -> None:

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .hotspots import hotspots_compute
-from .services import routing_train
+from .training import routing_train
 
 
 @shared_task

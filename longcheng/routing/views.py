@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,15 +18,16 @@ from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core.errors import LongchengError
 from longcheng.loop import services as loop
 from longcheng.loop.duplicates import similar_open_matters
-from longcheng.loop.models import Category
+from longcheng.loop.rules import allowed_actions
 from longcheng.loop.selectors import matters_visible_to
 from longcheng.loop.workflow import Action, Status
-from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
+from longcheng.web.actions import parse
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.home import NavItem
 
-from . import services
+from . import services, suggesting, training
+from .forms import ModelActionForm, TakeSuggestionForm
 from .hotspots import clusters_visible_to, hotspots_compute
 from .models import HotSpotReport, RoutingModel
 from .tasks import routing_train_task
@@ -38,10 +38,10 @@ def suggestion_panel(request, matter) -> str:
     user = request.user
     if matter.status not in (Status.RECEIVED, Status.RETURNED):
         return ""
-    actions = loop.allowed_actions(user, matter)
+    actions = allowed_actions(user, matter)
     if Action.DISPATCH not in actions and Action.REDISPATCH not in actions:
         return ""
-    suggestions = services.suggest(matter)
+    suggestions = suggesting.suggest(matter)
     duplicates = similar_open_matters(
         text=f"{matter.title}{matter.description}",
         category=matter.category,
@@ -68,27 +68,20 @@ class TakeSuggestionView(LoginRequiredMixin, View):
     def post(self, request, pk):
         matter = get_object_or_404(matters_visible_to(request.user), pk=pk)
         try:
-            category_id = inputs.whole(request.POST.get("category"), _("目录"), low=1, high=2**31)
-        except LongchengError as error:
-            messages.error(request, error.message)
-            return redirect(matter.get_absolute_url())
-        category = get_object_or_404(Category, pk=category_id)
-        try:
-            with transaction.atomic():
-                if category.default_lead_unit is None:
-                    raise LongchengError(_("该目录未设默认主办单位，请手工派单。"))
-                loop.matter_dispatch(
-                    matter=matter,
-                    actor=request.user,
-                    lead_unit=category.default_lead_unit,
-                    assisting_units=list(category.default_assisting_units.all()),
-                    category=category,
-                    expected_version=inputs.whole(
-                        request.POST.get("version"), _("版本"), low=0, high=2**31 - 1
-                    ),
-                    note=_("采纳分拨建议（%(s)s）") % {"s": request.POST.get("source", "")},
-                    redispatch=matter.status == Status.RETURNED,
-                )
+            data = parse(TakeSuggestionForm(request.POST))
+            category = data["category"]
+            if category.default_lead_unit is None:
+                raise LongchengError(_("该目录未设默认主办单位，请手工派单。"))
+            loop.matter_dispatch(
+                matter=matter,
+                actor=request.user,
+                lead_unit=category.default_lead_unit,
+                assisting_units=list(category.default_assisting_units.all()),
+                category=category,
+                expected_version=data["version"],
+                note=_("采纳分拨建议（%(s)s）") % {"s": data["source"]},
+                redispatch=matter.status == Status.RETURNED,
+            )
         except LongchengError as error:
             messages.error(request, error.message)
         else:
@@ -111,21 +104,22 @@ class ModelListView(SysadminRequired, TemplateView):
         context.update(
             title=_("分拨模型"),
             models=RoutingModel.objects.all(),
-            counts=services.category_counts(),
+            counts=training.category_counts(),
             training_limit=f"{settings.LONGCHENG_ROUTING_TRAINING_LIMIT:,}",
         )
         return context
 
     def post(self, request):
         try:
-            if "train" in request.POST and settings.LONGCHENG_TIMERS == "celery":
+            data = parse(ModelActionForm(request.POST))
+            if data["train"] and settings.LONGCHENG_TIMERS == "celery":
                 # With workers (production), a large history trains in the background.
                 routing_train_task.delay(actor_id=request.user.pk)
                 messages.success(
                     request, _("已在后台开始训练，几分钟后新版本会出现在下表中（刷新页面查看）。")
                 )
-            elif "train" in request.POST:
-                record = services.routing_train(actor=request.user)
+            elif data["train"]:
+                record = training.routing_train(actor=request.user)
                 messages.success(
                     request,
                     _("已训练 v%(v)s，准确率 %(a).1f%%，前三命中 %(t).1f%%。")
@@ -136,9 +130,7 @@ class ModelListView(SysadminRequired, TemplateView):
                     },
                 )
             else:
-                record = get_object_or_404(
-                    RoutingModel, pk=inputs.record_id(request.POST.get("promote"))
-                )
+                record = get_object_or_404(RoutingModel, pk=data["promote"])
                 services.routing_promote(record=record, actor=request.user)
                 messages.success(request, _("已启用 v%(v)s。") % {"v": record.version})
         except LongchengError as error:

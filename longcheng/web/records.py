@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from longcheng.accounts.scoping import reads_business_records, scope_queryset
-from longcheng.audit.services import model_snapshot
+from longcheng.audit.snapshots import model_snapshot
 from longcheng.core.errors import LongchengError
 from longcheng.core.redirects import safe_next
 

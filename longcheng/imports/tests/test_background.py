@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from longcheng.imports import services
+from longcheng.imports import pipeline, services
 from longcheng.imports.models import ImportBatch
 from longcheng.loop.models import Matter
 
@@ -41,14 +41,14 @@ def media(settings, tmp_path):
 def test_one_running_import_per_person(users, road):
     running = _running(users.dispatcher)
     upload = xlsx(columns("matters"), [matter_row("P1")])
-    with pytest.raises(services.ImportRefused, match=f"批次 {running.pk}"):
+    with pytest.raises(pipeline.ImportRefused, match=f"批次 {running.pk}"):
         services.import_start_check(user=users.dispatcher, kind="matters", upload=upload)
     assert ImportBatch.objects.count() == 1
     # The commit of another, checked batch waits as well.
     checked = ImportBatch.objects.create(
         kind="matters", file_name="x.xlsx", status="checked", created_by=users.dispatcher
     )
-    with pytest.raises(services.ImportRefused, match="正在进行"):
+    with pytest.raises(pipeline.ImportRefused, match="正在进行"):
         services.import_start_commit(user=users.dispatcher, batch=checked)
 
 
@@ -67,7 +67,7 @@ def test_a_dead_job_frees_the_slot_and_says_so(users, road):
 @pytest.mark.django_db
 def test_the_page_polls_the_progress_until_the_job_ends(login, users):
     batch = _running(users.dispatcher)
-    services._reporter(batch.pk)(1200)
+    pipeline._reporter(batch.pk)(1200)
     client = login(users.dispatcher)
     page = client.get(f"/imports/{batch.pk}/").content.decode()
     assert 'data-testid="progress"' in page and "已检查 1200 行" in page

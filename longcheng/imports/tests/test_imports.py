@@ -15,7 +15,7 @@ from longcheng.accounts.roles import Role
 from longcheng.audit.models import AuditRecord
 from longcheng.cockpit import panels
 from longcheng.core.models import Unit
-from longcheng.imports import services
+from longcheng.imports import pipeline
 from longcheng.imports.importers import IMPORTERS, importers_for
 from longcheng.imports.models import ImportBatch
 from longcheng.loop import rollups
@@ -82,7 +82,7 @@ def test_every_kind_of_bad_enterprise_row_is_reported_and_nothing_is_written(use
             ["", valid_credit_code("MA0CCCCC"), "", ""],
         ],
     )
-    batch = services.import_check(user=users.committee_clerk, kind="enterprises", upload=upload)
+    batch = pipeline.import_check(user=users.committee_clerk, kind="enterprises", upload=upload)
     assert batch.status == B.REJECTED and batch.total_rows == 6 and batch.bad_rows == 5
     errors = errors_by_row(batch)
     assert list(errors) == [3, 4, 5, 6, 7]
@@ -92,21 +92,21 @@ def test_every_kind_of_bad_enterprise_row_is_reported_and_nothing_is_written(use
     assert errors[6] == ["统一社会信用代码:本单位已登记过该号码。"]
     assert errors[7][0].startswith("企业名称:必填")
     assert Enterprise.objects.count() == 1
-    with pytest.raises(services.ImportRefused):
-        services.import_commit(user=users.committee_clerk, batch=batch)
+    with pytest.raises(pipeline.ImportRefused):
+        pipeline.import_commit(user=users.committee_clerk, batch=batch)
     assert Enterprise.objects.count() == 1
 
 
 def test_a_missing_column_and_a_file_that_is_not_a_table(users):
-    batch = services.import_check(
+    batch = pipeline.import_check(
         user=users.committee_clerk, kind="enterprises", upload=xlsx(["企业名称", "备注"], [["甲"]])
     )
     assert {(e["column"], e["message"]) for e in batch.errors} == {
         ("统一社会信用代码", "缺少此列（请使用下载的模板）。"),
         ("备注", "模板中没有此列。"),
     }
-    with pytest.raises(services.ImportRefused, match=r"只接受 \.xlsx 或 \.csv"):
-        services.import_check(
+    with pytest.raises(pipeline.ImportRefused, match=r"只接受 \.xlsx 或 \.csv"):
+        pipeline.import_check(
             user=users.committee_clerk,
             kind="enterprises",
             upload=SimpleUploadedFile("data.pdf", b"%PDF-1.4"),
@@ -133,11 +133,11 @@ def matter_row(number, unit="cg1", received="2022-08-01 09:30", answered="2022-0
 
 def test_historical_matters_import_whole_and_count_in_the_cockpit(users, org, road):
     upload = xlsx(columns("matters"), [matter_row(f"TY20220801{n:05d}") for n in range(1, 26)])
-    batch = services.import_check(user=users.dispatcher, kind="matters", upload=upload)
+    batch = pipeline.import_check(user=users.dispatcher, kind="matters", upload=upload)
     assert batch.status == B.CHECKED and batch.total_rows == 25 and not batch.errors
     assert Matter.objects.count() == 0  # the dry run writes nothing
 
-    batch = services.import_commit(user=users.dispatcher, batch=batch)
+    batch = pipeline.import_commit(user=users.dispatcher, batch=batch)
     assert batch.status == B.COMMITTED and batch.created_objects == 25
     matter = Matter.objects.get(number="TY2022080100001")
     assert (matter.status, matter.lead_unit, matter.category, matter.rating) == (
@@ -153,7 +153,7 @@ def test_historical_matters_import_whole_and_count_in_the_cockpit(users, org, ro
     assert AuditRecord.objects.filter(object_type="imports.importbatch").count() == 2
 
     # The same file again: every number is taken now.
-    again = services.import_check(
+    again = pipeline.import_check(
         user=users.dispatcher,
         kind="matters",
         upload=xlsx(columns("matters"), [matter_row("TY2022080100001")]),
@@ -173,7 +173,7 @@ def test_bad_matter_rows_unknown_unit_bad_date_duplicate_number(users, road):
             matter_row("A6", received="2099-01-01 09:00", answered="2099-01-02 09:00"),
         ],
     )
-    batch = services.import_check(user=users.dispatcher, kind="matters", upload=upload)
+    batch = pipeline.import_check(user=users.dispatcher, kind="matters", upload=upload)
     errors = errors_by_row(batch)
     assert errors[3] == ["主办单位编码:找不到单位 nosuchunit。"]
     assert errors[4] == ["受理时间:无法识别的日期时间，应为 2023-08-15 09:30。"]
@@ -185,7 +185,7 @@ def test_bad_matter_rows_unknown_unit_bad_date_duplicate_number(users, road):
 
 def test_a_row_that_turns_bad_after_the_dry_run_stops_the_whole_import(users, org, road):
     rows = [matter_row(f"B{n}") for n in range(1, 4001)]  # two chunks
-    batch = services.import_check(
+    batch = pipeline.import_check(
         user=users.dispatcher, kind="matters", upload=xlsx(columns("matters"), rows)
     )
     assert batch.status == B.CHECKED
@@ -193,8 +193,8 @@ def test_a_row_that_turns_bad_after_the_dry_run_stops_the_whole_import(users, or
     Matter.objects.create(
         number="B3999", title="t", description="d", channel="hotline", received_at=batch.created_at
     )
-    with pytest.raises(services.ImportRefused, match="未导入任何数据"):
-        services.import_commit(user=users.dispatcher, batch=batch)
+    with pytest.raises(pipeline.ImportRefused, match="未导入任何数据"):
+        pipeline.import_commit(user=users.dispatcher, batch=batch)
     assert Matter.objects.count() == 1 and MatterEvent.objects.count() == 0
     batch.refresh_from_db()
     assert batch.status == B.REJECTED and batch.errors[0]["row"] == 4000
@@ -208,8 +208,8 @@ def test_who_may_import_what(users, login):
         "figures",
     ]
     assert "matters" in [i.kind for i in importers_for(users.dispatcher)]
-    with pytest.raises(services.ImportRefused):
-        services.import_check(
+    with pytest.raises(pipeline.ImportRefused):
+        pipeline.import_check(
             user=users.clerk1, kind="matters", upload=xlsx(columns("matters"), [])
         )
     assert login(users.auditor).get("/imports/").status_code == 403
@@ -224,13 +224,13 @@ def test_units_then_staff_from_the_same_kind_of_file(users, org):
             ["bad code!", "错误", "未知类型", "nosuch", "", ""],
         ],
     )
-    batch = services.import_check(user=users.sysadmin, kind="units", upload=units)
+    batch = pipeline.import_check(user=users.sysadmin, kind="units", upload=units)
     assert set(errors_by_row(batch)) == {4}
     assert len(errors_by_row(batch)[4]) == 4  # code, division, type and parent
     units = xlsx(columns("units"), units_rows())
-    batch = services.import_commit(
+    batch = pipeline.import_commit(
         user=users.sysadmin,
-        batch=services.import_check(user=users.sysadmin, kind="units", upload=units),
+        batch=pipeline.import_check(user=users.sysadmin, kind="units", upload=units),
     )
     child = Unit.objects.get(code="xd-zwfw-1")
     assert child.get_parent().code == "xd-zwfw"
@@ -243,7 +243,7 @@ def test_units_then_staff_from_the_same_kind_of_file(users, org):
             ["nounit", "无单位", "单位领导", "", "", ""],
         ],
     )
-    batch = services.import_check(user=users.sysadmin, kind="staff", upload=staff)
+    batch = pipeline.import_check(user=users.sysadmin, kind="staff", upload=staff)
     errors = errors_by_row(batch)
     assert errors[3] == ["用户名:用户名 clerk1 已被使用。"]
     assert errors[4] == ["单位编码:业务角色必须归属一个单位。"]
@@ -258,9 +258,9 @@ def units_rows():
 
 def test_staff_import_creates_accounts_without_passwords(users, org):
     staff = xlsx(columns("staff"), [["xd_new", "王晓东", "经办人", "xd", "科员", "13912345678"]])
-    services.import_commit(
+    pipeline.import_commit(
         user=users.sysadmin,
-        batch=services.import_check(user=users.sysadmin, kind="staff", upload=staff),
+        batch=pipeline.import_check(user=users.sysadmin, kind="staff", upload=staff),
     )
     user = User.objects.get(username="xd_new")
     assert (user.role, user.unit, user.has_usable_password()) == (Role.CLERK, org.committee, False)
@@ -269,8 +269,8 @@ def test_staff_import_creates_accounts_without_passwords(users, org):
 def test_persons_from_a_gb18030_csv_and_monthly_figures(users, org):
     text = f"姓名,居民身份证号码,手机号码\n贺文静,{valid_id_number()},13912340001\n"
     upload = SimpleUploadedFile("persons.csv", text.encode("gb18030"))
-    batch = services.import_check(user=users.committee_clerk, kind="persons", upload=upload)
-    services.import_commit(user=users.committee_clerk, batch=batch)
+    batch = pipeline.import_check(user=users.committee_clerk, kind="persons", upload=upload)
+    pipeline.import_commit(user=users.committee_clerk, batch=batch)
     assert Person.objects.get().owner_unit == org.committee
 
     indicator = Indicator.objects.create(name="月销量", measure="吨", owner_unit=org.brigade1)
@@ -282,9 +282,9 @@ def test_persons_from_a_gb18030_csv_and_monthly_figures(users, org):
             ["月销量", "cg1", "2023", "8", "", "1,200"],
         ],
     )
-    services.import_commit(
+    pipeline.import_commit(
         user=users.clerk1,
-        batch=services.import_check(user=users.clerk1, kind="figures", upload=upload),
+        batch=pipeline.import_check(user=users.clerk1, kind="figures", upload=upload),
     )
     assert list(indicator.values.order_by("month").values_list("target", "actual")) == [
         (Decimal("120.5"), Decimal("118.2")),
@@ -292,7 +292,7 @@ def test_persons_from_a_gb18030_csv_and_monthly_figures(users, org):
     ]
     # Another unit's indicator is not the clerk's to fill.
     other = UserFactory(username="other", role=Role.CLERK, unit=org.brigade2)
-    batch = services.import_check(user=other, kind="figures", upload=upload)
+    batch = pipeline.import_check(user=other, kind="figures", upload=upload)
     assert batch.errors[0]["message"] == "在您可填报的单位中找不到该指标。"
 
 
@@ -317,8 +317,8 @@ def test_the_pages_upload_check_and_commit_with_confirmation(login, users, road)
 def test_a_csv_whose_encoding_changes_half_way_is_refused_with_the_row(users):
     good = "".join(f"企业{n},91140105MA0K2XQ3XA\n" for n in range(3000)).encode("utf-8")
     content = "企业名称,统一社会信用代码\n".encode() + good + b"\xff\xfe\xfd,bad\n"
-    with pytest.raises(services.ImportRefused, match="行之后有文字编码") as refused:
-        services.import_check(
+    with pytest.raises(pipeline.ImportRefused, match="行之后有文字编码") as refused:
+        pipeline.import_check(
             user=users.committee_clerk,
             kind="enterprises",
             upload=SimpleUploadedFile("mixed.csv", content),
@@ -333,18 +333,18 @@ def test_a_workbook_too_big_to_parse_is_refused_before_parsing(users, settings):
     rows = [["山西易通天下产业孵化基地有限公司", valid_credit_code(), "x" * 5000]]
     upload = xlsx(columns("enterprises")[:3], rows)
     settings.LONGCHENG_IMPORT_MAX_UNCOMPRESSED_BYTES = 4096
-    with pytest.raises(services.ImportRefused, match="解压后有"):
-        services.import_check(user=users.committee_clerk, kind="enterprises", upload=upload)
+    with pytest.raises(pipeline.ImportRefused, match="解压后有"):
+        pipeline.import_check(user=users.committee_clerk, kind="enterprises", upload=upload)
 
     settings.LONGCHENG_IMPORT_MAX_UNCOMPRESSED_BYTES = 2**30
     settings.LONGCHENG_IMPORT_MAX_ROWS = 3
     many = xlsx(columns("enterprises")[:2], [["甲", "1"]] * 10)
-    with pytest.raises(services.ImportRefused, match="超过单次导入上限 3 行"):
-        services.import_check(user=users.committee_clerk, kind="enterprises", upload=many)
+    with pytest.raises(pipeline.ImportRefused, match="超过单次导入上限 3 行"):
+        pipeline.import_check(user=users.committee_clerk, kind="enterprises", upload=many)
 
     settings.LONGCHENG_IMPORT_MAX_ROWS = 1000
     settings.LONGCHENG_IMPORT_MAX_CELL_CHARS = 1000
     upload.seek(0)
-    with pytest.raises(services.ImportRefused, match="第 2 行第 3 列的内容超过 1,000 个字符"):
-        services.import_check(user=users.committee_clerk, kind="enterprises", upload=upload)
+    with pytest.raises(pipeline.ImportRefused, match="第 2 行第 3 列的内容超过 1,000 个字符"):
+        pipeline.import_check(user=users.committee_clerk, kind="enterprises", upload=upload)
     assert not ImportBatch.objects.exists()

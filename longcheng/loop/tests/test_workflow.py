@@ -5,7 +5,7 @@ import pytest
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.models import AuditRecord
 from longcheng.core.errors import ConcurrentEditError
-from longcheng.loop import services
+from longcheng.loop import rules, services
 from longcheng.loop.models import Matter, MatterEvent
 from longcheng.loop.services import TransitionRefused
 from longcheng.loop.workflow import ACTIONS, Action, Rating, Status
@@ -280,14 +280,14 @@ def test_allowed_actions_follow_the_table(status, role, dispatched, receive, use
         for action, (states, _to, who) in ACTIONS.items()
         if status in states and who in RELATION_OF[role]
     }
-    assert set(services.allowed_actions(user, matter)) == expected
+    assert set(rules.allowed_actions(user, matter)) == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_forbidden_sign_changes_nothing(role, dispatched, users):
     matter = dispatched()
     user = getattr(users, role)
-    if Action.SIGN in services.allowed_actions(user, matter):
+    if Action.SIGN in rules.allowed_actions(user, matter):
         services.matter_sign(matter=matter, actor=user)
         assert Matter.objects.get(pk=matter.pk).status == Status.SIGNED
     else:
@@ -304,9 +304,9 @@ def test_a_committee_decides_only_in_its_own_district(receive, users, org):
     inside = receive(division=org.xiaodian)
     elsewhere = receive(division=org.jinyuan)
     nowhere = receive(division=None)
-    assert Action.DECIDE in services.allowed_actions(users.committee_clerk, inside)
-    assert Action.DECIDE not in services.allowed_actions(users.committee_clerk, elsewhere)
-    assert Action.DECIDE in services.allowed_actions(users.committee_clerk, nowhere)
+    assert Action.DECIDE in rules.allowed_actions(users.committee_clerk, inside)
+    assert Action.DECIDE not in rules.allowed_actions(users.committee_clerk, elsewhere)
+    assert Action.DECIDE in rules.allowed_actions(users.committee_clerk, nowhere)
     jinyuan_committee = Unit.objects.add_child(
         Unit.objects.get(pk=org.gov.pk),
         {
@@ -319,5 +319,5 @@ def test_a_committee_decides_only_in_its_own_district(receive, users, org):
     from conftest import UserFactory
 
     jy_clerk = UserFactory(username="jyclerk", role="clerk", unit=jinyuan_committee)
-    assert Action.DECIDE in services.allowed_actions(jy_clerk, elsewhere)
-    assert Action.DECIDE not in services.allowed_actions(jy_clerk, inside)
+    assert Action.DECIDE in rules.allowed_actions(jy_clerk, elsewhere)
+    assert Action.DECIDE not in rules.allowed_actions(jy_clerk, inside)

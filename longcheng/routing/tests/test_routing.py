@@ -9,7 +9,7 @@ from longcheng.loop import services as loop
 from longcheng.loop.duplicates import similar_open_matters
 from longcheng.loop.models import Category, Matter
 from longcheng.loop.workflow import Channel, Kind, Status, Urgency
-from longcheng.routing import services
+from longcheng.routing import services, suggesting, training
 from longcheng.routing.hotspots import hotspots_compute
 from longcheng.routing.models import RoutingModel
 
@@ -83,23 +83,23 @@ def _hotline_complaint(users, title, description):
 
 def test_train_predict_promote_and_roll_back(users, org, catalogue, dust):
     with pytest.raises(services.RoutingError):
-        services.routing_train()  # nothing categorised yet
+        training.routing_train()  # nothing categorised yet
     _history(users, org, catalogue, dust)
-    first = services.routing_train(actor=users.sysadmin)
+    first = training.routing_train(actor=users.sysadmin)
     assert first.version == 1 and first.trained_on == 12
     assert set(first.evaluation) >= {"accuracy", "macro_f1", "top3", "per_class", "confusion"}
     assert first.state == RoutingModel.State.CANDIDATE
 
     new = _hotline_complaint(users, "夜里工地很吵", "工地夜间施工噪音扰民，打桩到凌晨")
-    assert services.suggest(new).source == "rules"  # no active model yet
+    assert suggesting.suggest(new).source == "rules"  # no active model yet
     services.routing_promote(record=first, actor=users.sysadmin)
-    suggestions = services.suggest(new)
+    suggestions = suggesting.suggest(new)
     assert suggestions.source == "model" and suggestions.version == 1
     assert suggestions.items[0].category == catalogue["noise"]
     assert suggestions.items[0].lead_unit == org.brigade1
     assert 0 < suggestions.items[0].confidence <= 1
 
-    second = services.routing_train(actor=users.sysadmin)
+    second = training.routing_train(actor=users.sysadmin)
     services.routing_promote(record=second, actor=users.sysadmin)
     assert RoutingModel.objects.get(pk=first.pk).state == RoutingModel.State.RETIRED
     services.routing_promote(record=first, actor=users.sysadmin)  # roll back
@@ -110,7 +110,7 @@ def test_train_predict_promote_and_roll_back(users, org, catalogue, dust):
 
 def test_keyword_rules_answer_when_there_is_no_model(users, org, catalogue, dust):
     matter = _hotline_complaint(users, "渣土车", "渣土车没有苫盖，扬尘很大")
-    suggestions = services.suggest(matter)
+    suggestions = suggesting.suggest(matter)
     assert suggestions.source == "rules"
     assert suggestions.items[0].category == dust
 
@@ -242,16 +242,16 @@ def test_training_learns_from_the_latest_window_only(settings, users, org, catal
     """A city's history grows for years; a new model learns from the latest dispatches."""
     _history(users, org, catalogue, dust)  # six noise matters, then six dust matters
     settings.LONGCHENG_ROUTING_TRAINING_LIMIT = 11
-    assert services.category_counts() == {catalogue["noise"].code: 5, "dust": 6}
-    record = services.routing_train()
+    assert training.category_counts() == {catalogue["noise"].code: 5, "dust": 6}
+    record = training.routing_train()
     assert record.trained_on == 11
     assert record.evaluation["method"] == "cv5"
 
 
 def test_a_large_history_is_checked_on_a_held_out_fifth(monkeypatch, users, org, catalogue, dust):
     _history(users, org, catalogue, dust)
-    monkeypatch.setattr(services, "HOLD_OUT_FROM", 10)
-    record = services.routing_train()
+    monkeypatch.setattr(training, "HOLD_OUT_FROM", 10)
+    record = training.routing_train()
     assert record.evaluation["method"] == "holdout"
     # three of the twelve were kept out of training and predicted (not all twelve, as in CV)
     assert sum(map(sum, record.evaluation["confusion"])) == 3
@@ -278,12 +278,12 @@ def test_with_workers_the_page_trains_in_the_background(
 
 def test_a_lost_model_file_leaves_the_keyword_rules_answering(login, users, org, catalogue, dust):
     _history(users, org, catalogue, dust)
-    record = services.routing_train(actor=users.sysadmin)
+    record = training.routing_train(actor=users.sysadmin)
     services.routing_promote(record=record, actor=users.sysadmin)
     record.file.storage.delete(record.file.name)
-    services._cache.clear()
+    suggesting.forget_loaded_models()
     matter = _hotline_complaint(users, "渣土车", "渣土车没有苫盖，扬尘很大")
-    assert services.suggest(matter).source == "rules"
+    assert suggesting.suggest(matter).source == "rules"
     page = login(users.dispatcher).get(matter.get_absolute_url())
     assert page.status_code == 200
     assert "关键词规则" in page.content.decode()

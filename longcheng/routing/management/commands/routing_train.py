@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from longcheng.routing.services import RoutingError, routing_promote, routing_train
+from longcheng.routing.services import RoutingError, routing_promote
+from longcheng.routing.training import routing_train
 
 
 class Command(BaseCommand):

@@ -1,0 +1,91 @@
+"""Training and evaluating the routing model. The model learns from the matters dispatchers have
+already categorised (their corrections included: the category a matter was dispatched under
+is the label). Training reads for minutes, so it is not a transaction: only the new version's
+record is written, by `services.routing_model_add`."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import joblib
+from django.conf import settings
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
+
+from longcheng.loop.models import Matter
+
+from . import classifier, services
+from .models import RoutingModel
+from .services import RoutingError
+
+MIN_PER_CLASS = 5
+# From this many examples a single stratified hold-out of a fifth replaces 5-fold
+# cross-validation: five extra trainings on a large history cost minutes and say no more.
+HOLD_OUT_FROM = 20_000
+HOLD_OUT_SHARE = 0.2
+
+
+def _training_window():
+    """The most recent categorised dispatches, at most LONGCHENG_ROUTING_TRAINING_LIMIT: a
+    city's dispatch habits change, and a bounded window keeps training within minutes however
+    long the history grows (newest first by primary key: an index walk, never a sort)."""
+    return Matter.objects.filter(category__isnull=False, dispatched_at__isnull=False).order_by(
+        "-pk"
+    )[: settings.LONGCHENG_ROUTING_TRAINING_LIMIT]
+
+
+def training_data() -> tuple[list[tuple[str, str]], list[str]]:
+    """The training window's matters, from classes with enough examples."""
+    rows = list(_training_window().values_list("title", "description", "category__code"))
+    counts: dict[str, int] = {}
+    for _t, _d, code in rows:
+        counts[code] = counts.get(code, 0) + 1
+    keep = [(t, d, c) for t, d, c in rows if counts[c] >= MIN_PER_CLASS]
+    return [(t, d) for t, d, _c in keep], [c for _t, _d, c in keep]
+
+
+def _evaluation_splits(labels: list[str], folds: int):
+    if len(labels) >= HOLD_OUT_FROM:
+        splitter = StratifiedShuffleSplit(n_splits=1, test_size=HOLD_OUT_SHARE, random_state=0)
+        return "holdout", splitter.split(labels, labels)
+    splits = min(folds, min(labels.count(c) for c in set(labels)))
+    return f"cv{splits}", StratifiedKFold(splits, shuffle=True, random_state=0).split(
+        labels, labels
+    )
+
+
+def routing_train(*, actor=None, folds: int = 5) -> RoutingModel:
+    pairs, labels = training_data()
+    if len(set(labels)) < 2:
+        raise RoutingError(
+            _("可用于训练的已分类事项不足（至少需要两个类别、每类 %(n)d 件）。")
+            % {"n": MIN_PER_CLASS}
+        )
+    started = time.perf_counter()
+    ranked, truth = [], []
+    method, splits = _evaluation_splits(labels, folds)
+    for train_index, test_index in splits:
+        model = classifier.train([pairs[i] for i in train_index], [labels[i] for i in train_index])
+        ranked += classifier.top_k(model, [pairs[i] for i in test_index])
+        truth += [labels[i] for i in test_index]
+    evaluation = classifier.evaluate(truth, ranked).as_dict()
+    model = classifier.train(pairs, labels)
+    evaluation["method"] = method
+    evaluation["seconds"] = round(time.perf_counter() - started, 1)
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    # Training reads for minutes; only the new version's record is a (short) transaction.
+    return services.routing_model_add(
+        actor=actor, content=buffer.getvalue(), trained_on=len(labels), evaluation=evaluation
+    )
+
+
+def category_counts() -> dict[str, int]:
+    """Examples per category in the training window (what the next training would use)."""
+    return dict(
+        Matter.objects.filter(pk__in=_training_window().values("pk"))
+        .values_list("category__code")
+        .annotate(n=Count("id"))
+    )
