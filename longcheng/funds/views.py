@@ -1,6 +1,7 @@
+"""The funds pages: thin views. Each page's posts go through a small form (`forms.py`) and an
+action table to the services, so a bad value or a refusal is a message on the page."""
+
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -8,19 +9,30 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from longcheng.accounts.policies import manages_fund
+from longcheng.accounts.policies import manages_fund, sits_on_committee
 from longcheng.core.errors import LongchengError
-from longcheng.core.validators import validate_credit_code
-from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
+from longcheng.web.actions import Act, ActionTableView, parse
 from longcheng.web.exports import TableExportMixin
 
 from . import documents, services
-from .models import CommitteeMeeting, Deal, FundAlert
+from .forms import (
+    ActionForm,
+    DealForm,
+    DealMoveForm,
+    DecisionForm,
+    DiligenceForm,
+    FlowForm,
+    FlowImportForm,
+    MeetingForm,
+    NavForm,
+    PartnerForm,
+    VoteForm,
+    committee_candidates,
+)
+from .models import Deal, FundAlert
 from .selectors import forest, fund_figures, funds_visible_to
 from .workflow import DD_AREAS, DEAL_TRANSITIONS, DealStage, FlowKind, LpKind, Vote
-
-User = get_user_model()
 
 
 class StaffRequired(BusinessStaffRequired):
@@ -89,8 +101,65 @@ def _fund(request, pk):
     return get_object_or_404(funds_visible_to(request.user), pk=pk)
 
 
-class FundDetailView(StaffRequired, TemplateView):
+class PostedActionMixin:
+    """The forms of a page post to the record's own address with a hidden `action` field; it is
+    read through a form and handed to the action table (an unknown one is a 404)."""
+
+    actions: dict[str, Act]
+    action_kwarg: str
+
+    def post(self, request, **kwargs):
+        chosen = ActionForm(request.POST, actions=self.actions)
+        kwargs[self.action_kwarg] = chosen.cleaned_data["action"] if chosen.is_valid() else ""
+        return super().post(request, **kwargs)  # type: ignore[misc]
+
+
+def _add_partner(request, fund, data) -> str:
+    services.partner_add(actor=request.user, fund=fund, **data)
+    return _("出资人已添加。")
+
+
+def _record_flow(request, fund, data) -> str:
+    services.flow_record(actor=request.user, fund=fund, **data)
+    return _("现金流已记录。")
+
+
+def _record_nav(request, fund, data) -> str:
+    services.nav_record(actor=request.user, fund=fund, **data)
+    return _("季度净值已记录。")
+
+
+def _import_flows(request, fund, data) -> str | None:
+    result = services.flows_import(
+        actor=request.user, fund=fund, upload=data["file"], commit=data["commit"]
+    )
+    if result.errors:
+        for row, message in result.errors:
+            messages.error(
+                request, _("第 %(r)d 行：%(m)s") % {"r": row, "m": message} if row else message
+            )
+        messages.error(request, _("有错误，未导入任何数据。"))
+        return None
+    if result.imported:
+        return _("已导入 %(n)d 条现金流。") % {"n": result.imported}
+    return _("检查通过：%(n)d 行可以导入。") % {"n": result.rows}
+
+
+def _for_fund(request, fund) -> dict:
+    return {"fund": fund}
+
+
+class FundDetailView(StaffRequired, PostedActionMixin, ActionTableView, TemplateView):
     template_name = "funds/fund_detail.html"
+    actions = {
+        "partner": Act(PartnerForm, _add_partner),
+        "flow": Act(FlowForm, _record_flow, form_kwargs=_for_fund),
+        "nav": Act(NavForm, _record_nav),
+        "import": Act(FlowImportForm, _import_flows),
+    }
+
+    def get_record(self, request, **kwargs):
+        return _fund(request, kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         fund = _fund(self.request, self.kwargs["pk"])
@@ -108,68 +177,6 @@ class FundDetailView(StaffRequired, TemplateView):
             may_edit=manages_fund(self.request.user, fund),
             **kwargs,
         )
-
-    def post(self, request, pk):
-        fund = _fund(request, pk)
-        action = request.POST.get("action")
-        try:
-            if action == "flow":
-                partner = fund.partners.filter(
-                    pk=inputs.record_id(request.POST.get("partner"))
-                ).first()
-                services.flow_record(
-                    actor=request.user,
-                    fund=fund,
-                    kind=request.POST.get("kind", ""),
-                    on=inputs.day(request.POST.get("on", ""), _("日期")),
-                    amount=inputs.money(request.POST.get("amount", ""), _("金额")),
-                    partner=partner,
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(request, _("现金流已记录。"))
-            elif action == "nav":
-                services.nav_record(
-                    actor=request.user,
-                    fund=fund,
-                    quarter_end=inputs.day(request.POST.get("quarter_end", ""), _("季度末")),
-                    nav=inputs.money(request.POST.get("nav", ""), _("净值")),
-                )
-                messages.success(request, _("季度净值已记录。"))
-            elif action == "partner":
-                services.partner_add(
-                    actor=request.user,
-                    fund=fund,
-                    name=request.POST.get("name", ""),
-                    kind=request.POST.get("kind", ""),
-                    commitment=inputs.money(request.POST.get("commitment", ""), _("认缴")),
-                )
-                messages.success(request, _("出资人已添加。"))
-            elif action == "import":
-                upload = request.FILES.get("file")
-                if upload is None:
-                    raise LongchengError(_("请选择要导入的 xlsx 文件。"))
-                result = services.flows_import(
-                    actor=request.user,
-                    fund=fund,
-                    upload=upload,
-                    commit=request.POST.get("commit") == "1",
-                )
-                if result.errors:
-                    for row, message in result.errors:
-                        messages.error(
-                            request,
-                            _("第 %(r)d 行：%(m)s") % {"r": row, "m": message} if row else message,
-                        )
-                    messages.error(request, _("有错误，未导入任何数据。"))
-                elif result.imported:
-                    messages.success(request, _("已导入 %(n)d 条现金流。") % {"n": result.imported})
-                else:
-                    messages.success(
-                        request, _("检查通过：%(n)d 行可以导入。") % {"n": result.rows}
-                    )
-        except LongchengError as error:
-            messages.error(request, error.message)
-        return redirect(fund)
 
 
 class FundReportView(StaffRequired, View):
@@ -223,35 +230,58 @@ class DealListView(StaffRequired, TableExportMixin, TemplateView):
         return super().get_context_data(title=_("项目库"), columns=columns, funds=funds, **kwargs)
 
     def post(self, request):
-        fund = _fund(request, inputs.record_id(request.POST.get("fund")))
+        form = DealForm(request.POST, funds=funds_visible_to(request.user))
         try:
-            if not manages_fund(request.user, fund):
-                raise LongchengError(_("只有基金管理单位可以登记项目。"))
-            for field in ("company", "credit_code", "industry", "division"):
-                if not request.POST.get(field, "").strip():
-                    raise LongchengError(_("请填写企业、信用代码、行业代码和注册地区划。"))
-            code = validate_credit_code(request.POST["credit_code"])
-            deal = Deal.objects.create(
-                fund=fund,
-                company=request.POST["company"].strip(),
-                credit_code=code,
-                industry=request.POST["industry"].strip().upper(),
-                division=request.POST["division"].strip(),
-                amount=inputs.money(request.POST.get("amount", ""), _("拟投金额")),
-                owner=request.user,
-            )
+            deal = services.deal_create(actor=request.user, **parse(form))
         except LongchengError as error:
             messages.error(request, error.message)
-            return redirect("funds:deals")
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
             return redirect("funds:deals")
         messages.success(request, _("项目已登记为线索。"))
         return redirect(deal)
 
 
-class DealDetailView(StaffRequired, TemplateView):
+def _move(request, deal, data) -> str:
+    services.deal_move(actor=request.user, deal=deal, **data)
+    return _("已保存。")
+
+
+def _diligence(request, deal, data) -> str:
+    services.diligence_record(actor=request.user, deal=deal, **data)
+    return _("已保存。")
+
+
+def _schedule(request, deal, data) -> str:
+    services.meeting_schedule(actor=request.user, deal=deal, **data)
+    return _("已保存。")
+
+
+def _vote(request, deal, data) -> str:
+    services.vote_cast(member=request.user, deal=deal, **data)
+    return _("已保存。")
+
+
+def _decide(request, deal, data) -> str:
+    decision = services.decision_record(actor=request.user, deal=deal, **data)
+    return _("投决结果：%(r)s（同意 %(f)d / 委员 %(n)d）。") % {
+        "r": _("通过") if decision.approved else _("未通过"),
+        "f": decision.votes_for,
+        "n": data["meeting"].members.count(),
+    }
+
+
+def _for_deal(request, deal) -> dict:
+    return {"deal": deal}
+
+
+class DealDetailView(StaffRequired, PostedActionMixin, ActionTableView, TemplateView):
     template_name = "funds/deal_detail.html"
+    actions = {
+        "move": Act(DealMoveForm, _move),
+        "dd": Act(DiligenceForm, _diligence),
+        "meeting": Act(MeetingForm, _schedule),
+        "vote": Act(VoteForm, _vote, form_kwargs=_for_deal),
+        "decide": Act(DecisionForm, _decide, form_kwargs=_for_deal),
+    }
 
     def deal(self):
         return get_object_or_404(
@@ -260,6 +290,9 @@ class DealDetailView(StaffRequired, TemplateView):
             ),
             pk=self.kwargs["pk"],
         )
+
+    def get_record(self, request, **kwargs):
+        return self.deal()
 
     def get_context_data(self, **kwargs):
         deal = self.deal()
@@ -272,87 +305,11 @@ class DealDetailView(StaffRequired, TemplateView):
             next_stages=[(s, DealStage(s).label) for s in DEAL_TRANSITIONS[DealStage(deal.stage)]],
             areas=[(area, label, done.get(area)) for area, label in DD_AREAS],
             meetings=meetings,
-            my_meetings=[m for m in meetings if user in m.members.all()],
+            # The vote buttons follow the rule the service applies.
+            my_meetings=[m for m in meetings if sits_on_committee(user, m)],
             decisions=deal.decisions.select_related("meeting"),
             votes=Vote.choices,
-            staff=User.objects.filter(unit__isnull=False, is_active=True).order_by(
-                "unit__path", "username"
-            ),
+            staff=committee_candidates(),
             kpis=deal.kpis.all(),
             **kwargs,
         )
-
-    def post(self, request, pk):
-        deal = self.deal()
-        action = request.POST.get("action")
-        try:
-            if action == "move":
-                services.deal_move(
-                    actor=request.user,
-                    deal=deal,
-                    stage=request.POST.get("stage", ""),
-                    note=request.POST.get("note", ""),
-                )
-            elif action == "dd":
-                services.diligence_record(
-                    actor=request.user,
-                    deal=deal,
-                    area=request.POST.get("area", ""),
-                    findings=request.POST.get("findings", ""),
-                    score=inputs.whole(request.POST.get("score"), _("评分"), low=0, high=100),
-                    document=request.FILES.get("document"),
-                )
-            elif action == "meeting":
-                if not manages_fund(request.user, deal.fund):
-                    raise LongchengError(_("只有基金管理单位可以安排投决会。"))
-                members = User.objects.filter(
-                    pk__in=inputs.record_ids(request.POST.getlist("members"))
-                )
-                if members.count() < 3:
-                    raise LongchengError(_("投决会委员不少于 3 人。"))
-                meeting = CommitteeMeeting.objects.create(
-                    fund=deal.fund,
-                    held_on=inputs.day(request.POST.get("held_on", ""), _("会议日期")),
-                )
-                meeting.members.set(members)
-                meeting.deals.add(deal)
-            elif action == "vote":
-                meeting = get_object_or_404(
-                    deal.meetings, pk=inputs.record_id(request.POST.get("meeting"))
-                )
-                services.vote_cast(
-                    member=request.user,
-                    meeting=meeting,
-                    deal=deal,
-                    vote=request.POST.get("vote", ""),
-                    comment=request.POST.get("comment", ""),
-                )
-            elif action == "decide":
-                meeting = get_object_or_404(
-                    deal.meetings, pk=inputs.record_id(request.POST.get("meeting"))
-                )
-                decision = services.decision_record(
-                    actor=request.user,
-                    meeting=meeting,
-                    deal=deal,
-                    conditions=request.POST.get("conditions", ""),
-                )
-                messages.success(
-                    request,
-                    _("投决结果：%(r)s（同意 %(f)d / 委员 %(n)d）。")
-                    % {
-                        "r": _("通过") if decision.approved else _("未通过"),
-                        "f": decision.votes_for,
-                        "n": meeting.members.count(),
-                    },
-                )
-                return redirect(deal)
-            else:
-                raise PermissionDenied
-        except ValueError:
-            messages.error(request, _("评分须为 0–100 的整数。"))
-        except LongchengError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("已保存。"))
-        return redirect(deal)
