@@ -15,7 +15,7 @@ def _officers_of(user):
     """Credentialed officers of the user's enforcement body (all its brigades)."""
     from longcheng.core.errors import LongchengError
 
-    from .services import body_for
+    from .selectors import body_for
 
     queryset = User.objects.filter(officer__isnull=False, is_active=True)
     if user is None or not user.unit_id:

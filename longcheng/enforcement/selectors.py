@@ -16,14 +16,23 @@ from longcheng.core.calendar import add_working_days, is_provisional
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
-from .models import Case, Evidence, Patrol
-from .services import (
+from .models import (
+    Case,
+    CaseDocument,
+    DiscretionBenchmark,
+    EnforcementBody,
+    Evidence,
+    LegalProvision,
+    Patrol,
+)
+from .rules import (
     SERVICE_WORKING_DAYS,
+    CaseRefused,
     amount_owed,
     late_fee,
     limitation_ends,
 )
-from .workflow import Outcome, Status
+from .workflow import DocumentKind, Outcome, Status
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -45,6 +54,26 @@ def patrols_visible_to(user) -> QuerySet[Patrol]:
     if condition is not None:
         queryset = queryset.filter(condition | Q(officers=user)).distinct()
     return queryset
+
+
+def body_for(unit) -> EnforcementBody:
+    for candidate in [unit, *reversed(list(type(unit).objects.get_ancestors(unit)))]:
+        body = EnforcementBody.objects.filter(unit=candidate).first()
+        if body:
+            return body
+    raise CaseRefused(_("%(u)s 未登记为执法主体，不能制作执法文书。") % {"u": unit})
+
+
+def benchmark_for(provision: LegalProvision, circumstance: str) -> DiscretionBenchmark | None:
+    return provision.benchmarks.filter(circumstance=circumstance).first()
+
+
+def decision_document(case: Case) -> CaseDocument | None:
+    return (
+        case.documents.filter(kind__in=[DocumentKind.PENALTY_DECISION, DocumentKind.NO_PENALTY])
+        .order_by("-issued_at")
+        .first()
+    )
 
 
 @dataclass

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,8 @@ from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
 from longcheng.core.calendar import add_working_days
-from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.errors import PermissionRefused
+from longcheng.core.transactions import service
 from longcheng.core.versioning import save_versioned
 from longcheng.loop import services as loop
 from longcheng.loop.models import Matter
@@ -31,7 +31,6 @@ from .models import (
     CaseDocument,
     CaseEvent,
     CaseOfficer,
-    DiscretionBenchmark,
     DocumentSequence,
     EnforcementBody,
     Evidence,
@@ -40,6 +39,28 @@ from .models import (
     Officer,
     Patrol,
 )
+from .rules import (
+    COURT_AFTER_DEMAND_DAYS,
+    DECISION_DAYS,
+    HEARING_NOTICE_WORKING_DAYS,
+    HEARING_REQUEST_WORKING_DAYS,
+    LIMITATION_YEARS,
+    LIMITATION_YEARS_SAFETY,
+    PAYMENT_DAYS,
+    PRESERVATION_WORKING_DAYS,
+    PUBLISH_WORKING_DAYS,
+    SERVICE_WORKING_DAYS,
+    SUMMARY_FINE_LIMIT,
+    CaseRefused,
+    amount_owed,
+    decision_prerequisites,
+    fine_in_legal_range,
+    hearing_eligible,
+    late_fee,
+    limitation_ends,
+)
+from .rules import today as _today
+from .selectors import benchmark_for, body_for, decision_document
 from .workflow import (
     NUMBER_WORDS,
     STEPS,
@@ -50,37 +71,7 @@ from .workflow import (
     Step,
 )
 
-# Art. 36; Art. 56; Art. 60; Art. 61; Art. 64; Art. 67; Art. 72 (see workflow.py).
-LIMITATION_YEARS, LIMITATION_YEARS_SAFETY = 2, 5
-PRESERVATION_WORKING_DAYS = 7
-DECISION_DAYS = 90
-SERVICE_WORKING_DAYS = 7
-HEARING_REQUEST_WORKING_DAYS = 5
-HEARING_NOTICE_WORKING_DAYS = 7
-PAYMENT_DAYS = 15
-LATE_FEE_RATE = Decimal("0.03")
-# Art. 51: the summary procedure on the spot.
-SUMMARY_FINE_LIMIT = {PartyKind.PERSON: Decimal(200), PartyKind.ORGANISATION: Decimal(3000)}
-# 行政强制法 Art. 54: the court may be asked ten days after the demand was served.
-COURT_AFTER_DEMAND_DAYS = 10
-# Publication of decisions: 7 working days; withdrawal after revocation: 3 working days.
-PUBLISH_WORKING_DAYS = 7
-
-
-class CaseRefused(LongchengError):
-    """A step the law does not allow now; nothing was changed."""
-
-
-def _today() -> datetime.date:
-    return timezone.localtime(clock.now()).date()
-
-
-def body_for(unit) -> EnforcementBody:
-    for candidate in [unit, *reversed(list(type(unit).objects.get_ancestors(unit)))]:
-        body = EnforcementBody.objects.filter(unit=candidate).first()
-        if body:
-            return body
-    raise CaseRefused(_("%(u)s 未登记为执法主体，不能制作执法文书。") % {"u": unit})
+__all__ = ["CaseRefused", "PermissionRefused"]
 
 
 def _reviews_for(actor, case: Case) -> bool:
@@ -106,6 +97,7 @@ def _officer(user) -> Officer:
 # — Numbers and documents —
 
 
+@service
 def next_document_number(*, body: EnforcementBody, kind: str, year: int) -> str:
     """Taken inside the caller's transaction: a rollback gives the number back."""
     word = NUMBER_WORDS[DocumentKind(kind)]
@@ -117,6 +109,7 @@ def next_document_number(*, body: EnforcementBody, kind: str, year: int) -> str:
     return f"{body.doc_prefix}{word}字〔{year}〕第{row.value:04d}号"
 
 
+@service
 def document_issue(
     *,
     actor,
@@ -129,49 +122,47 @@ def document_issue(
     unit = case.unit if case else finding.patrol.unit  # type: ignore[union-attr]
     body = body_for(unit)
     now = clock.now()
-    with transaction.atomic():
-        number = next_document_number(body=body, kind=kind, year=timezone.localtime(now).year)
-        document = CaseDocument(
-            case=case,
-            finding=finding,
-            kind=kind,
-            number=number,
-            issued_at=now,
-            issued_by=actor,
-            content=content or {},
-            corrects=corrects,
-        )
-        pdf = documents.render(document, body)
-        document.file.save(f"{kind}-{number}.pdf", ContentFile(pdf), save=False)
-        document.save()
-        if case is not None:
-            _event(case, kind, actor, note=number, data={"document": number})
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            target=document,
-            detail={"number": number, "kind": kind},
-        )
+    number = next_document_number(body=body, kind=kind, year=timezone.localtime(now).year)
+    document = CaseDocument(
+        case=case,
+        finding=finding,
+        kind=kind,
+        number=number,
+        issued_at=now,
+        issued_by=actor,
+        content=content or {},
+        corrects=corrects,
+    )
+    pdf = documents.render(document, body)
+    document.file.save(f"{kind}-{number}.pdf", ContentFile(pdf), save=False)
+    document.save()
+    if case is not None:
+        _event(case, kind, actor, note=number, data={"document": number})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=document,
+        detail={"number": number, "kind": kind},
+    )
     return document
 
 
+@service
 def document_revise(*, actor, document: CaseDocument, content: dict) -> CaseDocument:
     """Before service a document may be redone under its own number; after service only a
     correction (a new document naming the old one) is possible."""
     if document.served_at:
         raise CaseRefused(_("%(d)s 已送达，不能修改；如需更正，请制作更正文书。") % {"d": document})
     body = body_for(document.case.unit if document.case else document.finding.patrol.unit)  # type: ignore[union-attr]
-    with transaction.atomic():
-        document.content = {**document.content, **content}
-        pdf = documents.render(document, body)
-        document.file.save(f"{document.kind}-{document.number}.pdf", ContentFile(pdf), save=False)
-        document.save()
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=document, detail={"revised": True}
-        )
+    document.content = {**document.content, **content}
+    pdf = documents.render(document, body)
+    document.file.save(f"{document.kind}-{document.number}.pdf", ContentFile(pdf), save=False)
+    document.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, target=document, detail={"revised": True})
     return document
 
 
+@service
 def document_correct(*, actor, document: CaseDocument, content: dict) -> CaseDocument:
     return document_issue(
         actor=actor,
@@ -186,6 +177,7 @@ def document_correct(*, actor, document: CaseDocument, content: dict) -> CaseDoc
 # — Patrols —
 
 
+@service
 def patrol_record(
     *,
     actor,
@@ -203,21 +195,21 @@ def patrol_record(
         _officer(user)
     if ended_at and ended_at < started_at:
         raise CaseRefused(_("结束时间不能早于开始时间。"))
-    with transaction.atomic():
-        patrol = Patrol.objects.create(
-            unit=actor.unit,
-            shift=shift,
-            started_at=started_at,
-            ended_at=ended_at,
-            route_notes=route_notes,
-            created_by=actor,
-        )
-        patrol.officers.set(team)
-        patrol.sites.set(list(sites))
-        audit_record(actor=actor, action=AuditAction.CREATE, target=patrol)
+    patrol = Patrol.objects.create(
+        unit=actor.unit,
+        shift=shift,
+        started_at=started_at,
+        ended_at=ended_at,
+        route_notes=route_notes,
+        created_by=actor,
+    )
+    patrol.officers.set(team)
+    patrol.sites.set(list(sites))
+    audit_record(actor=actor, action=AuditAction.CREATE, target=patrol)
     return patrol
 
 
+@service
 def finding_record(
     *,
     actor,
@@ -244,55 +236,54 @@ def finding_record(
         raise CaseRefused(_("责令改正须写明整改期限。"))
     if outcome == Finding.Outcome.CASE and enterprise is None:
         raise CaseRefused(_("转为案源须确定当事单位（该场所未登记建设/施工单位）。"))
-    with transaction.atomic():
-        finding = Finding.objects.create(
-            patrol=patrol,
-            site=site,
-            enterprise=enterprise,
-            description=description.strip(),
-            outcome=outcome,
-            deadline=deadline if outcome in orders else None,
-            found_at=clock.now(),
+    finding = Finding.objects.create(
+        patrol=patrol,
+        site=site,
+        enterprise=enterprise,
+        description=description.strip(),
+        outcome=outcome,
+        deadline=deadline if outcome in orders else None,
+        found_at=clock.now(),
+    )
+    place = site or enterprise
+    if outcome in orders:
+        assert deadline is not None
+        matter = loop.matter_open_for_unit(
+            actor=actor,
+            title=_("%(o)s：%(p)s") % {"o": finding.get_outcome_display(), "p": place},
+            description=finding.description,
+            channel=Channel.ENFORCEMENT,
+            deadline=deadline,
+            division=getattr(place, "division", None),
+            address=getattr(place, "address", ""),
         )
-        place = site or enterprise
-        if outcome in orders:
-            assert deadline is not None
-            matter = loop.matter_open_for_unit(
-                actor=actor,
-                title=_("%(o)s：%(p)s") % {"o": finding.get_outcome_display(), "p": place},
-                description=finding.description,
-                channel=Channel.ENFORCEMENT,
-                deadline=deadline,
-                division=getattr(place, "division", None),
-                address=getattr(place, "address", ""),
-            )
-            finding.matter = matter
-            finding.save(update_fields=["matter"])
-            document_issue(
-                actor=actor,
-                kind=DocumentKind.STOP_WORK
-                if outcome == Finding.Outcome.STOP_WORK
-                else DocumentKind.ORDER,
-                finding=finding,
-                content={
-                    "party": str(enterprise or site),
-                    "place": str(place),
-                    "facts": finding.description,
-                    "deadline": deadline.isoformat(),
-                    "basis": str(provision) if provision else "",
-                },
-            )
-        elif outcome == Finding.Outcome.CASE:
-            case_register_lead(
-                actor=actor,
-                source=Case.Source.PATROL,
-                finding=finding,
-                enterprise=enterprise,
-                site=site,
-                provision=provision,
-                facts=finding.description,
-                occurred_on=timezone.localtime(finding.found_at).date(),
-            )
+        finding.matter = matter
+        finding.save(update_fields=["matter"])
+        document_issue(
+            actor=actor,
+            kind=DocumentKind.STOP_WORK
+            if outcome == Finding.Outcome.STOP_WORK
+            else DocumentKind.ORDER,
+            finding=finding,
+            content={
+                "party": str(enterprise or site),
+                "place": str(place),
+                "facts": finding.description,
+                "deadline": deadline.isoformat(),
+                "basis": str(provision) if provision else "",
+            },
+        )
+    elif outcome == Finding.Outcome.CASE:
+        case_register_lead(
+            actor=actor,
+            source=Case.Source.PATROL,
+            finding=finding,
+            enterprise=enterprise,
+            site=site,
+            provision=provision,
+            facts=finding.description,
+            occurred_on=timezone.localtime(finding.found_at).date(),
+        )
     return finding
 
 
@@ -312,6 +303,7 @@ def _event(case: Case, step: str, actor, *, note: str = "", data=None, before: s
     )
 
 
+@service
 def case_register_lead(
     *,
     actor,
@@ -334,86 +326,28 @@ def case_register_lead(
         raise CaseRefused(_("违法行为发生日不能晚于今天。"))
     # A lead may name only the site; the party is identified before filing.
     party = enterprise or person or site
-    with transaction.atomic():
-        case = Case.objects.create(
-            unit=actor.unit,
-            source=source,
-            source_note=source_note,
-            finding=finding,
-            party_kind=PartyKind.PERSON if person else PartyKind.ORGANISATION,
-            enterprise=enterprise,
-            person=person,
-            site=site,
-            party_name=party.name,
-            party_address=party.address,
-            party_code=getattr(party, "credit_code", "") or getattr(party, "id_number", ""),
-            division=(site or party).division,
-            provision=provision,
-            facts=facts,
-            occurred_on=occurred_on,
-            discovered_on=_today(),
-            created_by=actor,
-        )
-        _event(case, "lead", actor, note=facts[:200])
-        audit_record(actor=actor, action=AuditAction.CREATE, target=case)
-    return case
-
-
-def limitation_ends(case: Case) -> datetime.date:
-    """Art. 36: two years (five for life, health and financial safety with harm)."""
-    years = LIMITATION_YEARS_SAFETY if case.life_or_finance else LIMITATION_YEARS
-    start = case.occurred_on
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        return start.replace(year=start.year + years, day=28)
-
-
-def fine_in_legal_range(provision: LegalProvision, fine: Decimal | None) -> None:
-    if fine is None:
-        return
-    if fine <= 0:
-        raise CaseRefused(_("罚款金额须大于零。"))
-    if provision.fine_min is not None and fine < provision.fine_min:
-        raise CaseRefused(
-            _("罚款 %(f)s 元低于%(p)s规定的下限 %(m)s 元。")
-            % {"f": fine, "p": provision, "m": provision.fine_min}
-        )
-    if provision.fine_max is None or fine > provision.fine_max:
-        raise CaseRefused(
-            _("罚款 %(f)s 元超出%(p)s规定的上限 %(m)s 元。")
-            % {"f": fine, "p": provision, "m": provision.fine_max or 0}
-        )
-
-
-def benchmark_for(provision: LegalProvision, circumstance: str) -> DiscretionBenchmark | None:
-    return provision.benchmarks.filter(circumstance=circumstance).first()
-
-
-def hearing_eligible(case: Case) -> bool:
-    """Art. 63: a larger fine (thresholds by setting) or stopping work."""
-    from django.conf import settings
-
-    if case.stop_work:
-        return True
-    if case.fine is None:
-        return False
-    threshold = (
-        settings.LONGCHENG_HEARING_FINE_PERSON
-        if case.party_kind == PartyKind.PERSON
-        else settings.LONGCHENG_HEARING_FINE_ORGANISATION
+    case = Case.objects.create(
+        unit=actor.unit,
+        source=source,
+        source_note=source_note,
+        finding=finding,
+        party_kind=PartyKind.PERSON if person else PartyKind.ORGANISATION,
+        enterprise=enterprise,
+        person=person,
+        site=site,
+        party_name=party.name,
+        party_address=party.address,
+        party_code=getattr(party, "credit_code", "") or getattr(party, "id_number", ""),
+        division=(site or party).division,
+        provision=provision,
+        facts=facts,
+        occurred_on=occurred_on,
+        discovered_on=_today(),
+        created_by=actor,
     )
-    return case.fine >= Decimal(threshold)
-
-
-def review_required(case: Case) -> bool:
-    """Art. 58: major public interest, heard cases, complex cases."""
-    return bool(case.major or case.complex_case or case.hearing_at)
-
-
-def discussion_required(case: Case) -> bool:
-    """Art. 57: complex or major cases are decided collectively."""
-    return bool(case.major or case.complex_case)
+    _event(case, "lead", actor, note=facts[:200])
+    audit_record(actor=actor, action=AuditAction.CREATE, target=case)
+    return case
 
 
 def _advance(
@@ -429,42 +363,40 @@ def _advance(
     expected_version: int | None = None,
 ) -> Case:
     from_states, to_state, leader_only = STEPS[step]
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise CaseRefused(_("案件已被他人处理，请刷新后再操作。"))
-        if not (
-            acts_for(actor, locked.unit) or (step == Step.REVIEW and _reviews_for(actor, locked))
-        ):
-            raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
-        if leader_only and not leads(actor, locked.unit):
-            raise PermissionRefused(_("“%(s)s”须由行政机关负责人批准。") % {"s": step.label})
-        if locked.status not in from_states:
-            raise CaseRefused(
-                _("案件当前处于“%(now)s”，不能进行“%(s)s”。")
-                % {"now": locked.get_status_display(), "s": step.label}
-            )
-        problems = [p for p in (check(locked) for check in checks) if p]
-        if problems:
-            raise CaseRefused(" ".join(problems))
-        before = locked.status
-        if mutate is not None:
-            mutate(locked)
-        if to_state is not None:
-            locked.status = to_state
-        save_versioned(locked, expected_version=locked.version, fields=["status", *fields])
-        _event(locked, step, actor, note=note, data=data, before=before)
-        audit_record(
-            actor=actor,
-            action=AuditAction.STATE_CHANGE,
-            target=locked,
-            before={"status": before},
-            after={"status": locked.status},
-            detail={"step": str(step), **(data or {})},
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise CaseRefused(_("案件已被他人处理，请刷新后再操作。"))
+    if not (acts_for(actor, locked.unit) or (step == Step.REVIEW and _reviews_for(actor, locked))):
+        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    if leader_only and not leads(actor, locked.unit):
+        raise PermissionRefused(_("“%(s)s”须由行政机关负责人批准。") % {"s": step.label})
+    if locked.status not in from_states:
+        raise CaseRefused(
+            _("案件当前处于“%(now)s”，不能进行“%(s)s”。")
+            % {"now": locked.get_status_display(), "s": step.label}
         )
+    problems = [p for p in (check(locked) for check in checks) if p]
+    if problems:
+        raise CaseRefused(" ".join(problems))
+    before = locked.status
+    if mutate is not None:
+        mutate(locked)
+    if to_state is not None:
+        locked.status = to_state
+    save_versioned(locked, expected_version=locked.version, fields=["status", *fields])
+    _event(locked, step, actor, note=note, data=data, before=before)
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE_CHANGE,
+        target=locked,
+        before={"status": before},
+        after={"status": locked.status},
+        detail={"step": str(step), **(data or {})},
+    )
     return locked
 
 
+@service
 def case_file(
     *, actor, case: Case, officers: Iterable, provision: LegalProvision | None = None
 ) -> Case:
@@ -502,38 +434,38 @@ def case_file(
         c.filed_at = clock.now()
         c.decision_deadline = today + datetime.timedelta(days=DECISION_DAYS)
 
-    with transaction.atomic():
-        case = _advance(
-            case,
-            Step.FILE,
-            actor,
-            checks=[limitation, team_size, has_basis, has_party],
-            mutate=mutate,
-            fields=["provision", "filed_at", "decision_deadline"],
-        )
-        for user in team:
-            CaseOfficer.objects.create(case=case, user=user, credential_number=credentials[user.pk])
-        filing = document_issue(
-            actor=actor,
-            kind=DocumentKind.FILING,
-            case=case,
-            content={"officers": [f"{u.full_name}（{credentials[u.pk]}）" for u in team]},
-        )
-        matter = loop.matter_open_for_unit(
-            actor=actor,
-            title=_("办案：%(p)s %(v)s") % {"p": case.party_name, "v": provision.violation},  # type: ignore[union-attr]
-            description=case.facts,
-            channel=Channel.ENFORCEMENT,
-            deadline=case.decision_deadline,  # type: ignore[arg-type]
-            division=case.division,
-            address=case.party_address,
-            unit=case.unit,
-        )
-        Case.objects.filter(pk=case.pk).update(number=filing.number, matter=matter)
-        case.number, case.matter = filing.number, matter
+    case = _advance(
+        case,
+        Step.FILE,
+        actor,
+        checks=[limitation, team_size, has_basis, has_party],
+        mutate=mutate,
+        fields=["provision", "filed_at", "decision_deadline"],
+    )
+    for user in team:
+        CaseOfficer.objects.create(case=case, user=user, credential_number=credentials[user.pk])
+    filing = document_issue(
+        actor=actor,
+        kind=DocumentKind.FILING,
+        case=case,
+        content={"officers": [f"{u.full_name}（{credentials[u.pk]}）" for u in team]},
+    )
+    matter = loop.matter_open_for_unit(
+        actor=actor,
+        title=_("办案：%(p)s %(v)s") % {"p": case.party_name, "v": provision.violation},  # type: ignore[union-attr]
+        description=case.facts,
+        channel=Channel.ENFORCEMENT,
+        deadline=case.decision_deadline,  # type: ignore[arg-type]
+        division=case.division,
+        address=case.party_address,
+        unit=case.unit,
+    )
+    Case.objects.filter(pk=case.pk).update(number=filing.number, matter=matter)
+    case.number, case.matter = filing.number, matter
     return case
 
 
+@service
 def case_extend_deadline(*, actor, case: Case, until: datetime.date, reason: str) -> Case:
     """Art. 60 allows other periods where laws and rules provide: an extension of the decision
     period is approved by the head, with its reason, and moves the loop's deadline too."""
@@ -545,29 +477,29 @@ def case_extend_deadline(*, actor, case: Case, until: datetime.date, reason: str
         raise CaseRefused(_("延长后的期限须晚于原期限 %(d)s。") % {"d": case.decision_deadline})
     if len(reason.strip()) < 4:
         raise CaseRefused(_("请写明延长理由。"))
-    with transaction.atomic():
-        before = case.decision_deadline
-        expected = case.version
-        case.decision_deadline = until
-        save_versioned(case, expected_version=expected, fields=["decision_deadline"])
-        _event(
-            case,
-            "extension",
-            actor,
-            note=reason.strip(),
-            data={"from": before.isoformat(), "to": until.isoformat()},
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=case,
-            before={"decision_deadline": before.isoformat()},
-            after={"decision_deadline": until.isoformat()},
-        )
-        _move_matter(case, actor, until, _("批准延长办案期限"))
+    before = case.decision_deadline
+    expected = case.version
+    case.decision_deadline = until
+    save_versioned(case, expected_version=expected, fields=["decision_deadline"])
+    _event(
+        case,
+        "extension",
+        actor,
+        note=reason.strip(),
+        data={"from": before.isoformat(), "to": until.isoformat()},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=case,
+        before={"decision_deadline": before.isoformat()},
+        after={"decision_deadline": until.isoformat()},
+    )
+    _move_matter(case, actor, until, _("批准延长办案期限"))
     return case
 
 
+@service
 def case_decline(*, actor, case: Case, reason: str) -> Case:
     if len(reason.strip()) < 4:
         raise CaseRefused(_("不予立案须写明理由。"))
@@ -579,6 +511,7 @@ def _require_case_officer(actor, case: Case) -> None:
         raise PermissionRefused(_("只有本案承办的执法人员可以调查取证。"))
 
 
+@service
 def evidence_record(
     *,
     actor,
@@ -609,47 +542,45 @@ def evidence_record(
     preservation = kind == Evidence.Kind.PRESERVATION
     if preservation and (approved_by is None or not leads(approved_by, case.unit)):
         raise CaseRefused(_("先行登记保存证据须经行政机关负责人批准。"))
-    with transaction.atomic():
-        evidence = Evidence.objects.create(
+    evidence = Evidence.objects.create(
+        case=case,
+        kind=kind,
+        description=description.strip(),
+        video_ref=video_ref,
+        recorded_at=clock.now(),
+        approved_by=approved_by if preservation else None,
+        decide_by=add_working_days(_today(), PRESERVATION_WORKING_DAYS) if preservation else None,
+    )
+    evidence.officers.set(team)
+    if upload is not None:
+        evidence.file.save(upload.name, upload, save=True)
+    _event(case, "evidence", actor, note=f"{evidence.get_kind_display()}：{description[:100]}")
+    audit_record(actor=actor, action=AuditAction.CREATE, target=evidence)
+    if kind in (
+        Evidence.Kind.INSPECTION_RECORD,
+        Evidence.Kind.QUESTIONING,
+        Evidence.Kind.PRESERVATION,
+    ):
+        document_issue(
+            actor=actor,
+            kind={
+                Evidence.Kind.INSPECTION_RECORD: DocumentKind.INSPECTION_RECORD,
+                Evidence.Kind.QUESTIONING: DocumentKind.QUESTIONING,
+                Evidence.Kind.PRESERVATION: DocumentKind.PRESERVATION,
+            }[Evidence.Kind(kind)],
             case=case,
-            kind=kind,
-            description=description.strip(),
-            video_ref=video_ref,
-            recorded_at=clock.now(),
-            approved_by=approved_by if preservation else None,
-            decide_by=add_working_days(_today(), PRESERVATION_WORKING_DAYS)
-            if preservation
-            else None,
+            content={
+                "text": description.strip(),
+                "officers": [
+                    f"{o.user.full_name}（{o.credential_number}）"
+                    for o in case.case_officers.filter(user__in=team).select_related("user")
+                ],
+            },
         )
-        evidence.officers.set(team)
-        if upload is not None:
-            evidence.file.save(upload.name, upload, save=True)
-        _event(case, "evidence", actor, note=f"{evidence.get_kind_display()}：{description[:100]}")
-        audit_record(actor=actor, action=AuditAction.CREATE, target=evidence)
-        if kind in (
-            Evidence.Kind.INSPECTION_RECORD,
-            Evidence.Kind.QUESTIONING,
-            Evidence.Kind.PRESERVATION,
-        ):
-            document_issue(
-                actor=actor,
-                kind={
-                    Evidence.Kind.INSPECTION_RECORD: DocumentKind.INSPECTION_RECORD,
-                    Evidence.Kind.QUESTIONING: DocumentKind.QUESTIONING,
-                    Evidence.Kind.PRESERVATION: DocumentKind.PRESERVATION,
-                }[Evidence.Kind(kind)],
-                case=case,
-                content={
-                    "text": description.strip(),
-                    "officers": [
-                        f"{o.user.full_name}（{o.credential_number}）"
-                        for o in case.case_officers.filter(user__in=team).select_related("user")
-                    ],
-                },
-            )
     return evidence
 
 
+@service
 def preservation_decide(*, actor, evidence: Evidence, decision: str) -> Evidence:
     if evidence.kind != Evidence.Kind.PRESERVATION or evidence.decided_at:
         raise CaseRefused(_("该证据不是待处理的先行登记保存。"))
@@ -663,6 +594,7 @@ def preservation_decide(*, actor, evidence: Evidence, decision: str) -> Evidence
     return evidence
 
 
+@service
 def case_notify(
     *,
     actor,
@@ -720,37 +652,37 @@ def case_notify(
         c.notice_at = clock.now()
         c.statement_due = add_working_days(today, HEARING_REQUEST_WORKING_DAYS)
 
-    with transaction.atomic():
-        case = _advance(
-            case,
-            Step.NOTIFY,
-            actor,
-            checks=[enough_evidence, preservation_decided],
-            mutate=mutate,
-            fields=[
-                "circumstance",
-                "fine",
-                "warning",
-                "stop_work",
-                "discretion_reason",
-                "major",
-                "complex_case",
-                "notice_at",
-                "statement_due",
-            ],
-        )
-        document_issue(
-            actor=actor,
-            kind=DocumentKind.NOTICE,
-            case=case,
-            content={
-                "hearing_right": hearing_eligible(case),
-                "due": str(case.statement_due),
-            },
-        )
+    case = _advance(
+        case,
+        Step.NOTIFY,
+        actor,
+        checks=[enough_evidence, preservation_decided],
+        mutate=mutate,
+        fields=[
+            "circumstance",
+            "fine",
+            "warning",
+            "stop_work",
+            "discretion_reason",
+            "major",
+            "complex_case",
+            "notice_at",
+            "statement_due",
+        ],
+    )
+    document_issue(
+        actor=actor,
+        kind=DocumentKind.NOTICE,
+        case=case,
+        content={
+            "hearing_right": hearing_eligible(case),
+            "due": str(case.statement_due),
+        },
+    )
     return case
 
 
+@service
 def case_record_statement(*, actor, case: Case, statement: str = "", waived: bool = False) -> Case:
     """陈述申辩 (Art. 45): the party's own words, or its express waiver, on the record."""
     if not waived and len(statement.strip()) < 2:
@@ -769,6 +701,7 @@ def case_record_statement(*, actor, case: Case, statement: str = "", waived: boo
     )
 
 
+@service
 def case_request_hearing(*, actor, case: Case) -> Case:
     def eligible(c: Case) -> str | None:
         if not hearing_eligible(c):
@@ -792,6 +725,7 @@ def case_request_hearing(*, actor, case: Case) -> Case:
     )
 
 
+@service
 def case_schedule_hearing(*, actor, case: Case, chair, hearing_at: datetime.datetime) -> Case:
     """Art. 64: chaired by someone who did not investigate; notified seven working days ahead."""
     if case.status != Status.HEARING:
@@ -803,22 +737,22 @@ def case_schedule_hearing(*, actor, case: Case, chair, hearing_at: datetime.date
     earliest = add_working_days(_today(), HEARING_NOTICE_WORKING_DAYS)
     if timezone.localtime(hearing_at).date() < earliest:
         raise CaseRefused(_("听证应在通知当事人七个工作日后举行，最早 %(d)s。") % {"d": earliest})
-    with transaction.atomic():
-        expected = case.version
-        case.hearing_chair, case.hearing_at = chair, hearing_at
-        save_versioned(case, expected_version=expected, fields=["hearing_chair", "hearing_at"])
-        document_issue(
-            actor=actor,
-            kind=DocumentKind.HEARING_NOTICE,
-            case=case,
-            content={
-                "at": timezone.localtime(hearing_at).strftime("%Y-%m-%d %H:%M"),
-                "chair": chair.full_name,
-            },
-        )
+    expected = case.version
+    case.hearing_chair, case.hearing_at = chair, hearing_at
+    save_versioned(case, expected_version=expected, fields=["hearing_chair", "hearing_at"])
+    document_issue(
+        actor=actor,
+        kind=DocumentKind.HEARING_NOTICE,
+        case=case,
+        content={
+            "at": timezone.localtime(hearing_at).strftime("%Y-%m-%d %H:%M"),
+            "chair": chair.full_name,
+        },
+    )
     return case
 
 
+@service
 def case_hold_hearing(*, actor, case: Case, record: str) -> Case:
     def chaired(c: Case) -> str | None:
         if c.hearing_at is None or c.hearing_chair_id is None:
@@ -837,10 +771,12 @@ def case_hold_hearing(*, actor, case: Case, record: str) -> Case:
     )
 
 
+@service
 def case_submit_review(*, actor, case: Case) -> Case:
     return _advance(case, Step.SUBMIT_REVIEW, actor)
 
 
+@service
 def case_review(*, actor, case: Case, passed: bool, opinion: str) -> Case:
     """法制审核 (Art. 58) by a qualified reviewer who did not investigate the case."""
 
@@ -870,6 +806,7 @@ def case_review(*, actor, case: Case, passed: bool, opinion: str) -> Case:
     )
 
 
+@service
 def case_discuss(*, actor, case: Case, minutes: str) -> Case:
     if len(minutes.strip()) < 10:
         raise CaseRefused(_("请记录集体讨论的参加人员和决定意见。"))
@@ -882,34 +819,7 @@ def case_discuss(*, actor, case: Case, minutes: str) -> Case:
     )
 
 
-def decision_prerequisites(case: Case, outcome: str) -> list[str]:
-    """Everything the law requires before a decision, each failure in a sentence (Arts. 57,
-    58, 62, 64, 65)."""
-    problems: list[str] = []
-    if outcome in (Outcome.PENALTY,):
-        if case.notice_at is None:
-            problems.append(_("未告知拟作出的行政处罚，不得作出决定（第六十二条）。"))
-        elif not (case.statement_at or case.statement_waived) and not (
-            case.statement_due and _today() > case.statement_due
-        ):
-            problems.append(
-                _("尚未听取当事人陈述申辩，且陈述申辩期限（%(d)s）未届满（第六十二条）。")
-                % {"d": case.statement_due}
-            )
-        if case.hearing_requested_at and not case.hearing_record:
-            problems.append(_("当事人已申请听证，须举行听证后再作决定（第六十五条）。"))
-        if case.provision:
-            try:
-                fine_in_legal_range(case.provision, case.fine)
-            except CaseRefused as error:
-                problems.append(error.message)
-    if review_required(case) and not case.review_passed:
-        problems.append(_("本案须经法制审核并通过后方可决定（第五十八条）。"))
-    if discussion_required(case) and not case.discussed_at:
-        problems.append(_("情节复杂或重大案件须经负责人集体讨论决定（第五十七条）。"))
-    return problems
-
-
+@service
 def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None = None) -> Case:
     if outcome not in Outcome.values:
         raise CaseRefused(_("请选择处理结果。"))
@@ -927,25 +837,24 @@ def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None
         if outcome == Outcome.PENALTY:
             c.publish_due = add_working_days(today, PUBLISH_WORKING_DAYS)
 
-    with transaction.atomic():
-        case = _advance(
-            case,
-            Step.DECIDE,
-            actor,
-            checks=[prerequisites],
-            mutate=mutate,
-            fields=["outcome", "decided_at", "decided_late", "publish_due"],
-            data={"outcome": outcome},
-            expected_version=expected_version,
-        )
-        document_issue(
-            actor=actor,
-            kind=DocumentKind.PENALTY_DECISION
-            if outcome == Outcome.PENALTY
-            else DocumentKind.NO_PENALTY,
-            case=case,
-        )
-        _move_matter(case, actor, add_working_days(today, SERVICE_WORKING_DAYS), _("送达期限"))
+    case = _advance(
+        case,
+        Step.DECIDE,
+        actor,
+        checks=[prerequisites],
+        mutate=mutate,
+        fields=["outcome", "decided_at", "decided_late", "publish_due"],
+        data={"outcome": outcome},
+        expected_version=expected_version,
+    )
+    document_issue(
+        actor=actor,
+        kind=DocumentKind.PENALTY_DECISION
+        if outcome == Outcome.PENALTY
+        else DocumentKind.NO_PENALTY,
+        case=case,
+    )
+    _move_matter(case, actor, add_working_days(today, SERVICE_WORKING_DAYS), _("送达期限"))
     return case
 
 
@@ -959,14 +868,7 @@ def _move_matter(case: Case, actor, deadline: datetime.date, label: str) -> None
         )
 
 
-def decision_document(case: Case) -> CaseDocument | None:
-    return (
-        case.documents.filter(kind__in=[DocumentKind.PENALTY_DECISION, DocumentKind.NO_PENALTY])
-        .order_by("-issued_at")
-        .first()
-    )
-
-
+@service
 def case_serve(*, actor, case: Case, method: str, served_on: datetime.date | None = None) -> Case:
     """送达 (Art. 61): on the spot, or within seven working days; the payment period starts."""
     if not method.strip():
@@ -983,52 +885,33 @@ def case_serve(*, actor, case: Case, method: str, served_on: datetime.date | Non
         if c.outcome == Outcome.PENALTY and c.fine:
             c.payment_due = served_on + datetime.timedelta(days=PAYMENT_DAYS)
 
-    with transaction.atomic():
-        case = _advance(
-            case,
-            Step.SERVE,
-            actor,
-            mutate=mutate,
-            fields=["served_at", "service_method", "served_late", "payment_due"],
-            note=method,
-        )
-        decision = decision_document(case)
-        if decision is not None:
-            CaseDocument.objects.filter(pk=decision.pk).update(served_at=case.served_at)
-        document_issue(
-            actor=actor,
-            kind=DocumentKind.SERVICE,
-            case=case,
-            content={
-                "served": decision.number if decision else "",
-                "method": method.strip(),
-                "on": served_on.isoformat(),
-            },
-        )
-        if case.payment_due:
-            _move_matter(case, actor, case.payment_due, _("缴款期限"))
+    case = _advance(
+        case,
+        Step.SERVE,
+        actor,
+        mutate=mutate,
+        fields=["served_at", "service_method", "served_late", "payment_due"],
+        note=method,
+    )
+    decision = decision_document(case)
+    if decision is not None:
+        CaseDocument.objects.filter(pk=decision.pk).update(served_at=case.served_at)
+    document_issue(
+        actor=actor,
+        kind=DocumentKind.SERVICE,
+        case=case,
+        content={
+            "served": decision.number if decision else "",
+            "method": method.strip(),
+            "on": served_on.isoformat(),
+        },
+    )
+    if case.payment_due:
+        _move_matter(case, actor, case.payment_due, _("缴款期限"))
     return case
 
 
-def late_fee(case: Case, on: datetime.date) -> Decimal:
-    """Art. 72: 3 % of the fine for each day after the payment date, never more than the fine."""
-    if not case.fine or case.payment_due is None:
-        return Decimal(0)
-    due = case.deferred_until or case.payment_due
-    paid_on = timezone.localtime(case.paid_at).date() if case.paid_at else None
-    last = min(on, paid_on) if paid_on else on
-    days = (last - due).days
-    if days <= 0:
-        return Decimal(0)
-    return min(case.fine, (case.fine * LATE_FEE_RATE * days).quantize(Decimal("0.01")))
-
-
-def amount_owed(case: Case, on: datetime.date) -> Decimal:
-    if not case.fine:
-        return Decimal(0)
-    return max(Decimal(0), case.fine + late_fee(case, on) - case.paid_amount)
-
-
+@service
 def case_record_payment(*, actor, case: Case, amount: Decimal, paid_on: datetime.date) -> Case:
     """A payment the bank reports (the unit never collects fines itself, Art. 67)."""
     if not acts_for(actor, case.unit):
@@ -1039,30 +922,30 @@ def case_record_payment(*, actor, case: Case, amount: Decimal, paid_on: datetime
         raise CaseRefused(_("缴款金额须大于零。"))
     if paid_on > _today():
         raise CaseRefused(_("缴款日期不能晚于今天。"))
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        owed = amount_owed(locked, paid_on)
-        if amount > owed:
-            raise CaseRefused(_("缴款 %(a)s 元超过应缴金额 %(o)s 元。") % {"a": amount, "o": owed})
-        locked.paid_amount += amount
-        if amount == owed:
-            locked.paid_at = datetime.datetime.combine(
-                paid_on, datetime.time(12), tzinfo=timezone.get_current_timezone()
-            )
-        save_versioned(locked, expected_version=locked.version, fields=["paid_amount", "paid_at"])
-        _event(
-            locked,
-            "payment",
-            actor,
-            note=_("缴纳 %(a)s 元") % {"a": amount},
-            data={"amount": str(amount)},
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    owed = amount_owed(locked, paid_on)
+    if amount > owed:
+        raise CaseRefused(_("缴款 %(a)s 元超过应缴金额 %(o)s 元。") % {"a": amount, "o": owed})
+    locked.paid_amount += amount
+    if amount == owed:
+        locked.paid_at = datetime.datetime.combine(
+            paid_on, datetime.time(12), tzinfo=timezone.get_current_timezone()
         )
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=locked, detail={"paid": str(amount)}
-        )
+    save_versioned(locked, expected_version=locked.version, fields=["paid_amount", "paid_at"])
+    _event(
+        locked,
+        "payment",
+        actor,
+        note=_("缴纳 %(a)s 元") % {"a": amount},
+        data={"amount": str(amount)},
+    )
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, target=locked, detail={"paid": str(amount)}
+    )
     return locked
 
 
+@service
 def case_defer_payment(*, actor, case: Case, until: datetime.date, reason: str) -> Case:
     """Art. 66: deferral or instalments on the party's application, approved by the body."""
     if not leads(actor, case.unit):
@@ -1071,15 +954,15 @@ def case_defer_payment(*, actor, case: Case, until: datetime.date, reason: str) 
         raise CaseRefused(_("暂缓缴纳日期须晚于原缴款期限。"))
     if len(reason.strip()) < 4:
         raise CaseRefused(_("请写明当事人的申请理由。"))
-    with transaction.atomic():
-        expected = case.version
-        case.deferred_until = until
-        save_versioned(case, expected_version=expected, fields=["deferred_until"])
-        _event(case, "deferral", actor, note=reason.strip(), data={"until": until.isoformat()})
-        _move_matter(case, actor, until, _("批准暂缓缴纳至"))
+    expected = case.version
+    case.deferred_until = until
+    save_versioned(case, expected_version=expected, fields=["deferred_until"])
+    _event(case, "deferral", actor, note=reason.strip(), data={"until": until.isoformat()})
+    _move_matter(case, actor, until, _("批准暂缓缴纳至"))
     return case
 
 
+@service
 def case_demand(*, actor, case: Case) -> Case:
     """催告 (行政强制法 Art. 54) once the payment date has passed unpaid."""
     today = _today()
@@ -1097,22 +980,22 @@ def case_demand(*, actor, case: Case) -> Case:
     def mutate(c: Case) -> None:
         c.demanded_at = clock.now()
 
-    with transaction.atomic():
-        case = _advance(
-            case, Step.DEMAND, actor, checks=[overdue], mutate=mutate, fields=["demanded_at"]
-        )
-        document_issue(
-            actor=actor,
-            kind=DocumentKind.DEMAND,
-            case=case,
-            content={"late_fee": str(late_fee(case, today)), "owed": str(amount_owed(case, today))},
-        )
-        _move_matter(
-            case, actor, today + datetime.timedelta(days=COURT_AFTER_DEMAND_DAYS), _("催告履行期限")
-        )
+    case = _advance(
+        case, Step.DEMAND, actor, checks=[overdue], mutate=mutate, fields=["demanded_at"]
+    )
+    document_issue(
+        actor=actor,
+        kind=DocumentKind.DEMAND,
+        case=case,
+        content={"late_fee": str(late_fee(case, today)), "owed": str(amount_owed(case, today))},
+    )
+    _move_matter(
+        case, actor, today + datetime.timedelta(days=COURT_AFTER_DEMAND_DAYS), _("催告履行期限")
+    )
     return case
 
 
+@service
 def case_apply_court(*, actor, case: Case) -> Case:
     today = _today()
 
@@ -1134,6 +1017,7 @@ def case_apply_court(*, actor, case: Case) -> Case:
     )
 
 
+@service
 def case_close(*, actor, case: Case) -> Case:
     """结案: the penalty carried out (paid, or handed to the court), or no penalty served."""
     today = _today()
@@ -1149,24 +1033,22 @@ def case_close(*, actor, case: Case) -> Case:
     def mutate(c: Case) -> None:
         c.closed_at = clock.now()
 
-    with transaction.atomic():
-        case = _advance(
-            case, Step.CLOSE, actor, checks=[finished], mutate=mutate, fields=["closed_at"]
-        )
-        document_issue(actor=actor, kind=DocumentKind.CLOSING, case=case)
-        if case.matter_id:
-            matter = Matter.objects.get(pk=case.matter_id)
-            if matter.status in (
-                MatterStatus.SIGNED,
-                MatterStatus.IN_PROGRESS,
-                MatterStatus.REOPENED,
-            ):
-                loop.matter_answer(
-                    matter=matter, actor=actor, text=_("案件已结案（%(n)s）。") % {"n": case.number}
-                )
+    case = _advance(case, Step.CLOSE, actor, checks=[finished], mutate=mutate, fields=["closed_at"])
+    document_issue(actor=actor, kind=DocumentKind.CLOSING, case=case)
+    if case.matter_id:
+        matter = Matter.objects.get(pk=case.matter_id)
+        if matter.status in (
+            MatterStatus.SIGNED,
+            MatterStatus.IN_PROGRESS,
+            MatterStatus.REOPENED,
+        ):
+            loop.matter_answer(
+                matter=matter, actor=actor, text=_("案件已结案（%(n)s）。") % {"n": case.number}
+            )
     return case
 
 
+@service
 def case_summary(
     *,
     actor,
@@ -1195,43 +1077,43 @@ def case_summary(
         raise CaseRefused(_("执法人员不得少于两人（《行政处罚法》第四十二条）。"))
     credentials = {u.pk: _officer(u).credential_number for u in team}
     today = _today()
-    with transaction.atomic():
-        case = case_register_lead(
-            actor=actor,
-            source=Case.Source.PATROL,
-            facts=facts,
-            occurred_on=today,
-            enterprise=enterprise,
-            person=person,
-            site=site,
-            provision=provision,
-        )
-        now = clock.now()
-        case.summary_procedure = True
-        case.status = Status.SERVED if fine else Status.DECIDED
-        case.outcome = Outcome.PENALTY
-        case.fine, case.warning = fine, warning
-        case.filed_at = case.decided_at = case.served_at = now
-        case.notice_at = case.statement_at = now
-        case.service_method = _("当场交付")
-        case.payment_due = today + datetime.timedelta(days=PAYMENT_DAYS) if fine else None
-        case.publish_due = add_working_days(today, PUBLISH_WORKING_DAYS)
-        case.save()
-        for user in team:
-            CaseOfficer.objects.create(case=case, user=user, credential_number=credentials[user.pk])
-        decision = document_issue(
-            actor=actor, kind=DocumentKind.PENALTY_DECISION, case=case, content={"summary": True}
-        )
-        CaseDocument.objects.filter(pk=decision.pk).update(served_at=now)
-        Case.objects.filter(pk=case.pk).update(number=decision.number)
-        case.number = decision.number
-        _event(case, Step.DECIDE, actor, note=_("简易程序当场作出决定并交付"))
+    case = case_register_lead(
+        actor=actor,
+        source=Case.Source.PATROL,
+        facts=facts,
+        occurred_on=today,
+        enterprise=enterprise,
+        person=person,
+        site=site,
+        provision=provision,
+    )
+    now = clock.now()
+    case.summary_procedure = True
+    case.status = Status.SERVED if fine else Status.DECIDED
+    case.outcome = Outcome.PENALTY
+    case.fine, case.warning = fine, warning
+    case.filed_at = case.decided_at = case.served_at = now
+    case.notice_at = case.statement_at = now
+    case.service_method = _("当场交付")
+    case.payment_due = today + datetime.timedelta(days=PAYMENT_DAYS) if fine else None
+    case.publish_due = add_working_days(today, PUBLISH_WORKING_DAYS)
+    case.save()
+    for user in team:
+        CaseOfficer.objects.create(case=case, user=user, credential_number=credentials[user.pk])
+    decision = document_issue(
+        actor=actor, kind=DocumentKind.PENALTY_DECISION, case=case, content={"summary": True}
+    )
+    CaseDocument.objects.filter(pk=decision.pk).update(served_at=now)
+    Case.objects.filter(pk=case.pk).update(number=decision.number)
+    case.number = decision.number
+    _event(case, Step.DECIDE, actor, note=_("简易程序当场作出决定并交付"))
     return case
 
 
 # — Publication (公示) —
 
 
+@service
 def case_publish(*, actor, case: Case) -> Case:
     if case.outcome != Outcome.PENALTY or case.decided_at is None:
         raise CaseRefused(_("只有已作出的行政处罚决定可以公示。"))
@@ -1246,6 +1128,7 @@ def case_publish(*, actor, case: Case) -> Case:
     return case
 
 
+@service
 def case_withdraw_publication(*, actor, case: Case, reason: str) -> Case:
     if not case.published_at or case.withdrawn_at:
         raise CaseRefused(_("该决定未在公示中。"))
@@ -1263,6 +1146,7 @@ def case_withdraw_publication(*, actor, case: Case, reason: str) -> Case:
 # — From inspections (移送立案) —
 
 
+@service
 def transfer_from_inspection(*, actor, evidence) -> str:
     """The handler inspections call: a serious finding becomes a case lead with its evidence."""
     from longcheng.parties.models import Enterprise, Institution, Site

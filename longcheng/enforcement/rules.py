@@ -1,0 +1,141 @@
+"""Enforcement's pure legal rules and arithmetic: the statutory periods and limits of the
+行政处罚法 and 行政强制法, the limitation period, the legal range of a fine, who may ask for a
+hearing, what a decision needs first, and the late fee. Nothing here writes; services and
+selectors both read these rules."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longcheng.core import clock
+from longcheng.core.errors import LongchengError
+
+from .models import Case, LegalProvision
+from .workflow import Outcome, PartyKind
+
+# Art. 36; Art. 56; Art. 60; Art. 61; Art. 64; Art. 67; Art. 72 (see workflow.py).
+LIMITATION_YEARS, LIMITATION_YEARS_SAFETY = 2, 5
+PRESERVATION_WORKING_DAYS = 7
+DECISION_DAYS = 90
+SERVICE_WORKING_DAYS = 7
+HEARING_REQUEST_WORKING_DAYS = 5
+HEARING_NOTICE_WORKING_DAYS = 7
+PAYMENT_DAYS = 15
+LATE_FEE_RATE = Decimal("0.03")
+# Art. 51: the summary procedure on the spot.
+SUMMARY_FINE_LIMIT = {PartyKind.PERSON: Decimal(200), PartyKind.ORGANISATION: Decimal(3000)}
+# 行政强制法 Art. 54: the court may be asked ten days after the demand was served.
+COURT_AFTER_DEMAND_DAYS = 10
+# Publication of decisions: 7 working days; withdrawal after revocation: 3 working days.
+PUBLISH_WORKING_DAYS = 7
+
+
+class CaseRefused(LongchengError):
+    """A step the law does not allow now; nothing was changed."""
+
+
+def today() -> datetime.date:
+    return timezone.localtime(clock.now()).date()
+
+
+def limitation_ends(case: Case) -> datetime.date:
+    """Art. 36: two years (five for life, health and financial safety with harm)."""
+    years = LIMITATION_YEARS_SAFETY if case.life_or_finance else LIMITATION_YEARS
+    start = case.occurred_on
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def fine_in_legal_range(provision: LegalProvision, fine: Decimal | None) -> None:
+    if fine is None:
+        return
+    if fine <= 0:
+        raise CaseRefused(_("罚款金额须大于零。"))
+    if provision.fine_min is not None and fine < provision.fine_min:
+        raise CaseRefused(
+            _("罚款 %(f)s 元低于%(p)s规定的下限 %(m)s 元。")
+            % {"f": fine, "p": provision, "m": provision.fine_min}
+        )
+    if provision.fine_max is None or fine > provision.fine_max:
+        raise CaseRefused(
+            _("罚款 %(f)s 元超出%(p)s规定的上限 %(m)s 元。")
+            % {"f": fine, "p": provision, "m": provision.fine_max or 0}
+        )
+
+
+def hearing_eligible(case: Case) -> bool:
+    """Art. 63: a larger fine (thresholds by setting) or stopping work."""
+    if case.stop_work:
+        return True
+    if case.fine is None:
+        return False
+    threshold = (
+        settings.LONGCHENG_HEARING_FINE_PERSON
+        if case.party_kind == PartyKind.PERSON
+        else settings.LONGCHENG_HEARING_FINE_ORGANISATION
+    )
+    return case.fine >= Decimal(threshold)
+
+
+def review_required(case: Case) -> bool:
+    """Art. 58: major public interest, heard cases, complex cases."""
+    return bool(case.major or case.complex_case or case.hearing_at)
+
+
+def discussion_required(case: Case) -> bool:
+    """Art. 57: complex or major cases are decided collectively."""
+    return bool(case.major or case.complex_case)
+
+
+def decision_prerequisites(case: Case, outcome: str) -> list[str]:
+    """Everything the law requires before a decision, each failure in a sentence (Arts. 57,
+    58, 62, 64, 65)."""
+    problems: list[str] = []
+    if outcome in (Outcome.PENALTY,):
+        if case.notice_at is None:
+            problems.append(_("未告知拟作出的行政处罚，不得作出决定（第六十二条）。"))
+        elif not (case.statement_at or case.statement_waived) and not (
+            case.statement_due and today() > case.statement_due
+        ):
+            problems.append(
+                _("尚未听取当事人陈述申辩，且陈述申辩期限（%(d)s）未届满（第六十二条）。")
+                % {"d": case.statement_due}
+            )
+        if case.hearing_requested_at and not case.hearing_record:
+            problems.append(_("当事人已申请听证，须举行听证后再作决定（第六十五条）。"))
+        if case.provision:
+            try:
+                fine_in_legal_range(case.provision, case.fine)
+            except CaseRefused as error:
+                problems.append(error.message)
+    if review_required(case) and not case.review_passed:
+        problems.append(_("本案须经法制审核并通过后方可决定（第五十八条）。"))
+    if discussion_required(case) and not case.discussed_at:
+        problems.append(_("情节复杂或重大案件须经负责人集体讨论决定（第五十七条）。"))
+    return problems
+
+
+def late_fee(case: Case, on: datetime.date) -> Decimal:
+    """Art. 72: 3 % of the fine for each day after the payment date, never more than the fine."""
+    if not case.fine or case.payment_due is None:
+        return Decimal(0)
+    due = case.deferred_until or case.payment_due
+    paid_on = timezone.localtime(case.paid_at).date() if case.paid_at else None
+    last = min(on, paid_on) if paid_on else on
+    days = (last - due).days
+    if days <= 0:
+        return Decimal(0)
+    return min(case.fine, (case.fine * LATE_FEE_RATE * days).quantize(Decimal("0.01")))
+
+
+def amount_owed(case: Case, on: datetime.date) -> Decimal:
+    if not case.fine:
+        return Decimal(0)
+    return max(Decimal(0), case.fine + late_fee(case, on) - case.paid_amount)
