@@ -17,6 +17,7 @@ from django_otp import user_has_device
 from longcheng.core.redirects import safe_next
 
 from . import second_factor
+from .forms import OtpCodeForm, OtpSetupForm
 from .middleware import step_redirect
 from .passwords import must_change_password, password_expires_at
 from .services import enrolment_code_check, enrolment_code_used
@@ -126,7 +127,10 @@ class OtpVerifyView(LoginRequiredMixin, View):
         )
 
     def post(self, request):
-        outcome = second_factor.verify(request, request.POST.get("code", ""))
+        form = OtpCodeForm(request.POST)
+        outcome = second_factor.verify(
+            request, form.cleaned_data["code"] if form.is_valid() else ""
+        )
         if outcome.device is not None:
             otp_login(request, outcome.device)
             return _continue(request)
@@ -172,10 +176,12 @@ class OtpSetupView(LoginRequiredMixin, View):
         return self._render(request)
 
     def post(self, request):
-        refused = enrolment_code_check(request.user, request.POST.get("enrolment_code", ""))
+        form = OtpSetupForm(request.POST)
+        typed = form.cleaned_data if form.is_valid() else {"code": "", "enrolment_code": ""}
+        refused = enrolment_code_check(request.user, typed["enrolment_code"])
         if refused:
             return self._render(request, refused)
-        device = second_factor.confirm_device(request, request.POST.get("code", ""))
+        device = second_factor.confirm_device(request, typed["code"])
         if device is None:
             return self._render(request, _("验证码不正确，请核对手机上显示的 6 位数字后重试。"))
         enrolment_code_used(request.user)

@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
 from longcheng.web.exports import XLSX, xlsx_response
-from longcheng.web.forms import BootstrapFormMixin
+from longcheng.web.forms import BootstrapFormMixin, ConfirmForm
 
 from . import pipeline, services
 from .importers import IMPORTERS, importers_for
@@ -87,7 +87,7 @@ class BatchDetailView(LoginRequiredMixin, PageView):
 
     def post(self, request, *args, **kwargs):
         batch = self.get_batch()
-        if request.POST.get("confirm") != "1":
+        if not ConfirmForm(request.POST).is_valid():
             messages.error(request, _("请勾选确认后再导入。"))
             return redirect("imports:batch", pk=batch.pk)
         try:

@@ -1,5 +1,6 @@
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -17,8 +18,8 @@ from longcheng.accounts.scoping import reads_business_records, visible_units
 from longcheng.core.calendar import PROVISIONAL_LABEL, WorkdayWindow, is_provisional
 from longcheng.core.errors import LongchengError
 from longcheng.web.actions import Act, ActionTableView, parse
-from longcheng.web.exports import xlsx_response
-from longcheng.web.listing import Column, ListFilter, RegisterListView
+from longcheng.web.exports import wants_xlsx, xlsx_response
+from longcheng.web.listing import Column, ListFilter, ListQueryForm, RegisterListView
 
 from . import metrics, rules, services
 from .forms import (
@@ -87,6 +88,10 @@ def _deadline_cell(matter: Matter) -> str:
     return text
 
 
+class InboxQueryForm(ListQueryForm):
+    box = forms.CharField(required=False, max_length=20)
+
+
 class InboxView(BusinessRequired, RegisterListView):
     model = Matter
     template_name = "loop/inbox.html"
@@ -97,6 +102,7 @@ class InboxView(BusinessRequired, RegisterListView):
     exact_search_fields = ["reporter_phone"]
     search_placeholder = gettext_lazy("搜索编号、标题、内容、诉求人完整电话…")
     default_sort = "handle_deadline"
+    query_form_class = InboxQueryForm
     filters = [
         ListFilter("status", gettext_lazy("状态"), "status", lambda u: Status.choices),
         ListFilter("channel", gettext_lazy("渠道"), "channel", lambda u: Channel.choices),
@@ -125,14 +131,14 @@ class InboxView(BusinessRequired, RegisterListView):
     ]
 
     def box(self) -> str:
-        box = self.request.GET.get("box", "")
+        box = self.params.get("box") or ""
         boxes = inbox_boxes(self.request.user)
         return box if box in [*boxes, "all"] else boxes[0]
 
     def current_sort(self) -> str:
         # Finished matters newest first: by deadline they would start with the oldest of years
         # of history (and an index walks them in received order: matter_done_*_idx).
-        if self.box() == Box.DONE and not self.request.GET.get("sort"):
+        if self.box() == Box.DONE and not self.params.get("sort"):
             return "-received_at"
         return super().current_sort()
 
@@ -153,7 +159,7 @@ class InboxView(BusinessRequired, RegisterListView):
         return self._tab_counts
 
     def row_count(self, queryset) -> int:
-        narrowed = any(self.request.GET.get(k) for k in ("q", *[f.name for f in self.filters]))
+        narrowed = any(self.params.get(k) for k in ("q", *[f.name for f in self.filters]))
         if not narrowed and self.box() in self.tab_counts():
             # The tab already counted these rows; don't count them twice.
             return self.tab_counts()[self.box()]
@@ -571,7 +577,7 @@ class MetricsView(BusinessRequired, TemplateView):
         return start, end, scope, by, metrics.rank_units(rows, by=by)
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
+        if wants_xlsx(request):
             return self.export()
         return super().get(request, *args, **kwargs)
 

@@ -85,3 +85,21 @@ class RoleDecisionForm(forms.Form):
         label=_("审批"), choices=[("approve", _("批准")), ("refuse", _("驳回"))]
     )
     reason = forms.CharField(label=_("意见"), max_length=200, required=False)
+
+
+class AccountSecurityActionForm(forms.Form):
+    """The security administrator's buttons on 账号安全."""
+
+    action = forms.ChoiceField(
+        choices=[
+            ("reset_otp", _("重置验证器")),
+            ("enrolment_code", _("签发绑定码")),
+            ("unlock", _("解除锁定")),
+        ]
+    )
+
+
+class GrantForm(forms.Form):
+    granted = forms.TypedChoiceField(
+        coerce=lambda v: v == "1", choices=[("1", _("授予")), ("0", _("收回"))]
+    )

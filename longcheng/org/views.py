@@ -22,7 +22,14 @@ from longcheng.core.models import Division, Unit
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
-from .forms import InitialPasswordForm, RoleDecisionForm, StaffCreateForm, StaffRoleForm
+from .forms import (
+    AccountSecurityActionForm,
+    GrantForm,
+    InitialPasswordForm,
+    RoleDecisionForm,
+    StaffCreateForm,
+    StaffRoleForm,
+)
 
 User = get_user_model()
 
@@ -309,7 +316,8 @@ class AccountSecurityView(LoginRequiredMixin, UserPassesTestMixin, TableExportMi
 class AccountSecurityActionView(LoginRequiredMixin, View):
     def post(self, request, pk):
         target = get_object_or_404(User, pk=pk, is_active=True)
-        action = request.POST.get("action")
+        form = AccountSecurityActionForm(request.POST)
+        action = form.cleaned_data["action"] if form.is_valid() else None
         try:
             if action == "reset_otp":
                 reset_devices(actor=request.user, user=target)
@@ -428,7 +436,11 @@ class GrantListView(LoginRequiredMixin, UserPassesTestMixin, TableExportMixin, T
 class GrantToggleView(LoginRequiredMixin, View):
     def post(self, request, pk):
         target = get_object_or_404(User, pk=pk, is_active=True)
-        granted = request.POST.get("granted") == "1"
+        form = GrantForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请选择授予或收回。"))
+            return redirect("org:grant_list")
+        granted = form.cleaned_data["granted"]
         try:
             account_services.user_set_reveal_permission(
                 actor=request.user, user=target, granted=granted

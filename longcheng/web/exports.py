@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
 
+from django import forms
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -73,6 +74,15 @@ def xlsx_response(
     return response
 
 
+class ExportForm(forms.Form):
+    export = forms.ChoiceField(choices=[("xlsx", "xlsx")])
+
+
+def wants_xlsx(request) -> bool:
+    """`?export=xlsx`: the page's table as a spreadsheet instead of the page."""
+    return ExportForm(request.GET).is_valid()
+
+
 class TableExportMixin:
     """For list pages that are not a RegisterListView: `?export=xlsx` returns the page's table
     (`export_table`), through the same audited, masked export as every other list."""
@@ -84,7 +94,7 @@ class TableExportMixin:
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
+        if wants_xlsx(request):
             headers, rows = self.export_table()
             title = str(self.export_title)
             return xlsx_response(

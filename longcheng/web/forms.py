@@ -26,3 +26,9 @@ class BootstrapFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
+class ConfirmForm(forms.Form):
+    """A ticked 确认 box before something that cannot be undone."""
+
+    confirm = forms.BooleanField(required=True)

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -36,6 +38,33 @@ class ListFilter:
     choices: Callable[[object], list[tuple[str, str]]] = field(default=lambda user: [])
 
 
+class ListQueryForm(forms.Form):
+    """What a list page reads from its address: each value bounded, or dropped (a forged filter
+    id, a number too large for the column, an unknown sort key are ignored, never queried)."""
+
+    q = forms.CharField(required=False, max_length=100, strip=True)
+    sort = forms.ChoiceField(required=False)
+    per_page = forms.IntegerField(required=False, min_value=10, max_value=200)
+    export = forms.ChoiceField(required=False, choices=[("", ""), ("xlsx", "xlsx")])
+    personal = forms.BooleanField(required=False)
+
+    def __init__(self, data, *, sort_keys, filters, user):
+        super().__init__(data)
+        self.fields["sort"].choices = [("", "")] + [
+            (f"{sign}{key}", key) for key in sort_keys for sign in ("", "-")
+        ]
+        for flt in filters:
+            self.fields[flt.name] = forms.ChoiceField(
+                required=False,
+                choices=[("", "")] + [(str(v), label) for v, label in flt.choices(user)],
+            )
+
+    def values(self) -> dict:
+        """The valid values only (an invalid one reads as not given)."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+
+
 class RegisterListView(LoginRequiredMixin, ListView):
     """Subclasses set model, columns, search_fields, filters, default_sort, title."""
 
@@ -56,6 +85,8 @@ class RegisterListView(LoginRequiredMixin, ListView):
     create_url_name = ""
     reveal_permission = ""
     search_placeholder = _("搜索名称、编号、地址…")
+    # A page with more to read from its address (a tab, a period) extends ListQueryForm.
+    query_form_class: type[ListQueryForm] = ListQueryForm
 
     def dispatch(self, request, *args, **kwargs):
         if (
@@ -69,11 +100,21 @@ class RegisterListView(LoginRequiredMixin, ListView):
     def base_queryset(self) -> QuerySet:
         return self.model._default_manager.all()
 
+    @cached_property
+    def params(self) -> dict:
+        """The page's address parsed through ListQueryForm."""
+        return self.query_form_class(
+            self.request.GET,
+            sort_keys=self.sort_keys(),
+            filters=self.filters,
+            user=self.request.user,
+        ).values()
+
     def get_queryset(self) -> QuerySet:
         queryset = self.base_queryset()
         if self.unit_field is not None:
             queryset = scope_queryset(queryset, self.request.user, self.unit_field)
-        query = self.request.GET.get("q", "").strip()
+        query = self.params.get("q") or ""
         if query and (self.search_fields or self.exact_search_fields):
             queryset = queryset.filter(
                 reduce(
@@ -83,10 +124,9 @@ class RegisterListView(LoginRequiredMixin, ListView):
                 )
             )
         for flt in self.filters:
-            value = self.request.GET.get(flt.name, "")
-            # Only a value the page offered filters; anything else (a forged id, a number too
-            # large for the column) is ignored rather than sent to the database.
-            if value != "" and value in {str(v) for v, _label in flt.choices(self.request.user)}:
+            # Only a value the page offered filters (ListQueryForm drops anything else).
+            value = self.params.get(flt.name) or ""
+            if value != "":
                 queryset = queryset.filter(**{flt.lookup: value})
         return queryset.order_by(*self.ordering_keys())
 
@@ -94,21 +134,14 @@ class RegisterListView(LoginRequiredMixin, ListView):
         return {c.sort for c in self.columns if c.sort}
 
     def current_sort(self) -> str:
-        requested = self.request.GET.get("sort", "")
-        if requested.lstrip("-") in self.sort_keys():
-            return requested
-        return self.default_sort
+        return self.params.get("sort") or self.default_sort
 
     def ordering_keys(self) -> list[str]:
         sort = self.current_sort()
         return [sort, "-pk" if sort.startswith("-") else "pk"]
 
     def get_paginate_by(self, queryset):
-        try:
-            size = int(self.request.GET.get("per_page", self.paginate_by))
-        except ValueError:
-            size = self.paginate_by
-        return max(10, min(size, 200))
+        return self.params.get("per_page") or self.paginate_by
 
     def row_count(self, queryset) -> int:
         """Rows in the list, capped (core.counting): a hook for views that know it already."""
@@ -131,18 +164,18 @@ class RegisterListView(LoginRequiredMixin, ListView):
         return bool(self.reveal_permission) and self.request.user.has_perm(self.reveal_permission)
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
+        if self.params.get("export") == "xlsx":
             return self.export()
         return super().get(request, *args, **kwargs)
 
     def export(self):
-        personal = self.request.GET.get("personal") == "1" and self.may_reveal()
+        personal = bool(self.params.get("personal")) and self.may_reveal()
         columns = self.export_columns or self.columns
         rows = [
             [(c.personal(obj) if personal and c.personal else c.value(obj)) for c in columns]
             for obj in self.get_queryset()[:50000]
         ]
-        filters = {k: v for k, v in self.request.GET.items() if k not in ("export", "page")}
+        filters = {k: v for k, v in self.params.items() if v not in ("", None) and k != "export"}
         return xlsx_response(
             user=self.request.user,
             filename=str(self.export_name or self.title),
@@ -174,10 +207,10 @@ class RegisterListView(LoginRequiredMixin, ListView):
                 for obj in context["object_list"]
             ],
             filters=[
-                (flt, flt.choices(self.request.user), self.request.GET.get(flt.name, ""))
+                (flt, flt.choices(self.request.user), self.params.get(flt.name) or "")
                 for flt in self.filters
             ],
-            query=self.request.GET.get("q", ""),
+            query=self.params.get("q") or "",
             sort=self.current_sort(),
             querystring=params.urlencode(),
             create_url_name=self.create_url_name,
