@@ -45,7 +45,7 @@ from .rules import not_set_up
 from .selectors import idle_money
 from .workflow import DD_AREAS, DEAL_TRANSITIONS, DealStage, FlowKind, Vote
 
-# Fewest members an investment committee meeting may have.
+# Fewest members an investment committee meeting may have (the refusal names the number).
 MIN_COMMITTEE = 3
 
 
@@ -424,7 +424,7 @@ def meeting_schedule(*, actor, deal: Deal, held_on: datetime.date, members) -> C
         raise FundRefused(_("项目进入投决阶段后才能安排投决会。"))
     chosen = {member.pk: member for member in members}
     if len(chosen) < MIN_COMMITTEE:
-        raise FundRefused(_("投决会委员不少于 %(n)d 人。") % {"n": MIN_COMMITTEE})
+        raise FundRefused(_("投决会委员不少于 3 人。"))
     meeting = CommitteeMeeting.objects.create(fund=deal.fund, held_on=held_on)
     meeting.members.set(chosen.values())
     meeting.deals.add(deal)

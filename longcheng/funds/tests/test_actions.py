@@ -290,3 +290,47 @@ def test_a_meeting_decides_a_deal_once(login, meeting, deal, users, members):
     # Pressing the button again used to break the unique constraint: now it is a message.
     assert "已对该项目作出决议" in page_after(client, deal.get_absolute_url(), data)
     assert deal.decisions.count() == 1
+
+
+GARBAGE = {
+    "amount": "1e999999",
+    "nav": "NaN",
+    "commitment": "-1e999999",
+    "on": "0001-01-01",
+    "quarter_end": "99999-01-01",
+    "held_on": "3000-13-01",
+    "score": "1e3",
+    "partner": "99999999999999999999999",
+    "meeting": "-1",
+    "members": ["x", "99999999999999999999999"],
+    "fund": "Infinity",
+    "kind": "__class__",
+    "stage": "x",
+    "area": "x",
+    "vote": "x",
+    "commit": "2",
+    "name": "x" * 20000,
+    "note": "x" * 20000,
+    "findings": "x" * 20000,
+    "comment": "x" * 20000,
+    "conditions": "x" * 20000,
+    "company": "x" * 20000,
+    "credit_code": "x" * 20000,
+}
+
+
+@pytest.mark.parametrize("action", ["partner", "flow", "nav", "import", "x"])
+def test_garbage_on_the_fund_page_is_never_a_server_error(login, fund, users, action):
+    client = login(users.clerk1)
+    client.raise_request_exception = False
+    response = client.post(fund.get_absolute_url(), {**GARBAGE, "action": action})
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("action", ["move", "dd", "meeting", "vote", "decide", "x"])
+def test_garbage_on_the_deal_pages_is_never_a_server_error(login, meeting, deal, members, action):
+    client = login(members[0])
+    client.raise_request_exception = False
+    response = client.post(deal.get_absolute_url(), {**GARBAGE, "action": action})
+    assert response.status_code < 500
+    assert client.post(reverse("funds:deals"), GARBAGE).status_code < 500
