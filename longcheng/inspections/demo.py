@@ -22,7 +22,7 @@ from longcheng.core import clock
 from longcheng.core.models import Unit
 from longcheng.parties.models import Site
 
-from . import services
+from . import selectors, services
 from .models import Campaign, ChecklistTemplate, InspectionVisit, InspectorConflict, PartyType
 from .workflow import AnswerType, Mode
 
@@ -162,7 +162,7 @@ def _do_visit(visit, team, day, fails, rng, seed):
     """Answer, photograph and submit one visit through the services, at the given day."""
     lead = team[0]
     with clock.frozen_at(_at(day, 9, rng.randint(0, 50))):
-        for item in services.visit_items(visit):
+        for item in selectors.visit_items(visit):
             if item.answer_type == AnswerType.NUMBER:
                 services.visit_answer(
                     actor=lead, visit=visit, item=item, number=rng.randint(20, 80)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from longcheng.web.pdf import new_pdf
 
-from . import services
+from . import rules
 
 
 def _line(pdf, text: str, size: int = 11, height: float = 7, align: str = "L") -> None:
@@ -70,7 +70,7 @@ def rectification_order_pdf(visit) -> bytes:
             size=12,
         )
         url = settings.LONGCHENG_PUBLIC_BASE_URL.rstrip("/") + reverse(
-            "inspections:party_rectification", args=[services.party_token(root)]
+            "inspections:party_rectification", args=[rules.party_token(root)]
         )
         image = io.BytesIO()
         segno.make(url, error="m").save(image, kind="png", scale=4, border=1)

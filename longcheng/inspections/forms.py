@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from longcheng.core.models import Division
 from longcheng.parties.models import Institution, Site
 from longcheng.web.forms import BootstrapFormMixin
+from longcheng.web.inputs import RecordIdField
 
 from .models import ChecklistItem, ChecklistTemplate, PartyType
 from .workflow import Mode, TemplateStatus
@@ -144,9 +145,89 @@ class PartnersForm(BootstrapFormMixin, forms.Form):
             self.fields["partners"].label_from_instance = lambda u: u.full_name or u.username
 
 
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos under one name; the first `limit` are kept (the page says how many)."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, *, limit: int, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.limit = limit
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(PhotosField, self).clean(f, initial) for f in files[: self.limit]]
+
+
 class EvidenceForm(forms.Form):
-    note = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    """The party's report on one rectification (`rectification`, `note`, `photos`)."""
+
+    rectification = RecordIdField(label=_("整改要求"), required=False)
+    note = forms.CharField(
+        label=_("整改情况"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = PhotosField(label=_("整改后照片"), limit=6)
 
 
 class TransferForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("移送理由"), max_length=300)
+
+
+class PostedActionForm(forms.Form):
+    """Which button of a page with several (`<input name="action">`)."""
+
+    action = forms.SlugField(max_length=40, required=False)
+
+
+class CampaignShowForm(forms.Form):
+    """Which targets the campaign page lists (`?show=`)."""
+
+    show = forms.ChoiceField(
+        label=_("检查对象"),
+        choices=[("selected", _("应检对象")), ("all", _("范围内全部"))],
+        required=False,
+    )
+
+
+class RecordIdsField(forms.Field):
+    """Several ids under one name (checkboxes); each must be one."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = [v for v in (value or []) if str(v).strip()]
+        return [RecordIdField().clean(v) for v in values[:10_000]]
+
+
+class PublishForm(forms.Form):
+    visit = RecordIdsField(label=_("检查结果"), required=False)
+
+
+class ItemRefForm(forms.Form):
+    item = RecordIdField(label=_("检查项"))
+
+
+class SyncForm(forms.Form):
+    """One operation the phone queued: `op_id`, `kind`, `payload` (JSON) and maybe a `file`."""
+
+    op_id = forms.CharField(label=_("操作编号"), max_length=64, required=False)
+    kind = forms.CharField(label=_("操作类型"), max_length=20, required=False)
+    payload = forms.JSONField(
+        label=_("同步数据"),
+        required=False,
+        error_messages={"invalid": _("同步数据格式错误。")},
+    )
+    file = forms.FileField(label=_("照片"), required=False)
+
+    def clean_payload(self):
+        payload = self.cleaned_data.get("payload")
+        if payload is None:
+            return {}
+        if not isinstance(payload, dict):
+            raise forms.ValidationError(_("同步数据格式错误。"))
+        return payload

@@ -9,12 +9,12 @@ from django.views.generic import TemplateView
 from longcheng.audit.context import client_ip
 from longcheng.core import ratelimit
 from longcheng.core.errors import LongchengError
-from longcheng.web import inputs
+from longcheng.web.actions import parse
 
 from . import services
 from .forms import EvidenceForm
 from .scope import describe_scope
-from .selectors import published_campaigns, published_results
+from .selectors import published_campaigns, published_results, visit_from_party_token
 from .workflow import RECTIFICATION_DONE
 
 
@@ -22,7 +22,7 @@ class PartyRectificationView(TemplateView):
     template_name = "inspections/public/rectification.html"
 
     def visit(self):
-        visit = services.visit_from_party_token(self.kwargs["token"])
+        visit = visit_from_party_token(self.kwargs["token"])
         if visit is None:
             raise Http404
         return visit
@@ -43,17 +43,12 @@ class PartyRectificationView(TemplateView):
             return self.render_to_response(
                 self.get_context_data(error=_("提交过于频繁，请稍后再试。"))
             )
-        rectification = get_object_or_404(
-            visit.rectifications, pk=inputs.record_id(request.POST.get("rectification"))
-        )
-        form = EvidenceForm(request.POST)
+        form = EvidenceForm(request.POST, request.FILES)
         try:
-            if not form.is_valid():
-                raise LongchengError(_("请写明整改情况。"))
+            data = parse(form)
+            rectification = get_object_or_404(visit.rectifications, pk=data["rectification"])
             services.rectification_report(
-                rectification=rectification,
-                note=form.cleaned_data["note"],
-                photos=request.FILES.getlist("photos")[:6],
+                rectification=rectification, note=data["note"], photos=data["photos"]
             )
         except LongchengError as error:
             return self.render_to_response(self.get_context_data(error=error.message))

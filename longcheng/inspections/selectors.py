@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core import signing
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -12,10 +15,22 @@ from django.utils.translation import gettext as _
 
 from longcheng.accounts.scoping import unit_filter
 from longcheng.core import clock
+from longcheng.loop.models import Matter
+from longcheng.loop.workflow import Channel
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
-from .models import Answer, Campaign, CampaignTarget, ChecklistItem, InspectionVisit, Rectification
+from .models import (
+    Answer,
+    Campaign,
+    CampaignTarget,
+    ChecklistItem,
+    ChecklistTemplate,
+    InspectionVisit,
+    InspectorConflict,
+    Rectification,
+)
+from .rules import PARTY_SALT, party_fields, to_scoring
 from .scoring import ItemAnswer, item_failed
 from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, Verdict, VisitStatus
 
@@ -264,3 +279,90 @@ def inspections_home_cards(user) -> list[StatCard]:
             )
         )
     return cards
+
+
+# — Moved from services: reads the services and the pages share —
+
+
+def template_in_use(template: ChecklistTemplate) -> bool:
+    """A visit used this version: it is not changed any more, a new version is made."""
+    return template.visits.exists()
+
+
+def party_risk_weight(party) -> Decimal:
+    """1, plus 1 for each failed or to-be-rectified visit before, plus 1 for each matter of the
+    last twelve months whose title names the party (complaints are not linked to registers yet,
+    so the name is the link)."""
+    fields = party_fields(party)
+    bad = (
+        InspectionVisit.objects.filter(**{k: v for k, v in fields.items() if v is not None})
+        .filter(result__in=[Result.FAIL, Result.RECTIFY])
+        .count()
+    )
+    since = clock.now() - datetime.timedelta(days=365)
+    complaints = (
+        Matter.objects.filter(received_at__gte=since, title__contains=party.name)
+        .exclude(channel=Channel.INSPECTION)
+        .count()
+    )
+    return Decimal(1 + bad + complaints)
+
+
+def conflicts_for(keys: set[str]) -> dict[str, set[int]]:
+    """For each party key, the inspectors recorded as having an interest in it (回避)."""
+    conflicts: dict[str, set[int]] = {}
+    for row in InspectorConflict.objects.select_related("institution", "site", "enterprise"):
+        if row.party_key in keys:
+            conflicts.setdefault(row.party_key, set()).add(row.user_id)
+    return conflicts
+
+
+def visit_items(visit: InspectionVisit) -> list[ChecklistItem]:
+    """What the visit asks: the whole template, or for a re-inspection the items still open."""
+    items = ChecklistItem.objects.filter(section__template=visit.template).select_related("section")
+    if visit.parent_id is None:
+        return list(items)
+    if visit.status == VisitStatus.SUBMITTED:  # what it asked then
+        asked = list(Answer.objects.filter(visit=visit).values_list("item_id", flat=True))
+    else:
+        asked = list(
+            Rectification.objects.filter(visit_id=visit.parent_id)
+            .exclude(status__in=RECTIFICATION_DONE)
+            .values_list("item_id", flat=True)
+        )
+    return list(items.filter(pk__in=asked))
+
+
+def visit_missing(visit: InspectionVisit) -> list[str]:
+    """What stops the visit from being submitted, each in a sentence."""
+    items = visit_items(visit)
+    answers = {a.item_id: a for a in visit.answers.all()}
+    photographed = set(visit.photos.values_list("item_id", flat=True))
+    problems = []
+    for item in items:
+        answer = answers.get(item.pk)
+        empty = answer is None or (
+            not answer.verdict
+            and answer.score is None
+            and answer.number is None
+            and not answer.text
+        )
+        if (item.required or visit.parent_id) and empty:
+            problems.append(_("“%(t)s”未作答。") % {"t": item.text})
+        if item.photo_required and item.pk not in photographed:
+            if answer is None or answer.verdict != Verdict.NOT_APPLICABLE:
+                problems.append(_("“%(t)s”须拍摄现场照片。") % {"t": item.text})
+        if answer is not None and item_failed(to_scoring(item, answer)) and not answer.note:
+            problems.append(_("“%(t)s”不符合，请写明发现的问题。") % {"t": item.text})
+    return problems
+
+
+def visit_from_party_token(token: str) -> InspectionVisit | None:
+    """The submitted first visit a party's signed link points to, or None."""
+    try:
+        pk = signing.Signer(salt=PARTY_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return InspectionVisit.objects.filter(
+        pk=pk, status=VisitStatus.SUBMITTED, parent__isnull=True
+    ).first()

@@ -1,5 +1,3 @@
-import json
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -15,13 +13,24 @@ from django.views.generic import FormView, TemplateView
 
 from longcheng.accounts.policies import owns_campaign
 from longcheng.core.errors import LongchengError
-from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
+from longcheng.web.actions import Act, ActionTableView, NoFields, form_errors, parse
 from longcheng.web.exports import TableExportMixin, xlsx_response
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
-from . import documents, hooks, services
-from .forms import CampaignForm, DrawForm, ItemForm, PartnersForm, TransferForm
+from . import documents, hooks, rules, services
+from .forms import (
+    CampaignForm,
+    CampaignShowForm,
+    DrawForm,
+    ItemForm,
+    ItemRefForm,
+    PartnersForm,
+    PostedActionForm,
+    PublishForm,
+    SyncForm,
+    TransferForm,
+)
 from .models import (
     Campaign,
     ChecklistItem,
@@ -39,7 +48,10 @@ from .selectors import (
     my_targets_to_start,
     party_history,
     reinspection_rows,
+    template_in_use,
     typical_problems,
+    visit_items,
+    visit_missing,
     visits_visible_to,
 )
 from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, TemplateStatus, VisitStatus
@@ -52,6 +64,18 @@ class StaffRequired(BusinessStaffRequired):
 def _refused(request, error: LongchengError, to: str):
     messages.error(request, error.message)
     return redirect(to)
+
+
+class PostedActionView(ActionTableView):
+    """An action table whose action is named by the posted `action` field, as the buttons of
+    the page post it; a form without the field runs `default_action`."""
+
+    default_action = ""
+
+    def post(self, request, **kwargs):
+        form = PostedActionForm(request.POST)
+        name = (form.cleaned_data["action"] if form.is_valid() else None) or self.default_action
+        return super().post(request, **{**kwargs, "action": name})
 
 
 # — Campaigns —
@@ -139,7 +163,12 @@ class CampaignDetailView(StaffRequired, TemplateView):
         for target in targets:
             firsts = [v for v in target.visits.all() if v.parent_id is None]
             target.visit = firsts[0] if firsts else None
-        show = self.request.GET.get("show", "selected")
+        query = CampaignShowForm(self.request.GET)
+        if not query.is_valid():
+            messages.warning(
+                self.request, _("查询条件有误，已忽略：%(e)s") % {"e": form_errors(query)}
+            )
+        show = query.cleaned_data.get("show") or "selected"
         if show == "selected":
             targets = [t for t in targets if t.selected]
         sections, items = campaign_item_figures(campaign)
@@ -166,50 +195,52 @@ class CampaignDetailView(StaffRequired, TemplateView):
         )
 
 
-class CampaignActionView(StaffRequired, View):
-    def post(self, request, pk, action):
-        campaign = _campaign(request, pk)
-        try:
-            if action == "launch":
-                services.campaign_launch(actor=request.user, campaign=campaign)
-                messages.success(request, _("已按检查范围确定检查对象。"))
-            elif action == "draw":
-                form = DrawForm(request.POST)
-                form.is_valid()
-                draw = services.campaign_draw(
-                    actor=request.user,
-                    campaign=campaign,
-                    seed=form.cleaned_data.get("seed", ""),
-                    reason=form.cleaned_data.get("reason", ""),
-                )
-                messages.success(
-                    request,
-                    _("第 %(n)d 次抽取完成，抽中 %(c)d 个对象，随机种子 %(s)s。")
-                    % {"n": draw.number, "c": len(draw.selected), "s": draw.seed},
-                )
-            elif action == "close":
-                services.campaign_close(actor=request.user, campaign=campaign)
-                messages.success(request, _("专项检查已结束。"))
-            elif action == "publish":
-                visits = campaign.visits.filter(
-                    pk__in=inputs.record_ids(request.POST.getlist("visit"))
-                )
-                count = services.visits_publish(
-                    actor=request.user, campaign=campaign, visits=visits
-                )
-                messages.success(request, _("已公示 %(n)d 条检查结果。") % {"n": count})
-            else:
-                raise PermissionDenied
-        except LongchengError as error:
-            return _refused(request, error, campaign.get_absolute_url())
-        return redirect(campaign)
+def _launch(request, campaign, data) -> str:
+    services.campaign_launch(actor=request.user, campaign=campaign)
+    return _("已按检查范围确定检查对象。")
+
+
+def _draw(request, campaign, data) -> str:
+    draw = services.campaign_draw(
+        actor=request.user, campaign=campaign, seed=data["seed"], reason=data["reason"]
+    )
+    return _("第 %(n)d 次抽取完成，抽中 %(c)d 个对象，随机种子 %(s)s。") % {
+        "n": draw.number,
+        "c": len(draw.selected),
+        "s": draw.seed,
+    }
+
+
+def _close(request, campaign, data) -> str:
+    services.campaign_close(actor=request.user, campaign=campaign)
+    return _("专项检查已结束。")
+
+
+def _publish(request, campaign, data) -> str:
+    visits = campaign.visits.filter(pk__in=data["visit"])
+    count = services.visits_publish(actor=request.user, campaign=campaign, visits=visits)
+    return _("已公示 %(n)d 条检查结果。") % {"n": count}
+
+
+class CampaignActionView(StaffRequired, ActionTableView):
+    """The steps of a campaign, one button each (`<pk>/<action>/`)."""
+
+    actions = {
+        "launch": Act(NoFields, _launch),
+        "draw": Act(DrawForm, _draw),
+        "close": Act(NoFields, _close),
+        "publish": Act(PublishForm, _publish),
+    }
+
+    def get_record(self, request, **kwargs):
+        return _campaign(request, kwargs["pk"])
 
 
 class DrawVerifyView(StaffRequired, View):
     def get(self, request, pk, number):
         campaign = _campaign(request, pk)
         draw = get_object_or_404(campaign.draws, number=number)
-        same = services.draw_verify(draw)
+        same = rules.draw_verify(draw)
         record = {
             "campaign": campaign.name,
             "draw": draw.number,
@@ -326,12 +357,59 @@ class TemplateListView(StaffRequired, TableExportMixin, TemplateView):
         )
 
 
-class TemplateDetailView(StaffRequired, TemplateView):
+def _template_publish(request, template, data) -> str:
+    services.template_publish(actor=request.user, template=template)
+    return _("检查表已发布，此前的版本不再用于新的专项检查。")
+
+
+def _template_item_delete(request, template, data) -> str:
+    item = get_object_or_404(ChecklistItem, pk=data["item"], section__template=template)
+    services.template_item_delete(actor=request.user, template=template, item=item)
+    return _("检查项已删除。")
+
+
+def _template_item_add(request, template, data) -> str:
+    services.template_item_save(
+        actor=request.user,
+        template=template,
+        section=data["section"],
+        item=ChecklistItem(**{name: data[name] for name in ItemForm.Meta.fields}),
+    )
+    return _("检查项已添加。")
+
+
+class TemplateDetailView(StaffRequired, PostedActionView, TemplateView):
+    """A checklist version; its owner's buttons post here (`action`; the item form has none)."""
+
     template_name = "inspections/template_detail.html"
+    default_action = "add_item"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.goto = None  # where a new version is shown, once it is made
+        self.actions = {
+            "new_version": Act(NoFields, self._new_version),
+            "publish": Act(NoFields, _template_publish),
+            "delete_item": Act(ItemRefForm, _template_item_delete),
+            "add_item": Act(ItemForm, _template_item_add, lambda request, t: {"template": t}),
+        }
+
+    def get_record(self, request, **kwargs):
+        template = get_object_or_404(ChecklistTemplate, pk=kwargs["pk"])
+        if request.user.unit_id != template.owner_unit_id:
+            raise PermissionDenied(_("只有制定单位可以修改检查表。"))
+        return template
+
+    def _new_version(self, request, template, data) -> str:
+        self.goto = services.template_new_version(actor=request.user, template=template)
+        return _("已建立第 %(v)d 版草稿。") % {"v": self.goto.version}
+
+    def after(self, request, record):
+        return redirect(self.goto or record)
 
     def get_context_data(self, **kwargs):
         template = get_object_or_404(ChecklistTemplate, pk=self.kwargs["pk"])
-        in_use = services.template_in_use(template)
+        in_use = template_in_use(template)
         editable = not in_use and template.status != TemplateStatus.RETIRED
         owner = self.request.user.unit_id == template.owner_unit_id
         return super().get_context_data(
@@ -344,43 +422,6 @@ class TemplateDetailView(StaffRequired, TemplateView):
             item_form=ItemForm(template=template) if editable and owner else None,
             **kwargs,
         )
-
-    def post(self, request, pk):
-        template = get_object_or_404(ChecklistTemplate, pk=pk)
-        if request.user.unit_id != template.owner_unit_id:
-            raise PermissionDenied(_("只有制定单位可以修改检查表。"))
-        action = request.POST.get("action")
-        try:
-            if action == "new_version":
-                copy = services.template_new_version(actor=request.user, template=template)
-                messages.success(request, _("已建立第 %(v)d 版草稿。") % {"v": copy.version})
-                return redirect(copy)
-            if action == "publish":
-                services.template_publish(actor=request.user, template=template)
-                messages.success(request, _("检查表已发布，此前的版本不再用于新的专项检查。"))
-            elif action == "delete_item":
-                item = get_object_or_404(
-                    ChecklistItem,
-                    pk=inputs.record_id(request.POST.get("item")),
-                    section__template=template,
-                )
-                services.template_item_delete(actor=request.user, template=template, item=item)
-                messages.success(request, _("检查项已删除。"))
-            else:
-                form = ItemForm(request.POST, template=template)
-                if not form.is_valid():
-                    messages.error(request, _("检查项填写有误：") + form.errors.as_text())
-                    return redirect(template)
-                services.template_item_save(
-                    actor=request.user,
-                    template=template,
-                    section=form.cleaned_data["section"],
-                    item=form.save(commit=False),
-                )
-                messages.success(request, _("检查项已添加。"))
-        except LongchengError as error:
-            return _refused(request, error, template.get_absolute_url())
-        return redirect(template)
 
 
 # — Visits —
@@ -404,8 +445,8 @@ class VisitStartView(StaffRequired, View):
         campaign = _campaign(request, pk)
         target = get_object_or_404(campaign.targets, pk=target_pk)
         form = PartnersForm(request.POST, campaign=campaign, user=request.user)
-        partners = form.cleaned_data["partners"] if form.is_valid() else []
         try:
+            partners = parse(form)["partners"]
             visit = services.visit_start(actor=request.user, target=target, partners=partners)
         except LongchengError as error:
             return _refused(request, error, campaign.get_absolute_url())
@@ -430,7 +471,7 @@ class VisitFormView(StaffRequired, TemplateView):
         visit = _visit(self.request, self.kwargs["pk"])
         if not visit.inspectors.filter(pk=self.request.user.pk).exists():
             raise PermissionDenied(_("只有本次检查的执法检查人员可以填写检查记录。"))
-        items = services.visit_items(visit)
+        items = visit_items(visit)
         answers = {a.item_id: a for a in visit.answers.all()}
         photos: dict[int, int] = {}
         for item_id in visit.photos.values_list("item_id", flat=True):
@@ -488,18 +529,18 @@ class VisitSyncView(StaffRequired, View):
 
     def post(self, request, pk):
         visit = _visit(request, pk)
-        try:
-            payload = json.loads(request.POST.get("payload") or "{}")
-        except json.JSONDecodeError:
-            return JsonResponse({"error": _("同步数据格式错误。")}, status=400)
+        form = SyncForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return JsonResponse({"error": form_errors(form)}, status=400)
+        data = form.cleaned_data
         try:
             outcome = services.sync_apply(
                 actor=request.user,
                 visit=visit,
-                op_id=request.POST.get("op_id", ""),
-                kind=request.POST.get("kind", ""),
-                payload=payload,
-                upload=request.FILES.get("file"),
+                op_id=data["op_id"],
+                kind=data["kind"],
+                payload=data["payload"],
+                upload=data["file"],
             )
         except LongchengError as error:
             return JsonResponse({"error": error.message}, status=400)
@@ -516,13 +557,13 @@ class VisitDetailView(StaffRequired, TemplateView):
         visit = _visit(self.request, self.kwargs["pk"])
         user = self.request.user
         root = visit.parent or visit
-        items = services.visit_items(visit)
+        items = visit_items(visit)
         answers = {a.item_id: a for a in visit.answers.all()}
         photos: dict = {}
         for photo in visit.photos.all():
             photos.setdefault(photo.item_id, []).append(photo)
         party_url = settings.LONGCHENG_PUBLIC_BASE_URL.rstrip("/") + reverse(
-            "inspections:party_rectification", args=[services.party_token(root)]
+            "inspections:party_rectification", args=[rules.party_token(root)]
         )
         return super().get_context_data(
             title=str(visit.party),
@@ -532,7 +573,7 @@ class VisitDetailView(StaffRequired, TemplateView):
             rectifications=root.rectifications.select_related("item", "verified_by_visit"),
             reinspections=reinspection_rows(visit) if root.reinspections.exists() else [],
             follow_ups=root.reinspections.order_by("pk"),
-            missing=services.visit_missing(visit) if visit.status != VisitStatus.SUBMITTED else [],
+            missing=visit_missing(visit) if visit.status != VisitStatus.SUBMITTED else [],
             is_inspector=visit.inspectors.filter(pk=user.pk).exists(),
             has_open=root.rectifications.exclude(status__in=RECTIFICATION_DONE).exists(),
             may_follow_up=owns_campaign(user, visit.campaign)
@@ -564,8 +605,8 @@ class ReinspectionStartView(StaffRequired, View):
     def post(self, request, pk):
         visit = _visit(request, pk)
         form = PartnersForm(request.POST, campaign=visit.campaign, user=request.user)
-        partners = form.cleaned_data["partners"] if form.is_valid() else []
         try:
+            partners = parse(form)["partners"]
             follow_up = services.reinspection_start(
                 actor=request.user, visit=visit, partners=partners
             )
@@ -579,14 +620,10 @@ class TransferView(StaffRequired, View):
         rectification = get_object_or_404(
             Rectification, pk=pk, visit__in=visits_visible_to(request.user)
         )
-        form = TransferForm(request.POST)
         try:
-            if not form.is_valid():
-                raise LongchengError(_("请写明移送理由。"))
+            data = parse(TransferForm(request.POST))
             services.rectification_transfer(
-                actor=request.user,
-                rectification=rectification,
-                reason=form.cleaned_data["reason"],
+                actor=request.user, rectification=rectification, reason=data["reason"]
             )
         except LongchengError as error:
             return _refused(request, error, rectification.visit.get_absolute_url())

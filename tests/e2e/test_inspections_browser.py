@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from longcheng.accounts.models import User
-from longcheng.inspections import services
+from longcheng.inspections import rules, selectors, services
 from longcheng.inspections.models import Answer, Campaign, InspectionVisit, VisitPhoto
 from longcheng.inspections.workflow import Mode, VisitStatus
 
@@ -53,7 +53,7 @@ def test_a_visit_goes_offline_and_lands_once_when_back(tablet_phone):
     visit = services.visit_start(
         actor=inspector, target=target, partners=[User.objects.get(username="wj_clerk2")]
     )
-    items = services.visit_items(visit)
+    items = selectors.visit_items(visit)
     sign_in(page, "wj_clerk")
     page.goto(f"{page.base}/inspections/visits/{visit.pk}/form/")
     status = page.get_by_test_id("sync-status")
@@ -107,7 +107,7 @@ def test_the_party_reports_its_fix_on_a_phone(tablet_phone):
     visit = InspectionVisit.objects.filter(
         rectifications__status="open", parent__isnull=True
     ).first()
-    page.goto(page.base + f"/p/r/{services.party_token(visit)}/")
+    page.goto(page.base + f"/p/r/{rules.party_token(visit)}/")
     assert "身份证" not in page.content()
     rectification = visit.rectifications.filter(status="open").first()
     form = page.locator(f"form:has(input[value='{rectification.pk}'])")

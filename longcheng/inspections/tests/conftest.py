@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from conftest import UserFactory
-from longcheng.inspections import services
+from longcheng.inspections import selectors, services
 from longcheng.inspections.models import PartyType
 from longcheng.inspections.workflow import AnswerType, Mode
 from longcheng.loop.tests.conftest import at, clock  # noqa: F401  (fixtures)
@@ -130,7 +130,7 @@ def hospitals(org):
 
 def answer_all(visit, actor, *, fail=(), note="现场发现问题"):
     """Answer every item of the visit: the texts in `fail` fail, the rest pass."""
-    for item in services.visit_items(visit):
+    for item in selectors.visit_items(visit):
         if item.answer_type == AnswerType.NUMBER:
             services.visit_answer(actor=actor, visit=visit, item=item, number=12)
             continue

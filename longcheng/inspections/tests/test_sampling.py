@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from longcheng.inspections import sampling, services
+from longcheng.inspections import rules, sampling, selectors, services
 from longcheng.inspections.models import Draw, InspectionVisit, InspectorConflict
 from longcheng.inspections.sampling import Candidate, DrawRefused
 from longcheng.inspections.workflow import Mode
@@ -103,7 +103,7 @@ def test_a_recorded_draw_can_be_redrawn_by_anyone(sampling_campaign, inspectors,
     draw = services.campaign_draw(actor=inspectors.leader, campaign=sampling_campaign)
     # 50 % by district, rounded half up: 3 of the 5 sites in 小店区, the 1 in 晋源区.
     assert draw.seed and len(draw.selected) == 4
-    assert services.draw_verify(draw)
+    assert rules.draw_verify(draw)
     visits = InspectionVisit.objects.filter(campaign=sampling_campaign)
     assert visits.count() == 4
     for visit in visits:
@@ -112,7 +112,7 @@ def test_a_recorded_draw_can_be_redrawn_by_anyone(sampling_campaign, inspectors,
             assert inspectors.a not in visit.inspectors.all()
     # Tampering with the published record is detected.
     draw.selected = draw.selected[1:]
-    assert not services.draw_verify(draw)
+    assert not rules.draw_verify(draw)
 
 
 def test_a_redraw_needs_a_reason_and_keeps_the_first(sampling_campaign, inspectors):
@@ -134,7 +134,7 @@ def test_no_redraw_once_a_drawn_visit_has_begun(sampling_campaign, inspectors):
     services.campaign_draw(actor=inspectors.leader, campaign=sampling_campaign)
     visit = InspectionVisit.objects.filter(campaign=sampling_campaign).first()
     inspector = visit.inspectors.first()
-    item = services.visit_items(visit)[0]
+    item = selectors.visit_items(visit)[0]
     services.visit_answer(actor=inspector, visit=visit, item=item, verdict="pass")
     with pytest.raises(services.InspectionRefused):
         services.campaign_draw(

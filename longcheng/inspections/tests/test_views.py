@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from longcheng.audit.models import AuditRecord
-from longcheng.inspections import services
+from longcheng.inspections import rules, selectors, services
 from longcheng.inspections.models import Answer, VisitPhoto
 
 from .conftest import answer_all, photo, submit
@@ -80,7 +80,7 @@ def test_the_report_exports_as_xlsx_and_the_export_is_audited(
 def test_the_phone_sync_endpoint_is_idempotent(login, campaign, inspectors, records):
     target = campaign.targets.get(site=records.site2)
     visit = services.visit_start(actor=inspectors.a, target=target, partners=[inspectors.b])
-    item = services.visit_items(visit)[0]
+    item = selectors.visit_items(visit)[0]
     client = login(inspectors.a)
     url = reverse("inspections:visit_sync", args=[visit.pk])
     body = {
@@ -104,7 +104,7 @@ def test_the_phone_sync_endpoint_is_idempotent(login, campaign, inspectors, reco
 def test_someone_off_the_team_cannot_sync(login, campaign, inspectors, records):
     target = campaign.targets.get(site=records.site2)
     visit = services.visit_start(actor=inspectors.a, target=target, partners=[inspectors.b])
-    item = services.visit_items(visit)[0]
+    item = selectors.visit_items(visit)[0]
     response = login(inspectors.c).post(
         reverse("inspections:visit_sync", args=[visit.pk]),
         {
@@ -118,7 +118,7 @@ def test_someone_off_the_team_cannot_sync(login, campaign, inspectors, records):
 
 
 def test_the_party_link_shows_its_requirements_and_takes_a_report(client, submitted):
-    url = reverse("inspections:party_rectification", args=[services.party_token(submitted)])
+    url = reverse("inspections:party_rectification", args=[rules.party_token(submitted)])
     page = client.get(url).content.decode()
     assert "裸土全部覆盖防尘网" in page
     rectification = submitted.rectifications.get()

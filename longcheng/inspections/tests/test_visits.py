@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from longcheng.inspections import hooks, services
+from longcheng.inspections import hooks, selectors, services
 from longcheng.inspections.models import ChecklistItem, Rectification, VisitPhoto
 from longcheng.inspections.workflow import RectificationStatus, Result, VisitStatus
 from longcheng.loop.models import Matter
@@ -36,7 +36,7 @@ def test_a_linked_inspector_must_withdraw(campaign, inspectors, records):
 
 
 def test_unanswered_items_and_missing_photos_stop_the_submission(visit, inspectors):
-    first = services.visit_items(visit)[0]
+    first = selectors.visit_items(visit)[0]
     services.visit_answer(actor=inspectors.a, visit=visit, item=first, verdict="pass")
     with pytest.raises(services.InspectionRefused) as error:
         submit(visit, inspectors.a)
@@ -106,7 +106,7 @@ def test_findings_become_a_rectification_matter_and_reinspection_closes_it(
     follow_up = services.reinspection_start(
         actor=inspectors.a, visit=visit, partners=[inspectors.c]
     )
-    assert [i.text for i in services.visit_items(follow_up)] == ["裸露土方覆盖"]
+    assert [i.text for i in selectors.visit_items(follow_up)] == ["裸露土方覆盖"]
     answer_all(follow_up, inspectors.a)
     follow_up = submit(follow_up, inspectors.a)
     rectification.refresh_from_db()
@@ -124,7 +124,7 @@ def test_a_failed_reinspection_keeps_the_rectification_open(visit, inspectors):
     follow_up = services.reinspection_start(
         actor=inspectors.a, visit=visit, partners=[inspectors.b]
     )
-    assert len(services.visit_items(follow_up)) == 2
+    assert len(selectors.visit_items(follow_up)) == 2
     answer_all(follow_up, inspectors.a, fail={"建筑垃圾运输核准"}, note="仍无核准手续")
     submit(follow_up, inspectors.a)
     statuses = dict(visit.rectifications.values_list("item__text", "status"))
@@ -140,7 +140,7 @@ def test_a_failed_reinspection_keeps_the_rectification_open(visit, inspectors):
         actor=inspectors.a, visit=follow_up, partners=[inspectors.b]
     )
     assert again.parent == visit
-    assert [i.text for i in services.visit_items(again)] == ["建筑垃圾运输核准"]
+    assert [i.text for i in selectors.visit_items(again)] == ["建筑垃圾运输核准"]
 
 
 @pytest.fixture
@@ -216,12 +216,12 @@ def test_a_template_in_use_is_never_altered_in_place(visit, inspectors, template
     # The submitted visit still reads the version it used.
     visit.refresh_from_db()
     assert visit.template == template
-    assert "围挡完好" not in [i.text for i in services.visit_items(visit)]
+    assert "围挡完好" not in [i.text for i in selectors.visit_items(visit)]
     assert ChecklistItem.objects.filter(section__template=v2).count() == 5
 
 
 def test_a_resent_operation_lands_once(visit, inspectors):
-    item = services.visit_items(visit)[1]
+    item = selectors.visit_items(visit)[1]
     for _attempt in range(3):
         result = services.sync_apply(
             actor=inspectors.a,
@@ -254,6 +254,6 @@ def test_a_resent_submission_does_not_duplicate_rectifications(visit, inspectors
 
 
 def test_only_the_visit_team_writes_it(visit, inspectors):
-    item = services.visit_items(visit)[0]
+    item = selectors.visit_items(visit)[0]
     with pytest.raises(services.PermissionRefused):
         services.visit_answer(actor=inspectors.c, visit=visit, item=item, verdict="pass")
