@@ -17,7 +17,7 @@ def _line(pdf, text: str, size: int = 12, height: float = 8, align: str = "L") -
     pdf.multi_cell(0, height, text, align=align, new_x="LMARGIN", new_y="NEXT")
 
 
-def _money(value) -> str:
+def money_text(value) -> str:
     return f"{value:,.2f}" if value is not None else "—"
 
 
@@ -35,7 +35,7 @@ def _penalty(case) -> str:
     if case.warning:
         parts.append("警告")
     if case.fine:
-        parts.append(f"罚款人民币 {_money(case.fine)} 元")
+        parts.append(f"罚款人民币 {money_text(case.fine)} 元")
     if case.stop_work:
         parts.append("责令停工整改")
     return "、".join(parts) or "—"
@@ -139,9 +139,9 @@ def _body_lines(document, body) -> list[str]:
         return [
             f"{case.party_name}：",
             f"本机关于 {timezone.localtime(case.decided_at):%Y年%m月%d日} 对你（单位）作出行政处罚决定，"
-            f"罚款 {_money(case.fine)} 元，缴款期限已届满，你（单位）至今未履行。",
+            f"罚款 {money_text(case.fine)} 元，缴款期限已届满，你（单位）至今未履行。",
             f"依照《中华人民共和国行政强制法》第五十四条，现催告你（单位）在收到本催告书之日起十日内履行，"
-            f"应缴罚款 {_money(case.fine)} 元，加处罚款 {content.get('late_fee', '0')} 元，合计尚欠 "
+            f"应缴罚款 {money_text(case.fine)} 元，加处罚款 {content.get('late_fee', '0')} 元，合计尚欠 "
             f"{content.get('owed', '0')} 元。你（单位）有权进行陈述和申辩。逾期仍不履行的，本机关将依法申请"
             f"{body.court}强制执行。",
         ]
@@ -150,7 +150,7 @@ def _body_lines(document, body) -> list[str]:
             *_party(case),
             f"案由：{provision.violation if provision else '—'}",
             f"处理结果：{case.get_outcome_display()}　{_penalty(case) if case.outcome == Outcome.PENALTY else ''}",
-            f"执行情况：已缴纳 {_money(case.paid_amount)} 元"
+            f"执行情况：已缴纳 {money_text(case.paid_amount)} 元"
             + ("；已申请法院强制执行" if case.court_applied_at else ""),
             "负责人审批意见：同意结案。",
         ]

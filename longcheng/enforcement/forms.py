@@ -2,13 +2,19 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.core.bounds import FIRST_YEAR, LAST_YEAR
 from longcheng.parties.models import Enterprise, Person, Site
 from longcheng.web.forms import BootstrapFormMixin
+from longcheng.web.inputs import DayField, MoneyField, RecordIdField
+from longcheng.web.listing import ListQueryForm
 
 from .models import Case, Evidence, Finding, LegalProvision, Patrol
 from .workflow import Circumstance, Outcome
 
 User = get_user_model()
+
+# Free text a step records (reasons, statements, minutes); the service checks the minimum.
+TEXT = 4000
 
 
 def _officers_of(user):
@@ -113,6 +119,10 @@ class EvidenceForm(forms.Form):
     officers = forms.ModelMultipleChoiceField(label=_("同时取证人员"), queryset=User.objects.none())
     video_ref = forms.CharField(label=_("执法记录仪视频编号"), max_length=100, required=False)
     file = forms.FileField(label=_("附件"), required=False)
+    # 先行登记保存: the approving head (the service checks that they lead the unit).
+    approved_by = forms.ModelChoiceField(
+        label=_("批准人"), queryset=User.objects.all(), required=False
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,16 +134,96 @@ class EvidenceForm(forms.Form):
 
 class NotifyForm(forms.Form):
     circumstance = forms.ChoiceField(label=_("情节"), choices=Circumstance.choices)
-    fine = forms.DecimalField(label=_("拟罚款（元）"), required=False, min_value=0)
+    fine = MoneyField(label=_("拟罚款（元）"), required=False, min_value=0, max_digits=12)
     warning = forms.BooleanField(label=_("警告"), required=False)
     stop_work = forms.BooleanField(label=_("责令停工停业"), required=False)
-    discretion_reason = forms.CharField(label=_("超出裁量基准的理由"), required=False)
+    discretion_reason = forms.CharField(
+        label=_("超出裁量基准的理由"), required=False, max_length=TEXT
+    )
     major = forms.BooleanField(label=_("重大案件"), required=False)
     complex_case = forms.BooleanField(label=_("情节复杂"), required=False)
 
 
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(label=_("处理结果"), choices=Outcome.choices)
+    # The case's version the page showed (absent: the case as it is now).
+    version = forms.IntegerField(label=_("版本"), required=False, min_value=0, max_value=2**31 - 1)
+
+
+# — The other steps of a case (each posts to its own step address) —
+
+
+def _text(label, max_length: int = TEXT) -> forms.CharField:
+    return forms.CharField(label=label, required=False, max_length=max_length)
+
+
+class ReasonForm(forms.Form):
+    """不予立案, 撤回公示: a reason."""
+
+    reason = _text(_("理由"))
+
+
+class UntilForm(forms.Form):
+    """延长办案期限, 暂缓缴纳: a date and the reason."""
+
+    until = DayField(label=_("延至"))
+    reason = _text(_("理由"))
+
+
+class PreservationForm(forms.Form):
+    evidence = RecordIdField(label=_("证据"))
+    decision = _text(_("处理决定"), 200)
+
+
+class StatementForm(forms.Form):
+    statement = _text(_("陈述申辩"))
+    waived = forms.BooleanField(label=_("明确放弃"), required=False)
+
+
+class ScheduleHearingForm(forms.Form):
+    chair = RecordIdField(label=_("听证主持人"))
+    hearing_at = forms.DateTimeField(label=_("听证时间"))
+
+    def clean_hearing_at(self):
+        moment = self.cleaned_data["hearing_at"]
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("日期须在 %(a)d 年至 %(b)d 年之间。") % {"a": FIRST_YEAR, "b": LAST_YEAR}
+            )
+        return moment
+
+
+class HearingRecordForm(forms.Form):
+    record = _text(_("听证笔录"))
+
+
+class ReviewForm(forms.Form):
+    passed = forms.ChoiceField(
+        label=_("审核结论"),
+        required=False,
+        choices=[("", ""), ("1", _("通过")), ("0", _("不通过"))],
+    )
+    opinion = _text(_("审核意见"))
+
+
+class DiscussForm(forms.Form):
+    minutes = _text(_("集体讨论记录"))
+
+
+class ServeForm(forms.Form):
+    method = _text(_("送达方式"), 50)
+    served_on = DayField(label=_("送达日期"))
+
+
+class PaymentForm(forms.Form):
+    amount = MoneyField(label=_("缴款金额"), max_digits=12)
+    paid_on = DayField(label=_("缴款日期"))
+
+
+class CaseQueryForm(ListQueryForm):
+    """The case list's address: `?late=1` shows decisions overdue for publication."""
+
+    late = forms.ChoiceField(required=False, choices=[("", ""), ("1", "1")])
 
 
 class SummaryForm(BootstrapFormMixin, forms.Form):

@@ -5,7 +5,6 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -13,24 +12,37 @@ from django.views.generic import FormView, TemplateView
 
 from longcheng.accounts.policies import leads
 from longcheng.core.errors import LongchengError
-from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
+from longcheng.web.actions import Act, ActionTableView, NoFields
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
-from . import services
+from . import rules, services
+from .documents import money_text
 from .forms import (
+    CaseQueryForm,
     DecideForm,
+    DiscussForm,
     EvidenceForm,
     FileForm,
     FindingForm,
+    HearingRecordForm,
     LeadForm,
     NotifyForm,
     PatrolForm,
+    PaymentForm,
+    PreservationForm,
+    ReasonForm,
+    ReviewForm,
+    ScheduleHearingForm,
+    ServeForm,
+    StatementForm,
     SummaryForm,
+    UntilForm,
 )
 from .models import Case, CaseDocument, Evidence, LegalProvision, Patrol
 from .selectors import (
+    body_for,
     case_deadlines,
     cases_visible_to,
     money_due,
@@ -46,10 +58,6 @@ User = get_user_model()
 
 class StaffRequired(BusinessStaffRequired):
     denied_message = gettext_lazy("行政执法仅供业务单位工作人员使用。")
-
-
-def _money(value) -> str:
-    return f"{value:,.2f}" if value is not None else "—"
 
 
 class CaseListView(StaffRequired, RegisterListView):
@@ -72,7 +80,7 @@ class CaseListView(StaffRequired, RegisterListView):
         Column(gettext_lazy("违法行为"), lambda c: c.provision.violation if c.provision else "—"),
         Column(gettext_lazy("状态"), lambda c: c.get_status_display(), sort="status"),
         Column(
-            gettext_lazy("罚款（元）"), lambda c: _money(c.fine) if c.fine else "—", sort="fine"
+            gettext_lazy("罚款（元）"), lambda c: money_text(c.fine) if c.fine else "—", sort="fine"
         ),
         Column(gettext_lazy("办案单位"), lambda c: c.unit),
         Column(
@@ -82,9 +90,11 @@ class CaseListView(StaffRequired, RegisterListView):
         ),
     ]
 
+    query_form_class = CaseQueryForm
+
     def base_queryset(self):
         queryset = cases_visible_to(self.request.user).select_related("provision", "unit")
-        if self.request.GET.get("late") == "1":
+        if self.params.get("late") == "1":
             queryset = publication_overdue(queryset)
         return queryset
 
@@ -155,8 +165,8 @@ class CaseDetailView(StaffRequired, TemplateView):
             evidence_form=EvidenceForm(case=case),
             notify_form=NotifyForm(initial={"circumstance": case.circumstance or "ordinary"}),
             decide_form=DecideForm(),
-            hearing_eligible=services.hearing_eligible(case),
-            prerequisites=services.decision_prerequisites(case, Outcome.PENALTY)
+            hearing_eligible=rules.hearing_eligible(case),
+            prerequisites=rules.decision_prerequisites(case, Outcome.PENALTY)
             if case.status in STEPS[Step.DECIDE][0] and case.status != Status.FILED
             else [],
             chairs=User.objects.filter(
@@ -174,169 +184,228 @@ class CaseDetailView(StaffRequired, TemplateView):
 
 def _body_path(case: Case) -> str:
     try:
-        return services.body_for(case.unit).unit.path
+        return body_for(case.unit).unit.path
     except LongchengError:
         return case.unit.path
 
 
-class CaseStepView(StaffRequired, View):
-    """Every step of the procedure posts here; the service decides, the page reports."""
+def _done(message, call):
+    """A row of the case's action table: the service call, then its success line."""
 
-    def post(self, request, pk, step):
-        case = _case(request, pk)
-        user, post = request.user, request.POST
-        try:
-            done = self.apply(case, user, post, step, request)
-        except LongchengError as error:
-            messages.error(request, error.message)
-            return redirect(case)
-        messages.success(request, done)
-        return redirect(case)
+    def perform(request, case, data):
+        call(request.user, case, data)
+        return str(message)
 
-    def apply(self, case, user, post, step, request) -> str:
-        if step == "file":
-            form = FileForm(post, user=user)
-            if not form.is_valid():
-                raise LongchengError(_("请选择承办人员和法律依据。"))
-            case = services.case_file(
-                actor=user,
-                case=case,
-                officers=form.cleaned_data["officers"],
-                provision=form.cleaned_data["provision"],
-            )
-            return _("已立案，案号 %(n)s。") % {"n": case.number}
-        if step == "extend":
-            services.case_extend_deadline(
-                actor=user,
-                case=case,
-                until=inputs.day(post.get("until", ""), _("延长至")),
-                reason=post.get("reason", ""),
-            )
-            return _("已批准延长办案期限。")
-        if step == "decline":
-            services.case_decline(actor=user, case=case, reason=post.get("reason", ""))
-            return _("已决定不予立案。")
-        if step == "evidence":
-            form = EvidenceForm(post, request.FILES, case=case)
-            if not form.is_valid():
-                raise LongchengError(_("请写明证据内容并选择同时取证的人员。"))
-            data = form.cleaned_data
-            approver = User.objects.filter(pk=inputs.record_id(post.get("approved_by"))).first()
-            services.evidence_record(
-                actor=user,
-                case=case,
-                kind=data["kind"],
-                description=data["description"],
-                officers=data["officers"],
-                video_ref=data["video_ref"],
-                upload=data["file"],
-                approved_by=approver,
-            )
-            return _("证据已记录。")
-        if step == "preservation":
-            evidence = get_object_or_404(case.evidence, pk=inputs.record_id(post.get("evidence")))
-            services.preservation_decide(
-                actor=user, evidence=evidence, decision=post.get("decision", "")
-            )
-            return _("处理决定已记录。")
-        if step == "notify":
-            form = NotifyForm(post)
-            if not form.is_valid():
-                raise LongchengError(_("请填写情节和拟作出的处罚。"))
-            data = form.cleaned_data
-            services.case_notify(actor=user, case=case, **data)
-            return _("已制作行政处罚事先告知书。")
-        if step == "statement":
-            services.case_record_statement(
-                actor=user,
-                case=case,
-                statement=post.get("statement", ""),
-                waived=bool(post.get("waived")),
-            )
-            return _("陈述申辩已记录。")
-        if step == "request_hearing":
-            services.case_request_hearing(actor=user, case=case)
-            return _("已登记听证申请。")
-        if step == "schedule_hearing":
-            chair = get_object_or_404(User, pk=inputs.record_id(post.get("chair")))
-            moment = parse_datetime(post.get("hearing_at", ""))
-            if moment is None:
-                raise LongchengError(_("请填写听证时间。"))
-            services.case_schedule_hearing(
-                actor=user, case=case, chair=chair, hearing_at=timezone.make_aware(moment)
-            )
-            return _("已制作听证通知书。")
-        if step == "hold_hearing":
-            services.case_hold_hearing(actor=user, case=case, record=post.get("record", ""))
-            return _("听证笔录已记录。")
-        if step == "submit_review":
-            services.case_submit_review(actor=user, case=case)
-            return _("已提交法制审核。")
-        if step == "review":
-            services.case_review(
-                actor=user,
-                case=case,
-                passed=post.get("passed") == "1",
-                opinion=post.get("opinion", ""),
-            )
-            return _("法制审核意见已记录。")
-        if step == "discuss":
-            services.case_discuss(actor=user, case=case, minutes=post.get("minutes", ""))
-            return _("集体讨论记录已保存。")
-        if step == "decide":
-            form = DecideForm(post)
-            if not form.is_valid():
-                raise LongchengError(_("请选择处理结果。"))
-            services.case_decide(
-                actor=user,
-                case=case,
-                outcome=form.cleaned_data["outcome"],
-                expected_version=inputs.whole(
-                    post.get("version") or case.version, _("版本"), low=0, high=2**31 - 1
-                ),
-            )
-            return _("已作出决定并制作决定书。")
-        if step == "serve":
-            served_on = inputs.day(post.get("served_on", ""), _("送达日期"))
-            services.case_serve(
-                actor=user, case=case, method=post.get("method", ""), served_on=served_on
-            )
-            return _("已送达，缴款期限开始计算。")
-        if step == "payment":
-            amount = inputs.money(post.get("amount", ""), _("金额"), required=False, max_digits=12)
-            if amount is None:
-                raise LongchengError(_("请填写缴款金额。"))
-            services.case_record_payment(
-                actor=user,
-                case=case,
-                amount=amount,
-                paid_on=inputs.day(post.get("paid_on", ""), _("缴款日期")),
-            )
-            return _("缴款已登记。")
-        if step == "defer":
-            services.case_defer_payment(
-                actor=user,
-                case=case,
-                until=inputs.day(post.get("until", ""), _("暂缓至")),
-                reason=post.get("reason", ""),
-            )
-            return _("已批准暂缓缴纳。")
-        if step == "demand":
-            services.case_demand(actor=user, case=case)
-            return _("已制作催告书。")
-        if step == "apply_court":
-            services.case_apply_court(actor=user, case=case)
-            return _("已登记申请法院强制执行。")
-        if step == "close":
-            services.case_close(actor=user, case=case)
-            return _("已结案。")
-        if step == "publish":
-            services.case_publish(actor=user, case=case)
-            return _("决定已公示。")
-        if step == "withdraw":
-            services.case_withdraw_publication(actor=user, case=case, reason=post.get("reason", ""))
-            return _("已撤回公示。")
-        raise PermissionDenied
+    return perform
+
+
+def _file(request, case, data):
+    case = services.case_file(
+        actor=request.user, case=case, officers=data["officers"], provision=data["provision"]
+    )
+    return _("已立案，案号 %(n)s。") % {"n": case.number}
+
+
+def _evidence(user, case, d):
+    services.evidence_record(
+        actor=user,
+        case=case,
+        kind=d["kind"],
+        description=d["description"],
+        officers=d["officers"],
+        video_ref=d["video_ref"],
+        upload=d["file"],
+        approved_by=d["approved_by"],
+    )
+
+
+def _preservation(user, case, d):
+    evidence = get_object_or_404(case.evidence, pk=d["evidence"])
+    services.preservation_decide(actor=user, evidence=evidence, decision=d["decision"])
+
+
+def _schedule_hearing(user, case, d):
+    chair = get_object_or_404(User, pk=d["chair"])
+    services.case_schedule_hearing(actor=user, case=case, chair=chair, hearing_at=d["hearing_at"])
+
+
+def _decide(user, case, d):
+    version = d["version"]
+    services.case_decide(
+        actor=user,
+        case=case,
+        outcome=d["outcome"],
+        expected_version=case.version if version is None else version,
+    )
+
+
+# Each step of the procedure: the form its post is read through and the service it feeds.
+CASE_ACTS: dict[str, Act] = {
+    "file": Act(FileForm, _file, form_kwargs=lambda request, case: {"user": request.user}),
+    "extend": Act(
+        UntilForm,
+        _done(
+            gettext_lazy("已批准延长办案期限。"),
+            lambda user, case, d: services.case_extend_deadline(
+                actor=user, case=case, until=d["until"], reason=d["reason"]
+            ),
+        ),
+    ),
+    "decline": Act(
+        ReasonForm,
+        _done(
+            gettext_lazy("已决定不予立案。"),
+            lambda user, case, d: services.case_decline(actor=user, case=case, reason=d["reason"]),
+        ),
+    ),
+    "evidence": Act(
+        EvidenceForm,
+        _done(gettext_lazy("证据已记录。"), _evidence),
+        form_kwargs=lambda request, case: {"case": case},
+    ),
+    "preservation": Act(PreservationForm, _done(gettext_lazy("处理决定已记录。"), _preservation)),
+    "notify": Act(
+        NotifyForm,
+        _done(
+            gettext_lazy("已制作行政处罚事先告知书。"),
+            lambda user, case, d: services.case_notify(actor=user, case=case, **d),
+        ),
+    ),
+    "statement": Act(
+        StatementForm,
+        _done(
+            gettext_lazy("陈述申辩已记录。"),
+            lambda user, case, d: services.case_record_statement(
+                actor=user, case=case, statement=d["statement"], waived=d["waived"]
+            ),
+        ),
+    ),
+    "request_hearing": Act(
+        NoFields,
+        _done(
+            gettext_lazy("已登记听证申请。"),
+            lambda user, case, d: services.case_request_hearing(actor=user, case=case),
+        ),
+    ),
+    "schedule_hearing": Act(
+        ScheduleHearingForm, _done(gettext_lazy("已制作听证通知书。"), _schedule_hearing)
+    ),
+    "hold_hearing": Act(
+        HearingRecordForm,
+        _done(
+            gettext_lazy("听证笔录已记录。"),
+            lambda user, case, d: services.case_hold_hearing(
+                actor=user, case=case, record=d["record"]
+            ),
+        ),
+    ),
+    "submit_review": Act(
+        NoFields,
+        _done(
+            gettext_lazy("已提交法制审核。"),
+            lambda user, case, d: services.case_submit_review(actor=user, case=case),
+        ),
+    ),
+    "review": Act(
+        ReviewForm,
+        _done(
+            gettext_lazy("法制审核意见已记录。"),
+            lambda user, case, d: services.case_review(
+                actor=user, case=case, passed=d["passed"] == "1", opinion=d["opinion"]
+            ),
+        ),
+    ),
+    "discuss": Act(
+        DiscussForm,
+        _done(
+            gettext_lazy("集体讨论记录已保存。"),
+            lambda user, case, d: services.case_discuss(
+                actor=user, case=case, minutes=d["minutes"]
+            ),
+        ),
+    ),
+    "decide": Act(DecideForm, _done(gettext_lazy("已作出决定并制作决定书。"), _decide)),
+    "serve": Act(
+        ServeForm,
+        _done(
+            gettext_lazy("已送达，缴款期限开始计算。"),
+            lambda user, case, d: services.case_serve(
+                actor=user, case=case, method=d["method"], served_on=d["served_on"]
+            ),
+        ),
+    ),
+    "payment": Act(
+        PaymentForm,
+        _done(
+            gettext_lazy("缴款已登记。"),
+            lambda user, case, d: services.case_record_payment(
+                actor=user, case=case, amount=d["amount"], paid_on=d["paid_on"]
+            ),
+        ),
+    ),
+    "defer": Act(
+        UntilForm,
+        _done(
+            gettext_lazy("已批准暂缓缴纳。"),
+            lambda user, case, d: services.case_defer_payment(
+                actor=user, case=case, until=d["until"], reason=d["reason"]
+            ),
+        ),
+    ),
+    "demand": Act(
+        NoFields,
+        _done(
+            gettext_lazy("已制作催告书。"),
+            lambda user, case, d: services.case_demand(actor=user, case=case),
+        ),
+    ),
+    "apply_court": Act(
+        NoFields,
+        _done(
+            gettext_lazy("已登记申请法院强制执行。"),
+            lambda user, case, d: services.case_apply_court(actor=user, case=case),
+        ),
+    ),
+    "close": Act(
+        NoFields,
+        _done(
+            gettext_lazy("已结案。"),
+            lambda user, case, d: services.case_close(actor=user, case=case),
+        ),
+    ),
+    "publish": Act(
+        NoFields,
+        _done(
+            gettext_lazy("决定已公示。"),
+            lambda user, case, d: services.case_publish(actor=user, case=case),
+        ),
+    ),
+    "withdraw": Act(
+        ReasonForm,
+        _done(
+            gettext_lazy("已撤回公示。"),
+            lambda user, case, d: services.case_withdraw_publication(
+                actor=user, case=case, reason=d["reason"]
+            ),
+        ),
+    ),
+}
+
+
+class CaseStepView(StaffRequired, ActionTableView):
+    """Every step of the procedure posts here; the form reads the post, the service decides,
+    the page reports."""
+
+    actions = CASE_ACTS
+    action_kwarg = "step"
+
+    def get_record(self, request, **kwargs):
+        return _case(request, kwargs["pk"])
+
+    def post(self, request, **kwargs):
+        if kwargs.get(self.action_kwarg) not in self.actions:
+            raise PermissionDenied
+        return super().post(request, **kwargs)
 
 
 class SummaryCreateView(StaffRequired, FormView):
