@@ -36,7 +36,6 @@ from longcheng.projects.workflow import Colour
 from longcheng.volunteers.selectors import campaigns_managed_by, funnel, hours_by_person
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem
-from longcheng.web.inputs import record_id
 
 D = MatterTally.Dimension
 
@@ -81,24 +80,21 @@ def period_of_months(
 
 
 def period_from_request(params) -> Period:
-    """?from=YYYY-MM&to=YYYY-MM&division=<id>; default: January to this month."""
+    """?from=YYYY-MM&to=YYYY-MM&division=<id>; default: January to this month. Read through
+    cockpit.forms: a value that is not a month or a division reads as not given."""
+    from .forms import CockpitQueryForm  # the form names this module's dimensions
+
+    values = CockpitQueryForm(params).values()
     today = timezone.localtime(clock.now()).date()
 
     def month(value, fallback):
-        try:
-            return datetime.date.fromisoformat(f"{value}-01")
-        except (TypeError, ValueError):
-            return fallback
+        return datetime.date.fromisoformat(f"{value}-01") if value else fallback
 
-    first = month(params.get("from"), today.replace(month=1, day=1))
-    last = month(params.get("to"), today.replace(day=1))
+    first = month(values.get("from"), today.replace(month=1, day=1))
+    last = month(values.get("to"), today.replace(day=1))
     if last < first:
         first, last = last, first
-    division = None
-    division_id = record_id(params.get("division"))
-    if division_id is not None:
-        division = Division.objects.filter(pk=division_id).first()
-    return period_of_months(first, last, division)
+    return period_of_months(first, last, values.get("division"))
 
 
 def division_ids(division: Division) -> list[int]:

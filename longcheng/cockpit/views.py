@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -21,11 +22,11 @@ from longcheng.loop.forms import LeagueForm
 from longcheng.loop.metrics import RANKING_MEASURES
 from longcheng.loop.models import Category, Matter, MatterEvent
 from longcheng.loop.workflow import CITIZEN_CHANNELS, Channel, Kind, MetricScope, Rating, Status
-from longcheng.web import inputs
 from longcheng.web.access import BusinessStaffRequired
-from longcheng.web.listing import Column, RegisterListView
+from longcheng.web.listing import Column, ListQueryForm, RegisterListView
 
 from . import bulletin, panels
+from .forms import BulletinForm, CockpitQueryForm, DrillQueryForm
 from .models import Bulletin
 from .panels import MEASURES, Period
 
@@ -40,17 +41,19 @@ class CockpitView(BusinessStaffRequired, TemplateView):
     template_name = "cockpit/index.html"
     denied_message = gettext_lazy("驾驶舱仅供业务单位工作人员使用。")
 
+    @cached_property
+    def params(self) -> dict:
+        return CockpitQueryForm(self.request.GET).values()
+
     def get_template_names(self):
-        if self.request.GET.get("screen") == "1":
+        if self.params.get("screen"):
             return ["cockpit/screen.html"]
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         period = panels.period_from_request(self.request.GET)
-        over_time = self.request.GET.get("over", "channel")
-        if over_time not in panels.OVER_TIME:
-            over_time = "channel"
+        over_time = self.params.get("over") or "channel"
         matters = panels.matters_panel(user, period, over_time)
         scope, rank_by = LeagueForm(self.request.GET).choice()
         league = panels.league_panel(user, period, scope=scope, by=rank_by)
@@ -126,11 +129,19 @@ class CockpitView(BusinessStaffRequired, TemplateView):
             ][::-1],
             over_time=over_time,
             over_time_choices=panels.OVER_TIME.items(),
-            screen=self.request.GET.get("screen") == "1",
+            screen=bool(self.params.get("screen")),
             screen_query=period.query(screen=1, over=over_time),
             query=period.query(),
             **kwargs,
         )
+
+
+class DrillListQueryForm(ListQueryForm):
+    """The list's own parameters and the figure's (cockpit.forms.DrillQueryForm)."""
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields.update(DrillQueryForm(data).fields)
 
 
 class MatterDrillView(BusinessStaffRequired, RegisterListView):
@@ -159,6 +170,8 @@ class MatterDrillView(BusinessStaffRequired, RegisterListView):
         Column(gettext_lazy("超期"), lambda m: _("是") if m.overdue else ""),
     ]
 
+    query_form_class = DrillListQueryForm
+
     def period(self) -> Period:
         if not hasattr(self, "_period"):
             self._period = panels.period_from_request(self.request.GET)
@@ -175,7 +188,7 @@ class MatterDrillView(BusinessStaffRequired, RegisterListView):
         )
 
     def base_queryset(self):
-        params = self.request.GET
+        params = self.params
         start, end = self.bounds()
         matters = Matter.objects.select_related("category", "division", "lead_unit")
         if params.get("measure"):
@@ -186,7 +199,7 @@ class MatterDrillView(BusinessStaffRequired, RegisterListView):
         period = self.period()
         if period.division is not None:
             matters = matters.filter(division__in=panels.division_ids(period.division))
-        dimension, key = params.get("dimension", ""), params.get("key", "")
+        dimension, key = params.get("dimension") or "", params.get("key") or ""
         field = {
             "status": "status",
             "channel": "channel",
@@ -220,7 +233,7 @@ class MatterDrillView(BusinessStaffRequired, RegisterListView):
         events = MatterEvent.objects.filter(
             condition, matter=OuterRef("pk"), unit=unit, at__gte=start, at__lt=end
         )
-        scope = params.get("scope", MetricScope.CITIZEN)
+        scope = params.get("scope") or MetricScope.CITIZEN
         if scope == MetricScope.CITIZEN:
             matters = matters.filter(channel__in=CITIZEN_CHANNELS)
         elif scope == MetricScope.INTERNAL:
@@ -229,23 +242,19 @@ class MatterDrillView(BusinessStaffRequired, RegisterListView):
 
     def measured_unit(self):
         """The league row drilled into: a unit the user sees, and a measure of the table."""
-        params = self.request.GET
-        if params["measure"] not in MEASURES or not str(params.get("unit", "")).isdigit():
+        params = self.params
+        if not params.get("measure") or not params.get("unit"):
             raise Http404
-        unit = (
-            panels.league_units(self.request.user)
-            .filter(pk=inputs.record_id(params["unit"]))
-            .first()
-        )
+        unit = panels.league_units(self.request.user).filter(pk=params["unit"]).first()
         if unit is None:
             raise Http404
         return unit
 
     def figure_label(self) -> str:
-        params = self.request.GET
+        params = self.params
         if params.get("measure"):
             return f"{self.measured_unit().name} · {MEASURES[params['measure']]}"
-        dimension, key = params.get("dimension", ""), params.get("key", "")
+        dimension, key = params.get("dimension") or "", params.get("key") or ""
         labels = {
             "status": (_("状态"), dict(Status.choices)),
             "channel": (_("来源渠道"), dict(Channel.choices)),
@@ -294,16 +303,16 @@ class BulletinListView(BusinessStaffRequired, TemplateView):
     def post(self, request, *args, **kwargs):
         if not may_issue_bulletins(request.user):
             raise PermissionDenied(_("只有派单中心可以生成月度通报。"))
-        try:
-            month = datetime.date.fromisoformat(request.POST.get("month", "") + "-01")
-        except ValueError:
+        form = BulletinForm(request.POST)
+        if not form.is_valid():
             messages.error(request, _("请选择要生成通报的月份（格式 YYYY-MM）。"))
             return redirect("cockpit:bulletins")
+        month = datetime.date.fromisoformat(form.cleaned_data["month"] + "-01")
         if month > timezone.localdate().replace(day=1):
             messages.error(request, _("%(m)s 尚未开始，不能生成通报。") % {"m": f"{month:%Y-%m}"})
             return redirect("cockpit:bulletins")
         exists = Bulletin.objects.filter(month=month).exists()
-        if exists and request.POST.get("confirm") != "1":
+        if exists and not form.cleaned_data["confirm"]:
             messages.error(
                 request,
                 _("%(m)s 的通报已生成；重新生成会替换原文件，请勾选确认。")

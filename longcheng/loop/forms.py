@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from longcheng.core.models import Division, Unit
 from longcheng.core.validators import validate_mobile
 from longcheng.web.forms import BootstrapFormMixin
+from longcheng.web.inputs import DayField
 
 from .models import Category
 from .workflow import Channel, Kind, MetricScope, Rating, UnreasonableGround, Urgency
@@ -362,3 +363,15 @@ class LeagueForm(forms.Form):
             self.cleaned_data.get("scope") or MetricScope.CITIZEN,
             self.cleaned_data.get("by") or "satisfaction_rate",
         )
+
+
+class PeriodForm(forms.Form):
+    """?start=&end= of a figures page; a day that is not one is left out (the current month)."""
+
+    start = DayField(required=False)
+    end = DayField(required=False)
+
+    def params(self) -> dict[str, str]:
+        self.is_valid()
+        days = getattr(self, "cleaned_data", {})
+        return {name: days[name].isoformat() for name in ("start", "end") if days.get(name)}

@@ -31,6 +31,7 @@ from .forms import (
     LeagueForm,
     LegalHoldForm,
     MergeForm,
+    PeriodForm,
     RateForm,
     ReceiveForm,
     TextForm,
@@ -565,7 +566,7 @@ class MetricsView(BusinessRequired, TemplateView):
     template_name = "loop/metrics.html"
 
     def rows(self):
-        start, end = metrics.period_from_request(self.request.GET)
+        start, end = metrics.period_from_request(PeriodForm(self.request.GET).params())
         scope, by = LeagueForm(self.request.GET).choice()
         units = visible_units(self.request.user).order_by("path")
         last = (end - datetime.timedelta(days=1)).date()

@@ -8,8 +8,10 @@ class OrgConfig(AppConfig):
     verbose_name = _("组织机构")
 
     def ready(self):
-        from longcheng.web.home import register_home_alerts
+        from longcheng.web.home import NAV_ADMINISTRATION, register_home_alerts, register_nav_items
 
         from .alerts import role_request_alerts
+        from .navigation import org_nav_items
 
         register_home_alerts(role_request_alerts)
+        register_nav_items(org_nav_items, position=NAV_ADMINISTRATION)

@@ -8,8 +8,10 @@ class PartiesConfig(AppConfig):
     verbose_name = _("主体登记")
 
     def ready(self) -> None:
-        from longcheng.web.home import register_home_cards
+        from longcheng.web.home import NAV_REGISTERS, register_home_cards, register_nav_items
 
+        from .navigation import parties_nav_items
         from .selectors import party_home_cards
 
         register_home_cards(party_home_cards)
+        register_nav_items(parties_nav_items, position=NAV_REGISTERS)

@@ -44,17 +44,22 @@ class NavItem:
     badge: int = 0
 
 
-_nav_providers: list[Callable[[object], list[NavItem]]] = []
+# (position, provider): the business apps' entries first, the registers and administration last.
+_nav_providers: list[tuple[int, Callable[[object], list[NavItem]]]] = []
+NAV_BUSINESS, NAV_REGISTERS, NAV_ADMINISTRATION = 50, 80, 90
 
 
-def register_nav_items(provider: Callable[[object], list[NavItem]]) -> None:
+def register_nav_items(
+    provider: Callable[[object], list[NavItem]], *, position: int = NAV_BUSINESS
+) -> None:
     """Apps above `web` add their sidebar entries (only for users who may use them)."""
-    if provider not in _nav_providers:
-        _nav_providers.append(provider)
+    if all(p is not provider for _pos, p in _nav_providers):
+        _nav_providers.append((position, provider))
+        _nav_providers.sort(key=lambda entry: entry[0])  # stable: same position, app order
 
 
 def nav_items(user) -> list[NavItem]:
-    return [item for provider in _nav_providers for item in provider(user)]
+    return [item for _pos, provider in _nav_providers for item in provider(user)]
 
 
 @dataclass

@@ -175,7 +175,7 @@ class RegisterListView(LoginRequiredMixin, ListView):
             [(c.personal(obj) if personal and c.personal else c.value(obj)) for c in columns]
             for obj in self.get_queryset()[:50000]
         ]
-        filters = {k: v for k, v in self.params.items() if v not in ("", None) and k != "export"}
+        filters = {k: str(v) for k, v in self.params.items() if v and k != "export"}
         return xlsx_response(
             user=self.request.user,
             filename=str(self.export_name or self.title),
