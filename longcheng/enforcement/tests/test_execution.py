@@ -9,12 +9,11 @@ import pytest
 
 from longcheng.enforcement import services
 from longcheng.enforcement.models import Case, CaseDocument
-from longcheng.enforcement.services import CaseRefused, late_fee
+from longcheng.enforcement.rules import CaseRefused, late_fee
 from longcheng.enforcement.workflow import Status
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Status as MatterStatus
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 
 def pdf_text(document: CaseDocument) -> str:

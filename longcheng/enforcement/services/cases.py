@@ -1,18 +1,17 @@
-"""The only code that writes enforcement records. Every step of a case goes through
-`_advance`, which checks the step table in `workflow.py` and the step's legal prerequisites,
-records who and when, and writes the audit record, all in one transaction."""
+"""A case from lead to closing: filing, investigation, notice, statement, review,
+collective discussion, decision, service and closing; the summary procedure; leads
+transferred from inspections."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import acts_for, leads
+from longcheng.accounts.policies import leads
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
@@ -25,24 +24,9 @@ from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Channel
 from longcheng.loop.workflow import Status as MatterStatus
 
-from . import documents
-from .models import (
-    Case,
-    CaseDocument,
-    CaseEvent,
-    CaseOfficer,
-    DocumentSequence,
-    EnforcementBody,
-    Evidence,
-    Finding,
-    LegalProvision,
-    Officer,
-    Patrol,
-)
-from .rules import (
-    COURT_AFTER_DEMAND_DAYS,
+from ..models import Case, CaseDocument, CaseOfficer, Evidence, Finding, LegalProvision, Officer
+from ..rules import (
     DECISION_DAYS,
-    HEARING_NOTICE_WORKING_DAYS,
     HEARING_REQUEST_WORKING_DAYS,
     LIMITATION_YEARS,
     LIMITATION_YEARS_SAFETY,
@@ -56,251 +40,13 @@ from .rules import (
     decision_prerequisites,
     fine_in_legal_range,
     hearing_eligible,
-    late_fee,
     limitation_ends,
 )
-from .rules import today as _today
-from .selectors import benchmark_for, body_for, decision_document
-from .workflow import (
-    NUMBER_WORDS,
-    STEPS,
-    DocumentKind,
-    Outcome,
-    PartyKind,
-    Status,
-    Step,
-)
-
-__all__ = ["CaseRefused", "PermissionRefused"]
-
-
-def _reviews_for(actor, case: Case) -> bool:
-    """The legal reviewer sits with the body, above the brigade that handles the case."""
-    unit = getattr(actor, "unit", None)
-    return bool(
-        unit is not None
-        and case.unit.path.startswith(unit.path)
-        and Officer.objects.filter(user=actor, legal_reviewer=True).exists()
-    )
-
-
-def _officer(user) -> Officer:
-    officer = Officer.objects.filter(user=user).first()
-    if officer is None or officer.valid_until < _today():
-        raise CaseRefused(
-            _("%(n)s 没有有效的行政执法证件，不能从事执法活动。")
-            % {"n": user.full_name or user.username}
-        )
-    return officer
-
-
-# — Numbers and documents —
-
-
-@service
-def next_document_number(*, body: EnforcementBody, kind: str, year: int) -> str:
-    """Taken inside the caller's transaction: a rollback gives the number back."""
-    word = NUMBER_WORDS[DocumentKind(kind)]
-    row, _created = DocumentSequence.objects.select_for_update().get_or_create(
-        prefix=body.doc_prefix, word=word, year=year
-    )
-    row.value += 1
-    row.save(update_fields=["value"])
-    return f"{body.doc_prefix}{word}字〔{year}〕第{row.value:04d}号"
-
-
-@service
-def document_issue(
-    *,
-    actor,
-    kind: str,
-    case: Case | None = None,
-    finding: Finding | None = None,
-    content: dict | None = None,
-    corrects: CaseDocument | None = None,
-) -> CaseDocument:
-    unit = case.unit if case else finding.patrol.unit  # type: ignore[union-attr]
-    body = body_for(unit)
-    now = clock.now()
-    number = next_document_number(body=body, kind=kind, year=timezone.localtime(now).year)
-    document = CaseDocument(
-        case=case,
-        finding=finding,
-        kind=kind,
-        number=number,
-        issued_at=now,
-        issued_by=actor,
-        content=content or {},
-        corrects=corrects,
-    )
-    pdf = documents.render(document, body)
-    document.file.save(f"{kind}-{number}.pdf", ContentFile(pdf), save=False)
-    document.save()
-    if case is not None:
-        _event(case, kind, actor, note=number, data={"document": number})
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=document,
-        detail={"number": number, "kind": kind},
-    )
-    return document
-
-
-@service
-def document_revise(*, actor, document: CaseDocument, content: dict) -> CaseDocument:
-    """Before service a document may be redone under its own number; after service only a
-    correction (a new document naming the old one) is possible."""
-    if document.served_at:
-        raise CaseRefused(_("%(d)s 已送达，不能修改；如需更正，请制作更正文书。") % {"d": document})
-    body = body_for(document.case.unit if document.case else document.finding.patrol.unit)  # type: ignore[union-attr]
-    document.content = {**document.content, **content}
-    pdf = documents.render(document, body)
-    document.file.save(f"{document.kind}-{document.number}.pdf", ContentFile(pdf), save=False)
-    document.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, target=document, detail={"revised": True})
-    return document
-
-
-@service
-def document_correct(*, actor, document: CaseDocument, content: dict) -> CaseDocument:
-    return document_issue(
-        actor=actor,
-        kind=document.kind,
-        case=document.case,
-        finding=document.finding,
-        content={**document.content, **content, "corrects": document.number},
-        corrects=document,
-    )
-
-
-# — Patrols —
-
-
-@service
-def patrol_record(
-    *,
-    actor,
-    shift: str,
-    started_at: datetime.datetime,
-    ended_at: datetime.datetime | None,
-    officers: Iterable,
-    sites: Iterable = (),
-    route_notes: str = "",
-) -> Patrol:
-    team = list({u.pk: u for u in [actor, *officers]}.values())
-    if len(team) < 2:
-        raise CaseRefused(_("巡查须由两名以上执法人员进行。"))
-    for user in team:
-        _officer(user)
-    if ended_at and ended_at < started_at:
-        raise CaseRefused(_("结束时间不能早于开始时间。"))
-    patrol = Patrol.objects.create(
-        unit=actor.unit,
-        shift=shift,
-        started_at=started_at,
-        ended_at=ended_at,
-        route_notes=route_notes,
-        created_by=actor,
-    )
-    patrol.officers.set(team)
-    patrol.sites.set(list(sites))
-    audit_record(actor=actor, action=AuditAction.CREATE, target=patrol)
-    return patrol
-
-
-@service
-def finding_record(
-    *,
-    actor,
-    patrol: Patrol,
-    description: str,
-    outcome: str,
-    site=None,
-    enterprise=None,
-    deadline: datetime.date | None = None,
-    provision: LegalProvision | None = None,
-) -> Finding:
-    """Each finding becomes an order (a loop matter with its deadline and a numbered notice),
-    a case lead, or a note."""
-    if not patrol.officers.filter(pk=actor.pk).exists():
-        raise PermissionRefused(_("只有参加巡查的执法人员可以记录巡查发现。"))
-    if len(description.strip()) < 5:
-        raise CaseRefused(_("请写明发现的问题。"))
-    if site is None and enterprise is None:
-        raise CaseRefused(_("请选择场所或当事单位。"))
-    if enterprise is None and site is not None:
-        enterprise = site.builder
-    orders = (Finding.Outcome.ORDER, Finding.Outcome.STOP_WORK)
-    if outcome in orders and deadline is None:
-        raise CaseRefused(_("责令改正须写明整改期限。"))
-    if outcome == Finding.Outcome.CASE and enterprise is None:
-        raise CaseRefused(_("转为案源须确定当事单位（该场所未登记建设/施工单位）。"))
-    finding = Finding.objects.create(
-        patrol=patrol,
-        site=site,
-        enterprise=enterprise,
-        description=description.strip(),
-        outcome=outcome,
-        deadline=deadline if outcome in orders else None,
-        found_at=clock.now(),
-    )
-    place = site or enterprise
-    if outcome in orders:
-        assert deadline is not None
-        matter = loop.matter_open_for_unit(
-            actor=actor,
-            title=_("%(o)s：%(p)s") % {"o": finding.get_outcome_display(), "p": place},
-            description=finding.description,
-            channel=Channel.ENFORCEMENT,
-            deadline=deadline,
-            division=getattr(place, "division", None),
-            address=getattr(place, "address", ""),
-        )
-        finding.matter = matter
-        finding.save(update_fields=["matter"])
-        document_issue(
-            actor=actor,
-            kind=DocumentKind.STOP_WORK
-            if outcome == Finding.Outcome.STOP_WORK
-            else DocumentKind.ORDER,
-            finding=finding,
-            content={
-                "party": str(enterprise or site),
-                "place": str(place),
-                "facts": finding.description,
-                "deadline": deadline.isoformat(),
-                "basis": str(provision) if provision else "",
-            },
-        )
-    elif outcome == Finding.Outcome.CASE:
-        case_register_lead(
-            actor=actor,
-            source=Case.Source.PATROL,
-            finding=finding,
-            enterprise=enterprise,
-            site=site,
-            provision=provision,
-            facts=finding.description,
-            occurred_on=timezone.localtime(finding.found_at).date(),
-        )
-    return finding
-
-
-# — Cases —
-
-
-def _event(case: Case, step: str, actor, *, note: str = "", data=None, before: str = "") -> None:
-    CaseEvent.objects.create(
-        case=case,
-        step=step,
-        at=clock.now(),
-        actor=actor,
-        from_status=before,
-        to_status=case.status,
-        note=note,
-        data=data or {},
-    )
+from ..rules import today as _today
+from ..selectors import benchmark_for, decision_document
+from ..workflow import DocumentKind, Outcome, PartyKind, Status, Step
+from ._steps import _advance, _event, _move_matter, _officer, _require_case_officer
+from .documents import document_issue
 
 
 @service
@@ -348,52 +94,6 @@ def case_register_lead(
     _event(case, "lead", actor, note=facts[:200])
     audit_record(actor=actor, action=AuditAction.CREATE, target=case)
     return case
-
-
-def _advance(
-    case: Case,
-    step: Step,
-    actor,
-    *,
-    checks: Iterable[Callable[[Case], str | None]] = (),
-    mutate: Callable[[Case], None] | None = None,
-    fields: Iterable[str] = (),
-    note: str = "",
-    data: dict | None = None,
-    expected_version: int | None = None,
-) -> Case:
-    from_states, to_state, leader_only = STEPS[step]
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise CaseRefused(_("案件已被他人处理，请刷新后再操作。"))
-    if not (acts_for(actor, locked.unit) or (step == Step.REVIEW and _reviews_for(actor, locked))):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
-    if leader_only and not leads(actor, locked.unit):
-        raise PermissionRefused(_("“%(s)s”须由行政机关负责人批准。") % {"s": step.label})
-    if locked.status not in from_states:
-        raise CaseRefused(
-            _("案件当前处于“%(now)s”，不能进行“%(s)s”。")
-            % {"now": locked.get_status_display(), "s": step.label}
-        )
-    problems = [p for p in (check(locked) for check in checks) if p]
-    if problems:
-        raise CaseRefused(" ".join(problems))
-    before = locked.status
-    if mutate is not None:
-        mutate(locked)
-    if to_state is not None:
-        locked.status = to_state
-    save_versioned(locked, expected_version=locked.version, fields=["status", *fields])
-    _event(locked, step, actor, note=note, data=data, before=before)
-    audit_record(
-        actor=actor,
-        action=AuditAction.STATE_CHANGE,
-        target=locked,
-        before={"status": before},
-        after={"status": locked.status},
-        detail={"step": str(step), **(data or {})},
-    )
-    return locked
 
 
 @service
@@ -504,11 +204,6 @@ def case_decline(*, actor, case: Case, reason: str) -> Case:
     if len(reason.strip()) < 4:
         raise CaseRefused(_("不予立案须写明理由。"))
     return _advance(case, Step.DECLINE, actor, note=reason.strip())
-
-
-def _require_case_officer(actor, case: Case) -> None:
-    if not case.case_officers.filter(user=actor).exists():
-        raise PermissionRefused(_("只有本案承办的执法人员可以调查取证。"))
 
 
 @service
@@ -702,76 +397,6 @@ def case_record_statement(*, actor, case: Case, statement: str = "", waived: boo
 
 
 @service
-def case_request_hearing(*, actor, case: Case) -> Case:
-    def eligible(c: Case) -> str | None:
-        if not hearing_eligible(c):
-            return _("拟作出的处罚未达到听证条件（《行政处罚法》第六十三条）。")
-        if c.statement_due and _today() > c.statement_due:
-            return _("当事人应当在告知后五个工作日内（%(d)s 前）提出听证。") % {
-                "d": c.statement_due
-            }
-        return None
-
-    def mutate(c: Case) -> None:
-        c.hearing_requested_at = clock.now()
-
-    return _advance(
-        case,
-        Step.REQUEST_HEARING,
-        actor,
-        checks=[eligible],
-        mutate=mutate,
-        fields=["hearing_requested_at"],
-    )
-
-
-@service
-def case_schedule_hearing(*, actor, case: Case, chair, hearing_at: datetime.datetime) -> Case:
-    """Art. 64: chaired by someone who did not investigate; notified seven working days ahead."""
-    if case.status != Status.HEARING:
-        raise CaseRefused(_("当事人未申请听证。"))
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
-    if case.case_officers.filter(user=chair).exists():
-        raise CaseRefused(_("听证主持人不得由本案调查人员担任（《行政处罚法》第六十四条）。"))
-    earliest = add_working_days(_today(), HEARING_NOTICE_WORKING_DAYS)
-    if timezone.localtime(hearing_at).date() < earliest:
-        raise CaseRefused(_("听证应在通知当事人七个工作日后举行，最早 %(d)s。") % {"d": earliest})
-    expected = case.version
-    case.hearing_chair, case.hearing_at = chair, hearing_at
-    save_versioned(case, expected_version=expected, fields=["hearing_chair", "hearing_at"])
-    document_issue(
-        actor=actor,
-        kind=DocumentKind.HEARING_NOTICE,
-        case=case,
-        content={
-            "at": timezone.localtime(hearing_at).strftime("%Y-%m-%d %H:%M"),
-            "chair": chair.full_name,
-        },
-    )
-    return case
-
-
-@service
-def case_hold_hearing(*, actor, case: Case, record: str) -> Case:
-    def chaired(c: Case) -> str | None:
-        if c.hearing_at is None or c.hearing_chair_id is None:
-            return _("请先确定听证时间和主持人并通知当事人。")
-        if c.hearing_chair_id != actor.pk:
-            return _("听证笔录由听证主持人记录。")
-        if len(record.strip()) < 10:
-            return _("请记录听证笔录要点。")
-        return None
-
-    def mutate(c: Case) -> None:
-        c.hearing_record = record.strip()
-
-    return _advance(
-        case, Step.HOLD_HEARING, actor, checks=[chaired], mutate=mutate, fields=["hearing_record"]
-    )
-
-
-@service
 def case_submit_review(*, actor, case: Case) -> Case:
     return _advance(case, Step.SUBMIT_REVIEW, actor)
 
@@ -858,16 +483,6 @@ def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None
     return case
 
 
-def _move_matter(case: Case, actor, deadline: datetime.date, label: str) -> None:
-    if case.matter_id is None:
-        return
-    matter = Matter.objects.get(pk=case.matter_id)
-    if matter.status in (MatterStatus.SIGNED, MatterStatus.IN_PROGRESS, MatterStatus.REOPENED):
-        loop.matter_move_deadline(
-            matter=matter, actor=actor, deadline=deadline, note=f"{label}：{deadline}"
-        )
-
-
 @service
 def case_serve(*, actor, case: Case, method: str, served_on: datetime.date | None = None) -> Case:
     """送达 (Art. 61): on the spot, or within seven working days; the payment period starts."""
@@ -909,112 +524,6 @@ def case_serve(*, actor, case: Case, method: str, served_on: datetime.date | Non
     if case.payment_due:
         _move_matter(case, actor, case.payment_due, _("缴款期限"))
     return case
-
-
-@service
-def case_record_payment(*, actor, case: Case, amount: Decimal, paid_on: datetime.date) -> Case:
-    """A payment the bank reports (the unit never collects fines itself, Art. 67)."""
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
-    if case.status not in (Status.SERVED, Status.ENFORCING):
-        raise CaseRefused(_("决定书送达后才能登记缴款。"))
-    if amount <= 0:
-        raise CaseRefused(_("缴款金额须大于零。"))
-    if paid_on > _today():
-        raise CaseRefused(_("缴款日期不能晚于今天。"))
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    owed = amount_owed(locked, paid_on)
-    if amount > owed:
-        raise CaseRefused(_("缴款 %(a)s 元超过应缴金额 %(o)s 元。") % {"a": amount, "o": owed})
-    locked.paid_amount += amount
-    if amount == owed:
-        locked.paid_at = datetime.datetime.combine(
-            paid_on, datetime.time(12), tzinfo=timezone.get_current_timezone()
-        )
-    save_versioned(locked, expected_version=locked.version, fields=["paid_amount", "paid_at"])
-    _event(
-        locked,
-        "payment",
-        actor,
-        note=_("缴纳 %(a)s 元") % {"a": amount},
-        data={"amount": str(amount)},
-    )
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, target=locked, detail={"paid": str(amount)}
-    )
-    return locked
-
-
-@service
-def case_defer_payment(*, actor, case: Case, until: datetime.date, reason: str) -> Case:
-    """Art. 66: deferral or instalments on the party's application, approved by the body."""
-    if not leads(actor, case.unit):
-        raise PermissionRefused(_("暂缓或分期缴纳须经行政机关批准。"))
-    if case.payment_due is None or until <= case.payment_due:
-        raise CaseRefused(_("暂缓缴纳日期须晚于原缴款期限。"))
-    if len(reason.strip()) < 4:
-        raise CaseRefused(_("请写明当事人的申请理由。"))
-    expected = case.version
-    case.deferred_until = until
-    save_versioned(case, expected_version=expected, fields=["deferred_until"])
-    _event(case, "deferral", actor, note=reason.strip(), data={"until": until.isoformat()})
-    _move_matter(case, actor, until, _("批准暂缓缴纳至"))
-    return case
-
-
-@service
-def case_demand(*, actor, case: Case) -> Case:
-    """催告 (行政强制法 Art. 54) once the payment date has passed unpaid."""
-    today = _today()
-
-    def overdue(c: Case) -> str | None:
-        due = c.deferred_until or c.payment_due
-        if c.outcome != Outcome.PENALTY or due is None:
-            return _("本案没有应缴罚款。")
-        if c.paid_at:
-            return _("罚款已缴清。")
-        if today <= due:
-            return _("缴款期限（%(d)s）尚未届满。") % {"d": due}
-        return None
-
-    def mutate(c: Case) -> None:
-        c.demanded_at = clock.now()
-
-    case = _advance(
-        case, Step.DEMAND, actor, checks=[overdue], mutate=mutate, fields=["demanded_at"]
-    )
-    document_issue(
-        actor=actor,
-        kind=DocumentKind.DEMAND,
-        case=case,
-        content={"late_fee": str(late_fee(case, today)), "owed": str(amount_owed(case, today))},
-    )
-    _move_matter(
-        case, actor, today + datetime.timedelta(days=COURT_AFTER_DEMAND_DAYS), _("催告履行期限")
-    )
-    return case
-
-
-@service
-def case_apply_court(*, actor, case: Case) -> Case:
-    today = _today()
-
-    def waited(c: Case) -> str | None:
-        if c.demanded_at is None:
-            return _("申请法院强制执行前须先催告。")
-        ready = timezone.localtime(c.demanded_at).date() + datetime.timedelta(
-            days=COURT_AFTER_DEMAND_DAYS
-        )
-        if today < ready:
-            return _("催告书送达十日后当事人仍未履行的，方可申请（%(d)s 起）。") % {"d": ready}
-        return None
-
-    def mutate(c: Case) -> None:
-        c.court_applied_at = clock.now()
-
-    return _advance(
-        case, Step.APPLY_COURT, actor, checks=[waited], mutate=mutate, fields=["court_applied_at"]
-    )
 
 
 @service
@@ -1108,42 +617,6 @@ def case_summary(
     case.number = decision.number
     _event(case, Step.DECIDE, actor, note=_("简易程序当场作出决定并交付"))
     return case
-
-
-# — Publication (公示) —
-
-
-@service
-def case_publish(*, actor, case: Case) -> Case:
-    if case.outcome != Outcome.PENALTY or case.decided_at is None:
-        raise CaseRefused(_("只有已作出的行政处罚决定可以公示。"))
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
-    if case.published_at and not case.withdrawn_at:
-        return case
-    Case.objects.filter(pk=case.pk).update(published_at=clock.now(), withdrawn_at=None)
-    _event(case, "published", actor)
-    audit_record(actor=actor, action=AuditAction.UPDATE, target=case, detail={"published": True})
-    case.refresh_from_db()
-    return case
-
-
-@service
-def case_withdraw_publication(*, actor, case: Case, reason: str) -> Case:
-    if not case.published_at or case.withdrawn_at:
-        raise CaseRefused(_("该决定未在公示中。"))
-    if not leads(actor, case.unit):
-        raise PermissionRefused(_("撤回公示须经负责人同意。"))
-    if len(reason.strip()) < 4:
-        raise CaseRefused(_("请写明撤回理由（如决定被撤销或变更）。"))
-    Case.objects.filter(pk=case.pk).update(withdrawn_at=clock.now())
-    _event(case, "withdrawn", actor, note=reason.strip())
-    audit_record(actor=actor, action=AuditAction.UPDATE, target=case, detail={"withdrawn": reason})
-    case.refresh_from_db()
-    return case
-
-
-# — From inspections (移送立案) —
 
 
 @service
