@@ -47,7 +47,7 @@ def prepare(env) -> str:
             "connection.cursor().execute('CREATE TABLE IF NOT EXISTS bench_bare "
             "(id bigserial primary key, at timestamptz)');"
             "from longcheng.appeals.models import MonitoringPoint as M;"
-            "from longcheng.appeals.services import point_token;"
+            "from longcheng.appeals.tokens import point_token;"
             "print(point_token(M.objects.get(code='xd-hall')))",
         ],
         cwd=ROOT,

@@ -108,12 +108,11 @@ def _reports(points, log) -> None:
         point = None if supervisor else rng.choice(list(points.values()))
         anonymous = supervisor is None and rng.random() < 0.2
         with clock.frozen_at(moment):
-            appeal, _created = services.appeal_submit(
+            draft = services.AppealDraft(
                 description=description,
                 category=rng.choice(categories),
                 point=point,
                 supervisor=supervisor,
-                actor=supervisor.user if supervisor else None,
                 channel=Channel.SUPERVISOR if supervisor else Channel.PUBLIC_FORM,
                 reporter_name=""
                 if anonymous
@@ -124,6 +123,9 @@ def _reports(points, log) -> None:
                 enterprise_name=supervisor.enterprise.name
                 if supervisor and supervisor.enterprise
                 else "",
+            )
+            appeal, _created = services.appeal_submit(
+                draft=draft, actor=supervisor.user if supervisor else None
             )
         made += 1
         matter = appeal.matter

@@ -11,24 +11,21 @@ import datetime
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from longcheng.audit.context import client_ip
-from longcheng.audit.models import Action as AuditAction
-from longcheng.audit.services import audit_record
 from longcheng.core import ratelimit
 from longcheng.core.calendar import PROVISIONAL_LABEL, is_provisional
 from longcheng.core.errors import LongchengError
 from longcheng.core.pii import mask_personal_data
-from longcheng.core.validators import validate_credit_code, validate_mobile
 from longcheng.loop.models import Category
-from longcheng.loop.workflow import PUBLIC_CHANNELS, Channel, Status
+from longcheng.loop.workflow import PUBLIC_CHANNELS, Status
 
 from . import services
+from .forms import Open311QueryForm, Open311Refused, Open311RequestForm
 from .models import Appeal
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -60,10 +57,8 @@ ATTRIBUTES = [
 ]
 
 
-class Open311Error(Exception):
-    def __init__(self, status: int, description: str):
-        super().__init__(description)
-        self.status, self.description = status, description
+# A refusal with the status the spec gives it (raised by the parameter forms too).
+Open311Error = Open311Refused
 
 
 # — Rendering —
@@ -192,16 +187,6 @@ def _request(appeal: Appeal) -> dict:
     }
 
 
-def _parse_date(value: str, name: str) -> datetime.datetime:
-    try:
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise Open311Error(
-            400, f"{name} must be a W3C date-time, e.g. 2023-08-16T09:00:00+08:00"
-        ) from None
-    return moment if moment.tzinfo else timezone.make_aware(moment)
-
-
 def public_appeals():
     """What Open311 lists and finds: appeals filed through a public channel, nothing else."""
     return Appeal.objects.filter(matter__channel__in=PUBLIC_CHANNELS).select_related(
@@ -209,96 +194,37 @@ def public_appeals():
     )
 
 
-def _get_requests(params) -> list[dict]:
+def _get_requests(query: Open311QueryForm) -> list[dict]:
+    params = query.parsed()
     appeals = public_appeals()
-    ids = params.get("service_request_id")
-    if ids:
-        return [_request(a) for a in appeals.filter(matter__number__in=ids.split(","))]
-    end = _parse_date(params["end_date"], "end_date") if params.get("end_date") else None
-    start = _parse_date(params["start_date"], "start_date") if params.get("start_date") else None
+    if params["service_request_id"]:
+        return [
+            _request(a) for a in appeals.filter(matter__number__in=params["service_request_id"])
+        ]
+    start, end = params["start_date"], params["end_date"]
     if start is None and end is None:
         start = timezone.now() - DEFAULT_WINDOW
     if start:
         appeals = appeals.filter(matter__received_at__gte=start)
     if end:
         appeals = appeals.filter(matter__received_at__lte=end)
-    if params.get("service_code"):
-        appeals = appeals.filter(matter__category__code__in=params["service_code"].split(","))
-    status = params.get("status")
-    if status:
-        wanted = set(status.split(","))
-        if not wanted <= {"open", "closed"}:
-            raise Open311Error(400, "status must be open, closed or open,closed")
-        if wanted == {"open"}:
-            appeals = appeals.exclude(matter__status__in=list(CLOSED))
-        elif wanted == {"closed"}:
-            appeals = appeals.filter(matter__status__in=list(CLOSED))
+    if params["service_code"]:
+        appeals = appeals.filter(matter__category__code__in=params["service_code"])
+    wanted = params["status"]
+    if wanted == {"open"}:
+        appeals = appeals.exclude(matter__status__in=list(CLOSED))
+    elif wanted == {"closed"}:
+        appeals = appeals.filter(matter__status__in=list(CLOSED))
     return [_request(a) for a in appeals.order_by("-matter__received_at")[:MAX_RESULTS]]
 
 
 def _post_request(request) -> list[dict]:
-    params = request.POST
-    key = services.api_key_lookup(params.get("api_key", ""))
-    if key is None:
-        raise Open311Error(403, "api_key is missing, unknown or revoked")
-    if params.get("jurisdiction_id") and params["jurisdiction_id"] != settings.OPEN311_JURISDICTION:
-        raise Open311Error(404, "jurisdiction_id not found")
-    category = Category.objects.filter(code=params.get("service_code", ""), is_active=True).first()
-    if category is None:
-        raise Open311Error(400, "service_code is required and must be one of GET services")
-    lat, lon = params.get("lat", ""), params.get("long", "")
-    address = params.get("address_string", "").strip()[:200]
-    if not (lat and lon) and not address and not params.get("address_id"):
-        raise Open311Error(400, "a location is required: lat and long, or address_string")
-    try:
-        latitude = round(float(lat), 6) if lat else None
-        longitude = round(float(lon), 6) if lon else None
-    except ValueError:
-        raise Open311Error(400, "lat and long must be decimal degrees") from None
-    if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise Open311Error(400, "lat or long is out of range")
-    description = params.get("description", "").strip()
-    if not 10 <= len(description) <= 4000:
-        raise Open311Error(400, "description is required (10 to 4000 characters)")
-    phone = params.get("phone", "").strip()
-    if phone:
-        try:
-            phone = validate_mobile(phone)
-        except Exception:
-            raise Open311Error(400, "phone must be an 11-digit mobile number") from None
+    form = Open311RequestForm(request.POST)
+    form.parsed()
+    key = form.cleaned_data["api_key"]
     if not ratelimit.hit("open311-key", key.prefix, settings.LONGCHENG_OPEN311_LIMIT_PER_KEY):
         raise Open311Error(429, "too many requests for this api_key; retry later")
-    credit_code = params.get("attribute[credit_code]", "").strip()
-    if credit_code:
-        try:
-            credit_code = validate_credit_code(credit_code)
-        except Exception:
-            raise Open311Error(400, "attribute[credit_code] is not a valid credit code") from None
-    name = " ".join(filter(None, [params.get("last_name", ""), params.get("first_name", "")]))
-    with transaction.atomic():
-        appeal, _created = services.appeal_submit(
-            description=description,
-            category=category,
-            reporter_name=name[:50],
-            reporter_phone=phone,
-            anonymous=not phone,
-            consent=bool(phone),
-            enterprise_name=params.get("attribute[enterprise_name]", "")[:100],
-            credit_code=credit_code,
-            channel=Channel.PUBLIC_FORM,
-            api_key=key,
-            address=address,
-            latitude=latitude,
-            longitude=longitude,
-        )
-        audit_record(
-            actor=None,
-            actor_repr=f"api:{key.prefix}",
-            action=AuditAction.CREATE,
-            target=appeal.matter,
-            ip=client_ip(request),
-            detail={"api_key": key.pk, "via": "open311"},
-        )
+    appeal = services.appeal_submit_by_api(draft=form.draft(), api_key=key, ip=client_ip(request))
     return [
         {
             "service_request_id": appeal.matter.number,
@@ -315,10 +241,9 @@ def _post_request(request) -> list[dict]:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def open311(request, resource: str, fmt: str, ident: str | None = None):
+    query = Open311QueryForm(request.GET)
     try:
-        if request.GET.get("jurisdiction_id") and (
-            request.GET["jurisdiction_id"] != settings.OPEN311_JURISDICTION
-        ):
+        if not query.is_valid() and "jurisdiction_id" in query.errors:
             raise Open311Error(404, "jurisdiction_id not found")
         if resource == "discovery":
             return _respond(fmt, _discovery(request), root="discovery", item=None)
@@ -340,9 +265,7 @@ def open311(request, resource: str, fmt: str, ident: str | None = None):
                 return _respond(
                     fmt, _post_request(request), root="service_requests", item="request", status=201
                 )
-            return _respond(
-                fmt, _get_requests(request.GET), root="service_requests", item="request"
-            )
+            return _respond(fmt, _get_requests(query), root="service_requests", item="request")
         if resource == "requests":
             appeal = public_appeals().filter(matter__number=ident).first()
             if appeal is None:

@@ -5,7 +5,6 @@ import datetime
 import secrets
 
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +22,10 @@ from longcheng.loop.models import Matter, MatterEvent, UnitDayTally
 from longcheng.loop.workflow import OPEN, MetricScope, Status
 
 from . import services
-from .forms import PublicAppealForm, PublicRateForm, TrackForm
+from .forms import FiguresPeriodForm, FollowForm, PublicAppealForm, PublicRateForm, TrackForm
 from .models import Appeal, MonitoringPoint
 from .selectors import track
+from .tokens import point_from_token
 
 # Steps a citizen sees on the tracking page (no staff names, no internal notes).
 PUBLIC_STEPS = {
@@ -60,7 +60,7 @@ class SubmitView(View):
         token = self.kwargs.get("token")
         if token is None:
             return None
-        point = services.point_from_token(token)
+        point = point_from_token(token)
         if point is None:
             raise Http404(_("二维码无效或监测点已停用。"))
         return point
@@ -88,7 +88,10 @@ class SubmitView(View):
         if repeat:
             return redirect("appeals:public_done", code=repeat.tracking_code)
         follow = None
-        if not request.POST.get("confirm_new") and not request.POST.get("follow"):
+        choice = FollowForm(request.POST)
+        choice.is_valid()
+        follow_id = choice.cleaned_data.get("follow", "")
+        if not choice.cleaned_data.get("confirm_new") and not follow_id:
             similar = similar_open_matters(
                 text=data["description"],
                 category=data["category"],
@@ -100,8 +103,8 @@ class SubmitView(View):
                 # stays on the server: only a matter proposed here can be followed.
                 offers.offer(request, FOLLOW_OFFER, [s.matter.pk for s in similar])
                 return self.render_form(request, form, similar=similar)
-        if request.POST.get("follow"):
-            chosen = offers.taken(request, FOLLOW_OFFER, request.POST["follow"])
+        if follow_id:
+            chosen = offers.taken(request, FOLLOW_OFFER, follow_id)
             follow = Matter.objects.filter(
                 pk=chosen,
                 master__isnull=True,
@@ -112,20 +115,7 @@ class SubmitView(View):
             form.add_error(None, _("提交过于频繁，请稍后再试。如情况紧急，请拨打12345热线。"))
             return self.render_form(request, form, status=429)
         try:
-            appeal, _created = services.appeal_submit(
-                description=data["description"],
-                category=data["category"],
-                point=point,
-                photos=data["photos"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
-                enterprise_name=data["enterprise_name"],
-                credit_code=data["credit_code"],
-                anonymous=data["anonymous"],
-                consent=data["consent"],
-                consent_notice=data["notice_version"],
-                submission_key=data["submission_key"],
-            )
+            appeal, _created = services.appeal_submit(draft=form.draft(point=point))
             if follow is not None and appeal.matter.status == Status.RECEIVED:
                 # Following: the new appeal rides on the existing matter and gets its answer.
                 loop.matter_merge(follower=appeal.matter, master=follow, actor=None)
@@ -204,13 +194,12 @@ class StatusView(View):
         if not form.is_valid():
             return self.render_status(request, appeal, form, status=400)
         try:
-            with transaction.atomic():
-                services.appeal_rate_by_reporter(
-                    appeal=appeal,
-                    rating=form.cleaned_data["rating"],
-                    resolved=form.cleaned_data["resolved"],
-                    note=form.cleaned_data["note"],
-                )
+            services.appeal_rate_by_reporter(
+                appeal=appeal,
+                rating=form.cleaned_data["rating"],
+                resolved=form.cleaned_data["resolved"],
+                note=form.cleaned_data["note"],
+            )
         except LongchengError as error:
             form.add_error(None, error.message)
             return self.render_status(request, appeal, form, status=409)
@@ -223,7 +212,7 @@ class FiguresView(View):
     period, from the same selectors as the cockpit and the bulletin; no personal data."""
 
     def get(self, request):
-        start, end = period_from_request(request.GET)
+        start, end = period_from_request(FiguresPeriodForm(request.GET).params())
         first, last = start.date(), (end - datetime.timedelta(days=1)).date()
         units = Unit.objects.filter(
             pk__in=UnitDayTally.objects.filter(

@@ -4,10 +4,10 @@ photos in one transaction — or not at all; the same submission key twice gives
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
+from dataclasses import dataclass
+from typing import Any
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import notices
 from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.transactions import service
 from longcheng.loop import services as loop
 from longcheng.loop.attachments import attachment_add
 from longcheng.loop.workflow import Channel, Kind, Status, Urgency
@@ -24,118 +25,112 @@ from longcheng.parties.models import Enterprise
 
 from .events import appeal_received
 from .models import AgendaItem, ApiKey, Appeal, CommitteeMeeting, MonitoringPoint, Supervisor
-
-_POINT_SALT = "longcheng.appeals.point"
+from .tokens import api_key_hash
 
 
 class AppealRefused(LongchengError):
     pass
 
 
-# — The monitoring point's QR code —
-
-
-def point_token(point: MonitoringPoint) -> str:
-    """The point's code, signed: changing it to another point's code breaks the signature."""
-    return signing.Signer(salt=_POINT_SALT).sign(point.code)
-
-
-def point_from_token(token: str) -> MonitoringPoint | None:
-    try:
-        code = signing.Signer(salt=_POINT_SALT).unsign(token)
-    except signing.BadSignature:
-        return None
-    return MonitoringPoint.objects.filter(code=code, is_active=True).first()
-
-
 # — Submitting —
 
 
-def appeal_submit(
-    *,
-    description: str,
-    category=None,
-    title: str = "",
-    point: MonitoringPoint | None = None,
-    photos=(),
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    enterprise_name: str = "",
-    credit_code: str = "",
-    anonymous: bool = False,
-    consent: bool = False,
-    consent_notice: str = "",
-    submission_key: str | None = None,
-    channel: str = Channel.PUBLIC_FORM,
-    actor=None,
-    supervisor: Supervisor | None = None,
-    fallback_window: bool = False,
-    api_key: ApiKey | None = None,
-    address: str = "",
-    latitude=None,
-    longitude=None,
-    kind: str = Kind.COMPLAINT,
-    urgency: str = Urgency.NORMAL,
-) -> tuple[Appeal, bool]:
+@dataclass(frozen=True)
+class AppealDraft:
+    """What an appeal says and how it came in, built by the form, the staff intake, the
+    supervisor's report or the Open311 adapter; `appeal_submit` stores it."""
+
+    description: str
+    category: Any = None
+    title: str = ""
+    point: MonitoringPoint | None = None
+    photos: tuple = ()
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    enterprise_name: str = ""
+    credit_code: str = ""
+    anonymous: bool = False
+    consent: bool = False
+    consent_notice: str = ""
+    submission_key: str | None = None
+    channel: str = Channel.PUBLIC_FORM
+    supervisor: Supervisor | None = None
+    fallback_window: bool = False
+    api_key: ApiKey | None = None
+    address: str = ""
+    latitude: Any = None
+    longitude: Any = None
+    kind: str = Kind.COMPLAINT
+    urgency: str = Urgency.NORMAL
+
+
+@service
+def appeal_submit(*, draft: AppealDraft, actor=None) -> tuple[Appeal, bool]:
     """Returns (appeal, created). A repeated submission key returns the first appeal."""
-    if submission_key:
-        existing = Appeal.objects.filter(submission_key=submission_key).first()
+    if draft.submission_key:
+        existing = Appeal.objects.filter(submission_key=draft.submission_key).first()
         if existing:
             return existing, False
-    if not anonymous and reporter_phone and not consent:
+    if not draft.anonymous and draft.reporter_phone and not draft.consent:
         raise AppealRefused(_("留下联系方式前，请阅读并同意个人信息告知。"))
-    notice = notices.seen("appeal", consent_notice) if consent else None
-    if consent and notice is None:
+    notice = notices.seen("appeal", draft.consent_notice) if draft.consent else None
+    if draft.consent and notice is None:
         raise AppealRefused(_("个人信息告知已更新，请刷新页面重新阅读后提交。"))
-    title = (title or description.strip().splitlines()[0])[:60]
+    title = (draft.title or draft.description.strip().splitlines()[0])[:60]
     now = timezone.now()
     try:
+        # A savepoint: when a racing twin stored the same key first, the unique index refuses
+        # this one and the transaction carries on to return the twin.
         with transaction.atomic():
             matter = loop.matter_receive(
                 actor=actor,
                 title=title,
-                description=description,
-                channel=channel,
-                kind=kind,
-                urgency=urgency,
-                category=category,
-                division=point.division if point else None,
-                address=address or (point.address if point else ""),
-                latitude=latitude,
-                longitude=longitude,
-                anonymous=anonymous,
-                reporter_name=reporter_name,
-                reporter_phone=reporter_phone,
+                description=draft.description,
+                channel=draft.channel,
+                kind=draft.kind,
+                urgency=draft.urgency,
+                category=draft.category,
+                division=draft.point.division if draft.point else None,
+                address=draft.address or (draft.point.address if draft.point else ""),
+                latitude=draft.latitude,
+                longitude=draft.longitude,
+                anonymous=draft.anonymous,
+                reporter_name=draft.reporter_name,
+                reporter_phone=draft.reporter_phone,
             )
             appeal = Appeal.objects.create(
                 matter=matter,
-                submission_key=submission_key or None,
-                point=point,
-                supervisor=supervisor,
-                enterprise_name=enterprise_name,
-                credit_code=credit_code,
-                fallback_window=fallback_window or bool(point and point.fallback_window),
-                consent_at=now if consent else None,
+                submission_key=draft.submission_key or None,
+                point=draft.point,
+                supervisor=draft.supervisor,
+                enterprise_name=draft.enterprise_name,
+                credit_code=draft.credit_code,
+                fallback_window=draft.fallback_window
+                or bool(draft.point and draft.point.fallback_window),
+                consent_at=now if draft.consent else None,
                 consent_notice=notice.reference if notice else "",
-                api_key=api_key,
+                api_key=draft.api_key,
             )
-            for photo in photos:
+            for photo in draft.photos:
                 attachment_add(matter=matter, upload=photo, actor=actor)
             enterprise = (
-                Enterprise.objects.filter(credit_code=credit_code).first() if credit_code else None
+                Enterprise.objects.filter(credit_code=draft.credit_code).first()
+                if draft.credit_code
+                else None
             )
             transaction.on_commit(
                 lambda: appeal_received.send(sender=Appeal, appeal=appeal, enterprise=enterprise)
             )
     except IntegrityError:
         # Two taps raced past the first check: the other one stored it.
-        existing = Appeal.objects.filter(submission_key=submission_key).first()
+        existing = Appeal.objects.filter(submission_key=draft.submission_key).first()
         if existing is None:
             raise
         return existing, False
     return appeal, True
 
 
+@service
 def appeal_rate_by_reporter(
     *, appeal: Appeal, rating: str, resolved: bool, note: str = ""
 ) -> Appeal:
@@ -145,9 +140,25 @@ def appeal_rate_by_reporter(
     return appeal
 
 
+@service
+def appeal_submit_by_api(*, draft: AppealDraft, api_key: ApiKey, ip: str | None) -> Appeal:
+    """An Open311 POST: the appeal and the record of the key that sent it, together."""
+    appeal, _created = appeal_submit(draft=draft)
+    audit_record(
+        actor=None,
+        actor_repr=f"api:{api_key.prefix}",
+        action=AuditAction.CREATE,
+        target=appeal.matter,
+        ip=ip,
+        detail={"api_key": api_key.pk, "via": "open311"},
+    )
+    return appeal
+
+
 # — Special supervisors —
 
 
+@service
 def supervisor_appoint(
     *,
     actor,
@@ -162,16 +173,15 @@ def supervisor_appoint(
         raise PermissionRefused(_("只有监督委员会可以聘任特邀监督员。"))
     if user.role != Role.SUPERVISOR:
         raise PermissionRefused(_("该账号的角色不是特邀监督员。"))
-    with transaction.atomic():
-        supervisor = Supervisor.objects.create(
-            user=user,
-            committee=committee,
-            enterprise=enterprise,
-            person=person,
-            title=title,
-            appointed_on=appointed_on or timezone.localdate(),
-        )
-        audit_record(actor=actor, action=AuditAction.CREATE, target=supervisor)
+    supervisor = Supervisor.objects.create(
+        user=user,
+        committee=committee,
+        enterprise=enterprise,
+        person=person,
+        title=title,
+        appointed_on=appointed_on or timezone.localdate(),
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, target=supervisor)
     return supervisor
 
 
@@ -183,6 +193,7 @@ def _require_committee(actor, committee) -> None:
         raise PermissionRefused(_("只有本委员会的工作人员可以安排会议和记录决定。"))
 
 
+@service
 def meeting_create(
     *,
     actor,
@@ -194,28 +205,31 @@ def meeting_create(
     other_attendees: str = "",
 ) -> CommitteeMeeting:
     _require_committee(actor, committee)
-    with transaction.atomic():
-        meeting = CommitteeMeeting.objects.create(
-            committee=committee,
-            title=title,
-            held_on=held_on,
-            place=place,
-            other_attendees=other_attendees,
-            created_by=actor,
-        )
-        meeting.attendees.set(attendees)
-        audit_record(actor=actor, action=AuditAction.CREATE, target=meeting)
+    meeting = CommitteeMeeting.objects.create(
+        committee=committee,
+        title=title,
+        held_on=held_on,
+        place=place,
+        other_attendees=other_attendees,
+        created_by=actor,
+    )
+    meeting.attendees.set(attendees)
+    audit_record(actor=actor, action=AuditAction.CREATE, target=meeting)
     return meeting
 
 
+@service
 def agenda_add(*, actor, meeting: CommitteeMeeting, matter, reason: str) -> AgendaItem:
     _require_committee(actor, meeting.committee)
-    item, _created = AgendaItem.objects.get_or_create(
+    item, created = AgendaItem.objects.get_or_create(
         meeting=meeting, matter=matter, defaults={"reason": reason}
     )
+    if created:
+        audit_record(actor=actor, action=AuditAction.CREATE, target=item)
     return item
 
 
+@service
 def agenda_decide(
     *, actor, item: AgendaItem, lead_unit, deadline: datetime.date, instructions: str
 ) -> AgendaItem:
@@ -223,50 +237,45 @@ def agenda_decide(
     _require_committee(actor, item.meeting.committee)
     if item.decided_at:
         raise AppealRefused(_("该议题已作出决定。"))
-    with transaction.atomic():
-        loop.matter_committee_decision(
-            matter=item.matter,
-            actor=actor,
-            lead_unit=lead_unit,
-            deadline=deadline,
-            instructions=_("%(m)s决定：%(i)s") % {"m": item.meeting.title, "i": instructions},
-        )
-        item.lead_unit, item.deadline, item.instructions = lead_unit, deadline, instructions
-        item.decided_at = timezone.now()
-        item.save()
+    loop.matter_committee_decision(
+        matter=item.matter,
+        actor=actor,
+        lead_unit=lead_unit,
+        deadline=deadline,
+        instructions=_("%(m)s决定：%(i)s") % {"m": item.meeting.title, "i": instructions},
+    )
+    item.lead_unit, item.deadline, item.instructions = lead_unit, deadline, instructions
+    item.decided_at = timezone.now()
+    item.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=item,
+        after={"lead_unit": lead_unit.pk, "deadline": str(deadline)},
+    )
     return item
 
 
 # — Open311 API keys —
 
 
-def api_key_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
+@service
 def api_key_issue(*, actor, name: str) -> tuple[ApiKey, str]:
     """Returns the key record and the raw key, which is shown once and never stored."""
     if actor.role != Role.SYSADMIN:
         raise PermissionRefused(_("只有系统管理员可以签发接口密钥。"))
     raw = "lc_" + secrets.token_urlsafe(24)
-    with transaction.atomic():
-        key = ApiKey.objects.create(
-            name=name, prefix=raw[3:11], key_hash=api_key_hash(raw), created_by=actor
-        )
-        audit_record(actor=actor, action=AuditAction.CREATE, target=key)
+    key = ApiKey.objects.create(
+        name=name, prefix=raw[3:11], key_hash=api_key_hash(raw), created_by=actor
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, target=key)
     return key, raw
 
 
+@service
 def api_key_revoke(*, actor, key: ApiKey) -> None:
     if actor.role != Role.SYSADMIN:
         raise PermissionRefused(_("只有系统管理员可以吊销接口密钥。"))
-    with transaction.atomic():
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, target=key, detail={"revoked": True})
-
-
-def api_key_lookup(raw: str) -> ApiKey | None:
-    if not raw:
-        return None
-    return ApiKey.objects.filter(key_hash=api_key_hash(raw), revoked_at__isnull=True).first()
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, target=key, detail={"revoked": True})

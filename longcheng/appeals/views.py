@@ -1,14 +1,11 @@
 import secrets
 
 import segno
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,17 +18,25 @@ from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import reads_business_records
 from longcheng.core.errors import LongchengError
 from longcheng.core.masking import mask_phone
-from longcheng.core.models import Unit
-from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Channel
+from longcheng.web.actions import Act, ActionTableView
 from longcheng.web.exports import TableExportMixin
-from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from . import services
 from .documents import minutes_pdf, poster_pdf
-from .forms import StaffIntakeForm
-from .models import AgendaItem, ApiKey, Appeal, CommitteeMeeting, MonitoringPoint, Supervisor
+from .forms import (
+    AgendaAddForm,
+    AgendaDecideForm,
+    ApiKeyIssueForm,
+    ApiKeyRevokeForm,
+    DecisionForm,
+    MeetingForm,
+    MeetingStepForm,
+    StaffIntakeForm,
+    SupervisorReportForm,
+)
+from .models import ApiKey, Appeal, CommitteeMeeting, MonitoringPoint, Supervisor
 from .selectors import (
     agenda_proposals,
     appeals_visible_to,
@@ -39,6 +44,7 @@ from .selectors import (
     proposal_reason,
     window_statistics,
 )
+from .tokens import point_token
 
 User = get_user_model()
 
@@ -58,7 +64,7 @@ class CommitteeRequired(LoginRequiredMixin, UserPassesTestMixin):
 def point_url(point: MonitoringPoint) -> str:
     from django.conf import settings
 
-    path = reverse("appeals:public_point", args=[services.point_token(point)])
+    path = reverse("appeals:public_point", args=[point_token(point)])
     return settings.LONGCHENG_PUBLIC_BASE_URL.rstrip("/") + path
 
 
@@ -225,20 +231,6 @@ class SupervisorListView(StaffRequired, TableExportMixin, TemplateView):
         return context
 
 
-class SupervisorReportForm(BootstrapFormMixin, forms.Form):
-    description = forms.CharField(
-        label=gettext_lazy("反映的问题"),
-        min_length=10,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    enterprise_name = forms.CharField(
-        label=gettext_lazy("代表的企业"), max_length=100, required=False
-    )
-    photos = StaffIntakeForm.base_fields["photos"]
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-
 class SupervisorRequired(LoginRequiredMixin, UserPassesTestMixin):
     def test_func(self):
         user = self.request.user
@@ -276,21 +268,8 @@ class SupervisorReportView(SupervisorRequired, FormView):
         }
 
     def form_valid(self, form):
-        data = form.cleaned_data
-        supervisor = self.request.user.supervisor
         try:
-            appeal, _created = services.appeal_submit(
-                description=data["description"],
-                photos=data["photos"],
-                reporter_name=self.request.user.full_name,
-                reporter_phone=self.request.user.phone,
-                enterprise_name=data["enterprise_name"],
-                credit_code=supervisor.enterprise.credit_code if supervisor.enterprise else "",
-                consent=True,
-                submission_key=data["submission_key"],
-                channel=Channel.SUPERVISOR,
-                supervisor=supervisor,
-            )
+            appeal, _created = services.appeal_submit(draft=form.draft(user=self.request.user))
         except LongchengError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
@@ -313,23 +292,8 @@ class IntakeView(StaffRequired, FormView):
         return {"submission_key": secrets.token_urlsafe(24)}
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
-            appeal, _created = services.appeal_submit(
-                description=data["description"],
-                category=data["category"],
-                photos=data["photos"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
-                enterprise_name=data["enterprise_name"],
-                credit_code=data["credit_code"],
-                anonymous=data["anonymous"],
-                consent=data["consent"],
-                submission_key=data["submission_key"],
-                channel=data["channel"],
-                actor=self.request.user,
-                fallback_window=data["fallback_window"],
-            )
+            appeal, _created = services.appeal_submit(draft=form.draft(), actor=self.request.user)
         except LongchengError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
@@ -357,32 +321,6 @@ class WindowView(StaffRequired, TemplateView):
         )
         context.update(title=_("办不成事窗口"), queue=queue[:100], stats=window_statistics())
         return context
-
-
-class MeetingForm(BootstrapFormMixin, forms.Form):
-    title = forms.CharField(label=gettext_lazy("会议名称"), max_length=200)
-    held_on = forms.DateField(
-        label=gettext_lazy("会议日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    place = forms.CharField(label=gettext_lazy("地点"), max_length=100, required=False)
-    attendees = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("参会人员"),
-        required=False,
-        queryset=User.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
-    other_attendees = forms.CharField(
-        label=gettext_lazy("其他参会人员"), max_length=300, required=False
-    )
-
-    def __init__(self, *args, committee=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The committee's own staff, the special supervisors and department leaders.
-        self.fields["attendees"].queryset = (
-            User.objects.filter(is_active=True)
-            .filter(Q(unit=committee) | Q(role__in=[Role.SUPERVISOR, Role.LEADER]))
-            .order_by("role", "full_name")
-        )
 
 
 class MeetingListView(CommitteeRequired, TableExportMixin, TemplateView):
@@ -436,20 +374,35 @@ class MeetingListView(CommitteeRequired, TableExportMixin, TemplateView):
         return redirect(meeting.get_absolute_url())
 
 
-class DecisionForm(BootstrapFormMixin, forms.Form):
-    lead_unit = forms.ModelChoiceField(
-        label=gettext_lazy("主办单位"),
-        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+def _agenda_add(request, meeting, data) -> str:
+    services.agenda_add(
+        actor=request.user,
+        meeting=meeting,
+        matter=data["add"],
+        reason=data["reason"] or _("委员会提出"),
     )
-    deadline = forms.DateField(
-        label=gettext_lazy("办结期限"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    instructions = forms.CharField(
-        label=gettext_lazy("会议决定"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    return _("已列入议题。")
 
 
-class MeetingDetailView(CommitteeRequired, TemplateView):
+def _agenda_decide(request, meeting, data) -> str:
+    services.agenda_decide(
+        actor=request.user,
+        item=data["decide"],
+        lead_unit=data["lead_unit"],
+        deadline=data["deadline"],
+        instructions=data["instructions"],
+    )
+    return _("决定已记录，事项已重新派给 %(u)s。") % {"u": data["lead_unit"]}
+
+
+class MeetingDetailView(CommitteeRequired, ActionTableView, TemplateView):
+    actions = {
+        "add": Act(AgendaAddForm, _agenda_add),
+        "decide": Act(
+            AgendaDecideForm, _agenda_decide, form_kwargs=lambda request, m: {"meeting": m}
+        ),
+    }
+
     template_name = "appeals/meeting_detail.html"
 
     def meeting(self):
@@ -478,33 +431,17 @@ class MeetingDetailView(CommitteeRequired, TemplateView):
         context.update(title=meeting.title, meeting=meeting, items=items, proposals=proposals)
         return context
 
+    def get_record(self, request, **kwargs):
+        return self.meeting()
+
+    def after(self, request, record):
+        return redirect(record.get_absolute_url())
+
     def post(self, request, pk):
-        meeting = self.meeting()
-        try:
-            with transaction.atomic():
-                if "add" in request.POST:
-                    matter = get_object_or_404(Matter, pk=request.POST["add"], appeal__isnull=False)
-                    services.agenda_add(
-                        actor=request.user,
-                        meeting=meeting,
-                        matter=matter,
-                        reason=request.POST.get("reason", "")[:200] or _("委员会提出"),
-                    )
-                    messages.success(request, _("已列入议题。"))
-                elif "decide" in request.POST:
-                    item = get_object_or_404(AgendaItem, pk=request.POST["decide"], meeting=meeting)
-                    form = DecisionForm(request.POST, prefix=f"item{item.pk}")
-                    if not form.is_valid():
-                        raise LongchengError(_("请完整填写主办单位、办结期限和会议决定。"))
-                    services.agenda_decide(actor=request.user, item=item, **form.cleaned_data)
-                    messages.success(
-                        request,
-                        _("决定已记录，事项已重新派给 %(u)s。")
-                        % {"u": form.cleaned_data["lead_unit"]},
-                    )
-        except LongchengError as error:
-            messages.error(request, error.message)
-        return redirect(meeting.get_absolute_url())
+        step = MeetingStepForm(request.POST).step()
+        if not step:
+            return redirect(self.meeting().get_absolute_url())
+        return super().post(request, pk=pk, action=step)
 
 
 class MinutesView(CommitteeRequired, View):
@@ -529,15 +466,19 @@ class ApiKeyView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
         return context
 
     def post(self, request):
-        if "revoke" in request.POST:
-            key = get_object_or_404(ApiKey, pk=request.POST["revoke"])
+        revoke = ApiKeyRevokeForm(request.POST)
+        if revoke["revoke"].data:  # the revoke button of one key
+            if not revoke.is_valid():
+                raise Http404
+            key = revoke.cleaned_data["revoke"]
             services.api_key_revoke(actor=request.user, key=key)
             messages.success(request, _("密钥 %(k)s 已吊销。") % {"k": key})
             return redirect("appeals:api_keys")
-        name = request.POST.get("name", "").strip()[:100]
-        if not name:
-            messages.error(request, _("请填写调用方名称。"))
+        form = ApiKeyIssueForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("name", [])))
             return redirect("appeals:api_keys")
+        name = form.cleaned_data["name"]
         key, raw = services.api_key_issue(actor=request.user, name=name)
         context = self.get_context_data()
         context["new_key"] = raw

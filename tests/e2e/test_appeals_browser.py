@@ -3,7 +3,7 @@
 import pytest
 
 from longcheng.appeals.models import Appeal, CommitteeMeeting, MonitoringPoint
-from longcheng.appeals.services import point_token
+from longcheng.appeals.tokens import point_token
 from longcheng.loop import services as loop
 from longcheng.loop.workflow import Status
 

@@ -6,6 +6,7 @@ import pytest
 
 from longcheng.appeals import services
 from longcheng.appeals.models import Appeal
+from longcheng.appeals.services import AppealDraft
 from longcheng.audit.models import AuditRecord
 from longcheng.loop import services as loop
 
@@ -176,17 +177,21 @@ def test_open311_lists_only_public_channels_and_masks_personal_data(client, cata
     """Issue 23, item 1: a hotline call or a window visit is answered to that person only;
     what the public reads never shows a phone or ID number."""
     public, _ = services.appeal_submit(
-        description="工地夜间施工噪音扰民，我的电话13912345678，请回电。",
-        category=catalogue["noise"],
-        reporter_phone="13912345678",
-        consent=True,
+        draft=AppealDraft(
+            description="工地夜间施工噪音扰民，我的电话13912345678，请回电。",
+            category=catalogue["noise"],
+            reporter_phone="13912345678",
+            consent=True,
+        )
     )
     window, _ = services.appeal_submit(
-        description="窗口反映：营业执照变更材料被退回三次。",
-        channel="window",
+        draft=AppealDraft(
+            description="窗口反映：营业执照变更材料被退回三次。",
+            channel="window",
+            reporter_phone="13912345679",
+            consent=True,
+        ),
         actor=users.committee_clerk,
-        reporter_phone="13912345679",
-        consent=True,
     )
     listed = client.get("/open311/v2/requests.json").json()
     assert [r["service_request_id"] for r in listed] == [public.matter.number]

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from longcheng.appeals import services
 from longcheng.appeals.events import appeal_received
 from longcheng.appeals.models import Appeal
+from longcheng.appeals.tokens import point_token
 from longcheng.core import notices
 from longcheng.loop import services as loop
 from longcheng.loop.models import Attachment, Matter
@@ -45,7 +45,7 @@ def _photo(name="现场.jpg"):
 
 
 def test_the_signed_qr_code_opens_the_points_form(client, point, other_point):
-    token = services.point_token(point)
+    token = point_token(point)
     page = client.get(f"/a/p/{token}/")
     assert page.status_code == 200 and "小店政务大厅" in page.content.decode()
     forged = token.replace("xd-hall", "xd-yitong")
@@ -55,7 +55,7 @@ def test_the_signed_qr_code_opens_the_points_form(client, point, other_point):
 def test_scan_submit_track_and_rate(
     client, point, users, org, catalogue, django_capture_on_commit_callbacks
 ):
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     key = _form(client, url)
     received = []
     appeal_received.connect(
@@ -106,7 +106,7 @@ def test_scan_submit_track_and_rate(
 
 
 def test_a_double_tap_creates_one_appeal(client, point):
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     key = _form(client, url)
     first = client.post(url, _data(key))
     second = client.post(url, _data(key))
@@ -115,7 +115,7 @@ def test_a_double_tap_creates_one_appeal(client, point):
 
 
 def test_anonymous_needs_no_phone_and_gets_no_callback(client, point):
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     client.post(url, _data(_form(client, url), anonymous="on", reporter_phone="13912345678"))
     matter = Appeal.objects.get().matter
     assert matter.anonymous and matter.reporter_phone == "" and matter.reporter_name == ""
@@ -133,7 +133,7 @@ def test_anonymous_needs_no_phone_and_gets_no_callback(client, point):
     ],
 )
 def test_bad_input_is_refused_with_a_reason_and_nothing_stored(client, point, overrides, message):
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     response = client.post(url, _data(_form(client, url), **overrides))
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -141,7 +141,7 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_stored(client, point, ov
 
 
 def test_more_than_five_photos_or_a_fake_photo_stores_nothing(client, point):
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     six = [_photo(f"{i}.jpg") for i in range(6)]
     assert (
         "最多上传 5 张" in client.post(url, _data(_form(client, url), photos=six)).content.decode()
@@ -157,7 +157,7 @@ def test_a_flood_gets_a_polite_refusal(client, point, settings):
     from django.core.cache import cache
 
     cache.clear()
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     codes = [
         client.post(
             url, _data(_form(client, url), reporter_phone=f"1391234567{i}", confirm_new="1")
@@ -175,7 +175,7 @@ def test_a_flood_gets_a_polite_refusal(client, point, settings):
 def test_the_public_form_is_small(client, point):
     from django.contrib.staticfiles import finders
 
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     html = client.get(url).content
     css = open(finders.find("css/public.css"), "rb").read()
     assert len(html) + len(css) < 150 * 1024
@@ -185,7 +185,7 @@ def test_the_public_form_is_small(client, point):
 def test_the_transparency_page_has_figures_and_no_personal_data(
     client, point, users, org, catalogue, clock
 ):
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     client.post(url, _data(_form(client, url)))
     matter = Appeal.objects.get().matter
     loop.matter_dispatch(matter=matter, actor=users.dispatcher, lead_unit=org.brigade1)
@@ -195,7 +195,7 @@ def test_the_transparency_page_has_figures_and_no_personal_data(
 
 
 def test_a_similar_open_problem_is_offered_to_follow_instead(client, point, users, org, catalogue):
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     client.post(url, _data(_form(client, url)))
     first = Appeal.objects.get().matter
     again = client.post(url, _data(_form(client, url), reporter_phone="13800002222"))
@@ -211,7 +211,7 @@ def test_a_similar_open_problem_is_offered_to_follow_instead(client, point, user
 
 
 def test_the_consent_records_the_version_of_the_notice_the_form_showed(client, point):
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     page = client.get(url).content.decode()
     notice = notices.current("appeal")
     assert str(notice.text) in page
@@ -222,7 +222,7 @@ def test_the_consent_records_the_version_of_the_notice_the_form_showed(client, p
 
 
 def test_a_consent_to_an_unknown_notice_is_not_taken(client, point):
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     response = client.post(url, _data(_form(client, url), notice_version="1999-01"))
     assert "个人信息告知已更新" in response.content.decode()
     assert not Appeal.objects.exists()
@@ -241,7 +241,7 @@ def test_only_an_offered_matter_can_be_followed(client, point, users, org, catal
         kind="complaint",
         urgency="normal",
     )
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     forged = client.post(
         url,
         _data(_form(client, url), follow=str(internal.pk), reporter_phone="13800003333"),
@@ -259,7 +259,7 @@ def test_personal_data_in_an_answer_is_flagged_to_the_clerk_and_masked_for_the_p
     from longcheng.loop import services as loop
     from longcheng.loop.services import TransitionRefused
 
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     done = client.post(url, _data(_form(client, url)))
     appeal = Appeal.objects.get()
     matter = loop.matter_dispatch(

@@ -6,6 +6,8 @@ import pytest
 
 from longcheng.appeals import services
 from longcheng.appeals.models import AgendaItem, Appeal, CommitteeMeeting
+from longcheng.appeals.services import AppealDraft
+from longcheng.appeals.tokens import api_key_lookup
 from longcheng.core.errors import PermissionRefused
 from longcheng.loop import services as loop
 from longcheng.loop.models import MatterEvent
@@ -30,7 +32,9 @@ def test_a_supervisor_reports_and_sees_only_their_own(login, supervisor, catalog
     )
     appeal = Appeal.objects.get()
     assert appeal.supervisor == supervisor and appeal.matter.channel == "supervisor"
-    services.appeal_submit(description="另一位市民反映的其他问题内容", anonymous=True)
+    services.appeal_submit(
+        draft=AppealDraft(description="另一位市民反映的其他问题内容", anonymous=True)
+    )
     mine = client.get("/appeals/mine/").content.decode()
     assert appeal.matter.number in mine and mine.count("<tr>") == 2  # header + own report
     assert client.get("/loop/").status_code == 403  # no inbox for supervisors
@@ -87,7 +91,7 @@ def test_wechat_group_intake_is_its_own_channel(login, users, catalogue):
 
 def _overdue_appeal(users, org, clock):
     appeal, _created = services.appeal_submit(
-        description="稳岗补贴超过承诺时限仍未到账。", anonymous=True
+        draft=AppealDraft(description="稳岗补贴超过承诺时限仍未到账。", anonymous=True)
     )
     matter = loop.matter_dispatch(
         matter=appeal.matter, actor=users.dispatcher, lead_unit=org.brigade1
@@ -179,8 +183,8 @@ def test_api_keys_are_issued_once_and_revoked_by_the_system_administrator(login,
     client = login(users.sysadmin)
     page = client.post("/appeals/api-keys/", {"name": "小店区营商环境小程序"}).content.decode()
     raw = page.split('data-testid="new-key">')[1].split("<")[0]
-    assert services.api_key_lookup(raw) is not None
-    key = services.api_key_lookup(raw)
+    assert api_key_lookup(raw) is not None
+    key = api_key_lookup(raw)
     client.post("/appeals/api-keys/", {"revoke": key.pk})
-    assert services.api_key_lookup(raw) is None
+    assert api_key_lookup(raw) is None
     assert login(users.committee_clerk).get("/appeals/api-keys/").status_code == 403

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from longcheng.accounts.roles import Role
-from longcheng.appeals import services
 from longcheng.appeals.models import Appeal
+from longcheng.appeals.tokens import point_token
 
 from .test_public import _data, _form
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_point_page_lists_only_the_appeals_the_viewer_may_see(login, users, point):
-    url = f"/a/p/{services.point_token(point)}/"
+    url = f"/a/p/{point_token(point)}/"
     public = Client()
     public.post(url, _data(_form(public, url)))
     appeal = Appeal.objects.get()
