@@ -12,6 +12,9 @@ from longcheng.accounts.roles import Role
 from longcheng.core.models import Division, Unit
 from longcheng.parties.models import Enterprise, Person, Site
 
+# Fixtures every app's tests share: the loop's clock, catalogue and matters (tests/fixtures).
+pytest_plugins = ["tests.fixtures.loop"]
+
 PASSWORD = "Correct-Horse-42"
 
 
@@ -181,3 +184,16 @@ def login(client):
         return client
 
     return _login
+
+
+# Tests by kind, marked by where they live, so a run can pick them: `-m "not e2e"` for a quick
+# pass, `-m drill` for the failure drills. `make test` and `make test-pg` run them all.
+_KINDS = {"tests/e2e/": "e2e", "tests/drills/": "drill", "tests/celery_worker/": "worker"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path.as_posix()
+        for folder, marker in _KINDS.items():
+            if f"/{folder}" in path:
+                item.add_marker(getattr(pytest.mark, marker))

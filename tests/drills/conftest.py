@@ -1,3 +1,1 @@
-"""The loop's fixtures (a catalogue, matters received and dispatched) for the drills."""
-
-from longcheng.loop.tests.conftest import catalogue, dispatched, receive  # noqa: F401
+"""The drills use the loop's catalogue and matters (tests/fixtures/loop.py) on the real clock."""

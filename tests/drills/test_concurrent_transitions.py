@@ -18,7 +18,6 @@ from django.db import connection
 from longcheng.core.errors import LongchengError
 from longcheng.loop import services
 from longcheng.loop.models import Matter, MatterEvent
-from longcheng.loop.tests.conftest import clock  # noqa: F401  (autouse: 2023, a known calendar)
 from longcheng.loop.workflow import Status
 
 THREADS = int(os.environ.get("LONGCHENG_DRILL_THREADS", 50))
@@ -81,6 +80,7 @@ def _round(pk: int, contenders, pool) -> tuple[int, list[str]]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("clock")  # 2023, a known calendar
 def test_one_winner_per_round_no_lost_update_and_the_log_replays(dispatched, users, org):
     matter = dispatched()
     start_version = Matter.objects.get(pk=matter.pk).version

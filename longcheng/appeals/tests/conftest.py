@@ -1,7 +1,7 @@
 import pytest
 
 from longcheng.appeals.models import MonitoringPoint, Supervisor
-from longcheng.loop.tests.conftest import at, catalogue, clock  # noqa: F401  (fixtures)
+from tests.fixtures.loop import at
 
 
 @pytest.fixture
@@ -30,3 +30,9 @@ def supervisor(users, org):
     return Supervisor.objects.create(
         user=user, committee=org.committee, appointed_on=at(2022, 1, 24).date()
     )
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(clock):
+    """These tests run on the loop's frozen clock (2023-09-25 09:00, moved by hand)."""
+    return clock

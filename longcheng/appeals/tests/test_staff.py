@@ -12,8 +12,7 @@ from longcheng.core.errors import PermissionRefused
 from longcheng.loop import services as loop
 from longcheng.loop.models import MatterEvent
 from longcheng.loop.workflow import Status
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 pytestmark = pytest.mark.django_db
 

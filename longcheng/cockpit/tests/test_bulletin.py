@@ -12,8 +12,7 @@ from longcheng.cockpit import bulletin, panels
 from longcheng.cockpit.models import Bulletin
 from longcheng.loop import services, timers
 from longcheng.loop.workflow import Rating
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 pytestmark = pytest.mark.django_db
 

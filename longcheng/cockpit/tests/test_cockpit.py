@@ -176,7 +176,7 @@ def test_the_large_screen_mode(demo, client):
 
 
 def test_the_monthly_chart_splits_by_any_dimension(receive, dispatched, users, org, clock):
-    from longcheng.cockpit.tests.conftest import at
+    from tests.fixtures.loop import at
 
     receive(channel="hotline", division=org.xiaodian)
     dispatched(channel="hotline", division=org.jinyuan)

@@ -11,7 +11,8 @@ from longcheng.enforcement.models import (
     LegalProvision,
     Officer,
 )
-from longcheng.loop.tests.conftest import at, clock  # noqa: F401  (fixtures)
+from tests.factories import CaseFactory
+from tests.fixtures.loop import at
 
 
 @pytest.fixture
@@ -77,14 +78,8 @@ def waste_rule(db):
 
 @pytest.fixture
 def lead(officers, records, waste_rule):
-    return services.case_register_lead(
-        actor=officers.a,
-        source="patrol",
-        facts="夜间使用未经核准车辆运输建筑垃圾",
-        occurred_on=datetime.date(2023, 9, 24),
-        enterprise=records.enterprise,
-        site=records.site1,
-        provision=waste_rule,
+    return CaseFactory(
+        actor=officers.a, enterprise=records.enterprise, site=records.site1, provision=waste_rule
     )
 
 
@@ -120,3 +115,9 @@ __all__ = ["at"]
 def decided_case(notified, officers):
     services.case_record_statement(actor=officers.a, case=notified, statement="无异议")
     return services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(clock):
+    """These tests run on the loop's frozen clock (2023-09-25 09:00, moved by hand)."""
+    return clock

@@ -12,8 +12,7 @@ from longcheng.enforcement.services import CaseRefused
 from longcheng.enforcement.workflow import STEPS, Status, Step
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Status as MatterStatus
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 
 def test_filing_names_the_case_and_starts_the_90_day_clock(filed):

@@ -14,6 +14,7 @@ from longcheng.audit.models import AuditRecord
 from longcheng.funds import services
 from longcheng.funds.models import CashFlow, CommitteeMeeting, CommitteeVote, Deal, NavReport
 from longcheng.funds.services import FundRefused
+from tests.factories import DealFactory
 
 D = Decimal
 
@@ -24,14 +25,8 @@ def _code(body="91140100MA0K2XQ30"):
 
 @pytest.fixture
 def deal(fund, users):
-    return services.deal_create(
-        actor=users.clerk1,
-        fund=fund,
-        company="太原某半导体",
-        credit_code=_code(),
-        industry="c3973",
-        division="140105",
-        amount=D(5000),
+    return DealFactory(
+        actor=users.clerk1, fund=fund, company="太原某半导体", credit_code=_code(), industry="c3973"
     )
 
 

@@ -8,8 +8,9 @@ from longcheng.inspections.models import ChecklistItem, Rectification, VisitPhot
 from longcheng.inspections.workflow import RectificationStatus, Result, VisitStatus
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Status
+from tests.fixtures.loop import at
 
-from .conftest import answer_all, at, photo, signature, submit
+from .conftest import answer_all, photo, signature, submit
 
 
 @pytest.fixture

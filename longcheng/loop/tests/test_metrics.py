@@ -11,8 +11,8 @@ from longcheng.loop import rollups, services, timers
 from longcheng.loop.metrics import rank_units, unit_metrics
 from longcheng.loop.models import UnreasonableClaim
 from longcheng.loop.workflow import Channel, MetricScope, Rating, UnreasonableGround
+from tests.fixtures.loop import at
 
-from .conftest import at
 from .recount import published, recount, recounted
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,7 @@ from longcheng.audit.models import Action, AuditRecord
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Status
 from longcheng.ops.purge import retention_purge
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 
 def _archive(matter, when):

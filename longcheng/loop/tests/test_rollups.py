@@ -7,8 +7,7 @@ from longcheng.loop import rollups, services, timers
 from longcheng.loop.metrics import unit_metrics
 from longcheng.loop.models import MatterTally, UnitDayTally
 from longcheng.loop.workflow import Rating
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 pytestmark = pytest.mark.django_db
 

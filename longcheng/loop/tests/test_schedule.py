@@ -15,8 +15,7 @@ from longcheng.core.models import CalendarYearSource
 from longcheng.loop import schedule
 from longcheng.loop.models import DeadlineReview, MatterEvent, Notification, TimeLimit
 from longcheng.loop.workflow import Kind, Urgency
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 pytestmark = pytest.mark.django_db
 

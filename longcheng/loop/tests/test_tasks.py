@@ -6,8 +6,7 @@ import pytest
 from longcheng.loop import services
 from longcheng.loop.models import SupervisionNotice
 from longcheng.loop.tasks import loop_sweep_task
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 
 def _signed(dispatched, users):

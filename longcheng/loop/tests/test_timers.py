@@ -6,8 +6,7 @@ from longcheng.loop import services
 from longcheng.loop.models import Matter, MatterEvent, Notification, SupervisionNotice
 from longcheng.loop.timers import loop_sweep
 from longcheng.loop.workflow import Rating, Status
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 pytestmark = pytest.mark.django_db
 K = SupervisionNotice.Kind

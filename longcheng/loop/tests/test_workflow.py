@@ -9,8 +9,7 @@ from longcheng.loop import rules, services
 from longcheng.loop.models import Matter, MatterEvent
 from longcheng.loop.services import TransitionRefused
 from longcheng.loop.workflow import ACTIONS, Action, Rating, Status
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 pytestmark = pytest.mark.django_db
 E = MatterEvent.Kind

@@ -1,3 +1,8 @@
-"""The loop's fixtures (a frozen 2023 clock, a catalogue, matters received) for these tests."""
+"""These tests run on the loop's frozen clock (tests/fixtures/loop.py; moved by hand)."""
 
-from longcheng.loop.tests.conftest import catalogue, clock, receive  # noqa: F401
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(clock):
+    return clock

@@ -8,7 +8,6 @@ from django.utils import timezone
 from longcheng.audit.models import Action, AuditRecord
 from longcheng.loop import services as loop
 from longcheng.loop.models import Matter
-from longcheng.loop.tests.conftest import clock  # noqa: F401  (fixture: 2023 as in the seed)
 from longcheng.loop.workflow import Channel, Kind, Status, Urgency
 from longcheng.privacy import services
 from longcheng.volunteers.models import Application
@@ -17,7 +16,8 @@ from longcheng.volunteers.workflow import Status as ApplicationStatus
 
 from .conftest import approver, verify_and_approve  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.django_db
+# The loop's frozen clock: 2023, as in the seed.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 PHONE = "13912345678"  # the phone every applicant of the volunteer fixtures gives
 
 

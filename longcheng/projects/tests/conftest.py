@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 
 from conftest import UserFactory
-from longcheng.loop.tests.conftest import at, catalogue, clock  # noqa: F401  (fixtures)
 from longcheng.projects.models import (
     AnnualPlan,
     Goal,
@@ -13,6 +12,7 @@ from longcheng.projects.models import (
     ProjectSponsor,
     Task,
 )
+from tests.fixtures.loop import at
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def tree(org, users):
 
 
 @pytest.fixture
-def project(tree, org, catalogue):  # noqa: F811  (the loop's fixture)
+def project(tree, org, catalogue):
     p = KeyProject.objects.create(
         code="P-JK",
         name="晶科56GW垂直一体化大基地",
@@ -59,3 +59,9 @@ def project(tree, org, catalogue):  # noqa: F811  (the loop's fixture)
 
 
 __all__ = ["at"]
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(clock):
+    """These tests run on the loop's frozen clock (2023-09-25 09:00, moved by hand)."""
+    return clock

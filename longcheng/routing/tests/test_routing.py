@@ -12,8 +12,7 @@ from longcheng.loop.workflow import Channel, Kind, Status, Urgency
 from longcheng.routing import services, suggesting, training
 from longcheng.routing.hotspots import hotspots_compute
 from longcheng.routing.models import RoutingModel
-
-from .conftest import at
+from tests.fixtures.loop import at
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ import itertools
 import pytest
 from stdnum.cn import ric
 
-from longcheng.loop.tests.conftest import at, clock  # noqa: F401  (fixtures)
 from longcheng.volunteers.models import (
     InterviewSession,
     InterviewSlot,
@@ -12,6 +11,8 @@ from longcheng.volunteers.models import (
     RecruitmentCampaign,
     Venue,
 )
+from tests.factories import ApplicationFactory
+from tests.fixtures.loop import at
 
 RUBRIC = [
     {"code": "intro", "name": "自我介绍", "weight": 30},
@@ -81,22 +82,20 @@ def forum(org, users):
 
 
 def apply(forum, name, english=0, birth=datetime.date(2002, 5, 1), prefs=None, **extra):
-    from longcheng.volunteers import services
-
-    return services.application_submit(
+    return ApplicationFactory(
         campaign=forum.campaign,
         full_name=name,
         id_number=extra.pop("id_number", None) or id_number(birth),
-        phone="13912345678",
-        organisation="太原理工大学",
         languages=[{"language": "英语", "level": english}] if english else [],
-        available_dates=[
-            forum.campaign.service_from + datetime.timedelta(days=i) for i in range(5)
-        ],
         preferences=prefs or [forum.service],
-        consent=True,
         **extra,
     )
 
 
 __all__ = ["at"]
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(clock):
+    """These tests run on the loop's frozen clock (2023-09-25 09:00, moved by hand)."""
+    return clock
