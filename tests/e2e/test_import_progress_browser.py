@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from longcheng.accounts.models import User
-from longcheng.imports import services
+from longcheng.imports import pipeline
 from longcheng.imports.models import ImportBatch
 
 from .conftest import shot, sign_in
@@ -26,11 +26,11 @@ def test_the_batch_page_follows_the_job_to_its_end(page):
         running_for=dispatcher,
         job_heartbeat_at=timezone.now(),
     )
-    services._reporter(batch.pk)(48000)
+    pipeline._reporter(batch.pk)(48000)
     sign_in(page, "dispatcher")
     page.goto(f"{page.base}/imports/{batch.pk}/")
     expect(page.get_by_test_id("progress-rows")).to_contain_text("已检查 48000 行")
-    services._reporter(batch.pk)(96000)
+    pipeline._reporter(batch.pk)(96000)
     expect(page.get_by_test_id("progress-rows")).to_contain_text("已检查 96000 行")
     shot(page, "import-progress.png")
     ImportBatch.objects.filter(pk=batch.pk).update(
