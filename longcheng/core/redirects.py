@@ -11,7 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def safe_next(request, default: str = "/") -> str:
     """The `next` of the form, else of the query, when it points into this site; else default."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # A path of this site: a bare word ("x") would be taken for a view name by `redirect`.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -19,6 +19,8 @@ FOREIGN = [
     "javascript:alert(1)",
     "\\\\evil.example",
     "https:evil.example",
+    "x",  # a bare word: `redirect` would look it up as a view name and fail
+    "loop:inbox",
 ]
 
 
