@@ -57,10 +57,12 @@ class MatterFactory(ServiceFactory):
     reporter_phone = "13912340001"
 
     @classmethod
-    def _service(cls):
+    def _create(cls, model_class, *args, **kwargs):
         from longcheng.loop import services
+        from longcheng.loop.drafts import MatterDraft
 
-        return services.matter_receive
+        received = {name: kwargs.pop(name) for name in ("actor", "at", "files") if name in kwargs}
+        return services.matter_receive(MatterDraft(**kwargs), **received)
 
 
 class CaseFactory(ServiceFactory):

@@ -20,6 +20,7 @@ from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.core.transactions import service
 from longcheng.loop import services as loop
 from longcheng.loop.attachments import attachment_add
+from longcheng.loop.drafts import MatterDraft
 from longcheng.loop.workflow import Channel, Kind, Status, Urgency
 from longcheng.parties.models import Enterprise
 
@@ -83,20 +84,22 @@ def appeal_submit(*, draft: AppealDraft, actor=None) -> tuple[Appeal, bool]:
         # this one and the transaction carries on to return the twin.
         with transaction.atomic():
             matter = loop.matter_receive(
+                MatterDraft(
+                    title=title,
+                    description=draft.description,
+                    channel=draft.channel,
+                    kind=draft.kind,
+                    urgency=draft.urgency,
+                    category=draft.category,
+                    division=draft.point.division if draft.point else None,
+                    address=draft.address or (draft.point.address if draft.point else ""),
+                    latitude=draft.latitude,
+                    longitude=draft.longitude,
+                    anonymous=draft.anonymous,
+                    reporter_name=draft.reporter_name,
+                    reporter_phone=draft.reporter_phone,
+                ),
                 actor=actor,
-                title=title,
-                description=draft.description,
-                channel=draft.channel,
-                kind=draft.kind,
-                urgency=draft.urgency,
-                category=draft.category,
-                division=draft.point.division if draft.point else None,
-                address=draft.address or (draft.point.address if draft.point else ""),
-                latitude=draft.latitude,
-                longitude=draft.longitude,
-                anonymous=draft.anonymous,
-                reporter_name=draft.reporter_name,
-                reporter_phone=draft.reporter_phone,
             )
             appeal = Appeal.objects.create(
                 matter=matter,

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -19,7 +18,6 @@ from django.db.models import TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from psycopg.types.json import Jsonb
 
 from longcheng.accounts import services as account_services
 from longcheng.accounts.roles import BUSINESS_ROLES, Role
@@ -28,8 +26,9 @@ from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record
 from longcheng.core.models import Division, Unit
 from longcheng.core.validators import validate_mobile
-from longcheng.loop import rollups
-from longcheng.loop.models import Category, Matter, MatterEvent
+from longcheng.loop import history, rollups
+from longcheng.loop.history import HistoricalMatter
+from longcheng.loop.models import Category, Matter
 from longcheng.loop.workflow import Channel, Kind, Rating, Status
 from longcheng.parties.forms import EnterpriseForm, PersonForm
 from longcheng.parties.models import Enterprise, Person
@@ -504,27 +503,7 @@ class MatterImporter(Importer):
 
     def write(self, user, items, batch) -> int:
         note = _("历史事项导入（批次 %(b)s）") % {"b": batch.pk}
-        if connection.vendor == "postgresql":
-            _copy_matters(items, user, batch, note)
-        else:
-            made = Matter.objects.bulk_create(
-                [item.as_matter() for item in items], batch_size=CHUNK
-            )
-            MatterEvent.objects.bulk_create(
-                [
-                    MatterEvent(
-                        matter=m,
-                        kind=MatterEvent.Kind.RECEIVED,
-                        at=m.received_at,
-                        actor=user,
-                        to_status=m.status,
-                        note=note,
-                        data={"imported": batch.pk, "channel": m.channel},
-                    )
-                    for m in made
-                ],
-                batch_size=CHUNK,
-            )
+        history.write_archived(items, actor=user, note=note, source={"imported": batch.pk})
         # Counted per distinct combination here, spread over the tally's dimensions at the end.
         self.counts.update(
             (
@@ -562,88 +541,6 @@ NO_DIVISION = gettext_lazy("找不到区划代码 %(v)s。")
 NO_CATEGORY = gettext_lazy("找不到派单目录 %(v)s。")
 NO_UNIT = gettext_lazy("找不到单位 %(v)s。")
 UNKNOWN_RATING = gettext_lazy("无法识别的评价“%(v)s”。")
-
-
-class HistoricalMatter(NamedTuple):
-    number: str
-    title: str
-    description: str
-    channel: str
-    kind: str
-    category_id: int | None
-    division_id: int | None
-    lead_unit_id: int | None
-    address: str
-    received_at: datetime.datetime
-    answered_at: datetime.datetime
-    answer_text: str
-    rating: str
-
-    def as_matter(self) -> Matter:
-        return Matter(
-            **self._asdict(),
-            dispatched_at=self.received_at,
-            signed_at=self.received_at,
-            rated_at=self.answered_at if self.rating else None,
-            archived_at=self.answered_at,
-            status=Status.ARCHIVED,
-        )
-
-
-def _copy_matters(items: list[HistoricalMatter], user, batch, note: str) -> None:
-    """PostgreSQL: ids drawn from the table's sequence, then COPY of the matters and their
-    events (an order of magnitude faster than INSERT for a historical load)."""
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('loop_matter', 'id')) "
-            "FROM generate_series(1, %s)",
-            [len(items)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        with cursor.cursor.copy(
-            "COPY loop_matter (id, number, title, description, channel, kind, category_id, "
-            "division_id, lead_unit_id, address, received_at, answered_at, answer_text, rating, "
-            "dispatched_at, signed_at, rated_at, archived_at, status, urgency, anonymous, "
-            "reporter_name, reporter_phone, reporter_phone_index, signed_late, answered_late, "
-            "rating_defaulted, return_count, reopen_count, overdue, created_at, updated_at, "
-            "version) FROM STDIN"
-        ) as copy:
-            for pk, item in zip(ids, items, strict=True):
-                copy.write_row(
-                    (
-                        pk,
-                        *item,
-                        item.received_at,
-                        item.received_at,
-                        item.answered_at if item.rating else None,
-                        item.answered_at,
-                        Status.ARCHIVED.value,
-                        "normal",
-                        False,
-                        "",
-                        "",
-                        "",
-                        False,
-                        False,
-                        False,
-                        0,
-                        0,
-                        False,
-                        now,
-                        now,
-                        1,
-                    )
-                )
-        data = Jsonb({"imported": batch.pk})
-        with cursor.cursor.copy(
-            "COPY loop_matterevent (matter_id, kind, at, actor_id, from_status, to_status, "
-            "note, data) FROM STDIN"
-        ) as copy:
-            for pk, item in zip(ids, items, strict=True):
-                copy.write_row(
-                    (pk, "received", item.received_at, user.pk, "", "archived", note, data)
-                )
 
 
 # — 月度数据 —

@@ -15,6 +15,7 @@ from longcheng.core.calendar import Source, year_source
 from longcheng.core.models import Division, Unit
 
 from . import services
+from .drafts import MatterDraft
 from .models import Category, Matter, TimeLimit
 from .timers import loop_sweep
 from .workflow import Channel, Kind, Rating, Status, Urgency
@@ -300,21 +301,23 @@ def _replay(cast: Cast, index, category, target, received_at, urgent, kind, anon
     moment = received_at
     with clock.frozen_at(moment):
         matter = services.matter_receive(
+            MatterDraft(
+                title=subject,
+                description=f"{subject}。群众反映情况属实，请尽快核查处理。（演示数据 {index + 1}）",
+                channel=_weighted(rng, CHANNEL_WEIGHTS),
+                kind=kind,
+                urgency=Urgency.URGENT if urgent else Urgency.NORMAL,
+                category=category,
+                division=division,
+                address=f"太原市{division.name}{rng.choice(STREETS[division.code])}"
+                f"{rng.randint(1, 400)}号",
+                anonymous=anonymous,
+                reporter_name="" if anonymous else "群众" + str(index + 1),
+                reporter_phone=""
+                if anonymous
+                else f"1{rng.choice('3589')}{rng.randint(10**8, 10**9 - 1)}",
+            ),
             actor=receiver,
-            title=subject,
-            description=f"{subject}。群众反映情况属实，请尽快核查处理。（演示数据 {index + 1}）",
-            channel=_weighted(rng, CHANNEL_WEIGHTS),
-            kind=kind,
-            urgency=Urgency.URGENT if urgent else Urgency.NORMAL,
-            category=category,
-            division=division,
-            address=f"太原市{division.name}{rng.choice(STREETS[division.code])}"
-            f"{rng.randint(1, 400)}号",
-            anonymous=anonymous,
-            reporter_name="" if anonymous else "群众" + str(index + 1),
-            reporter_phone=""
-            if anonymous
-            else f"1{rng.choice('3589')}{rng.randint(10**8, 10**9 - 1)}",
         )
     if target == "received":
         return 1

@@ -32,6 +32,7 @@ from longcheng.core.transactions import service
 
 from . import notifications, rollups
 from .attachments import attachment_add
+from .drafts import MatterDraft
 from .models import (
     Category,
     Extension,
@@ -196,67 +197,54 @@ def _transition(
 
 @service
 def matter_receive(
+    draft: MatterDraft,
     *,
     actor,
-    title: str,
-    description: str,
-    channel: str,
-    kind: str,
-    urgency: str,
-    category: Category | None = None,
-    division=None,
-    address: str = "",
-    latitude=None,
-    longitude=None,
-    anonymous: bool = False,
-    reporter_name: str = "",
-    reporter_phone: str = "",
     at: datetime.datetime | None = None,
     files: Iterable = (),
 ) -> Matter:
     """受理: register a matter from any channel. `actor` may be None for the public form."""
     now = at or clock.now()
-    with transaction.atomic():
-        matter = Matter.objects.create(
-            number=_next_matter_number(now),
-            title=title,
-            description=description,
-            channel=channel,
-            kind=kind,
-            urgency=urgency,
-            category=category,
-            division=division,
-            address=address,
-            latitude=latitude,
-            longitude=longitude,
-            anonymous=anonymous,
-            reporter_name="" if anonymous else reporter_name,
-            reporter_phone="" if anonymous else reporter_phone,
-            received_at=now,
-            received_by=actor if getattr(actor, "pk", None) else None,
-            receiving_unit=getattr(actor, "unit", None),
-            status=Status.RECEIVED,
-        )
-        rollups.matter_added(matter)
-        matter._tally = rollups.matter_keys(matter)
-        _event(
-            matter,
-            E.RECEIVED,
-            matter.received_by,
-            at=now,
-            data={"channel": channel},
-            unit=matter.receiving_unit,
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            target=matter,
-            after={"status": matter.status, "channel": channel},
-            actor_repr="" if actor else "public",
-        )
-        for upload in files:
-            attachment_add(matter=matter, upload=upload, actor=actor)
-        notifications.on_received(matter)
+    matter = Matter.objects.create(
+        number=_next_matter_number(now),
+        title=draft.title,
+        description=draft.description,
+        channel=draft.channel,
+        kind=draft.kind,
+        urgency=draft.urgency,
+        category=draft.category,
+        division=draft.division,
+        address=draft.address,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        anonymous=draft.anonymous,
+        reporter_name="" if draft.anonymous else draft.reporter_name,
+        reporter_phone="" if draft.anonymous else draft.reporter_phone,
+        received_at=now,
+        received_by=actor if getattr(actor, "pk", None) else None,
+        receiving_unit=getattr(actor, "unit", None),
+        status=Status.RECEIVED,
+    )
+    rollups.matter_added(matter)
+    matter._tally = rollups.matter_keys(matter)
+    _event(
+        matter,
+        E.RECEIVED,
+        matter.received_by,
+        at=now,
+        data={"channel": draft.channel},
+        unit=matter.receiving_unit,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=matter,
+        after={"status": matter.status, "channel": draft.channel},
+        actor_repr="" if actor else "public",
+    )
+    for upload in files:
+        attachment_add(matter=matter, upload=upload, actor=actor)
+    notifications.on_received(matter)
     return matter
 
 
@@ -913,15 +901,17 @@ def matter_open_for_unit(
         raise TransitionRefused(_("整改期限不能早于今天。"))
     with transaction.atomic():
         matter = matter_receive(
+            MatterDraft(
+                title=title,
+                description=description,
+                channel=channel,
+                kind="report",
+                urgency="normal",
+                category=category,
+                division=division,
+                address=address,
+            ),
             actor=actor,
-            title=title,
-            description=description,
-            channel=channel,
-            kind="report",
-            urgency="normal",
-            category=category,
-            division=division,
-            address=address,
             at=now,
         )
         matter.lead_unit = unit
@@ -974,12 +964,14 @@ def matter_raise_for_unit(
     supervision, a fund alert) and hands straight to the unit, on the catalogue's time limits."""
     with transaction.atomic():
         matter = matter_receive(
+            MatterDraft(
+                title=title,
+                description=description,
+                channel=channel,
+                kind="report",
+                urgency="normal",
+            ),
             actor=None,
-            title=title,
-            description=description,
-            channel=channel,
-            kind="report",
-            urgency="normal",
         )
         return matter_dispatch(matter=matter, actor=None, lead_unit=unit, note=note)
 

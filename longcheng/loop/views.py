@@ -22,6 +22,7 @@ from longcheng.web.exports import wants_xlsx, xlsx_response
 from longcheng.web.listing import Column, ListFilter, ListQueryForm, RegisterListView
 
 from . import metrics, rules, services
+from .drafts import MatterDraft
 from .forms import (
     AnswerForm,
     DecisionForm,
@@ -508,20 +509,22 @@ class ReceiveView(BusinessRequired, FormView):
         data = form.cleaned_data
         try:
             matter = services.matter_receive(
+                MatterDraft(
+                    title=data["title"],
+                    description=data["description"],
+                    channel=data["channel"],
+                    kind=data["kind"],
+                    urgency=data["urgency"],
+                    category=data["category"],
+                    division=data["division"],
+                    address=data["address"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    anonymous=data["anonymous"],
+                    reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"],
+                ),
                 actor=self.request.user,
-                title=data["title"],
-                description=data["description"],
-                channel=data["channel"],
-                kind=data["kind"],
-                urgency=data["urgency"],
-                category=data["category"],
-                division=data["division"],
-                address=data["address"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                anonymous=data["anonymous"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
                 files=data["files"],
             )
         except LongchengError as error:

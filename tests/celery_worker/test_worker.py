@@ -24,6 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from longcheng.loop import services
+from longcheng.loop.drafts import MatterDraft
 from longcheng.loop.models import Matter, Notification, SupervisionNotice
 from longcheng.loop.workflow import Channel, Kind, Urgency
 from tests.processes import subprocess_database_url
@@ -132,13 +133,15 @@ def _overdue_for_signing(users, org, count: int) -> list[Matter]:
     matters = []
     for number in range(count):
         matter = services.matter_receive(
+            MatterDraft(
+                title=f"工地夜间施工噪音 {number}",
+                description="晚上11点后仍在施工。",
+                channel=Channel.HOTLINE,
+                kind=Kind.COMPLAINT,
+                urgency=Urgency.NORMAL,
+                reporter_phone="13912340001",
+            ),
             actor=users.dispatcher,
-            title=f"工地夜间施工噪音 {number}",
-            description="晚上11点后仍在施工。",
-            channel=Channel.HOTLINE,
-            kind=Kind.COMPLAINT,
-            urgency=Urgency.NORMAL,
-            reporter_phone="13912340001",
         )
         matters.append(
             services.matter_dispatch(matter=matter, actor=users.dispatcher, lead_unit=org.brigade1)

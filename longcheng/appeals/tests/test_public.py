@@ -12,6 +12,7 @@ from longcheng.appeals.models import Appeal
 from longcheng.appeals.tokens import point_token
 from longcheng.core import notices
 from longcheng.loop import services as loop
+from longcheng.loop.drafts import MatterDraft
 from longcheng.loop.models import Attachment, Matter
 from longcheng.loop.workflow import Status
 
@@ -234,12 +235,14 @@ def test_only_an_offered_matter_can_be_followed(client, point, users, org, catal
     from longcheng.loop import services as loop
 
     internal = loop.matter_receive(
+        MatterDraft(
+            title="内部事项",
+            description="巡查发现的内部问题，不对外公开。",
+            channel="inspection",
+            kind="complaint",
+            urgency="normal",
+        ),
         actor=users.clerk1,
-        title="内部事项",
-        description="巡查发现的内部问题，不对外公开。",
-        channel="inspection",
-        kind="complaint",
-        urgency="normal",
     )
     url = f"/a/p/{point_token(point)}/"
     forged = client.post(

@@ -12,6 +12,7 @@ from longcheng.audit.anchors import anchor_head, verify_against_anchors, written
 from longcheng.audit.chain import canonical, record_content, verify_stored_chain
 from longcheng.audit.models import Action, AuditRecord
 from longcheng.audit.services import audit_record
+from longcheng.loop.drafts import MatterDraft
 
 pytestmark = pytest.mark.django_db
 
@@ -111,13 +112,15 @@ def test_a_refused_page_and_a_refused_reveal_are_security_events(users, login, o
     assert refused is not None and "/cockpit/" in refused.detail["refused"]
 
     matter = services.matter_receive(
+        MatterDraft(
+            title="噪音",
+            description="夜间施工",
+            channel=Channel.HOTLINE,
+            kind=Kind.COMPLAINT,
+            urgency=Urgency.NORMAL,
+            reporter_phone="13912340001",
+        ),
         actor=users.committee_clerk,
-        title="噪音",
-        description="夜间施工",
-        channel=Channel.HOTLINE,
-        kind=Kind.COMPLAINT,
-        urgency=Urgency.NORMAL,
-        reporter_phone="13912340001",
     )
     with pytest.raises(Exception, match="没有查看完整个人信息的权限"):
         services.matter_reveal_reporter_phone(matter=matter, actor=users.clerk1)

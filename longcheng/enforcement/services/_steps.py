@@ -1,6 +1,7 @@
 """What every step of a case shares: the officer's credential, the event record, the
-matter on the loop, and `_advance`, which checks the step table in `workflow.py` and the
-step's legal prerequisites, records who and when, and writes the audit record."""
+matter on the loop, and `_advance`, which checks the step table in `workflow.py` and runs the
+step's named legal checks (`checks.STEP_CHECKS`), records who and when, and writes the audit
+record."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from longcheng.loop import services as loop
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Status as MatterStatus
 
+from ..checks import STEP_CHECKS, Given
 from ..models import Case, CaseEvent, Officer
 from ..rules import CaseRefused
 from ..rules import today as _today
@@ -63,7 +65,7 @@ def _advance(
     step: Step,
     actor,
     *,
-    checks: Iterable[Callable[[Case], str | None]] = (),
+    given: Given | None = None,
     mutate: Callable[[Case], None] | None = None,
     fields: Iterable[str] = (),
     note: str = "",
@@ -83,7 +85,8 @@ def _advance(
             _("案件当前处于“%(now)s”，不能进行“%(s)s”。")
             % {"now": locked.get_status_display(), "s": step.label}
         )
-    problems = [p for p in (check(locked) for check in checks) if p]
+    given = given or Given(actor=actor)
+    problems = [p for p in (check(locked, given) for check in STEP_CHECKS.get(step, ())) if p]
     if problems:
         raise CaseRefused(" ".join(problems))
     before = locked.status

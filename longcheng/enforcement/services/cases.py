@@ -24,23 +24,19 @@ from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Channel
 from longcheng.loop.workflow import Status as MatterStatus
 
-from ..models import Case, CaseDocument, CaseOfficer, Evidence, Finding, LegalProvision, Officer
+from ..checks import Given
+from ..models import Case, CaseDocument, CaseOfficer, Evidence, Finding, LegalProvision
 from ..rules import (
     DECISION_DAYS,
     HEARING_REQUEST_WORKING_DAYS,
-    LIMITATION_YEARS,
-    LIMITATION_YEARS_SAFETY,
     PAYMENT_DAYS,
     PRESERVATION_WORKING_DAYS,
     PUBLISH_WORKING_DAYS,
     SERVICE_WORKING_DAYS,
     SUMMARY_FINE_LIMIT,
     CaseRefused,
-    amount_owed,
-    decision_prerequisites,
     fine_in_legal_range,
     hearing_eligible,
-    limitation_ends,
 )
 from ..rules import today as _today
 from ..selectors import benchmark_for, decision_document
@@ -107,28 +103,6 @@ def case_file(
     provision = provision or case.provision
     today = _today()
 
-    def limitation(c: Case) -> str | None:
-        if c.discovered_on > limitation_ends(c) and not c.continuing:
-            years = LIMITATION_YEARS_SAFETY if c.life_or_finance else LIMITATION_YEARS
-            return _(
-                "违法行为发生于 %(d)s，%(y)d 年内未被发现，"
-                "依照《行政处罚法》第三十六条不再给予行政处罚。"
-            ) % {"d": c.occurred_on, "y": years}
-        return None
-
-    def team_size(_c: Case) -> str | None:
-        if len(team) < 2:
-            return _("执法人员不得少于两人（《行政处罚法》第四十二条）。")
-        return None
-
-    def has_basis(_c: Case) -> str | None:
-        return None if provision else _("立案须确定违法行为及法律依据。")
-
-    def has_party(c: Case) -> str | None:
-        if c.enterprise_id or c.person_id:
-            return None
-        return _("立案须确定当事人：请先在案源中补充该场所的建设/施工单位。")
-
     def mutate(c: Case) -> None:
         c.provision = provision
         c.filed_at = clock.now()
@@ -138,7 +112,7 @@ def case_file(
         case,
         Step.FILE,
         actor,
-        checks=[limitation, team_size, has_basis, has_party],
+        given=Given(actor=actor, team=tuple(team), provision=provision),
         mutate=mutate,
         fields=["provision", "filed_at", "decision_deadline"],
     )
@@ -328,16 +302,6 @@ def case_notify(
             }
         )
 
-    def enough_evidence(c: Case) -> str | None:
-        if not c.evidence.exists():
-            return _("尚无证据，不能告知拟作出的行政处罚。")
-        return None
-
-    def preservation_decided(c: Case) -> str | None:
-        if c.evidence.filter(kind=Evidence.Kind.PRESERVATION, decided_at__isnull=True).exists():
-            return _("先行登记保存的证据尚未作出处理决定。")
-        return None
-
     today = _today()
 
     def mutate(c: Case) -> None:
@@ -351,7 +315,6 @@ def case_notify(
         case,
         Step.NOTIFY,
         actor,
-        checks=[enough_evidence, preservation_decided],
         mutate=mutate,
         fields=[
             "circumstance",
@@ -405,16 +368,6 @@ def case_submit_review(*, actor, case: Case) -> Case:
 def case_review(*, actor, case: Case, passed: bool, opinion: str) -> Case:
     """法制审核 (Art. 58) by a qualified reviewer who did not investigate the case."""
 
-    def qualified(c: Case) -> str | None:
-        officer = Officer.objects.filter(user=actor, legal_reviewer=True).first()
-        if officer is None:
-            return _("法制审核须由具备资格的法制审核人员进行。")
-        if c.case_officers.filter(user=actor).exists():
-            return _("本案承办人员不能审核本案。")
-        if len(opinion.strip()) < 4:
-            return _("请写明审核意见。")
-        return None
-
     def mutate(c: Case) -> None:
         c.reviewer, c.reviewed_at, c.review_passed = actor, clock.now(), passed
         c.review_opinion = opinion.strip()
@@ -423,7 +376,7 @@ def case_review(*, actor, case: Case, passed: bool, opinion: str) -> Case:
         case,
         Step.REVIEW,
         actor,
-        checks=[qualified],
+        given=Given(actor=actor, text=opinion),
         mutate=mutate,
         fields=["reviewer", "reviewed_at", "review_passed", "review_opinion"],
         note=opinion.strip(),
@@ -452,9 +405,6 @@ def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None
         raise CaseRefused(_("未告知拟作出的行政处罚，不得作出决定（第六十二条）。"))
     today = _today()
 
-    def prerequisites(c: Case) -> str | None:
-        return " ".join(decision_prerequisites(c, outcome)) or None
-
     def mutate(c: Case) -> None:
         c.outcome = outcome
         c.decided_at = clock.now()
@@ -466,7 +416,7 @@ def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None
         case,
         Step.DECIDE,
         actor,
-        checks=[prerequisites],
+        given=Given(actor=actor, outcome=outcome, on=today),
         mutate=mutate,
         fields=["outcome", "decided_at", "decided_late", "publish_due"],
         data={"outcome": outcome},
@@ -531,18 +481,17 @@ def case_close(*, actor, case: Case) -> Case:
     """结案: the penalty carried out (paid, or handed to the court), or no penalty served."""
     today = _today()
 
-    def finished(c: Case) -> str | None:
-        if c.outcome == Outcome.PENALTY:
-            if c.status == Status.DECIDED:
-                return _("决定书尚未送达。")
-            if c.fine and amount_owed(c, today) > 0 and not c.court_applied_at:
-                return _("罚款（含加处罚款）尚未缴清，也未申请法院强制执行。")
-        return None
-
     def mutate(c: Case) -> None:
         c.closed_at = clock.now()
 
-    case = _advance(case, Step.CLOSE, actor, checks=[finished], mutate=mutate, fields=["closed_at"])
+    case = _advance(
+        case,
+        Step.CLOSE,
+        actor,
+        given=Given(actor=actor, on=today),
+        mutate=mutate,
+        fields=["closed_at"],
+    )
     document_issue(actor=actor, kind=DocumentKind.CLOSING, case=case)
     if case.matter_id:
         matter = Matter.objects.get(pk=case.matter_id)

@@ -14,8 +14,9 @@ from longcheng.core.errors import PermissionRefused
 from longcheng.core.transactions import service
 from longcheng.core.versioning import save_versioned
 
+from ..checks import Given
 from ..models import Case
-from ..rules import HEARING_NOTICE_WORKING_DAYS, CaseRefused, hearing_eligible
+from ..rules import HEARING_NOTICE_WORKING_DAYS, CaseRefused
 from ..rules import today as _today
 from ..workflow import DocumentKind, Status, Step
 from ._steps import _advance
@@ -24,15 +25,6 @@ from .documents import document_issue
 
 @service
 def case_request_hearing(*, actor, case: Case) -> Case:
-    def eligible(c: Case) -> str | None:
-        if not hearing_eligible(c):
-            return _("拟作出的处罚未达到听证条件（《行政处罚法》第六十三条）。")
-        if c.statement_due and _today() > c.statement_due:
-            return _("当事人应当在告知后五个工作日内（%(d)s 前）提出听证。") % {
-                "d": c.statement_due
-            }
-        return None
-
     def mutate(c: Case) -> None:
         c.hearing_requested_at = clock.now()
 
@@ -40,7 +32,6 @@ def case_request_hearing(*, actor, case: Case) -> Case:
         case,
         Step.REQUEST_HEARING,
         actor,
-        checks=[eligible],
         mutate=mutate,
         fields=["hearing_requested_at"],
     )
@@ -75,18 +66,14 @@ def case_schedule_hearing(*, actor, case: Case, chair, hearing_at: datetime.date
 
 @service
 def case_hold_hearing(*, actor, case: Case, record: str) -> Case:
-    def chaired(c: Case) -> str | None:
-        if c.hearing_at is None or c.hearing_chair_id is None:
-            return _("请先确定听证时间和主持人并通知当事人。")
-        if c.hearing_chair_id != actor.pk:
-            return _("听证笔录由听证主持人记录。")
-        if len(record.strip()) < 10:
-            return _("请记录听证笔录要点。")
-        return None
-
     def mutate(c: Case) -> None:
         c.hearing_record = record.strip()
 
     return _advance(
-        case, Step.HOLD_HEARING, actor, checks=[chaired], mutate=mutate, fields=["hearing_record"]
+        case,
+        Step.HOLD_HEARING,
+        actor,
+        given=Given(actor=actor, text=record),
+        mutate=mutate,
+        fields=["hearing_record"],
     )

@@ -16,10 +16,11 @@ from longcheng.core.errors import PermissionRefused
 from longcheng.core.transactions import service
 from longcheng.core.versioning import save_versioned
 
+from ..checks import Given
 from ..models import Case
 from ..rules import COURT_AFTER_DEMAND_DAYS, CaseRefused, amount_owed, late_fee
 from ..rules import today as _today
-from ..workflow import DocumentKind, Outcome, Status, Step
+from ..workflow import DocumentKind, Status, Step
 from ._steps import _advance, _event, _move_matter
 from .documents import document_issue
 
@@ -80,21 +81,16 @@ def case_demand(*, actor, case: Case) -> Case:
     """催告 (行政强制法 Art. 54) once the payment date has passed unpaid."""
     today = _today()
 
-    def overdue(c: Case) -> str | None:
-        due = c.deferred_until or c.payment_due
-        if c.outcome != Outcome.PENALTY or due is None:
-            return _("本案没有应缴罚款。")
-        if c.paid_at:
-            return _("罚款已缴清。")
-        if today <= due:
-            return _("缴款期限（%(d)s）尚未届满。") % {"d": due}
-        return None
-
     def mutate(c: Case) -> None:
         c.demanded_at = clock.now()
 
     case = _advance(
-        case, Step.DEMAND, actor, checks=[overdue], mutate=mutate, fields=["demanded_at"]
+        case,
+        Step.DEMAND,
+        actor,
+        given=Given(actor=actor, on=today),
+        mutate=mutate,
+        fields=["demanded_at"],
     )
     document_issue(
         actor=actor,
@@ -112,19 +108,14 @@ def case_demand(*, actor, case: Case) -> Case:
 def case_apply_court(*, actor, case: Case) -> Case:
     today = _today()
 
-    def waited(c: Case) -> str | None:
-        if c.demanded_at is None:
-            return _("申请法院强制执行前须先催告。")
-        ready = timezone.localtime(c.demanded_at).date() + datetime.timedelta(
-            days=COURT_AFTER_DEMAND_DAYS
-        )
-        if today < ready:
-            return _("催告书送达十日后当事人仍未履行的，方可申请（%(d)s 起）。") % {"d": ready}
-        return None
-
     def mutate(c: Case) -> None:
         c.court_applied_at = clock.now()
 
     return _advance(
-        case, Step.APPLY_COURT, actor, checks=[waited], mutate=mutate, fields=["court_applied_at"]
+        case,
+        Step.APPLY_COURT,
+        actor,
+        given=Given(actor=actor, on=today),
+        mutate=mutate,
+        fields=["court_applied_at"],
     )

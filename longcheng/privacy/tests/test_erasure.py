@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from longcheng.audit.models import Action, AuditRecord
 from longcheng.loop import services as loop
+from longcheng.loop.drafts import MatterDraft
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Channel, Kind, Status, Urgency
 from longcheng.privacy import services
@@ -23,14 +24,16 @@ PHONE = "13912345678"  # the phone every applicant of the volunteer fixtures giv
 
 def _matter(users, title):
     return loop.matter_receive(
+        MatterDraft(
+            title=title,
+            description="晚上11点后仍在施工。",
+            channel=Channel.SUPERVISOR,
+            kind=Kind.COMPLAINT,
+            urgency=Urgency.NORMAL,
+            reporter_name="李明",
+            reporter_phone=PHONE,
+        ),
         actor=users.committee_clerk,
-        title=title,
-        description="晚上11点后仍在施工。",
-        channel=Channel.SUPERVISOR,
-        kind=Kind.COMPLAINT,
-        urgency=Urgency.NORMAL,
-        reporter_name="李明",
-        reporter_phone=PHONE,
     )
 
 

@@ -14,6 +14,7 @@ from conftest import valid_id_number
 from longcheng.audit.models import Action, AuditRecord
 from longcheng.core.errors import PermissionRefused
 from longcheng.loop import services as loop
+from longcheng.loop.drafts import MatterDraft
 from longcheng.loop.workflow import Channel, Kind, Urgency
 from longcheng.privacy import services
 from longcheng.privacy.models import DataRequest, Status
@@ -29,14 +30,16 @@ SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 def held(records, users):
     """The person of the fixtures has an ID and a phone; a matter carries the same phone."""
     loop.matter_receive(
+        MatterDraft(
+            title="夜间施工噪音",
+            description="晚上11点后仍在施工。",
+            channel=Channel.SUPERVISOR,
+            kind=Kind.COMPLAINT,
+            urgency=Urgency.NORMAL,
+            reporter_name="贺文静",
+            reporter_phone=records.person.phone,
+        ),
         actor=users.committee_clerk,
-        title="夜间施工噪音",
-        description="晚上11点后仍在施工。",
-        channel=Channel.SUPERVISOR,
-        kind=Kind.COMPLAINT,
-        urgency=Urgency.NORMAL,
-        reporter_name="贺文静",
-        reporter_phone=records.person.phone,
     )
     return records.person
 

@@ -18,6 +18,7 @@ from longcheng.audit.models import Action, AuditRecord
 from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.loop import services as loop
 from longcheng.loop import sms
+from longcheng.loop.drafts import MatterDraft
 from longcheng.loop.workflow import Channel, Kind, Urgency
 from longcheng.privacy import selectors, services
 from longcheng.privacy.erasure import data_request_erase
@@ -39,14 +40,16 @@ def request_(records, users, clerk):
     """A copy request from the person of the fixtures, who also reported three matters."""
     for title in ("夜间施工噪音", "占道经营", "井盖缺失"):
         loop.matter_receive(
+            MatterDraft(
+                title=title,
+                description="请尽快处理。",
+                channel=Channel.SUPERVISOR,
+                kind=Kind.COMPLAINT,
+                urgency=Urgency.NORMAL,
+                reporter_name="贺文静",
+                reporter_phone=records.person.phone,
+            ),
             actor=users.committee_clerk,
-            title=title,
-            description="请尽快处理。",
-            channel=Channel.SUPERVISOR,
-            kind=Kind.COMPLAINT,
-            urgency=Urgency.NORMAL,
-            reporter_name="贺文静",
-            reporter_phone=records.person.phone,
         )
     return services.data_request_receive(
         actor=clerk,

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from longcheng.loop import services as loop
+from longcheng.loop.drafts import MatterDraft
 from longcheng.loop.duplicates import similar_open_matters
 from longcheng.loop.models import Category, Matter
 from longcheng.loop.workflow import Channel, Kind, Status, Urgency
@@ -55,13 +56,15 @@ def _history(users, org, catalogue, dust):
     ):
         for text in texts:
             matter = loop.matter_receive(
+                MatterDraft(
+                    title=text[:12],
+                    description=text,
+                    channel=Channel.HOTLINE,
+                    kind=Kind.COMPLAINT,
+                    urgency=Urgency.NORMAL,
+                    reporter_phone="13900000000",
+                ),
                 actor=users.committee_clerk,
-                title=text[:12],
-                description=text,
-                channel=Channel.HOTLINE,
-                kind=Kind.COMPLAINT,
-                urgency=Urgency.NORMAL,
-                reporter_phone="13900000000",
             )
             loop.matter_dispatch(
                 matter=matter, actor=users.dispatcher, lead_unit=unit, category=category
@@ -70,13 +73,15 @@ def _history(users, org, catalogue, dust):
 
 def _hotline_complaint(users, title, description):
     return loop.matter_receive(
+        MatterDraft(
+            title=title,
+            description=description,
+            channel="hotline",
+            kind="complaint",
+            urgency="normal",
+            reporter_phone="13900000001",
+        ),
         actor=users.committee_clerk,
-        title=title,
-        description=description,
-        channel="hotline",
-        kind="complaint",
-        urgency="normal",
-        reporter_phone="13900000001",
     )
 
 
@@ -167,25 +172,29 @@ def test_a_duplicate_is_found_and_merged(login, users, org, catalogue, clock, re
 def test_hot_spots_group_what_many_people_raised(users, org, catalogue, dust):
     for text in NOISE[:5]:
         loop.matter_receive(
+            MatterDraft(
+                title=text[:10],
+                description=text + "，富力壹品工地",
+                channel="hotline",
+                kind="complaint",
+                urgency="normal",
+                category=catalogue["noise"],
+                division=org.xiaodian,
+                reporter_phone="13900000001",
+            ),
             actor=users.committee_clerk,
-            title=text[:10],
-            description=text + "，富力壹品工地",
+        )
+    loop.matter_receive(
+        MatterDraft(
+            title="公交站牌",
+            description="站牌损坏",
             channel="hotline",
             kind="complaint",
             urgency="normal",
-            category=catalogue["noise"],
-            division=org.xiaodian,
+            category=dust,
             reporter_phone="13900000001",
-        )
-    loop.matter_receive(
+        ),
         actor=users.committee_clerk,
-        title="公交站牌",
-        description="站牌损坏",
-        channel="hotline",
-        kind="complaint",
-        urgency="normal",
-        category=dust,
-        reporter_phone="13900000001",
     )
     report = hotspots_compute(start=at(2023, 9, 20), end=at(2023, 9, 27))
     assert report.matters == 6
@@ -218,14 +227,16 @@ def test_the_routing_train_command(users, org, catalogue, dust, capsys):
 
 def test_an_old_matter_is_no_duplicate(users, org, catalogue, clock):
     old = loop.matter_receive(
+        MatterDraft(
+            title="夜间施工",
+            description="工地夜间施工噪音扰民",
+            channel="hotline",
+            kind="complaint",
+            urgency="normal",
+            category=catalogue["noise"],
+            reporter_phone="13900000001",
+        ),
         actor=users.committee_clerk,
-        title="夜间施工",
-        description="工地夜间施工噪音扰民",
-        channel="hotline",
-        kind="complaint",
-        urgency="normal",
-        category=catalogue["noise"],
-        reporter_phone="13900000001",
     )
     clock.to(at(2023, 9, 25, 9, 0) + datetime.timedelta(days=30))
     assert (
@@ -293,15 +304,17 @@ def test_a_hot_spot_shows_a_unit_only_its_own_matters(login, users, org, catalog
     cluster only when it holds one of the unit's matters, and quoted from such a matter."""
     made = [
         loop.matter_receive(
+            MatterDraft(
+                title=f"噪音{i}",
+                description=text + "，富力壹品工地",
+                channel="hotline",
+                kind="complaint",
+                urgency="normal",
+                category=catalogue["noise"],
+                division=org.xiaodian,
+                reporter_phone="13900000001",
+            ),
             actor=users.committee_clerk,
-            title=f"噪音{i}",
-            description=text + "，富力壹品工地",
-            channel="hotline",
-            kind="complaint",
-            urgency="normal",
-            category=catalogue["noise"],
-            division=org.xiaodian,
-            reporter_phone="13900000001",
         )
         for i, text in enumerate(NOISE[:5])
     ]
