@@ -18,7 +18,7 @@ from longcheng.core.models import Unit
 from longcheng.core.validators import validate_credit_code
 
 from . import services
-from .models import CommitteeMeeting, Deal, DealKpi, Fund, Investment
+from .models import InvestmentMeeting, Deal, DealKpi, Fund, Investment
 
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 D = Decimal
@@ -373,7 +373,7 @@ def seed(log) -> None:
                 services.deal_move(actor=clerk, deal=deal, stage=step)
             created.append(deal)
     committee_deal = created[3]
-    meeting = CommitteeMeeting.objects.create(
+    meeting = InvestmentMeeting.objects.create(
         fund=committee_deal.fund, held_on=datetime.date(2023, 9, 20)
     )
     meeting.members.set(members)

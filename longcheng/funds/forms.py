@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from longcheng.web.inputs import DayField, MoneyField
 
-from .models import CommitteeMeeting, Fund, LimitedPartner
+from .models import InvestmentMeeting, Fund, LimitedPartner
 from .workflow import DD_AREAS, DealStage, FlowKind, LpKind, Vote
 
 
@@ -124,7 +124,7 @@ class MeetingForm(forms.Form):
 
 
 class _MeetingOfDeal(forms.Form):
-    meeting = forms.ModelChoiceField(label=_("投决会"), queryset=CommitteeMeeting.objects.none())
+    meeting = forms.ModelChoiceField(label=_("投决会"), queryset=InvestmentMeeting.objects.none())
 
     def __init__(self, *args, deal, **kwargs):
         super().__init__(*args, **kwargs)

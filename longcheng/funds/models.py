@@ -214,7 +214,7 @@ class DueDiligence(models.Model):
         return f"{self.deal} {self.get_area_display()}"
 
 
-class CommitteeMeeting(models.Model):
+class InvestmentMeeting(models.Model):
     """投决会: members vote on the deals on the agenda; the decision follows the votes."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="meetings")
@@ -233,8 +233,8 @@ class CommitteeMeeting(models.Model):
         return f"{self.fund} {self.held_on}"
 
 
-class CommitteeVote(models.Model):
-    meeting = models.ForeignKey(CommitteeMeeting, on_delete=models.CASCADE, related_name="votes")
+class InvestmentVote(models.Model):
+    meeting = models.ForeignKey(InvestmentMeeting, on_delete=models.CASCADE, related_name="votes")
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="votes")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     vote = models.CharField(_("表决"), max_length=10, choices=Vote.choices)
@@ -249,9 +249,9 @@ class CommitteeVote(models.Model):
         return f"{self.member} {self.vote}"
 
 
-class CommitteeDecision(models.Model):
+class InvestmentDecision(models.Model):
     meeting = models.ForeignKey(
-        CommitteeMeeting, on_delete=models.CASCADE, related_name="decisions"
+        InvestmentMeeting, on_delete=models.CASCADE, related_name="decisions"
     )
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="decisions")
     approved = models.BooleanField(_("通过"))

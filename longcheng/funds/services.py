@@ -30,9 +30,9 @@ from longcheng.loop.workflow import Channel
 
 from .models import (
     CashFlow,
-    CommitteeDecision,
-    CommitteeMeeting,
-    CommitteeVote,
+    InvestmentDecision,
+    InvestmentMeeting,
+    InvestmentVote,
     Deal,
     DueDiligence,
     Fund,
@@ -416,7 +416,7 @@ def diligence_record(
 
 
 @service
-def meeting_schedule(*, actor, deal: Deal, held_on: datetime.date, members) -> CommitteeMeeting:
+def meeting_schedule(*, actor, deal: Deal, held_on: datetime.date, members) -> InvestmentMeeting:
     """An investment committee meeting (投决会) for a deal at the committee stage; its members
     are the only people who vote on it."""
     _require(actor, deal.fund, _("只有基金管理单位可以安排投决会。"))
@@ -425,7 +425,7 @@ def meeting_schedule(*, actor, deal: Deal, held_on: datetime.date, members) -> C
     chosen = {member.pk: member for member in members}
     if len(chosen) < MIN_COMMITTEE:
         raise FundRefused(_("投决会委员不少于 3 人。"))
-    meeting = CommitteeMeeting.objects.create(fund=deal.fund, held_on=held_on)
+    meeting = InvestmentMeeting.objects.create(fund=deal.fund, held_on=held_on)
     meeting.members.set(chosen.values())
     meeting.deals.add(deal)
     audit_record(
@@ -438,16 +438,16 @@ def meeting_schedule(*, actor, deal: Deal, held_on: datetime.date, members) -> C
     return meeting
 
 
-def _lock_meeting(meeting: CommitteeMeeting) -> None:
+def _lock_meeting(meeting: InvestmentMeeting) -> None:
     """Votes and the decision of one meeting are taken one at a time (PostgreSQL row lock), so
     no vote slips in while the decision counts them."""
-    CommitteeMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    InvestmentMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
 
 
 @service
 def vote_cast(
-    *, member, meeting: CommitteeMeeting, deal: Deal, vote: str, comment: str = ""
-) -> CommitteeVote:
+    *, member, meeting: InvestmentMeeting, deal: Deal, vote: str, comment: str = ""
+) -> InvestmentVote:
     require(sits_on_committee(member, meeting), _("只有本次会议的投决委员可以表决。"))
     if not meeting.deals.filter(pk=deal.pk).exists() or deal.stage != DealStage.COMMITTEE:
         raise FundRefused(_("该项目不在本次会议的待决议题中。"))
@@ -455,10 +455,10 @@ def vote_cast(
         raise FundRefused(_("请选择同意、反对或弃权。"))
     _lock_meeting(meeting)
     # Decided is final: a vote changes only before the meeting decides the deal.
-    if CommitteeDecision.objects.filter(meeting=meeting, deal=deal).exists():
+    if InvestmentDecision.objects.filter(meeting=meeting, deal=deal).exists():
         raise FundRefused(_("本次会议已对该项目作出决议，表决不能再更改。"))
-    before = CommitteeVote.objects.filter(meeting=meeting, deal=deal, member=member).first()
-    row, _created = CommitteeVote.objects.update_or_create(
+    before = InvestmentVote.objects.filter(meeting=meeting, deal=deal, member=member).first()
+    row, _created = InvestmentVote.objects.update_or_create(
         meeting=meeting,
         deal=deal,
         member=member,
@@ -481,15 +481,15 @@ def vote_cast(
 
 @service
 def decision_record(
-    *, actor, meeting: CommitteeMeeting, deal: Deal, conditions: str = ""
-) -> CommitteeDecision:
+    *, actor, meeting: InvestmentMeeting, deal: Deal, conditions: str = ""
+) -> InvestmentDecision:
     """Passed when two thirds of the members or more vote for it (“三分之二以上”: 以上 includes
     the number itself, 民法典 Art. 1259); abstentions and absence count against."""
     _require(actor, meeting.fund)
     if not meeting.deals.filter(pk=deal.pk).exists() or deal.stage != DealStage.COMMITTEE:
         raise FundRefused(_("该项目不在本次会议的待决议题中。"))
     _lock_meeting(meeting)
-    if CommitteeDecision.objects.filter(meeting=meeting, deal=deal).exists():
+    if InvestmentDecision.objects.filter(meeting=meeting, deal=deal).exists():
         raise FundRefused(_("本次会议已对该项目作出决议。"))
     votes = list(meeting.votes.filter(deal=deal))
     members = meeting.members.count()
@@ -497,7 +497,7 @@ def decision_record(
         raise FundRefused(_("还有 %(n)d 名委员未表决。") % {"n": members - len(votes)})
     votes_for = sum(1 for v in votes if v.vote == Vote.FOR)
     approved = votes_for * 3 >= members * 2
-    decision = CommitteeDecision.objects.create(
+    decision = InvestmentDecision.objects.create(
         meeting=meeting,
         deal=deal,
         approved=approved,

@@ -12,7 +12,7 @@ from stdnum.cn import uscc
 
 from longcheng.audit.models import AuditRecord
 from longcheng.funds import services
-from longcheng.funds.models import CashFlow, CommitteeMeeting, CommitteeVote, Deal, NavReport
+from longcheng.funds.models import CashFlow, InvestmentMeeting, InvestmentVote, Deal, NavReport
 from longcheng.funds.services import FundRefused
 from tests.factories import DealFactory
 
@@ -211,18 +211,18 @@ def test_a_meeting_is_scheduled_through_the_page_and_audited(login, deal, users,
     url = deal.get_absolute_url()
     data = {"action": "meeting", "held_on": "2023-09-25", "members": [m.pk for m in members]}
     page = page_after(client, url, data)
-    assert "项目进入投决阶段后才能安排投决会" in page and not CommitteeMeeting.objects.exists()
+    assert "项目进入投决阶段后才能安排投决会" in page and not InvestmentMeeting.objects.exists()
     deal.stage = "committee"
     deal.save()
     page = page_after(client, url, {**data, "members": [members[0].pk, members[1].pk]})
-    assert "投决会委员不少于 3 人" in page and not CommitteeMeeting.objects.exists()
+    assert "投决会委员不少于 3 人" in page and not InvestmentMeeting.objects.exists()
     page = page_after(client, url, {**data, "held_on": "开会那天"})
-    assert "会议日期：" in page and not CommitteeMeeting.objects.exists()
+    assert "会议日期：" in page and not InvestmentMeeting.objects.exists()
     page_after(client, url, data)
-    meeting = CommitteeMeeting.objects.get()
+    meeting = InvestmentMeeting.objects.get()
     assert set(meeting.members.all()) == set(members) and list(meeting.deals.all()) == [deal]
     assert AuditRecord.objects.filter(
-        actor=users.clerk1, object_type="funds.committeemeeting", object_id=str(meeting.pk)
+        actor=users.clerk1, object_type="funds.investmentmeeting", object_id=str(meeting.pk)
     ).exists()
 
 
@@ -233,7 +233,7 @@ def test_only_the_managing_unit_schedules_a_meeting(deal, users, members):
         services.meeting_schedule(
             actor=users.clerk2, deal=deal, held_on=datetime.date(2023, 9, 25), members=members
         )
-    assert not CommitteeMeeting.objects.exists()
+    assert not InvestmentMeeting.objects.exists()
 
 
 def test_a_non_member_cannot_vote_and_sees_no_vote_button(login, meeting, deal, users, members):
@@ -243,17 +243,17 @@ def test_a_non_member_cannot_vote_and_sees_no_vote_button(login, meeting, deal, 
     page = page_after(
         client, deal.get_absolute_url(), {"action": "vote", "meeting": meeting.pk, "vote": "for"}
     )
-    assert "只有本次会议的投决委员可以表决" in page and not CommitteeVote.objects.exists()
+    assert "只有本次会议的投决委员可以表决" in page and not InvestmentVote.objects.exists()
     member = login(members[0])
     assert 'id="cast-vote"' in member.get(deal.get_absolute_url()).content.decode()
     page = page_after(
         member, deal.get_absolute_url(), {"action": "vote", "meeting": meeting.pk, "vote": "maybe"}
     )
-    assert "表决：" in page and not CommitteeVote.objects.exists()
+    assert "表决：" in page and not InvestmentVote.objects.exists()
     page_after(
         member, deal.get_absolute_url(), {"action": "vote", "meeting": meeting.pk, "vote": "for"}
     )
-    assert CommitteeVote.objects.get().member == members[0]
+    assert InvestmentVote.objects.get().member == members[0]
 
 
 def test_a_meeting_of_another_deal_is_refused_as_a_field(login, meeting, fund, users, members):
@@ -273,7 +273,7 @@ def test_a_meeting_of_another_deal_is_refused_as_a_field(login, meeting, fund, u
         other.get_absolute_url(),
         {"action": "vote", "meeting": meeting.pk, "vote": "for"},
     )
-    assert "投决会：" in page and not CommitteeVote.objects.exists()
+    assert "投决会：" in page and not InvestmentVote.objects.exists()
 
 
 def test_a_meeting_decides_a_deal_once(login, meeting, deal, users, members):

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from longcheng.funds import services
-from longcheng.funds.models import CashFlow, CommitteeMeeting, Deal, FundAlert, Investment
+from longcheng.funds.models import CashFlow, InvestmentMeeting, Deal, FundAlert, Investment
 from longcheng.funds.selectors import fund_figures, idle_money
 from longcheng.funds.services import FundRefused
 from longcheng.funds.workflow import DEAL_TRANSITIONS, DealStage
@@ -178,7 +178,7 @@ def test_committee_needs_full_diligence_and_a_two_thirds_vote(deal, users, membe
     services.deal_move(actor=users.clerk1, deal=deal, stage="committee")
     with pytest.raises(FundRefused, match="尚未通过"):
         services.deal_move(actor=users.clerk1, deal=deal, stage="signed")
-    meeting = CommitteeMeeting.objects.create(fund=deal.fund, held_on=datetime.date(2023, 9, 25))
+    meeting = InvestmentMeeting.objects.create(fund=deal.fund, held_on=datetime.date(2023, 9, 25))
     meeting.members.set(members)
     meeting.deals.add(deal)
     with pytest.raises(services.PermissionRefused):
@@ -209,7 +209,7 @@ def test_committee_needs_full_diligence_and_a_two_thirds_vote(deal, users, membe
 def test_one_vote_for_in_three_is_declined(deal, users, members):
     deal.stage = "committee"
     deal.save()
-    meeting = CommitteeMeeting.objects.create(fund=deal.fund, held_on=datetime.date(2023, 9, 25))
+    meeting = InvestmentMeeting.objects.create(fund=deal.fund, held_on=datetime.date(2023, 9, 25))
     meeting.members.set(members)
     meeting.deals.add(deal)
     for member, vote in zip(members, ("for", "against", "abstain"), strict=True):
@@ -223,7 +223,7 @@ def test_one_vote_for_in_three_is_declined(deal, users, members):
 def test_an_approved_deal_signs_and_closes_into_an_investment(deal, users, members):
     deal.stage = "committee"
     deal.save()
-    meeting = CommitteeMeeting.objects.create(fund=deal.fund, held_on=datetime.date(2023, 9, 25))
+    meeting = InvestmentMeeting.objects.create(fund=deal.fund, held_on=datetime.date(2023, 9, 25))
     meeting.members.set(members)
     meeting.deals.add(deal)
     for member in members:
