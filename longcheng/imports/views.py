@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
 from longcheng.web.exports import XLSX, xlsx_response
-from longcheng.web.forms import BootstrapFormMixin, ConfirmForm
+from longcheng.web.forms import BootstrapFormMixin, ConfirmForm, PageForm
 
 from . import pipeline, services
 from .importers import IMPORTERS, importers_for
@@ -44,7 +44,7 @@ class ImportIndexView(LoginRequiredMixin, PageView):
 
     def get_context_data(self, **kwargs):
         page = Paginator(batches_visible_to(self.request.user), 20).get_page(
-            self.request.GET.get("page")
+            PageForm(self.request.GET).number()
         )
         kwargs.setdefault("form", UploadForm(user=self.request.user))
         return super().get_context_data(

@@ -32,3 +32,12 @@ class ConfirmForm(forms.Form):
     """A ticked 确认 box before something that cannot be undone."""
 
     confirm = forms.BooleanField(required=True)
+
+
+class PageForm(forms.Form):
+    """?page=N of a paginated page; anything else reads as the first page."""
+
+    page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)
+
+    def number(self) -> int:
+        return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
