@@ -1,6 +1,7 @@
 """The life of a matter, as data: its states, the actions that move it, and who may act.
 
-One service (`services.matter_transition`) applies these tables; nothing else changes status."""
+One function (`services._transition`, behind every matter_* service) applies these tables;
+nothing else changes status."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
