@@ -47,13 +47,16 @@ Check = Callable[[Case, Given], "str | None"]
 
 
 def within_limitation(case: Case, given: Given) -> str | None:
-    """Art. 36: not discovered within two (five) years, no penalty."""
-    if case.discovered_on > limitation_ends(case) and not case.continuing:
+    """Art. 36: not discovered within two (five) years of the act, or of its end for a
+    continuing act, no penalty. A continuing act still going on has not started its period."""
+    ends = limitation_ends(case)
+    if ends is not None and case.discovered_on > ends:
         years = LIMITATION_YEARS_SAFETY if case.life_or_finance else LIMITATION_YEARS
+        start = case.act_ended_on if case.continuing else case.occurred_on
         return _(
-            "违法行为发生于 %(d)s，%(y)d 年内未被发现，"
+            "违法行为%(w)s %(d)s，%(y)d 年内未被发现，"
             "依照《行政处罚法》第三十六条不再给予行政处罚。"
-        ) % {"d": case.occurred_on, "y": years}
+        ) % {"w": _("终了于") if case.continuing else _("发生于"), "d": start, "y": years}
     return None
 
 

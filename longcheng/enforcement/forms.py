@@ -52,6 +52,13 @@ class LeadForm(BootstrapFormMixin, forms.Form):
         label=_("违法行为发生日"), widget=forms.DateInput(attrs={"type": "date"})
     )
     source_note = forms.CharField(label=_("来源说明"), max_length=300, required=False)
+    continuing = forms.BooleanField(label=_("违法行为有连续或者继续状态"), required=False)
+    act_ended_on = DayField(
+        label=_("违法行为终了日"),
+        required=False,
+        help_text=_("连续或者继续状态的违法行为，追诉时效自终了之日起计算；仍在继续的留空。"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def clean(self):
         data = super().clean()

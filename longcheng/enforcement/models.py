@@ -240,6 +240,8 @@ class Case(TimeStampedModel, VersionedModel):
     continuing = models.BooleanField(
         _("违法行为有连续或者继续状态"), default=False, help_text=_("期限从行为终了之日起计算")
     )
+    # Art. 36: the limitation of a continuing act counts from this day; empty while it goes on.
+    act_ended_on = models.DateField(_("违法行为终了日"), null=True, blank=True)
     life_or_finance = models.BooleanField(
         _("涉及生命健康安全、金融安全且有危害后果"), default=False
     )

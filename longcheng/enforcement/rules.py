@@ -43,14 +43,34 @@ def today() -> datetime.date:
     return timezone.localtime(clock.now()).date()
 
 
-def limitation_ends(case: Case) -> datetime.date:
-    """Art. 36: two years (five for life, health and financial safety with harm)."""
+def limitation_ends(case: Case) -> datetime.date | None:
+    """Art. 36: two years (five for life, health and financial safety with harm), counted from
+    the act, or for a continuing or repeated act from the day it ended; None while such an act
+    is recorded as still going on (the period has not begun)."""
     years = LIMITATION_YEARS_SAFETY if case.life_or_finance else LIMITATION_YEARS
-    start = case.occurred_on
+    if case.continuing:
+        if case.act_ended_on is None:
+            return None
+        start = case.act_ended_on
+    else:
+        start = case.occurred_on
     try:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February
         return start.replace(year=start.year + years, day=28)
+
+
+def act_period_problem(
+    occurred_on: datetime.date, continuing: bool, ended_on: datetime.date | None
+) -> str | None:
+    """What is wrong with the recorded time of the act, or None."""
+    if occurred_on > today():
+        return _("违法行为发生日不能晚于今天。")
+    if ended_on is not None and not continuing:
+        return _("只有连续或者继续状态的违法行为记录终了日（《行政处罚法》第三十六条）。")
+    if ended_on is not None and not occurred_on <= ended_on <= today():
+        return _("违法行为终了日须在发生日与今天之间。")
+    return None
 
 
 def fine_in_legal_range(provision: LegalProvision, fine: Decimal | None) -> None:

@@ -99,7 +99,8 @@ def case_deadlines(case: Case) -> list[Deadline]:
     def day(moment):
         return timezone.localtime(moment).date() if moment else None
 
-    rows = [Deadline(_("追诉时效届满"), limitation_ends(case), day(case.filed_at))]
+    ends = limitation_ends(case)
+    rows = [Deadline(_("追诉时效届满"), ends, day(case.filed_at))] if ends else []
     if case.decision_deadline:
         rows.append(
             Deadline(_("作出决定（立案后九十日）"), case.decision_deadline, day(case.decided_at))

@@ -121,6 +121,8 @@ class LeadCreateView(StaffRequired, FormView):
                 site=data["site"],
                 provision=data["provision"],
                 source_note=data["source_note"],
+                continuing=data["continuing"],
+                act_ended_on=data["act_ended_on"],
             )
         except LongchengError as error:
             form.add_error(None, error.message)

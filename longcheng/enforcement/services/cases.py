@@ -35,6 +35,7 @@ from ..rules import (
     SERVICE_WORKING_DAYS,
     SUMMARY_FINE_LIMIT,
     CaseRefused,
+    act_period_problem,
     fine_in_legal_range,
     hearing_eligible,
 )
@@ -58,14 +59,18 @@ def case_register_lead(
     provision: LegalProvision | None = None,
     finding: Finding | None = None,
     source_note: str = "",
+    continuing: bool = False,
+    act_ended_on: datetime.date | None = None,
 ) -> Case:
-    """案源登记: what came in, before anybody decides to file it."""
+    """案源登记: what came in, before anybody decides to file it. A continuing or repeated act
+    records the day it ended, or that it is still going on (no end day)."""
     if actor.unit_id is None:
         raise PermissionRefused(_("只有所属单位的执法人员可以登记案源。"))
     if enterprise is None and person is None and site is None:
         raise CaseRefused(_("请确定当事人（单位或个人）或涉案场所。"))
-    if occurred_on > _today():
-        raise CaseRefused(_("违法行为发生日不能晚于今天。"))
+    problem = act_period_problem(occurred_on, continuing, act_ended_on)
+    if problem:
+        raise CaseRefused(problem)
     # A lead may name only the site; the party is identified before filing.
     party = enterprise or person or site
     case = Case.objects.create(
@@ -84,6 +89,8 @@ def case_register_lead(
         provision=provision,
         facts=facts,
         occurred_on=occurred_on,
+        continuing=continuing,
+        act_ended_on=act_ended_on,
         discovered_on=_today(),
         created_by=actor,
     )

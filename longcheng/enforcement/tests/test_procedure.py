@@ -53,6 +53,61 @@ def test_the_limitation_period_is_checked_at_filing(officers, records, waste_rul
     assert services.case_file(actor=officers.leader, case=old, officers=[officers.a, officers.b])
 
 
+@pytest.mark.parametrize(
+    ("occurred", "ended", "allowed"),
+    [
+        # Began five years ago, ended three years ago: two years have passed since the end.
+        (datetime.date(2018, 9, 1), datetime.date(2020, 9, 1), False),
+        # Began three years ago, ended a year ago: the period counts from the end.
+        (datetime.date(2020, 9, 1), datetime.date(2022, 9, 1), True),
+        # Began five years ago and is still going on: the period has not begun.
+        (datetime.date(2018, 9, 1), None, True),
+    ],
+    ids=["ended-long-ago", "ended-recently", "still-going-on"],
+)
+def test_a_continuing_act_counts_from_its_end_and_never_switches_the_check_off(
+    officers, records, waste_rule, occurred, ended, allowed
+):
+    lead = services.case_register_lead(
+        actor=officers.a,
+        source="complaint",
+        facts="连续多年违规倾倒建筑垃圾",
+        occurred_on=occurred,
+        continuing=True,
+        act_ended_on=ended,
+        enterprise=records.enterprise,
+        provision=waste_rule,
+    )
+    file = lambda: services.case_file(  # noqa: E731
+        actor=officers.leader, case=lead, officers=[officers.a, officers.b]
+    )
+    if allowed:
+        assert file().status == Status.FILED
+    else:
+        with pytest.raises(CaseRefused, match=r"终了于 2020-09-01.*第三十六条"):
+            file()
+
+
+def test_an_end_day_belongs_to_a_continuing_act_and_lies_between_start_and_today(officers, records):
+    common = {
+        "actor": officers.a,
+        "source": "complaint",
+        "facts": "违规倾倒",
+        "enterprise": records.enterprise,
+    }
+    with pytest.raises(CaseRefused, match="第三十六条"):
+        services.case_register_lead(
+            **common, occurred_on=datetime.date(2023, 1, 1), act_ended_on=datetime.date(2023, 2, 1)
+        )
+    with pytest.raises(CaseRefused, match="终了日须在发生日与今天之间"):
+        services.case_register_lead(
+            **common,
+            occurred_on=datetime.date(2023, 3, 1),
+            continuing=True,
+            act_ended_on=datetime.date(2023, 2, 1),
+        )
+
+
 def test_an_officer_without_a_credential_cannot_investigate(lead, officers, users):
     with pytest.raises(CaseRefused, match="执法证件"):
         services.case_file(
