@@ -133,6 +133,16 @@ def decision_prerequisites_met(case: Case, given: Given) -> str | None:
     return " ".join(decision_prerequisites(case, given.outcome)) or None
 
 
+def decided_within_period(case: Case, given: Given) -> str | None:
+    """Art. 60: within ninety days of filing, or of an extension approved before they ran out."""
+    if case.decision_deadline and given.on > case.decision_deadline:
+        return _(
+            "办案期限已于 %(d)s 届满且届满前未经负责人批准延长，不得再作出处罚决定"
+            "（《行政处罚法》第六十条）。"
+        ) % {"d": case.decision_deadline}
+    return None
+
+
 # — 执行与结案 —
 
 
@@ -175,7 +185,7 @@ STEP_CHECKS: dict[Step, tuple[Check, ...]] = {
     Step.REQUEST_HEARING: (hearing_asked_in_time,),
     Step.HOLD_HEARING: (hearing_held_by_its_chair,),
     Step.REVIEW: (qualified_reviewer,),
-    Step.DECIDE: (decision_prerequisites_met,),
+    Step.DECIDE: (decided_within_period, decision_prerequisites_met),
     Step.DEMAND: (payment_overdue,),
     Step.APPLY_COURT: (demand_period_passed,),
     Step.CLOSE: (penalty_carried_out,),

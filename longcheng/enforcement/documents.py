@@ -1,8 +1,6 @@
 """Enforcement documents as PDFs: one layout (the body's name, the title, the number), with each
 kind's body written out from the case. The decision carries every item Art. 59 requires."""
 
-import datetime
-
 from django.utils import timezone
 
 from longcheng.web.pdf import new_pdf
@@ -109,11 +107,12 @@ def _body_lines(document, body) -> list[str]:
             f"证据：{evidence}",
         ]
         if case.outcome == Outcome.PENALTY or document.content.get("summary"):
-            due = case.payment_due or (decided.date() + datetime.timedelta(days=15))
+            # Art. 67: the period runs from service; before service no date can be printed.
+            due = f"（{case.payment_due:%Y年%m月%d日}前）" if case.payment_due else ""
             lines += [
                 f"处罚依据：{basis}",
                 f"处罚种类和幅度：{_penalty(case)}。",
-                f"履行方式和期限：自收到本决定书之日起十五日内（{due:%Y年%m月%d日}前）"
+                f"履行方式和期限：自收到本决定书之日起十五日内{due}"
                 f"{body.payment_account}。到期不缴纳的，依照《中华人民共和国行政处罚法》第七十二条，"
                 "每日按罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款数额。",
             ]

@@ -220,6 +220,7 @@ class DiscussForm(forms.Form):
 class ServeForm(forms.Form):
     method = _text(_("送达方式"), 50)
     served_on = DayField(label=_("送达日期"))
+    late_reason = forms.CharField(label=_("迟延送达的原因"), max_length=300, required=False)
 
 
 class PaymentForm(forms.Form):

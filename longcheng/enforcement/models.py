@@ -293,6 +293,8 @@ class Case(TimeStampedModel, VersionedModel):
     decided_late = models.BooleanField(_("超过办案期限"), default=False)
     served_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     service_method = models.CharField(_("送达方式"), max_length=50, blank=True)
+    # Art. 61: why the decision was served after its seven working days (raised on the loop).
+    service_late_reason = models.CharField(_("迟延送达原因"), max_length=300, blank=True)
     served_late = models.BooleanField(_("超期送达"), default=False)
     payment_due = models.DateField(_("缴款期限"), null=True, blank=True)
     deferred_until = models.DateField(_("批准暂缓缴纳至"), null=True, blank=True)

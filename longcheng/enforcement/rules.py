@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.core import clock
+from longcheng.core.calendar import add_working_days, period_end_calendar_days
 from longcheng.core.errors import LongchengError
 
 from .models import Case, LegalProvision
@@ -26,6 +27,9 @@ SERVICE_WORKING_DAYS = 7
 HEARING_REQUEST_WORKING_DAYS = 5
 HEARING_NOTICE_WORKING_DAYS = 7
 PAYMENT_DAYS = 15
+# Art. 60 lets laws and rules provide other periods; an approved extension is bounded (the
+# common rule, e.g. 市场监督管理行政处罚程序规定 Art. 64: thirty days at a time).
+DECISION_EXTENSION_MAX_DAYS = 30
 LATE_FEE_RATE = Decimal("0.03")
 # Art. 51: the summary procedure on the spot.
 SUMMARY_FINE_LIMIT = {PartyKind.PERSON: Decimal(200), PartyKind.ORGANISATION: Decimal(3000)}
@@ -58,6 +62,17 @@ def limitation_ends(case: Case) -> datetime.date | None:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February
         return start.replace(year=start.year + years, day=28)
+
+
+def service_due(decided_on: datetime.date) -> datetime.date:
+    """Art. 61: a decision not handed over on the spot is served within seven working days."""
+    return add_working_days(decided_on, SERVICE_WORKING_DAYS)
+
+
+def payment_due_after(served_on: datetime.date) -> datetime.date:
+    """Art. 67: fifteen days from service (never from the decision); a period whose last day
+    is a rest day ends on the next working day."""
+    return period_end_calendar_days(served_on, PAYMENT_DAYS)
 
 
 def act_period_problem(

@@ -41,6 +41,7 @@ from .forms import (
     UntilForm,
 )
 from .models import Case, CaseDocument, Evidence, LegalProvision, Patrol
+from .rules import service_due
 from .selectors import (
     body_for,
     case_deadlines,
@@ -180,6 +181,11 @@ class CaseDetailView(StaffRequired, TemplateView):
                 kind=Evidence.Kind.PRESERVATION, decided_at__isnull=True
             ),
             today=timezone.localdate(),
+            service_overdue=bool(
+                case.decided_at
+                and not case.served_at
+                and timezone.localdate() > service_due(timezone.localtime(case.decided_at).date())
+            ),
             **kwargs,
         )
 
@@ -332,7 +338,11 @@ CASE_ACTS: dict[str, Act] = {
         _done(
             gettext_lazy("已送达，缴款期限开始计算。"),
             lambda user, case, d: services.case_serve(
-                actor=user, case=case, method=d["method"], served_on=d["served_on"]
+                actor=user,
+                case=case,
+                method=d["method"],
+                served_on=d["served_on"],
+                late_reason=d["late_reason"],
             ),
         ),
     ),

@@ -28,8 +28,8 @@ from ..checks import Given
 from ..models import Case, CaseDocument, CaseOfficer, Evidence, Finding, LegalProvision
 from ..rules import (
     DECISION_DAYS,
+    DECISION_EXTENSION_MAX_DAYS,
     HEARING_REQUEST_WORKING_DAYS,
-    PAYMENT_DAYS,
     PRESERVATION_WORKING_DAYS,
     PUBLISH_WORKING_DAYS,
     SERVICE_WORKING_DAYS,
@@ -38,6 +38,8 @@ from ..rules import (
     act_period_problem,
     fine_in_legal_range,
     hearing_eligible,
+    payment_due_after,
+    service_due,
 )
 from ..rules import today as _today
 from ..selectors import benchmark_for, decision_document
@@ -154,8 +156,19 @@ def case_extend_deadline(*, actor, case: Case, until: datetime.date, reason: str
         raise PermissionRefused(_("延长办案期限须经行政机关负责人批准。"))
     if case.decided_at or case.decision_deadline is None:
         raise CaseRefused(_("只有已立案、尚未作出决定的案件可以延长办案期限。"))
+    if _today() > case.decision_deadline:
+        raise CaseRefused(
+            _("办案期限已于 %(d)s 届满，延长须在届满前批准（《行政处罚法》第六十条）。")
+            % {"d": case.decision_deadline}
+        )
     if until <= case.decision_deadline:
         raise CaseRefused(_("延长后的期限须晚于原期限 %(d)s。") % {"d": case.decision_deadline})
+    longest = case.decision_deadline + datetime.timedelta(days=DECISION_EXTENSION_MAX_DAYS)
+    if until > longest:
+        raise CaseRefused(
+            _("每次延长不超过 %(n)d 日（至 %(d)s）。")
+            % {"n": DECISION_EXTENSION_MAX_DAYS, "d": longest}
+        )
     if len(reason.strip()) < 4:
         raise CaseRefused(_("请写明延长理由。"))
     before = case.decision_deadline
@@ -441,30 +454,63 @@ def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None
 
 
 @service
-def case_serve(*, actor, case: Case, method: str, served_on: datetime.date | None = None) -> Case:
-    """送达 (Art. 61): on the spot, or within seven working days; the payment period starts."""
+def case_serve(
+    *,
+    actor,
+    case: Case,
+    method: str,
+    served_on: datetime.date | None = None,
+    late_reason: str = "",
+) -> Case:
+    """送达 (Art. 61): on the spot, or within seven working days; never dated before the
+    decision. Late service states its reason and raises a supervision matter to the unit on the
+    loop. The payment period starts from service."""
     if not method.strip():
         raise CaseRefused(_("请写明送达方式（直接送达、留置送达、邮寄送达等）。"))
     served_on = served_on or _today()
     if served_on > _today():
         raise CaseRefused(_("送达日期不能晚于今天。"))
+    decided_on = timezone.localtime(case.decided_at).date() if case.decided_at else None
+    if decided_on and served_on < decided_on:
+        raise CaseRefused(
+            _("送达日期不能早于作出决定的日期 %(d)s（《行政处罚法》第六十一条）。")
+            % {"d": decided_on}
+        )
+    late = bool(decided_on and served_on > service_due(decided_on))
+    if late and len(late_reason.strip()) < 4:
+        raise CaseRefused(
+            _(
+                "决定书应于 %(d)s 前送达（《行政处罚法》第六十一条，七个工作日），"
+                "迟延送达须写明原因。"
+            )
+            % {"d": service_due(decided_on)}  # type: ignore[arg-type]
+        )
 
     def mutate(c: Case) -> None:
-        decided = timezone.localtime(c.decided_at).date()  # type: ignore[arg-type]
         c.served_at = clock.now()
         c.service_method = method.strip()
-        c.served_late = served_on > add_working_days(decided, SERVICE_WORKING_DAYS)
+        c.served_late = late
+        c.service_late_reason = late_reason.strip() if late else ""
         if c.outcome == Outcome.PENALTY and c.fine:
-            c.payment_due = served_on + datetime.timedelta(days=PAYMENT_DAYS)
+            c.payment_due = payment_due_after(served_on)
 
     case = _advance(
         case,
         Step.SERVE,
         actor,
         mutate=mutate,
-        fields=["served_at", "service_method", "served_late", "payment_due"],
+        fields=["served_at", "service_method", "served_late", "service_late_reason", "payment_due"],
         note=method,
     )
+    if late:
+        loop.matter_raise_for_unit(
+            title=_("迟延送达：%(n)s") % {"n": case.number},
+            description=_("行政处罚决定书应于 %(d)s 前送达，实际 %(s)s 送达。原因：%(r)s")
+            % {"d": service_due(decided_on), "s": served_on, "r": late_reason.strip()},  # type: ignore[arg-type]
+            channel=Channel.ENFORCEMENT,
+            unit=case.unit,
+            note=_("迟延送达督办（《行政处罚法》第六十一条）"),
+        )
     decision = decision_document(case)
     if decision is not None:
         CaseDocument.objects.filter(pk=decision.pk).update(served_at=case.served_at)
@@ -560,7 +606,7 @@ def case_summary(
     case.filed_at = case.decided_at = case.served_at = now
     case.notice_at = case.statement_at = now
     case.service_method = _("当场交付")
-    case.payment_due = today + datetime.timedelta(days=PAYMENT_DAYS) if fine else None
+    case.payment_due = payment_due_after(today) if fine else None
     case.publish_due = add_working_days(today, PUBLISH_WORKING_DAYS)
     case.save()
     for user in team:

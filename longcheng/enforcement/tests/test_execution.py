@@ -71,10 +71,80 @@ def test_service_starts_the_fifteen_day_payment_period(served):
     assert matter.handle_deadline.date() == datetime.date(2023, 10, 10)
 
 
-def test_late_service_is_recorded(decided, officers, clock):
+def test_the_decision_prints_no_payment_date_before_service(decided):
+    """Art. 67: the fifteen days run from service; the date cannot be known at the decision."""
+    text = pdf_text(decided.documents.get(kind="penalty_decision"))
+    assert "自收到本决定书之日起十五日内" in text
+    assert "2023年10月10日前" not in text
+
+
+def test_service_is_never_dated_before_the_decision(decided, officers):
+    with pytest.raises(CaseRefused, match=r"不能早于作出决定的日期 2023-09-25.*第六十一条"):
+        services.case_serve(
+            actor=officers.a, case=decided, method="直接送达", served_on=datetime.date(2023, 9, 24)
+        )
+    decided.refresh_from_db()
+    assert decided.status == Status.DECIDED and decided.served_at is None
+
+
+def test_late_service_needs_a_reason_and_raises_a_supervision_matter(
+    decided, officers, clock, catalogue
+):
     clock.to(at(2023, 10, 12, 9))  # 7 working days after 25 September end on 10 October
-    case = services.case_serve(actor=officers.a, case=decided, method="邮寄送达")
-    assert case.served_late
+    with pytest.raises(CaseRefused, match=r"2023-10-10 前送达.*第六十一条.*须写明原因"):
+        services.case_serve(actor=officers.a, case=decided, method="邮寄送达")
+    case = services.case_serve(
+        actor=officers.a,
+        case=decided,
+        method="邮寄送达",
+        late_reason="当事人节日期间停业，无人签收",
+    )
+    assert case.served_late and case.service_late_reason == "当事人节日期间停业，无人签收"
+    supervision = Matter.objects.get(title=f"迟延送达：{case.number}")
+    assert supervision.lead_unit_id == case.unit_id and "无人签收" in supervision.description
+
+
+def test_the_payment_period_ends_on_the_next_working_day_after_a_rest_day(decided, officers, clock):
+    clock.to(at(2023, 10, 1, 9))
+    case = services.case_serve(
+        actor=officers.a, case=decided, method="直接送达", served_on=datetime.date(2023, 9, 30)
+    )
+    # 30 September + 15 days = Sunday 15 October: the period ends on Monday 16 October.
+    assert case.payment_due == datetime.date(2023, 10, 16)
+
+
+def test_no_decision_after_the_ninety_days_without_an_extension_before_they_ran_out(
+    notified, officers, clock
+):
+    services.case_record_statement(actor=officers.a, case=notified, statement="无异议")
+    notified.refresh_from_db()
+    clock.to(at(2023, 12, 20, 9))  # four days before the ninety days (24 December) end
+    with pytest.raises(CaseRefused, match="每次延长不超过 30 日"):
+        services.case_extend_deadline(
+            actor=officers.leader,
+            case=notified,
+            until=datetime.date(2024, 2, 1),
+            reason="案情复杂需鉴定",
+        )
+    services.case_extend_deadline(
+        actor=officers.leader,
+        case=notified,
+        until=datetime.date(2024, 1, 10),
+        reason="案情复杂需鉴定",
+    )
+    notified.refresh_from_db()
+    clock.to(at(2024, 1, 11, 9))
+    with pytest.raises(CaseRefused, match=r"2024-01-10 届满.*第六十条"):
+        services.case_extend_deadline(
+            actor=officers.leader,
+            case=notified,
+            until=datetime.date(2024, 1, 31),
+            reason="补充鉴定",
+        )
+    with pytest.raises(CaseRefused, match=r"2024-01-10 届满.*第六十条"):
+        services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
+    notified.refresh_from_db()
+    assert notified.status == Status.NOTIFIED and notified.decided_at is None
 
 
 @pytest.mark.parametrize(
