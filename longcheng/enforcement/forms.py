@@ -182,6 +182,11 @@ class PreservationForm(forms.Form):
     decision = _text(_("处理决定"), 200)
 
 
+class ReleaseForm(forms.Form):
+    evidence = RecordIdField(label=_("证据"))
+    note = _text(_("返还情况"), 150)
+
+
 class StatementForm(forms.Form):
     statement = _text(_("陈述申辩"))
     waived = forms.BooleanField(label=_("明确放弃"), required=False)

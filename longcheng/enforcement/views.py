@@ -33,6 +33,7 @@ from .forms import (
     PaymentForm,
     PreservationForm,
     ReasonForm,
+    ReleaseForm,
     ReviewForm,
     ScheduleHearingForm,
     ServeForm,
@@ -232,6 +233,11 @@ def _preservation(user, case, d):
     services.preservation_decide(actor=user, evidence=evidence, decision=d["decision"])
 
 
+def _release(user, case, d):
+    evidence = get_object_or_404(case.evidence, pk=d["evidence"])
+    services.preservation_release(actor=user, evidence=evidence, note=d["note"])
+
+
 def _schedule_hearing(user, case, d):
     chair = get_object_or_404(User, pk=d["chair"])
     services.case_schedule_hearing(actor=user, case=case, chair=chair, hearing_at=d["hearing_at"])
@@ -272,6 +278,7 @@ CASE_ACTS: dict[str, Act] = {
         form_kwargs=lambda request, case: {"case": case},
     ),
     "preservation": Act(PreservationForm, _done(gettext_lazy("处理决定已记录。"), _preservation)),
+    "release": Act(ReleaseForm, _done(gettext_lazy("已解除保存并登记返还。"), _release)),
     "notify": Act(
         NotifyForm,
         _done(

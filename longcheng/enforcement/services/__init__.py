@@ -26,6 +26,7 @@ from .cases import (
     case_summary,
     evidence_record,
     preservation_decide,
+    preservation_release,
     transfer_from_inspection,
 )
 from .documents import document_correct, document_issue, document_revise, next_document_number
@@ -67,5 +68,6 @@ __all__ = [
     "next_document_number",
     "patrol_record",
     "preservation_decide",
+    "preservation_release",
     "transfer_from_inspection",
 ]

@@ -276,10 +276,41 @@ def preservation_decide(*, actor, evidence: Evidence, decision: str) -> Evidence
     _require_case_officer(actor, evidence.case)
     if not decision.strip():
         raise CaseRefused(_("请写明处理决定。"))
+    if evidence.decide_by and _today() > evidence.decide_by:
+        raise CaseRefused(
+            _(
+                "先行登记保存的处理决定应于 %(d)s 前作出（《行政处罚法》第五十六条）；"
+                "逾期未作出的，应当解除保存、返还物品，请登记返还。"
+            )
+            % {"d": evidence.decide_by}
+        )
     evidence.decided_at = clock.now()
     evidence.decision = decision.strip()
     evidence.save(update_fields=["decided_at", "decision"])
     _event(evidence.case, "preservation_decided", actor, note=decision)
+    return evidence
+
+
+@service
+def preservation_release(*, actor, evidence: Evidence, note: str) -> Evidence:
+    """Art. 56: the preservation is lifted and the goods returned (on time or after the seven
+    working days ran out without a decision); the return is on the record."""
+    if evidence.kind != Evidence.Kind.PRESERVATION or evidence.decided_at:
+        raise CaseRefused(_("该证据不是待处理的先行登记保存。"))
+    _require_case_officer(actor, evidence.case)
+    if len(note.strip()) < 4:
+        raise CaseRefused(_("请写明返还的物品、时间和接收人。"))
+    evidence.decided_at = clock.now()
+    evidence.decision = (_("解除先行登记保存并返还：%(n)s") % {"n": note.strip()})[:200]
+    evidence.released = True
+    evidence.save(update_fields=["decided_at", "decision", "released"])
+    _event(evidence.case, "preservation_released", actor, note=note.strip())
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=evidence.case,
+        detail={"preservation_released": evidence.pk},
+    )
     return evidence
 
 

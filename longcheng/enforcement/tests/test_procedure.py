@@ -161,6 +161,32 @@ def test_preservation_needs_approval_and_a_decision_in_seven_working_days(filed,
     services.case_notify(actor=officers.a, case=filed, circumstance="ordinary", fine=Decimal(15000))
 
 
+def test_after_seven_working_days_a_preservation_can_only_be_released(filed, officers, clock):
+    """Art. 56: no decision within the seven working days, the goods are returned."""
+    evidence = services.evidence_record(
+        actor=officers.a,
+        case=filed,
+        kind="preservation",
+        description="登记保存渣土车一辆",
+        officers=[officers.b],
+        approved_by=officers.leader,
+    )
+    clock.to(at(2023, 10, 11, 9))  # the decision was due by 10 October
+    with pytest.raises(CaseRefused, match=r"2023-10-10 前作出.*第五十六条.*返还"):
+        services.preservation_decide(actor=officers.a, evidence=evidence, decision="没收")
+    evidence.refresh_from_db()
+    assert evidence.decided_at is None
+    services.preservation_release(
+        actor=officers.a, evidence=evidence, note="渣土车已于10月11日返还当事人，签收人王某"
+    )
+    evidence.refresh_from_db()
+    assert evidence.released and "返还" in evidence.decision
+    filed.refresh_from_db()
+    assert filed.events.filter(step="preservation_released").exists()
+    # The case goes on: nothing is left pending.
+    services.case_notify(actor=officers.a, case=filed, circumstance="ordinary", fine=Decimal(15000))
+
+
 @pytest.mark.parametrize(
     ("fine", "circumstance", "reason", "message"),
     [
