@@ -23,6 +23,7 @@ from .models import (
     EnforcementBody,
     Evidence,
     LegalProvision,
+    Officer,
     Patrol,
 )
 from .rules import (
@@ -35,15 +36,35 @@ from .rules import (
 from .workflow import DocumentKind, Outcome, Status
 
 
+def _awaiting_review_by(user) -> Q | None:
+    """Art. 58: a qualified legal reviewer sits with the body, above the brigades; the cases
+    sent to review anywhere below the reviewer's unit are theirs to review."""
+    unit = getattr(user, "unit", None)
+    if unit is None or not Officer.objects.filter(user=user, legal_reviewer=True).exists():
+        return None
+    return Q(status=Status.REVIEWING, unit__path__startswith=unit.path)
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
-    """The unit's own cases by scope, and cases the user is an officer on."""
+    """The unit's own cases by scope, cases the user is an officer on, and the cases waiting
+    for the user's legal review."""
     if not is_business_staff(user):
         return Case.objects.none()
     condition = unit_filter(user, "unit")
     queryset = Case.objects.all()
     if condition is not None:
-        queryset = queryset.filter(condition | Q(case_officers__user=user)).distinct()
+        reachable = condition | Q(case_officers__user=user)
+        review = _awaiting_review_by(user)
+        if review is not None:
+            reachable |= review
+        queryset = queryset.filter(reachable).distinct()
     return queryset
+
+
+def cases_awaiting_review(user) -> QuerySet[Case]:
+    """The reviewer's work queue (待法制审核)."""
+    review = _awaiting_review_by(user)
+    return Case.objects.filter(review) if review is not None else Case.objects.none()
 
 
 def patrols_visible_to(user) -> QuerySet[Patrol]:
@@ -214,6 +235,16 @@ def enforcement_home_cards(user) -> list[StatCard]:
         return []
     cases = cases_visible_to(user)
     cards = []
+    to_review = cases_awaiting_review(user).count()
+    if to_review:
+        cards.append(
+            StatCard(
+                str(_("待法制审核")),
+                to_review,
+                reverse("enforcement:cases") + "?status=" + Status.REVIEWING,
+                "clipboard-check",
+            )
+        )
     running = cases.exclude(status__in=[Status.CLOSED, Status.NOT_FILED]).count()
     if running:
         cards.append(

@@ -120,3 +120,16 @@ def _move_matter(case: Case, actor, deadline: datetime.date, label: str) -> None
         loop.matter_move_deadline(
             matter=matter, actor=actor, deadline=deadline, note=f"{label}：{deadline}"
         )
+
+
+REVIEW_FIELDS = ["reviewer", "reviewed_at", "review_passed", "review_opinion"]
+
+
+def _void_review(case: Case) -> bool:
+    """Art. 58: the legal review judges the facts as finally found. New evidence or a hearing
+    after a review voids it (the case must be reviewed again before the decision); True when
+    there was one to void. The caller saves `REVIEW_FIELDS` and records the event."""
+    if case.reviewed_at is None:
+        return False
+    case.reviewer, case.reviewed_at, case.review_passed, case.review_opinion = None, None, None, ""
+    return True

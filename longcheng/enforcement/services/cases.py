@@ -44,7 +44,15 @@ from ..rules import (
 from ..rules import today as _today
 from ..selectors import benchmark_for, decision_document
 from ..workflow import DocumentKind, Outcome, PartyKind, Status, Step
-from ._steps import _advance, _event, _move_matter, _officer, _require_case_officer
+from ._steps import (
+    REVIEW_FIELDS,
+    _advance,
+    _event,
+    _move_matter,
+    _officer,
+    _require_case_officer,
+    _void_review,
+)
 from .documents import document_issue
 
 
@@ -244,6 +252,15 @@ def evidence_record(
     if upload is not None:
         evidence.file.save(upload.name, upload, save=True)
     _event(case, "evidence", actor, note=f"{evidence.get_kind_display()}：{description[:100]}")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if _void_review(locked):
+        save_versioned(locked, expected_version=locked.version, fields=REVIEW_FIELDS)
+        _event(
+            locked,
+            "review_voided",
+            actor,
+            note=_("审核后又取得新证据，须重新法制审核（第五十八条）"),
+        )
     audit_record(actor=actor, action=AuditAction.CREATE, target=evidence)
     if kind in (
         Evidence.Kind.INSPECTION_RECORD,

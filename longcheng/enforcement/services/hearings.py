@@ -19,7 +19,7 @@ from ..models import Case
 from ..rules import HEARING_NOTICE_WORKING_DAYS, CaseRefused
 from ..rules import today as _today
 from ..workflow import DocumentKind, Status, Step
-from ._steps import _advance
+from ._steps import REVIEW_FIELDS, _advance, _event, _void_review
 from .documents import document_issue
 
 
@@ -66,14 +66,22 @@ def case_schedule_hearing(*, actor, case: Case, chair, hearing_at: datetime.date
 
 @service
 def case_hold_hearing(*, actor, case: Case, record: str) -> Case:
+    voided = []
+
     def mutate(c: Case) -> None:
         c.hearing_record = record.strip()
+        voided.append(_void_review(c))
 
-    return _advance(
+    case = _advance(
         case,
         Step.HOLD_HEARING,
         actor,
         given=Given(actor=actor, text=record),
         mutate=mutate,
-        fields=["hearing_record"],
+        fields=["hearing_record", *REVIEW_FIELDS],
     )
+    if any(voided):
+        _event(
+            case, "review_voided", actor, note=_("审核后举行了听证，须重新法制审核（第五十八条）")
+        )
+    return case

@@ -303,6 +303,59 @@ def test_the_hearing_is_chaired_by_a_non_investigator_and_reviewed(notified, off
     assert case.status == Status.DECIDED
 
 
+def test_new_evidence_after_the_review_voids_it(investigated, officers):
+    """Art. 58: the review judges the facts as finally found."""
+    case = services.case_notify(
+        actor=officers.a,
+        case=investigated,
+        circumstance="ordinary",
+        fine=Decimal(15000),
+        major=True,
+    )
+    services.case_record_statement(actor=officers.a, case=case, waived=True)
+    case = services.case_submit_review(actor=officers.a, case=case)
+    case = services.case_review(actor=officers.reviewer, case=case, passed=True, opinion="同意处罚")
+    services.evidence_record(
+        actor=officers.a,
+        case=case,
+        kind="questioning",
+        description="补充询问当事人驾驶员",
+        officers=[officers.b],
+    )
+    case.refresh_from_db()
+    assert case.reviewed_at is None and case.events.filter(step="review_voided").exists()
+    services.case_discuss(
+        actor=officers.leader, case=case, minutes="队务会：郭、杨、孟参加，同意罚款一万五千元"
+    )
+    case.refresh_from_db()
+    with pytest.raises(CaseRefused, match="法制审核"):
+        services.case_decide(actor=officers.leader, case=case, outcome="penalty")
+
+
+def test_the_legal_reviewer_finds_and_opens_a_brigade_case_sent_to_review(
+    investigated, officers, login
+):
+    from django.urls import reverse
+
+    case = services.case_notify(
+        actor=officers.a,
+        case=investigated,
+        circumstance="ordinary",
+        fine=Decimal(15000),
+        major=True,
+    )
+    services.case_record_statement(actor=officers.a, case=case, waived=True)
+    client = login(officers.reviewer)
+    assert client.get(case.get_absolute_url()).status_code == 404  # not before it is sent
+    services.case_submit_review(actor=officers.a, case=case)
+    home = client.get(reverse("web:home")).content.decode()
+    assert "待法制审核" in home
+    queue = client.get(reverse("enforcement:cases"), {"status": "reviewing"}).content.decode()
+    assert case.number in queue
+    page = client.get(case.get_absolute_url())
+    assert page.status_code == 200
+
+
 def test_major_cases_are_discussed_collectively(investigated, officers):
     case = services.case_notify(
         actor=officers.a,
