@@ -97,7 +97,9 @@ def preservations_decided(case: Case, given: Given) -> str | None:
 def hearing_asked_in_time(case: Case, given: Given) -> str | None:
     if not hearing_eligible(case):
         return _("拟作出的处罚未达到听证条件（《行政处罚法》第六十三条）。")
-    if case.statement_due and given.on > case.statement_due:
+    if case.hearing_waived_at:
+        return _("当事人已书面放弃听证（第六十四条）。")
+    if case.notice_received_on and case.statement_due and given.on > case.statement_due:
         return _("当事人应当在告知后五个工作日内（%(d)s 前）提出听证。") % {"d": case.statement_due}
     return None
 

@@ -187,6 +187,14 @@ class ReleaseForm(forms.Form):
     note = _text(_("返还情况"), 150)
 
 
+class NoticeReceiptForm(forms.Form):
+    received_on = DayField(label=_("当事人收到告知书日期"))
+
+
+class HearingWaiverForm(forms.Form):
+    record = _text(_("书面放弃听证的记录"), 200)
+
+
 class StatementForm(forms.Form):
     statement = _text(_("陈述申辩"))
     waived = forms.BooleanField(label=_("明确放弃"), required=False)

@@ -262,6 +262,10 @@ class Case(TimeStampedModel, VersionedModel):
     decision_deadline = models.DateField(_("作出决定期限"), null=True, blank=True)
     notice_at = models.DateTimeField(_("告知时间"), null=True, blank=True)
     statement_due = models.DateField(_("陈述申辩/听证申请截止"), null=True, blank=True)
+    # Arts. 63–64: the five working days for a hearing run from the party's receipt.
+    notice_received_on = models.DateField(_("当事人收到告知书日期"), null=True, blank=True)
+    hearing_waived_at = models.DateTimeField(_("书面放弃听证时间"), null=True, blank=True)
+    hearing_waiver = models.CharField(_("书面放弃听证的记录"), max_length=200, blank=True)
     statement = models.TextField(_("陈述申辩意见"), blank=True)
     statement_waived = models.BooleanField(_("明确放弃陈述申辩"), default=False)
     statement_at = models.DateTimeField(_("陈述申辩记录时间"), null=True, blank=True)

@@ -145,6 +145,22 @@ def decision_prerequisites(case: Case, outcome: str) -> list[str]:
             )
         if case.hearing_requested_at and not case.hearing_record:
             problems.append(_("当事人已申请听证，须举行听证后再作决定（第六十五条）。"))
+        elif hearing_eligible(case) and not (case.hearing_record or case.hearing_waived_at):
+            if case.notice_received_on is None:
+                problems.append(
+                    _(
+                        "拟作出的处罚达到听证条件：须先记录当事人收到告知书的日期，"
+                        "听证申请期限自收到之日起算（第六十四条）。"
+                    )
+                )
+            elif today() <= (case.statement_due or today()):
+                problems.append(
+                    _(
+                        "当事人可在收到告知书后五个工作日内（%(d)s 前）要求听证，期满或书面放弃前"
+                        "不得作出决定（第六十三条、第六十四条）；陈述申辩不等于放弃听证。"
+                    )
+                    % {"d": case.statement_due}
+                )
         if case.provision:
             try:
                 fine_in_legal_range(case.provision, case.fine)

@@ -27,7 +27,9 @@ from .forms import (
     FileForm,
     FindingForm,
     HearingRecordForm,
+    HearingWaiverForm,
     LeadForm,
+    NoticeReceiptForm,
     NotifyForm,
     PatrolForm,
     PaymentForm,
@@ -292,6 +294,24 @@ CASE_ACTS: dict[str, Act] = {
             gettext_lazy("陈述申辩已记录。"),
             lambda user, case, d: services.case_record_statement(
                 actor=user, case=case, statement=d["statement"], waived=d["waived"]
+            ),
+        ),
+    ),
+    "notice_receipt": Act(
+        NoticeReceiptForm,
+        _done(
+            gettext_lazy("已记录当事人收到告知书的日期，听证申请期限自该日起算。"),
+            lambda user, case, d: services.case_record_notice_receipt(
+                actor=user, case=case, received_on=d["received_on"]
+            ),
+        ),
+    ),
+    "hearing_waiver": Act(
+        HearingWaiverForm,
+        _done(
+            gettext_lazy("已记录当事人书面放弃听证。"),
+            lambda user, case, d: services.case_record_hearing_waiver(
+                actor=user, case=case, record=d["record"]
             ),
         ),
     ),

@@ -30,7 +30,13 @@ from .cases import (
     transfer_from_inspection,
 )
 from .documents import document_correct, document_issue, document_revise, next_document_number
-from .hearings import case_hold_hearing, case_request_hearing, case_schedule_hearing
+from .hearings import (
+    case_hold_hearing,
+    case_record_hearing_waiver,
+    case_record_notice_receipt,
+    case_request_hearing,
+    case_schedule_hearing,
+)
 from .patrols import finding_record, patrol_record
 from .payment import case_apply_court, case_defer_payment, case_demand, case_record_payment
 from .publication import case_publish, case_withdraw_publication
@@ -50,6 +56,8 @@ __all__ = [
     "case_hold_hearing",
     "case_notify",
     "case_publish",
+    "case_record_hearing_waiver",
+    "case_record_notice_receipt",
     "case_record_payment",
     "case_record_statement",
     "case_register_lead",

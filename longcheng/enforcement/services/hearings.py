@@ -16,11 +16,52 @@ from longcheng.core.versioning import save_versioned
 
 from ..checks import Given
 from ..models import Case
-from ..rules import HEARING_NOTICE_WORKING_DAYS, CaseRefused
+from ..rules import (
+    HEARING_NOTICE_WORKING_DAYS,
+    HEARING_REQUEST_WORKING_DAYS,
+    CaseRefused,
+    hearing_eligible,
+)
 from ..rules import today as _today
 from ..workflow import DocumentKind, Status, Step
 from ._steps import REVIEW_FIELDS, _advance, _event, _void_review
 from .documents import document_issue
+
+
+@service
+def case_record_notice_receipt(*, actor, case: Case, received_on: datetime.date) -> Case:
+    """Art. 64: the party's five working days to ask for a hearing run from the day it
+    received the notice (recorded from the service receipt), not from the day it was made."""
+    if not acts_for(actor, case.unit):
+        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    if case.status not in (Status.NOTIFIED, Status.HEARING) or case.notice_at is None:
+        raise CaseRefused(_("只有已告知、尚未决定的案件可以记录告知书送达日期。"))
+    noticed_on = timezone.localtime(case.notice_at).date()
+    if not noticed_on <= received_on <= _today():
+        raise CaseRefused(_("收到告知书的日期须在告知日 %(d)s 与今天之间。") % {"d": noticed_on})
+    expected = case.version
+    case.notice_received_on = received_on
+    case.statement_due = add_working_days(received_on, HEARING_REQUEST_WORKING_DAYS)
+    save_versioned(case, expected_version=expected, fields=["notice_received_on", "statement_due"])
+    _event(case, "notice_received", actor, data={"on": received_on.isoformat()})
+    return case
+
+
+@service
+def case_record_hearing_waiver(*, actor, case: Case, record: str) -> Case:
+    """Art. 64: only the party's written waiver lets a decision come before its five days end;
+    a statement of defence is not one."""
+    if not acts_for(actor, case.unit):
+        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    if case.status != Status.NOTIFIED or not hearing_eligible(case):
+        raise CaseRefused(_("只有达到听证条件、已告知的案件可以记录书面放弃听证。"))
+    if len(record.strip()) < 4:
+        raise CaseRefused(_("请写明书面放弃听证的文书（如：放弃听证声明书，当事人签名及日期）。"))
+    expected = case.version
+    case.hearing_waived_at, case.hearing_waiver = clock.now(), record.strip()[:200]
+    save_versioned(case, expected_version=expected, fields=["hearing_waived_at", "hearing_waiver"])
+    _event(case, "hearing_waived", actor, note=record.strip()[:200])
+    return case
 
 
 @service

@@ -23,6 +23,10 @@ def _step(client, case, step, data):
         ("review", {"passed": "maybe", "opinion": "同意"}),
         ("decide", {"outcome": "penalty", "version": "-1"}),
         ("notify", {"circumstance": "ordinary", "fine": "1" * 30}),
+        ("notice_receipt", {"received_on": "2023-13-40"}),
+        ("hearing_waiver", {"record": "x" * 300}),
+        ("release", {"evidence": "-3", "note": "已返还"}),
+        ("serve", {"method": "直接送达", "served_on": "2023-09-25", "late_reason": "x" * 400}),
     ],
 )
 def test_a_malformed_post_is_a_message(login, filed, officers, step, data):
@@ -50,3 +54,17 @@ def test_the_case_list_ignores_a_forged_late_filter(login, officers):
     client = login(officers.leader)
     assert client.get(reverse("enforcement:cases"), {"late": "yes"}).status_code == 200
     assert client.get(reverse("enforcement:cases"), {"late": "1"}).status_code == 200
+
+
+def test_the_notice_receipt_is_recorded_from_the_case_page(login, notified, officers, clock):
+    import datetime
+
+    from tests.fixtures.loop import at
+
+    notified.stop_work = True  # the hearing thresholds
+    notified.save()
+    clock.to(at(2023, 9, 27, 9))
+    page = _step(login(officers.a), notified, "notice_receipt", {"received_on": "2023-09-26"})
+    assert "听证申请期限自该日起算" in page
+    notified.refresh_from_db()
+    assert notified.notice_received_on == datetime.date(2023, 9, 26)

@@ -8,6 +8,7 @@ import pytest
 
 from longcheng.enforcement import services
 from longcheng.enforcement.models import Case, CaseDocument
+from longcheng.enforcement.rules import decision_prerequisites
 from longcheng.enforcement.services import CaseRefused
 from longcheng.enforcement.workflow import STEPS, Status, Step
 from longcheng.loop.models import Matter
@@ -263,9 +264,45 @@ def test_hearing_only_when_eligible_and_in_time(notified, officers, clock):
     notified.fine = Decimal(50000)
     notified.stop_work = True
     notified.save()
+    clock.to(at(2023, 9, 27, 9))
+    # Received on Tuesday 26 September: 27, 28 September, the make-up days 7 and 8 October,
+    # then 9 October — the fifth working day.
+    notified = services.case_record_notice_receipt(
+        actor=officers.a, case=notified, received_on=datetime.date(2023, 9, 26)
+    )
+    assert notified.statement_due == datetime.date(2023, 10, 9)
     clock.to(at(2023, 10, 10, 9))
     with pytest.raises(CaseRefused, match="五个工作日内"):
         services.case_request_hearing(actor=officers.a, case=notified)
+
+
+def test_a_heard_case_waits_for_the_five_days_from_receipt_unless_waived_in_writing(
+    notified, officers, clock
+):
+    """Arts. 63–64: a statement of defence is not a waiver of the hearing."""
+    notified.stop_work = True  # stopping work reaches the hearing thresholds
+    notified.save()
+    services.case_record_statement(actor=officers.a, case=notified, statement="对事实无异议")
+    notified.refresh_from_db()
+    with pytest.raises(CaseRefused, match="收到告知书的日期"):
+        services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
+    with pytest.raises(CaseRefused, match="告知日 2023-09-25 与今天之间"):
+        services.case_record_notice_receipt(
+            actor=officers.a, case=notified, received_on=datetime.date(2023, 9, 24)
+        )
+    notified = services.case_record_notice_receipt(
+        actor=officers.a, case=notified, received_on=datetime.date(2023, 9, 25)
+    )
+    with pytest.raises(CaseRefused, match=r"2023-10-08 前.*陈述申辩不等于放弃听证"):
+        services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
+    notified = services.case_record_hearing_waiver(
+        actor=officers.a, case=notified, record="放弃听证声明书，当事人法定代表人签名，2023-09-25"
+    )
+    with pytest.raises(CaseRefused, match="书面放弃听证"):
+        services.case_request_hearing(actor=officers.a, case=notified)
+    # Stopping work is a major case: reviewed and discussed first (Arts. 57, 58).
+    notified.refresh_from_db()
+    assert not any("听证" in p for p in decision_prerequisites(notified, "penalty"))
 
 
 def test_the_hearing_is_chaired_by_a_non_investigator_and_reviewed(notified, officers, clock):
