@@ -18,7 +18,7 @@ from longcheng.core.models import Unit
 from longcheng.core.validators import validate_credit_code
 
 from . import services
-from .models import InvestmentMeeting, Deal, DealKpi, Fund, Investment
+from .models import Deal, DealKpi, Fund, Investment, InvestmentMeeting
 
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 D = Decimal

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from longcheng.web.inputs import DayField, MoneyField
 
-from .models import InvestmentMeeting, Fund, LimitedPartner
+from .models import Fund, InvestmentMeeting, LimitedPartner
 from .workflow import DD_AREAS, DealStage, FlowKind, LpKind, Vote
 
 

@@ -30,14 +30,14 @@ from longcheng.loop.workflow import Channel
 
 from .models import (
     CashFlow,
-    InvestmentDecision,
-    InvestmentMeeting,
-    InvestmentVote,
     Deal,
     DueDiligence,
     Fund,
     FundAlert,
     Investment,
+    InvestmentDecision,
+    InvestmentMeeting,
+    InvestmentVote,
     LimitedPartner,
     NavReport,
 )

@@ -12,7 +12,7 @@ from stdnum.cn import uscc
 
 from longcheng.audit.models import AuditRecord
 from longcheng.funds import services
-from longcheng.funds.models import CashFlow, InvestmentMeeting, InvestmentVote, Deal, NavReport
+from longcheng.funds.models import CashFlow, Deal, InvestmentMeeting, InvestmentVote, NavReport
 from longcheng.funds.services import FundRefused
 from tests.factories import DealFactory
 

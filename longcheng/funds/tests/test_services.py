@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from longcheng.funds import services
-from longcheng.funds.models import CashFlow, InvestmentMeeting, Deal, FundAlert, Investment
+from longcheng.funds.models import CashFlow, Deal, FundAlert, Investment, InvestmentMeeting
 from longcheng.funds.selectors import fund_figures, idle_money
 from longcheng.funds.services import FundRefused
 from longcheng.funds.workflow import DEAL_TRANSITIONS, DealStage
