@@ -136,8 +136,13 @@ def decision_prerequisites_met(case: Case, given: Given) -> str | None:
 
 
 def decided_within_period(case: Case, given: Given) -> str | None:
-    """Art. 60: within ninety days of filing, or of an extension approved before they ran out."""
-    if case.decision_deadline and given.on > case.decision_deadline:
+    """Art. 60: a penalty within ninety days of filing, or of an extension approved before they
+    ran out. A case past its period can still end without a penalty (or be transferred)."""
+    if (
+        given.outcome == Outcome.PENALTY
+        and case.decision_deadline
+        and given.on > case.decision_deadline
+    ):
         return _(
             "办案期限已于 %(d)s 届满且届满前未经负责人批准延长，不得再作出处罚决定"
             "（《行政处罚法》第六十条）。"

@@ -184,6 +184,12 @@ class CaseDetailView(StaffRequired, TemplateView):
                 kind=Evidence.Kind.PRESERVATION, decided_at__isnull=True
             ),
             today=timezone.localdate(),
+            # Art. 60: past its period (never extended in time) a case cannot end in a penalty.
+            decision_period_over=bool(
+                case.decision_deadline
+                and not case.decided_at
+                and timezone.localdate() > case.decision_deadline
+            ),
             service_overdue=bool(
                 case.decided_at
                 and not case.served_at

@@ -145,6 +145,9 @@ def test_no_decision_after_the_ninety_days_without_an_extension_before_they_ran_
         services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
     notified.refresh_from_db()
     assert notified.status == Status.NOTIFIED and notified.decided_at is None
+    # The case can still end without a penalty.
+    case = services.case_decide(actor=officers.leader, case=notified, outcome="not_proven")
+    assert case.status == Status.DECIDED and case.outcome == "not_proven"
 
 
 @pytest.mark.parametrize(
