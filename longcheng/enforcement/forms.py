@@ -234,6 +234,9 @@ class ServeForm(forms.Form):
     method = _text(_("送达方式"), 50)
     served_on = DayField(label=_("送达日期"))
     late_reason = forms.CharField(label=_("迟延送达的原因"), max_length=300, required=False)
+    electronic_confirmed = forms.BooleanField(
+        label=_("当事人已同意并签订电子送达确认书"), required=False
+    )
 
 
 class PaymentForm(forms.Form):

@@ -376,6 +376,7 @@ CASE_ACTS: dict[str, Act] = {
                 method=d["method"],
                 served_on=d["served_on"],
                 late_reason=d["late_reason"],
+                electronic_confirmed=d["electronic_confirmed"],
             ),
         ),
     ),

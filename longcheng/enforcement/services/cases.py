@@ -501,6 +501,10 @@ def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None
     return case
 
 
+# Art. 61 (2): electronic service only with the party's consent and signed confirmation.
+ELECTRONIC_SERVICE = "电子送达"
+
+
 @service
 def case_serve(
     *,
@@ -509,12 +513,20 @@ def case_serve(
     method: str,
     served_on: datetime.date | None = None,
     late_reason: str = "",
+    electronic_confirmed: bool = False,
 ) -> Case:
     """送达 (Art. 61): on the spot, or within seven working days; never dated before the
     decision. Late service states its reason and raises a supervision matter to the unit on the
     loop. The payment period starts from service."""
     if not method.strip():
         raise CaseRefused(_("请写明送达方式（直接送达、留置送达、邮寄送达等）。"))
+    if ELECTRONIC_SERVICE in method and not electronic_confirmed:
+        raise CaseRefused(
+            _(
+                "电子送达须当事人同意并签订确认书（《行政处罚法》第六十一条第二款）："
+                "请先取得确认书，或改用其他送达方式。"
+            )
+        )
     served_on = served_on or _today()
     if served_on > _today():
         raise CaseRefused(_("送达日期不能晚于今天。"))

@@ -78,6 +78,16 @@ def test_the_decision_prints_no_payment_date_before_service(decided):
     assert "2023年10月10日前" not in text
 
 
+def test_electronic_service_needs_the_partys_signed_confirmation(decided, officers):
+    """Art. 61 (2)."""
+    with pytest.raises(CaseRefused, match=r"确认书.*第六十一条"):
+        services.case_serve(actor=officers.a, case=decided, method="电子送达")
+    case = services.case_serve(
+        actor=officers.a, case=decided, method="电子送达", electronic_confirmed=True
+    )
+    assert case.status == Status.SERVED
+
+
 def test_service_is_never_dated_before_the_decision(decided, officers):
     with pytest.raises(CaseRefused, match=r"不能早于作出决定的日期 2023-09-25.*第六十一条"):
         services.case_serve(
