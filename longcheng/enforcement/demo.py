@@ -227,6 +227,7 @@ def seed(log) -> None:
             kind="inspection_record",
             description="现场检查笔录：3 辆渣土车无核准证（晋A·D1234 等），出口道路遗撒约 50 米。",
             officers=[hou],
+            credentials_shown=True,
         )
         services.evidence_record(
             actor=meng,
@@ -243,6 +244,7 @@ def seed(log) -> None:
             kind="questioning",
             description="询问笔录：项目经理承认未办理建筑垃圾运输核准，车辆为临时雇用。",
             officers=[meng],
+            credentials_shown=True,
         )
         case = services.case_notify(
             actor=meng,
@@ -279,6 +281,7 @@ def seed(log) -> None:
             kind="inspection_record",
             description="现场检查笔录：23:50 混凝土泵车作业，噪声监测 68.5 dB(A)，无夜间施工证明。",
             officers=[hou],
+            credentials_shown=True,
         )
     with clock.frozen_at(_at(datetime.date(2023, 8, 22), 10)):
         services.case_notify(

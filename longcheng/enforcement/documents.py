@@ -70,7 +70,8 @@ def _body_lines(document, body) -> list[str]:
     if document.kind in (K.INSPECTION_RECORD, K.QUESTIONING, K.PRESERVATION):
         return [
             *_party(case),
-            f"执法人员：{'、'.join(content.get('officers', []))}（已出示执法证件）",
+            f"执法人员：{'、'.join(content.get('officers', []))}"
+            + ("（已出示执法证件）" if content.get("credentials_shown") else ""),
             f"记录内容：{content.get('text', '')}",
             "以上记录经当事人核对无误。",
         ]

@@ -126,6 +126,7 @@ class EvidenceForm(forms.Form):
     officers = forms.ModelMultipleChoiceField(label=_("同时取证人员"), queryset=User.objects.none())
     video_ref = forms.CharField(label=_("执法记录仪视频编号"), max_length=100, required=False)
     file = forms.FileField(label=_("附件"), required=False)
+    credentials_shown = forms.BooleanField(label=_("已向当事人出示执法证件"), required=False)
     # 先行登记保存: the approving head (the service checks that they lead the unit).
     approved_by = forms.ModelChoiceField(
         label=_("批准人"), queryset=User.objects.all(), required=False

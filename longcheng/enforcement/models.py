@@ -375,6 +375,8 @@ class Evidence(models.Model):
     decide_by = models.DateField(_("处理决定期限"), null=True, blank=True)
     decided_at = models.DateTimeField(_("作出处理决定时间"), null=True, blank=True)
     decision = models.CharField(_("处理决定"), max_length=200, blank=True)
+    # Art. 55: the officers showed their credentials to the party (on-site records say so).
+    credentials_shown = models.BooleanField(_("已出示执法证件"), default=False)
     # Art. 56: no decision within seven working days, the goods go back to the party.
     released = models.BooleanField(_("已解除保存并返还"), default=False)
 

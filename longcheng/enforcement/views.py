@@ -233,6 +233,7 @@ def _evidence(user, case, d):
         video_ref=d["video_ref"],
         upload=d["file"],
         approved_by=d["approved_by"],
+        credentials_shown=d["credentials_shown"],
     )
 
 

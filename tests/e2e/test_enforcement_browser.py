@@ -60,6 +60,7 @@ def test_patrol_finding_to_closed_case(desk):
     form.locator("textarea[name=description]").fill(
         "现场检查笔录：渣土车无核准证，道路遗撒约 30 米"
     )
+    form.locator("input[name=credentials_shown]").check()
     form.locator("button").click()
     form = step(page, case, "notify")
     form.locator("input[name=fine]").fill("80000")

@@ -219,6 +219,7 @@ def evidence_record(
     video_ref: str = "",
     upload=None,
     approved_by=None,
+    credentials_shown: bool = False,
 ) -> Evidence:
     """调查取证: two officers of the case at least; 先行登记保存 needs a leader's approval and a
     decision within seven working days (Art. 56)."""
@@ -236,6 +237,20 @@ def evidence_record(
         raise CaseRefused(_("%(n)s 不是本案承办人员。") % {"n": "、".join(outsiders)})
     if len(description.strip()) < 5:
         raise CaseRefused(_("请写明证据内容。"))
+    for user in team:  # Art. 42: every officer's credential valid on the day of the step
+        _officer(user)
+    on_site = kind in (
+        Evidence.Kind.INSPECTION_RECORD,
+        Evidence.Kind.QUESTIONING,
+        Evidence.Kind.PRESERVATION,
+    )
+    if on_site and not credentials_shown:
+        raise CaseRefused(
+            _(
+                "调查或者检查时，执法人员应当主动向当事人或者有关人员出示执法证件"
+                "（《行政处罚法》第五十五条）：请确认已出示。"
+            )
+        )
     preservation = kind == Evidence.Kind.PRESERVATION
     if preservation and (approved_by is None or not leads(approved_by, case.unit)):
         raise CaseRefused(_("先行登记保存证据须经行政机关负责人批准。"))
@@ -246,6 +261,7 @@ def evidence_record(
         video_ref=video_ref,
         recorded_at=clock.now(),
         approved_by=approved_by if preservation else None,
+        credentials_shown=credentials_shown,
         decide_by=add_working_days(_today(), PRESERVATION_WORKING_DAYS) if preservation else None,
     )
     evidence.officers.set(team)
@@ -277,6 +293,7 @@ def evidence_record(
             case=case,
             content={
                 "text": description.strip(),
+                "credentials_shown": credentials_shown,
                 "officers": [
                     f"{o.user.full_name}（{o.credential_number}）"
                     for o in case.case_officers.filter(user__in=team).select_related("user")

@@ -96,6 +96,7 @@ def investigated(filed, officers):
         kind="inspection_record",
         description="现场检查：渣土车未持核准证运输建筑垃圾",
         officers=[officers.b],
+        credentials_shown=True,
     )
     filed.refresh_from_db()
     return filed

@@ -116,10 +116,45 @@ def test_an_officer_without_a_credential_cannot_investigate(lead, officers, user
         )
 
 
+def test_an_on_site_record_needs_the_credentials_shown_and_says_so(filed, officers):
+    """Arts. 42 and 55: valid credentials, shown to the party; the record prints it only then."""
+    common = {"actor": officers.a, "case": filed, "officers": [officers.b]}
+    with pytest.raises(CaseRefused, match=r"出示执法证件.*第五十五条"):
+        services.evidence_record(**common, kind="questioning", description="询问当事人驾驶员")
+    services.evidence_record(**common, kind="video", description="执法记录仪全程录像")
+    evidence = services.evidence_record(
+        **common, kind="questioning", description="询问当事人驾驶员", credentials_shown=True
+    )
+    assert evidence.credentials_shown
+    record = filed.documents.get(kind="questioning")
+    assert record.content["credentials_shown"] is True
+
+
+def test_an_expired_credential_stops_the_officer_at_every_step(filed, officers, clock):
+    from longcheng.enforcement.models import Officer
+
+    Officer.objects.filter(user=officers.b).update(valid_until=datetime.date(2023, 9, 30))
+    clock.to(at(2023, 10, 9, 9))
+    with pytest.raises(CaseRefused, match="没有有效的行政执法证件"):
+        services.evidence_record(
+            actor=officers.a,
+            case=filed,
+            officers=[officers.b],
+            kind="inspection_record",
+            description="复查现场：渣土车仍在运输",
+            credentials_shown=True,
+        )
+
+
 def test_a_single_officer_cannot_record_evidence(filed, officers):
     with pytest.raises(CaseRefused, match="两名以上"):
         services.evidence_record(
-            actor=officers.a, case=filed, kind="questioning", description="询问当事人", officers=[]
+            actor=officers.a,
+            case=filed,
+            kind="questioning",
+            description="询问当事人",
+            officers=[],
+            credentials_shown=True,
         )
     with pytest.raises(CaseRefused, match="不是本案承办人员"):
         services.evidence_record(
@@ -128,6 +163,7 @@ def test_a_single_officer_cannot_record_evidence(filed, officers):
             kind="questioning",
             description="询问当事人",
             officers=[officers.c],
+            credentials_shown=True,
         )
     assert not filed.evidence.exists()
 
@@ -140,6 +176,7 @@ def test_preservation_needs_approval_and_a_decision_in_seven_working_days(filed,
             kind="preservation",
             description="登记保存渣土车一辆",
             officers=[officers.b],
+            credentials_shown=True,
         )
     evidence = services.evidence_record(
         actor=officers.a,
@@ -148,6 +185,7 @@ def test_preservation_needs_approval_and_a_decision_in_seven_working_days(filed,
         description="登记保存渣土车一辆",
         officers=[officers.b],
         approved_by=officers.leader,
+        credentials_shown=True,
     )
     # 7 working days from Monday 25 September 2023: 26–28 September, the holiday skipped, the
     # make-up days 7 and 8 October, then 9 and 10 October (Art. 85: these are working days).
@@ -171,6 +209,7 @@ def test_after_seven_working_days_a_preservation_can_only_be_released(filed, off
         description="登记保存渣土车一辆",
         officers=[officers.b],
         approved_by=officers.leader,
+        credentials_shown=True,
     )
     clock.to(at(2023, 10, 11, 9))  # the decision was due by 10 October
     with pytest.raises(CaseRefused, match=r"2023-10-10 前作出.*第五十六条.*返还"):
@@ -358,6 +397,7 @@ def test_new_evidence_after_the_review_voids_it(investigated, officers):
         kind="questioning",
         description="补充询问当事人驾驶员",
         officers=[officers.b],
+        credentials_shown=True,
     )
     case.refresh_from_db()
     assert case.reviewed_at is None and case.events.filter(step="review_voided").exists()

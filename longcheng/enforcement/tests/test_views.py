@@ -100,6 +100,7 @@ def test_the_case_page_walks_the_procedure(login, lead, officers, body):
             "kind": "inspection_record",
             "description": "现场检查笔录内容",
             "officers": [officers.b.pk],
+            "credentials_shown": "1",
         },
     )
     refused = client.post(
