@@ -14,6 +14,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils.module_loading import import_string
 from stdnum.cn import ric, uscc
 
 from longcheng.enforcement.models import Case
@@ -26,18 +27,17 @@ from longcheng.volunteers.models import Application
 
 
 class ServiceFactory(factory.Factory):
-    """`_create` calls the service named by `Meta.service` with the declared values."""
+    """`_create` calls the service at `_service_path` with the declared values (imported when a
+    record is made, so that this module loads before the apps' services)."""
 
     class Meta:
         abstract = True
 
-    @classmethod
-    def _service(cls):
-        raise NotImplementedError
+    _service_path = ""
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return cls._service()(**kwargs)
+        return import_string(cls._service_path)(**kwargs)
 
 
 class MatterFactory(ServiceFactory):
@@ -76,11 +76,7 @@ class CaseFactory(ServiceFactory):
     facts = "夜间使用未经核准车辆运输建筑垃圾"
     occurred_on = datetime.date(2023, 9, 24)
 
-    @classmethod
-    def _service(cls):
-        from longcheng.enforcement import services
-
-        return services.case_register_lead
+    _service_path = "longcheng.enforcement.services.case_register_lead"
 
 
 class CampaignFactory(ServiceFactory):
@@ -101,11 +97,7 @@ class CampaignFactory(ServiceFactory):
     inspectors = ()
     rectification_days = 5
 
-    @classmethod
-    def _service(cls):
-        from longcheng.inspections import services
-
-        return services.campaign_create
+    _service_path = "longcheng.inspections.services.campaign_create"
 
 
 def _id_number(n: int, birth=datetime.date(2002, 5, 1)) -> str:
@@ -137,11 +129,7 @@ class ApplicationFactory(ServiceFactory):
         kwargs["preferences"] = list(kwargs["preferences"])
         return super()._create(model_class, *args, **kwargs)
 
-    @classmethod
-    def _service(cls):
-        from longcheng.volunteers import services
-
-        return services.application_submit
+    _service_path = "longcheng.volunteers.services.application_submit"
 
 
 def _credit_code(n: int) -> str:
@@ -163,8 +151,4 @@ class DealFactory(ServiceFactory):
     division = "140105"
     amount = Decimal(5000)
 
-    @classmethod
-    def _service(cls):
-        from longcheng.funds import services
-
-        return services.deal_create
+    _service_path = "longcheng.funds.services.deal_create"

@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 from longcheng.accounts.policies import leads
 from longcheng.core.errors import LongchengError
 from longcheng.web.access import BusinessStaffRequired
-from longcheng.web.actions import Act, ActionTableView, NoFields
+from longcheng.web.actions import Act, ActionTableView, NoFields, reporting
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
@@ -206,16 +206,6 @@ def _body_path(case: Case) -> str:
         return case.unit.path
 
 
-def _done(message, call):
-    """A row of the case's action table: the service call, then its success line."""
-
-    def perform(request, case, data):
-        call(request.user, case, data)
-        return str(message)
-
-    return perform
-
-
 def _file(request, case, data):
     case = services.case_file(
         actor=request.user, case=case, officers=data["officers"], provision=data["provision"]
@@ -267,7 +257,7 @@ CASE_ACTS: dict[str, Act] = {
     "file": Act(FileForm, _file, form_kwargs=lambda request, case: {"user": request.user}),
     "extend": Act(
         UntilForm,
-        _done(
+        reporting(
             gettext_lazy("已批准延长办案期限。"),
             lambda user, case, d: services.case_extend_deadline(
                 actor=user, case=case, until=d["until"], reason=d["reason"]
@@ -276,28 +266,30 @@ CASE_ACTS: dict[str, Act] = {
     ),
     "decline": Act(
         ReasonForm,
-        _done(
+        reporting(
             gettext_lazy("已决定不予立案。"),
             lambda user, case, d: services.case_decline(actor=user, case=case, reason=d["reason"]),
         ),
     ),
     "evidence": Act(
         EvidenceForm,
-        _done(gettext_lazy("证据已记录。"), _evidence),
+        reporting(gettext_lazy("证据已记录。"), _evidence),
         form_kwargs=lambda request, case: {"case": case},
     ),
-    "preservation": Act(PreservationForm, _done(gettext_lazy("处理决定已记录。"), _preservation)),
-    "release": Act(ReleaseForm, _done(gettext_lazy("已解除保存并登记返还。"), _release)),
+    "preservation": Act(
+        PreservationForm, reporting(gettext_lazy("处理决定已记录。"), _preservation)
+    ),
+    "release": Act(ReleaseForm, reporting(gettext_lazy("已解除保存并登记返还。"), _release)),
     "notify": Act(
         NotifyForm,
-        _done(
+        reporting(
             gettext_lazy("已制作行政处罚事先告知书。"),
             lambda user, case, d: services.case_notify(actor=user, case=case, **d),
         ),
     ),
     "statement": Act(
         StatementForm,
-        _done(
+        reporting(
             gettext_lazy("陈述申辩已记录。"),
             lambda user, case, d: services.case_record_statement(
                 actor=user, case=case, statement=d["statement"], waived=d["waived"]
@@ -306,7 +298,7 @@ CASE_ACTS: dict[str, Act] = {
     ),
     "notice_receipt": Act(
         NoticeReceiptForm,
-        _done(
+        reporting(
             gettext_lazy("已记录当事人收到告知书的日期，听证申请期限自该日起算。"),
             lambda user, case, d: services.case_record_notice_receipt(
                 actor=user, case=case, received_on=d["received_on"]
@@ -315,7 +307,7 @@ CASE_ACTS: dict[str, Act] = {
     ),
     "hearing_waiver": Act(
         HearingWaiverForm,
-        _done(
+        reporting(
             gettext_lazy("已记录当事人书面放弃听证。"),
             lambda user, case, d: services.case_record_hearing_waiver(
                 actor=user, case=case, record=d["record"]
@@ -324,17 +316,17 @@ CASE_ACTS: dict[str, Act] = {
     ),
     "request_hearing": Act(
         NoFields,
-        _done(
+        reporting(
             gettext_lazy("已登记听证申请。"),
             lambda user, case, d: services.case_request_hearing(actor=user, case=case),
         ),
     ),
     "schedule_hearing": Act(
-        ScheduleHearingForm, _done(gettext_lazy("已制作听证通知书。"), _schedule_hearing)
+        ScheduleHearingForm, reporting(gettext_lazy("已制作听证通知书。"), _schedule_hearing)
     ),
     "hold_hearing": Act(
         HearingRecordForm,
-        _done(
+        reporting(
             gettext_lazy("听证笔录已记录。"),
             lambda user, case, d: services.case_hold_hearing(
                 actor=user, case=case, record=d["record"]
@@ -343,14 +335,14 @@ CASE_ACTS: dict[str, Act] = {
     ),
     "submit_review": Act(
         NoFields,
-        _done(
+        reporting(
             gettext_lazy("已提交法制审核。"),
             lambda user, case, d: services.case_submit_review(actor=user, case=case),
         ),
     ),
     "review": Act(
         ReviewForm,
-        _done(
+        reporting(
             gettext_lazy("法制审核意见已记录。"),
             lambda user, case, d: services.case_review(
                 actor=user, case=case, passed=d["passed"] == "1", opinion=d["opinion"]
@@ -359,17 +351,17 @@ CASE_ACTS: dict[str, Act] = {
     ),
     "discuss": Act(
         DiscussForm,
-        _done(
+        reporting(
             gettext_lazy("集体讨论记录已保存。"),
             lambda user, case, d: services.case_discuss(
                 actor=user, case=case, minutes=d["minutes"]
             ),
         ),
     ),
-    "decide": Act(DecideForm, _done(gettext_lazy("已作出决定并制作决定书。"), _decide)),
+    "decide": Act(DecideForm, reporting(gettext_lazy("已作出决定并制作决定书。"), _decide)),
     "serve": Act(
         ServeForm,
-        _done(
+        reporting(
             gettext_lazy("已送达，缴款期限开始计算。"),
             lambda user, case, d: services.case_serve(
                 actor=user,
@@ -383,7 +375,7 @@ CASE_ACTS: dict[str, Act] = {
     ),
     "payment": Act(
         PaymentForm,
-        _done(
+        reporting(
             gettext_lazy("缴款已登记。"),
             lambda user, case, d: services.case_record_payment(
                 actor=user, case=case, amount=d["amount"], paid_on=d["paid_on"]
@@ -392,7 +384,7 @@ CASE_ACTS: dict[str, Act] = {
     ),
     "defer": Act(
         UntilForm,
-        _done(
+        reporting(
             gettext_lazy("已批准暂缓缴纳。"),
             lambda user, case, d: services.case_defer_payment(
                 actor=user, case=case, until=d["until"], reason=d["reason"]
@@ -401,35 +393,35 @@ CASE_ACTS: dict[str, Act] = {
     ),
     "demand": Act(
         NoFields,
-        _done(
+        reporting(
             gettext_lazy("已制作催告书。"),
             lambda user, case, d: services.case_demand(actor=user, case=case),
         ),
     ),
     "apply_court": Act(
         NoFields,
-        _done(
+        reporting(
             gettext_lazy("已登记申请法院强制执行。"),
             lambda user, case, d: services.case_apply_court(actor=user, case=case),
         ),
     ),
     "close": Act(
         NoFields,
-        _done(
+        reporting(
             gettext_lazy("已结案。"),
             lambda user, case, d: services.case_close(actor=user, case=case),
         ),
     ),
     "publish": Act(
         NoFields,
-        _done(
+        reporting(
             gettext_lazy("决定已公示。"),
             lambda user, case, d: services.case_publish(actor=user, case=case),
         ),
     ),
     "withdraw": Act(
         ReasonForm,
-        _done(
+        reporting(
             gettext_lazy("已撤回公示。"),
             lambda user, case, d: services.case_withdraw_publication(
                 actor=user, case=case, reason=d["reason"]

@@ -19,18 +19,6 @@ def _choose_from(form: forms.Form, name: str, queryset) -> None:
     field.queryset = queryset
 
 
-class ActionForm(forms.Form):
-    """Which button of a page with several was pressed (the hidden `action` field)."""
-
-    action = forms.ChoiceField(label=_("操作"))
-
-    def __init__(self, *args, actions, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["action"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(name, name) for name in actions]
-
-
 # — The fund page —
 
 

@@ -12,12 +12,11 @@ from django.views.generic import TemplateView
 from longcheng.accounts.policies import manages_fund, sits_on_committee
 from longcheng.core.errors import LongchengError
 from longcheng.web.access import BusinessStaffRequired
-from longcheng.web.actions import Act, ActionTableView, parse
+from longcheng.web.actions import Act, PostedActionView, parse
 from longcheng.web.exports import TableExportMixin
 
 from . import documents, services
 from .forms import (
-    ActionForm,
     DealForm,
     DealMoveForm,
     DecisionForm,
@@ -101,19 +100,6 @@ def _fund(request, pk):
     return get_object_or_404(funds_visible_to(request.user), pk=pk)
 
 
-class PostedActionMixin:
-    """The forms of a page post to the record's own address with a hidden `action` field; it is
-    read through a form and handed to the action table (an unknown one is a 404)."""
-
-    actions: dict[str, Act]
-    action_kwarg: str
-
-    def post(self, request, **kwargs):
-        chosen = ActionForm(request.POST, actions=self.actions)
-        kwargs[self.action_kwarg] = chosen.cleaned_data["action"] if chosen.is_valid() else ""
-        return super().post(request, **kwargs)  # type: ignore[misc]
-
-
 def _add_partner(request, fund, data) -> str:
     services.partner_add(actor=request.user, fund=fund, **data)
     return _("出资人已添加。")
@@ -149,7 +135,7 @@ def _for_fund(request, fund) -> dict:
     return {"fund": fund}
 
 
-class FundDetailView(StaffRequired, PostedActionMixin, ActionTableView, TemplateView):
+class FundDetailView(StaffRequired, PostedActionView, TemplateView):
     template_name = "funds/fund_detail.html"
     actions = {
         "partner": Act(PartnerForm, _add_partner),
@@ -273,7 +259,7 @@ def _for_deal(request, deal) -> dict:
     return {"deal": deal}
 
 
-class DealDetailView(StaffRequired, PostedActionMixin, ActionTableView, TemplateView):
+class DealDetailView(StaffRequired, PostedActionView, TemplateView):
     template_name = "funds/deal_detail.html"
     actions = {
         "move": Act(DealMoveForm, _move),

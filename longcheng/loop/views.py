@@ -17,7 +17,7 @@ from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import reads_business_records, visible_units
 from longcheng.core.calendar import PROVISIONAL_LABEL, WorkdayWindow, is_provisional
 from longcheng.core.errors import LongchengError
-from longcheng.web.actions import Act, ActionTableView, parse
+from longcheng.web.actions import Act, ActionTableView, parse, reporting
 from longcheng.web.exports import wants_xlsx, xlsx_response
 from longcheng.web.listing import Column, ListFilter, ListQueryForm, RegisterListView
 
@@ -279,19 +279,6 @@ CONFIRM = {
 }
 
 
-def _done(action: Action):
-    """A row of the matter's action table: the service call, then the same success line."""
-
-    def wrap(call):
-        def perform(request, matter, data):
-            call(request.user, matter, data)
-            return _("已%(a)s。") % {"a": action.label}
-
-        return perform
-
-    return wrap
-
-
 def _dispatch(action):
     return lambda user, m, d: services.matter_dispatch(
         matter=m,
@@ -327,7 +314,9 @@ def _decide_unreasonable(user, matter, d):
 
 
 def _act(action: Action, form, call, *, prefixed: bool = True) -> Act:
-    return Act(form, _done(action)(call), prefix=action.value if prefixed else None)
+    """A row of the matter's action table: the service call, then "已<action>。"."""
+    message = lambda: _("已%(a)s。") % {"a": action.label}  # noqa: E731  (in the request's language)
+    return Act(form, reporting(message, call), prefix=action.value if prefixed else None)
 
 
 A = Action

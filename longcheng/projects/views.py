@@ -1,4 +1,5 @@
 import datetime
+from abc import abstractmethod
 from decimal import Decimal
 
 from django import forms
@@ -17,6 +18,7 @@ from longcheng.accounts.policies import leads_project
 from longcheng.core.errors import LongchengError
 from longcheng.core.models import Unit
 from longcheng.web.access import BusinessStaffRequired
+from longcheng.web.actions import Act, ActionTableView
 from longcheng.web.exports import TableExportMixin, xlsx_response
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
@@ -53,28 +55,21 @@ def _period(request) -> tuple[int, int]:
     return PeriodForm(request.GET).period(latest_period())
 
 
-class RecordPostView(StaffRequired, View):
-    """One button of a record's page: the post goes through `form_class`, `perform` calls the
-    service and returns the message; a refusal of the form or the service is a message."""
+class RecordPostView(StaffRequired, ActionTableView):
+    """One button of a record's page: an action table of one action (`form_class` and
+    `perform`), its refusals in the projects' wording (“年份”填写有误：…)."""
 
     form_class: type[forms.Form]
 
-    def get_record(self, request, pk):
-        raise NotImplementedError
+    def get_act(self, name: str) -> Act:
+        return Act(self.form_class, self.perform)
 
+    def parse_form(self, form):
+        return cleaned(form)
+
+    @abstractmethod
     def perform(self, request, record, data) -> str:
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        record = self.get_record(request, pk)
-        form = self.form_class(request.POST, request.FILES)
-        try:
-            done = self.perform(request, record, cleaned(form))
-        except LongchengError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done)
-        return redirect(record)
+        """Call the service; the line reported on the record's page."""
 
 
 class TreeView(StaffRequired, TemplateView):

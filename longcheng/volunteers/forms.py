@@ -90,12 +90,6 @@ class ScheduleQueryForm(forms.Form):
 # — Staff pages —
 
 
-class PostedActionForm(forms.Form):
-    """Which button of a page with several (`<input name="action">`)."""
-
-    action = forms.SlugField(max_length=40, required=False)
-
-
 class ApplicationFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), max_length=100, required=False, strip=True)
     status = forms.ChoiceField(

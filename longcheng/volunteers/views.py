@@ -16,7 +16,14 @@ from longcheng.accounts.roles import Role
 from longcheng.core.errors import LongchengError
 from longcheng.core.redirects import safe_next
 from longcheng.web.access import BusinessStaffRequired, is_business_staff
-from longcheng.web.actions import Act, ActionTableView, NoFields, form_errors, parse
+from longcheng.web.actions import (
+    Act,
+    ActionTableView,
+    NoFields,
+    PostedActionView,
+    form_errors,
+    parse,
+)
 from longcheng.web.exports import TableExportMixin, xlsx_response
 
 from . import documents, rules, services
@@ -28,7 +35,6 @@ from .forms import (
     JudgeScoreForm,
     ObjectionHandleForm,
     OverrideForm,
-    PostedActionForm,
     RosterActionForm,
     RosterDayForm,
     ScheduleQueryForm,
@@ -64,18 +70,6 @@ def _query(request, form_class, **kwargs) -> dict:
     if not form.is_valid():
         messages.warning(request, _("查询条件有误，已忽略：%(e)s") % {"e": form_errors(form)})
     return form.cleaned_data
-
-
-class PostedActionView(ActionTableView):
-    """An action table whose action is named by the posted `action` field, as the buttons of
-    the page post it; a form without the field runs `default_action`."""
-
-    default_action = ""
-
-    def post(self, request, **kwargs):
-        form = PostedActionForm(request.POST)
-        name = (form.cleaned_data["action"] if form.is_valid() else None) or self.default_action
-        return super().post(request, **{**kwargs, "action": name})
 
 
 class CampaignListView(StaffRequired, TableExportMixin, TemplateView):

@@ -6,6 +6,7 @@ calls `perform(request, obj, cleaned_data)` and reports the result on the record
 view reads `request.POST` itself, so every input is bounded by construction and a refusal of
 the service or of the form is a message, never a server error."""
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,17 @@ class NoFields(forms.Form):
     """An action that only needs the button (its permission is the service's)."""
 
 
+def reporting(message, call: Callable[[Any, Any, dict], object]):
+    """A `perform` that calls `call(user, record, data)` and reports `message` (a string, a lazy
+    string, or a callable giving one in the request's language)."""
+
+    def perform(request, record, data):
+        call(request.user, record, data)
+        return str(message() if callable(message) else message)
+
+    return perform
+
+
 @dataclass(frozen=True)
 class Act:
     form: type[forms.BaseForm]
@@ -50,20 +62,27 @@ class Act:
     prefix: str | None = None
 
 
-class ActionTableView(View):
-    """Subclasses set `actions` and `get_record(request, **kwargs)`."""
+class ActionTableView(ABC, View):
+    """Subclasses set `actions` and say how the record is found (`get_record`)."""
 
     actions: dict[str, Act] = {}
     action_kwarg = "action"
 
+    @abstractmethod
     def get_record(self, request, **kwargs):
-        raise NotImplementedError
+        """The record the post acts on, among those the user may reach (else 404)."""
+
+    def get_act(self, name: str) -> Act | None:
+        return self.actions.get(name)
+
+    def parse_form(self, form: forms.BaseForm) -> dict[str, Any]:
+        return parse(form)
 
     def after(self, request, record):
         return redirect(record)
 
     def post(self, request, **kwargs):
-        act = self.actions.get(kwargs.get(self.action_kwarg, ""))
+        act = self.get_act(kwargs.get(self.action_kwarg, ""))
         if act is None:
             raise Http404
         record = self.get_record(request, **kwargs)
@@ -71,7 +90,7 @@ class ActionTableView(View):
             request.POST, request.FILES, prefix=act.prefix, **act.form_kwargs(request, record)
         )
         try:
-            done = act.perform(request, record, parse(form))
+            done = act.perform(request, record, self.parse_form(form))
         except ConcurrentEditError as error:
             messages.warning(request, error.message)
         except LongchengError as error:
@@ -80,3 +99,22 @@ class ActionTableView(View):
             if done:
                 messages.success(request, done)
         return self.after(request, record)
+
+
+class PostedActionForm(forms.Form):
+    """Which button of a page with several (`<input type="hidden" name="action">`)."""
+
+    action = forms.SlugField(max_length=40, required=False)
+
+
+class PostedActionView(ActionTableView):
+    """An action table whose buttons all post to the record's own address, naming the action
+    in a posted `action` field; a post without one runs `default_action`, an unknown one is a
+    404."""
+
+    default_action = ""
+
+    def post(self, request, **kwargs):
+        form = PostedActionForm(request.POST)
+        name = (form.cleaned_data["action"] if form.is_valid() else "") or self.default_action
+        return super().post(request, **{**kwargs, self.action_kwarg: name})
