@@ -375,7 +375,6 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Rate limits of the public form and the Open311 API: "count/seconds".
 LONGCHENG_APPEAL_LIMIT_PER_IP = env("LONGCHENG_APPEAL_LIMIT_PER_IP", default="20/3600")
 LONGCHENG_APPEAL_LIMIT_PER_PHONE = env("LONGCHENG_APPEAL_LIMIT_PER_PHONE", default="5/86400")
-# Audit records are kept at least this many days (never fewer than 180, the legal minimum).
 # Retention of personal data per category (core.data_retention, `manage.py retention_purge`):
 # reporters' contacts after the matter's archiving, applicants not selected after the service.
 LONGCHENG_RETENTION_REPORTER_CONTACT_DAYS = env.int(
@@ -387,7 +386,9 @@ LONGCHENG_RETENTION_UNSELECTED_APPLICANT_DAYS = env.int(
 # Requests about one's own personal data (privacy app) are answered within this many working
 # days (GB/T 35273-2020 §8.7 allows 30 days; cities commit to 15 working days).
 LONGCHENG_PIPL_ANSWER_DAYS = env.int("LONGCHENG_PIPL_ANSWER_DAYS", default=15)
-LONGCHENG_AUDIT_RETENTION_DAYS = env.int("LONGCHENG_AUDIT_RETENTION_DAYS", default=180)
+# Audit records are kept at least this many calendar months (never fewer than 6: 网络安全法
+# Art. 21(3) keeps network logs no less than six months).
+LONGCHENG_AUDIT_RETENTION_MONTHS = env.int("LONGCHENG_AUDIT_RETENTION_MONTHS", default=6)
 # Every request without a signed-in user, per client address: "count/seconds".
 LONGCHENG_ANONYMOUS_LIMIT = env("LONGCHENG_ANONYMOUS_LIMIT", default="300/300")
 LONGCHENG_OPEN311_LIMIT_PER_KEY = env("LONGCHENG_OPEN311_LIMIT_PER_KEY", default="1000/3600")

@@ -23,7 +23,7 @@ from .chain import (
 )
 from .context import current_ip
 from .models import Action, AuditAlert, AuditAnchor, AuditRecord
-from .snapshots import retention_days, scrub_personal_data
+from .snapshots import retention_floor, retention_months, scrub_personal_data
 
 logger = logging.getLogger("longcheng.audit")
 # Who is mailed when the chain breaks: the audit and security administrators. The audit log
@@ -111,13 +111,17 @@ def audit_purge(*, before: datetime.datetime, actor_repr: str) -> AuditAnchor:
     """Remove the records older than `before` — never younger than the retention period,
     never a broken chain (that is evidence) — and leave an anchor the verification starts
     from. On PostgreSQL the trigger lets a DELETE through only inside this function's
-    transaction and only for records older than 180 days (migration 0003)."""
+    transaction and only for records older than six calendar months (migration 0008).
+    网络安全法 Art. 21(3): network logs are kept for no less than six months."""
     now = timezone.now()
-    floor = now - datetime.timedelta(days=retention_days())
+    floor = retention_floor(now)
     if before > floor:
         raise LongchengError(
-            _("审计记录至少保存 %(n)d 日：只能清理 %(d)s 之前的记录。")
-            % {"n": retention_days(), "d": timezone.localtime(floor).strftime("%Y-%m-%d")}
+            _(
+                "审计记录至少保存 %(n)d 个月（《网络安全法》第二十一条）："
+                "只能清理 %(d)s 之前的记录。"
+            )
+            % {"n": retention_months(), "d": floor.strftime("%Y-%m-%d %H:%M")}
         )
     with transaction.atomic():
         _lock_chain()

@@ -1,11 +1,14 @@
 """What an audit record keeps: before/after snapshots of a record, the fields that changed,
 details with personal data masked, and how long records are kept."""
 
+import calendar
+import datetime
 import re
 
 from django.conf import settings
 from django.db.models import Model
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from longcheng.core.masking import mask_id_number, mask_phone
 
@@ -36,9 +39,27 @@ def model_snapshot(instance: Model) -> dict:
     return {k: (None if v is None else str(v)) for k, v in model_to_dict(instance).items()}
 
 
-# 《网络安全法》第二十一条: network logs are kept for no less than six months.
-MIN_RETENTION_DAYS = 180
+# 《网络安全法》第二十一条第（三）项: network logs are kept for no less than six months —
+# calendar months, not a count of days (six months back from 31 August is 29 February).
+MIN_RETENTION_MONTHS = 6
 
 
-def retention_days() -> int:
-    return max(MIN_RETENTION_DAYS, settings.LONGCHENG_AUDIT_RETENTION_DAYS)
+def retention_months() -> int:
+    return max(MIN_RETENTION_MONTHS, settings.LONGCHENG_AUDIT_RETENTION_MONTHS)
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same wall-clock time `months` calendar months earlier; a day the month lacks
+    becomes its last day (31 August − 6 months = 28 or 29 February)."""
+    index = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def retention_floor(now: datetime.datetime) -> datetime.datetime:
+    """The oldest moment a record may have and still be purged: `retention_months()` calendar
+    months before `now`, counted on the local calendar (Asia/Shanghai)."""
+    local = now.astimezone(timezone.get_current_timezone())
+    return months_before(local, retention_months())

@@ -117,11 +117,11 @@ def _old_records(users, days=200, n=3):
         ]
 
 
-def test_retention_purge_keeps_180_days_and_the_chain_verifies_from_its_anchor(users):
+def test_retention_purge_keeps_six_months_and_the_chain_verifies_from_its_anchor(users):
     old = _old_records(users)
     young = audit_record(actor=users.clerk1, action=Action.UPDATE, object_type="x")
     too_soon = timezone.now() - datetime.timedelta(days=100)
-    with pytest.raises(LongchengError, match="至少保存 180 日"):
+    with pytest.raises(LongchengError, match="至少保存 6 个月"):
         audit_purge(before=too_soon, actor_repr="test")
     assert AuditRecord.objects.count() == 4
 

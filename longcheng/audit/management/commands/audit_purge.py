@@ -8,7 +8,7 @@ from longcheng.core.errors import LongchengError
 
 
 class Command(BaseCommand):
-    help = "Remove audit records older than a date (at least 180 days old), leaving an anchor."
+    help = "Remove audit records older than a date (six calendar months at least); leave an anchor."
 
     def add_arguments(self, parser):
         parser.add_argument("--before", required=True, help="YYYY-MM-DD (local time)")
