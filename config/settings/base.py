@@ -366,6 +366,10 @@ LONGCHENG_IMPORT_MAX_CELL_CHARS = env.int("LONGCHENG_IMPORT_MAX_CELL_CHARS", def
 LONGCHENG_DEMO_MATTERS = env.int("LONGCHENG_DEMO_MATTERS", default=300)
 # Applicants of the demo's volunteer campaign (the article: 1,200+ applied, 379 selected).
 LONGCHENG_DEMO_VOLUNTEERS = env.int("LONGCHENG_DEMO_VOLUNTEERS", default=1200)
+# A volunteer list's publicity lasts this many working days unless the campaign sets its own.
+LONGCHENG_VOLUNTEER_PUBLICITY_WORKING_DAYS = env.int(
+    "LONGCHENG_VOLUNTEER_PUBLICITY_WORKING_DAYS", default=5
+)
 
 # Caches: per-process memory for the embedded demo; Redis in production (CACHE_URL), which
 # the public form's rate limits need to hold across web workers.

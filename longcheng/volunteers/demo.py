@@ -277,7 +277,10 @@ def seed(log) -> None:
             objection=objection,
             handling="经核实，招募对象为 35 岁以下青年，不限在校生，维持录用。",
         )
+    # Published on Friday 11 August: five working days, to the end of Friday 18 August; the
+    # objection has its answer, so the selection is confirmed before the roster is made.
     with clock.frozen_at(_at(datetime.date(2023, 8, 20), 10)):
+        services.selection_confirm(actor=clerk, campaign=campaign)
         services.shifts_generate(actor=clerk, campaign=campaign)
         roster = services.roster_solve(
             actor=clerk, campaign=campaign, seconds=20 if scale >= 1 else 5

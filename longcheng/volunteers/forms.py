@@ -108,6 +108,12 @@ class ScreeningForm(forms.Form):
     reason = _reason(_("理由"))
 
 
+class SelectionRunForm(forms.Form):
+    """The allocation's button; after the publication its reason goes with the new round."""
+
+    reason = _reason(_("重新计算理由"), max_length=300)
+
+
 class ObjectionHandleForm(forms.Form):
     objection = RecordIdField(label=_("异议"))
     handling = _reason(_("处理结果"), max_length=1000)

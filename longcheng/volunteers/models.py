@@ -14,6 +14,11 @@ from longcheng.core.models import TimeStampedModel, VersionedModel
 from .workflow import LEVELS, Status
 
 
+def default_publicity_days() -> int:
+    """The working days of a publicity round unless a campaign says otherwise (the setting)."""
+    return settings.LONGCHENG_VOLUNTEER_PUBLICITY_WORKING_DAYS
+
+
 class Venue(models.Model):
     name = models.CharField(_("场馆"), max_length=100, unique=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -40,12 +45,19 @@ class RecruitmentCampaign(TimeStampedModel, VersionedModel):
     min_age = models.PositiveIntegerField(_("最低年龄"), default=18)
     max_age = models.PositiveIntegerField(_("最高年龄"), default=35)
     places = models.PositiveIntegerField(_("录用名额"))
-    publicity_days = models.PositiveIntegerField(_("公示天数"), default=5)
+    publicity_days = models.PositiveIntegerField(
+        _("公示期（工作日）"), default=default_publicity_days
+    )
     # [{"code": "intro", "name": "自我介绍", "weight": 30}, ...] — scores are 0–100 per item.
     rubric = models.JSONField(_("面试评分标准"), default=list)
     slug = models.SlugField(_("报名链接标识"), max_length=40, unique=True)
+    # The first publication; each publication, with its period, is a PublicityRound.
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
-    publicity_until = models.DateField(_("公示截止"), null=True, blank=True)
+    # 确认录用: after the current round's period and the answer to every objection.
+    confirmed_at = models.DateTimeField(_("确认录用时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Set when a mark is corrected after the allocation ran; cleared by the next run.
     rerun_needed = models.BooleanField(_("需重新分配"), default=False)
 
@@ -167,7 +179,18 @@ class Application(TimeStampedModel, VersionedModel):
 
     @property
     def masked_name(self) -> str:
-        return self.full_name[:1] + "*" * max(1, len(self.full_name) - 1)
+        """张*三, 张*, 欧阳**: the first and (from three characters) the last character."""
+        name = self.full_name
+        if len(name) <= 2:
+            return name[:1] + "*"
+        return name[0] + "*" * (len(name) - 2) + name[-1]
+
+    @property
+    def id_tail(self) -> str:
+        """The last four characters of the ID number: all a public list needs to tell two
+        people of the same name apart (个人信息保护法 Art. 6, minimum necessary)."""
+        number = self.id_number or ""
+        return number[-4:] if len(number) == 18 else ""
 
     def level(self, language: str) -> int:
         return max(
@@ -256,14 +279,57 @@ class Override(models.Model):
         return f"{self.application} → {self.position}"
 
 
+class PublicityRound(models.Model):
+    """One publication of the selected list, with its own period in working days. The first is
+    the publication; each change of the list afterwards (someone added or removed, before the
+    confirmation) is published again as the next round, with its reason."""
+
+    campaign = models.ForeignKey(
+        RecruitmentCampaign, on_delete=models.CASCADE, related_name="rounds"
+    )
+    number = models.PositiveIntegerField(_("轮次"))
+    published_at = models.DateTimeField(_("公示时间"))
+    # Unknown only for a publication made before rounds were kept (migration 0006).
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    working_days = models.PositiveIntegerField(_("公示期（工作日）"))
+    # The last day of the period: objections are taken until the end of that working day.
+    until = models.DateField(_("公示截止（含当日）"))
+    # The list as published: [[application id, position id], ...]; ids only, so clearing an
+    # applicant's identity (retention, erasure) leaves no copy here.
+    members = models.JSONField(_("公示名单"), default=list)
+    added = models.JSONField(_("新增"), default=list)
+    removed = models.JSONField(_("移出"), default=list)
+    reason = models.CharField(_("变更理由"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "number"]
+        verbose_name = _("公示轮次")
+        verbose_name_plural = _("公示轮次")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="publicity_round_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} #{self.number}"
+
+
 class Objection(models.Model):
     campaign = models.ForeignKey(
         RecruitmentCampaign, on_delete=models.CASCADE, related_name="objections"
     )
+    round = models.ForeignKey(
+        PublicityRound,
+        verbose_name=_("公示轮次"),
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
     text = models.TextField(_("异议内容"))
     contact = models.CharField(_("联系方式"), max_length=50, blank=True)
     submitted_at = models.DateTimeField()
-    handled_at = models.DateTimeField(null=True, blank=True)
+    # The answer: who, when, what.
+    handled_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     handling = models.TextField(_("处理结果"), blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

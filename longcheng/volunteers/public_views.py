@@ -13,7 +13,8 @@ from longcheng.web.actions import form_errors, parse
 
 from . import rules, services
 from .forms import ApplicationForm, CheckinForm, ObjectionForm, SlotBookForm, StatusLookupForm
-from .models import Application, InterviewSlot, RecruitmentCampaign, Venue
+from .models import Application, InterviewSlot, PublicityRound, RecruitmentCampaign, Venue
+from .selectors import current_round, public_round
 from .workflow import LEVELS, Status
 
 
@@ -125,22 +126,29 @@ class StatusView(TemplateView):
 
 
 class PublicityView(TemplateView):
+    """The current round of the list (masked names, the ID number's last four, the position),
+    what changed since the previous round, and the objection form."""
+
     template_name = "volunteers/public/publicity.html"
 
-    def campaign(self) -> RecruitmentCampaign:
+    def published(self) -> tuple[RecruitmentCampaign, PublicityRound]:
         campaign = get_object_or_404(RecruitmentCampaign, slug=self.kwargs["slug"])
-        if not campaign.published_at:
+        publicity = current_round(campaign)
+        if publicity is None:
             raise Http404
-        return campaign
+        return campaign, publicity
+
+    def campaign(self) -> RecruitmentCampaign:
+        return self.published()[0]
 
     def get_context_data(self, **kwargs):
-        campaign = self.campaign()
-        selected = (
-            campaign.applications.filter(status=Status.SELECTED)
-            .select_related("position")
-            .order_by("position__pk", "full_name")
+        campaign, publicity = self.published()
+        return super().get_context_data(
+            campaign=campaign,
+            publicity=public_round(publicity),
+            open=rules.publicity_open(publicity.until, rules.today()),
+            **kwargs,
         )
-        return super().get_context_data(campaign=campaign, selected=selected, **kwargs)
 
     def post(self, request, slug):
         campaign = self.campaign()

@@ -1,8 +1,10 @@
-"""Reads for volunteers: who manages a campaign, the funnel, rosters and hours."""
+"""Reads for volunteers: who manages a campaign, the funnel, the publicity rounds and the
+objections waiting for an answer, rosters and hours."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -11,11 +13,20 @@ from django.utils.translation import gettext as _
 
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import unit_filter
+from longcheng.core import calendar
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
 from . import solvers
-from .models import Application, Assignment, RecruitmentCampaign, Score
+from .models import (
+    Application,
+    Assignment,
+    Objection,
+    Position,
+    PublicityRound,
+    RecruitmentCampaign,
+    Score,
+)
 from .workflow import Status
 
 
@@ -57,6 +68,76 @@ def funnel(campaign: RecruitmentCampaign) -> list[tuple[str, int]]:
 def needs_rerun(campaign: RecruitmentCampaign) -> bool:
     """A mark changed after the latest allocation: the list no longer follows the scores."""
     return RecruitmentCampaign.objects.filter(pk=campaign.pk, rerun_needed=True).exists()
+
+
+def selected_members(campaign: RecruitmentCampaign) -> list[list]:
+    """The selected list as a round records it: [[application id, position id], ...]."""
+    return sorted(
+        [a, p]
+        for a, p in campaign.applications.filter(status=Status.SELECTED).values_list(
+            "pk", "position_id"
+        )
+    )
+
+
+def current_round(campaign: RecruitmentCampaign) -> PublicityRound | None:
+    """The latest publication of the list, whose period and objections count now."""
+    return PublicityRound.objects.filter(campaign=campaign).order_by("-number").first()
+
+
+def open_objections(campaign: RecruitmentCampaign) -> QuerySet[Objection]:
+    """The work queue: objections of any round without a recorded answer, oldest first."""
+    return (
+        Objection.objects.filter(campaign=campaign, handled_at__isnull=True)
+        .select_related("round")
+        .order_by("submitted_at")
+    )
+
+
+@dataclass(frozen=True)
+class PublicRow:
+    masked_name: str
+    id_tail: str
+    position: str
+
+
+def _rows(members: list[list]) -> list[PublicRow]:
+    people = Application.objects.in_bulk([m[0] for m in members])
+    positions = Position.objects.in_bulk([m[1] for m in members if m[1]])
+    rows = []
+    for application_id, position_id in members:
+        person = people.get(application_id)
+        position = positions.get(position_id) if position_id else None
+        rows.append(
+            PublicRow(
+                person.masked_name if person else "—",
+                person.id_tail if person else "",
+                position.name if position else "",
+            )
+        )
+    return sorted(rows, key=lambda r: (r.position, r.masked_name))
+
+
+@dataclass(frozen=True)
+class PublicRound:
+    """What the public page shows of a round: masked names, the ID number's last four, the
+    position; no phone, no full ID number (个人信息保护法 Art. 6)."""
+
+    round: PublicityRound
+    rows: list[PublicRow]
+    added: list[PublicRow]
+    removed: list[PublicRow]
+    provisional: bool
+
+
+def public_round(publicity: PublicityRound) -> PublicRound:
+    return PublicRound(
+        publicity,
+        _rows(publicity.members),
+        _rows(publicity.added) if publicity.number > 1 else [],
+        _rows(publicity.removed),
+        calendar.is_provisional(publicity.until),
+    )
 
 
 def judge_totals(campaign: RecruitmentCampaign) -> list[solvers.JudgeTotal]:

@@ -32,6 +32,7 @@ from .models import (
     Objection,
     Override,
     Position,
+    PublicityRound,
     RecruitmentCampaign,
     Score,
     SelectionRun,
@@ -40,8 +41,17 @@ from .models import (
     TrainingSession,
     Venue,
 )
-from .rules import age_on, service_dates, today, why_not
-from .selectors import judge_totals, needs_rerun
+from .rules import (
+    age_on,
+    confirmation_problems,
+    members_changed,
+    publicity_last_day,
+    publicity_open,
+    service_dates,
+    today,
+    why_not,
+)
+from .selectors import current_round, judge_totals, needs_rerun, selected_members
 from .workflow import Status
 
 MAX_PREFERENCES = 3
@@ -59,6 +69,19 @@ class VolunteerRefused(LongchengError):
 def _require_manager(actor, campaign: RecruitmentCampaign) -> None:
     if not owns_campaign(actor, campaign):
         raise PermissionRefused(_("只有组织单位的工作人员可以办理。"))
+
+
+def _locked(campaign: RecruitmentCampaign) -> RecruitmentCampaign:
+    """The campaign's row, locked: publications and the confirmation happen one at a time."""
+    return RecruitmentCampaign.objects.select_for_update().get(pk=campaign.pk)
+
+
+def _refuse_if_confirmed(campaign: RecruitmentCampaign, text: str) -> None:
+    if campaign.confirmed_at:
+        raise VolunteerRefused(
+            _("录用名单已于 %(d)s 确认：%(t)s")
+            % {"d": timezone.localtime(campaign.confirmed_at).strftime("%Y-%m-%d"), "t": text}
+        )
 
 
 def _notify(application: Application, text: str) -> None:
@@ -356,10 +379,18 @@ def scores_finalise(*, actor, campaign: RecruitmentCampaign) -> int:
 
 
 @service
-def selection_run(*, actor, campaign: RecruitmentCampaign) -> solvers.Allocation:
+def selection_run(*, actor, campaign: RecruitmentCampaign, reason: str = "") -> solvers.Allocation:
     """The exact allocation of interviewed applicants to positions; outcomes and reasons are
-    written back, the waiting list is ranked; earlier manual overrides are kept."""
+    written back, the waiting list is ranked; earlier manual overrides are kept. After the
+    publication it needs a reason, and a changed list is published again at once (a new round);
+    after the confirmation it is refused."""
     _require_manager(actor, campaign)
+    state = _locked(campaign)
+    _refuse_if_confirmed(state, _("不能重新计算录用。"))
+    if state.published_at and len(reason.strip()) < 4:
+        raise VolunteerRefused(
+            _("名单已公示：重新计算录用须写明理由（名单如有变更，将作为新一轮重新公示）。")
+        )
     positions = {str(p.pk): p for p in campaign.positions.all()}
     overridden = set(
         Override.objects.filter(application__campaign=campaign).values_list(
@@ -382,7 +413,7 @@ def selection_run(*, actor, campaign: RecruitmentCampaign) -> solvers.Allocation
     certified = set(Certificate.objects.values_list("id_number", "kind"))
     by_key = {str(a.pk): a for a in pool}
 
-    def reason(candidate: str, position: str) -> str | None:
+    def unmet(candidate: str, position: str) -> str | None:
         return why_not(by_key[candidate], positions[position], certified)
 
     candidates = [
@@ -390,7 +421,7 @@ def selection_run(*, actor, campaign: RecruitmentCampaign) -> solvers.Allocation
         for a in pool
     ]
     limit = max(0, campaign.places - sum(fixed.values()))
-    result = solvers.allocate(candidates, capacities, reason, limit=limit)
+    result = solvers.allocate(candidates, capacities, unmet, limit=limit)
     names = {key: p.name for key, p in positions.items()}
     waiting_rank = {key: i for i, key in enumerate(result.waiting, 1)}
     for application in pool:
@@ -427,6 +458,7 @@ def selection_run(*, actor, campaign: RecruitmentCampaign) -> solvers.Allocation
         target=campaign,
         detail={"selection": result.status, "placed": len(result.placed)},
     )
+    _republish_if_changed(actor=actor, campaign=campaign, reason=reason)
     return result
 
 
@@ -444,6 +476,8 @@ def selection_override(
     *, actor, application: Application, position: Position | None, reason: str
 ) -> Application:
     _require_manager(actor, application.campaign)
+    state = _locked(application.campaign)
+    _refuse_if_confirmed(state, _("不能再人工调整；志愿者退出请办理退出，缺员由候补名单依次递补。"))
     if len(reason.strip()) < 4:
         raise VolunteerRefused(_("人工调整须写明理由。"))
     if position is not None and position.campaign_id != application.campaign_id:
@@ -465,44 +499,120 @@ def selection_override(
         target=application,
         detail={"position": position.pk if position else None, "reason": reason},
     )
+    _republish_if_changed(actor=actor, campaign=application.campaign, reason=reason)
     return application
 
 
 # — Publicity —
+#
+# Each publication of the selected list is a PublicityRound with its own period of
+# `campaign.publicity_days` working days (core.calendar, 调休 included), counted from the day
+# after publication and ending at the end of its last working day. Until the confirmation, a
+# change of the list after the first publication (a re-run, an override, a withdrawal) is
+# published again by the service that makes it: the change *is* the next round, with its
+# reason, so the list can never differ from the one on the public page.
+
+
+def _publish_round(*, actor, campaign: RecruitmentCampaign, reason: str) -> PublicityRound:
+    previous = current_round(campaign)
+    members = selected_members(campaign)
+    added, removed = members_changed(previous.members if previous else [], members)
+    now, day = clock.now(), today()
+    publicity = PublicityRound.objects.create(
+        campaign=campaign,
+        number=previous.number + 1 if previous else 1,
+        published_at=now,
+        published_by=actor,
+        working_days=campaign.publicity_days,
+        until=publicity_last_day(day, campaign.publicity_days),
+        members=members,
+        added=added,
+        removed=removed,
+        reason=reason.strip()[:300],
+    )
+    if not campaign.published_at:
+        campaign.published_at = now
+        RecruitmentCampaign.objects.filter(pk=campaign.pk).update(published_at=now)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=campaign,
+        detail={
+            "publicity_round": publicity.number,
+            "until": publicity.until.isoformat(),
+            "added": len(added),
+            "removed": len(removed),
+            "reason": publicity.reason[:200],
+        },
+    )
+    return publicity
+
+
+def _republish_if_changed(
+    *, actor, campaign: RecruitmentCampaign, reason: str
+) -> PublicityRound | None:
+    """After the publication and before the confirmation, a changed list is the next round."""
+    state = RecruitmentCampaign.objects.get(pk=campaign.pk)
+    previous = current_round(state)
+    if previous is None or state.confirmed_at:
+        return None
+    added, removed = members_changed(previous.members, selected_members(state))
+    if not added and not removed:
+        return None
+    if len(reason.strip()) < 4:
+        raise VolunteerRefused(_("公示后变更名单须写明理由，变更将作为新一轮重新公示。"))
+    return _publish_round(actor=actor, campaign=state, reason=reason)
 
 
 @service
 def publicity_publish(*, actor, campaign: RecruitmentCampaign) -> RecruitmentCampaign:
+    """The first publication of the selected list (round 1)."""
     _require_manager(actor, campaign)
-    if not campaign.applications.filter(status=Status.SELECTED).exists():
+    state = _locked(campaign)
+    previous = current_round(state)
+    if previous is not None:
+        raise VolunteerRefused(
+            _("名单已于第 %(n)d 轮公示；此后名单的每次变更都会自动作为新一轮重新公示。")
+            % {"n": previous.number}
+        )
+    if not state.applications.filter(status=Status.SELECTED).exists():
         raise VolunteerRefused(_("尚无拟录用名单，不能公示。"))
-    if needs_rerun(campaign):
+    if needs_rerun(state):
         raise VolunteerRefused(_("分配运行后评分有更正，请重新运行录用分配后再公示。"))
-    campaign.published_at = clock.now()
-    campaign.publicity_until = today() + datetime.timedelta(days=campaign.publicity_days)
-    campaign.save(update_fields=["published_at", "publicity_until", "updated_at"])
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, target=campaign, detail={"published": True}
-    )
+    _publish_round(actor=actor, campaign=state, reason="")
+    campaign.published_at = state.published_at
     return campaign
 
 
 @service
 def objection_submit(*, campaign: RecruitmentCampaign, text: str, contact: str = "") -> Objection:
-    if not campaign.published_at:
+    """An objection to the current round, until the end of its last working day."""
+    publicity = current_round(campaign)
+    if publicity is None:
         raise VolunteerRefused(_("名单尚未公示。"))
-    if campaign.publicity_until and today() > campaign.publicity_until:
-        raise VolunteerRefused(_("公示期已于 %(d)s 结束。") % {"d": campaign.publicity_until})
+    if not publicity_open(publicity.until, today()):
+        raise VolunteerRefused(_("公示期已于 %(d)s 结束。") % {"d": publicity.until})
     if len(text.strip()) < 5:
         raise VolunteerRefused(_("请写明异议内容（不少于 5 个字）。"))
     return Objection.objects.create(
-        campaign=campaign, text=text.strip(), contact=contact.strip(), submitted_at=clock.now()
+        campaign=campaign,
+        round=publicity,
+        text=text.strip(),
+        contact=contact.strip(),
+        submitted_at=clock.now(),
     )
 
 
 @service
 def objection_handle(*, actor, objection: Objection, handling: str) -> Objection:
+    """The recorded answer to an objection: what, who, when; given once."""
     _require_manager(actor, objection.campaign)
+    locked = Objection.objects.select_for_update().get(pk=objection.pk)
+    if locked.handled_at:
+        raise VolunteerRefused(
+            _("该异议已于 %(d)s 答复，答复不能更改。")
+            % {"d": timezone.localtime(locked.handled_at).strftime("%Y-%m-%d %H:%M")}
+        )
     if len(handling.strip()) < 4:
         raise VolunteerRefused(_("请写明处理结果。"))
     objection.handled_at, objection.handling, objection.handled_by = (
@@ -511,7 +621,50 @@ def objection_handle(*, actor, objection: Objection, handling: str) -> Objection
         actor,
     )
     objection.save(update_fields=["handled_at", "handling", "handled_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=objection.campaign,
+        detail={"objection_answered": objection.pk, "round": objection.round.number},
+    )
     return objection
+
+
+@service
+def selection_confirm(*, actor, campaign: RecruitmentCampaign) -> RecruitmentCampaign:
+    """确认录用: once the current round's period is over and every objection has its answer;
+    the selected are told by SMS, and the roster may be made."""
+    _require_manager(actor, campaign)
+    state = _locked(campaign)
+    publicity = current_round(state)
+    problems = confirmation_problems(
+        until=publicity.until if publicity else None,
+        day=today(),
+        unanswered=Objection.objects.filter(campaign=state, handled_at__isnull=True).count(),
+        rerun_needed=state.rerun_needed,
+        confirmed=bool(state.confirmed_at),
+    )
+    if problems:
+        raise VolunteerRefused(" ".join(str(p) for p in problems))
+    now = clock.now()
+    RecruitmentCampaign.objects.filter(pk=state.pk).update(
+        confirmed_at=now, confirmed_by=actor, updated_at=now
+    )
+    campaign.confirmed_at, campaign.confirmed_by = now, actor
+    selected = state.applications.filter(status=Status.SELECTED).select_related("position")
+    for application in selected:
+        _notify(
+            application,
+            _("您已被正式录用为%(c)s志愿者（%(p)s），请留意排班通知。")
+            % {"c": state.name, "p": application.position.name if application.position else ""},
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=state,
+        detail={"confirmed": True, "round": publicity.number if publicity else None},
+    )
+    return campaign
 
 
 # — Rosters —
@@ -580,6 +733,10 @@ def _store(campaign: RecruitmentCampaign, assignments: set[tuple[str, str]]) -> 
 @service
 def roster_solve(*, actor, campaign: RecruitmentCampaign, seconds: float = 10.0) -> solvers.Roster:
     _require_manager(actor, campaign)
+    if not _locked(campaign).confirmed_at:
+        raise VolunteerRefused(
+            _("录用名单确认后才能排班（公示期满且每条异议均已答复后确认录用）。")
+        )
     people, shifts = _roster_inputs(campaign)
     result = solvers.roster(people, shifts, seconds=seconds)
     if not result.assignments:
@@ -625,6 +782,9 @@ def volunteer_drop(
         target=application,
         detail={"dropped": reason, "repair": result.status},
     )
+    _republish_if_changed(
+        actor=actor, campaign=campaign, reason=_("本人退出：%(r)s") % {"r": reason.strip()}
+    )
     return result
 
 
@@ -633,6 +793,10 @@ def replacement_call(*, actor, shift: Shift) -> Assignment | None:
     """The best-ranked waiting applicant who meets the position and is free that day."""
     campaign = shift.position.campaign
     _require_manager(actor, campaign)
+    if not _locked(campaign).confirmed_at:
+        raise VolunteerRefused(
+            _("录用名单确认后才能由候补递补；确认前调整名单请人工调整并说明理由（将重新公示）。")
+        )
     day = timezone.localtime(shift.starts_at).date().isoformat()
     certified = set(Certificate.objects.values_list("id_number", "kind"))
     for application in campaign.applications.filter(status=Status.WAITLISTED).order_by("wait_rank"):

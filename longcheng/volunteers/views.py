@@ -40,6 +40,7 @@ from .forms import (
     ScheduleQueryForm,
     ScoreCorrectionForm,
     ScreeningForm,
+    SelectionRunForm,
 )
 from .models import (
     Application,
@@ -51,7 +52,15 @@ from .models import (
     Shift,
     Team,
 )
-from .selectors import campaigns_managed_by, funnel, hours_by_person, judged_by
+from .selectors import (
+    campaigns_managed_by,
+    current_round,
+    funnel,
+    hours_by_person,
+    judged_by,
+    open_objections,
+    public_round,
+)
 from .workflow import LEVEL_NAMES, Status
 
 
@@ -120,6 +129,7 @@ class CampaignDetailView(StaffRequired, TemplateView):
 
     def get_context_data(self, **kwargs):
         campaign = _campaign(self.request, self.kwargs["pk"])
+        publicity = current_round(campaign)
         positions = []
         for position in campaign.positions.select_related("venue"):
             position.selected_count = position.selected.filter(status=Status.SELECTED).count()
@@ -132,7 +142,12 @@ class CampaignDetailView(StaffRequired, TemplateView):
             positions=positions,
             runs=SelectionRun.objects.filter(campaign=campaign)[:5],
             flagged=campaign.applications.filter(score_flagged=True).count(),
-            objections=Objection.objects.filter(campaign=campaign),
+            publicity=public_round(publicity) if publicity else None,
+            rounds=campaign.rounds.select_related("published_by").order_by("-number"),
+            open_objections=open_objections(campaign),
+            answered=Objection.objects.filter(campaign=campaign, handled_at__isnull=False)
+            .select_related("round", "handled_by")
+            .order_by("-handled_at"),
             shifts=Shift.objects.filter(position__campaign=campaign).count(),
             assignments=Assignment.objects.filter(
                 shift__position__campaign=campaign, dropped=False
@@ -157,7 +172,7 @@ def _scores(request, campaign, data) -> str:
 
 
 def _select(request, campaign, data) -> str:
-    result = services.selection_run(actor=request.user, campaign=campaign)
+    result = services.selection_run(actor=request.user, campaign=campaign, reason=data["reason"])
     return _("录用计算完成：%(s)s，录用 %(n)d 人，目标值 %(o)d，用时 %(t).2f 秒。") % {
         "s": result.status,
         "n": len(result.placed),
@@ -168,7 +183,16 @@ def _select(request, campaign, data) -> str:
 
 def _publish(request, campaign, data) -> str:
     services.publicity_publish(actor=request.user, campaign=campaign)
-    return _("名单已公示。")
+    publicity = current_round(campaign)
+    return _("名单已公示，公示期 %(n)d 个工作日，至 %(d)s 24 时止。") % {
+        "n": publicity.working_days if publicity else 0,
+        "d": publicity.until if publicity else "",
+    }
+
+
+def _confirm(request, campaign, data) -> str:
+    services.selection_confirm(actor=request.user, campaign=campaign)
+    return _("已确认录用，并已短信通知录用人员。")
 
 
 def _shifts(request, campaign, data) -> str:
@@ -189,7 +213,7 @@ def _roster(request, campaign, data) -> str:
 def _objection(request, campaign, data) -> str:
     objection = get_object_or_404(campaign.objections, pk=data["objection"])
     services.objection_handle(actor=request.user, objection=objection, handling=data["handling"])
-    return _("异议处理结果已记录。")
+    return _("异议答复已记录。")
 
 
 class CampaignActionView(StaffRequired, ActionTableView):
@@ -199,8 +223,9 @@ class CampaignActionView(StaffRequired, ActionTableView):
         "screen": Act(NoFields, _screen),
         "slots": Act(NoFields, _slots),
         "scores": Act(NoFields, _scores),
-        "select": Act(NoFields, _select),
+        "select": Act(SelectionRunForm, _select),
         "publish": Act(NoFields, _publish),
+        "confirm": Act(NoFields, _confirm),
         "shifts": Act(NoFields, _shifts),
         "roster": Act(NoFields, _roster),
         "objection": Act(ObjectionHandleForm, _objection),

@@ -92,6 +92,16 @@ def apply(forum, name, english=0, birth=datetime.date(2002, 5, 1), prefs=None, *
     )
 
 
+def publish_and_confirm(forum, users, clock):
+    """Publish the list on the test's Monday, 25 September 2023; its five working days end with
+    Sunday 8 October (a make-up workday after the National Day holiday); confirm on the 9th."""
+    from longcheng.volunteers import services
+
+    services.publicity_publish(actor=users.leader, campaign=forum.campaign)
+    clock.to(at(2023, 10, 9, 9))
+    services.selection_confirm(actor=users.leader, campaign=forum.campaign)
+
+
 __all__ = ["at"]
 
 

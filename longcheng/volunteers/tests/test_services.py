@@ -3,11 +3,11 @@ import datetime
 import pytest
 
 from longcheng.volunteers import selectors, services, solvers
-from longcheng.volunteers.models import Application, Assignment, Certificate, Objection, Shift
+from longcheng.volunteers.models import Application, Assignment, Certificate, Shift
 from longcheng.volunteers.services import VolunteerRefused
 from longcheng.volunteers.workflow import Status
 
-from .conftest import apply, at, id_number
+from .conftest import apply, id_number, publish_and_confirm
 
 
 def test_an_application_is_checked_and_once_per_id(forum):
@@ -203,26 +203,8 @@ def test_an_override_needs_a_reason_and_survives_a_rerun(forum, users):
     assert Application.objects.get(pk=apps[0].pk).position == forum.liaison
 
 
-def test_publicity_and_objections(forum, users, clock):
-    _interviewed(forum, users, [("甲", 0, (80, 80, 80), (80, 80, 80), [forum.service])])
-    with pytest.raises(VolunteerRefused, match="尚未公示"):
-        services.objection_submit(campaign=forum.campaign, text="对名单有异议")
-    services.selection_run(actor=users.leader, campaign=forum.campaign)
-    services.publicity_publish(actor=users.leader, campaign=forum.campaign)
-    objection = services.objection_submit(
-        campaign=forum.campaign, text="某某并非在校学生", contact="138"
-    )
-    services.objection_handle(
-        actor=users.leader, objection=objection, handling="经核实为在校研究生，维持录用"
-    )
-    assert Objection.objects.get().handled_by == users.leader
-    clock.to(at(2023, 10, 1, 9))
-    with pytest.raises(VolunteerRefused, match="公示期已于"):
-        services.objection_submit(campaign=forum.campaign, text="逾期提出的异议")
-
-
 @pytest.fixture
-def rostered(forum, users):
+def rostered(forum, users, clock):
     specs = [
         (n, 5, (80 + i, 80, 80), (80 + i, 80, 80), [forum.service, forum.liaison])
         for i, n in enumerate("甲乙丙")
@@ -232,6 +214,7 @@ def rostered(forum, users):
     forum.service.required = 2
     forum.service.save()
     services.selection_run(actor=users.leader, campaign=forum.campaign)
+    publish_and_confirm(forum, users, clock)
     services.shifts_generate(actor=users.leader, campaign=forum.campaign)
     result = services.roster_solve(actor=users.leader, campaign=forum.campaign, seconds=5)
     return apps, result

@@ -7,6 +7,7 @@ from pypdf import PdfReader
 from longcheng.volunteers import services
 from longcheng.volunteers.models import Application, Assignment
 
+from .conftest import at, publish_and_confirm
 from .test_services import _interviewed
 
 
@@ -45,7 +46,7 @@ def test_bulk_screening_from_the_list(login, forum, users):
     assert set(Application.objects.values_list("status", flat=True)) == {"screened_out"}
 
 
-def test_the_campaign_page_runs_the_whole_flow(login, forum, users):
+def test_the_campaign_page_runs_the_whole_flow(login, forum, users, clock):
     _interviewed(
         forum,
         users,
@@ -55,11 +56,15 @@ def test_the_campaign_page_runs_the_whole_flow(login, forum, users):
         ],
     )
     client = login(users.leader)
-    for action in ("select", "publish", "shifts", "roster"):
+    for action in ("select", "publish", "confirm", "shifts", "roster"):
+        if action == "confirm":
+            clock.to(at(2023, 10, 9, 9))  # the five working days ended with 8 October
+            client = login(users.leader)  # a new session after the clock's jump
         response = client.post(
             reverse("volunteers:campaign_action", args=[forum.campaign.pk, action]), follow=True
         )
         assert response.status_code == 200
+        assert "alert-danger" not in response.content.decode(), action
     assert Application.objects.filter(status="selected").count() == 3
     assert Assignment.objects.exists()
     page = client.get(reverse("volunteers:roster", args=[forum.campaign.pk])).content.decode()
@@ -69,6 +74,7 @@ def test_the_campaign_page_runs_the_whole_flow(login, forum, users):
 def test_hours_certificate_and_calendar(login, forum, users, clock):
     _interviewed(forum, users, [("甲", 5, (90, 90, 90), (90, 90, 90), [forum.service])])
     services.selection_run(actor=users.leader, campaign=forum.campaign)
+    publish_and_confirm(forum, users, clock)
     services.shifts_generate(actor=users.leader, campaign=forum.campaign)
     services.roster_solve(actor=users.leader, campaign=forum.campaign, seconds=5)
     assignment = Assignment.objects.order_by("shift__starts_at").first()
@@ -96,6 +102,7 @@ def test_hours_certificate_and_calendar(login, forum, users, clock):
 def test_venue_check_in_page(client, forum, users, clock):
     _interviewed(forum, users, [("甲", 5, (90, 90, 90), (90, 90, 90), [forum.service])])
     services.selection_run(actor=users.leader, campaign=forum.campaign)
+    publish_and_confirm(forum, users, clock)
     services.shifts_generate(actor=users.leader, campaign=forum.campaign)
     services.roster_solve(actor=users.leader, campaign=forum.campaign, seconds=5)
     assignment = Assignment.objects.order_by("shift__starts_at").first()
@@ -110,7 +117,7 @@ def test_venue_check_in_page(client, forum, users, clock):
     assert "没有班次" in wrong
 
 
-def test_drop_out_and_replacement_from_the_pages(login, forum, users):
+def test_drop_out_and_replacement_from_the_pages(login, forum, users, clock):
     from .conftest import apply
 
     _interviewed(
@@ -119,6 +126,7 @@ def test_drop_out_and_replacement_from_the_pages(login, forum, users):
         [(n, 5, (70 + i, 80, 80), (70 + i, 80, 80), [forum.service]) for i, n in enumerate("甲乙")],
     )
     services.selection_run(actor=users.leader, campaign=forum.campaign)
+    publish_and_confirm(forum, users, clock)
     services.shifts_generate(actor=users.leader, campaign=forum.campaign)
     services.roster_solve(actor=users.leader, campaign=forum.campaign, seconds=5)
     leaver = Application.objects.filter(status="selected").first()
