@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from longcheng.accounts.roles import Role
+from longcheng.core import notices
 from longcheng.core.models import Unit
 from longcheng.core.validators import (
     CreditCodeChecksumWarning,
@@ -395,8 +396,14 @@ class Open311RequestForm(forms.Form):
     address_id = forms.CharField(required=False, max_length=100)
     description = forms.CharField(required=False, strip=True)
     phone = forms.CharField(required=False, max_length=40)
+    email = forms.CharField(required=False, max_length=254)  # accepted, never stored
     first_name = forms.CharField(required=False, max_length=100)
     last_name = forms.CharField(required=False, max_length=100)
+    # Extension (PIPL art. 17): the client showed the person the appeal notice of this
+    # version (discovery's `privacy_notice_version`) before taking their name and phone.
+    # Without it the request is accepted but no personal data is kept (docs/open311.md).
+    privacy_notice_shown = forms.CharField(required=False, max_length=10)
+    privacy_notice_version = forms.CharField(required=False, max_length=20)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -461,8 +468,22 @@ class Open311RequestForm(forms.Form):
         except Exception:
             raise ValidationError("phone must be an 11-digit mobile number") from None
 
+    def clean_privacy_notice_shown(self):
+        value = self.cleaned_data["privacy_notice_shown"].strip().lower()
+        if value not in {"", "true", "false", "1", "0"}:
+            raise ValidationError("privacy_notice_shown must be true or false")
+        return value in {"true", "1"}
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("privacy_notice_shown"):
+            version = cleaned.get("privacy_notice_version", "")
+            if notices.seen("appeal", version) is None or not version:
+                self.add_error(
+                    "privacy_notice_version",
+                    "privacy_notice_version must name the notice shown: the current one is "
+                    f"{notices.current('appeal').version} (see discovery)",
+                )
         credit_code = (cleaned.get("attribute[credit_code]") or "").strip()
         if credit_code:
             try:
@@ -495,15 +516,29 @@ class Open311RequestForm(forms.Form):
                     ("long", 400),
                     ("description", 400),
                     ("phone", 400),
+                    ("privacy_notice_shown", 400),
+                    ("privacy_notice_version", 400),
                     ("attribute[credit_code]", 400),
                 ],
             )
         return self.cleaned_data
 
+    @property
+    def notice_shown(self) -> bool:
+        return bool(self.cleaned_data.get("privacy_notice_shown"))
+
+    @property
+    def personal_data_dropped(self) -> bool:
+        """Name, phone or e-mail sent without the notice: accepted, not kept (PIPL art. 17)."""
+        data = self.cleaned_data
+        sent = any(data[k] for k in ("phone", "email", "first_name", "last_name"))
+        return sent and not self.notice_shown
+
     def draft(self) -> AppealDraft:
         data = self.cleaned_data
-        phone = data["phone"]
-        name = " ".join(filter(None, [data["last_name"], data["first_name"]]))
+        shown = self.notice_shown
+        phone = data["phone"] if shown else ""
+        name = " ".join(filter(None, [data["last_name"], data["first_name"]])) if shown else ""
         return AppealDraft(
             description=data["description"],
             category=data["service_code"],
@@ -511,6 +546,7 @@ class Open311RequestForm(forms.Form):
             reporter_phone=phone,
             anonymous=not phone,
             consent=bool(phone),
+            consent_notice=data["privacy_notice_version"] if phone else "",
             enterprise_name=data["attribute[enterprise_name]"][:100],
             credit_code=data["attribute[credit_code]"],
             channel=Channel.PUBLIC_FORM,

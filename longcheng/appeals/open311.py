@@ -3,7 +3,9 @@
 Services are the dispatch catalogue's categories; a service request is an appeal (its id is
 the matter number); the token is the appeal's tracking code. Reads are public and carry no
 personal data; POST needs an `api_key` issued by the system administrator, and every request
-made with a key is recorded against it."""
+made with a key is recorded against it. A POST keeps the reporter's name and phone only when
+the client says it showed the personal-information notice (`privacy_notice_shown`,
+`privacy_notice_version`); otherwise the appeal is kept without them (docs/open311.md)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from longcheng.audit.context import client_ip
-from longcheng.core import ratelimit
+from longcheng.core import notices, ratelimit
 from longcheng.core.calendar import PROVISIONAL_LABEL, is_provisional
 from longcheng.core.errors import LongchengError
 from longcheng.core.pii import mask_personal_data
@@ -132,6 +135,10 @@ def _discovery(request):
         "changeset": CHANGESET,
         "contact": "12345 政务服务便民热线",
         "key_service": "向系统管理员申请 api_key",
+        # Extension (PIPL art. 17): the notice a client shows before sending name and phone,
+        # and the version it then sends back as privacy_notice_version (docs/open311.md).
+        "privacy_policy": request.build_absolute_uri(reverse("privacy:policy")),
+        "privacy_notice_version": notices.current("appeal").version,
         "endpoints": [
             {
                 "specification": SPEC,
@@ -224,13 +231,26 @@ def _post_request(request) -> list[dict]:
     key = form.cleaned_data["api_key"]
     if not ratelimit.hit("open311-key", key.prefix, settings.LONGCHENG_OPEN311_LIMIT_PER_KEY):
         raise Open311Error(429, "too many requests for this api_key; retry later")
-    appeal = services.appeal_submit_by_api(draft=form.draft(), api_key=key, ip=client_ip(request))
+    appeal = services.appeal_submit_by_api(
+        draft=form.draft(),
+        api_key=key,
+        ip=client_ip(request),
+        personal_data_dropped=form.personal_data_dropped,
+    )
+    notice = "已受理，可凭编号查询办理进度。"
+    if form.personal_data_dropped:
+        notice += (
+            "未确认已向反映人展示个人信息告知（privacy_notice_shown），"
+            "姓名、电话和电子邮箱均未保存，该诉求无法回访。"
+        )
     return [
         {
             "service_request_id": appeal.matter.number,
             "token": appeal.tracking_code,
-            "service_notice": "已受理，可凭编号查询办理进度。",
+            "service_notice": notice,
             "account_id": None,
+            # Extension: whether the reporter's name and phone were kept (docs/open311.md).
+            "personal_data_kept": bool(appeal.matter.reporter_phone),
         }
     ]
 

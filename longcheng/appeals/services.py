@@ -144,16 +144,23 @@ def appeal_rate_by_reporter(
 
 
 @service
-def appeal_submit_by_api(*, draft: AppealDraft, api_key: ApiKey, ip: str | None) -> Appeal:
-    """An Open311 POST: the appeal and the record of the key that sent it, together."""
+def appeal_submit_by_api(
+    *, draft: AppealDraft, api_key: ApiKey, ip: str | None, personal_data_dropped: bool = False
+) -> Appeal:
+    """An Open311 POST: the appeal and the record of the key that sent it, together. A name
+    or phone sent without the notice was dropped before the draft (PIPL art. 17): the record
+    says so, so that the key holder can be told to show the notice."""
     appeal, _created = appeal_submit(draft=draft)
+    detail: dict[str, Any] = {"api_key": api_key.pk, "via": "open311"}
+    if personal_data_dropped:
+        detail["personal_data_dropped"] = True
     audit_record(
         actor=None,
         actor_repr=f"api:{api_key.prefix}",
         action=AuditAction.CREATE,
         target=appeal.matter,
         ip=ip,
-        detail={"api_key": api_key.pk, "via": "open311"},
+        detail=detail,
     )
     return appeal
 

@@ -14,7 +14,8 @@ from longcheng.loop.workflow import Status
 from longcheng.parties.demo import demo_id_number
 
 from . import services
-from .models import DataRequest, DocumentType
+from .models import DataRequest, DocumentType, PrivacyNotice
+from .notice_texts import first_versions
 
 
 def _approver(clerk: User) -> User:
@@ -46,7 +47,17 @@ def _verify_in_person(clerk: User, request: DataRequest) -> None:
     ).verified()
 
 
+def _notices(log) -> None:
+    """The first version of each form's notice (migration 0006 seeds them too; a flushed
+    test database has lost them)."""
+    for row in first_versions():
+        if not PrivacyNotice.objects.filter(key=row["key"], version=row["version"]).exists():
+            services.privacy_notice_publish(**row, actor_repr="seed_demo")
+            log(f"个人信息告知 {row['key']}/{row['version']}")
+
+
 def seed(log) -> None:
+    _notices(log)
     if DataRequest.objects.exists():
         return
     clerk = User.objects.get(username="xd_clerk")

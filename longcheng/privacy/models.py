@@ -69,6 +69,8 @@ class DataRequest(TimeStampedModel, VersionedModel):
     # kept and why — no personal data, only where it was.
     erased_at = models.DateTimeField(_("清除时间"), null=True, blank=True)
     erasure = models.JSONField(_("清除结果"), default=list, blank=True)
+    # The notice the requester was given at the counter, as "data_request/<version>".
+    notice = models.CharField(_("告知版本"), max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -164,3 +166,49 @@ class IdentityCheck(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.request.number} {self.get_method_display()}"
+
+
+class NoticeKey(models.TextChoices):
+    """The forms that collect personal data, each with its own notice (PIPL art. 17). The keys
+    of the public forms are the kinds of `core.notices`, whose versions the forms send back."""
+
+    APPEAL = "appeal", _("反映诉求（扫码、网页表单和 Open311 接口）")
+    VOLUNTEER = "volunteer", _("志愿者报名")
+    DATA_REQUEST = "data_request", _("个人信息权利请求")
+
+
+class PrivacyNotice(TimeStampedModel):
+    """One version of the personal-information notice (个人信息告知) of one form: who handles
+    the data and how to reach them, what is collected and why. The retention periods are read
+    from the settings when the notice is shown (`privacy.rules.retention_words`). A changed
+    text is a new version; earlier versions stay, listed on the public privacy-policy page,
+    and each submission keeps the version it was shown. The current version of a form is the
+    latest one already in effect."""
+
+    key = models.CharField(_("表单"), max_length=20, choices=NoticeKey.choices)
+    version = models.CharField(_("版本"), max_length=20)
+    title = models.CharField(_("标题"), max_length=100)
+    handler = models.CharField(_("个人信息处理者"), max_length=200)
+    contact = models.CharField(_("联系方式"), max_length=300)
+    collected = models.TextField(_("收集的个人信息"))
+    purposes = models.TextField(_("处理目的和方式"))
+    effective_from = models.DateField(_("施行日期"))
+
+    class Meta:
+        ordering = ["key", "-effective_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="privacy_notice_version"),
+            models.UniqueConstraint(
+                fields=["key", "effective_from"], name="privacy_notice_one_per_day"
+            ),
+        ]
+        verbose_name = _("个人信息告知")
+        verbose_name_plural = _("个人信息告知")
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} {self.version}"
+
+    @property
+    def reference(self) -> str:
+        """What a submission stores: key and version, e.g. "appeal/2023-08"."""
+        return f"{self.key}/{self.version}"

@@ -8,6 +8,7 @@ the staff see before that: how many records, never which."""
 import dataclasses
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.core.errors import LongchengError, PermissionRefused
@@ -15,7 +16,7 @@ from longcheng.loop.models import Matter
 from longcheng.parties.models import Person
 from longcheng.volunteers.models import Application
 
-from .models import DataRequest, Decision, IdentityCheck
+from .models import DataRequest, Decision, IdentityCheck, NoticeKey, PrivacyNotice
 
 REVEAL = "parties.reveal_personal_data"
 
@@ -144,3 +145,36 @@ def data_request_holdings(*, actor, request: DataRequest) -> list[Holding]:
         raise PermissionRefused(_("查看和导出完整个人信息需要“查看完整个人信息”权限。"))
     require_disclosure(request)
     return holdings(request)
+
+
+# — Personal-information notices (PIPL art. 17) —
+
+
+def notice_current(key: str, day=None) -> PrivacyNotice | None:
+    """The version of a form's notice in effect on `day` (today); before the first one takes
+    effect, the first one (a form always shows a notice)."""
+    day = day or timezone.localdate()
+    notices = PrivacyNotice.objects.filter(key=key)
+    return (
+        notices.filter(effective_from__lte=day).order_by("-effective_from").first()
+        or notices.order_by("effective_from").first()
+    )
+
+
+def notice_version(key: str, version: str) -> PrivacyNotice | None:
+    return PrivacyNotice.objects.filter(key=key, version=version).first()
+
+
+def notices_published(day=None) -> list[tuple[str, PrivacyNotice | None, list]]:
+    """The privacy-policy page: per form, its current notice and the earlier versions."""
+    day = day or timezone.localdate()
+    rows = []
+    for key, label in NoticeKey.choices:
+        current = notice_current(key, day)
+        earlier = (
+            PrivacyNotice.objects.filter(key=key, effective_from__lt=current.effective_from)
+            if current
+            else PrivacyNotice.objects.none()
+        )
+        rows.append((str(label), current, list(earlier.order_by("-effective_from"))))
+    return rows

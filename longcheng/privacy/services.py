@@ -25,9 +25,25 @@ from longcheng.core.transactions import service
 from longcheng.core.versioning import save_versioned
 from longcheng.loop import sms
 
-from .models import DataRequest, Decision, DocumentType, IdentityCheck, Method, Outcome, Status
-from .rules import approval_refusal
-from .selectors import DataRequestRefused, disclosure, require_disclosure
+from .models import (
+    DataRequest,
+    Decision,
+    DocumentType,
+    IdentityCheck,
+    Method,
+    NoticeKey,
+    Outcome,
+    PrivacyNotice,
+    Status,
+)
+from .rules import approval_refusal, notice_publish_refusal
+from .selectors import (
+    DataRequestRefused,
+    disclosure,
+    notice_current,
+    notice_version,
+    require_disclosure,
+)
 
 CODE_MINUTES = 10  # how long a code sent to the requester's phone may be typed
 CODE_ATTEMPTS = 5  # wrong codes before the code is spent and a new one must be sent
@@ -54,7 +70,10 @@ def data_request_receive(
     """受理: the deadline counts in working days from today (LONGCHENG_PIPL_ANSWER_DAYS)."""
     _require_staff(actor)
     today = timezone.localdate()
+    # The notice the counter gives the requester (shown on the intake page), kept with it.
+    notice = notice_current(NoticeKey.DATA_REQUEST)
     request = DataRequest.objects.create(
+        notice=notice.reference if notice else "",
         kind=kind,
         requester_name=requester_name,
         requester_phone=requester_phone,
@@ -348,3 +367,46 @@ def data_request_refuse_disclosure(*, actor, request: DataRequest, reason: str) 
     if not reason.strip():
         raise DataRequestRefused(_("不同意的，请填写理由。"))
     return _decide(actor=actor, request=request, decision=Decision.REFUSED, reason=reason.strip())
+
+
+# — Personal-information notices (PIPL art. 17) —
+
+
+@service
+def privacy_notice_publish(
+    *,
+    key: str,
+    version: str,
+    title: str,
+    handler: str,
+    contact: str,
+    collected: str,
+    purposes: str,
+    effective_from: datetime.date,
+    actor_repr: str,
+) -> PrivacyNotice:
+    """A new version of a form's notice: earlier versions stay as they were (the submissions
+    made under them keep pointing at them) and the policy page lists them."""
+    existing = notice_version(key, version)
+    current = existing or notice_current(key)
+    refusal = notice_publish_refusal(key, version, effective_from, current)
+    if refusal:
+        raise DataRequestRefused(refusal)
+    notice = PrivacyNotice.objects.create(
+        key=key,
+        version=version,
+        title=title,
+        handler=handler,
+        contact=contact,
+        collected=collected,
+        purposes=purposes,
+        effective_from=effective_from,
+    )
+    audit_record(
+        actor=None,
+        actor_repr=actor_repr,
+        action=Action.CREATE,
+        target=notice,
+        after={"key": key, "version": version, "effective_from": str(effective_from)},
+    )
+    return notice

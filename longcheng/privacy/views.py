@@ -28,8 +28,8 @@ from .forms import (
     StepForm,
 )
 from .models import DataRequest, Kind, Method, Status
-from .rules import approval_refusal
-from .selectors import data_request_holdings, disclosure, holding_counts
+from .rules import approval_refusal, retention_words, rights_words
+from .selectors import data_request_holdings, disclosure, holding_counts, notices_published
 
 REVEAL = "parties.reveal_personal_data"
 
@@ -81,7 +81,7 @@ class DataRequestListView(BusinessStaffRequired, RegisterListView):
 
 
 class DataRequestCreateView(BusinessStaffRequired, FormView):
-    template_name = "web/form.html"
+    template_name = "privacy/create.html"  # the form, after the notice read to the requester
     form_class = DataRequestForm
     extra_context = {
         "title": gettext_lazy("受理个人信息权利请求"),
@@ -280,3 +280,22 @@ class DataRequestDetailView(BusinessStaffRequired, TemplateView):
                 % {"c": cleared, "k": len(lines) - cleared},
             )
         return redirect("privacy:detail", pk=obj.pk)
+
+
+class PolicyView(TemplateView):
+    """The public privacy policy (no account): per form that collects personal data, the
+    notice in effect with its retention periods, and every earlier version (PIPL arts. 7, 17)."""
+
+    template_name = "privacy/policy.html"
+
+    def get_context_data(self, **kwargs):
+        forms = [
+            {
+                "label": label,
+                "current": current,
+                "retention": retention_words(current.key) if current else [],
+                "earlier": earlier,
+            }
+            for label, current, earlier in notices_published()
+        ]
+        return super().get_context_data(forms=forms, rights=rights_words(), **kwargs)

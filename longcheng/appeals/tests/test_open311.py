@@ -8,6 +8,7 @@ from longcheng.appeals import services
 from longcheng.appeals.models import Appeal
 from longcheng.appeals.services import AppealDraft
 from longcheng.audit.models import AuditRecord
+from longcheng.core import notices
 from longcheng.loop import services as loop
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,8 @@ def _post(client, fmt, **overrides):
         "phone": "13912345678",
         "first_name": "先生",
         "last_name": "王",
+        "privacy_notice_shown": "true",
+        "privacy_notice_version": notices.current("appeal").version,
     }
     data.update(overrides)
     return client.post(f"/open311/v2/requests.{fmt}", data)
