@@ -72,6 +72,13 @@ class RecruitmentCampaign(TimeStampedModel, VersionedModel):
     def get_absolute_url(self) -> str:
         return reverse("volunteers:campaign_detail", args=[self.pk])
 
+    @property
+    def publicity_until(self):
+        """The last day of the current publicity round (None before the publication); set only
+        by the publicity services, one PublicityRound at a time."""
+        current = self.rounds.order_by("-number").first()
+        return current.until if current else None
+
 
 class Position(models.Model):
     campaign = models.ForeignKey(
