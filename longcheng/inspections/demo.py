@@ -349,13 +349,21 @@ def seed(log) -> None:
             basis="《太原市建筑垃圾管理条例》",
         )
         services.campaign_launch(actor=cg_leader, campaign=sites)
-        services.campaign_draw(actor=cg_leader, campaign=sites, seed="20230815")
+        # The seed is the system's (secrets): each demo load draws its own sample.
+        services.campaign_draw(
+            actor=cg_leader,
+            campaign=sites,
+            reason="依据《2023年8月建筑工地扬尘治理双随机抽查工作方案》首次抽取",
+        )
     drawn = list(sites.visits.order_by("pk"))
     site_day = datetime.date(2023, 8, 16)
     for index, visit in enumerate(drawn[:3]):
         team = list(visit.inspectors.all())
         fails = [{"建筑垃圾运输核准", "裸露土方覆盖"}, {"出入口车辆冲洗"}, set()][index]
         _do_visit(visit, team, site_day + datetime.timedelta(days=index), fails, rng, 7000 + index)
+    # 一公开: the draw's record goes public once the first round of visits is done.
+    with clock.frozen_at(_at(datetime.date(2023, 8, 21), 16)):
+        services.draws_publish(actor=cg_leader, campaign=sites)
     templates = ChecklistTemplate.objects.count()
     log(
         f"检查：检查表 {templates} 张；全覆盖检查 {len(visits)}/{len(targets)} 家医院，"

@@ -131,8 +131,24 @@ class ItemForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class DrawForm(BootstrapFormMixin, forms.Form):
-    seed = forms.CharField(label=_("随机种子（可留空由系统生成）"), max_length=64, required=False)
-    reason = forms.CharField(label=_("重新抽取理由"), max_length=300, required=False)
+    """The reason of a draw; nothing else. The seed is the system's, never the user's: a post
+    that names one is refused."""
+
+    reason = forms.CharField(
+        label=_("抽取理由"),
+        max_length=300,
+        help_text=_("每次抽取都须写明理由，理由随抽取记录一并公示。"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "seed" in self.data:
+            raise forms.ValidationError(
+                _(
+                    "随机种子由系统从密码学安全的随机源生成，不能指定（国办发〔2015〕58号：随机抽取）。"
+                )
+            )
+        return data
 
 
 class PartnersForm(BootstrapFormMixin, forms.Form):
@@ -191,6 +207,15 @@ class CampaignShowForm(forms.Form):
         label=_("检查对象"),
         choices=[("selected", _("应检对象")), ("all", _("范围内全部"))],
         required=False,
+    )
+
+
+class PublicCampaignQueryForm(forms.Form):
+    """The public campaign page's one parameter: `?candidates=<draw number>` downloads that
+    draw's candidate list."""
+
+    candidates = forms.IntegerField(
+        label=_("抽取序号"), min_value=1, max_value=100_000, required=False
     )
 
 

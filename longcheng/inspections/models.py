@@ -146,6 +146,14 @@ class Campaign(TimeStampedModel, VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    draw_overdue_matter = models.ForeignKey(
+        "loop.Matter",
+        verbose_name=_("抽取记录逾期未公示督办事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -204,21 +212,36 @@ class CampaignTarget(PartyLink):
 
 class Draw(models.Model):
     """双随机 draw, kept whole: the candidates with their weights, the seed and the result, so
-    anyone can re-draw and check. A second draw needs a reason and never replaces the first."""
+    anyone can re-draw and check. The seed comes from the system's cryptographic source and is
+    recorded, with the time, the reason and the digest of the candidate list, before the result
+    is computed. Every draw states its reason; a re-draw never replaces the earlier record, it
+    marks it superseded. A draw is public once the organising unit publishes it
+    (`services.draws_publish`), due within the publication period of working days."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="draws")
     number = models.PositiveIntegerField(_("抽取序号"))
     seed = models.CharField(_("随机种子"), max_length=64)
     ratio = models.DecimalField(_("抽查比例"), max_digits=4, decimal_places=3)
     candidates = models.JSONField(_("候选名单"))
+    candidates_digest = models.CharField(_("候选名单摘要（SHA-256）"), max_length=64, blank=True)
     roster = models.JSONField(_("检查人员名录"))
-    selected = models.JSONField(_("抽中对象"))
-    assignments = models.JSONField(_("人员分配"))
-    reason = models.CharField(_("重新抽取理由"), max_length=300, blank=True)
+    selected = models.JSONField(_("抽中对象"), default=list)
+    assignments = models.JSONField(_("人员分配"), default=dict)
+    reason = models.CharField(_("抽取理由"), max_length=300, blank=True)
     drawn_at = models.DateTimeField(_("抽取时间"))
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("被重新抽取取代"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    publish_due = models.DateField(_("公示期限"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["campaign", "number"]
@@ -230,6 +253,10 @@ class Draw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} #{self.number}"
+
+    @property
+    def superseded(self) -> bool:
+        return self.superseded_by_id is not None
 
 
 class InspectorConflict(PartyLink):

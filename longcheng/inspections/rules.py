@@ -1,17 +1,40 @@
 """Pure rules of inspections: no database write, no request. The publication deadline, which
-columns hold a party, a stored answer as the scorer reads it, the party's signed link, and the
-replay of a recorded draw."""
+columns hold a party, a stored answer as the scorer reads it, the party's signed link, the
+reason every draw needs, the canonical candidate list with its digest, and the replay of a
+recorded draw (by the platform, and by anyone from the public record)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from decimal import Decimal
+
+from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from . import sampling
 from .models import Answer, ChecklistItem, Draw, InspectionVisit
 from .scoring import ItemAnswer
 
-# 双随机、一公开: results are published within 20 working days of being formed.
-PUBLISH_WITHIN_WORKING_DAYS = 20
+# 双随机、一公开: results are published within 20 working days of being formed (the period is
+# the setting LONGCHENG_INSPECTION_PUBLISH_WORKING_DAYS, default 20).
+DEFAULT_PUBLISH_WITHIN_WORKING_DAYS = 20
+
+
+def publish_within_working_days() -> int:
+    return int(
+        getattr(
+            settings,
+            "LONGCHENG_INSPECTION_PUBLISH_WORKING_DAYS",
+            DEFAULT_PUBLISH_WITHIN_WORKING_DAYS,
+        )
+    )
+
+
+# The articles the draw's refusals name.
+DRAW_BASIS = "《国务院办公厅关于推广随机抽查规范事中事后监管的通知》（国办发〔2015〕58号）"
+PUBLISH_BASIS = "“双随机、一公开”：抽查结果 20 个工作日内向社会公示"
 
 
 def party_fields(party) -> dict:
@@ -44,10 +67,91 @@ def party_token(visit: InspectionVisit) -> str:
 def draw_verify(draw: Draw) -> bool:
     """Re-run the recorded draw from its own record; True when it gives the same result."""
     result = sampling.draw(
-        candidates=[sampling.Candidate(**c) for c in draw.candidates],
+        candidates=draw_candidates(draw),
         roster=draw.roster["users"],
         conflicts={k: set(v) for k, v in draw.roster["conflicts"].items()},
         ratio=float(draw.ratio),
         seed=draw.seed,
     )
     return result.selected == draw.selected and result.assignments == draw.assignments
+
+
+def draw_reason_problem(reason: str, earlier_draws: int) -> str | None:
+    """Every draw, the first included, states why it is made: the draw is recorded in full and
+    the responsibility traceable (国办发〔2015〕58号, “双随机”抽查全程留痕). A re-draw states why
+    the earlier result is set aside; the earlier record stays, marked superseded."""
+    if reason.strip():
+        return None
+    if earlier_draws:
+        return _(
+            "已经抽取过 %(n)d 次，重新抽取须写明理由；此前的抽取记录保留并标注为已被取代"
+            "（%(basis)s：“双随机”抽查全程留痕，责任可追溯）。"
+        ) % {"n": earlier_draws, "basis": DRAW_BASIS}
+    return _(
+        "每次随机抽取都须写明理由（如依据的抽查计划）并全程留痕"
+        "（%(basis)s：“双随机”抽查全程留痕，责任可追溯）。"
+    ) % {"basis": DRAW_BASIS}
+
+
+def candidate_rows(candidates: list[dict]) -> list[dict]:
+    """The candidate list as published: key, name, stratum and weight of each party, ordered by
+    key — no person, no address, no contact."""
+    return sorted(
+        (
+            {
+                "key": c["key"],
+                "name": c.get("name", ""),
+                "stratum": c["stratum"],
+                "weight": float(c["weight"]),
+            }
+            for c in candidates
+        ),
+        key=lambda row: row["key"],
+    )
+
+
+def candidates_canonical(candidates: list[dict]) -> bytes:
+    """The one serialisation of a candidate list: the bytes of the public download
+    (`candidates.json`) and of its digest. UTF-8 JSON, keys sorted, no spaces."""
+    return json.dumps(
+        candidate_rows(candidates), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def candidates_digest(candidates: list[dict]) -> str:
+    """SHA-256 of the canonical candidate list, as `sha256sum candidates.json` prints it."""
+    return hashlib.sha256(candidates_canonical(candidates)).hexdigest()
+
+
+def draw_candidates(draw: Draw) -> list[sampling.Candidate]:
+    return [
+        sampling.Candidate(key=c["key"], stratum=c["stratum"], weight=float(c["weight"]))
+        for c in draw.candidates
+    ]
+
+
+REDRAW_SNIPPET = """import json, math, random
+
+SEED = {seed!r}  # 随机种子
+RATIO = {ratio}  # 抽查比例
+candidates = json.load(open("candidates.json", encoding="utf-8"))
+
+rng = random.Random(SEED)
+strata = {{}}
+for c in sorted(candidates, key=lambda c: c["key"]):
+    strata.setdefault(c["stratum"], []).append(c)
+selected = []
+for stratum in sorted(strata):
+    members = strata[stratum]
+    keyed = [(rng.random() ** (1.0 / max(c["weight"], 1e-6)), c["key"]) for c in members]
+    keyed.sort(reverse=True)
+    quota = min(len(members), max(1, math.floor(len(members) * RATIO + 0.5)))
+    selected += [key for _u, key in keyed[:quota]]
+print(selected)
+"""
+
+
+def redraw_snippet(*, seed: str, ratio: Decimal) -> str:
+    """A Python 3 program anyone can run beside the downloaded `candidates.json` to re-draw the
+    parties: the party half of `sampling.draw`, line for line."""
+    return REDRAW_SNIPPET.format(seed=seed, ratio=float(ratio))

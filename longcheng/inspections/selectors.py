@@ -26,11 +26,19 @@ from .models import (
     CampaignTarget,
     ChecklistItem,
     ChecklistTemplate,
+    Draw,
     InspectionVisit,
     InspectorConflict,
     Rectification,
 )
-from .rules import PARTY_SALT, party_fields, to_scoring
+from .rules import (
+    PARTY_SALT,
+    candidates_canonical,
+    candidates_digest,
+    party_fields,
+    redraw_snippet,
+    to_scoring,
+)
 from .scoring import ItemAnswer, item_failed
 from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, Verdict, VisitStatus
 
@@ -200,11 +208,51 @@ def party_history(party) -> QuerySet[InspectionVisit]:
 
 
 def published_campaigns() -> QuerySet[Campaign]:
+    """Campaigns with a published result or a published draw record."""
     return (
-        Campaign.objects.filter(visits__published_at__isnull=False)
-        .annotate(published=Count("visits", filter=Q(visits__published_at__isnull=False)))
+        Campaign.objects.filter(
+            Q(pk__in=InspectionVisit.objects.filter(published_at__isnull=False).values("campaign"))
+            | Q(pk__in=Draw.objects.filter(published_at__isnull=False).values("campaign"))
+        )
+        .annotate(
+            published=Count("visits", filter=Q(visits__published_at__isnull=False), distinct=True)
+        )
         .order_by("-start_date")
     )
+
+
+@dataclass
+class PublicDraw:
+    """What the public page shows of one published draw: no person named (the drawing officer
+    and the inspectors' roster with its conflicts of interest stay inside)."""
+
+    draw: Draw
+    digest: str
+    selected: list[tuple[str, str]]  # (key, name)
+    snippet: str
+
+
+def published_draws(campaign: Campaign) -> list[PublicDraw]:
+    rows = []
+    for draw in campaign.draws.filter(published_at__isnull=False).select_related("superseded_by"):
+        names = {c["key"]: c.get("name", "") for c in draw.candidates}
+        rows.append(
+            PublicDraw(
+                draw=draw,
+                # The digest recorded before the draw; the download must hash to it.
+                digest=draw.candidates_digest or candidates_digest(draw.candidates),
+                selected=[(key, names.get(key, "")) for key in draw.selected],
+                snippet=redraw_snippet(seed=draw.seed, ratio=draw.ratio),
+            )
+        )
+    return rows
+
+
+def published_draw_candidates(campaign: Campaign, number: int) -> bytes | None:
+    """The public download of a published draw's candidate list (`candidates.json`), in the
+    canonical form its digest is computed from; None when there is no such published draw."""
+    draw = campaign.draws.filter(published_at__isnull=False, number=number).first()
+    return candidates_canonical(draw.candidates) if draw else None
 
 
 def published_results(campaign: Campaign) -> list[dict]:

@@ -179,7 +179,12 @@ class CampaignDetailView(StaffRequired, TemplateView):
             progress=campaign_progress(campaign),
             targets=targets,
             show=show,
-            draws=list(campaign.draws.select_related("drawn_by")),
+            draws=list(campaign.draws.select_related("drawn_by", "superseded_by")),
+            draws_unpublished=campaign.draws.filter(published_at__isnull=True).order_by(
+                "publish_due"
+            ),
+            draws_public=campaign.draws.filter(published_at__isnull=False).exists(),
+            publish_days=rules.publish_within_working_days(),
             is_manager=owns_campaign(user, campaign),
             is_inspector=campaign.inspectors.filter(pk=user.pk).exists(),
             partners_form=PartnersForm(campaign=campaign, user=user),
@@ -201,14 +206,17 @@ def _launch(request, campaign, data) -> str:
 
 
 def _draw(request, campaign, data) -> str:
-    draw = services.campaign_draw(
-        actor=request.user, campaign=campaign, seed=data["seed"], reason=data["reason"]
-    )
-    return _("第 %(n)d 次抽取完成，抽中 %(c)d 个对象，随机种子 %(s)s。") % {
+    draw = services.campaign_draw(actor=request.user, campaign=campaign, reason=data["reason"])
+    return _("第 %(n)d 次抽取完成，抽中 %(c)d 个对象，随机种子 %(s)s（系统生成）。") % {
         "n": draw.number,
         "c": len(draw.selected),
         "s": draw.seed,
     }
+
+
+def _publish_draws(request, campaign, data) -> str:
+    count = services.draws_publish(actor=request.user, campaign=campaign)
+    return _("已公示 %(n)d 条抽取记录，任何人可在公开页面复核。") % {"n": count}
 
 
 def _close(request, campaign, data) -> str:
@@ -230,6 +238,7 @@ class CampaignActionView(StaffRequired, ActionTableView):
         "draw": Act(DrawForm, _draw),
         "close": Act(NoFields, _close),
         "publish": Act(PublishForm, _publish),
+        "publish_draws": Act(NoFields, _publish_draws),
     }
 
     def get_record(self, request, **kwargs):
@@ -245,8 +254,12 @@ class DrawVerifyView(StaffRequired, View):
             "campaign": campaign.name,
             "draw": draw.number,
             "seed": draw.seed,
+            "drawn_at": draw.drawn_at.isoformat(),
             "ratio": str(draw.ratio),
             "reason": draw.reason,
+            "superseded_by": draw.superseded_by.number if draw.superseded_by else None,
+            "published_at": draw.published_at.isoformat() if draw.published_at else None,
+            "candidates_digest": draw.candidates_digest,
             "candidates": draw.candidates,
             "roster": draw.roster,
             "selected": draw.selected,

@@ -1,8 +1,9 @@
 """The only code that writes inspections, one module per part of the work: checklist templates
 and their versions (`templates`), campaigns and their draws (`campaigns`), visits — also when a
 phone sends them late — and re-inspection (`visits`), the party's rectification and the hand-off
-to enforcement (`rectification`), and publication (`publication`). Every public function is one
-transaction (`@service`); reads are in `selectors`, pure rules in `rules`.
+to enforcement (`rectification`), and publication with its daily sweep (`publication`). Every
+public function is one transaction (`@service`); reads are in `selectors`, pure rules in
+`rules`.
 
 `from longcheng.inspections import services; services.campaign_create(...)` reaches them all."""
 
@@ -10,7 +11,7 @@ from longcheng.core.errors import LongchengError, PermissionRefused
 
 from ._shared import InspectionRefused
 from .campaigns import campaign_close, campaign_create, campaign_draw, campaign_launch
-from .publication import visits_publish
+from .publication import draws_publication_sweep, draws_publish, visits_publish
 from .rectification import rectification_report, rectification_transfer
 from .templates import (
     template_create,
@@ -36,6 +37,8 @@ __all__ = [
     "campaign_create",
     "campaign_draw",
     "campaign_launch",
+    "draws_publication_sweep",
+    "draws_publish",
     "rectification_report",
     "rectification_transfer",
     "reinspection_start",

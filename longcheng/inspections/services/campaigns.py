@@ -7,11 +7,13 @@ import secrets
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
+from longcheng.core.calendar import add_working_days
 from longcheng.core.errors import PermissionRefused
 from longcheng.core.transactions import service
 from longcheng.core.versioning import save_versioned
@@ -24,7 +26,12 @@ from ..models import (
     Draw,
     InspectionVisit,
 )
-from ..rules import party_fields
+from ..rules import (
+    candidates_digest,
+    draw_reason_problem,
+    party_fields,
+    publish_within_working_days,
+)
 from ..scope import parties_in_scope
 from ..selectors import (
     conflicts_for,
@@ -132,64 +139,83 @@ def campaign_launch(*, actor, campaign: Campaign) -> Campaign:
 
 
 @service
-def campaign_draw(*, actor, campaign: Campaign, seed: str = "", reason: str = "") -> Draw:
-    """双随机抽取. The first draw needs no reason; any later one does, is numbered, and keeps
-    the earlier ones on the record. No re-draw once a drawn visit has begun."""
+def campaign_draw(*, actor, campaign: Campaign, reason: str) -> Draw:
+    """双随机抽取. Nobody chooses the seed: the system takes it from its cryptographic source
+    (`secrets`) and records it — with the time, the reason, the candidate list and its digest —
+    before the result is computed; the result is written into that record afterwards. Every
+    draw needs a reason; a re-draw is numbered and marks the earlier record superseded, which
+    stays. No re-draw once a drawn visit has begun."""
     _require_manager(actor, campaign)
     if campaign.mode != Mode.RANDOM_SAMPLING:
         raise InspectionRefused(_("全覆盖检查不需要随机抽取。"))
     if campaign.status != CampaignStatus.ACTIVE:
         raise InspectionRefused(_("请先启动专项检查，确定候选名单。"))
-    previous = campaign.draws.count()
-    if previous and not reason.strip():
-        raise InspectionRefused(_("已经抽取过一次，重新抽取须写明理由，并将留痕公示。"))
-    if campaign.visits.exclude(status=VisitStatus.PLANNED).exists():
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    previous = Draw.objects.filter(campaign=locked).count()
+    problem = draw_reason_problem(reason, previous)
+    if problem:
+        raise InspectionRefused(problem)
+    if locked.visits.exclude(status=VisitStatus.PLANNED).exists():
         raise InspectionRefused(_("已有抽中对象开始检查，不能重新抽取。"))
-    targets = list(campaign.targets.select_related("institution", "site", "enterprise"))
+    targets = list(locked.targets.select_related("institution", "site", "enterprise"))
+    names = {t.party_key: str(t.party) for t in targets}
     candidates = [
         sampling.Candidate(key=t.party_key, stratum=t.stratum, weight=float(t.weight))
         for t in targets
     ]
-    roster = sorted(campaign.inspectors.values_list("pk", flat=True))
+    recorded = [
+        {"key": c.key, "name": names[c.key], "stratum": c.stratum, "weight": c.weight}
+        for c in candidates
+    ]
+    roster = sorted(locked.inspectors.values_list("pk", flat=True))
     conflicts = conflicts_for({c.key for c in candidates})
-    seed = seed or secrets.token_hex(8)
-    ratio = campaign.sample_ratio or Decimal(0)
+    ratio = locked.sample_ratio or Decimal(0)
+    drawn_at = clock.now()
+    # The record first: seed, time, reason and the digest of the candidates, result empty.
+    draw = Draw.objects.create(
+        campaign=locked,
+        number=previous + 1,
+        seed=secrets.token_hex(16),
+        ratio=ratio,
+        candidates=recorded,
+        candidates_digest=candidates_digest(recorded),
+        roster={
+            "users": roster,
+            "conflicts": {k: sorted(v) for k, v in sorted(conflicts.items())},
+        },
+        reason=reason.strip(),
+        drawn_at=drawn_at,
+        drawn_by=actor,
+        publish_due=add_working_days(
+            timezone.localtime(drawn_at).date(), publish_within_working_days()
+        ),
+    )
+    # Then the result, from what was recorded.
     result = sampling.draw(
         candidates=candidates,
         roster=roster,
         conflicts=conflicts,
         ratio=float(ratio),
-        seed=seed,
-        names={t.party_key: str(t.party) for t in targets},
+        seed=draw.seed,
+        names=names,
+    )
+    Draw.objects.filter(pk=draw.pk).update(selected=result.selected, assignments=result.assignments)
+    draw.selected, draw.assignments = result.selected, result.assignments
+    Draw.objects.filter(campaign=locked, superseded_by__isnull=True).exclude(pk=draw.pk).update(
+        superseded_by=draw
     )
     by_key = {t.party_key: t for t in targets}
-    campaign.visits.filter(status=VisitStatus.PLANNED).delete()
-    CampaignTarget.objects.filter(campaign=campaign).update(selected=False)
+    locked.visits.filter(status=VisitStatus.PLANNED).delete()
+    CampaignTarget.objects.filter(campaign=locked).update(selected=False)
     CampaignTarget.objects.filter(pk__in=[by_key[k].pk for k in result.selected]).update(
         selected=True
-    )
-    draw = Draw.objects.create(
-        campaign=campaign,
-        number=previous + 1,
-        seed=seed,
-        ratio=ratio,
-        candidates=[{"key": c.key, "stratum": c.stratum, "weight": c.weight} for c in candidates],
-        roster={
-            "users": roster,
-            "conflicts": {k: sorted(v) for k, v in sorted(conflicts.items())},
-        },
-        selected=result.selected,
-        assignments=result.assignments,
-        reason=reason.strip(),
-        drawn_at=clock.now(),
-        drawn_by=actor,
     )
     for key in result.selected:
         target = by_key[key]
         visit = InspectionVisit.objects.create(
-            campaign=campaign,
+            campaign=locked,
             target=target,
-            template=campaign.template,
+            template=locked.template,
             institution=target.institution,
             site=target.site,
             enterprise=target.enterprise,
@@ -199,7 +225,13 @@ def campaign_draw(*, actor, campaign: Campaign, seed: str = "", reason: str = ""
         actor=actor,
         action=AuditAction.CREATE,
         target=draw,
-        detail={"seed": seed, "selected": len(result.selected), "reason": reason},
+        detail={
+            "seed": draw.seed,
+            "candidates_digest": draw.candidates_digest,
+            "selected": len(result.selected),
+            "reason": draw.reason,
+            "supersedes": previous or None,
+        },
     )
     return draw
 

@@ -33,7 +33,7 @@ from ..models import (
     SyncReceipt,
     VisitPhoto,
 )
-from ..rules import PUBLISH_WITHIN_WORKING_DAYS, to_scoring
+from ..rules import publish_within_working_days, to_scoring
 from ..scoring import item_failed, score_visit
 from ..selectors import (
     visit_items,
@@ -221,7 +221,7 @@ def visit_submit(
     locked.party_signature = party_signature
     if locked.parent_id is None:  # 一公开 concerns the inspection; a follow-up updates it
         locked.publish_due = add_working_days(
-            timezone.localtime(now).date(), PUBLISH_WITHIN_WORKING_DAYS
+            timezone.localtime(now).date(), publish_within_working_days()
         )
     save_versioned(
         locked,

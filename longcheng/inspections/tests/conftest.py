@@ -1,5 +1,7 @@
 import base64
+import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +10,7 @@ from PIL import Image
 from conftest import UserFactory
 from longcheng.inspections import selectors, services
 from longcheng.inspections.models import PartyType
-from longcheng.inspections.workflow import AnswerType
+from longcheng.inspections.workflow import AnswerType, Mode
 from longcheng.parties.models import Institution, Site
 from tests.factories import CampaignFactory
 
@@ -98,6 +100,24 @@ def campaign(template, inspectors, sites):
         inspectors=[inspectors.a, inspectors.b, inspectors.c],
     )
     return services.campaign_launch(actor=inspectors.leader, campaign=c)
+
+
+@pytest.fixture
+def sampling_campaign(template, inspectors, sites):
+    """双随机 over the five active sites (four in 小店区, one in 晋源区), half by district."""
+    campaign = services.campaign_create(
+        actor=inspectors.leader,
+        name="建筑工地双随机抽查",
+        template=template,
+        mode=Mode.RANDOM_SAMPLING,
+        scope={"party_type": "site", "site_statuses": ["active"]},
+        start_date=datetime.date(2023, 9, 25),
+        end_date=datetime.date(2023, 10, 31),
+        inspectors=[inspectors.a, inspectors.b, inspectors.c],
+        sample_ratio=Decimal("0.5"),
+        stratify_by="division",
+    )
+    return services.campaign_launch(actor=inspectors.leader, campaign=campaign)
 
 
 @pytest.fixture

@@ -51,10 +51,10 @@ def test_a_campaign_page_with_a_wrong_filter_still_shows(login, campaign, inspec
     assert response.status_code == 200 and response.context["show"] == "selected"
 
 
-def test_a_draw_seed_too_long_is_named(login, inspectors, campaign):
+def test_a_posted_draw_seed_is_refused_by_name(login, inspectors, campaign):
     url = reverse("inspections:campaign_action", args=[campaign.pk, "draw"])
-    response = login(inspectors.leader).post(url, {"seed": "x" * 100})
-    assert response.status_code == 302 and "随机种子" in _messages(response)
+    response = login(inspectors.leader).post(url, {"seed": "x" * 100, "reason": "计划"})
+    assert response.status_code == 302 and "随机种子由系统" in _messages(response)
 
 
 def test_an_unknown_campaign_action_is_not_found(login, campaign, inspectors):

@@ -1,13 +1,10 @@
-import datetime
 from collections import Counter
-from decimal import Decimal
 
 import pytest
 
 from longcheng.inspections import rules, sampling, selectors, services
 from longcheng.inspections.models import Draw, InspectionVisit, InspectorConflict
 from longcheng.inspections.sampling import Candidate, DrawRefused
-from longcheng.inspections.workflow import Mode
 
 
 def candidates(n=20, strata=("140105", "140110"), heavy=()):
@@ -81,26 +78,11 @@ def test_not_enough_unlinked_inspectors_is_refused_naming_the_party():
     assert "龙湖天樾项目" in error.value.message
 
 
-@pytest.fixture
-def sampling_campaign(template, inspectors, sites):
-    campaign = services.campaign_create(
-        actor=inspectors.leader,
-        name="建筑工地双随机抽查",
-        template=template,
-        mode=Mode.RANDOM_SAMPLING,
-        scope={"party_type": "site", "site_statuses": ["active"]},
-        start_date=datetime.date(2023, 9, 25),
-        end_date=datetime.date(2023, 10, 31),
-        inspectors=[inspectors.a, inspectors.b, inspectors.c],
-        sample_ratio=Decimal("0.5"),
-        stratify_by="division",
-    )
-    return services.campaign_launch(actor=inspectors.leader, campaign=campaign)
-
-
 def test_a_recorded_draw_can_be_redrawn_by_anyone(sampling_campaign, inspectors, records):
     InspectorConflict.objects.create(user=inspectors.a, site=records.site1, reason="亲属任项目经理")
-    draw = services.campaign_draw(actor=inspectors.leader, campaign=sampling_campaign)
+    draw = services.campaign_draw(
+        actor=inspectors.leader, campaign=sampling_campaign, reason="年度抽查计划"
+    )
     # 50 % by district, rounded half up: 3 of the 5 sites in 小店区, the 1 in 晋源区.
     assert draw.seed and len(draw.selected) == 4
     assert rules.draw_verify(draw)
@@ -116,14 +98,18 @@ def test_a_recorded_draw_can_be_redrawn_by_anyone(sampling_campaign, inspectors,
 
 
 def test_a_redraw_needs_a_reason_and_keeps_the_first(sampling_campaign, inspectors):
-    first = services.campaign_draw(actor=inspectors.leader, campaign=sampling_campaign)
+    first = services.campaign_draw(
+        actor=inspectors.leader, campaign=sampling_campaign, reason="年度抽查计划"
+    )
     with pytest.raises(services.InspectionRefused) as error:
-        services.campaign_draw(actor=inspectors.leader, campaign=sampling_campaign)
+        services.campaign_draw(actor=inspectors.leader, campaign=sampling_campaign, reason=" ")
     assert "理由" in error.value.message
     second = services.campaign_draw(
         actor=inspectors.leader, campaign=sampling_campaign, reason="名录中一名人员调离"
     )
     assert list(Draw.objects.filter(campaign=sampling_campaign)) == [first, second]
+    first.refresh_from_db()
+    assert first.superseded_by == second and not second.superseded
     assert second.number == 2 and second.reason == "名录中一名人员调离"
     assert InspectionVisit.objects.filter(campaign=sampling_campaign).count() == len(
         second.selected
@@ -131,7 +117,7 @@ def test_a_redraw_needs_a_reason_and_keeps_the_first(sampling_campaign, inspecto
 
 
 def test_no_redraw_once_a_drawn_visit_has_begun(sampling_campaign, inspectors):
-    services.campaign_draw(actor=inspectors.leader, campaign=sampling_campaign)
+    services.campaign_draw(actor=inspectors.leader, campaign=sampling_campaign, reason="计划")
     visit = InspectionVisit.objects.filter(campaign=sampling_campaign).first()
     inspector = visit.inspectors.first()
     item = selectors.visit_items(visit)[0]
@@ -144,4 +130,4 @@ def test_no_redraw_once_a_drawn_visit_has_begun(sampling_campaign, inspectors):
 
 def test_only_the_organising_unit_draws(sampling_campaign, inspectors):
     with pytest.raises(services.PermissionRefused):
-        services.campaign_draw(actor=inspectors.a, campaign=sampling_campaign)
+        services.campaign_draw(actor=inspectors.a, campaign=sampling_campaign, reason="计划")

@@ -158,31 +158,3 @@ def test_a_template_item_cannot_be_added_once_used(login, submitted, template, i
     )
     assert "建立新版本" in response.content.decode()
     assert not template.sections.first().items.filter(text="围挡完好").exists()
-
-
-def test_drawing_needs_a_reason_the_second_time_on_the_page(login, template, inspectors, sites):
-    import datetime
-    from decimal import Decimal
-
-    campaign = services.campaign_create(
-        actor=inspectors.leader,
-        name="双随机",
-        template=template,
-        mode="random_sampling",
-        scope={"party_type": "site"},
-        start_date=datetime.date(2023, 9, 25),
-        end_date=datetime.date(2023, 10, 31),
-        inspectors=[inspectors.a, inspectors.b, inspectors.c],
-        sample_ratio=Decimal("0.3"),
-    )
-    client = login(inspectors.leader)
-    client.post(reverse("inspections:campaign_action", args=[campaign.pk, "launch"]))
-    client.post(reverse("inspections:campaign_action", args=[campaign.pk, "draw"]), {"seed": "abc"})
-    again = client.post(
-        reverse("inspections:campaign_action", args=[campaign.pk, "draw"]),
-        {"seed": "def"},
-        follow=True,
-    )
-    assert "重新抽取须写明理由" in again.content.decode()
-    record = client.get(reverse("inspections:draw_record", args=[campaign.pk, 1])).json()
-    assert record["seed"] == "abc" and record["reproduced"] is True
