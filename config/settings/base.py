@@ -339,6 +339,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "longcheng.projects.tasks.projects_monthly_task",
         "schedule": 24 * 3600,
     },
+    # Daily and idempotent: a draw not published in time raises one matter per campaign.
+    "inspections-publication": {
+        "task": "longcheng.inspections.tasks.inspections_publication_task",
+        "schedule": 24 * 3600,
+    },
     # Daily and idempotent: last month's 月度通报 once the month is over.
     "cockpit-bulletin": {
         "task": "longcheng.cockpit.tasks.monthly_bulletin_task",
@@ -405,6 +410,13 @@ LONGCHENG_CJK_FONT_INDEX = env.int("LONGCHENG_CJK_FONT_INDEX", default=2)  # Sim
 # The address printed in QR codes (what a phone can reach), e.g. https://longcheng.example.
 LONGCHENG_PUBLIC_BASE_URL = env("LONGCHENG_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", default="taiyuan.gov.cn")
+
+# — Inspections —
+# 双随机、一公开: a draw's record is published within this many working days of the draw, and
+# each inspection result within as many of its submission.
+LONGCHENG_INSPECTION_PUBLISH_WORKING_DAYS = env.int(
+    "LONGCHENG_INSPECTION_PUBLISH_WORKING_DAYS", default=20
+)
 
 # — Enforcement —
 # Art. 63 of the Administrative Penalty Law leaves "a larger fine" to each province; these are
