@@ -395,6 +395,15 @@ LONGCHENG_RETENTION_UNSELECTED_APPLICANT_DAYS = env.int(
 # Requests about one's own personal data (privacy app) are answered within this many working
 # days (GB/T 35273-2020 §8.7 allows 30 days; cities commit to 15 working days).
 LONGCHENG_PIPL_ANSWER_DAYS = env.int("LONGCHENG_PIPL_ANSWER_DAYS", default=15)
+# The personal-information handler (个人信息处理者) and its contact that the first version of
+# each form's notice names (PIPL art. 17 (1) 1); later versions are published in the privacy app.
+LONGCHENG_PRIVACY_HANDLER = env(
+    "LONGCHENG_PRIVACY_HANDLER", default="太原市小店区营商环境监督委员会办公室"
+)
+LONGCHENG_PRIVACY_CONTACT = env(
+    "LONGCHENG_PRIVACY_CONTACT",
+    default="12345 政务服务便民热线；小店区政务服务中心“办不成事”反映窗口",
+)
 # Audit records are kept at least this many calendar months (never fewer than 6: 网络安全法
 # Art. 21(3) keeps network logs no less than six months).
 LONGCHENG_AUDIT_RETENTION_MONTHS = env.int("LONGCHENG_AUDIT_RETENTION_MONTHS", default=6)
