@@ -260,3 +260,19 @@ def period_end_calendar_days(start: datetime.date, days: int) -> datetime.date:
     if days < 0:
         raise ValueError("days must be >= 0")
     return add_working_days(start + datetime.timedelta(days=days), 0)
+
+
+def add_months(start: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months later; a day the month lacks becomes its last
+    day (31 August + 6 months = 28/29 February)."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(start.day, last))
+
+
+def period_end_months(start: datetime.date, months: int) -> datetime.date:
+    """The last day of a period of `months` months counted from `start` (the corresponding
+    day), moved to the next working day when it is a rest day (民事诉讼法 Art. 85)."""
+    return add_working_days(add_months(start, months), 0)

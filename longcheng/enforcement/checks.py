@@ -11,18 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Case, Evidence, Officer
 from .rules import (
-    COURT_AFTER_DEMAND_DAYS,
     LIMITATION_YEARS,
     LIMITATION_YEARS_SAFETY,
     amount_owed,
+    court_window,
     decision_prerequisites,
     hearing_eligible,
     limitation_ends,
+    party_kind_allowed,
     today,
 )
 from .workflow import Outcome, Status, Step
@@ -67,7 +67,13 @@ def two_officers(case: Case, given: Given) -> str | None:
 
 
 def legal_basis_named(case: Case, given: Given) -> str | None:
-    return None if given.provision else _("立案须确定违法行为及法律依据。")
+    """The case names both the rule the act breaks (违反的规定) and the penalty provision."""
+    provision = given.provision
+    if provision is None:
+        return _("立案须确定违法行为及法律依据。")
+    if not getattr(provision, "breached", ""):
+        return _("法律依据库中“%(p)s”尚未写明违反的规定，请先补充后再立案。") % {"p": provision}
+    return party_kind_allowed(provision, case.party_kind)  # type: ignore[arg-type]
 
 
 def party_named(case: Case, given: Given) -> str | None:
@@ -135,6 +141,45 @@ def decision_prerequisites_met(case: Case, given: Given) -> str | None:
     return " ".join(decision_prerequisites(case, given.outcome)) or None
 
 
+def first_violation_only(case: Case, given: Given) -> str | None:
+    """Art. 33 (1): 首违不罚 only for a party never before penalised (or spared as a first
+    violation) for the same kind of violation; the party's history is checked."""
+    if given.outcome != Outcome.MINOR_FIRST:
+        return None
+    party = {"enterprise_id": case.enterprise_id} if case.enterprise_id else {}
+    if case.person_id:
+        party = {"person_id": case.person_id}
+    if not party:
+        return _("未确定当事人，无法核对其违法记录，不能适用首违不罚。")
+    earlier = (
+        Case.objects.filter(
+            provision_id=case.provision_id,
+            outcome__in=[Outcome.PENALTY, Outcome.MINOR_FIRST],
+            decided_at__isnull=False,
+            **party,
+        )
+        .exclude(pk=case.pk)
+        .order_by("decided_at")
+        .first()
+    )
+    if earlier is not None:
+        return _(
+            "当事人曾因同类违法行为被处理（%(n)s，%(o)s），不是初次违法，"
+            "不适用首违不罚（《行政处罚法》第三十三条第一款）。"
+        ) % {"n": earlier.decision_number or earlier.number, "o": earlier.get_outcome_display()}
+    return None
+
+
+def education_recorded(case: Case, given: Given) -> str | None:
+    """Art. 33 (3): a party not penalised is educated; what was said is on the record."""
+    if given.outcome in (Outcome.MINOR_FIRST, Outcome.MINOR) and len(given.text.strip()) < 10:
+        return _(
+            "依法不予行政处罚的，应当对当事人进行教育（《行政处罚法》第三十三条第三款）："
+            "请记录教育的方式和内容（不少于 10 个字）。"
+        )
+    return None
+
+
 def decided_within_period(case: Case, given: Given) -> str | None:
     """Art. 60: a penalty within ninety days of filing, or of an extension approved before they
     ran out. A case past its period can still end without a penalty (or be transferred)."""
@@ -165,14 +210,35 @@ def payment_overdue(case: Case, given: Given) -> str | None:
     return None
 
 
-def demand_period_passed(case: Case, given: Given) -> str | None:
-    if case.demanded_at is None:
-        return _("申请法院强制执行前须先催告。")
-    ready = timezone.localtime(case.demanded_at).date() + datetime.timedelta(
-        days=COURT_AFTER_DEMAND_DAYS
-    )
-    if given.on < ready:
-        return _("催告书送达十日后当事人仍未履行的，方可申请（%(d)s 起）。") % {"d": ready}
+def no_challenge_pending(case: Case, given: Given) -> str | None:
+    """行政强制法 Art. 53: not while a review or suit against the decision is pending."""
+    pending = case.challenges.filter(ended_on__isnull=True).first()
+    if pending is not None:
+        return _(
+            "当事人已于 %(d)s %(k)s，尚未审结，不得申请法院强制执行（《行政强制法》第五十三条）。"
+        ) % {"d": pending.filed_on, "k": pending.get_kind_display()}
+    return None
+
+
+def within_court_window(case: Case, given: Given) -> str | None:
+    """行政强制法 Arts. 53, 54: after the review and suit periods lapsed, ten working days after
+    the demand was served, and within three months after the periods lapsed."""
+    if case.demanded_at is None or case.demand_served_on is None:
+        return _("申请法院强制执行前须先催告并送达催告书（《行政强制法》第五十四条）。")
+    window = court_window(case)
+    if window is None:
+        return _("决定书尚未送达。")
+    opens, closes = window
+    if given.on < opens:
+        return _(
+            "复议、诉讼期限届满且催告书送达十个工作日后方可申请法院强制执行，"
+            "最早 %(d)s（《行政强制法》第五十三条、第五十四条）。"
+        ) % {"d": opens}
+    if given.on > closes:
+        return _(
+            "申请法院强制执行的期限已于 %(d)s 届满（期限届满之日起三个月，"
+            "《行政强制法》第五十三条）。"
+        ) % {"d": closes}
     return None
 
 
@@ -187,13 +253,18 @@ def penalty_carried_out(case: Case, given: Given) -> str | None:
 
 # step -> the checks it runs, in the order their reasons are read out.
 STEP_CHECKS: dict[Step, tuple[Check, ...]] = {
-    Step.FILE: (within_limitation, two_officers, legal_basis_named, party_named),
+    Step.FILE: (within_limitation, two_officers, party_named, legal_basis_named),
     Step.NOTIFY: (evidence_on_file, preservations_decided),
     Step.REQUEST_HEARING: (hearing_asked_in_time,),
     Step.HOLD_HEARING: (hearing_held_by_its_chair,),
     Step.REVIEW: (qualified_reviewer,),
-    Step.DECIDE: (decided_within_period, decision_prerequisites_met),
+    Step.DECIDE: (
+        decided_within_period,
+        decision_prerequisites_met,
+        first_violation_only,
+        education_recorded,
+    ),
     Step.DEMAND: (payment_overdue,),
-    Step.APPLY_COURT: (demand_period_passed,),
+    Step.APPLY_COURT: (no_challenge_pending, within_court_window),
     Step.CLOSE: (penalty_carried_out,),
 }

@@ -24,7 +24,8 @@ from .models import Case, DiscretionBenchmark, EnforcementBody, LegalProvision, 
 
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 
-# (code, law, article, violation, text, kinds, min, max, may stop work, note, benchmarks)
+# (code, law, article, violation, text, kinds, min, max, may stop work, note, benchmarks);
+# the provision each act breaks (违反的规定) is in BREACHED.
 PROVISIONS = [
     (
         "noise-night-construction",
@@ -93,6 +94,13 @@ PROVISIONS = [
     ),
 ]
 
+BREACHED = {
+    "noise-night-construction": "《中华人民共和国噪声污染防治法》第四十三条",
+    "air-dust-control": "《中华人民共和国大气污染防治法》第六十九条第三款",
+    "waste-transport-permit": "《太原市建筑垃圾管理条例》核准运输条款（演示数据）",
+    "solid-waste-dumping": "《中华人民共和国固体废物污染环境防治法》第六十三条",
+}
+
 OFFICERS = [
     ("cg_leader", "140100230001", False),
     ("cg_clerk1", "140100230017", False),
@@ -150,6 +158,7 @@ def seed(log) -> None:
             law=law,
             article=article,
             violation=violation,
+            breached=BREACHED[code],
             text=text,
             party_kinds=kinds,
             fine_min=Decimal(low),
@@ -258,6 +267,13 @@ def seed(log) -> None:
             case=case,
             statement="对违法事实无异议，已办理核准并清理道路，请求从轻处罚。",
         )
+        case = services.case_review_statement(
+            actor=meng,
+            case=case,
+            result="partly",
+            opinion="当事人已办理核准并清理遗撒道路，及时改正，符合从轻情形，罚款减为 12000 元。",
+            fine=Decimal(12000),
+        )
     with clock.frozen_at(_at(datetime.date(2023, 8, 25), 10)):
         case = services.case_decide(actor=leader, case=case, outcome="penalty")
     with clock.frozen_at(_at(datetime.date(2023, 8, 25), 15)):
@@ -265,7 +281,7 @@ def seed(log) -> None:
         services.case_publish(actor=meng, case=case)
     with clock.frozen_at(_at(datetime.date(2023, 9, 5), 11)):
         case = services.case_record_payment(
-            actor=meng, case=case, amount=Decimal(15000), paid_on=datetime.date(2023, 9, 5)
+            actor=meng, case=case, amount=Decimal(12000), paid_on=datetime.date(2023, 9, 5)
         )
     with clock.frozen_at(_at(datetime.date(2023, 9, 6), 9)):
         services.case_close(actor=leader, case=case)

@@ -55,6 +55,8 @@ def _body_lines(document, body) -> list[str]:
     assert case is not None
     provision = case.provision
     basis = f"{provision}（{provision.violation}）" if provision else "—"
+    # The rule the act breaks and the one that punishes it are cited apart (违反的规定/处罚依据).
+    breached = provision.breached_text if provision else "—"
     officers = "、".join(str(o) for o in case.case_officers.select_related("user"))
     if document.kind == K.FILING:
         return [
@@ -62,7 +64,8 @@ def _body_lines(document, body) -> list[str]:
             f"案件来源：{case.get_source_display()}　{case.source_note}",
             f"违法行为发生日：{case.occurred_on:%Y年%m月%d日}　发现日：{case.discovered_on:%Y年%m月%d日}",
             f"简要案情：{case.facts}",
-            f"涉嫌违反：{basis}",
+            f"涉嫌违反：{breached}",
+            f"处罚依据：{basis}",
             f"承办人员：{'、'.join(content.get('officers', [])) or officers}",
             f"办案期限：自立案之日起九十日内（{case.decision_deadline:%Y年%m月%d日}前）作出决定。",
             "负责人审批意见：同意立案。",
@@ -70,16 +73,23 @@ def _body_lines(document, body) -> list[str]:
     if document.kind in (K.INSPECTION_RECORD, K.QUESTIONING, K.PRESERVATION):
         return [
             *_party(case),
+            f"时间：{timezone.localtime(document.issued_at):%Y年%m月%d日%H时%M分}"
+            f"　地点：{content.get('place') or case.party_address or '—'}",
             f"执法人员：{'、'.join(content.get('officers', []))}"
             + ("（已出示执法证件）" if content.get("credentials_shown") else ""),
             f"记录内容：{content.get('text', '')}",
             "以上记录经当事人核对无误。",
+            "当事人签字：____________　执法人员签字：____________",
         ]
     if document.kind == K.NOTICE:
+        # Art. 44: the evidence actually on the case, one line each, never boilerplate.
+        evidence = content.get("evidence") or []
         lines = [
             f"{case.party_name}：",
             f"经调查，你（单位）{case.facts}",
-            f"以上事实有现场检查笔录、询问笔录、照片等证据证实。你（单位）的行为违反了{basis}的规定。",
+            "以上事实有以下证据证实：",
+            *[f"{n}. {item}" for n, item in enumerate(evidence, 1)],
+            f"你（单位）的行为违反了{breached}的规定。",
             f"依据{basis}，本机关拟对你（单位）作出如下行政处罚：{_penalty(case)}。",
             f"根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）有权进行陈述和申辩，"
             f"请于 {content.get('due', '')} 前提出。",
@@ -91,26 +101,54 @@ def _body_lines(document, body) -> list[str]:
             )
         return lines
     if document.kind == K.HEARING_NOTICE:
+        public = content.get("public", True)
         return [
             f"{case.party_name}：",
             f"根据你（单位）的听证申请，本机关定于 {content.get('at', '')} 举行听证，主持人："
             f"{content.get('chair', '')}（非本案调查人员）。你（单位）可以亲自参加，也可以委托一至二人代理；"
             "认为主持人与本案有直接利害关系的，有权申请回避。无正当理由拒不出席的，视为放弃听证权利。",
+            "本次听证公开举行。"
+            if public
+            else f"本次听证因{content.get('closed_reason', '')}不公开举行（《行政处罚法》第六十四条第三项）。",
+        ]
+    if document.kind == K.HEARING_RECORD:
+        refused = content.get("signature") == "refused"
+        return [
+            *_party(case),
+            f"听证时间：{content.get('at', '')}　主持人：{content.get('chair', '')}",
+            "听证方式：公开"
+            if content.get("public", True)
+            else f"听证方式：不公开（{content.get('closed_reason', '')}）",
+            f"调查人员：{officers}",
+            f"听证记录：{content.get('record', '')}",
+            "以上笔录已交当事人核对。",
+            f"当事人拒绝签字，主持人注明：{content.get('refusal_note', '')}"
+            if refused
+            else "当事人签字：____________　日期：____________",
+            "听证主持人签字：____________　记录人签字：____________",
         ]
     if document.kind in (K.PENALTY_DECISION, K.NO_PENALTY):
         decided = timezone.localtime(case.decided_at or timezone.now())
         evidence = (
             "；".join(e.description[:60] for e in case.evidence.all()[:6]) or "现场检查笔录等"
         )
+        summary = bool(document.content.get("summary"))
         lines = [
             *_party(case),
             f"违法事实：{case.facts}",
-            f"证据：{evidence}",
         ]
-        if case.outcome == Outcome.PENALTY or document.content.get("summary"):
+        if summary:  # Art. 52: time, place and the officers with their credential numbers
+            lines += [
+                f"时间：{content.get('at', '')}　地点：{content.get('place', '')}",
+                f"执法人员及执法证号：{'、'.join(content.get('officers', []))}",
+            ]
+        else:
+            lines.append(f"证据：{evidence}")
+        if case.outcome == Outcome.PENALTY or summary:
             # Art. 67: the period runs from service; before service no date can be printed.
             due = f"（{case.payment_due:%Y年%m月%d日}前）" if case.payment_due else ""
             lines += [
+                f"违反的规定：{breached}",
                 f"处罚依据：{basis}",
                 f"处罚种类和幅度：{_penalty(case)}。",
                 f"履行方式和期限：自收到本决定书之日起十五日内{due}"
@@ -125,6 +163,14 @@ def _body_lines(document, body) -> list[str]:
             f"作出决定的机关：{body.name}　　日期：{decided:%Y年%m月%d日}",
             "（印章）",
         ]
+        if summary:
+            lines += [
+                "执法人员签名：____________　____________",
+                "当事人拒绝签收，已由执法人员注明。"
+                if content.get("signature") == "refused"
+                else "当事人签收：____________　日期：____________",
+                "本决定书当场交付当事人，并报所属行政机关备案（《行政处罚法》第五十二条）。",
+            ]
         if document.content.get("corrects"):
             lines.append(f"本决定书更正 {document.content['corrects']}。")
         return lines

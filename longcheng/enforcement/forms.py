@@ -9,7 +9,7 @@ from longcheng.web.inputs import DayField, MoneyField, RecordIdField
 from longcheng.web.listing import ListQueryForm
 
 from .models import Case, Evidence, Finding, LegalProvision, Patrol
-from .workflow import Circumstance, Outcome
+from .workflow import Challenge, Circumstance, ClosedHearing, Outcome, Signature, StatementReview
 
 User = get_user_model()
 
@@ -154,6 +154,9 @@ class NotifyForm(forms.Form):
 
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(label=_("处理结果"), choices=Outcome.choices)
+    education = forms.CharField(
+        label=_("对当事人的教育（不予处罚时）"), required=False, max_length=TEXT
+    )
     # The case's version the page showed (absent: the case as it is now).
     version = forms.IntegerField(label=_("版本"), required=False, min_value=0, max_value=2**31 - 1)
 
@@ -201,9 +204,25 @@ class StatementForm(forms.Form):
     waived = forms.BooleanField(label=_("明确放弃"), required=False)
 
 
+class StatementReviewForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("复核结论"), required=False, choices=[("", ""), *StatementReview.choices]
+    )
+    opinion = _text(_("复核意见"))
+    fine = MoneyField(label=_("复核后罚款（元）"), required=False, min_value=0, max_digits=12)
+
+
 class ScheduleHearingForm(forms.Form):
     chair = RecordIdField(label=_("听证主持人"))
     hearing_at = forms.DateTimeField(label=_("听证时间"))
+    public = forms.ChoiceField(
+        label=_("是否公开"),
+        required=False,
+        choices=[("1", _("公开举行")), ("0", _("不公开举行"))],
+    )
+    closed_reason = forms.ChoiceField(
+        label=_("不公开的理由"), required=False, choices=[("", ""), *ClosedHearing.choices]
+    )
 
     def clean_hearing_at(self):
         moment = self.cleaned_data["hearing_at"]
@@ -216,6 +235,50 @@ class ScheduleHearingForm(forms.Form):
 
 class HearingRecordForm(forms.Form):
     record = _text(_("听证笔录"))
+    signature = forms.ChoiceField(
+        label=_("当事人签字"), required=False, choices=[("", ""), *Signature.choices]
+    )
+    refusal_note = _text(_("拒绝签字的情况"), 200)
+
+
+class DemandForm(forms.Form):
+    served_on = DayField(label=_("催告书送达日期（已送达时填写）"), required=False)
+
+
+class DemandServedForm(forms.Form):
+    served_on = DayField(label=_("催告书送达日期"))
+
+
+class ChallengeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("救济途径"), required=False, choices=[("", ""), *Challenge.choices]
+    )
+    filed_on = DayField(label=_("申请/起诉日期"))
+    body = _text(_("复议机关/法院"), 100)
+
+
+class ChallengeEndForm(forms.Form):
+    challenge = RecordIdField(label=_("复议或诉讼"))
+    ended_on = DayField(label=_("审结日期"))
+    upheld = forms.ChoiceField(
+        label=_("结果"),
+        choices=[("1", _("维持原决定")), ("0", _("撤销或变更原决定"))],
+    )
+    result = _text(_("复议决定或判决（文号及内容）"), 300)
+
+
+class RevocationForm(forms.Form):
+    revoked_on = DayField(label=_("变更或撤销日期"))
+    revocation = _text(_("变更或撤销的机关、文号和内容"), 300)
+
+
+class WithdrawForm(forms.Form):
+    reason = _text(_("撤回理由（公示页面显示）"), 300)
+    late_reason = _text(_("迟延撤回的原因"), 300)
+
+
+class SummaryReportForm(forms.Form):
+    late_reason = _text(_("迟延备案的原因"), 300)
 
 
 class ReviewForm(forms.Form):
@@ -273,6 +336,14 @@ class SummaryForm(BootstrapFormMixin, forms.Form):
         help_text=_("当场罚款：个人不超过 200 元，单位不超过 3000 元"),
     )
     partner = forms.ModelChoiceField(label=_("同行执法人员"), queryset=User.objects.none())
+    place = forms.CharField(label=_("当场处罚地点"), max_length=200)
+    statement = forms.CharField(
+        label=_("当事人的陈述申辩（没有则留空）"),
+        required=False,
+        max_length=TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    party_signature = forms.ChoiceField(label=_("当事人签收"), choices=Signature.choices)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

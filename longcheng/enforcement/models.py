@@ -9,7 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from longcheng.core.fields import EncryptedCharField
 from longcheng.core.models import TimeStampedModel, VersionedModel
 
-from .workflow import EVENT_LABELS, Circumstance, DocumentKind, Outcome, PartyKind, Status, Step
+from .workflow import (
+    EVENT_LABELS,
+    Challenge,
+    Circumstance,
+    ClosedHearing,
+    DocumentKind,
+    Outcome,
+    PartyKind,
+    Signature,
+    StatementReview,
+    Status,
+    Step,
+)
 
 
 class EnforcementBody(models.Model):
@@ -55,6 +67,13 @@ class LegalProvision(models.Model):
     law = models.CharField(_("法律法规"), max_length=100)
     article = models.CharField(_("条款"), max_length=50)
     violation = models.CharField(_("违法行为"), max_length=200)
+    # The notice and the decision cite both: the rule the act breaks and the one that punishes.
+    breached = models.CharField(
+        _("违反的规定"),
+        max_length=200,
+        blank=True,
+        help_text=_("违法行为所违反的法律条款，如：《中华人民共和国噪声污染防治法》第四十三条"),
+    )
     text = models.TextField(_("罚则"))
     party_kinds = models.CharField(
         _("适用对象"), max_length=30, default="person,organisation", help_text=_("逗号分隔")
@@ -76,6 +95,11 @@ class LegalProvision(models.Model):
 
     def __str__(self) -> str:
         return f"《{self.law}》{self.article}"
+
+    @property
+    def breached_text(self) -> str:
+        """违反的规定, or the penalty provision itself where the library has not said."""
+        return self.breached or str(self)
 
 
 class DiscretionBenchmark(models.Model):
@@ -269,6 +293,15 @@ class Case(TimeStampedModel, VersionedModel):
     statement = models.TextField(_("陈述申辩意见"), blank=True)
     statement_waived = models.BooleanField(_("明确放弃陈述申辩"), default=False)
     statement_at = models.DateTimeField(_("陈述申辩记录时间"), null=True, blank=True)
+    # Art. 45: the defence is answered by a recorded 复核 before the decision.
+    statement_review = models.TextField(_("陈述申辩复核意见"), blank=True)
+    statement_review_result = models.CharField(
+        _("复核结论"), max_length=20, choices=StatementReview.choices, blank=True
+    )
+    statement_reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    fine_before_review = models.DecimalField(
+        _("复核前拟罚款（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     hearing_requested_at = models.DateTimeField(_("申请听证时间"), null=True, blank=True)
     hearing_at = models.DateTimeField(_("听证时间"), null=True, blank=True)
     hearing_chair = models.ForeignKey(
@@ -279,7 +312,17 @@ class Case(TimeStampedModel, VersionedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Art. 64 (3): public unless state secrets, trade secrets or personal privacy.
+    hearing_public = models.BooleanField(_("公开举行听证"), default=True)
+    hearing_closed_reason = models.CharField(
+        _("不公开举行的理由"), max_length=20, choices=ClosedHearing.choices, blank=True
+    )
     hearing_record = models.TextField(_("听证笔录摘要"), blank=True)
+    # Art. 64 (8): the party signs the record, or its refusal is noted on it.
+    hearing_signature = models.CharField(
+        _("当事人签字"), max_length=20, choices=Signature.choices, blank=True
+    )
+    hearing_signature_note = models.CharField(_("拒绝签字的情况"), max_length=200, blank=True)
     reviewed_at = models.DateTimeField(_("法制审核时间"), null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -293,7 +336,11 @@ class Case(TimeStampedModel, VersionedModel):
     review_opinion = models.TextField(_("审核意见"), blank=True)
     discussed_at = models.DateTimeField(_("集体讨论时间"), null=True, blank=True)
     discussion_minutes = models.TextField(_("集体讨论记录"), blank=True)
+    # Art. 33 (3): a party not penalised is educated, and the education is on the record.
+    education_record = models.TextField(_("对当事人的教育"), blank=True)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    # Art. 48 publishes the decision under its own number, not the filing number.
+    decision_number = models.CharField(_("决定书文号"), max_length=40, blank=True)
     decided_late = models.BooleanField(_("超过办案期限"), default=False)
     served_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     service_method = models.CharField(_("送达方式"), max_length=50, blank=True)
@@ -305,11 +352,29 @@ class Case(TimeStampedModel, VersionedModel):
     paid_amount = models.DecimalField(_("已缴纳（元）"), max_digits=12, decimal_places=2, default=0)
     paid_at = models.DateTimeField(_("缴清时间"), null=True, blank=True)
     demanded_at = models.DateTimeField(_("催告时间"), null=True, blank=True)
+    # 行政强制法 Arts. 35, 54: the ten working days run from the demand's service.
+    demand_served_on = models.DateField(_("催告书送达日期"), null=True, blank=True)
     court_applied_at = models.DateTimeField(_("申请法院强制执行时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     publish_due = models.DateField(_("公示期限"), null=True, blank=True)
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回公示时间"), null=True, blank=True)
+    # Art. 48 (2): a published decision changed or revoked is withdrawn within three working
+    # days of that event, with the reasons shown on the public page.
+    revoked_on = models.DateField(_("决定被变更或撤销日期"), null=True, blank=True)
+    revocation = models.CharField(_("变更或撤销的情况"), max_length=300, blank=True)
+    withdraw_due = models.DateField(_("撤回公示期限"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("撤回公示的理由"), max_length=300, blank=True)
+    withdraw_late_reason = models.CharField(_("迟延撤回原因"), max_length=300, blank=True)
+    # Art. 52: the on-the-spot decision names its place, the party signs or refuses, and
+    # the officers report it to their organ (备案) within the set period.
+    summary_place = models.CharField(_("当场处罚地点"), max_length=200, blank=True)
+    summary_signature = models.CharField(
+        _("当事人签收"), max_length=20, choices=Signature.choices, blank=True
+    )
+    summary_report_due = models.DateField(_("备案期限"), null=True, blank=True)
+    summary_reported_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
+    summary_report_late_reason = models.CharField(_("迟延备案原因"), max_length=300, blank=True)
     matter = models.ForeignKey(
         "loop.Matter",
         verbose_name=_("办案时限事项"),
@@ -387,6 +452,27 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.description[:20]}"
+
+
+class CaseChallenge(models.Model):
+    """A review (行政复议) or suit (行政诉讼) against the decision: while it is pending the late
+    fee does not run (Art. 73) and the court cannot be asked to enforce (行政强制法 Art. 53)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="challenges")
+    kind = models.CharField(_("救济途径"), max_length=20, choices=Challenge.choices)
+    filed_on = models.DateField(_("申请/起诉日期"))
+    body = models.CharField(_("复议机关/法院"), max_length=100)
+    ended_on = models.DateField(_("审结日期"), null=True, blank=True)
+    result = models.CharField(_("结果"), max_length=300, blank=True)
+    upheld = models.BooleanField(_("维持原决定"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["filed_on", "pk"]
+        verbose_name = _("复议诉讼")
+        verbose_name_plural = _("复议诉讼")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filed_on}"
 
 
 class CaseEvent(models.Model):

@@ -13,11 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.core import clock
-from longcheng.core.calendar import add_working_days, period_end_calendar_days
+from longcheng.core.calendar import (
+    add_months,
+    add_working_days,
+    period_end_calendar_days,
+    period_end_months,
+)
 from longcheng.core.errors import LongchengError
 
 from .models import Case, LegalProvision
-from .workflow import Outcome, PartyKind
+from .workflow import Challenge, Outcome, PartyKind
 
 # Art. 36; Art. 56; Art. 60; Art. 61; Art. 64; Art. 67; Art. 72 (see workflow.py).
 LIMITATION_YEARS, LIMITATION_YEARS_SAFETY = 2, 5
@@ -33,10 +38,22 @@ DECISION_EXTENSION_MAX_DAYS = 30
 LATE_FEE_RATE = Decimal("0.03")
 # Art. 51: the summary procedure on the spot.
 SUMMARY_FINE_LIMIT = {PartyKind.PERSON: Decimal(200), PartyKind.ORGANISATION: Decimal(3000)}
-# 行政强制法 Art. 54: the court may be asked ten days after the demand was served.
+# Art. 52: an on-the-spot decision is reported (备案) to the organ; the organ sets the period
+# (three working days is the common rule).
+SUMMARY_REPORT_WORKING_DAYS = 3
+# 行政强制法 Art. 54: the court may be asked ten days after the demand was served; Art. 69:
+# periods of ten days or fewer are working days.
 COURT_AFTER_DEMAND_DAYS = 10
+# 行政复议法 (2023) Art. 20: sixty days to apply for review; 行政诉讼法 Art. 46: six months to
+# sue; Art. 45: fifteen days to sue after a review decision; 行政强制法 Art. 53: the court is
+# asked within three months after these periods lapse.
+REVIEW_DAYS = 60
+SUIT_MONTHS = 6
+SUIT_AFTER_REVIEW_DAYS = 15
+COURT_WINDOW_MONTHS = 3
 # Publication of decisions: 7 working days; withdrawal after revocation: 3 working days.
 PUBLISH_WORKING_DAYS = 7
+WITHDRAW_WORKING_DAYS = 3
 
 
 class CaseRefused(LongchengError):
@@ -88,6 +105,17 @@ def act_period_problem(
     return None
 
 
+def party_kind_allowed(provision: LegalProvision, party_kind: str) -> str | None:
+    """The provision punishes only the kinds of party it names (公民, 法人或其他组织)."""
+    kinds = {k.strip() for k in provision.party_kinds.split(",") if k.strip()}
+    if kinds and party_kind not in kinds:
+        return _("%(p)s的罚则不适用于%(k)s。") % {
+            "p": provision,
+            "k": PartyKind(party_kind).label,
+        }
+    return None
+
+
 def fine_in_legal_range(provision: LegalProvision, fine: Decimal | None) -> None:
     if fine is None:
         return
@@ -134,6 +162,10 @@ def decision_prerequisites(case: Case, outcome: str) -> list[str]:
     58, 62, 64, 65)."""
     problems: list[str] = []
     if outcome in (Outcome.PENALTY,):
+        if case.statement_at and not case.statement_waived and not case.statement_reviewed_at:
+            problems.append(
+                _("当事人提出了陈述申辩，须先复核并记录复核意见（《行政处罚法》第四十五条）。")
+            )
         if case.notice_at is None:
             problems.append(_("未告知拟作出的行政处罚，不得作出决定（第六十二条）。"))
         elif not (case.statement_at or case.statement_waived) and not (
@@ -173,17 +205,75 @@ def decision_prerequisites(case: Case, outcome: str) -> list[str]:
     return problems
 
 
+def challenge_spans(case: Case) -> list[tuple[datetime.date, datetime.date | None]]:
+    """The reviews and suits against the decision, as (filed, ended or None while pending)."""
+    if case.pk is None:
+        return []
+    return [(c.filed_on, c.ended_on) for c in case.challenges.all()]
+
+
+def late_fee_days(
+    due: datetime.date,
+    last: datetime.date,
+    spans: list[tuple[datetime.date, datetime.date | None]],
+) -> int:
+    """Days after `due` up to `last` on which the late fee runs: not while a review or suit is
+    pending (Art. 73: 复议、诉讼期间不予计算), from its filing to its end inclusive."""
+    days = 0
+    day = due + datetime.timedelta(days=1)
+    while day <= last:
+        if not any(start <= day <= (end or last) for start, end in spans):
+            days += 1
+        day += datetime.timedelta(days=1)
+    return days
+
+
 def late_fee(case: Case, on: datetime.date) -> Decimal:
-    """Art. 72: 3 % of the fine for each day after the payment date, never more than the fine."""
+    """Art. 72: 3 % of the fine for each day after the payment date, never more than the fine;
+    Art. 73: the days of a pending review or suit do not count."""
     if not case.fine or case.payment_due is None:
         return Decimal(0)
     due = case.deferred_until or case.payment_due
     paid_on = timezone.localtime(case.paid_at).date() if case.paid_at else None
     last = min(on, paid_on) if paid_on else on
-    days = (last - due).days
-    if days <= 0:
+    if last <= due:
         return Decimal(0)
+    days = late_fee_days(due, last, challenge_spans(case))
     return min(case.fine, (case.fine * LATE_FEE_RATE * days).quantize(Decimal("0.01")))
+
+
+def challenge_periods_end(case: Case) -> datetime.date | None:
+    """The last day the party may still apply for review (sixty days) or sue (six months),
+    counted from service; after a review decision, fifteen days to sue. None before service."""
+    if case.served_at is None:
+        return None
+    served_on = timezone.localtime(case.served_at).date()
+    ends = [
+        period_end_calendar_days(served_on, REVIEW_DAYS),
+        period_end_months(served_on, SUIT_MONTHS),
+    ]
+    if case.pk is not None:  # after a review decision the party has fifteen days to sue
+        ends += [
+            period_end_calendar_days(challenge.ended_on, SUIT_AFTER_REVIEW_DAYS)
+            for challenge in case.challenges.all()
+            if challenge.kind == Challenge.REVIEW and challenge.ended_on is not None
+        ]
+    return max(ends)
+
+
+def court_window(case: Case) -> tuple[datetime.date, datetime.date] | None:
+    """行政强制法 Arts. 53, 54 and 69: the court may be asked from the later of (a) the day after
+    the review and suit periods lapsed and (b) ten working days after the demand was served,
+    until three months after the periods lapsed. None before service or demand."""
+    periods_end = challenge_periods_end(case)
+    if periods_end is None or case.demand_served_on is None:
+        return None
+    opens = max(
+        periods_end + datetime.timedelta(days=1),
+        add_working_days(case.demand_served_on, COURT_AFTER_DEMAND_DAYS)
+        + datetime.timedelta(days=1),
+    )
+    return opens, add_months(periods_end, COURT_WINDOW_MONTHS)
 
 
 def amount_owed(case: Case, on: datetime.date) -> Decimal:

@@ -185,6 +185,15 @@ def published_decisions() -> QuerySet[Case]:
     )
 
 
+def withdrawn_decisions() -> QuerySet[Case]:
+    """Art. 48 (2): decisions taken off the public list, shown with the reasons."""
+    return (
+        Case.objects.filter(outcome=Outcome.PENALTY, withdrawn_at__isnull=False)
+        .select_related("provision", "unit")
+        .order_by("-withdrawn_at")
+    )
+
+
 def statistics(queryset: QuerySet[Case]) -> dict:
     # The visibility filter joins the case officers; counting over that join would count a
     # case once per officer, so the figures are taken over the plain set of visible cases.

@@ -21,7 +21,11 @@ from . import rules, services
 from .documents import money_text
 from .forms import (
     CaseQueryForm,
+    ChallengeEndForm,
+    ChallengeForm,
     DecideForm,
+    DemandForm,
+    DemandServedForm,
     DiscussForm,
     EvidenceForm,
     FileForm,
@@ -37,11 +41,15 @@ from .forms import (
     ReasonForm,
     ReleaseForm,
     ReviewForm,
+    RevocationForm,
     ScheduleHearingForm,
     ServeForm,
     StatementForm,
+    StatementReviewForm,
     SummaryForm,
+    SummaryReportForm,
     UntilForm,
+    WithdrawForm,
 )
 from .models import Case, CaseDocument, Evidence, LegalProvision, Patrol
 from .rules import service_due
@@ -54,8 +62,18 @@ from .selectors import (
     publication_overdue,
     published_decisions,
     statistics,
+    withdrawn_decisions,
 )
-from .workflow import STEPS, Outcome, Status, Step
+from .workflow import (
+    STEPS,
+    Challenge,
+    ClosedHearing,
+    Outcome,
+    Signature,
+    StatementReview,
+    Status,
+    Step,
+)
 
 User = get_user_model()
 
@@ -184,6 +202,14 @@ class CaseDetailView(StaffRequired, TemplateView):
                 kind=Evidence.Kind.PRESERVATION, decided_at__isnull=True
             ),
             today=timezone.localdate(),
+            is_leader=leader,
+            review_results=StatementReview.choices,
+            closed_reasons=ClosedHearing.choices,
+            signatures=Signature.choices,
+            challenge_kinds=Challenge.choices,
+            challenges=case.challenges.all(),
+            pending_challenge=case.challenges.filter(ended_on__isnull=True).first(),
+            court=rules.court_window(case) if case.demanded_at else None,
             # Art. 60: past its period (never extended in time) a case cannot end in a penalty.
             decision_period_over=bool(
                 case.decision_deadline
@@ -239,7 +265,25 @@ def _release(user, case, d):
 
 def _schedule_hearing(user, case, d):
     chair = get_object_or_404(User, pk=d["chair"])
-    services.case_schedule_hearing(actor=user, case=case, chair=chair, hearing_at=d["hearing_at"])
+    services.case_schedule_hearing(
+        actor=user,
+        case=case,
+        chair=chair,
+        hearing_at=d["hearing_at"],
+        public=d["public"] != "0",
+        closed_reason=d["closed_reason"],
+    )
+
+
+def _challenge_end(user, case, d):
+    challenge = get_object_or_404(case.challenges, pk=d["challenge"])
+    services.case_end_challenge(
+        actor=user,
+        challenge=challenge,
+        ended_on=d["ended_on"],
+        upheld=d["upheld"] == "1",
+        result=d["result"],
+    )
 
 
 def _decide(user, case, d):
@@ -248,6 +292,7 @@ def _decide(user, case, d):
         actor=user,
         case=case,
         outcome=d["outcome"],
+        education=d["education"],
         expected_version=case.version if version is None else version,
     )
 
@@ -296,6 +341,15 @@ CASE_ACTS: dict[str, Act] = {
             ),
         ),
     ),
+    "statement_review": Act(
+        StatementReviewForm,
+        reporting(
+            gettext_lazy("复核意见已记录。"),
+            lambda user, case, d: services.case_review_statement(
+                actor=user, case=case, result=d["result"], opinion=d["opinion"], fine=d["fine"]
+            ),
+        ),
+    ),
     "notice_receipt": Act(
         NoticeReceiptForm,
         reporting(
@@ -329,7 +383,11 @@ CASE_ACTS: dict[str, Act] = {
         reporting(
             gettext_lazy("听证笔录已记录。"),
             lambda user, case, d: services.case_hold_hearing(
-                actor=user, case=case, record=d["record"]
+                actor=user,
+                case=case,
+                record=d["record"],
+                signature=d["signature"],
+                refusal_note=d["refusal_note"],
             ),
         ),
     ),
@@ -392,10 +450,49 @@ CASE_ACTS: dict[str, Act] = {
         ),
     ),
     "demand": Act(
-        NoFields,
+        DemandForm,
         reporting(
             gettext_lazy("已制作催告书。"),
-            lambda user, case, d: services.case_demand(actor=user, case=case),
+            lambda user, case, d: services.case_demand(
+                actor=user, case=case, served_on=d["served_on"]
+            ),
+        ),
+    ),
+    "demand_served": Act(
+        DemandServedForm,
+        reporting(
+            gettext_lazy("已登记催告书送达，十个工作日后可申请法院强制执行。"),
+            lambda user, case, d: services.case_record_demand_service(
+                actor=user, case=case, served_on=d["served_on"]
+            ),
+        ),
+    ),
+    "challenge": Act(
+        ChallengeForm,
+        reporting(
+            gettext_lazy("已登记复议或诉讼，期间不计算加处罚款。"),
+            lambda user, case, d: services.case_record_challenge(
+                actor=user, case=case, kind=d["kind"], filed_on=d["filed_on"], body=d["body"]
+            ),
+        ),
+    ),
+    "challenge_end": Act(ChallengeEndForm, reporting(gettext_lazy("已登记结果。"), _challenge_end)),
+    "revocation": Act(
+        RevocationForm,
+        reporting(
+            gettext_lazy("已登记决定被变更或撤销。"),
+            lambda user, case, d: services.case_record_revocation(
+                actor=user, case=case, revoked_on=d["revoked_on"], revocation=d["revocation"]
+            ),
+        ),
+    ),
+    "summary_report": Act(
+        SummaryReportForm,
+        reporting(
+            gettext_lazy("当场处罚决定已备案。"),
+            lambda user, case, d: services.case_summary_report(
+                actor=user, case=case, late_reason=d["late_reason"]
+            ),
         ),
     ),
     "apply_court": Act(
@@ -420,11 +517,11 @@ CASE_ACTS: dict[str, Act] = {
         ),
     ),
     "withdraw": Act(
-        ReasonForm,
+        WithdrawForm,
         reporting(
             gettext_lazy("已撤回公示。"),
             lambda user, case, d: services.case_withdraw_publication(
-                actor=user, case=case, reason=d["reason"]
+                actor=user, case=case, reason=d["reason"], late_reason=d["late_reason"]
             ),
         ),
     ),
@@ -472,6 +569,9 @@ class SummaryCreateView(StaffRequired, FormView):
                 site=data["site"],
                 fine=data["fine"],
                 warning=data["warning"],
+                place=data["place"],
+                party_signature=data["party_signature"],
+                statement=data["statement"],
             )
         except LongchengError as error:
             form.add_error(None, error.message)
@@ -603,6 +703,7 @@ class ProvisionListView(StaffRequired, TableExportMixin, TemplateView):
             _("法律法规"),
             _("条款"),
             _("违法行为"),
+            _("违反的规定"),
             _("罚款下限（元）"),
             _("罚款上限（元）"),
             _("裁量情形"),
@@ -619,6 +720,7 @@ class ProvisionListView(StaffRequired, TableExportMixin, TemplateView):
                         p.law,
                         p.article,
                         p.violation,
+                        p.breached,
                         p.fine_min,
                         p.fine_max,
                         b.get_circumstance_display() if b else "",
@@ -652,4 +754,6 @@ class PublicDecisionsView(TemplateView):
     template_name = "enforcement/public/decisions.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(decisions=published_decisions()[:200], **kwargs)
+        return super().get_context_data(
+            decisions=published_decisions()[:200], withdrawn=withdrawn_decisions()[:50], **kwargs
+        )

@@ -51,6 +51,32 @@ class Outcome(models.TextChoices):
     TRANSFER = "transfer", _("移送司法机关")
 
 
+class StatementReview(models.TextChoices):
+    """Art. 45: what the 复核 of the party's defence found."""
+
+    ACCEPTED = "accepted", _("采纳，减轻或不予处罚")
+    PARTLY = "partly", _("部分采纳")
+    REJECTED = "rejected", _("不予采纳，维持拟处罚")
+
+
+class ClosedHearing(models.TextChoices):
+    """Art. 64 (3): the only reasons a hearing is not public."""
+
+    STATE_SECRET = "state_secret", _("涉及国家秘密")
+    TRADE_SECRET = "trade_secret", _("涉及商业秘密")
+    PRIVACY = "privacy", _("涉及个人隐私")
+
+
+class Signature(models.TextChoices):
+    SIGNED = "signed", _("当事人已签字")
+    REFUSED = "refused", _("当事人拒绝签字（已注明）")
+
+
+class Challenge(models.TextChoices):
+    REVIEW = "review", _("行政复议")
+    SUIT = "suit", _("行政诉讼")
+
+
 class Circumstance(models.TextChoices):
     SLIGHT = "slight", _("轻微")
     ORDINARY = "ordinary", _("一般")
@@ -92,6 +118,7 @@ class DocumentKind(models.TextChoices):
     ORDER = "order", _("责令改正通知书")
     STOP_WORK = "stop_work", _("责令停工整改通知书")
     INSPECTION_RECORD = "inspection_record", _("现场检查笔录")
+    HEARING_RECORD = "hearing_record", _("听证笔录")
     QUESTIONING = "questioning", _("询问笔录")
     PRESERVATION = "preservation", _("先行登记保存证据通知书")
     NOTICE = "notice", _("行政处罚事先告知书")
@@ -109,6 +136,7 @@ NUMBER_WORDS = {
     DocumentKind.STOP_WORK: "停",
     DocumentKind.INSPECTION_RECORD: "检",
     DocumentKind.QUESTIONING: "询",
+    DocumentKind.HEARING_RECORD: "听录",
     DocumentKind.PRESERVATION: "存",
     DocumentKind.NOTICE: "告",
     DocumentKind.HEARING_NOTICE: "听",
@@ -131,4 +159,13 @@ EVENT_LABELS = {
     "deferral": _("批准暂缓缴纳"),
     "published": _("公示"),
     "withdrawn": _("撤回公示"),
+    "statement_reviewed": _("陈述申辩复核"),
+    "notice_received": _("当事人收到告知书"),
+    "hearing_waived": _("书面放弃听证"),
+    "review_voided": _("法制审核失效"),
+    "preservation_released": _("解除保存并返还"),
+    "challenge": _("申请复议或提起诉讼"),
+    "challenge_ended": _("复议或诉讼审结"),
+    "revoked": _("决定被变更或撤销"),
+    "summary_reported": _("当场处罚备案"),
 }

@@ -21,9 +21,11 @@ from .cases import (
     case_record_statement,
     case_register_lead,
     case_review,
+    case_review_statement,
     case_serve,
     case_submit_review,
     case_summary,
+    case_summary_report,
     evidence_record,
     preservation_decide,
     preservation_release,
@@ -38,8 +40,16 @@ from .hearings import (
     case_schedule_hearing,
 )
 from .patrols import finding_record, patrol_record
-from .payment import case_apply_court, case_defer_payment, case_demand, case_record_payment
-from .publication import case_publish, case_withdraw_publication
+from .payment import (
+    case_apply_court,
+    case_defer_payment,
+    case_demand,
+    case_end_challenge,
+    case_record_challenge,
+    case_record_demand_service,
+    case_record_payment,
+)
+from .publication import case_publish, case_record_revocation, case_withdraw_publication
 
 __all__ = [
     "CaseRefused",
@@ -51,22 +61,28 @@ __all__ = [
     "case_defer_payment",
     "case_demand",
     "case_discuss",
+    "case_end_challenge",
     "case_extend_deadline",
     "case_file",
     "case_hold_hearing",
     "case_notify",
     "case_publish",
+    "case_record_challenge",
+    "case_record_demand_service",
     "case_record_hearing_waiver",
     "case_record_notice_receipt",
     "case_record_payment",
+    "case_record_revocation",
     "case_record_statement",
     "case_register_lead",
     "case_request_hearing",
     "case_review",
+    "case_review_statement",
     "case_schedule_hearing",
     "case_serve",
     "case_submit_review",
     "case_summary",
+    "case_summary_report",
     "case_withdraw_publication",
     "document_correct",
     "document_issue",

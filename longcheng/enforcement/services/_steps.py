@@ -37,12 +37,17 @@ def _reviews_for(actor, case: Case) -> bool:
     )
 
 
-def _officer(user) -> Officer:
+def _officer(user, on: datetime.date | None = None) -> Officer:
+    """Arts. 42, 55: the officer's credential is valid on the day of the step (`on`, today by
+    default) — at filing, at each evidence step, at service."""
     officer = Officer.objects.filter(user=user).first()
-    if officer is None or officer.valid_until < _today():
+    if officer is None or officer.valid_until < (on or _today()):
         raise CaseRefused(
-            _("%(n)s 没有有效的行政执法证件，不能从事执法活动。")
-            % {"n": user.full_name or user.username}
+            _(
+                "%(n)s 在 %(d)s 没有有效的行政执法证件，"
+                "不能从事执法活动（《行政处罚法》第四十二条）。"
+            )
+            % {"n": user.full_name or user.username, "d": on or _today()}
         )
     return officer
 

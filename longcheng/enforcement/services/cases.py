@@ -34,16 +34,18 @@ from ..rules import (
     PUBLISH_WORKING_DAYS,
     SERVICE_WORKING_DAYS,
     SUMMARY_FINE_LIMIT,
+    SUMMARY_REPORT_WORKING_DAYS,
     CaseRefused,
     act_period_problem,
     fine_in_legal_range,
     hearing_eligible,
+    party_kind_allowed,
     payment_due_after,
     service_due,
 )
 from ..rules import today as _today
 from ..selectors import benchmark_for, decision_document
-from ..workflow import DocumentKind, Outcome, PartyKind, Status, Step
+from ..workflow import DocumentKind, Outcome, PartyKind, Signature, StatementReview, Status, Step
 from ._steps import (
     REVIEW_FIELDS,
     _advance,
@@ -420,6 +422,12 @@ def case_notify(
         content={
             "hearing_right": hearing_eligible(case),
             "due": str(case.statement_due),
+            # Art. 44: the facts are told with the evidence actually on the case.
+            "evidence": [
+                f"{e.get_kind_display()}（{timezone.localtime(e.recorded_at):%Y年%m月%d日}）："
+                f"{e.description[:80]}"
+                for e in case.evidence.all()
+            ],
         },
     )
     return case
@@ -433,15 +441,98 @@ def case_record_statement(*, actor, case: Case, statement: str = "", waived: boo
 
     def mutate(c: Case) -> None:
         c.statement, c.statement_waived, c.statement_at = statement.strip(), waived, clock.now()
+        # A new statement is answered by a new 复核 (Art. 45).
+        c.statement_review, c.statement_review_result, c.statement_reviewed_at = "", "", None
 
     return _advance(
         case,
         Step.STATEMENT,
         actor,
         mutate=mutate,
-        fields=["statement", "statement_waived", "statement_at"],
+        fields=[
+            "statement",
+            "statement_waived",
+            "statement_at",
+            "statement_review",
+            "statement_review_result",
+            "statement_reviewed_at",
+        ],
         note=_("当事人明确放弃陈述申辩") if waived else statement.strip(),
     )
+
+
+@service
+def case_review_statement(
+    *, actor, case: Case, result: str, opinion: str, fine: Decimal | None = None
+) -> Case:
+    """复核 (Art. 45): the organ answers the party's statement and defence on the record before
+    it decides. An accepted defence may lower the proposed fine, never raise it (Art. 45 (2):
+    no heavier penalty because the party defended itself)."""
+    _require_case_officer(actor, case)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status not in (Status.NOTIFIED, Status.HEARING):
+        raise CaseRefused(_("只有已告知、尚未决定的案件可以复核陈述申辩。"))
+    if not locked.statement_at or locked.statement_waived:
+        raise CaseRefused(_("当事人尚未提出陈述申辩，无需复核。"))
+    if result not in StatementReview.values:
+        raise CaseRefused(_("请选择复核结论。"))
+    if len(opinion.strip()) < 10:
+        raise CaseRefused(
+            _("请写明复核意见：当事人提出的事实、理由和证据是否成立（不少于 10 个字）。")
+        )
+    new_fine = locked.fine if fine is None else fine
+    if new_fine is not None and locked.fine is not None and new_fine > locked.fine:
+        raise CaseRefused(
+            _(
+                "行政机关不得因当事人陈述、申辩而给予更重的处罚（《行政处罚法》第四十五条第二款）："
+                "复核后的罚款 %(n)s 元高于告知的 %(o)s 元。"
+            )
+            % {"n": new_fine, "o": locked.fine}
+        )
+    if result == StatementReview.REJECTED and new_fine != locked.fine:
+        raise CaseRefused(_("不予采纳陈述申辩的，维持告知的处罚，不变更罚款。"))
+    if new_fine is not None and locked.provision is not None:
+        fine_in_legal_range(locked.provision, new_fine)
+    lowered = new_fine != locked.fine
+    before = locked.fine
+    if lowered:
+        locked.fine_before_review = locked.fine_before_review or locked.fine
+        locked.fine = new_fine
+    locked.statement_review = opinion.strip()
+    locked.statement_review_result = result
+    locked.statement_reviewed_at = clock.now()
+    voided = lowered and _void_review(locked)
+    save_versioned(
+        locked,
+        expected_version=locked.version,
+        fields=[
+            "fine",
+            "fine_before_review",
+            "statement_review",
+            "statement_review_result",
+            "statement_reviewed_at",
+            *REVIEW_FIELDS,
+        ],
+    )
+    _event(
+        locked,
+        "statement_reviewed",
+        actor,
+        note=f"{StatementReview(result).label}：{opinion.strip()}",
+        data={"fine_before": str(before), "fine_after": str(locked.fine)},
+    )
+    if voided:
+        _event(
+            locked, "review_voided", actor, note=_("复核变更了拟处罚，须重新法制审核（第五十八条）")
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=locked,
+        before={"fine": str(before)},
+        after={"fine": str(locked.fine), "statement_review_result": result},
+    )
+    return locked
 
 
 @service
@@ -483,7 +574,16 @@ def case_discuss(*, actor, case: Case, minutes: str) -> Case:
 
 
 @service
-def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None = None) -> Case:
+def case_decide(
+    *,
+    actor,
+    case: Case,
+    outcome: str,
+    education: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """作出决定 (Arts. 57–62); a party not penalised is educated and the education recorded
+    (Art. 33 (3)); 首违不罚 only for a first violation, checked against the party's history."""
     if outcome not in Outcome.values:
         raise CaseRefused(_("请选择处理结果。"))
     if outcome == Outcome.PENALTY and case.status == Status.FILED:
@@ -494,6 +594,8 @@ def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None
         c.outcome = outcome
         c.decided_at = clock.now()
         c.decided_late = bool(c.decision_deadline and today > c.decision_deadline)
+        if outcome in (Outcome.MINOR_FIRST, Outcome.MINOR):
+            c.education_record = education.strip()
         if outcome == Outcome.PENALTY:
             c.publish_due = add_working_days(today, PUBLISH_WORKING_DAYS)
 
@@ -501,19 +603,21 @@ def case_decide(*, actor, case: Case, outcome: str, expected_version: int | None
         case,
         Step.DECIDE,
         actor,
-        given=Given(actor=actor, outcome=outcome, on=today),
+        given=Given(actor=actor, outcome=outcome, on=today, text=education),
         mutate=mutate,
-        fields=["outcome", "decided_at", "decided_late", "publish_due"],
+        fields=["outcome", "decided_at", "decided_late", "publish_due", "education_record"],
         data={"outcome": outcome},
         expected_version=expected_version,
     )
-    document_issue(
+    decision = document_issue(
         actor=actor,
         kind=DocumentKind.PENALTY_DECISION
         if outcome == Outcome.PENALTY
         else DocumentKind.NO_PENALTY,
         case=case,
     )
+    Case.objects.filter(pk=case.pk).update(decision_number=decision.number)
+    case.decision_number = decision.number
     _move_matter(case, actor, add_working_days(today, SERVICE_WORKING_DAYS), _("送达期限"))
     return case
 
@@ -547,6 +651,7 @@ def case_serve(
     served_on = served_on or _today()
     if served_on > _today():
         raise CaseRefused(_("送达日期不能晚于今天。"))
+    _officer(actor, served_on)  # Art. 42: service is an officer's step
     decided_on = timezone.localtime(case.decided_at).date() if case.decided_at else None
     if decided_on and served_on < decided_on:
         raise CaseRefused(
@@ -643,17 +748,35 @@ def case_summary(
     officers: Iterable,
     provision: LegalProvision,
     facts: str,
+    place: str,
+    party_signature: str,
     enterprise=None,
     person=None,
     site=None,
     fine: Decimal | None = None,
     warning: bool = False,
+    statement: str = "",
 ) -> Case:
-    """简易程序 (Art. 51): on the spot, a warning or a fine up to ¥200 (person) / ¥3,000
-    (organisation), decided and handed over at once."""
+    """简易程序 (Arts. 51–52): on the spot, a warning or a fine up to ¥200 (person) / ¥3,000
+    (organisation) for the party kinds the provision names. The decision carries the facts,
+    basis, penalty, time, place, the officers and their credential numbers, the party's
+    signature or its refusal and the remedies, is handed over at once and reported (备案) to
+    the organ within its period. A statement is recorded only when the party made one."""
     kind = PartyKind.ORGANISATION if enterprise else PartyKind.PERSON
+    if len(place.strip()) < 2:
+        raise CaseRefused(_("请写明当场处罚的地点（《行政处罚法》第五十二条）。"))
+    if party_signature not in Signature.values:
+        raise CaseRefused(
+            _(
+                "当场处罚决定书应当由执法人员签名或者盖章，当事人拒绝签收的，应当在决定书上注明"
+                "（《行政处罚法》第五十二条）：请选择当事人签收情况。"
+            )
+        )
     if fine is None and not warning:
         raise CaseRefused(_("简易程序只能给予警告或罚款。"))
+    problem = party_kind_allowed(provision, kind)
+    if problem:
+        raise CaseRefused(problem)
     if fine is not None and fine > SUMMARY_FINE_LIMIT[kind]:
         raise CaseRefused(
             _("当场处罚的罚款不能超过 %(m)s 元（《行政处罚法》第五十一条），请按普通程序立案。")
@@ -681,7 +804,12 @@ def case_summary(
     case.outcome = Outcome.PENALTY
     case.fine, case.warning = fine, warning
     case.filed_at = case.decided_at = case.served_at = now
-    case.notice_at = case.statement_at = now
+    case.notice_at = now
+    if statement.strip():
+        case.statement, case.statement_at = statement.strip(), now
+    case.summary_place = place.strip()
+    case.summary_signature = party_signature
+    case.summary_report_due = add_working_days(today, SUMMARY_REPORT_WORKING_DAYS)
     case.service_method = _("当场交付")
     case.payment_due = payment_due_after(today) if fine else None
     case.publish_due = add_working_days(today, PUBLISH_WORKING_DAYS)
@@ -689,12 +817,60 @@ def case_summary(
     for user in team:
         CaseOfficer.objects.create(case=case, user=user, credential_number=credentials[user.pk])
     decision = document_issue(
-        actor=actor, kind=DocumentKind.PENALTY_DECISION, case=case, content={"summary": True}
+        actor=actor,
+        kind=DocumentKind.PENALTY_DECISION,
+        case=case,
+        content={
+            "summary": True,
+            "at": timezone.localtime(now).strftime("%Y年%m月%d日%H时%M分"),
+            "place": case.summary_place,
+            "officers": [f"{u.full_name}（{credentials[u.pk]}）" for u in team],
+            "signature": party_signature,
+        },
     )
     CaseDocument.objects.filter(pk=decision.pk).update(served_at=now)
-    Case.objects.filter(pk=case.pk).update(number=decision.number)
-    case.number = decision.number
+    Case.objects.filter(pk=case.pk).update(number=decision.number, decision_number=decision.number)
+    case.number = case.decision_number = decision.number
     _event(case, Step.DECIDE, actor, note=_("简易程序当场作出决定并交付"))
+    return case
+
+
+@service
+def case_summary_report(*, actor, case: Case, late_reason: str = "") -> Case:
+    """备案 (Art. 52): the on-the-spot decision reaches the organ within its period; a late
+    report states why and raises a supervision matter to the unit on the loop."""
+    if not leads(actor, case.unit):
+        raise PermissionRefused(_("当场处罚决定由行政机关负责人接收备案。"))
+    if not case.summary_procedure or case.summary_reported_at:
+        raise CaseRefused(_("只有尚未备案的当场处罚决定可以备案。"))
+    today = _today()
+    late = bool(case.summary_report_due and today > case.summary_report_due)
+    if late and len(late_reason.strip()) < 4:
+        raise CaseRefused(
+            _(
+                "当场处罚决定应于 %(d)s 前报所属行政机关备案（《行政处罚法》第五十二条），"
+                "迟延备案须写明原因。"
+            )
+            % {"d": case.summary_report_due}
+        )
+    expected = case.version
+    case.summary_reported_at = clock.now()
+    case.summary_report_late_reason = late_reason.strip()[:300] if late else ""
+    save_versioned(
+        case,
+        expected_version=expected,
+        fields=["summary_reported_at", "summary_report_late_reason"],
+    )
+    _event(case, "summary_reported", actor, note=case.summary_report_late_reason)
+    if late:
+        loop.matter_raise_for_unit(
+            title=_("迟延备案：%(n)s") % {"n": case.number},
+            description=_("当场处罚决定应于 %(d)s 前备案，实际 %(s)s 备案。原因：%(r)s")
+            % {"d": case.summary_report_due, "s": today, "r": late_reason.strip()},
+            channel=Channel.ENFORCEMENT,
+            unit=case.unit,
+            note=_("迟延备案督办（《行政处罚法》第五十二条）"),
+        )
     return case
 
 

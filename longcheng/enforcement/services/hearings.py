@@ -23,7 +23,7 @@ from ..rules import (
     hearing_eligible,
 )
 from ..rules import today as _today
-from ..workflow import DocumentKind, Status, Step
+from ..workflow import ClosedHearing, DocumentKind, Signature, Status, Step
 from ._steps import REVIEW_FIELDS, _advance, _event, _void_review
 from .documents import document_issue
 
@@ -79,8 +79,24 @@ def case_request_hearing(*, actor, case: Case) -> Case:
 
 
 @service
-def case_schedule_hearing(*, actor, case: Case, chair, hearing_at: datetime.datetime) -> Case:
-    """Art. 64: chaired by someone who did not investigate; notified seven working days ahead."""
+def case_schedule_hearing(
+    *,
+    actor,
+    case: Case,
+    chair,
+    hearing_at: datetime.datetime,
+    public: bool = True,
+    closed_reason: str = "",
+) -> Case:
+    """Art. 64: chaired by someone who did not investigate; notified seven working days ahead;
+    public unless it touches state secrets, trade secrets or personal privacy."""
+    if not public and closed_reason not in ClosedHearing.values:
+        raise CaseRefused(
+            _(
+                "听证公开举行；只有涉及国家秘密、商业秘密或者个人隐私的才可以不公开"
+                "（《行政处罚法》第六十四条第三项），请选择不公开的理由。"
+            )
+        )
     if case.status != Status.HEARING:
         raise CaseRefused(_("当事人未申请听证。"))
     if not acts_for(actor, case.unit):
@@ -92,7 +108,13 @@ def case_schedule_hearing(*, actor, case: Case, chair, hearing_at: datetime.date
         raise CaseRefused(_("听证应在通知当事人七个工作日后举行，最早 %(d)s。") % {"d": earliest})
     expected = case.version
     case.hearing_chair, case.hearing_at = chair, hearing_at
-    save_versioned(case, expected_version=expected, fields=["hearing_chair", "hearing_at"])
+    case.hearing_public = public
+    case.hearing_closed_reason = "" if public else closed_reason
+    save_versioned(
+        case,
+        expected_version=expected,
+        fields=["hearing_chair", "hearing_at", "hearing_public", "hearing_closed_reason"],
+    )
     document_issue(
         actor=actor,
         kind=DocumentKind.HEARING_NOTICE,
@@ -100,17 +122,36 @@ def case_schedule_hearing(*, actor, case: Case, chair, hearing_at: datetime.date
         content={
             "at": timezone.localtime(hearing_at).strftime("%Y-%m-%d %H:%M"),
             "chair": chair.full_name,
+            "public": public,
+            "closed_reason": "" if public else str(ClosedHearing(closed_reason).label),
         },
     )
     return case
 
 
 @service
-def case_hold_hearing(*, actor, case: Case, record: str) -> Case:
+def case_hold_hearing(
+    *, actor, case: Case, record: str, signature: str = "", refusal_note: str = ""
+) -> Case:
+    """Art. 64 (8): the record is read to the party, who signs it; a refusal to sign is noted on
+    the record. A hearing after the legal review voids the review (Art. 58)."""
+    if signature not in Signature.values:
+        raise CaseRefused(
+            _(
+                "听证笔录应当交当事人核对无误后签字或者盖章；当事人拒绝签字的，由听证主持人"
+                "在笔录中注明（《行政处罚法》第六十四条第八项）：请选择签字情况。"
+            )
+        )
+    if signature == Signature.REFUSED and len(refusal_note.strip()) < 4:
+        raise CaseRefused(_("当事人拒绝签字的，请注明拒签的情况（第六十四条第八项）。"))
     voided = []
 
     def mutate(c: Case) -> None:
         c.hearing_record = record.strip()
+        c.hearing_signature = signature
+        c.hearing_signature_note = (
+            refusal_note.strip()[:200] if signature == Signature.REFUSED else ""
+        )
         voided.append(_void_review(c))
 
     case = _advance(
@@ -119,7 +160,23 @@ def case_hold_hearing(*, actor, case: Case, record: str) -> Case:
         actor,
         given=Given(actor=actor, text=record),
         mutate=mutate,
-        fields=["hearing_record", *REVIEW_FIELDS],
+        fields=["hearing_record", "hearing_signature", "hearing_signature_note", *REVIEW_FIELDS],
+    )
+    document_issue(
+        actor=actor,
+        kind=DocumentKind.HEARING_RECORD,
+        case=case,
+        content={
+            "at": timezone.localtime(case.hearing_at).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
+            if case.hearing_at
+            else "",
+            "chair": actor.full_name,
+            "public": case.hearing_public,
+            "closed_reason": case.get_hearing_closed_reason_display(),
+            "record": record.strip(),
+            "signature": signature,
+            "refusal_note": case.hearing_signature_note,
+        },
     )
     if any(voided):
         _event(

@@ -54,6 +54,7 @@ def waste_rule(db):
         law="太原市建筑垃圾管理条例",
         article="第三十二条",
         violation="未经核准运输建筑垃圾",
+        breached="《太原市建筑垃圾管理条例》第十八条",
         text="处五千元以上五万元以下罚款",
         party_kinds="organisation",
         fine_min=Decimal(5000),
@@ -112,9 +113,17 @@ def notified(investigated, officers):
 __all__ = ["at"]
 
 
+def heard(case, officer, statement: str = "无异议"):
+    """The party's statement, answered by the recorded 复核 Art. 45 requires."""
+    services.case_record_statement(actor=officer, case=case, statement=statement)
+    return services.case_review_statement(
+        actor=officer, case=case, result="rejected", opinion="当事人对违法事实无异议，维持拟处罚"
+    )
+
+
 @pytest.fixture
 def decided_case(notified, officers):
-    services.case_record_statement(actor=officers.a, case=notified, statement="无异议")
+    heard(notified, officers.a)
     return services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
 
 

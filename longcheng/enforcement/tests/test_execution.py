@@ -15,6 +15,8 @@ from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Status as MatterStatus
 from tests.fixtures.loop import at
 
+from .conftest import heard
+
 
 def pdf_text(document: CaseDocument) -> str:
     document.file.open("rb")
@@ -28,7 +30,7 @@ def pdf_text(document: CaseDocument) -> str:
 
 @pytest.fixture
 def decided(notified, officers):
-    services.case_record_statement(actor=officers.a, case=notified, statement="无异议")
+    heard(notified, officers.a)
     return services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
 
 
@@ -126,7 +128,7 @@ def test_the_payment_period_ends_on_the_next_working_day_after_a_rest_day(decide
 def test_no_decision_after_the_ninety_days_without_an_extension_before_they_ran_out(
     notified, officers, clock
 ):
-    services.case_record_statement(actor=officers.a, case=notified, statement="无异议")
+    heard(notified, officers.a)
     notified.refresh_from_db()
     clock.to(at(2023, 12, 20, 9))  # four days before the ninety days (24 December) end
     with pytest.raises(CaseRefused, match="每次延长不超过 30 日"):
@@ -212,17 +214,81 @@ def test_payment_in_full_lets_the_case_close(served, officers):
 
 
 def test_unpaid_fines_go_to_demand_then_court(served, officers, clock):
+    """行政强制法 Arts. 53, 54: the demand once the payment date passed; the court only after
+    the review and suit periods lapsed and ten working days after the demand was served, and
+    within three months after those periods."""
     with pytest.raises(CaseRefused, match="尚未届满"):
         services.case_demand(actor=officers.a, case=served)
     clock.to(at(2023, 10, 13, 9))
     case = services.case_demand(actor=officers.a, case=served)
     demand = pdf_text(case.documents.get(kind="demand"))
     assert "加处罚款1350.00元" in demand  # three days late
-    with pytest.raises(CaseRefused, match="十日后"):
+    with pytest.raises(CaseRefused, match="送达催告书"):
         services.case_apply_court(actor=officers.leader, case=case)
-    clock.to(at(2023, 10, 24, 9))
+    case = services.case_record_demand_service(
+        actor=officers.a, case=case, served_on=datetime.date(2023, 10, 13)
+    )
+    clock.to(at(2023, 10, 30, 9))  # ten working days after the demand, but the party may sue
+    with pytest.raises(CaseRefused, match=r"最早 2024-03-26.*第五十三条"):
+        services.case_apply_court(actor=officers.leader, case=case)
+    # Served 25 September 2023: six months to sue end on Monday 25 March 2024.
+    clock.to(at(2024, 3, 26, 9))
     case = services.case_apply_court(actor=officers.leader, case=case)
     assert services.case_close(actor=officers.leader, case=case).status == Status.CLOSED
+
+
+def test_the_court_is_not_asked_while_a_suit_is_pending_or_after_three_months(
+    served, officers, clock
+):
+    clock.to(at(2023, 10, 20, 9))
+    case = services.case_demand(
+        actor=officers.a, case=served, served_on=datetime.date(2023, 10, 20)
+    )
+    services.case_record_challenge(
+        actor=officers.a,
+        case=case,
+        kind="suit",
+        filed_on=datetime.date(2023, 10, 20),
+        body="太原市小店区人民法院",
+    )
+    clock.to(at(2024, 3, 26, 9))
+    with pytest.raises(CaseRefused, match=r"尚未审结.*第五十三条"):
+        services.case_apply_court(actor=officers.leader, case=case)
+    clock.to(at(2024, 7, 1, 9))
+    # The suit ended (decision upheld); the window closes three months after the periods end.
+    services.case_end_challenge(
+        actor=officers.a,
+        challenge=case.challenges.get(),
+        ended_on=datetime.date(2024, 3, 1),
+        upheld=True,
+        result="（2023）晋0105行初12号判决驳回诉讼请求",
+    )
+    # The periods ended on 25 March 2024; three months later is 25 June 2024.
+    with pytest.raises(CaseRefused, match="2024-06-25 届满"):
+        services.case_apply_court(actor=officers.leader, case=Case.objects.get(pk=case.pk))
+
+
+def test_no_late_fee_runs_while_a_review_is_pending(served, officers, clock):
+    """Art. 73: the days of a review or suit are not counted for the late fee."""
+    clock.to(at(2023, 10, 20, 9))
+    services.case_record_challenge(
+        actor=officers.a,
+        case=served,
+        kind="review",
+        filed_on=datetime.date(2023, 10, 5),
+        body="太原市城市管理局",
+    )
+    case = Case.objects.get(pk=served.pk)
+    assert late_fee(case, datetime.date(2023, 10, 20)) == 0  # due 10 October, review pending
+    services.case_end_challenge(
+        actor=officers.a,
+        challenge=case.challenges.get(),
+        ended_on=datetime.date(2023, 10, 18),
+        upheld=True,
+        result="并城复决字〔2023〕5号维持",
+    )
+    # Review from 5 to 18 October: only 19 and 20 October count — 2 days × 450 yuan.
+    assert late_fee(Case.objects.get(pk=served.pk), datetime.date(2023, 10, 20)) == Decimal(900)
 
 
 def test_a_served_document_is_never_edited_only_corrected(served, officers):
@@ -255,6 +321,7 @@ def test_numbers_are_never_skipped_even_when_a_step_fails(lead, officers, record
 
 
 def test_summary_procedure_limits(officers, records, waste_rule):
+    on_the_spot = {"place": "坞城路与体育路口", "party_signature": "signed"}
     with pytest.raises(CaseRefused, match="3000"):
         services.case_summary(
             actor=officers.a,
@@ -263,6 +330,7 @@ def test_summary_procedure_limits(officers, records, waste_rule):
             facts="当场发现",
             enterprise=records.enterprise,
             fine=Decimal(5000),
+            **on_the_spot,
         )
     case = services.case_summary(
         actor=officers.a,
@@ -271,17 +339,38 @@ def test_summary_procedure_limits(officers, records, waste_rule):
         facts="当场发现",
         enterprise=records.enterprise,
         warning=True,
+        **on_the_spot,
     )
     assert case.summary_procedure and case.status == Status.DECIDED
 
 
-def test_publication_within_seven_working_days_and_withdrawal(decided, officers, clock):
+def test_publication_within_seven_working_days_and_withdrawal(decided, officers, clock, catalogue):
+    """Art. 48: published under the decision's own number; withdrawn only once the decision is
+    changed or revoked, with reasons, within three working days of that."""
     assert decided.publish_due == datetime.date(2023, 10, 10)
     case = services.case_publish(actor=officers.a, case=decided)
-    assert case.published_at
+    assert case.published_at and case.decision_number == "并城管罚字〔2023〕第0001号"
+    with pytest.raises(CaseRefused, match="第四十八条第二款"):
+        services.case_withdraw_publication(actor=officers.leader, case=case, reason="决定被撤销")
+    clock.to(at(2023, 9, 26, 16))
+    case = services.case_record_revocation(
+        actor=officers.a,
+        case=case,
+        revoked_on=datetime.date(2023, 9, 26),
+        revocation="太原市城市管理局并城复决字〔2023〕5号撤销原处罚决定",
+    )
+    # 27, 28 September, then the holiday until the make-up working day, Saturday 7 October.
+    assert case.withdraw_due == datetime.date(2023, 10, 7)
     with pytest.raises(services.PermissionRefused):
         services.case_withdraw_publication(actor=officers.a, case=case, reason="决定被撤销")
+    clock.to(at(2023, 10, 9, 9))
+    with pytest.raises(CaseRefused, match="2023-10-07 前撤回"):
+        services.case_withdraw_publication(actor=officers.leader, case=case, reason="决定被撤销")
     case = services.case_withdraw_publication(
-        actor=officers.leader, case=case, reason="复议决定撤销原处罚"
+        actor=officers.leader,
+        case=case,
+        reason="复议决定撤销原处罚",
+        late_reason="国庆假期值班人员未及时处理",
     )
-    assert case.withdrawn_at
+    assert case.withdrawn_at and case.withdrawal_reason == "复议决定撤销原处罚"
+    assert Matter.objects.filter(title__contains="迟延撤回公示").count() == 1

@@ -15,6 +15,8 @@ from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Status as MatterStatus
 from tests.fixtures.loop import at
 
+from .conftest import heard
+
 
 def test_filing_names_the_case_and_starts_the_90_day_clock(filed):
     assert filed.status == Status.FILED
@@ -289,9 +291,7 @@ def test_no_decision_before_the_statement_or_its_period(notified, officers, cloc
 
 
 def test_decision_after_the_statement(notified, officers):
-    services.case_record_statement(
-        actor=officers.a, case=notified, statement="对事实无异议，请求从轻"
-    )
+    heard(notified, officers.a, "对事实无异议，请求从轻")
     case = services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
     decision = case.documents.get(kind="penalty_decision")
     assert decision.number == "并城管罚字〔2023〕第0001号"
@@ -321,7 +321,7 @@ def test_a_heard_case_waits_for_the_five_days_from_receipt_unless_waived_in_writ
     """Arts. 63–64: a statement of defence is not a waiver of the hearing."""
     notified.stop_work = True  # stopping work reaches the hearing thresholds
     notified.save()
-    services.case_record_statement(actor=officers.a, case=notified, statement="对事实无异议")
+    heard(notified, officers.a, "对事实无异议")
     notified.refresh_from_db()
     with pytest.raises(CaseRefused, match="收到告知书的日期"):
         services.case_decide(actor=officers.leader, case=notified, outcome="penalty")
@@ -364,7 +364,7 @@ def test_the_hearing_is_chaired_by_a_non_investigator_and_reviewed(notified, off
         services.case_decide(actor=officers.leader, case=case, outcome="penalty")
     clock.to(at(2023, 10, 20, 11))
     case = services.case_hold_hearing(
-        actor=officers.c, case=case, record="当事人对事实无异议，请求减轻处罚"
+        actor=officers.c, case=case, record="当事人对事实无异议，请求减轻处罚", signature="signed"
     )
     # A heard case needs the legal review before the decision (Art. 58).
     with pytest.raises(CaseRefused, match="法制审核"):
@@ -475,7 +475,7 @@ def test_every_step_is_refused_from_a_state_it_does_not_start_from(step, lead, o
         ),
         Step.REQUEST_HEARING: lambda: services.case_request_hearing(actor=officers.a, case=lead),
         Step.HOLD_HEARING: lambda: services.case_hold_hearing(
-            actor=officers.a, case=lead, record="听证笔录内容要点"
+            actor=officers.a, case=lead, record="听证笔录内容要点", signature="signed"
         ),
         Step.SUBMIT_REVIEW: lambda: services.case_submit_review(actor=officers.a, case=lead),
         Step.REVIEW: lambda: services.case_review(

@@ -183,6 +183,8 @@ def test_the_summary_procedure_page_refuses_a_fine_over_the_limit(
         "facts": "当场发现遗撒",
         "fine": "5000",
         "partner": officers.b.pk,
+        "place": "坞城路与体育路口",
+        "party_signature": "signed",
     }
     page = client.post(reverse("enforcement:summary_create"), data).content.decode()
     assert "3000" in page and not Case.objects.exists()
