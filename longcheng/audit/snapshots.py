@@ -1,7 +1,6 @@
 """What an audit record keeps: before/after snapshots of a record, the fields that changed,
 details with personal data masked, and how long records are kept."""
 
-import calendar
 import datetime
 import re
 
@@ -10,6 +9,7 @@ from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from longcheng.core.calendar import add_months
 from longcheng.core.masking import mask_id_number, mask_phone
 
 # A mainland mobile number, or an 18-digit resident ID number (15-digit old ones too).
@@ -51,11 +51,8 @@ def retention_months() -> int:
 def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
     """The same wall-clock time `months` calendar months earlier; a day the month lacks
     becomes its last day (31 August − 6 months = 28 or 29 February)."""
-    index = moment.year * 12 + (moment.month - 1) - months
-    year, month = divmod(index, 12)
-    month += 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
+    day = add_months(moment.date(), -months)
+    return moment.replace(year=day.year, month=day.month, day=day.day)
 
 
 def retention_floor(now: datetime.datetime) -> datetime.datetime:

@@ -16,6 +16,7 @@ Where a day's status comes from, first match wins:
 import datetime
 import functools
 import time
+from calendar import monthrange
 
 import chinese_calendar
 import holidays
@@ -265,11 +266,8 @@ def period_end_calendar_days(start: datetime.date, days: int) -> datetime.date:
 def add_months(start: datetime.date, months: int) -> datetime.date:
     """The same day `months` calendar months later; a day the month lacks becomes its last
     day (31 August + 6 months = 28/29 February)."""
-    index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
-    return datetime.date(year, month, min(start.day, last))
+    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
+    return datetime.date(year, month + 1, min(start.day, monthrange(year, month + 1)[1]))
 
 
 def period_end_months(start: datetime.date, months: int) -> datetime.date:

@@ -3,11 +3,13 @@ import datetime as dt
 import pytest
 
 from longcheng.core.calendar import (
+    add_months,
     add_working_days,
     is_provisional,
     is_workday,
     next_year_missing,
     period_end_calendar_days,
+    period_end_months,
     working_days_between,
 )
 from longcheng.core.models import CalendarOverride, LocalCalendarYear
@@ -142,3 +144,23 @@ def test_deadline_in_working_days_is_the_close_of_office():
     assert deadline_after_working_days(_sh(2023, 9, 25, 10, 0), 13) == _sh(2023, 10, 18, 17, 30)
     # Urgent, same day: a matter received on a holiday is due at the close of the next workday.
     assert deadline_after_working_days(_sh(2023, 10, 2, 9, 0), 0) == _sh(2023, 10, 7, 17, 30)
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (dt.date(2023, 8, 31), 6, dt.date(2024, 2, 29)),  # leap year
+        (dt.date(2024, 8, 31), 6, dt.date(2025, 2, 28)),
+        (dt.date(2023, 12, 15), 1, dt.date(2024, 1, 15)),  # across the year
+        (dt.date(2023, 3, 31), -1, dt.date(2023, 2, 28)),  # backwards
+        (dt.date(2023, 11, 30), 3, dt.date(2024, 2, 29)),
+    ],
+)
+def test_a_month_period_ends_on_the_corresponding_day_or_the_months_last(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+def test_a_month_period_ending_on_a_rest_day_ends_on_the_next_working_day():
+    # Six months to sue from 1 April 2023 end on Sunday 1 October, in the National Day
+    # holiday: the period ends on the first working day after it, Saturday 7 October.
+    assert period_end_months(dt.date(2023, 4, 1), 6) == dt.date(2023, 10, 7)
