@@ -192,6 +192,7 @@ def _do_visit(visit, team, day, fails, rng, seed):
             inspector_signature=_signature(seed),
             party_signature=_signature(seed + 1),
             summary="检查人员出示执法证件，在被检查单位负责人陪同下进行现场检查。",
+            credentials_shown=True,
         )
 
 

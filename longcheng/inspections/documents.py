@@ -20,12 +20,26 @@ def _line(pdf, text: str, size: int = 11, height: float = 7, align: str = "L") -
 
 
 def _signature(pdf, label: str, data_url: str, x: float) -> None:
+    """The signature drawn on the phone, or an empty line to sign on paper."""
     pdf.set_xy(x, pdf.get_y())
     pdf.set_font("cjk", size=10)
-    pdf.cell(80, 6, label)
     if data_url.startswith("data:image/png;base64,"):
+        pdf.cell(80, 6, label)
         image = io.BytesIO(base64.b64decode(data_url.split(",", 1)[1]))
         pdf.image(image, x=x, y=pdf.get_y() + 6, w=60, h=24)
+    else:
+        pdf.cell(80, 6, f"{label}________")
+
+
+def _when(visit) -> str:
+    """检查时间: from the start of the visit to its submission."""
+    end = timezone.localtime(visit.submitted_at)
+    start = timezone.localtime(visit.started_at) if visit.started_at else None
+    if start is None or start > end:
+        return f"{end:%Y年%m月%d日 %H:%M}"
+    if start.date() == end.date():
+        return f"{start:%Y年%m月%d日 %H:%M}至{end:%H:%M}"
+    return f"{start:%Y年%m月%d日 %H:%M}至{end:%Y年%m月%d日 %H:%M}"
 
 
 def rectification_order_pdf(visit) -> bytes:
@@ -35,13 +49,18 @@ def rectification_order_pdf(visit) -> bytes:
     _line(pdf, unit.name, size=16, height=10, align="C")
     title = "复查意见书" if visit.parent_id else "现场检查笔录及责令改正通知书"
     _line(pdf, title, size=18, height=12, align="C")
-    submitted = timezone.localtime(visit.submitted_at)
+    if visit.document_number:
+        _line(pdf, visit.document_number, size=11, align="C")
+    pdf.ln(2)
     _line(pdf, f"被检查单位：{visit.party}")
-    _line(pdf, f"地址：{visit.party.address or '—'}")
-    _line(pdf, f"检查时间：{submitted:%Y年%m月%d日 %H:%M}　在场负责人：{visit.representative}")
+    _line(pdf, f"检查时间：{_when(visit)}")
+    _line(pdf, f"检查地点：{visit.party.address or '—'}")
+    _line(pdf, f"在场负责人：{visit.representative or '—'}")
     _line(pdf, f"专项检查：{visit.campaign.name}（{visit.template}）")
-    inspectors = "、".join(u.full_name or u.username for u in visit.inspectors.all())
-    _line(pdf, f"检查人员：{inspectors}（共 {visit.inspectors.count()} 人，已出示执法证件）")
+    team = list(visit.inspectors.all())
+    inspectors = "、".join(u.full_name or u.username for u in team)
+    shown = "，已出示执法证件" if visit.credentials_shown else ""
+    _line(pdf, f"检查人员：{inspectors}（共 {len(team)} 人{shown}）")
     score = f"{visit.score} 分" if visit.score is not None else "—"
     _line(pdf, f"检查结论：{visit.get_result_display()}　得分：{score}")
     pdf.ln(3)

@@ -64,6 +64,12 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
         label=_("执法检查人员名录"), queryset=User.objects.none()
     )
     basis = forms.CharField(label=_("检查依据"), max_length=300, required=False)
+    doc_prefix = forms.CharField(
+        label=_("文书字号前缀"),
+        max_length=10,
+        required=False,
+        help_text=_("如：并卫监；留空则用组织单位的简称"),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

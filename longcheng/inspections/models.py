@@ -139,6 +139,12 @@ class Campaign(TimeStampedModel, VersionedModel):
         choices=[("", _("不分层")), ("division", _("按区划")), ("grade", _("按等级"))],
     )
     rectification_days = models.PositiveIntegerField(_("整改期限（工作日）"), default=10)
+    doc_prefix = models.CharField(
+        _("文书字号前缀"),
+        max_length=10,
+        blank=True,
+        help_text=_("如：并卫监；留空则用组织单位的简称"),
+    )
     inspectors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("执法检查人员名录"), related_name="+"
     )
@@ -314,6 +320,17 @@ class InspectionVisit(TimeStampedModel, VersionedModel, PartyLink):
     result = models.CharField(_("检查结论"), max_length=20, choices=Result.choices, blank=True)
     summary = models.TextField(_("检查情况"), blank=True)
     representative = models.CharField(_("被检查单位负责人"), max_length=50, blank=True)
+    credentials_shown = models.BooleanField(
+        _("已出示执法证件"),
+        default=False,
+        help_text=_("《中华人民共和国行政处罚法》第五十五条：检查时主动出示执法证件"),
+    )
+    document_number = models.CharField(
+        _("文号"),
+        max_length=40,
+        blank=True,
+        help_text=_("提交时取号：现场检查笔录及责令改正通知书，或复查意见书"),
+    )
     inspector_signature = models.TextField(_("检查人员签名"), blank=True)
     party_signature = models.TextField(_("被检查单位签名"), blank=True)
     matter = models.ForeignKey(
@@ -332,6 +349,13 @@ class InspectionVisit(TimeStampedModel, VersionedModel, PartyLink):
         verbose_name = _("现场检查")
         verbose_name_plural = _("现场检查")
         indexes = [models.Index(fields=["campaign", "status"], name="visit_campaign_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_number"],
+                condition=~models.Q(document_number=""),
+                name="visit_document_number_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.party} · {self.campaign}"
@@ -342,6 +366,27 @@ class InspectionVisit(TimeStampedModel, VersionedModel, PartyLink):
     @property
     def is_reinspection(self) -> bool:
         return self.parent_id is not None
+
+
+class DocumentSequence(models.Model):
+    """文号 of the visits' documents, per prefix, word and year. Taken inside the submission's
+    transaction (the row locked), so a number is never skipped (a rollback gives it back) and
+    never reused (the visit's number is unique)."""
+
+    prefix = models.CharField(max_length=10)
+    word = models.CharField(max_length=4)
+    year = models.PositiveIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefix", "word", "year"], name="inspection_doc_sequence_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.word}〔{self.year}〕{self.value}"
 
 
 class Answer(models.Model):

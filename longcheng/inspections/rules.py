@@ -32,6 +32,29 @@ def publish_within_working_days() -> int:
     )
 
 
+# 文号 of the visit's document: the campaign's prefix (by default the organising unit's short
+# name), a word per document and the year, e.g. 并卫监检字〔2023〕第0001号.
+DOCUMENT_WORD_VISIT = "检"  # 现场检查笔录及责令改正通知书
+DOCUMENT_WORD_REINSPECTION = "复查"  # 复查意见书
+DOC_PREFIX_LENGTH = 10
+
+# Art. 55 行政处罚法: inspectors show their credentials to the party.
+CREDENTIALS_BASIS = "《中华人民共和国行政处罚法》第五十五条"
+
+
+def document_prefix(unit) -> str:
+    """The default prefix of a unit's documents: its short name, or its name, cut to fit."""
+    return (unit.short_name or unit.name)[:DOC_PREFIX_LENGTH]
+
+
+def document_word(visit: InspectionVisit) -> str:
+    return DOCUMENT_WORD_REINSPECTION if visit.parent_id else DOCUMENT_WORD_VISIT
+
+
+def document_number(prefix: str, word: str, year: int, value: int) -> str:
+    return f"{prefix}{word}字〔{year}〕第{value:04d}号"
+
+
 # The articles the draw's refusals name.
 DRAW_BASIS = "《国务院办公厅关于推广随机抽查规范事中事后监管的通知》（国办发〔2015〕58号）"
 PUBLISH_BASIS = "“双随机、一公开”：抽查结果 20 个工作日内向社会公示"

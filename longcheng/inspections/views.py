@@ -137,6 +137,7 @@ class CampaignCreateView(StaffRequired, FormView):
                 stratify_by=data["stratify_by"],
                 rectification_days=data["rectification_days"],
                 basis=data["basis"],
+                doc_prefix=data["doc_prefix"],
             )
         except LongchengError as error:
             form.add_error(None, error.message)

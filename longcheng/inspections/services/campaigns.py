@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..rules import (
     candidates_digest,
+    document_prefix,
     draw_reason_problem,
     party_fields,
     publish_within_working_days,
@@ -64,7 +65,10 @@ def campaign_create(
     stratify_by: str = "",
     rectification_days: int = 10,
     basis: str = "",
+    doc_prefix: str = "",
 ) -> Campaign:
+    """`doc_prefix` heads the 文号 of the visits' documents; left empty, the organising unit's
+    short name."""
     if actor.unit is None:
         raise PermissionRefused(_("只有所属单位的工作人员可以组织专项检查。"))
     if template.status != TemplateStatus.PUBLISHED:
@@ -88,6 +92,7 @@ def campaign_create(
         stratify_by=stratify_by,
         rectification_days=rectification_days,
         basis=basis,
+        doc_prefix=doc_prefix.strip() or document_prefix(actor.unit),
         created_by=actor,
     )
     campaign.inspectors.set(list(inspectors))

@@ -28,12 +28,20 @@ from ..models import (
     Answer,
     CampaignTarget,
     ChecklistItem,
+    DocumentSequence,
     InspectionVisit,
     Rectification,
     SyncReceipt,
     VisitPhoto,
 )
-from ..rules import publish_within_working_days, to_scoring
+from ..rules import (
+    CREDENTIALS_BASIS,
+    document_number,
+    document_prefix,
+    document_word,
+    publish_within_working_days,
+    to_scoring,
+)
 from ..scoring import item_failed, score_visit
 from ..selectors import (
     visit_items,
@@ -169,6 +177,18 @@ def visit_add_photo(
     return photo
 
 
+def _take_document_number(visit: InspectionVisit, year: int) -> str:
+    """The next 文号 for the visit's document, taken in the submission's transaction with the
+    sequence row locked: a rollback gives the number back, so none is skipped or reused."""
+    prefix = visit.campaign.doc_prefix or document_prefix(visit.campaign.unit)
+    row, _created = DocumentSequence.objects.select_for_update().get_or_create(
+        prefix=prefix, word=document_word(visit), year=year
+    )
+    row.value += 1
+    row.save(update_fields=["value"])
+    return document_number(row.prefix, row.word, year, row.value)
+
+
 def _item_answers(
     visit: InspectionVisit, items: list[ChecklistItem]
 ) -> list[tuple[ChecklistItem, Answer]]:
@@ -185,14 +205,22 @@ def visit_submit(
     inspector_signature: str,
     party_signature: str,
     summary: str = "",
+    credentials_shown: bool = False,
 ) -> InspectionVisit:
     """提交: checks completeness, scores, and turns every failed item into a rectification
     requirement on one loop matter with the campaign's deadline. A re-inspection instead
-    verifies the requirements it carried and answers the matter when none is left open."""
+    verifies the requirements it carried and answers the matter when none is left open.
+    The inspectors confirm that they showed their credentials (Art. 55 行政处罚法); the
+    document's 文号 is taken here, once."""
     _require_inspector(actor, visit)
     if visit.status == VisitStatus.SUBMITTED:
         return visit  # a phone resending its submission
     problems = visit_missing(visit)
+    if not credentials_shown:
+        problems.append(
+            _("依照%(basis)s，检查人员应当主动出示执法证件；请出示后勾选“已出示执法证件”。")
+            % {"basis": CREDENTIALS_BASIS}
+        )
     if not representative.strip():
         problems.append(_("请填写被检查单位在场负责人姓名。"))
     for label, signature in (
@@ -219,6 +247,8 @@ def visit_submit(
     locked.representative = representative.strip()
     locked.inspector_signature = inspector_signature
     locked.party_signature = party_signature
+    locked.credentials_shown = credentials_shown
+    locked.document_number = _take_document_number(locked, timezone.localtime(now).year)
     if locked.parent_id is None:  # 一公开 concerns the inspection; a follow-up updates it
         locked.publish_due = add_working_days(
             timezone.localtime(now).date(), publish_within_working_days()
@@ -236,6 +266,8 @@ def visit_submit(
             "representative",
             "inspector_signature",
             "party_signature",
+            "credentials_shown",
+            "document_number",
             "publish_due",
         ],
     )
@@ -247,7 +279,13 @@ def visit_submit(
         actor=actor,
         action=AuditAction.STATE_CHANGE,
         target=locked,
-        after={"status": locked.status, "result": locked.result, "score": str(locked.score)},
+        after={
+            "status": locked.status,
+            "result": locked.result,
+            "score": str(locked.score),
+            "document_number": locked.document_number,
+            "credentials_shown": locked.credentials_shown,
+        },
     )
     return locked
 
@@ -404,6 +442,7 @@ def sync_apply(*, actor, visit: InspectionVisit, op_id: str, kind: str, payload:
             inspector_signature=_text(payload, "inspector_signature"),
             party_signature=_text(payload, "party_signature"),
             summary=_text(payload, "summary"),
+            credentials_shown=payload.get("credentials_shown") is True,
         )
     else:
         raise InspectionRefused(_("无法识别的同步操作。"))

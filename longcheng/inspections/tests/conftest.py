@@ -166,13 +166,14 @@ def answer_all(visit, actor, *, fail=(), note="现场发现问题"):
             )
 
 
-def submit(visit, actor):
+def submit(visit, actor, *, credentials_shown=True):
     return services.visit_submit(
         actor=actor,
         visit=visit,
         representative="王经理",
         inspector_signature=signature(),
         party_signature=signature(),
+        credentials_shown=credentials_shown,
     )
 
 

@@ -247,6 +247,7 @@ def test_a_resent_submission_does_not_duplicate_rectifications(visit, inspectors
         "representative": "王经理",
         "inspector_signature": signature(),
         "party_signature": signature(),
+        "credentials_shown": True,
     }
     services.sync_apply(actor=inspectors.a, visit=visit, op_id="s1", kind="submit", payload=payload)
     services.sync_apply(actor=inspectors.a, visit=visit, op_id="s2", kind="submit", payload=payload)

@@ -236,6 +236,7 @@
       const failed = answer.verdict === "fail" || (item.type === "score" && answer.score !== "" && Number(answer.score) < item.max);
       if (failed && !answer.note) problems.push(`“${item.text}”${text.needNote}`);
     }
+    if (!document.getElementById("credentials-shown").checked) problems.push(text.needCredentials);
     if (!document.getElementById("representative").value.trim()) problems.push(text.needRep);
     if (!Object.values(signatures).every((s) => s.state.drawn)) problems.push(text.needSign);
     return problems;
@@ -246,6 +247,7 @@
     showProblems(problems);
     if (problems.length) return;
     await enqueue("submit", {
+      credentials_shown: document.getElementById("credentials-shown").checked,
       representative: document.getElementById("representative").value.trim(),
       summary: document.getElementById("summary").value.trim(),
       inspector_signature: signatures["sig-inspector"].canvas.toDataURL("image/png"),
