@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Case, Evidence, Officer
@@ -115,6 +116,9 @@ def hearing_held_by_its_chair(case: Case, given: Given) -> str | None:
         return _("请先确定听证时间和主持人并通知当事人。")
     if case.hearing_chair_id != getattr(given.actor, "pk", None):
         return _("听证笔录由听证主持人记录。")
+    held_on = timezone.localtime(case.hearing_at).date()
+    if given.on < held_on:
+        return _("听证定于 %(d)s 举行，尚未到听证日，不能记录听证笔录。") % {"d": held_on}
     if len(given.text.strip()) < 10:
         return _("请记录听证笔录要点。")
     return None

@@ -321,8 +321,46 @@ def seed(log) -> None:
                 rectification=rectification,
                 reason="无核准运输建筑垃圾，属严重问题，移送立案查处",
             )
+    _hearing_case(leader, meng, hou, site["山西建投·祥溪国际项目"], law["air-dust-control"])
     log(
         f"执法：法律依据 {LegalProvision.objects.count()} 条；夜间巡查 1 次、发现 3 处；"
-        f"案件 {Case.objects.count()} 件（1 件罚款 15,000 元已结案）。"
+        f"案件 {Case.objects.count()} 件（1 件罚款 12,000 元已结案；1 件本周告知、"
+        "拟责令停工，当事人享有听证权利）。"
     )
     log(f"  法制审核员 {fazhi.username}；执法人员 cg_clerk1、cg_clerk3、cg_leader。")
+
+
+def _hearing_case(leader, meng, hou, site, provision) -> Case:
+    """A case of this week (dated from the day the demo is loaded, so every period is still
+    open): dust at a site ordered twice to correct it; the party was told two days ago of a
+    fine and an order to stop work, which gives it the right to a hearing."""
+    now = timezone.localtime(timezone.now())
+    with clock.frozen_at(now - datetime.timedelta(days=9)):
+        case = services.case_register_lead(
+            actor=meng,
+            source=Case.Source.PATROL,
+            facts="祥溪国际项目东侧约 800 平方米裸土未覆盖，出口未冲洗车辆，经两次责令改正仍未整改。",
+            occurred_on=(now - datetime.timedelta(days=10)).date(),
+            site=site,
+            enterprise=site.builder,
+            provision=provision,
+        )
+        case = services.case_file(actor=leader, case=case, officers=[meng, hou])
+    with clock.frozen_at(now - datetime.timedelta(days=8)):
+        services.evidence_record(
+            actor=meng,
+            case=case,
+            kind="inspection_record",
+            description="现场检查笔录：东侧约 800 平方米裸土未覆盖，出口无冲洗设施，PM10 监测超标。",
+            officers=[hou],
+            credentials_shown=True,
+        )
+    with clock.frozen_at(now - datetime.timedelta(days=2)):
+        case = services.case_notify(
+            actor=meng,
+            case=Case.objects.get(pk=case.pk),
+            circumstance="serious",
+            fine=Decimal(60000),
+            stop_work=True,
+        )
+    return case

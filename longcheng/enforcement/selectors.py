@@ -46,14 +46,14 @@ def _awaiting_review_by(user) -> Q | None:
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
-    """The unit's own cases by scope, cases the user is an officer on, and the cases waiting
-    for the user's legal review."""
+    """The unit's own cases by scope, cases the user is an officer on or chairs the hearing
+    of, and the cases waiting for the user's legal review."""
     if not is_business_staff(user):
         return Case.objects.none()
     condition = unit_filter(user, "unit")
     queryset = Case.objects.all()
     if condition is not None:
-        reachable = condition | Q(case_officers__user=user)
+        reachable = condition | Q(case_officers__user=user) | Q(hearing_chair=user)
         review = _awaiting_review_by(user)
         if review is not None:
             reachable |= review

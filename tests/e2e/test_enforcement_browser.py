@@ -1,8 +1,15 @@
-"""From a night-patrol finding to a closed case, in a real browser, by the officers and the
-leader each doing their own steps."""
+"""From a night-patrol finding to a closed case, and a heard case from the notice to payment,
+in a real browser, by the officers, the hearing's chair, the legal reviewer and the leader each
+doing their own steps."""
+
+import datetime
+from decimal import Decimal
 
 import pytest
+import time_machine
+from django.utils import timezone
 
+from longcheng.core.calendar import add_working_days, is_workday
 from longcheng.enforcement.models import Case, LegalProvision, Patrol
 
 from .conftest import shot, sign_in
@@ -72,6 +79,10 @@ def test_patrol_finding_to_closed_case(desk):
     form = step(page, case, "statement")
     form.locator("input[name=statement]").fill("对事实无异议，请求从轻处罚")
     form.locator("button").click()
+    form = step(page, case, "statement_review")
+    form.locator("select[name=result]").select_option("rejected")
+    form.locator("input[name=opinion]").fill("当事人对事实无异议，未提出新的事实和证据，维持拟处罚")
+    form.locator("button").click()
 
     switch(page, "cg_leader")
     step(page, case, "decide").locator("button").click()
@@ -97,3 +108,87 @@ def test_patrol_finding_to_closed_case(desk):
         "closing",
     } <= kinds
     shot(page, "enforcement-case.png", full_page=True)
+
+
+def _travel(day: datetime.date, hour: int):
+    moment = datetime.datetime.combine(
+        day, datetime.time(hour), tzinfo=timezone.get_current_timezone()
+    )
+    return time_machine.travel(moment, tick=True)
+
+
+def test_a_heard_case_from_the_notice_to_payment(desk):
+    """Arts. 63–67: the receipt of the notice recorded, the hearing asked on the fourth working
+    day, held in public and signed, reviewed after it, decided, served, and paid on the first
+    working day after a period that ended on a rest day."""
+    page = desk
+    case = Case.objects.get(status="notified", stop_work=True)
+    noticed = timezone.localtime(case.notice_at).date()
+    received = noticed
+    asked = add_working_days(received, 4)
+    with _travel(asked, 9):
+        switch(page, "cg_clerk1")
+        form = step(page, case, "notice_receipt")
+        form.locator("input[name=received_on]").fill(received.isoformat())
+        form.locator("button").click()
+        case.refresh_from_db()
+        assert case.statement_due == add_working_days(received, 5)
+        step(page, case, "request_hearing").locator("button").click()
+        case.refresh_from_db()
+        assert case.status == "hearing"
+        hearing_day = add_working_days(asked, 8)
+        form = step(page, case, "schedule_hearing")
+        form.locator("select[name=chair]").select_option(label="贾晨")
+        form.locator("input[name=hearing_at]").fill(f"{hearing_day.isoformat()}T09:30")
+        form.locator("select[name=public]").select_option("1")
+        form.locator("button").click()
+        case.refresh_from_db()
+        assert case.hearing_public and case.documents.filter(kind="hearing_notice").exists()
+    with _travel(hearing_day, 11):
+        switch(page, "cg_clerk2")
+        form = step(page, case, "hold_hearing")
+        form.locator("input[name=record]").fill(
+            "当事人称已于次日覆盖裸土，调查人员出示监测记录和照片，当事人最后陈述请求不予停工"
+        )
+        form.locator("select[name=signature]").select_option("signed")
+        form.locator("button").click()
+        case.refresh_from_db()
+        assert case.hearing_signature == "signed" and case.status == "notified"
+        switch(page, "cg_clerk1")
+        step(page, case, "submit_review").locator("button").click()
+        switch(page, "cg_fazhi")
+        page.goto(f"{page.base}/")
+        form = step(page, case, "review")
+        form.locator("input[name=opinion]").fill("听证后事实清楚，证据确凿，程序合法，同意")
+        form.locator("button").click()
+        case.refresh_from_db()
+        assert case.review_passed and case.reviewed_at > case.hearing_at
+        switch(page, "cg_leader")
+        step(page, case, "decide").locator("button").click()
+        case.refresh_from_db()
+        assert case.status == "decided" and case.decision_number.startswith("并城管罚字")
+    decided = timezone.localtime(case.decided_at).date()
+    # Serve on a day whose fifteenth day after is a rest day.
+    served = next(
+        decided + datetime.timedelta(days=n)
+        for n in range(1, 9)
+        if not is_workday(decided + datetime.timedelta(days=n + 15))
+        and is_workday(decided + datetime.timedelta(days=n))
+    )
+    with _travel(served, 10):
+        switch(page, "cg_clerk1")
+        form = step(page, case, "serve")
+        form.locator("input[name=served_on]").fill(served.isoformat())
+        form.locator("button").click()
+        case.refresh_from_db()
+        last_day = served + datetime.timedelta(days=15)
+        assert case.payment_due == add_working_days(last_day, 0) > last_day
+    with _travel(case.payment_due, 10):
+        switch(page, "cg_clerk1")
+        form = step(page, case, "payment")
+        form.locator("input[name=amount]").fill(str(case.fine))
+        form.locator("input[name=paid_on]").fill(case.payment_due.isoformat())
+        form.locator("button").click()
+        case.refresh_from_db()
+        assert case.paid_amount == Decimal(60000) and case.paid_at is not None
+        shot(page, "enforcement-heard-case.png", full_page=True)

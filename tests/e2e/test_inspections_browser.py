@@ -82,6 +82,7 @@ def test_a_visit_goes_offline_and_lands_once_when_back(tablet_phone):
     page.fill("#representative", "王院长")
     sign(page, "#sig-inspector")
     sign(page, "#sig-party")
+    page.check("#credentials-shown")
     page.click("#submit-visit")
     assert "离线" in status.inner_text() or "网络恢复后" in status.inner_text()
     shot(page, "inspection-offline.png")

@@ -81,7 +81,13 @@ def _advance(
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise CaseRefused(_("案件已被他人处理，请刷新后再操作。"))
-    if not (acts_for(actor, locked.unit) or (step == Step.REVIEW and _reviews_for(actor, locked))):
+    # The reviewer (Art. 58) and the hearing's chair (Art. 64) may come from another unit of
+    # the body: each acts only on its own step.
+    if not (
+        acts_for(actor, locked.unit)
+        or (step == Step.REVIEW and _reviews_for(actor, locked))
+        or (step == Step.HOLD_HEARING and locked.hearing_chair_id == getattr(actor, "pk", None))
+    ):
         raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
     if leader_only and not leads(actor, locked.unit):
         raise PermissionRefused(_("“%(s)s”须由行政机关负责人批准。") % {"s": step.label})

@@ -11,6 +11,7 @@ import pytest
 from longcheng.enforcement import services
 from longcheng.enforcement.models import Case, Officer
 from longcheng.enforcement.rules import CaseRefused, late_fee_days
+from longcheng.enforcement.selectors import cases_visible_to
 from longcheng.enforcement.workflow import Status
 from longcheng.loop.models import Matter
 from tests.factories import CaseFactory
@@ -250,3 +251,23 @@ def test_late_fee_days_skip_the_days_of_a_pending_review():
     assert late_fee_days(due, datetime.date(2023, 10, 20), spans) == 6
     still_pending = [(datetime.date(2023, 10, 12), None)]
     assert late_fee_days(due, datetime.date(2023, 10, 20), still_pending) == 1
+
+
+def test_a_chair_from_another_unit_records_the_hearing_on_its_day(notified, officers, clock):
+    """The chair may sit outside the brigade (the body's legal staff): they find the case and
+    record the hearing — not before the day it is held."""
+    case = _heard_case(notified, officers, clock)
+    case = services.case_schedule_hearing(
+        actor=officers.a, case=case, chair=officers.reviewer, hearing_at=at(2023, 10, 20, 9)
+    )
+    assert cases_visible_to(officers.reviewer).filter(pk=case.pk).exists()
+    record = "当事人对监测数据提出异议，调查人员出示监测报告，当事人最后陈述"
+    with pytest.raises(CaseRefused, match="尚未到听证日"):
+        services.case_hold_hearing(
+            actor=officers.reviewer, case=case, record=record, signature="signed"
+        )
+    clock.to(at(2023, 10, 20, 11))
+    case = services.case_hold_hearing(
+        actor=officers.reviewer, case=case, record=record, signature="signed"
+    )
+    assert case.hearing_record == record
