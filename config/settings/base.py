@@ -340,6 +340,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
     },
     # Daily and idempotent: a draw not published in time raises one matter per campaign.
+    # Daily and idempotent: penalty decisions served, published, withdrawn or reported late.
+    "enforcement-overdue": {
+        "task": "longcheng.enforcement.tasks.enforcement_overdue_task",
+        "schedule": 24 * 3600,
+    },
     "inspections-publication": {
         "task": "longcheng.inspections.tasks.inspections_publication_task",
         "schedule": 24 * 3600,

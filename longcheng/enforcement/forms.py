@@ -277,8 +277,10 @@ class WithdrawForm(forms.Form):
     late_reason = _text(_("迟延撤回的原因"), 300)
 
 
-class SummaryReportForm(forms.Form):
-    late_reason = _text(_("迟延备案的原因"), 300)
+class LateReasonForm(forms.Form):
+    """备案, 公示: taken late, the step says why."""
+
+    late_reason = _text(_("迟延的原因"), 300)
 
 
 class ReviewForm(forms.Form):

@@ -32,6 +32,7 @@ from .forms import (
     FindingForm,
     HearingRecordForm,
     HearingWaiverForm,
+    LateReasonForm,
     LeadForm,
     NoticeReceiptForm,
     NotifyForm,
@@ -47,7 +48,6 @@ from .forms import (
     StatementForm,
     StatementReviewForm,
     SummaryForm,
-    SummaryReportForm,
     UntilForm,
     WithdrawForm,
 )
@@ -487,7 +487,7 @@ CASE_ACTS: dict[str, Act] = {
         ),
     ),
     "summary_report": Act(
-        SummaryReportForm,
+        LateReasonForm,
         reporting(
             gettext_lazy("当场处罚决定已备案。"),
             lambda user, case, d: services.case_summary_report(
@@ -510,10 +510,12 @@ CASE_ACTS: dict[str, Act] = {
         ),
     ),
     "publish": Act(
-        NoFields,
+        LateReasonForm,
         reporting(
             gettext_lazy("决定已公示。"),
-            lambda user, case, d: services.case_publish(actor=user, case=case),
+            lambda user, case, d: services.case_publish(
+                actor=user, case=case, late_reason=d["late_reason"]
+            ),
         ),
     ),
     "withdraw": Act(

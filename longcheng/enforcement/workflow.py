@@ -168,4 +168,6 @@ EVENT_LABELS = {
     "challenge_ended": _("复议或诉讼审结"),
     "revoked": _("决定被变更或撤销"),
     "summary_reported": _("当场处罚备案"),
+    "demand_served": _("催告书送达"),
+    "escalated": _("逾期督办"),
 }

@@ -50,6 +50,7 @@ from .payment import (
     case_record_payment,
 )
 from .publication import case_publish, case_record_revocation, case_withdraw_publication
+from .sweeps import enforcement_overdue_sweep
 
 __all__ = [
     "CaseRefused",
@@ -87,6 +88,7 @@ __all__ = [
     "document_correct",
     "document_issue",
     "document_revise",
+    "enforcement_overdue_sweep",
     "evidence_record",
     "finding_record",
     "next_document_number",

@@ -18,6 +18,7 @@ from longcheng.core.errors import PermissionRefused
 from longcheng.core.versioning import save_versioned
 from longcheng.loop import services as loop
 from longcheng.loop.models import Matter
+from longcheng.loop.workflow import Channel
 from longcheng.loop.workflow import Status as MatterStatus
 
 from ..checks import STEP_CHECKS, Given
@@ -143,4 +144,26 @@ def _void_review(case: Case) -> bool:
     if case.reviewed_at is None:
         return False
     case.reviewer, case.reviewed_at, case.review_passed, case.review_opinion = None, None, None, ""
+    return True
+
+
+ESCALATED = "escalated"
+
+
+def _escalate(case: Case, what: str, *, title: str, description: str, note: str) -> bool:
+    """A period reality missed (`what`: service, publication, withdrawal, summary_report)
+    raises one supervision matter to the case's unit on the loop, once per case and period:
+    the late step and the daily sweep share this record. True when a matter was raised."""
+    if case.events.filter(step=ESCALATED, data__what=what).exists():
+        return False
+    matter = loop.matter_raise_for_unit(
+        title=title, description=description, channel=Channel.ENFORCEMENT, unit=case.unit, note=note
+    )
+    _event(
+        case,
+        ESCALATED,
+        None,
+        note=f"{note}：{matter.number}",
+        data={"what": what, "matter": matter.number},
+    )
     return True

@@ -49,6 +49,7 @@ from ..workflow import DocumentKind, Outcome, PartyKind, Signature, StatementRev
 from ._steps import (
     REVIEW_FIELDS,
     _advance,
+    _escalate,
     _event,
     _move_matter,
     _officer,
@@ -685,12 +686,12 @@ def case_serve(
         note=method,
     )
     if late:
-        loop.matter_raise_for_unit(
+        _escalate(
+            case,
+            "service",
             title=_("迟延送达：%(n)s") % {"n": case.number},
             description=_("行政处罚决定书应于 %(d)s 前送达，实际 %(s)s 送达。原因：%(r)s")
             % {"d": service_due(decided_on), "s": served_on, "r": late_reason.strip()},  # type: ignore[arg-type]
-            channel=Channel.ENFORCEMENT,
-            unit=case.unit,
             note=_("迟延送达督办（《行政处罚法》第六十一条）"),
         )
     decision = decision_document(case)
@@ -863,12 +864,12 @@ def case_summary_report(*, actor, case: Case, late_reason: str = "") -> Case:
     )
     _event(case, "summary_reported", actor, note=case.summary_report_late_reason)
     if late:
-        loop.matter_raise_for_unit(
+        _escalate(
+            case,
+            "summary_report",
             title=_("迟延备案：%(n)s") % {"n": case.number},
             description=_("当场处罚决定应于 %(d)s 前备案，实际 %(s)s 备案。原因：%(r)s")
             % {"d": case.summary_report_due, "s": today, "r": late_reason.strip()},
-            channel=Channel.ENFORCEMENT,
-            unit=case.unit,
             note=_("迟延备案督办（《行政处罚法》第五十二条）"),
         )
     return case

@@ -16,18 +16,18 @@ from longcheng.core.calendar import add_working_days
 from longcheng.core.errors import PermissionRefused
 from longcheng.core.transactions import service
 from longcheng.core.versioning import save_versioned
-from longcheng.loop import services as loop
-from longcheng.loop.workflow import Channel
 
 from ..models import Case
 from ..rules import WITHDRAW_WORKING_DAYS, CaseRefused
 from ..rules import today as _today
 from ..workflow import Outcome
-from ._steps import _event
+from ._steps import _escalate, _event
 
 
 @service
-def case_publish(*, actor, case: Case) -> Case:
+def case_publish(*, actor, case: Case, late_reason: str = "") -> Case:
+    """Art. 48: published under the decision number within seven working days of the
+    decision; a late publication states why and raises a supervision matter to the unit."""
     if case.outcome != Outcome.PENALTY or case.decided_at is None:
         raise CaseRefused(_("只有已作出的行政处罚决定可以公示。"))
     if not acts_for(actor, case.unit):
@@ -38,8 +38,32 @@ def case_publish(*, actor, case: Case) -> Case:
         raise CaseRefused(_("决定书尚无文号，不能公示（《行政处罚法》第四十八条）。"))
     if case.published_at and not case.withdrawn_at:
         return case
+    today = _today()
+    late = bool(case.publish_due and today > case.publish_due and not case.published_at)
+    if late and len(late_reason.strip()) < 4:
+        raise CaseRefused(
+            _(
+                "行政处罚决定应于 %(d)s 前公示（作出决定之日起七个工作日，"
+                "《行政处罚法》第四十八条），迟延公示须写明原因。"
+            )
+            % {"d": case.publish_due}
+        )
     Case.objects.filter(pk=case.pk).update(published_at=clock.now(), withdrawn_at=None)
-    _event(case, "published", actor, note=case.decision_number)
+    _event(
+        case,
+        "published",
+        actor,
+        note=case.decision_number + (f"（{_('迟延公示')}：{late_reason.strip()}）" if late else ""),
+    )
+    if late:
+        _escalate(
+            case,
+            "publication",
+            title=_("迟延公示：%(n)s") % {"n": case.decision_number},
+            description=_("行政处罚决定应于 %(d)s 前公示，实际 %(s)s 公示。原因：%(r)s")
+            % {"d": case.publish_due, "s": today, "r": late_reason.strip()},
+            note=_("迟延公示督办（《行政处罚法》第四十八条）"),
+        )
     audit_record(actor=actor, action=AuditAction.UPDATE, target=case, detail={"published": True})
     case.refresh_from_db()
     return case
@@ -113,14 +137,14 @@ def case_withdraw_publication(*, actor, case: Case, reason: str, late_reason: st
     _event(case, "withdrawn", actor, note=case.withdrawal_reason)
     audit_record(actor=actor, action=AuditAction.UPDATE, target=case, detail={"withdrawn": reason})
     if late:
-        loop.matter_raise_for_unit(
+        _escalate(
+            case,
+            "withdrawal",
             title=_("迟延撤回公示：%(n)s") % {"n": case.decision_number},
             description=_(
                 "决定于 %(r)s 被变更或撤销，应于 %(d)s 前撤回公示，实际 %(s)s 撤回。原因：%(x)s"
             )
             % {"r": case.revoked_on, "d": case.withdraw_due, "s": today, "x": late_reason.strip()},
-            channel=Channel.ENFORCEMENT,
-            unit=case.unit,
             note=_("迟延撤回公示督办（《行政处罚法》第四十八条）"),
         )
     return case

@@ -271,3 +271,28 @@ def test_a_chair_from_another_unit_records_the_hearing_on_its_day(notified, offi
         actor=officers.reviewer, case=case, record=record, signature="signed"
     )
     assert case.hearing_record == record
+
+
+def test_a_missed_period_raises_one_supervision_matter_whoever_notices_first(
+    decided_case, officers, clock, catalogue
+):
+    """Arts. 48 and 61: service and publication were due on 10 October 2023. The daily sweep
+    raises one matter for each; a late step states its reason but raises no second one."""
+    clock.to(at(2023, 10, 10, 18))
+    assert services.enforcement_overdue_sweep() == 0  # still on time today
+    clock.to(at(2023, 10, 11, 9))
+    assert services.enforcement_overdue_sweep() == 2
+    assert services.enforcement_overdue_sweep() == 0
+    supervision = Matter.objects.filter(title__startswith="逾期")  # beside the case's own 办案
+    assert sorted(t.split("：")[0] for t in supervision.values_list("title", flat=True)) == [
+        "逾期未公示",
+        "逾期未送达",
+    ]
+    case = services.case_serve(
+        actor=officers.a, case=decided_case, method="邮寄送达", late_reason="当事人地址变更"
+    )
+    with pytest.raises(CaseRefused, match=r"2023-10-10 前公示.*第四十八条"):
+        services.case_publish(actor=officers.a, case=case)
+    case = services.case_publish(actor=officers.a, case=case, late_reason="公示系统升级停用")
+    assert case.published_at and supervision.count() == 2
+    assert case.events.filter(step="escalated").count() == 2
