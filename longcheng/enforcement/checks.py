@@ -216,6 +216,11 @@ def payment_overdue(case: Case, given: Given) -> str | None:
 
 def no_challenge_pending(case: Case, given: Given) -> str | None:
     """行政强制法 Art. 53: not while a review or suit against the decision is pending."""
+    if case.revoked_on:
+        return _("决定已于 %(d)s 被变更或撤销：%(r)s") % {
+            "d": case.revoked_on,
+            "r": case.revocation,
+        }
     pending = case.challenges.filter(ended_on__isnull=True).first()
     if pending is not None:
         return _(
@@ -247,7 +252,9 @@ def within_court_window(case: Case, given: Given) -> str | None:
 
 
 def penalty_carried_out(case: Case, given: Given) -> str | None:
-    if case.outcome == Outcome.PENALTY:
+    """A penalty is carried out (paid, or handed to the court) before closing — unless the
+    decision was revoked or changed, which leaves nothing to carry out."""
+    if case.outcome == Outcome.PENALTY and not case.revoked_on:
         if case.status == Status.DECIDED:
             return _("决定书尚未送达。")
         if case.fine and amount_owed(case, given.on) > 0 and not case.court_applied_at:

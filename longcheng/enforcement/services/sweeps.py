@@ -50,6 +50,8 @@ OVERDUE = (
         lambda today: Q(
             decided_at__isnull=False,
             served_at__isnull=True,
+            closed_at__isnull=True,
+            revoked_on__isnull=True,
             decided_at__date__lt=today - datetime.timedelta(days=SERVICE_WORKING_DAYS),
         ),
         gettext_lazy("逾期未送达：%(n)s"),

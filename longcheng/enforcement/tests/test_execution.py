@@ -373,4 +373,6 @@ def test_publication_within_seven_working_days_and_withdrawal(decided, officers,
         late_reason="国庆假期值班人员未及时处理",
     )
     assert case.withdrawn_at and case.withdrawal_reason == "复议决定撤销原处罚"
+    # Revoked, nothing is left to serve or collect: the case closes.
+    assert services.case_close(actor=officers.leader, case=case).status == Status.CLOSED
     assert Matter.objects.filter(title__contains="迟延撤回公示").count() == 1
