@@ -68,7 +68,7 @@ checks:
 # Test processes: one per core on this 2-core CI machine; the Redis worker tests share one
 # process (xdist_group "redis"). TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= 2
-PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 pytest:
 	$(PYTEST)

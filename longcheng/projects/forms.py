@@ -117,6 +117,9 @@ class ReportForm(forms.Form):
     investment = MoneyField(label=gettext_lazy("本月完成投资"))
     progress = forms.CharField(label=gettext_lazy("形象进度"), required=False, max_length=2000)
     problems = forms.CharField(label=gettext_lazy("存在问题"), required=False, max_length=2000)
+    correction_reason = forms.CharField(
+        label=gettext_lazy("更正原因（更正已报送的月份时填写）"), required=False, max_length=300
+    )
 
 
 class ReportUploadForm(forms.Form):

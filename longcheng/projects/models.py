@@ -214,6 +214,28 @@ class MonthlyReport(models.Model):
         return f"{self.project} {self.year}-{self.month:02d}"
 
 
+class ReportCorrection(models.Model):
+    """A reported month corrected, never silently overwritten: who, when, why, and the figures
+    before and after (the cumulative figures follow, being computed from the months)."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="corrections")
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("更正时间"))
+    reason = models.CharField(_("更正原因"), max_length=300)
+    before = models.JSONField(_("更正前"))
+    after = models.JSONField(_("更正后"))
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        verbose_name = _("调度更正")
+        verbose_name_plural = _("调度更正")
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.corrected_at:%Y-%m-%d}"
+
+
 class Milestone(models.Model):
     project = models.ForeignKey(
         KeyProject, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones"

@@ -32,6 +32,7 @@ from .models import (
     KeyProject,
     MonthlyReport,
     Problem,
+    ReportCorrection,
     ReportRequest,
     SponsorVisit,
     Task,
@@ -73,7 +74,10 @@ def report_submit(
     investment: Decimal,
     progress: str,
     problems: str = "",
+    correction_reason: str = "",
 ) -> MonthlyReport:
+    """报送 a month's figures. A month already reported is never overwritten silently: it is
+    corrected only with a reason, and the correction keeps who, when, before and after."""
     if not leads_project(actor, project):
         raise PermissionRefused(_("只有项目责任单位可以报送调度情况。"))
     _check_month(year, month)
@@ -81,25 +85,75 @@ def report_submit(
         raise ProjectRefused(_("本月完成投资不能为负数。"))
     if not progress.strip():
         raise ProjectRefused(_("请填写形象进度。"))
-    report, created = MonthlyReport.objects.update_or_create(
+    figures = {
+        "investment": str(investment),
+        "progress": progress.strip()[:300],
+        "problems": problems.strip()[:300],
+    }
+    existing = (
+        MonthlyReport.objects.select_for_update()
+        .filter(project=project, year=year, month=month)
+        .select_related("reported_by")
+        .first()
+    )
+    if existing is not None:
+        return _report_correct(actor, existing, figures, correction_reason)
+    report = MonthlyReport.objects.create(
         project=project,
         year=year,
         month=month,
-        defaults={
-            "investment": investment,
-            "progress": progress.strip()[:300],
-            "problems": problems.strip()[:300],
-            "reported_by": actor,
-            "reported_at": clock.now(),
-        },
+        investment=investment,
+        progress=figures["progress"],
+        problems=figures["problems"],
+        reported_by=actor,
+        reported_at=clock.now(),
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, target=report, after=figures)
+    _answer_request_if_complete(actor, project.lead_unit, year, month)
+    return report
+
+
+def _report_correct(actor, report: MonthlyReport, figures: dict, reason: str) -> MonthlyReport:
+    if len(reason.strip()) < 4:
+        raise ProjectRefused(
+            _(
+                "%(y)d 年 %(m)d 月已于 %(at)s 由 %(who)s 报送（本月完成投资 %(i)s 万元）。"
+                "如需更正，请写明更正原因（不少于 4 个字）。"
+            )
+            % {
+                "y": report.year,
+                "m": report.month,
+                "at": timezone.localtime(report.reported_at).strftime("%Y-%m-%d %H:%M"),
+                "who": report.reported_by.full_name or report.reported_by.username,
+                "i": report.investment,
+            }
+        )
+    before = {
+        "investment": str(report.investment),
+        "progress": report.progress,
+        "problems": report.problems,
+    }
+    if before == figures:
+        raise ProjectRefused(_("更正的内容与已报送的相同。"))
+    report.investment = Decimal(figures["investment"])
+    report.progress, report.problems = figures["progress"], figures["problems"]
+    report.save(update_fields=["investment", "progress", "problems"])
+    ReportCorrection.objects.create(
+        report=report,
+        corrected_by=actor,
+        corrected_at=clock.now(),
+        reason=reason.strip()[:300],
+        before=before,
+        after=figures,
     )
     audit_record(
         actor=actor,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        action=AuditAction.UPDATE,
         target=report,
-        after={"investment": str(investment)},
+        before=before,
+        after=figures,
+        detail={"reason": reason.strip()[:300]},
     )
-    _answer_request_if_complete(actor, project.lead_unit, year, month)
     return report
 
 
@@ -194,6 +248,17 @@ def reports_import(*, actor, upload, commit: bool) -> ImportResult:
             amount = Decimal(0)
         if not str(progress or "").strip():
             problems_here.append(_("形象进度未填写"))
+        if (
+            project is not None
+            and year_value
+            and MonthlyReport.objects.filter(
+                project=project, year=year_value, month=month_value
+            ).exists()
+        ):
+            problems_here.append(
+                _("该项目 %(y)d 年 %(m)d 月已报送，更正请在项目页面写明原因")
+                % {"y": year_value, "m": month_value}
+            )
         key = (str(code or "").strip(), year_value, month_value)
         if key in seen:
             problems_here.append(_("与前面的行重复（同一项目同一月份）"))

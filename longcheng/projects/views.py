@@ -203,7 +203,9 @@ class ProjectDetailView(StaffRequired, TemplateView):
         year, month = latest_period()
         running = Decimal(0)
         reports = []
-        for report in project.reports.select_related("reported_by"):
+        for report in project.reports.select_related("reported_by").prefetch_related(
+            "corrections__corrected_by"
+        ):
             running += report.investment
             reports.append((report, running))
         return super().get_context_data(

@@ -32,9 +32,37 @@ def test_cumulative_and_year_to_date(project, users):
     assert selectors.done_in_year(project, 2023, 3) == Decimal(300)
     assert selectors.done_to_date(project, 2023, 3) == Decimal(800)
     # A corrected month replaces, never adds.
-    report(project, users.clerk1, 3, 100)
+    services.report_submit(
+        actor=users.clerk1,
+        project=project,
+        year=2023,
+        month=3,
+        investment=Decimal(100),
+        progress="桩基施工",
+        correction_reason="财务核对后调整",
+    )
     assert selectors.done_to_date(project, 2023, 3) == Decimal(750)
     assert MonthlyReport.objects.filter(project=project).count() == 4
+
+
+def test_a_reported_month_is_corrected_only_with_a_reason_and_the_change_is_kept(project, users):
+    first = report(project, users.clerk1, 3, 150)
+    with pytest.raises(services.ProjectRefused, match=r"2023 年 3 月已于 .* 报送.*更正原因"):
+        report(project, users.clerk1, 3, 100)
+    assert MonthlyReport.objects.get(pk=first.pk).investment == Decimal(150)  # untouched
+    corrected = services.report_submit(
+        actor=users.clerk1,
+        project=project,
+        year=2023,
+        month=3,
+        investment=Decimal(120),
+        progress="桩基施工完成",
+        correction_reason="统计口径调整，剔除设备预付款",
+    )
+    change = corrected.corrections.get()
+    assert change.corrected_by == users.clerk1 and change.reason.startswith("统计口径")
+    assert (change.before["investment"], change.after["investment"]) == ("150.00", "120")
+    assert selectors.done_to_date(project, 2023, 3) == Decimal(120)
 
 
 def test_only_the_responsible_unit_reports(project, users):
@@ -88,6 +116,19 @@ def test_a_clean_import_takes_every_row(project, users):
     result = services.reports_import(actor=users.clerk1, upload=upload, commit=True)
     assert result.imported == 2
     assert selectors.done_in_year(project, 2023, 2) == Decimal(180)
+
+
+def test_an_import_never_overwrites_a_reported_month(project, users):
+    report(project, users.clerk1, 1, 100)
+    upload = _xlsx(
+        [
+            ["P-JK", "晶科", 2023, 1, 300, "桩基施工", ""],
+            ["P-JK", "晶科", 2023, 2, 80, "钢构", ""],
+        ]
+    )
+    result = services.reports_import(actor=users.clerk1, upload=upload, commit=True)
+    assert result.imported == 0 and "2023 年 1 月已报送" in result.errors[0].message
+    assert selectors.done_in_year(project, 2023, 2) == Decimal(100)
 
 
 def test_another_units_project_in_the_file_is_refused(project, users):
