@@ -119,6 +119,12 @@ def _advance(
     return locked
 
 
+def _require_unit(actor, case: Case) -> None:
+    """A step outside the step table (records, payment, publication) is the case's unit's."""
+    if not acts_for(actor, case.unit):
+        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+
+
 def _require_case_officer(actor, case: Case) -> None:
     if not case.case_officers.filter(user=actor).exists():
         raise PermissionRefused(_("只有本案承办的执法人员可以调查取证。"))

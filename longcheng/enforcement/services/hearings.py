@@ -7,10 +7,8 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import acts_for
 from longcheng.core import clock
 from longcheng.core.calendar import add_working_days
-from longcheng.core.errors import PermissionRefused
 from longcheng.core.transactions import service
 from longcheng.core.versioning import save_versioned
 
@@ -24,7 +22,7 @@ from ..rules import (
 )
 from ..rules import today as _today
 from ..workflow import ClosedHearing, DocumentKind, Signature, Status, Step
-from ._steps import REVIEW_FIELDS, _advance, _event, _void_review
+from ._steps import REVIEW_FIELDS, _advance, _event, _require_unit, _void_review
 from .documents import document_issue
 
 
@@ -32,8 +30,7 @@ from .documents import document_issue
 def case_record_notice_receipt(*, actor, case: Case, received_on: datetime.date) -> Case:
     """Art. 64: the party's five working days to ask for a hearing run from the day it
     received the notice (recorded from the service receipt), not from the day it was made."""
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    _require_unit(actor, case)
     if case.status not in (Status.NOTIFIED, Status.HEARING) or case.notice_at is None:
         raise CaseRefused(_("只有已告知、尚未决定的案件可以记录告知书送达日期。"))
     noticed_on = timezone.localtime(case.notice_at).date()
@@ -51,8 +48,7 @@ def case_record_notice_receipt(*, actor, case: Case, received_on: datetime.date)
 def case_record_hearing_waiver(*, actor, case: Case, record: str) -> Case:
     """Art. 64: only the party's written waiver lets a decision come before its five days end;
     a statement of defence is not one."""
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    _require_unit(actor, case)
     if case.status != Status.NOTIFIED or not hearing_eligible(case):
         raise CaseRefused(_("只有达到听证条件、已告知的案件可以记录书面放弃听证。"))
     if len(record.strip()) < 4:
@@ -99,8 +95,7 @@ def case_schedule_hearing(
         )
     if case.status != Status.HEARING:
         raise CaseRefused(_("当事人未申请听证。"))
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    _require_unit(actor, case)
     if case.case_officers.filter(user=chair).exists():
         raise CaseRefused(_("听证主持人不得由本案调查人员担任（《行政处罚法》第六十四条）。"))
     earliest = add_working_days(_today(), HEARING_NOTICE_WORKING_DAYS)

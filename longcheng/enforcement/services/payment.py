@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import acts_for, leads
+from longcheng.accounts.policies import leads
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
@@ -22,7 +22,7 @@ from ..models import Case, CaseChallenge
 from ..rules import COURT_AFTER_DEMAND_DAYS, CaseRefused, amount_owed, late_fee
 from ..rules import today as _today
 from ..workflow import Challenge, DocumentKind, Outcome, Status, Step
-from ._steps import _advance, _event, _move_matter
+from ._steps import _advance, _event, _move_matter, _require_unit
 from .documents import document_issue
 from .publication import case_record_revocation
 
@@ -30,8 +30,7 @@ from .publication import case_record_revocation
 @service
 def case_record_payment(*, actor, case: Case, amount: Decimal, paid_on: datetime.date) -> Case:
     """A payment the bank reports (the unit never collects fines itself, Art. 67)."""
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    _require_unit(actor, case)
     if case.status not in (Status.SERVED, Status.ENFORCING):
         raise CaseRefused(_("决定书送达后才能登记缴款。"))
     if amount <= 0:
@@ -121,8 +120,7 @@ def _demand_due(served_on: datetime.date) -> datetime.date:
 @service
 def case_record_demand_service(*, actor, case: Case, served_on: datetime.date) -> Case:
     """The day the 催告书 reached the party (行政强制法 Arts. 35, 54, 69)."""
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    _require_unit(actor, case)
     if case.demanded_at is None or case.demand_served_on is not None:
         raise CaseRefused(_("只有已催告、尚未登记送达的案件可以登记催告书送达。"))
     _check_demand_served_on(case, served_on)
@@ -140,8 +138,7 @@ def case_record_challenge(
 ) -> CaseChallenge:
     """The party applied for review or sued: the late fee stops running (Art. 73) and the court
     cannot be asked to enforce until it ends (行政强制法 Art. 53)."""
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    _require_unit(actor, case)
     if kind not in Challenge.values:
         raise CaseRefused(_("请选择行政复议或行政诉讼。"))
     if case.decided_at is None or case.outcome != Outcome.PENALTY:
@@ -174,8 +171,7 @@ def case_end_challenge(
     """The review or suit ended. A decision revoked or changed is recorded as such, which
     starts the three working days to withdraw its publication (Art. 48)."""
     case = challenge.case
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    _require_unit(actor, case)
     if challenge.ended_on is not None:
         raise CaseRefused(_("该复议或诉讼已登记结果。"))
     if not challenge.filed_on <= ended_on <= _today():

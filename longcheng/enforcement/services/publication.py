@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import acts_for, leads
+from longcheng.accounts.policies import leads
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
@@ -21,7 +21,7 @@ from ..models import Case
 from ..rules import WITHDRAW_WORKING_DAYS, CaseRefused
 from ..rules import today as _today
 from ..workflow import Outcome
-from ._steps import _escalate, _event
+from ._steps import _escalate, _event, _require_unit
 
 
 @service
@@ -30,8 +30,7 @@ def case_publish(*, actor, case: Case, late_reason: str = "") -> Case:
     decision; a late publication states why and raises a supervision matter to the unit."""
     if case.outcome != Outcome.PENALTY or case.decided_at is None:
         raise CaseRefused(_("只有已作出的行政处罚决定可以公示。"))
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    _require_unit(actor, case)
     if case.revoked_on:
         raise CaseRefused(_("该决定已被变更或撤销，不再公示。"))
     if not case.decision_number:
@@ -75,8 +74,7 @@ def case_record_revocation(
 ) -> Case:
     """The decision was changed or revoked (by review, court or the organ itself): a published
     decision must then be withdrawn within three working days (Art. 48 (2))."""
-    if not acts_for(actor, case.unit):
-        raise PermissionRefused(_("只有办案单位的人员可以办理本案。"))
+    _require_unit(actor, case)
     if case.decided_at is None or case.revoked_on:
         raise CaseRefused(_("只有已作出、尚未登记变更或撤销的决定可以登记。"))
     if not timezone.localtime(case.decided_at).date() <= revoked_on <= _today():
