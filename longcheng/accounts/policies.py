@@ -8,6 +8,7 @@ The rules take the records they judge by duck typing (a campaign's `unit`, a ses
 `judges`), so this lower layer names no model of the apps above it.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from longcheng.core.errors import PermissionRefused
@@ -31,6 +32,22 @@ def acts_for(user, unit, *, roles=ACTING_ROLES) -> bool:
 def leads(user, unit) -> bool:
     """A leader of `unit` or of a unit above it."""
     return acts_for(user, unit, roles=frozenset({Role.LEADER}))
+
+
+def acts_filter(user, unit_field: str, *, roles=ACTING_ROLES) -> Q:
+    """The queryset twin of `acts_for`: records whose `unit_field` is a unit the user acts for
+    (a work queue lists exactly what the predicate lets the user act on)."""
+    own = getattr(user, "unit", None)
+    if own is None or not getattr(user, "is_active", False) or user.role not in roles:
+        return Q(pk__in=[])
+    if user.role == Role.LEADER:
+        return Q(**{f"{unit_field}__path__startswith": own.path})
+    return Q(**{f"{unit_field}_id": own.pk})
+
+
+def led_filter(user, unit_field: str) -> Q:
+    """The queryset twin of `leads`."""
+    return acts_filter(user, unit_field, roles=frozenset({Role.LEADER}))
 
 
 def require_role(actor, role: Role, what: str) -> None:

@@ -10,11 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from longcheng.accounts.policies import led_filter
+from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import unit_filter
 from longcheng.core import clock
 from longcheng.core.calendar import add_working_days, is_provisional
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
+from longcheng.web.queues import QueueRow, WorkQueue
 
 from .models import (
     Case,
@@ -244,16 +247,6 @@ def enforcement_home_cards(user) -> list[StatCard]:
         return []
     cases = cases_visible_to(user)
     cards = []
-    to_review = cases_awaiting_review(user).count()
-    if to_review:
-        cards.append(
-            StatCard(
-                str(_("待法制审核")),
-                to_review,
-                reverse("enforcement:cases") + "?status=" + Status.REVIEWING,
-                "clipboard-check",
-            )
-        )
     running = cases.exclude(status__in=[Status.CLOSED, Status.NOT_FILED]).count()
     if running:
         cards.append(
@@ -272,3 +265,143 @@ def enforcement_home_cards(user) -> list[StatCard]:
             )
         )
     return cards
+
+
+# — Work queues (待办): each names who acts; the case page offers that person the step —
+
+OPEN = [Status.FILED, Status.NOTIFIED, Status.HEARING, Status.DECIDED, Status.SERVED]
+
+
+def _case_row(detail):
+    def row(case: Case) -> QueueRow:
+        due = detail(case)
+        return QueueRow(
+            title=str(case),
+            url=case.get_absolute_url(),
+            detail=f"{case.get_status_display()} · {case.unit.name}",
+            due=due,
+            late=bool(due and due < timezone.localdate()),
+        )
+
+    return row
+
+
+def enforcement_work_queues(user) -> list[WorkQueue]:
+    if not is_business_staff(user):
+        return []
+    cases = Case.objects.select_related("unit")
+    led = led_filter(user, "unit")
+    queues = []
+    if getattr(user, "role", None) == Role.LEADER:
+        queues += [
+            WorkQueue(
+                "enforcement-filing",
+                str(_("待立案审批")),
+                "folder-plus",
+                cases.filter(led, status=Status.LEAD).order_by("created_at"),
+                _case_row(lambda c: None),
+                more_url=reverse("enforcement:cases") + "?status=" + Status.LEAD,
+                hint=str(_("案源已登记，由负责人决定立案或不予立案。")),
+            ),
+            WorkQueue(
+                "enforcement-decision",
+                str(_("待作出决定")),
+                "pen",
+                cases.filter(led, status=Status.NOTIFIED, review_passed=True).order_by(
+                    "decision_deadline"
+                ),
+                _case_row(lambda c: c.decision_deadline),
+                hint=str(_("法制审核已通过，由负责人作出处罚或不予处罚决定。")),
+            ),
+            WorkQueue(
+                "enforcement-closing",
+                str(_("待结案审批")),
+                "archive",
+                cases.filter(led)
+                .filter(
+                    Q(status__in=[Status.SERVED, Status.ENFORCING], paid_at__isnull=False)
+                    | (Q(status=Status.DECIDED) & ~Q(outcome=Outcome.PENALTY))
+                )
+                .order_by("decided_at"),
+                _case_row(lambda c: None),
+                hint=str(_("罚款已缴清或决定不予处罚，由负责人审批结案。")),
+            ),
+            WorkQueue(
+                "enforcement-summary-report",
+                str(_("待备案")),
+                "journal-check",
+                cases.filter(
+                    led, summary_procedure=True, summary_reported_at__isnull=True
+                ).order_by("summary_report_due"),
+                _case_row(lambda c: c.summary_report_due),
+                hint=str(
+                    _("当场作出的处罚决定，负责人在三个工作日内接收备案（行政处罚法第五十二条）。")
+                ),
+            ),
+        ]
+    if _awaiting_review_by(user) is not None:
+        queues.append(
+            WorkQueue(
+                "enforcement-review",
+                str(_("待法制审核")),
+                "clipboard-check",
+                cases_awaiting_review(user).select_related("unit").order_by("updated_at"),
+                _case_row(lambda c: c.decision_deadline),
+                more_url=reverse("enforcement:cases") + "?status=" + Status.REVIEWING,
+                hint=str(_("作出重大执法决定前由法制审核人员审核（行政处罚法第五十八条）。")),
+            )
+        )
+    if Case.objects.filter(hearing_chair=user).exists():
+        queues.append(
+            WorkQueue(
+                "enforcement-hearing",
+                str(_("待主持听证")),
+                "people",
+                cases.filter(hearing_chair=user, status=Status.HEARING).order_by("hearing_at"),
+                lambda c: QueueRow(
+                    title=str(c),
+                    url=c.get_absolute_url(),
+                    detail=str(_("听证时间 %(t)s")) % {"t": _moment(c.hearing_at)},
+                ),
+                hint=str(_("您被指定为听证主持人：按期举行听证并制作听证笔录。")),
+            )
+        )
+    if Officer.objects.filter(user=user).exists():
+        queues.append(
+            WorkQueue(
+                "enforcement-mine",
+                str(_("我承办的案件")),
+                "shield-exclamation",
+                cases.filter(case_officers__user=user, status__in=[*OPEN, Status.ENFORCING])
+                .distinct()
+                .order_by("decision_deadline", "created_at"),
+                _case_row(lambda c: None if c.decided_at else c.decision_deadline),
+                more_url=reverse("enforcement:cases"),
+                hint=str(_("调查取证、告知、送达、催告：承办人办理的步骤。")),
+            )
+        )
+    return queues
+
+
+def _moment(at) -> str:
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else str(_("未定"))
+
+
+def what_happens_next(case: Case) -> str:
+    """For a user with no step to take: who acts next on the case, in words (never a bare
+    "办结" on a case that is still running)."""
+    officers = "、".join(o.user.full_name for o in case.case_officers.select_related("user"))
+    texts = {
+        Status.LEAD: _("案源已登记，等待%(u)s负责人审批立案（立案或不予立案）。"),
+        Status.NOT_FILED: _("负责人决定不予立案，本案源已终结。"),
+        Status.FILED: _("已立案，由承办人%(o)s调查取证并制作事先告知书。"),
+        Status.NOTIFIED: _("已告知当事人，由承办人%(o)s听取陈述申辩，再报法制审核和负责人决定。"),
+        Status.HEARING: _("当事人申请了听证，由听证主持人%(c)s主持听证。"),
+        Status.REVIEWING: _("已提交法制审核，等待%(u)s所属执法主体的法制审核人员审核。"),
+        Status.DECIDED: _("已作出决定，由承办人%(o)s在七个工作日内送达当事人。"),
+        Status.SERVED: _("决定已送达，等待当事人履行；缴清后由负责人审批结案。"),
+        Status.ENFORCING: _("当事人逾期未履行，由承办人%(o)s催告，负责人决定申请法院强制执行。"),
+        Status.CLOSED: _("本案已结案。"),
+    }
+    chair = case.hearing_chair.full_name if case.hearing_chair_id else _("（尚未指定）")
+    return str(texts[Status(case.status)]) % {"u": case.unit.name, "o": officers or "", "c": chair}

@@ -62,6 +62,7 @@ from .selectors import (
     publication_overdue,
     published_decisions,
     statistics,
+    what_happens_next,
     withdrawn_decisions,
 )
 from .workflow import (
@@ -203,6 +204,7 @@ class CaseDetailView(StaffRequired, TemplateView):
             ),
             today=timezone.localdate(),
             is_leader=leader,
+            next_step=what_happens_next(case),
             review_results=StatementReview.choices,
             closed_reasons=ClosedHearing.choices,
             signatures=Signature.choices,

@@ -19,7 +19,6 @@ class Status(models.TextChoices):
     NOTIFIED = "notified", _("已告知待陈述申辩")
     HEARING = "hearing", _("听证")
     REVIEWING = "reviewing", _("法制审核")
-    DISCUSSING = "discussing", _("集体讨论")
     DECIDED = "decided", _("已作出决定")
     SERVED = "served", _("已送达待履行")
     ENFORCING = "enforcing", _("催告与强制执行")
@@ -90,7 +89,7 @@ class PartyKind(models.TextChoices):
 
 
 S = Status
-BEFORE_DECISION = {S.NOTIFIED, S.HEARING, S.REVIEWING, S.DISCUSSING}
+BEFORE_DECISION = {S.NOTIFIED, S.HEARING, S.REVIEWING}
 
 # step -> (states it may start from, state it leads to, whether a leader must take it)
 STEPS: dict[Step, tuple[frozenset, Status | None, bool]] = {

@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from longcheng.accounts.policies import acts_filter
 from longcheng.accounts.scoping import unit_filter
 from longcheng.core import clock
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Channel
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
+from longcheng.web.queues import QueueRow, WorkQueue
 
 from .models import (
     Answer,
@@ -40,7 +42,15 @@ from .rules import (
     to_scoring,
 )
 from .scoring import ItemAnswer, item_failed
-from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, Verdict, VisitStatus
+from .workflow import (
+    RECTIFICATION_DONE,
+    CampaignStatus,
+    Mode,
+    RectificationStatus,
+    Result,
+    Verdict,
+    VisitStatus,
+)
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
@@ -310,23 +320,107 @@ def inspections_nav_items(user) -> list[NavItem]:
 def inspections_home_cards(user) -> list[StatCard]:
     if not is_business_staff(user):
         return []
-    cards = []
-    mine = my_open_visits(user).count() + my_targets_to_start(user).count()
-    if mine:
-        cards.append(
-            StatCard(str(_("我的待检查")), mine, reverse("inspections:mine"), "clipboard-check")
-        )
     overdue = overdue_publication_count(user)
-    if overdue:
-        cards.append(
-            StatCard(
-                str(_("检查结果逾期未公示")),
-                overdue,
-                reverse("inspections:campaigns"),
-                "exclamation-triangle",
-            )
+    if not overdue:
+        return []
+    return [
+        StatCard(
+            str(_("检查结果逾期未公示")),
+            overdue,
+            reverse("inspections:campaigns"),
+            "exclamation-triangle",
         )
-    return cards
+    ]
+
+
+def _visit_row(visit: InspectionVisit) -> QueueRow:
+    return QueueRow(
+        title=str(visit.party),
+        url=visit.get_absolute_url(),
+        detail=" · ".join(
+            [visit.campaign.name, visit.get_result_display() or visit.get_status_display()]
+        ),
+        due=visit.publish_due,
+        late=bool(visit.publish_due and visit.publish_due < timezone.localdate()),
+    )
+
+
+def inspections_work_queues(user) -> list[WorkQueue]:
+    """The inspector's targets and open visits; the organising unit's results to review and
+    publish, and the rectifications whose evidence waits for a re-inspection."""
+    if not is_business_staff(user):
+        return []
+    today = timezone.localdate()
+    queues = []
+    if Campaign.objects.filter(inspectors=user).exists():
+        queues += [
+            WorkQueue(
+                "inspections-to-visit",
+                str(_("待检查")),
+                "geo-alt",
+                my_targets_to_start(user),
+                lambda t: QueueRow(
+                    title=str(t.party),
+                    url=reverse("inspections:mine") + f"#target-{t.pk}",
+                    detail=t.campaign.name,
+                    due=t.campaign.end_date,
+                    late=t.campaign.end_date < today,
+                ),
+                more_url=reverse("inspections:mine"),
+                hint=str(_("全覆盖检查中分配给您的检查对象：到现场后开始检查。")),
+            ),
+            WorkQueue(
+                "inspections-visiting",
+                str(_("检查中")),
+                "clipboard",
+                my_open_visits(user),
+                lambda v: QueueRow(
+                    title=str(v.party),
+                    url=reverse("inspections:visit_form", args=[v.pk]),
+                    detail=v.campaign.name,
+                    due=v.campaign.end_date,
+                    late=v.campaign.end_date < today,
+                ),
+                hint=str(_("已开始尚未提交的检查：填完检查表并提交。")),
+            ),
+        ]
+    owned = acts_filter(user, "campaign__unit")
+    if Campaign.objects.filter(acts_filter(user, "unit")).exists():
+        queues += [
+            WorkQueue(
+                "inspections-review",
+                str(_("待审核公示")),
+                "clipboard-check",
+                InspectionVisit.objects.filter(
+                    owned, status=VisitStatus.SUBMITTED, published_at__isnull=True
+                )
+                .select_related("campaign", "institution", "site", "enterprise")
+                .order_by("publish_due", "pk"),
+                _visit_row,
+                hint=str(_("检查人员已提交的结果：组织单位审核后在期限内公示。")),
+            ),
+            WorkQueue(
+                "inspections-reinspect",
+                str(_("整改待复查")),
+                "arrow-repeat",
+                Rectification.objects.filter(
+                    acts_filter(user, "visit__campaign__unit") | Q(visit__inspectors=user),
+                    status=RectificationStatus.EVIDENCE,
+                )
+                .distinct()
+                .select_related("visit__campaign", "visit__institution", "visit__site")
+                .select_related("visit__enterprise", "item")
+                .order_by("evidence_at"),
+                lambda r: QueueRow(
+                    title=str(r.visit.party),
+                    url=r.visit.get_absolute_url(),
+                    detail=f"{r.item} · {r.evidence_note[:60]}",
+                    due=r.deadline,
+                ),
+                hint=str(_("被检查单位已报送整改材料：安排复查，复查不合格的可移送立案。")),
+            ),
+        ]
+    return queues
 
 
 # — Moved from services: reads the services and the pages share —

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .home import nav_items
+from .queues import user_work_queues
 
 
 def navigation(request):
@@ -12,6 +13,8 @@ def navigation(request):
     if hasattr(user, "is_verified") and not user.is_verified():
         return {"nav": []}  # signing in is not finished: no doors yet
     items = [(_("工作台"), reverse("web:home"), "house", 0)]
+    if user_work_queues(user):  # builds the querysets only; nothing is counted per page
+        items.append((_("我的待办"), reverse("web:todo"), "list-check", 0))
     items += [(i.label, i.url, i.icon, i.badge) for i in nav_items(user)]
     path = request.path
     nav = []

@@ -6,4 +6,5 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("todo/", views.TodoView.as_view(), name="todo"),
 ]

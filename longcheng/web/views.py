@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
 from longcheng.accounts.roles import EXTERNAL_ROLES, Role
@@ -6,6 +8,7 @@ from longcheng.accounts.scoping import reads_business_records, visible_units
 from longcheng.audit.models import AuditRecord
 
 from .home import home_alerts, home_cards
+from .queues import user_work_queues
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -18,6 +21,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context["business"] = reads_business_records(user)
         context["alerts"] = home_alerts(user)
+        context["queues"] = [q for q in user_work_queues(user) if q.count]
         if context["business"]:
             context["cards"] = home_cards(user)
             context["units"] = visible_units(user).order_by("path")[:30]
@@ -45,3 +49,42 @@ def permission_denied(request, exception=None):
         detail={"message": str(exception or "")[:200]},
     )
     return render_403(request, exception)
+
+
+class TodoForm(forms.Form):
+    """The 待办 page's address: which queue and which page, bounded."""
+
+    queue = forms.ChoiceField(required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+    def __init__(self, data, *, keys):
+        super().__init__(data)
+        self.fields["queue"].choices = [("", "")] + [(k, k) for k in keys]
+
+
+class TodoView(LoginRequiredMixin, TemplateView):
+    """我的待办: every queue the user has as a tab, the chosen one's rows in the order to work
+    them. A key that is not one of the user's queues reads as not given."""
+
+    template_name = "web/todo.html"
+    per_page = 25
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        queues = user_work_queues(user)
+        form = TodoForm(self.request.GET, keys=[q.key for q in queues])
+        form.is_valid()
+        chosen = form.cleaned_data.get("queue") if "queue" not in form.errors else ""
+        active = next((q for q in queues if q.key == chosen), None) or next(
+            (q for q in queues if q.count), queues[0] if queues else None
+        )
+        page_obj = None
+        rows = []
+        if active is not None:
+            paginator = Paginator(active.items, self.per_page)
+            number = form.cleaned_data.get("page") if "page" not in form.errors else 1
+            page_obj = paginator.get_page(number or 1)
+            rows = [active.row(record) for record in page_obj.object_list]
+        return super().get_context_data(
+            queues=queues, active=active, rows=rows, page_obj=page_obj, **kwargs
+        )
