@@ -403,5 +403,5 @@ def what_happens_next(case: Case) -> str:
         Status.ENFORCING: _("当事人逾期未履行，由承办人%(o)s催告，负责人决定申请法院强制执行。"),
         Status.CLOSED: _("本案已结案。"),
     }
-    chair = case.hearing_chair.full_name if case.hearing_chair_id else _("（尚未指定）")
+    chair = case.hearing_chair.full_name if case.hearing_chair else _("（尚未指定）")
     return str(texts[Status(case.status)]) % {"u": case.unit.name, "o": officers or "", "c": chair}
