@@ -9,10 +9,8 @@ from longcheng.accounts.models import User
 from longcheng.web.inputs import DayField, MoneyField, RecordIdField
 
 from .models import Application, Position, RecruitmentCampaign
+from .rules import SCORE_DIGITS, SCORE_MAX, SCORE_MIN, SCORE_PLACES
 from .workflow import LEVELS, Status
-
-# The digits of a stored mark (Score.value: five digits, one after the point).
-SCORE_DIGITS, SCORE_PLACES = 5, 1
 
 
 class ListField(forms.Field):
@@ -132,7 +130,16 @@ class ScoreCorrectionForm(forms.Form):
         assert isinstance(judge, forms.ModelChoiceField)
         judge.queryset = User.objects.filter(judging_sessions__campaign=campaign).distinct()
         for item in campaign.rubric:
-            self.fields[f"score_{item['code']}"] = score_field(item["name"], required=True)
+            self.fields[f"score_{item['code']}"] = score_field(
+                item["name"],
+                required=True,
+                attrs={
+                    "class": "form-control form-control-sm",
+                    "style": "width:7rem",
+                    "placeholder": item["name"],
+                    "aria-label": item["name"],
+                },
+            )
 
 
 class DropForm(forms.Form):
@@ -152,33 +159,43 @@ class OverrideForm(forms.Form):
         field.queryset = application.campaign.positions.all()
 
 
-def score_field(label, *, required: bool) -> forms.DecimalField:
-    """A mark 0–100 in the stored precision (one decimal place)."""
+def score_field(label, *, required: bool, attrs: dict | None = None) -> forms.DecimalField:
+    """A mark 0–100 in the stored precision (Score.value's digits and places): the field
+    refuses a finer mark, and its number input says the same (step, min, max)."""
     return MoneyField(
         label=label,
         max_digits=SCORE_DIGITS,
         decimal_places=SCORE_PLACES,
-        min_value=0,
-        max_value=100,
+        min_value=SCORE_MIN,
+        max_value=SCORE_MAX,
         required=required,
+        # DecimalField gives a number input its step (10^-places) and its min and max.
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", **(attrs or {})}),
     )
 
 
 class JudgePickForm(forms.Form):
-    """The candidate on the judge's tablet: `?a=` on the page, `application` when posted."""
+    """The judge's tablet: the candidate (`?a=` on the page, `application` when posted) and
+    the search box (`?q=`, a name or a candidate's number)."""
 
     a = RecordIdField(label=_("考生"), required=False)
     application = RecordIdField(label=_("考生"), required=False)
+    q = forms.CharField(label=_("搜索"), max_length=50, required=False, strip=True)
 
 
 class JudgeScoreForm(forms.Form):
     """One field per rubric item, named by the item's code (empty ones are named by the
-    service, which asks for every item)."""
+    service, which asks for every item). The page renders these fields, so the inputs are
+    the ones the form checks."""
 
     def __init__(self, *args, campaign: RecruitmentCampaign, **kwargs):
         super().__init__(*args, **kwargs)
         for item in campaign.rubric:
-            self.fields[item["code"]] = score_field(item["name"], required=False)
+            self.fields[item["code"]] = score_field(
+                item["name"],
+                required=False,
+                attrs={"id": f"s-{item['code']}", "class": "form-control form-control-lg mb-2"},
+            )
 
 
 class RosterDayForm(forms.Form):
@@ -187,6 +204,14 @@ class RosterDayForm(forms.Form):
 
 class RosterActionForm(forms.Form):
     shift = RecordIdField(label=_("班次"))
+
+
+class LateCheckinReviewForm(forms.Form):
+    assignment = RecordIdField(label=_("签到"))
+    decision = forms.ChoiceField(
+        label=_("审核结论"), choices=[("accept", _("认可")), ("refuse", _("不予认可"))]
+    )
+    reason = _reason(_("审核理由"))
 
 
 class HoursQueryForm(forms.Form):

@@ -2,6 +2,8 @@
 judges' scores, selection, publicity with objections, shifts and assignments, attendance,
 service hours, and standing teams with their training and certificates."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -19,10 +21,18 @@ def default_publicity_days() -> int:
     return settings.LONGCHENG_VOLUNTEER_PUBLICITY_WORKING_DAYS
 
 
+def new_venue_token() -> str:
+    """A venue's check-in link: 128 random bits, so no one reaches a venue's page by guessing
+    its name (the page takes any volunteer's code)."""
+    return secrets.token_urlsafe(16)
+
+
 class Venue(models.Model):
     name = models.CharField(_("场馆"), max_length=100, unique=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    token = models.CharField(_("签到码"), max_length=40, unique=True)
+    token = models.CharField(
+        _("签到码"), max_length=40, unique=True, default=new_venue_token, editable=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -370,6 +380,15 @@ class Shift(models.Model):
         return (self.ends_at - self.starts_at).total_seconds() / 3600
 
 
+class CheckinReview(models.TextChoices):
+    """A check-in made after its shift had ended waits for a staff member's decision."""
+
+    NONE = "", _("无需审核")
+    PENDING = "pending", _("待审核")
+    ACCEPTED = "accepted", _("已认可")
+    REFUSED = "refused", _("不予认可")
+
+
 class Assignment(models.Model):
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="assignments")
     application = models.ForeignKey(
@@ -381,6 +400,20 @@ class Assignment(models.Model):
     late = models.BooleanField(_("迟到"), default=False)
     no_show = models.BooleanField(_("缺勤"), default=False)
     dropped = models.BooleanField(_("已退出"), default=False)
+    review = models.CharField(
+        _("迟到签到审核"),
+        max_length=10,
+        choices=CheckinReview.choices,
+        default=CheckinReview.NONE,
+        db_default=CheckinReview.NONE,
+        blank=True,
+        db_index=True,
+    )
+    review_reason = models.CharField(_("审核理由"), max_length=200, blank=True, db_default="")
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["shift__starts_at"]
@@ -395,9 +428,19 @@ class Assignment(models.Model):
 
     @property
     def hours(self) -> float:
-        if self.checked_in_at and self.checked_out_at:
-            return round((self.checked_out_at - self.checked_in_at).total_seconds() / 3600, 2)
-        return 0.0
+        """服务时长 by the one rule (rules.credited_hours)."""
+        from longcheng.core import clock
+
+        from .rules import credited_hours
+
+        return credited_hours(
+            starts_at=self.shift.starts_at,
+            ends_at=self.shift.ends_at,
+            checked_in_at=self.checked_in_at,
+            checked_out_at=self.checked_out_at,
+            review=self.review,
+            now=clock.now(),
+        )
 
 
 class Team(models.Model):

@@ -26,11 +26,24 @@ class ApplyView(TemplateView):
 
     def get_context_data(self, **kwargs):
         campaign = self.campaign()
+        form = kwargs.pop("form", None) or ApplicationForm()
+        dates = rules.service_dates(campaign)
+        if form.is_bound:
+            # After an error the page shows every choice as it was posted, so nothing has to
+            # be chosen again (a photo excepted: a browser never sends a file back).
+            picked = set(form.data.getlist("date"))
+            preferences = form.data.getlist("preference")[:3]
+        else:
+            picked = {d.isoformat() for d in dates}
+            preferences = []
+        preferences += [""] * (3 - len(preferences))
         return super().get_context_data(
             campaign=campaign,
-            form=kwargs.pop("form", None) or ApplicationForm(),
+            form=form,
             positions=campaign.positions.select_related("venue"),
-            dates=rules.service_dates(campaign),
+            dates=[(d, d.isoformat() in picked) for d in dates],
+            preference_choices=list(enumerate(preferences, 1)),
+            photo_again=bool(form.is_bound and form.files.get("photo")),
             levels=dict(LEVELS),
             notice=notices.current("volunteer"),
             closed=rules.applications_closed(campaign),
@@ -173,7 +186,7 @@ class CheckinView(TemplateView):
         return get_object_or_404(Venue, token=self.kwargs["token"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(venue=self.venue(), **kwargs)
+        return super().get_context_data(venue=self.venue(), rule=rules.hours_rule(), **kwargs)
 
     def post(self, request, token):
         venue = self.venue()

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.core import calendar, clock
 
-from .models import Application, Position, RecruitmentCampaign
+from .models import Application, CheckinReview, Position, RecruitmentCampaign, Score
 from .workflow import LEVEL_NAMES
 
 
@@ -33,6 +34,18 @@ def age_on(birth: datetime.date, day: datetime.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def age_problem(birth: datetime.date, campaign: RecruitmentCampaign) -> str | None:
+    """Why an applicant born on `birth` is outside the campaign's age limits, counted on the
+    first service day, in a sentence naming the limits; None when the age fits."""
+    age = age_on(birth, campaign.service_from)
+    if campaign.min_age <= age <= campaign.max_age:
+        return None
+    return _(
+        "本次招募要求服务开始日（%(d)s）年满 %(lo)d 周岁且不超过 %(hi)d 周岁；"
+        "按身份证号码，您届时 %(a)d 周岁，不符合年龄要求。"
+    ) % {"d": campaign.service_from, "lo": campaign.min_age, "hi": campaign.max_age, "a": age}
+
+
 def why_not(
     application: Application, position: Position, certified: set[tuple[str, str]]
 ) -> str | None:
@@ -46,6 +59,25 @@ def why_not(
             }
     if position.certificate and (application.id_number, position.certificate) not in certified:
         return _("未持有%(c)s证书") % {"c": position.certificate}
+    return None
+
+
+# — Interview marks —
+
+# A mark is 0–100 in the stored precision: the column's digits and places (Score.value), which
+# the judge's form field and its HTML input (step, min, max) take from here.
+_SCORE_COLUMN = Score._meta.get_field("value")
+SCORE_DIGITS: int = _SCORE_COLUMN.max_digits  # type: ignore[assignment]
+SCORE_PLACES: int = _SCORE_COLUMN.decimal_places  # type: ignore[assignment]
+SCORE_MIN, SCORE_MAX = Decimal(0), Decimal(100)
+
+
+def score_problem(name: str, value: Decimal) -> str | None:
+    """Why a mark cannot be stored as it is (out of 0–100, or finer than the column keeps)."""
+    if not value.is_finite() or not SCORE_MIN <= value <= SCORE_MAX:
+        return _("“%(n)s”的分数须在 0 到 100 之间。") % {"n": name}
+    if value != value.quantize(Decimal(1).scaleb(-SCORE_PLACES)):
+        return _("“%(n)s”的分数最多保留 %(p)d 位小数。") % {"n": name, "p": SCORE_PLACES}
     return None
 
 
@@ -104,3 +136,42 @@ def confirmation_problems(
     if rerun_needed:
         problems.append(_("分配运行后评分有更正：请重新运行录用分配（名单变更将重新公示）。"))
     return problems
+
+
+# — Service hours —
+
+
+def credited_hours(
+    *,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    checked_in_at: datetime.datetime | None,
+    checked_out_at: datetime.datetime | None,
+    review: str,
+    now: datetime.datetime,
+) -> float:
+    """服务时长 of one shift, the rule `HOURS_RULE` states: from the check-in (the shift's start
+    if earlier) to the check-out (the shift's end if later, or if the volunteer did not check
+    out), never past now; a check-in after the shift's end counts only once a staff member
+    accepts it, and then for the whole shift."""
+    if review == CheckinReview.ACCEPTED:
+        return round((ends_at - starts_at).total_seconds() / 3600, 2)
+    if checked_in_at is None or review in (CheckinReview.PENDING, CheckinReview.REFUSED):
+        return 0.0
+    begin = max(checked_in_at, starts_at)
+    end = min(checked_out_at or ends_at, ends_at, now)
+    return round(max(0.0, (end - begin).total_seconds() / 3600), 2)
+
+
+def hours_rule() -> str:
+    """The sentence every page that shows hours prints: what `credited_hours` counts."""
+    return _(
+        "服务时长按班次计算：自签到时起（早于班次开始的，自班次开始起）至签退时止"
+        "（晚于班次结束或未签退的，至班次结束止）。班次结束后才签到的不自动计入，"
+        "须组织单位工作人员审核：认可的按整个班次计入，不予认可的不计入。"
+    )
+
+
+def is_late_checkin(ends_at: datetime.datetime, now: datetime.datetime) -> bool:
+    """A check-in after the shift's end: it waits for a staff member's review."""
+    return now > ends_at

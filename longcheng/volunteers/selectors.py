@@ -3,11 +3,12 @@ objections waiting for an answer, rosters and hours."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,15 +18,17 @@ from longcheng.core import calendar
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
-from . import solvers
+from . import rules, solvers
 from .models import (
     Application,
     Assignment,
+    CheckinReview,
     Objection,
     Position,
     PublicityRound,
     RecruitmentCampaign,
     Score,
+    Venue,
 )
 from .workflow import Status
 
@@ -51,7 +54,7 @@ def funnel(campaign: RecruitmentCampaign) -> list[tuple[str, int]]:
         for s in (Status.INTERVIEWED, Status.SELECTED, Status.WAITLISTED, Status.NOT_SELECTED)
     )
     on_duty = (
-        Assignment.objects.filter(application__campaign=campaign, checked_in_at__isnull=False)
+        counted_checkins(Assignment.objects.filter(application__campaign=campaign))
         .values("application")
         .distinct()
         .count()
@@ -158,14 +161,27 @@ def judge_totals(campaign: RecruitmentCampaign) -> list[solvers.JudgeTotal]:
     ]
 
 
+def counted_checkins(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Check-ins that count: made within the shift, or made late and accepted on review."""
+    return assignments.filter(checked_in_at__isnull=False).exclude(
+        review__in=[CheckinReview.PENDING, CheckinReview.REFUSED]
+    )
+
+
 def hours_by_person(campaign: RecruitmentCampaign) -> list[tuple[Application, float, int]]:
+    """Each person's 服务时长 (rules.credited_hours, shift by shift) and shifts on duty."""
     totals: dict[int, float] = defaultdict(float)
     shifts: dict[int, int] = defaultdict(int)
+    counted = set(
+        counted_checkins(Assignment.objects.filter(application__campaign=campaign)).values_list(
+            "pk", flat=True
+        )
+    )
     for assignment in Assignment.objects.filter(application__campaign=campaign).select_related(
-        "application"
+        "shift"
     ):
         totals[assignment.application_id] += assignment.hours
-        shifts[assignment.application_id] += 1 if assignment.checked_in_at else 0
+        shifts[assignment.application_id] += 1 if assignment.pk in counted else 0
     people = Application.objects.filter(pk__in=totals).order_by("full_name")
     return [(p, round(totals[p.pk], 2), shifts[p.pk]) for p in people]
 
@@ -180,13 +196,102 @@ def volunteers_nav_items(user) -> list[NavItem]:
     return []
 
 
-def unscored_for(user) -> QuerySet[Application]:
-    """The candidates in the judge's sessions the judge has not yet marked (待评分)."""
+# — The judge's tablet —
+
+# Who a judge sees: everyone in the judge's sessions who reached the interview stage.
+INTERVIEW_STATUSES = (
+    Status.SCREENED_IN,
+    Status.INTERVIEWED,
+    Status.SELECTED,
+    Status.WAITLISTED,
+    Status.NOT_SELECTED,
+)
+
+
+def judge_candidates(user) -> QuerySet[Application]:
+    """The judge's list: the candidates of the judge's sessions, in interview order."""
     return (
-        Application.objects.filter(slot__session__judges=user)
-        .exclude(scores__judge=user)
-        .distinct()
+        Application.objects.filter(slot__session__judges=user, status__in=INTERVIEW_STATUSES)
+        .select_related("slot__session", "campaign")
+        .order_by("slot__starts_at", "full_name", "pk")
     )
+
+
+def unscored_for(user) -> QuerySet[Application]:
+    """待评分: the candidates of the judge's list the judge has not yet marked and may still
+    mark (no allocation has run in their campaign, which locks the marks). The home tile counts
+    this, and the list marks these rows 待评分: one definition for both."""
+    return judge_candidates(user).exclude(scores__judge=user).exclude(campaign__runs__isnull=False)
+
+
+@dataclass
+class JudgeRow:
+    application: Application
+    to_score: bool  # in `unscored_for`
+    scored: bool  # the judge has marks for this candidate
+
+
+@dataclass
+class JudgeDay:
+    day: datetime.date
+    today: bool
+    rows: list[JudgeRow] = field(default_factory=list)
+
+    @property
+    def to_score(self) -> int:
+        return sum(1 for row in self.rows if row.to_score)
+
+
+def search_candidates(queryset: QuerySet[Application], query: str) -> QuerySet[Application]:
+    """By name (any part) or by the candidate's number (查询码, whole)."""
+    query = query.strip()
+    if not query:
+        return queryset
+    return queryset.filter(Q(full_name__icontains=query) | Q(code=query.upper()))
+
+
+def judge_days(user, *, query: str = "") -> list[JudgeDay]:
+    """The judge's list grouped by interview day: today first, then the days to come, then
+    the days past (latest first)."""
+    pending = set(unscored_for(user).values_list("pk", flat=True))
+    scored = set(Score.objects.filter(judge=user).values_list("application_id", flat=True))
+    days: dict[datetime.date, JudgeDay] = {}
+    today = rules.today()
+    for application in search_candidates(judge_candidates(user), query):
+        slot = application.slot
+        if slot is None:  # judge_candidates reaches people through their slot
+            continue
+        day = slot.session.date
+        group = days.setdefault(day, JudgeDay(day, day == today))
+        group.rows.append(
+            JudgeRow(application, application.pk in pending, application.pk in scored)
+        )
+
+    def order(day: datetime.date):
+        if day == today:
+            return (0, 0)
+        if day > today:
+            return (1, (day - today).days)
+        return (2, (today - day).days)
+
+    return [days[d] for d in sorted(days, key=order)]
+
+
+def next_unscored(user, current: Application) -> Application | None:
+    """下一位: the next candidate of the same interview day the judge has yet to mark, after
+    `current` in interview order (from the day's first when none is after it)."""
+    if current.slot is None:
+        return None
+    # unscored_for is in interview order (slot start, name, id): the first after `current`.
+    same_day = list(
+        unscored_for(user)
+        .filter(slot__session__date=current.slot.session.date)
+        .exclude(pk=current.pk)
+    )
+    key = (current.slot.starts_at, current.full_name, current.pk)
+    after = [a for a in same_day if a.slot and (a.slot.starts_at, a.full_name, a.pk) > key]
+    chosen = after or same_day
+    return chosen[0] if chosen else None
 
 
 def volunteers_home_cards(user) -> list[StatCard]:
@@ -198,5 +303,54 @@ def volunteers_home_cards(user) -> list[StatCard]:
     return [
         StatCard(
             str(_("待评分")), unscored_for(user).count(), reverse("volunteers:judge"), "pencil"
+        )
+    ]
+
+
+# — Check-in —
+
+
+def venues_managed_by(user) -> QuerySet[Venue]:
+    """The venues of the campaigns the user manages: their check-in links and QR codes."""
+    return Venue.objects.filter(position__campaign__in=campaigns_managed_by(user)).distinct()
+
+
+def late_checkins_for(user) -> QuerySet[Assignment]:
+    """The work queue: check-ins made after their shift had ended, waiting for a decision,
+    in the campaigns the user manages, oldest first."""
+    return (
+        Assignment.objects.filter(
+            review=CheckinReview.PENDING,
+            shift__position__campaign__in=campaigns_managed_by(user),
+        )
+        .select_related("shift__position__venue", "shift__position__campaign", "application")
+        .order_by("checked_in_at", "pk")
+    )
+
+
+def late_checkins_reviewed(user) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(
+            review__in=[CheckinReview.ACCEPTED, CheckinReview.REFUSED],
+            shift__position__campaign__in=campaigns_managed_by(user),
+        )
+        .select_related("shift__position__venue", "application", "reviewed_by")
+        .order_by("-reviewed_at")
+    )
+
+
+def volunteers_staff_cards(user) -> list[StatCard]:
+    """Staff's queue on the home page: late check-ins waiting for their review."""
+    if not is_business_staff(user):
+        return []
+    waiting = late_checkins_for(user).count()
+    if not waiting:
+        return []
+    return [
+        StatCard(
+            str(_("待审核迟到签到")),
+            waiting,
+            reverse("volunteers:late_checkins"),
+            "clock-history",
         )
     ]

@@ -28,6 +28,7 @@ from .models import (
     Application,
     Assignment,
     Certificate,
+    CheckinReview,
     InterviewSlot,
     Objection,
     Override,
@@ -42,11 +43,13 @@ from .models import (
     Venue,
 )
 from .rules import (
-    age_on,
+    age_problem,
     confirmation_problems,
+    is_late_checkin,
     members_changed,
     publicity_last_day,
     publicity_open,
+    score_problem,
     service_dates,
     today,
     why_not,
@@ -122,6 +125,10 @@ def application_submit(
         id_number = validate_id_number(id_number)
     except ValidationError as error:
         problems.extend(error.messages)
+    else:
+        too_young_or_old = age_problem(birth_date_from_id(id_number), campaign)
+        if too_young_or_old:
+            problems.append(too_young_or_old)
     try:
         phone = validate_mobile(phone)
     except ValidationError as error:
@@ -192,13 +199,10 @@ def screening_auto(*, actor, campaign: RecruitmentCampaign) -> dict:
     _require_manager(actor, campaign)
     counts = {"in": 0, "out": 0}
     for application in campaign.applications.filter(status=Status.SUBMITTED):
-        age = age_on(application.birth_date, campaign.service_from)
         reasons = []
-        if not campaign.min_age <= age <= campaign.max_age:
-            reasons.append(
-                _("年龄 %(a)d 岁，不在 %(lo)d–%(hi)d 岁范围内")
-                % {"a": age, "lo": campaign.min_age, "hi": campaign.max_age}
-            )
+        too_young_or_old = age_problem(application.birth_date, campaign)
+        if too_young_or_old:
+            reasons.append(too_young_or_old)
         if not application.preferences or not application.available_dates:
             reasons.append(_("报名信息不完整"))
         passed = not reasons
@@ -319,8 +323,9 @@ def _write_scores(*, judge, application: Application, values: dict) -> list[Scor
             value = Decimal(str(values[code]))
         except InvalidOperation:
             value = Decimal("NaN")
-        if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
-            raise VolunteerRefused(_("“%(n)s”的分数须在 0 到 100 之间。") % {"n": item["name"]})
+        problem = score_problem(item["name"], value)
+        if problem:
+            raise VolunteerRefused(problem)
         score, _created = Score.objects.update_or_create(
             application=application,
             judge=judge,
@@ -829,38 +834,117 @@ def replacement_call(*, actor, shift: Shift) -> Assignment | None:
 @service
 def attendance_scan(*, venue: Venue, code: str) -> Assignment:
     """The volunteer's code at the venue (either side may scan): the first scan checks in to
-    the shift on now, the second checks out."""
+    the shift on now, the second checks out. A first scan after the shift has ended is kept
+    but not counted: it waits for a staff member's review (`late_checkin_review`)."""
     now = clock.now()
     application = Application.objects.filter(code=code.strip().upper()).first()
     if application is None:
         raise VolunteerRefused(_("查询码不存在。"))
     window_start = now + datetime.timedelta(hours=1)
     assignment = (
-        Assignment.objects.filter(
+        Assignment.objects.select_for_update()
+        .filter(
             application=application,
             dropped=False,
             shift__position__venue=venue,
             shift__starts_at__lte=window_start,
             shift__ends_at__gte=now - datetime.timedelta(hours=1),
         )
-        .select_related("shift")
+        .select_related("shift", "application")
         .order_by("shift__starts_at")
         .first()
     )
     if assignment is None:
         raise VolunteerRefused(
-            _("%(n)s 此时在%(v)s没有班次。") % {"n": application.full_name, "v": venue.name}
+            _("%(n)s 此时在%(v)s没有班次。") % {"n": application.masked_name, "v": venue.name}
         )
     if assignment.checked_in_at is None:
         assignment.checked_in_at = now
+        if is_late_checkin(assignment.shift.ends_at, now):
+            assignment.late = True
+            assignment.review = CheckinReview.PENDING
+            assignment.save(update_fields=["checked_in_at", "late", "review"])
+            audit_record(
+                actor=None,
+                actor_repr="public",
+                action=AuditAction.UPDATE,
+                target=assignment,
+                detail={"late_checkin": True, "venue": venue.pk},
+            )
+            return assignment
         assignment.late = now > assignment.shift.starts_at + datetime.timedelta(
             minutes=LATE_AFTER_MINUTES
         )
         assignment.no_show = False
         assignment.save(update_fields=["checked_in_at", "late", "no_show"])
+    elif assignment.review == CheckinReview.PENDING:
+        raise VolunteerRefused(
+            _("%(n)s 已于 %(t)s 签到（班次结束后），正等待工作人员审核，无需签退。")
+            % {
+                "n": application.masked_name,
+                "t": timezone.localtime(assignment.checked_in_at).strftime("%H:%M"),
+            }
+        )
     elif assignment.checked_out_at is None:
         assignment.checked_out_at = now
         assignment.save(update_fields=["checked_out_at"])
+    return assignment
+
+
+@service
+def late_checkin_review(
+    *, actor, assignment: Assignment, accepted: bool, reason: str
+) -> Assignment:
+    """A staff member's decision on a check-in made after its shift had ended: accepted, the
+    whole shift counts (rules.credited_hours); refused, nothing counts. Once, with a reason,
+    on the audit log; the volunteer is told by SMS."""
+    campaign = assignment.shift.position.campaign
+    _require_manager(actor, campaign)
+    if len(reason.strip()) < 2:
+        raise VolunteerRefused(_("请写明审核理由（如：经现场负责人核实，已按时到岗）。"))
+    locked = (
+        Assignment.objects.select_for_update()
+        .select_related("shift__position", "application")
+        .get(pk=assignment.pk)
+    )
+    if locked.review != CheckinReview.PENDING:
+        raise VolunteerRefused(
+            _("该签到已于 %(d)s 审核（%(r)s），不能重复审核。")
+            % {
+                "d": timezone.localtime(locked.reviewed_at).strftime("%Y-%m-%d %H:%M")
+                if locked.reviewed_at
+                else "—",
+                "r": locked.get_review_display(),
+            }
+        )
+    before = {"review": locked.review, "no_show": locked.no_show}
+    locked.review = CheckinReview.ACCEPTED if accepted else CheckinReview.REFUSED
+    locked.review_reason = reason.strip()[:200]
+    locked.reviewed_at = clock.now()
+    locked.reviewed_by = actor
+    if accepted:
+        locked.no_show = False
+    locked.save(update_fields=["review", "review_reason", "reviewed_at", "reviewed_by", "no_show"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=locked,
+        before=before,
+        after={"review": locked.review, "no_show": locked.no_show},
+        detail={"late_checkin_review": locked.review, "reason": locked.review_reason},
+    )
+    shift = locked.shift
+    _notify(
+        locked.application,
+        _("您%(d)s %(p)s班次的迟到签到%(r)s。%(n)s")
+        % {
+            "d": timezone.localtime(shift.starts_at).strftime("%m月%d日"),
+            "p": shift.position.name,
+            "r": _("已认可，按整个班次计入服务时长") if accepted else _("未予认可，不计服务时长"),
+            "n": "" if accepted else locked.review_reason,
+        },
+    )
+    assignment.refresh_from_db()
     return assignment
 
 

@@ -27,6 +27,8 @@ urlpatterns = [
     ),
     path("volunteers/judge/", views.JudgeView.as_view(), name="judge"),
     path("volunteers/teams/<int:pk>/", views.TeamView.as_view(), name="team"),
+    path("volunteers/venues/<int:pk>/qr/", views.VenueQrView.as_view(), name="venue_qr"),
+    path("volunteers/late-checkins/", views.LateCheckinListView.as_view(), name="late_checkins"),
     # Public (phones, no account)
     path("v/status/", public_views.StatusView.as_view(), name="public_lookup"),
     path("v/status/<str:code>/", public_views.StatusView.as_view(), name="public_status"),

@@ -1,3 +1,5 @@
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -33,6 +35,7 @@ from .forms import (
     HoursQueryForm,
     JudgePickForm,
     JudgeScoreForm,
+    LateCheckinReviewForm,
     ObjectionHandleForm,
     OverrideForm,
     RosterActionForm,
@@ -51,15 +54,23 @@ from .models import (
     SelectionRun,
     Shift,
     Team,
+    Venue,
 )
 from .selectors import (
     campaigns_managed_by,
     current_round,
     funnel,
     hours_by_person,
+    judge_candidates,
+    judge_days,
     judged_by,
+    late_checkins_for,
+    late_checkins_reviewed,
+    next_unscored,
     open_objections,
     public_round,
+    unscored_for,
+    venues_managed_by,
 )
 from .workflow import LEVEL_NAMES, Status
 
@@ -152,6 +163,13 @@ class CampaignDetailView(StaffRequired, TemplateView):
             assignments=Assignment.objects.filter(
                 shift__position__campaign=campaign, dropped=False
             ).count(),
+            venues=[
+                (venue, checkin_url(venue))
+                for venue in Venue.objects.filter(position__campaign=campaign).distinct()
+            ],
+            late_checkins=late_checkins_for(self.request.user)
+            .filter(shift__position__campaign=campaign)
+            .count(),
             **kwargs,
         )
 
@@ -393,6 +411,7 @@ class ApplicationDetailView(StaffRequired, PostedActionView, TemplateView):
             rubric=application.campaign.rubric,
             scores=scores,
             locked=application.campaign.runs.exists(),
+            correction_form=ScoreCorrectionForm(application=application, auto_id=False),
             judges=User.objects.filter(judging_sessions__campaign=application.campaign).distinct(),
             positions=positions.values(),
             assignments=application.assignments.select_related("shift__position__venue"),
@@ -419,33 +438,39 @@ class JudgeRequired(LoginRequiredMixin):
 
 
 class JudgeView(JudgeRequired, TemplateView):
-    """The judge's tablet: the people in my sessions, and the rubric for the one I score."""
+    """The judge's tablet: the people in my sessions by interview day (today first), a search
+    box, the rubric for the one I score and 下一位, the next of that day I have yet to mark."""
 
     template_name = "volunteers/judge.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        people = (
-            Application.objects.filter(slot__session__judges=user)
-            .select_related("slot__session", "campaign")
-            .order_by("slot__starts_at", "full_name")
-        )
-        mine = {s.application_id for s in Score.objects.filter(judge=user)}
-        chosen = _query(self.request, JudgePickForm).get("a")
-        current = people.filter(pk=chosen).first() if chosen else None
-        marks = {}
+        query = _query(self.request, JudgePickForm)
+        chosen = query.get("a")
+        current = judge_candidates(user).filter(pk=chosen).first() if chosen else None
+        form = following = None
         if current:
             marks = {
                 s.criterion: s.value for s in Score.objects.filter(judge=user, application=current)
             }
+            form = JudgeScoreForm(campaign=current.campaign, initial=marks)
+            following = next_unscored(user, current)
         return super().get_context_data(
-            title=_("面试评分"), people=people, scored=mine, current=current, marks=marks, **kwargs
+            title=_("面试评分"),
+            days=judge_days(user, query=query.get("q") or ""),
+            q=query.get("q") or "",
+            to_score=unscored_for(user).count(),
+            current=current,
+            locked=bool(current and current.campaign.runs.exists()),
+            form=form,
+            following=following,
+            **kwargs,
         )
 
     def post(self, request):
         pick = JudgePickForm(request.POST)
         application = get_object_or_404(
-            Application.objects.filter(slot__session__judges=request.user),
+            judge_candidates(request.user),
             pk=pick.cleaned_data.get("application") if pick.is_valid() else None,
         )
         try:
@@ -453,9 +478,9 @@ class JudgeView(JudgeRequired, TemplateView):
             services.score_record(judge=request.user, application=application, values=values)
         except LongchengError as error:
             messages.error(request, error.message)
-            return redirect(f"{request.path}?a={application.pk}")
-        messages.success(request, _("已保存 %(n)s 的评分。") % {"n": application.full_name})
-        return redirect(request.path)
+        else:
+            messages.success(request, _("已保存 %(n)s 的评分。") % {"n": application.full_name})
+        return redirect(f"{request.path}?a={application.pk}")
 
 
 class RosterView(StaffRequired, TableExportMixin, TemplateView):
@@ -618,3 +643,72 @@ class TeamView(StaffRequired, TemplateView):
             trainings=team.trainings.prefetch_related("records__member"),
             **kwargs,
         )
+
+
+# — Check-in —
+
+
+def checkin_url(venue: Venue) -> str:
+    """The venue's check-in page as a phone reaches it (the QR code's content)."""
+    path = reverse("volunteers:checkin", args=[venue.token])
+    return settings.LONGCHENG_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+class VenueQrView(StaffRequired, TemplateView):
+    """A venue's check-in QR code on a page of its own, to print and put up at the venue."""
+
+    template_name = "volunteers/venue_qr.html"
+
+    def get_context_data(self, **kwargs):
+        venue = get_object_or_404(venues_managed_by(self.request.user), pk=self.kwargs["pk"])
+        url = checkin_url(venue)
+        return super().get_context_data(
+            title=_("签到二维码"),
+            venue=venue,
+            url=url,
+            qr_svg=segno.make(url, error="m").svg_inline(scale=8),
+            rule=rules.hours_rule(),
+            **kwargs,
+        )
+
+
+class LateCheckinListView(StaffRequired, TemplateView):
+    """The work queue of check-ins made after their shift had ended: accept or refuse, each
+    with a reason."""
+
+    template_name = "volunteers/late_checkins.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            title=_("迟到签到审核"),
+            waiting=late_checkins_for(user),
+            reviewed=late_checkins_reviewed(user)[:30],
+            rule=rules.hours_rule(),
+            **kwargs,
+        )
+
+    def post(self, request):
+        try:
+            data = parse(LateCheckinReviewForm(request.POST))
+            assignment = get_object_or_404(
+                Assignment.objects.filter(
+                    shift__position__campaign__in=campaigns_managed_by(request.user)
+                ),
+                pk=data["assignment"],
+            )
+            services.late_checkin_review(
+                actor=request.user,
+                assignment=assignment,
+                accepted=data["decision"] == "accept",
+                reason=data["reason"],
+            )
+        except LongchengError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("已审核 %(n)s 的迟到签到：%(r)s。")
+                % {"n": assignment.application.full_name, "r": assignment.get_review_display()},
+            )
+        return redirect(request.path)

@@ -30,8 +30,8 @@ def id_number(birth=datetime.date(2002, 5, 1)) -> str:
 
 @pytest.fixture
 def forum(org, users):
-    hall = Venue.objects.create(name="山西潇河国际会议中心", token="hall")
-    airport = Venue.objects.create(name="太原武宿国际机场", token="airport")
+    hall = Venue.objects.create(name="山西潇河国际会议中心")
+    airport = Venue.objects.create(name="太原武宿国际机场")
     campaign = RecruitmentCampaign.objects.create(
         name="2023太原能源低碳发展论坛志愿者招募",
         unit=org.team,

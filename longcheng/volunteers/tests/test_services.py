@@ -53,12 +53,16 @@ def test_the_application_keeps_the_notice_version_and_refuses_an_unknown_one(for
 
 
 def test_automatic_screening_by_age_and_a_clerk_review(forum, users):
-    young = apply(forum, "王小", birth=datetime.date(2008, 1, 1))
+    young = apply(forum, "王小", birth=datetime.date(2005, 1, 1))
     fine = apply(forum, "张大")
+    # The organisers raise the minimum age after these two applied: screening applies it.
+    forum.campaign.min_age = 20
+    forum.campaign.save()
     counts = services.screening_auto(actor=users.leader, campaign=forum.campaign)
     assert counts == {"in": 1, "out": 1}
     young.refresh_from_db()
-    assert young.status == Status.SCREENED_OUT and "年龄 15 岁" in young.screening_note
+    assert young.status == Status.SCREENED_OUT
+    assert "年满 20 周岁" in young.screening_note and "届时 18 周岁" in young.screening_note
     services.screening_decide(
         actor=users.leader, applications=[fine], passed=False, reason="材料不实"
     )
@@ -255,7 +259,8 @@ def test_check_in_and_out_give_hours(forum, users, rostered, clock):
     services.attendance_scan(venue=forum.hall, code=assignment.application.code)
     clock.to(start + datetime.timedelta(hours=5, minutes=15))
     scanned = services.attendance_scan(venue=forum.hall, code=assignment.application.code)
-    assert scanned.late and scanned.hours == 5.0
+    # From the check-in (15 minutes late) to the shift's end: staying on does not add time.
+    assert scanned.late and scanned.hours == 4.75
     with pytest.raises(VolunteerRefused, match="没有班次"):
         services.attendance_scan(venue=forum.airport, code=assignment.application.code)
 

@@ -108,11 +108,13 @@ def test_venue_check_in_page(client, forum, users, clock):
     assignment = Assignment.objects.order_by("shift__starts_at").first()
     clock.to(assignment.shift.starts_at)
     page = client.post(
-        reverse("volunteers:checkin", args=["hall"]), {"code": assignment.application.code.lower()}
+        reverse("volunteers:checkin", args=[forum.hall.token]),
+        {"code": assignment.application.code.lower()},
     ).content.decode()
     assert "已于" in page and "签到" in page
     wrong = client.post(
-        reverse("volunteers:checkin", args=["airport"]), {"code": assignment.application.code}
+        reverse("volunteers:checkin", args=[forum.airport.token]),
+        {"code": assignment.application.code},
     ).content.decode()
     assert "没有班次" in wrong
 
