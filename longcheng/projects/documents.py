@@ -4,9 +4,8 @@ from django.utils import timezone
 
 from longcheng.web.pdf import new_pdf
 
+from .rules import colour_badge, colour_rule_text, thresholds
 from .workflow import Colour
-
-COLOURS = {Colour.RED: (185, 28, 28), Colour.YELLOW: (202, 138, 4), Colour.GREEN: (21, 128, 61)}
 
 
 def _line(pdf, text: str, size: int = 11, height: float = 7, align: str = "L") -> None:
@@ -21,15 +20,14 @@ def meeting_pdf(year: int, month: int, rows) -> bytes:
     _line(
         pdf,
         f"共 {len(rows)} 个项目：红色 {counts[Colour.RED]} 个，黄色 {counts[Colour.YELLOW]} 个，"
-        f"绿色 {counts[Colour.GREEN]} 个。序时进度 = 月份 ÷ 12；落后 10–30 个百分点为黄色，超过 30 个百分点或计划开工三个月仍未开工为红色。",
+        f"绿色 {counts[Colour.GREEN]} 个。{colour_rule_text(thresholds())}",
         size=10,
     )
     pdf.ln(2)
     for row in rows:
-        colour = COLOURS.get(row.colour, (90, 90, 90))
-        pdf.set_text_color(*colour)
-        label = Colour(row.colour).label if row.colour else "—"
-        _line(pdf, f"【{label}】{row.project.code} {row.project.name}", size=12)
+        badge = colour_badge(row.colour)
+        pdf.set_text_color(*badge.rgb)
+        _line(pdf, f"【{badge.label}】{row.project.code} {row.project.name}", size=12)
         pdf.set_text_color(0, 0, 0)
         plan = f"{row.plan:,.0f}" if row.plan is not None else "—"
         _line(

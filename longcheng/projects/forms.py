@@ -102,6 +102,15 @@ class PeriodForm(forms.Form):
         return self.is_valid() and self.cleaned_data["template"] == "xlsx"
 
 
+class ReturnForm(forms.Form):
+    """Where a posted report returns: the project's page, or the 待报送 list it came from."""
+
+    back = forms.ChoiceField(choices=[("", ""), ("pending", "pending")], required=False)
+
+    def to_pending(self) -> bool:
+        return self.is_valid() and self.cleaned_data["back"] == "pending"
+
+
 class YearForm(forms.Form):
     year = _year(required=False)
 

@@ -1,15 +1,42 @@
-"""Pure rules of the projects module: the colour thresholds from settings and the monthly
-report template (its columns and the xlsx a unit fills in). No database access here."""
+"""Pure rules of the projects module, no database access here:
+
+- the three-colour rule (三色督办) — `project_colour`, the one function that picks a colour;
+- `colour_badge`, the one place a colour becomes a CSS class, a label and a print colour (the
+  badge, its text, the list, the sponsor's page, the 调度会 PDF and the supervision matter all
+  ask it);
+- the reporting calendar (which month is being reported, which month the figures speak of);
+- a milestone past its planned date without an actual date;
+- the monthly report template (its columns and the xlsx a unit fills in).
+
+序时进度 (time-proportional schedule): by the end of month m, m/12 of the year's planned
+investment should be done. The gap is (m/12 − done/plan) × 100 percentage points.
+Green below the yellow threshold; yellow from it up to the red threshold inclusive; red above
+it — or when the project has not started three months after its planned start. Thresholds come
+from settings (defaults 10 and 30 points, 3 months)."""
 
 from __future__ import annotations
 
+import datetime
 import io
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .workflow import Thresholds
+from longcheng.core.calendar import add_months
+
+from .workflow import Colour
+
+__all__ = ["add_months"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    yellow_points: Decimal = Decimal(10)
+    red_points: Decimal = Decimal(30)
+    not_started_months: int = 3
 
 
 def thresholds() -> Thresholds:
@@ -19,6 +46,131 @@ def thresholds() -> Thresholds:
         not_started_months=settings.LONGCHENG_TRAFFIC_LIGHT_NOT_STARTED_MONTHS,
     )
 
+
+@dataclass(frozen=True)
+class ColourResult:
+    colour: str
+    expected_pct: Decimal
+    actual_pct: Decimal
+    gap_points: Decimal
+    reason: str
+
+
+def _pct(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def project_colour(
+    *,
+    month: int,
+    annual_plan: Decimal,
+    done_this_year: Decimal,
+    planned_start: datetime.date | None,
+    actual_start: datetime.date | None,
+    as_of: datetime.date,
+    thresholds: Thresholds = Thresholds(),
+) -> ColourResult:
+    """The colour of a project at the end of `month`: the only place a colour is decided."""
+    expected = Decimal(month) / 12 * 100
+    actual = (done_this_year / annual_plan * 100) if annual_plan > 0 else Decimal(100)
+    gap = expected - actual
+    if (
+        actual_start is None
+        and planned_start is not None
+        and as_of >= add_months(planned_start, thresholds.not_started_months)
+    ):
+        reason = _("计划开工 %(n)d 个月后仍未开工") % {"n": thresholds.not_started_months}
+        return ColourResult(Colour.RED, _pct(expected), _pct(actual), _pct(gap), reason)
+    if gap > thresholds.red_points:
+        colour = Colour.RED
+        reason = _("落后序时进度超过 %(p)s 个百分点") % {"p": thresholds.red_points}
+    elif gap >= thresholds.yellow_points:
+        colour = Colour.YELLOW
+        reason = _("落后序时进度 %(a)s–%(b)s 个百分点") % {
+            "a": thresholds.yellow_points,
+            "b": thresholds.red_points,
+        }
+    else:
+        colour, reason = Colour.GREEN, _("符合序时进度")
+    return ColourResult(colour, _pct(expected), _pct(actual), _pct(gap), reason)
+
+
+def colour_rule_text(limits: Thresholds) -> str:
+    """The rule in one sentence, as the 调度会 material prints it."""
+    return _(
+        "序时进度 = 月份 ÷ 12；落后 %(y)s–%(r)s 个百分点为黄色，超过 %(r)s 个百分点"
+        "或计划开工 %(n)d 个月仍未开工为红色。"
+    ) % {"y": limits.yellow_points, "r": limits.red_points, "n": limits.not_started_months}
+
+
+# — One colour, one look —
+
+
+@dataclass(frozen=True)
+class ColourBadge:
+    colour: str
+    css: str  # the Bootstrap badge class
+    label: str  # 绿色 / 黄色 / 红色
+    rgb: tuple[int, int, int]  # the print colour (PDF)
+
+
+_LOOKS = {
+    Colour.GREEN: ("text-bg-success", (21, 128, 61)),
+    Colour.YELLOW: ("text-bg-warning", (202, 138, 4)),
+    Colour.RED: ("text-bg-danger", (185, 28, 28)),
+}
+NO_COLOUR = ColourBadge("", "text-bg-secondary", "—", (90, 90, 90))
+
+
+def colour_badge(colour: str | None) -> ColourBadge:
+    """The class, the label and the print colour of one colour value, all from that value (a
+    badge can no more be red and read 绿色). No colour (no annual plan) is a grey “—”."""
+    if not colour or colour not in _LOOKS:
+        return NO_COLOUR
+    css, rgb = _LOOKS[Colour(colour)]
+    return ColourBadge(str(colour), css, str(Colour(colour).label), rgb)
+
+
+# — The reporting calendar —
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def reporting_month(today: datetime.date) -> tuple[int, int]:
+    """The month units are reporting now: last month (its figures are due by the report day of
+    this month)."""
+    return previous_month(today.year, today.month)
+
+
+def report_due(year: int, month: int, report_day: int) -> datetime.date:
+    """The day a month's figures are due: the report day of the following month."""
+    following = add_months(datetime.date(year, month, 1), 1)
+    return following.replace(day=min(report_day, 28))
+
+
+def due_month(today: datetime.date, report_day: int) -> tuple[int, int]:
+    """The last month whose figures are due: last month once its report day has passed, else
+    the month before. The pages' colours and the sweep's supervision speak of this month, so a
+    project is never shown red for a month its unit still has time to report."""
+    month = reporting_month(today)
+    if today.day > report_day:
+        return month
+    return previous_month(*month)
+
+
+# — Milestones —
+
+
+def milestone_overdue(
+    *, planned: datetime.date, actual: datetime.date | None, today: datetime.date
+) -> bool:
+    """A milestone past its planned date with no actual date recorded."""
+    return actual is None and planned < today
+
+
+# — The monthly report template —
 
 TEMPLATE_HEADERS = [
     "项目编码",

@@ -7,21 +7,41 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from longcheng.accounts.policies import leads_project
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core import clock
+from longcheng.core.calendar import add_months, working_days_between
+from longcheng.core.models import Unit
 from longcheng.loop.workflow import OPEN
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 
-from .models import Indicator, KeyProject, Problem, Task
-from .rules import thresholds
-from .workflow import Colour, ColourResult, project_colour
+from .models import (
+    Indicator,
+    KeyProject,
+    Milestone,
+    MonthlyReport,
+    Problem,
+    ReportRequest,
+    Task,
+)
+from .rules import (
+    ColourResult,
+    due_month,
+    milestone_overdue,
+    project_colour,
+    report_due,
+    reporting_month,
+    thresholds,
+)
+from .workflow import Colour
 
 # — Progress arithmetic —
 
@@ -55,7 +75,7 @@ def evaluate(
         done_this_year=done_in_year(project, year, month),
         planned_start=project.planned_start,
         actual_start=project.actual_start,
-        as_of=as_of or timezone.localtime(clock.now()).date(),
+        as_of=as_of or _today(),
         thresholds=thresholds(),
     )
 
@@ -68,18 +88,20 @@ def projects_visible_to(user) -> QuerySet[KeyProject]:
     return KeyProject.objects.all()
 
 
+def _today() -> datetime.date:
+    return timezone.localtime(clock.now()).date()
+
+
 def last_closed_month(today: datetime.date | None = None) -> tuple[int, int]:
-    today = today or timezone.localtime(clock.now()).date()
-    first = today.replace(day=1)
-    previous = first - datetime.timedelta(days=1)
-    return previous.year, previous.month
+    """The last month whose figures are due (its report day has passed): see `rules.due_month`."""
+    return due_month(today or _today(), settings.LONGCHENG_PROJECT_REPORT_DAY)
 
 
 def latest_period(today: datetime.date | None = None) -> tuple[int, int]:
-    """The month the figures speak of: the last closed month, or — where nothing has been
-    reported since — the latest month anybody reported (a city's history, or the demo's)."""
-    from .models import MonthlyReport
-
+    """The month the figures and colours speak of, on every page, in the 调度会 material and in
+    the sweep that raises supervision: the last month whose figures are due, or — where nothing
+    has been reported since — the latest month anybody reported (a city's history, or the
+    demo's)."""
     closed = last_closed_month(today)
     latest = (
         MonthlyReport.objects.filter(
@@ -219,6 +241,124 @@ def sponsor_projects(user) -> QuerySet[KeyProject]:
     return KeyProject.objects.filter(sponsorships__leader=user).distinct()
 
 
+# — Milestones past their planned date —
+
+
+def overdue_milestones(
+    queryset: QuerySet[Milestone] | None = None, today: datetime.date | None = None
+) -> QuerySet[Milestone]:
+    """`rules.milestone_overdue` as a query: planned before today, no actual date."""
+    rows = queryset if queryset is not None else Milestone.objects.all()
+    return rows.filter(actual_date__isnull=True, planned_date__lt=today or _today())
+
+
+def flag_milestones(milestones, today: datetime.date | None = None) -> list[Milestone]:
+    """The milestones with `overdue` set by the rule, for the pages that flag them."""
+    day = today or _today()
+    rows = list(milestones)
+    for row in rows:
+        row.overdue = milestone_overdue(planned=row.planned_date, actual=row.actual_date, today=day)
+    return rows
+
+
+# — Who has not reported yet —
+
+
+def reporting_period(today: datetime.date | None = None) -> tuple[int, int]:
+    """The month units are reporting now (last month)."""
+    return reporting_month(today or _today())
+
+
+def projects_due(year: int, month: int) -> QuerySet[KeyProject]:
+    """The projects that report a month: started, or planned to start, by its end and not
+    completed before it began. The call for reports, its automatic answer and the 待报送
+    tracker all count these."""
+    first = datetime.date(year, month, 1)
+    last = add_months(first, 1) - datetime.timedelta(days=1)
+    return KeyProject.objects.filter(
+        Q(planned_start__lte=last) | Q(actual_start__lte=last),
+        Q(actual_end__isnull=True) | Q(actual_end__gte=first),
+    )
+
+
+def unreported(year: int, month: int) -> QuerySet[KeyProject]:
+    return projects_due(year, month).exclude(reports__year=year, reports__month=month)
+
+
+def pending_for(user, year: int, month: int) -> list[KeyProject]:
+    """The projects the user's unit reports and has not reported for the month."""
+    if not is_business_staff(user):
+        return []
+    rows = unreported(year, month).select_related("lead_unit").order_by("code")
+    return [p for p in rows if leads_project(user, p)]
+
+
+def oversees_reporting(user) -> bool:
+    """Who reads every unit's reporting: the dispatch centre, and the staff of a unit that
+    leads a task of the strategy tree (the 发改委 in Taiyuan)."""
+    if not is_business_staff(user):
+        return False
+    if user.role == Role.DISPATCHER:
+        return True
+    return bool(user.unit_id) and Task.objects.filter(lead_unit_id=user.unit_id).exists()
+
+
+@dataclass
+class UnitReporting:
+    unit: Unit
+    due: int
+    missing: list
+    request: ReportRequest | None
+    report_due: datetime.date
+    working_days_left: int | None  # to the call's handling deadline; negative once past it
+
+    @property
+    def reported(self) -> int:
+        return self.due - len(self.missing)
+
+    @property
+    def working_days_late(self) -> int:
+        return -self.working_days_left if self.working_days_left else 0
+
+
+def reporting_by_unit(
+    year: int, month: int, today: datetime.date | None = None
+) -> list[UnitReporting]:
+    """Per unit: how many projects report the month, which are still missing, and the
+    deadlines — the report day of the following month and, where the month's call for reports
+    was raised, its handling deadline in working days. Units with something missing first."""
+    day = today or _today()
+    due = list(projects_due(year, month).select_related("lead_unit").order_by("code"))
+    reported = set(
+        MonthlyReport.objects.filter(year=year, month=month).values_list("project_id", flat=True)
+    )
+    requests = {
+        r.unit_id: r
+        for r in ReportRequest.objects.filter(year=year, month=month).select_related("matter")
+    }
+    by_unit: dict[int, UnitReporting] = {}
+    for project in due:
+        row = by_unit.get(project.lead_unit_id)
+        if row is None:
+            request = requests.get(project.lead_unit_id)
+            left = None
+            if request is not None and request.matter.handle_deadline:
+                deadline = timezone.localtime(request.matter.handle_deadline).date()
+                left = working_days_between(day, deadline)
+            row = by_unit[project.lead_unit_id] = UnitReporting(
+                unit=project.lead_unit,
+                due=0,
+                missing=[],
+                request=request,
+                report_due=report_due(year, month, settings.LONGCHENG_PROJECT_REPORT_DAY),
+                working_days_left=left,
+            )
+        row.due += 1
+        if project.pk not in reported:
+            row.missing.append(project)
+    return sorted(by_unit.values(), key=lambda r: (not r.missing, r.unit.path))
+
+
 def projects_nav_items(user) -> list[NavItem]:
     if not is_business_staff(user):
         return []
@@ -229,6 +369,18 @@ def projects_home_cards(user) -> list[StatCard]:
     if not is_business_staff(user):
         return []
     cards = []
+    year, month = reporting_period()
+    pending = len(pending_for(user, year, month))
+    if pending:
+        cards.append(StatCard(str(_("待报送")), pending, reverse("projects:pending"), "send"))
+    if oversees_reporting(user):
+        units = sum(1 for row in reporting_by_unit(year, month) if row.missing)
+        if units:
+            cards.append(
+                StatCard(
+                    str(_("未报送单位")), units, reverse("projects:pending"), "hourglass-split"
+                )
+            )
     red = KeyProject.objects.filter(colour=Colour.RED)
     if user.role != Role.DISPATCHER:
         red = red.filter(Q(lead_unit=user.unit) | Q(sponsorships__leader=user)).distinct()

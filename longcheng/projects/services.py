@@ -38,8 +38,8 @@ from .models import (
     Task,
     TrafficLightSupervision,
 )
-from .rules import TEMPLATE_HEADERS
-from .selectors import evaluate
+from .rules import TEMPLATE_HEADERS, colour_badge, reporting_month
+from .selectors import evaluate, latest_period, projects_due
 from .workflow import Colour
 
 
@@ -110,6 +110,7 @@ def report_submit(
     )
     audit_record(actor=actor, action=AuditAction.CREATE, target=report, after=figures)
     _answer_request_if_complete(actor, project.lead_unit, year, month)
+    _recolour_after_report(project, year, month)
     return report
 
 
@@ -154,6 +155,7 @@ def _report_correct(actor, report: MonthlyReport, figures: dict, reason: str) ->
         after=figures,
         detail={"reason": reason.strip()[:300]},
     )
+    _recolour_after_report(report.project, report.year, report.month)
     return report
 
 
@@ -161,8 +163,10 @@ def _answer_request_if_complete(actor, unit: Unit, year: int, month: int) -> Non
     request = ReportRequest.objects.filter(unit=unit, year=year, month=month).first()
     if request is None:
         return
-    missing = KeyProject.objects.filter(lead_unit=unit).exclude(
-        reports__year=year, reports__month=month
+    missing = (
+        projects_due(year, month)
+        .filter(lead_unit=unit)
+        .exclude(reports__year=year, reports__month=month)
     )
     matter = Matter.objects.get(pk=request.matter_id)
     if missing.exists() or matter.status not in (
@@ -300,11 +304,12 @@ def reports_request(*, year: int, month: int) -> int:
     """On the first working days of a month, each responsible unit is asked for last month's
     figures; the loop's reminders chase it until every project is reported."""
     created = 0
-    units = Unit.objects.filter(pk__in=KeyProject.objects.values("lead_unit")).order_by("path")
+    due = projects_due(year, month)
+    units = Unit.objects.filter(pk__in=due.values("lead_unit")).order_by("path")
     for unit in units:
         if ReportRequest.objects.filter(unit=unit, year=year, month=month).exists():
             continue
-        names = "、".join(KeyProject.objects.filter(lead_unit=unit).values_list("name", flat=True))
+        names = "、".join(due.filter(lead_unit=unit).values_list("name", flat=True))
         matter = loop.matter_raise_for_unit(
             channel=Channel.PROJECT,
             title=_("重点项目调度：请报送 %(y)d 年 %(m)d 月进度") % {"y": year, "m": month},
@@ -318,66 +323,92 @@ def reports_request(*, year: int, month: int) -> int:
     return created
 
 
+def _colour_and_supervise(
+    project: KeyProject, year: int, month: int, as_of: datetime.date | None
+) -> str:
+    """Colour one project for the month (the colour the pages show for it) and, when it is
+    yellow or red, raise its supervision matter — once per project and month: the project's
+    row is locked, so two sweeps, or a sweep and a report, never raise it twice."""
+    project = KeyProject.objects.select_for_update().select_related("lead_unit").get(pk=project.pk)
+    result = evaluate(project, year, month, as_of)
+    if result is None:
+        KeyProject.objects.filter(pk=project.pk).update(colour="", colour_reason="")
+        return ""
+    KeyProject.objects.filter(pk=project.pk).update(
+        colour=result.colour, colour_reason=result.reason[:100]
+    )
+    if result.colour == Colour.GREEN:
+        return result.colour
+    if TrafficLightSupervision.objects.filter(project=project, year=year, month=month).exists():
+        return result.colour
+    label = colour_badge(result.colour).label
+    matter = loop.matter_raise_for_unit(
+        channel=Channel.PROJECT,
+        title=_("三色督办（%(c)s）：%(p)s") % {"c": label, "p": project.name},
+        description=_(
+            "%(p)s 截至 %(y)d 年 %(m)d 月完成年度计划的 %(a)s%%，"
+            "序时进度 %(e)s%%（%(r)s）。"
+            "请在办理时限内答复整改计划：时间表、路线图、责任人。"
+        )
+        % {
+            "p": project.name,
+            "y": year,
+            "m": month,
+            "a": result.actual_pct,
+            "e": result.expected_pct,
+            "r": result.reason,
+        },
+        unit=project.lead_unit,
+        note=_("三色督办"),
+    )
+    TrafficLightSupervision.objects.create(
+        project=project,
+        year=year,
+        month=month,
+        colour=result.colour,
+        reason=result.reason[:100],
+        matter=matter,
+        created_at=clock.now(),
+    )
+    return result.colour
+
+
 @service
 def traffic_light_sweep(*, year: int, month: int, as_of: datetime.date | None = None) -> dict:
     """Colour every project with a plan for the year; a yellow or red project gets one
     supervision matter for the month, asking for its timetable, roadmap and person in charge."""
     counts = {Colour.GREEN: 0, Colour.YELLOW: 0, Colour.RED: 0}
-    for project in KeyProject.objects.select_related("lead_unit"):
-        result = evaluate(project, year, month, as_of)
-        if result is None:
-            continue
-        counts[Colour(result.colour)] += 1
-        KeyProject.objects.filter(pk=project.pk).update(
-            colour=result.colour, colour_reason=result.reason
-        )
-        if result.colour == Colour.GREEN:
-            continue
-        if TrafficLightSupervision.objects.filter(project=project, year=year, month=month).exists():
-            continue
-        label = Colour(result.colour).label
-        matter = loop.matter_raise_for_unit(
-            channel=Channel.PROJECT,
-            title=_("三色督办（%(c)s）：%(p)s") % {"c": label, "p": project.name},
-            description=_(
-                "%(p)s 截至 %(y)d 年 %(m)d 月完成年度计划的 %(a)s%%，"
-                "序时进度 %(e)s%%（%(r)s）。"
-                "请在办理时限内答复整改计划：时间表、路线图、责任人。"
-            )
-            % {
-                "p": project.name,
-                "y": year,
-                "m": month,
-                "a": result.actual_pct,
-                "e": result.expected_pct,
-                "r": result.reason,
-            },
-            unit=project.lead_unit,
-            note=_("三色督办"),
-        )
-        TrafficLightSupervision.objects.create(
-            project=project,
-            year=year,
-            month=month,
-            colour=result.colour,
-            reason=result.reason,
-            matter=matter,
-            created_at=clock.now(),
-        )
+    for project in KeyProject.objects.order_by("pk"):
+        colour = _colour_and_supervise(project, year, month, as_of)
+        if colour:
+            counts[Colour(colour)] += 1
     return counts
+
+
+def _recolour_after_report(project: KeyProject, year: int, month: int) -> None:
+    """A report or a correction changes the colour of the month the pages show when it falls
+    in that month's year, on or before it: the stored colour follows at once, and a project
+    that turns yellow or red gets its supervision matter now, not at a sweep that may never
+    look at that month again."""
+    period = latest_period()
+    if year == period[0] and month <= period[1]:
+        _colour_and_supervise(project, *period, None)
 
 
 @service
 def monthly_cycle(today: datetime.date | None = None) -> dict:
     """What runs every day in production: from the 1st, units are asked for last month's
-    figures; from the first working day after the 5th, last month is coloured. Both steps are
+    figures; after the report day (the 5th), the month the pages show is coloured. Both steps are
     idempotent, so running daily is safe."""
     today = today or _today()
-    previous = today.replace(day=1) - datetime.timedelta(days=1)
-    requests = reports_request(year=previous.year, month=previous.month)
+    previous = reporting_month(today)
+    requests = reports_request(year=previous[0], month=previous[1])
     counts = {"red": 0, "yellow": 0, "green": 0}
     if today.day > settings.LONGCHENG_PROJECT_REPORT_DAY:
-        coloured = traffic_light_sweep(year=previous.year, month=previous.month, as_of=today)
+        # The month the pages show (the last due month, or the latest reported one): the
+        # colours stored and the matters raised are those a reader sees.
+        year, month = latest_period(today)
+        coloured = traffic_light_sweep(year=year, month=month, as_of=today)
         counts = {str(colour): n for colour, n in coloured.items()}
     return {"requests": requests, **counts}
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/key/<int:pk>/report/", views.ReportSubmitView.as_view(), name="report_submit"),
     path("projects/key/<int:pk>/visit/", views.VisitRecordView.as_view(), name="visit_record"),
     path("projects/reports/", views.ReportsView.as_view(), name="reports"),
+    path("projects/pending/", views.PendingView.as_view(), name="pending"),
     path("projects/meeting.<str:fmt>", views.MeetingReportView.as_view(), name="meeting"),
     path("projects/indicators/", views.IndicatorListView.as_view(), name="indicators"),
     path(

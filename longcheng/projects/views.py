@@ -3,12 +3,15 @@ from abc import abstractmethod
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -28,19 +31,27 @@ from .forms import (
     PeriodForm,
     ReportForm,
     ReportUploadForm,
+    ReturnForm,
     TaskForm,
     VisitForm,
     YearForm,
     cleaned,
 )
-from .models import Indicator, KeyProject, Positioning, Problem, SponsorVisit, Task
+from .models import Indicator, KeyProject, Milestone, Positioning, Problem, SponsorVisit, Task
+from .rules import colour_badge
 from .selectors import (
+    flag_milestones,
     indicator_series,
     latest_period,
     meeting_figures,
     open_problems,
+    overdue_milestones,
+    oversees_reporting,
+    pending_for,
     project_figures,
     projects_visible_to,
+    reporting_by_unit,
+    reporting_period,
     roadmap_rows,
     sponsor_projects,
 )
@@ -79,9 +90,15 @@ class TreeView(StaffRequired, TemplateView):
         tasks = Task.objects.select_related("lead_unit", "lead_leader").prefetch_related(
             Prefetch("projects", queryset=KeyProject.objects.order_by("code"))
         )
-        positionings = Positioning.objects.prefetch_related(
-            "goals", Prefetch("goals__tasks", queryset=tasks)
+        positionings = list(
+            Positioning.objects.prefetch_related("goals", Prefetch("goals__tasks", queryset=tasks))
         )
+        year, month = latest_period()
+        for positioning in positionings:
+            for goal in positioning.goals.all():
+                for task in goal.tasks.all():
+                    for project in task.projects.all():
+                        project.figures = project_figures(project, year, month)
         return super().get_context_data(
             title=_("战略定位与任务"), positionings=positionings, **kwargs
         )
@@ -104,7 +121,7 @@ class TaskDetailView(StaffRequired, TemplateView):
             figures=[
                 project_figures(p, year, month) for p in task.projects.select_related("lead_unit")
             ],
-            milestones=task.milestones.all(),
+            milestones=flag_milestones(task.milestones.all()),
             indicators=task.indicators.all(),
             **kwargs,
         )
@@ -138,6 +155,16 @@ def _money(value) -> str:
     return f"{value:,.0f}" if value is not None else "—"
 
 
+def _badge_html(colour: str):
+    """The list's colour cell: the same badge (class and text) as every other page."""
+    return mark_safe(  # noqa: S308 — rendered by the autoescaping template
+        render_to_string("projects/_colour.html", {"badge": colour_badge(colour)}).strip() or "—"
+    )
+
+
+COLOUR_COLUMN = Column(gettext_lazy("颜色"), lambda p: _badge_html(p.figures.colour), sort="colour")
+
+
 class ProjectListView(StaffRequired, RegisterListView):
     model = KeyProject
     title = gettext_lazy("重点项目")
@@ -163,7 +190,7 @@ class ProjectListView(StaffRequired, RegisterListView):
         Column(gettext_lazy("编码"), lambda p: p.code, sort="code", link=True),
         Column(gettext_lazy("项目"), lambda p: p.name, sort="name"),
         Column(gettext_lazy("阶段"), lambda p: p.get_stage_display(), sort="stage"),
-        Column(gettext_lazy("颜色"), lambda p: p.get_colour_display() or "—", sort="colour"),
+        COLOUR_COLUMN,
         Column(gettext_lazy("责任单位"), lambda p: p.lead_unit),
         Column(
             gettext_lazy("总投资（万元）"),
@@ -176,10 +203,27 @@ class ProjectListView(StaffRequired, RegisterListView):
             gettext_lazy("完成年度计划"),
             lambda p: f"{p.figures.actual_pct}%" if p.figures.actual_pct is not None else "—",
         ),
+        Column(
+            gettext_lazy("逾期节点"),
+            lambda p: p.overdue_milestones or "—",
+            sort="overdue_milestones",
+        ),
     ]
 
+    @property
+    def export_columns(self):
+        plain = Column(COLOUR_COLUMN.label, lambda p: colour_badge(p.figures.colour).label)
+        return [plain if c is COLOUR_COLUMN else c for c in self.columns]
+
     def base_queryset(self):
-        return projects_visible_to(self.request.user).select_related("lead_unit", "enterprise")
+        late = overdue_milestones()
+        return (
+            projects_visible_to(self.request.user)
+            .select_related("lead_unit", "enterprise")
+            .annotate(
+                overdue_milestones=Count("milestones", filter=Q(milestones__in=late), distinct=True)
+            )
+        )
 
     def prepare_page(self, objects):
         year, month = latest_period()
@@ -214,6 +258,7 @@ class ProjectDetailView(StaffRequired, TemplateView):
             figures=project_figures(project, year, month),
             year=year,
             month=month,
+            milestones=flag_milestones(project.milestones.all()),
             reports=reversed(reports),
             may_report=leads_project(user, project),
             is_sponsor=project.sponsorships.filter(leader=user).exists(),
@@ -232,6 +277,11 @@ class ReportSubmitView(RecordPostView):
 
     def get_record(self, request, pk):
         return get_object_or_404(projects_visible_to(request.user), pk=pk)
+
+    def after(self, request, record):
+        if ReturnForm(request.POST).to_pending():
+            return redirect("projects:pending")
+        return super().after(request, record)
 
     def perform(self, request, record, data) -> str:
         services.report_submit(actor=request.user, project=record, **data)
@@ -256,6 +306,28 @@ class VisitRecordView(RecordPostView):
             problems=data["problems"],
         )
         return _("走访已记录，问题已交办。")
+
+
+class PendingView(StaffRequired, TemplateView):
+    """待报送: the projects of the user's unit not yet reported for the month being reported,
+    each with its report form; for the 发改委 (and the dispatch centre) every unit's count."""
+
+    template_name = "projects/pending.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        year, month = PeriodForm(self.request.GET).period(reporting_period())
+        overseer = oversees_reporting(user)
+        return super().get_context_data(
+            title=_("待报送"),
+            year=year,
+            month=month,
+            pending=pending_for(user, year, month),
+            overseer=overseer,
+            units=reporting_by_unit(year, month) if overseer else [],
+            report_due=rules.report_due(year, month, settings.LONGCHENG_PROJECT_REPORT_DAY),
+            **kwargs,
+        )
 
 
 class ReportsView(StaffRequired, TemplateView):
@@ -338,7 +410,7 @@ class MeetingReportView(StaffRequired, View):
                     r.project.code,
                     r.project.name,
                     str(r.project.lead_unit),
-                    str(Colour(r.colour).label) if r.colour else "",
+                    colour_badge(r.colour).label,
                     r.plan,
                     r.done_year,
                     r.actual_pct,
@@ -499,6 +571,9 @@ class SponsorView(StaffRequired, TemplateView):
             visits=SponsorVisit.objects.filter(leader=user).select_related("project")[:30],
             open_problems=open_problems(problems),
             visit_count=SponsorVisit.objects.filter(leader=user).count(),
+            late_milestones=overdue_milestones(
+                Milestone.objects.filter(project__in=projects)
+            ).select_related("project"),
             solved=problems.count() - open_problems(problems).count(),
             **kwargs,
         )

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from longcheng.projects.workflow import Colour, add_months, project_colour
+from longcheng.projects.rules import add_months, project_colour
+from longcheng.projects.workflow import Colour
 
 JUNE = {
     "month": 6,

@@ -145,12 +145,12 @@ def test_a_lagging_project_gets_one_supervision_matter(project, users):
     assert counts[Colour.RED] == 1
     project.refresh_from_db()
     assert project.colour == Colour.RED
-    supervision = TrafficLightSupervision.objects.get(project=project)
+    supervision = TrafficLightSupervision.objects.get(project=project, year=2023, month=6)
     matter = Matter.objects.get(pk=supervision.matter_id)
     assert matter.status == Status.DISPATCHED and matter.lead_unit == project.lead_unit
     assert "时间表、路线图、责任人" in matter.description
     services.traffic_light_sweep(year=2023, month=6, as_of=datetime.date(2023, 7, 4))
-    assert TrafficLightSupervision.objects.count() == 1
+    assert TrafficLightSupervision.objects.filter(year=2023, month=6).count() == 1
 
 
 def test_the_months_call_is_answered_when_every_project_is_in(project, users):
