@@ -388,6 +388,23 @@ def inspections_work_queues(user) -> list[WorkQueue]:
     if Campaign.objects.filter(acts_filter(user, "unit")).exists():
         queues += [
             WorkQueue(
+                "inspections-campaigns",
+                str(_("组织中的检查")),
+                "flag",
+                Campaign.objects.filter(
+                    acts_filter(user, "unit"),
+                    status__in=[CampaignStatus.DRAFT, CampaignStatus.ACTIVE],
+                ).order_by("end_date", "pk"),
+                lambda c: QueueRow(
+                    title=c.name,
+                    url=c.get_absolute_url(),
+                    detail=c.get_status_display(),
+                    due=c.end_date,
+                    late=c.end_date < today,
+                ),
+                hint=str(_("筹备中的检查由组织单位启动；检查期满后结束检查并公示结果。")),
+            ),
+            WorkQueue(
                 "inspections-review",
                 str(_("待审核公示")),
                 "clipboard-check",
@@ -418,6 +435,27 @@ def inspections_work_queues(user) -> list[WorkQueue]:
                     due=r.deadline,
                 ),
                 hint=str(_("被检查单位已报送整改材料：安排复查，复查不合格的可移送立案。")),
+            ),
+            WorkQueue(
+                "inspections-rectification-late",
+                str(_("整改逾期")),
+                "alarm",
+                Rectification.objects.filter(
+                    acts_filter(user, "visit__campaign__unit"),
+                    status=RectificationStatus.OPEN,
+                    deadline__lt=today,
+                )
+                .select_related("visit__campaign", "visit__institution", "visit__site")
+                .select_related("visit__enterprise", "item")
+                .order_by("deadline"),
+                lambda r: QueueRow(
+                    title=str(r.visit.party),
+                    url=r.visit.get_absolute_url(),
+                    detail=f"{r.item} · {r.requirement[:60]}",
+                    due=r.deadline,
+                    late=True,
+                ),
+                hint=str(_("期限已过仍未报送整改材料：复查或移送立案。")),
             ),
         ]
     return queues
