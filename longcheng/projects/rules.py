@@ -170,6 +170,17 @@ def milestone_overdue(
     return actual is None and planned < today
 
 
+def milestone_status(
+    *, planned: datetime.date, actual: datetime.date | None, today: datetime.date
+) -> str:
+    """A milestone in words: 按期完成, 逾期完成, 已逾期（未填实际日期）or 未到期."""
+    if actual is not None:
+        return _("按期完成") if actual <= planned else _("逾期完成")
+    if milestone_overdue(planned=planned, actual=actual, today=today):
+        return _("已逾期（未填实际日期）")
+    return _("未到期")
+
+
 # — The monthly report template —
 
 TEMPLATE_HEADERS = [

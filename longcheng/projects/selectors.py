@@ -204,6 +204,7 @@ class GanttRow:
 
 def roadmap_rows(tasks: QuerySet[Task]) -> list[GanttRow]:
     today = timezone.localtime(clock.now()).date()
+    year, month = latest_period(today)
     rows = []
     for task in tasks.prefetch_related("projects__milestones", "milestones"):
         rows.append(
@@ -230,7 +231,7 @@ def roadmap_rows(tasks: QuerySet[Task]) -> list[GanttRow]:
                     level=1,
                     planned=(project.planned_start, project.planned_end),
                     actual=actual,
-                    colour=project.colour,
+                    colour=project_figures(project, year, month).colour,
                     milestones=list(project.milestones.all()),
                 )
             )

@@ -549,8 +549,59 @@ class RoadmapView(StaffRequired, TemplateView):
             rows=rows,
             ticks=ticks,
             today=pos(today) if start <= today <= end else None,
+            chart=_gantt_chart(rows, start, end, today),
             **kwargs,
         )
+
+
+def _gantt_chart(rows, start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
+    """The roadmap for ECharts (static/projects/roadmap.js): one line per task or project with
+    its planned and actual spans and its milestones, every date as text the tooltip shows."""
+
+    def day(value):
+        return value.isoformat() if value else None
+
+    lines = []
+    for row in rows:
+        lines.append(
+            {
+                "label": row.label,
+                "url": row.url,
+                "level": row.level,
+                "planned": [day(row.planned[0]), day(row.planned[1])],
+                "actual": [day(row.actual[0]), day(row.actual[1])] if row.actual else None,
+                "colour": row.colour,
+                "colour_label": colour_badge(row.colour).label if row.colour else "",
+                "milestones": [
+                    {
+                        "name": m.name,
+                        "planned": day(m.planned_date),
+                        "actual": day(m.actual_date),
+                        "status": rules.milestone_status(
+                            planned=m.planned_date, actual=m.actual_date, today=today
+                        ),
+                        "overdue": rules.milestone_overdue(
+                            planned=m.planned_date, actual=m.actual_date, today=today
+                        ),
+                    }
+                    for m in row.milestones
+                ],
+            }
+        )
+    return {
+        "rows": lines,
+        "start": day(start),
+        "end": day(end),
+        "today": day(today),
+        "words": {
+            "planned": str(_("计划")),
+            "actual": str(_("实际")),
+            "milestone": str(_("节点")),
+            "status": str(_("状态")),
+            "colour": str(_("督办颜色")),
+            "none": str(_("未填")),
+        },
+    }
 
 
 class SponsorView(StaffRequired, TemplateView):

@@ -127,3 +127,32 @@ def test_the_sponsor_page_counts_visits_and_problems(login, project, tree, org):
         and len(context["open_problems"]) == 1
         and context["solved"] == 0
     )
+
+
+def test_the_roadmap_chart_carries_what_its_tooltips_show(login, project, users):
+    from longcheng.projects.models import Milestone
+
+    Milestone.objects.create(
+        project=project, name="一期主厂房封顶", planned_date=datetime.date(2023, 9, 1)
+    )
+    Milestone.objects.create(
+        project=project,
+        name="首桩开钻",
+        planned_date=datetime.date(2023, 8, 1),
+        actual_date=datetime.date(2023, 8, 15),
+    )
+    response = login(users.clerk1).get(reverse("projects:roadmap"))
+    chart = response.context["chart"]
+    line = next(r for r in chart["rows"] if r["label"] == project.name)
+    assert line["planned"] == ["2023-03-01", "2026-12-31"] and line["actual"][0] == "2023-08-15"
+    assert line["colour_label"] == "红色"  # nothing reported by August: the colour pages show
+    marks = {m["name"]: (m["planned"], m["actual"], m["status"]) for m in line["milestones"]}
+    assert marks == {
+        "一期主厂房封顶": ("2023-09-01", None, "已逾期（未填实际日期）"),
+        "首桩开钻": ("2023-08-01", "2023-08-15", "逾期完成"),
+    }
+    html = response.content.decode()
+    assert 'id="gantt-data"' in html and "projects/roadmap.js" in html
+    assert "<script>" not in html.replace('<script id="gantt-data"', "")
+    for zoom in ("month", "quarter", "year"):
+        assert f'data-gantt-zoom="{zoom}"' in html
