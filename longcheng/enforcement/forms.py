@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.core import clock
 from longcheng.core.bounds import FIRST_YEAR, LAST_YEAR
 from longcheng.parties.models import Enterprise, Person, Site
 from longcheng.web.forms import BootstrapFormMixin
@@ -98,6 +100,13 @@ class FindingForm(BootstrapFormMixin, forms.Form):
         required=False,
     )
     description = forms.CharField(label=_("发现问题"), widget=forms.Textarea(attrs={"rows": 2}))
+    found_at = forms.DateTimeField(
+        label=_("发现时间"),
+        required=False,
+        help_text=_("现场看到问题的时间，默认为现在；不能晚于现在，也不能早于巡查开始"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": _("发现时间格式有误，请重新选择。")},
+    )
     outcome = forms.ChoiceField(label=_("处理方式"), choices=Finding.Outcome.choices)
     deadline = forms.DateField(
         label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -107,6 +116,11 @@ class FindingForm(BootstrapFormMixin, forms.Form):
         queryset=LegalProvision.objects.filter(is_active=True),
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("found_at", timezone.localtime(clock.now()))
 
 
 class FileForm(forms.Form):

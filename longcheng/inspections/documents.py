@@ -12,6 +12,7 @@ from django.utils import timezone
 from longcheng.web.pdf import new_pdf
 
 from . import rules
+from .thumbnails import thumbnail_bytes
 
 
 def _line(pdf, text: str, size: int = 11, height: float = 7, align: str = "L") -> None:
@@ -29,6 +30,37 @@ def _signature(pdf, label: str, data_url: str, x: float) -> None:
         pdf.image(image, x=x, y=pdf.get_y() + 6, w=60, h=24)
     else:
         pdf.cell(80, 6, f"{label}________")
+
+
+def _seen(moment) -> str:
+    return f"（发现时间：{timezone.localtime(moment):%Y年%m月%d日 %H:%M}）" if moment else ""
+
+
+def _photos(pdf, photos) -> None:
+    """The photos that show a finding, as thumbnails in a row, each with where and when."""
+    shown = [(p, thumbnail_bytes(p.file)) for p in photos[:4]]
+    shown = [(p, t) for p, t in shown if t]
+    if not shown:
+        return
+    if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    y = pdf.get_y() + 1
+    for index, (photo, thumb) in enumerate(shown):
+        x = pdf.l_margin + 8 + index * 44
+        pdf.image(io.BytesIO(thumb), x=x, y=y, h=28, keep_aspect_ratio=True, w=40)
+        pdf.set_xy(x, y + 29)
+        pdf.set_font("cjk", size=7)
+        where = f"{photo.latitude:.5f}, {photo.longitude:.5f}" if photo.located else "未获取位置"
+        pdf.cell(40, 3.5, f"{timezone.localtime(photo.taken_at):%m-%d %H:%M} {where}")
+    pdf.set_xy(pdf.l_margin, y + 34)
+
+
+def _team(visit) -> str:
+    """检查人员, the partner inspector (同行检查人员) named as such."""
+    return "、".join(
+        f"{u.full_name or u.username}{'（同行检查人员）' if partner else ''}"
+        for u, partner in visit.team()
+    )
 
 
 def _when(visit) -> str:
@@ -57,14 +89,16 @@ def rectification_order_pdf(visit) -> bytes:
     _line(pdf, f"检查地点：{visit.party.address or '—'}")
     _line(pdf, f"在场负责人：{visit.representative or '—'}")
     _line(pdf, f"专项检查：{visit.campaign.name}（{visit.template}）")
-    team = list(visit.inspectors.all())
-    inspectors = "、".join(u.full_name or u.username for u in team)
+    team = visit.team()
     shown = "，已出示执法证件" if visit.credentials_shown else ""
-    _line(pdf, f"检查人员：{inspectors}（共 {len(team)} 人{shown}）")
+    _line(pdf, f"检查人员：{_team(visit)}（共 {len(team)} 人{shown}）")
     score = f"{visit.score} 分" if visit.score is not None else "—"
     _line(pdf, f"检查结论：{visit.get_result_display()}　得分：{score}")
     pdf.ln(3)
     rectifications = list(root.rectifications.select_related("item"))
+    photos: dict = {}
+    for photo in visit.photos.order_by("taken_at", "pk"):
+        photos.setdefault(photo.item_id, []).append(photo)
     if visit.parent_id:
         answers = {a.item_id: a for a in visit.answers.all()}
         _line(pdf, "复查情况：", size=12)
@@ -73,12 +107,19 @@ def rectification_order_pdf(visit) -> bytes:
             if answer is None:
                 continue
             outcome = "已整改到位" if r.status == "verified" else f"仍未整改到位：{answer.note}"
-            _line(pdf, f"{number}. {r.item.text}　原发现：{r.finding}　复查：{outcome}")
+            seen = _seen(answer.found_at) if r.status != "verified" else ""
+            _line(
+                pdf,
+                f"{number}. {r.item.text}　原发现：{r.finding}{_seen(r.found_at)}　"
+                f"复查：{outcome}{seen}",
+            )
+            _photos(pdf, photos.get(r.item_id, []))
     elif rectifications:
         _line(pdf, "经现场检查，发现你单位存在下列问题：", size=12)
         for number, r in enumerate(rectifications, 1):
             basis = f"（依据：{r.item.legal_basis}）" if r.item.legal_basis else ""
-            _line(pdf, f"{number}. {r.item.text}：{r.finding}{basis}")
+            _line(pdf, f"{number}. {r.item.text}：{r.finding}{_seen(r.found_at)}{basis}")
+            _photos(pdf, photos.get(r.item_id, []))
             _line(pdf, f"　 整改要求：{r.requirement}")
         deadline = rectifications[0].deadline
         pdf.ln(2)

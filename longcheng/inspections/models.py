@@ -312,6 +312,15 @@ class InspectionVisit(TimeStampedModel, VersionedModel, PartyLink):
     )
     planned_on = models.DateField(_("计划日期"), null=True, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("主办检查人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("开始检查的人员；其余检查人员为同行检查人员"),
+    )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -367,6 +376,13 @@ class InspectionVisit(TimeStampedModel, VersionedModel, PartyLink):
     def is_reinspection(self) -> bool:
         return self.parent_id is not None
 
+    def team(self) -> list[tuple[object, bool]]:
+        """The inspectors, the one who began the visit first, each with whether they are the
+        partner inspector (同行检查人员: the second inspector the law requires on a visit)."""
+        lead_id = self.started_by_id or self.submitted_by_id
+        people = sorted(self.inspectors.all(), key=lambda u: (u.pk != lead_id, u.pk))
+        return [(user, lead_id is not None and user.pk != lead_id) for user in people]
+
 
 class DocumentSequence(models.Model):
     """文号 of the visits' documents, per prefix, word and year. Taken inside the submission's
@@ -397,6 +413,9 @@ class Answer(models.Model):
     number = models.DecimalField(_("数值"), max_digits=12, decimal_places=2, null=True, blank=True)
     text = models.CharField(_("文字"), max_length=500, blank=True)
     note = models.CharField(_("发现问题"), max_length=500, blank=True)
+    found_at = models.DateTimeField(
+        _("发现时间"), null=True, blank=True, help_text=_("现场看到问题的时间，不是录入时间")
+    )
     answered_at = models.DateTimeField(_("作答时间"))
 
     class Meta:
@@ -424,6 +443,11 @@ class VisitPhoto(models.Model):
     client_id = models.CharField(max_length=64)
     file = models.FileField(_("照片"), upload_to=visit_photo_path)
     taken_at = models.DateTimeField(_("拍摄时间"))
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -438,6 +462,10 @@ class VisitPhoto(models.Model):
     def __str__(self) -> str:
         return self.file.name
 
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
 
 class Rectification(models.Model):
     """整改要求: one failed item of a visit, followed until a re-inspection verifies it or it is
@@ -448,6 +476,7 @@ class Rectification(models.Model):
     )
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
     finding = models.CharField(_("发现问题"), max_length=500)
+    found_at = models.DateTimeField(_("发现时间"), null=True, blank=True)
     requirement = models.CharField(_("整改要求"), max_length=500)
     deadline = models.DateField(_("整改期限"))
     status = models.CharField(

@@ -5,12 +5,15 @@ recorded draw (by the platform, and by anyone from the public record)."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core import signing
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from . import sampling
@@ -178,3 +181,70 @@ def redraw_snippet(*, seed: str, ratio: Decimal) -> str:
     """A Python 3 program anyone can run beside the downloaded `candidates.json` to re-draw the
     parties: the party half of `sampling.draw`, line for line."""
     return REDRAW_SNIPPET.format(seed=seed, ratio=float(ratio))
+
+
+# — On site, on a phone —
+
+# A phone's clock may run a little ahead of the server's; a seen time this far ahead is "now".
+CLOCK_SKEW = datetime.timedelta(minutes=2)
+
+
+def seen_time_problem(
+    found_at: datetime.datetime,
+    *,
+    began_at: datetime.datetime | None,
+    now: datetime.datetime,
+    began: str = "",
+) -> str:
+    """发现时间 is when the problem was seen on site: not in the future, not before the visit
+    (or patrol) began. Returns the reason it is refused, or ""."""
+    if found_at > now + CLOCK_SKEW:
+        return _("发现时间 %(t)s 晚于现在，请填写现场看到问题的时间。") % {"t": _local(found_at)}
+    if began_at is not None and found_at < began_at - CLOCK_SKEW:
+        return _("发现时间 %(t)s 早于%(what)s %(b)s。") % {
+            "t": _local(found_at),
+            "what": began or _("检查开始时间"),
+            "b": _local(began_at),
+        }
+    return ""
+
+
+def _local(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+def parse_seen_time(value) -> datetime.datetime | None:
+    """A time the phone sent (ISO 8601, with or without offset; without one it is local time),
+    or None when it is missing or unreadable."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 40:
+        return None
+    try:
+        moment = parse_datetime(value.strip())
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def photo_position(latitude, longitude, accuracy) -> tuple[Decimal, Decimal, int | None] | None:
+    """The position the phone sent with a photo, rounded to the columns (about 0.1 m), or None
+    when the phone sent none or one that cannot be a place on Earth (the photo is still kept:
+    it then says 未获取位置)."""
+    try:
+        lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
+        lon = Decimal(str(longitude)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    if not (lat.is_finite() and lon.is_finite() and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    metres: int | None
+    try:
+        metres = round(float(accuracy))
+    except (ValueError, TypeError, OverflowError):
+        metres = None
+    if metres is not None and not 0 <= metres <= 100_000:
+        metres = None
+    return lat, lon, metres

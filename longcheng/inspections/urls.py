@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import public_views, views
+from . import field, public_views, views
 
 app_name = "inspections"
 
 urlpatterns = [
+    # The field app: its worker from the site root (its scope covers every field page).
+    path("sw.js", field.ServiceWorkerView.as_view(), name="sw"),
+    path("manifest.webmanifest", field.ManifestView.as_view(), name="manifest"),
+    path("inspections/field/offline.json", field.OfflineListView.as_view(), name="field_offline"),
     path("inspections/", views.CampaignListView.as_view(), name="campaigns"),
     path("inspections/new/", views.CampaignCreateView.as_view(), name="campaign_create"),
     path("inspections/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
@@ -50,6 +54,22 @@ urlpatterns = [
         name="transfer",
     ),
     path("inspections/photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
+    path(
+        "inspections/photos/<int:pk>/thumb.jpg",
+        views.PhotoThumbView.as_view(),
+        name="photo_thumb",
+    ),
+    path(
+        "inspections/evidence/<int:pk>/",
+        views.EvidencePhotoView.as_view(),
+        name="evidence_photo",
+    ),
+    path(
+        "inspections/evidence/<int:pk>/thumb.jpg",
+        views.EvidencePhotoView.as_view(),
+        {"thumb": True},
+        name="evidence_photo_thumb",
+    ),
     # Public (phones, no account)
     path(
         "p/r/<str:token>/",

@@ -2,7 +2,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from longcheng.accounts.policies import owns_campaign
+from longcheng.core import clock
 from longcheng.core.errors import LongchengError
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.actions import Act, ActionTableView, NoFields, form_errors, parse
@@ -19,6 +20,7 @@ from longcheng.web.exports import TableExportMixin, xlsx_response
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from . import documents, hooks, rules, services
+from .field import FieldPageMixin
 from .forms import (
     CampaignForm,
     CampaignShowForm,
@@ -35,6 +37,7 @@ from .models import (
     Campaign,
     ChecklistItem,
     ChecklistTemplate,
+    EvidencePhoto,
     InspectionVisit,
     Rectification,
     VisitPhoto,
@@ -54,6 +57,7 @@ from .selectors import (
     visit_missing,
     visits_visible_to,
 )
+from .thumbnails import thumbnail_bytes
 from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, TemplateStatus, VisitStatus
 
 
@@ -441,7 +445,7 @@ class TemplateDetailView(StaffRequired, PostedActionView, TemplateView):
 # — Visits —
 
 
-class MineView(StaffRequired, TemplateView):
+class MineView(StaffRequired, FieldPageMixin, TemplateView):
     template_name = "inspections/mine.html"
 
     def get_context_data(self, **kwargs):
@@ -476,7 +480,7 @@ def _visit(request, pk) -> InspectionVisit:
     )
 
 
-class VisitFormView(StaffRequired, TemplateView):
+class VisitFormView(StaffRequired, FieldPageMixin, TemplateView):
     """The phone page. Everything typed is kept on the device first and sent by visit.js."""
 
     template_name = "inspections/visit_form.html"
@@ -487,15 +491,16 @@ class VisitFormView(StaffRequired, TemplateView):
             raise PermissionDenied(_("只有本次检查的执法检查人员可以填写检查记录。"))
         items = visit_items(visit)
         answers = {a.item_id: a for a in visit.answers.all()}
-        photos: dict[int, int] = {}
-        for item_id in visit.photos.values_list("item_id", flat=True):
-            photos[item_id] = photos.get(item_id, 0) + 1
+        photos: dict[int | None, list[VisitPhoto]] = {}
+        for photo in visit.photos.order_by("taken_at", "pk"):
+            photos.setdefault(photo.item_id, []).append(photo)
         findings = {}
         if visit.parent_id:
             findings = {r.item_id: r for r in visit.parent.rectifications.all()}
         data = {
             "visit": visit.pk,
             "submitted": visit.status == VisitStatus.SUBMITTED,
+            "started_at": visit.started_at.isoformat() if visit.started_at else "",
             "sync_url": reverse("inspections:visit_sync", args=[visit.pk]),
             "done_url": visit.get_absolute_url(),
             "items": [
@@ -506,7 +511,7 @@ class VisitFormView(StaffRequired, TemplateView):
                     "max": item.max_score,
                     "required": item.required or visit.parent_id is not None,
                     "photo": item.photo_required,
-                    "photos": photos.get(item.pk, 0),
+                    "photos": len(photos.get(item.pk, [])),
                     "answer": _answer_json(answers.get(item.pk)),
                 }
                 for item in items
@@ -515,13 +520,15 @@ class VisitFormView(StaffRequired, TemplateView):
         sections: dict = {}
         for item in items:
             sections.setdefault(item.section, []).append(
-                (item, findings.get(item.pk), answers.get(item.pk))
+                (item, findings.get(item.pk), answers.get(item.pk), photos.get(item.pk, []))
             )
         return super().get_context_data(
             title=str(visit.party),
             visit=visit,
+            team=visit.team(),
             sections=sections,
             data=data,
+            now=timezone.localtime(clock.now()),
             **kwargs,
         )
 
@@ -535,7 +542,13 @@ def _answer_json(answer) -> dict | None:
         "number": str(answer.number) if answer.number is not None else "",
         "text": answer.text,
         "note": answer.note,
+        "found_at": _local_input(answer.found_at),
     }
+
+
+def _local_input(moment) -> str:
+    """A time as a phone's datetime-local input shows it."""
+    return f"{timezone.localtime(moment):%Y-%m-%dT%H:%M}" if moment else ""
 
 
 class VisitSyncView(StaffRequired, View):
@@ -582,9 +595,12 @@ class VisitDetailView(StaffRequired, TemplateView):
         return super().get_context_data(
             title=str(visit.party),
             visit=visit,
+            team=visit.team(),
             root=root,
             rows=[(item, answers.get(item.pk), photos.get(item.pk, [])) for item in items],
-            rectifications=root.rectifications.select_related("item", "verified_by_visit"),
+            rectifications=root.rectifications.select_related(
+                "item", "verified_by_visit"
+            ).prefetch_related("evidence_photos"),
             reinspections=reinspection_rows(visit) if root.reinspections.exists() else [],
             follow_ups=root.reinspections.order_by("pk"),
             missing=visit_missing(visit) if visit.status != VisitStatus.SUBMITTED else [],
@@ -648,4 +664,35 @@ class TransferView(StaffRequired, View):
 class PhotoView(StaffRequired, View):
     def get(self, request, pk):
         photo = get_object_or_404(VisitPhoto, pk=pk, visit__in=visits_visible_to(request.user))
+        return FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+
+
+def thumbnail_response(field_file) -> HttpResponse:
+    thumb = thumbnail_bytes(field_file)
+    if thumb is None:
+        raise Http404(_("照片无法读取。"))
+    response = HttpResponse(thumb, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+class PhotoThumbView(StaffRequired, View):
+    """现场照片 as a thumbnail (made once with Pillow, then kept)."""
+
+    def get(self, request, pk):
+        photo = get_object_or_404(VisitPhoto, pk=pk, visit__in=visits_visible_to(request.user))
+        return thumbnail_response(photo.file)
+
+
+class EvidencePhotoView(StaffRequired, View):
+    """整改照片 the party sent, in full or as a thumbnail."""
+
+    def get(self, request, pk, thumb=False):
+        photo = get_object_or_404(
+            EvidencePhoto,
+            pk=pk,
+            rectification__visit__in=visits_visible_to(request.user),
+        )
+        if thumb:
+            return thumbnail_response(photo.file)
         return FileResponse(photo.file.open("rb"), content_type="image/jpeg")

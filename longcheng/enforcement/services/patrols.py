@@ -13,6 +13,7 @@ from longcheng.audit.services import audit_record
 from longcheng.core import clock
 from longcheng.core.errors import PermissionRefused
 from longcheng.core.transactions import service
+from longcheng.inspections.rules import seen_time_problem
 from longcheng.loop import services as loop
 from longcheng.loop.workflow import Channel
 
@@ -67,13 +68,22 @@ def finding_record(
     enterprise=None,
     deadline: datetime.date | None = None,
     provision: LegalProvision | None = None,
+    found_at: datetime.datetime | None = None,
 ) -> Finding:
     """Each finding becomes an order (a loop matter with its deadline and a numbered notice),
-    a case lead, or a note."""
+    a case lead, or a note. 发现时间 is when the officers saw it (by default now), never in the
+    future nor before the patrol began; the notice prints it."""
     if not patrol.officers.filter(pk=actor.pk).exists():
         raise PermissionRefused(_("只有参加巡查的执法人员可以记录巡查发现。"))
     if len(description.strip()) < 5:
         raise CaseRefused(_("请写明发现的问题。"))
+    now = clock.now()
+    found_at = found_at or now
+    problem = seen_time_problem(
+        found_at, began_at=patrol.started_at, now=now, began=_("巡查开始时间")
+    )
+    if problem:
+        raise CaseRefused(problem)
     if site is None and enterprise is None:
         raise CaseRefused(_("请选择场所或当事单位。"))
     if enterprise is None and site is not None:
@@ -90,7 +100,7 @@ def finding_record(
         description=description.strip(),
         outcome=outcome,
         deadline=deadline if outcome in orders else None,
-        found_at=clock.now(),
+        found_at=min(found_at, now),
     )
     place = site or enterprise
     if outcome in orders:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
@@ -39,7 +40,10 @@ from ..rules import (
     document_number,
     document_prefix,
     document_word,
+    parse_seen_time,
+    photo_position,
     publish_within_working_days,
+    seen_time_problem,
     to_scoring,
 )
 from ..scoring import item_failed, score_visit
@@ -80,6 +84,7 @@ def visit_start(*, actor, target: CampaignTarget, partners: Iterable) -> Inspect
         template=campaign.template,
         status=VisitStatus.IN_PROGRESS,
         started_at=clock.now(),
+        started_by=actor,
         institution=target.institution,
         site=target.site,
         enterprise=target.enterprise,
@@ -119,11 +124,22 @@ def visit_answer(
     number=None,
     text: str = "",
     note: str = "",
+    found_at: datetime.datetime | None = None,
 ) -> Answer:
+    """An answer; a problem noted carries 发现时间, when it was seen on site (by default now,
+    or the time it was first noted), never in the future nor before the visit began."""
     _require_inspector(actor, visit)
     _require_open(visit)
     if item.section.template_id != visit.template_id:
         raise InspectionRefused(_("检查项不属于本次检查使用的检查表。"))
+    now = clock.now()
+    if found_at is None and note.strip():
+        earlier = Answer.objects.filter(visit=visit, item=item).values_list("found_at", flat=True)
+        found_at = next(iter(earlier), None) or now
+    if found_at is not None:
+        problem = seen_time_problem(found_at, began_at=visit.started_at, now=now)
+        if problem:
+            raise InspectionRefused(f"“{item.text}”：{problem}")
     if verdict and verdict not in Verdict.values:
         raise InspectionRefused(_("请选择符合、不符合或不适用。"))
     score_value = _decimal(score, item.text, max_digits=5, decimal_places=1)
@@ -140,7 +156,8 @@ def visit_answer(
             "number": _decimal(number, item.text, max_digits=12, decimal_places=2),
             "text": text[:500],
             "note": note[:500],
-            "answered_at": clock.now(),
+            "found_at": found_at,
+            "answered_at": now,
         },
     )
     if visit.status == VisitStatus.PLANNED:
@@ -153,9 +170,18 @@ def visit_answer(
 
 @service
 def visit_add_photo(
-    *, actor, visit: InspectionVisit, upload, client_id: str, item: ChecklistItem | None = None
+    *,
+    actor,
+    visit: InspectionVisit,
+    upload,
+    client_id: str,
+    item: ChecklistItem | None = None,
+    taken_at: datetime.datetime | None = None,
+    position: tuple[Decimal, Decimal, int | None] | None = None,
 ) -> VisitPhoto:
-    """A photo lands once per client id, however often a reconnecting phone resends it."""
+    """A photo lands once per client id, however often a reconnecting phone resends it. It
+    keeps the time and the position the phone took it at (sent later when it was offline);
+    a time in the future or before the visit began is replaced by the time it arrived."""
     _require_inspector(actor, visit)
     existing = VisitPhoto.objects.filter(visit=visit, client_id=client_id).first()
     if existing:
@@ -164,8 +190,19 @@ def visit_add_photo(
     if upload.size > 10 * 1024 * 1024:
         raise AttachmentRefused(_("照片超过 10 MB，请压缩后再上传。"))
     content, _type, extension = clean_image(upload.read())
+    now = clock.now()
+    if taken_at is None or seen_time_problem(taken_at, began_at=visit.started_at, now=now):
+        taken_at = now
+    latitude, longitude, accuracy = position or (None, None, None)
     photo = VisitPhoto(
-        visit=visit, item=item, client_id=client_id, taken_at=clock.now(), uploaded_by=actor
+        visit=visit,
+        item=item,
+        client_id=client_id,
+        taken_at=min(taken_at, now),
+        latitude=latitude,
+        longitude=longitude,
+        accuracy=accuracy,
+        uploaded_by=actor,
     )
     photo.file.save(f"{client_id[:32]}{extension}", ContentFile(content), save=False)
     try:
@@ -302,6 +339,7 @@ def _open_rectifications(actor, visit: InspectionVisit, pairs) -> None:
             visit=visit,
             item=item,
             finding=answer.note,
+            found_at=answer.found_at,
             requirement=item.requirement or _("按照%(t)s的要求整改到位。") % {"t": item.text},
             deadline=deadline,
         )
@@ -388,6 +426,7 @@ def reinspection_start(*, actor, visit: InspectionVisit, partners: Iterable) -> 
         parent=visit,
         status=VisitStatus.IN_PROGRESS,
         started_at=clock.now(),
+        started_by=actor,
         institution=visit.institution,
         site=visit.site,
         enterprise=visit.enterprise,
@@ -419,6 +458,9 @@ def sync_apply(*, actor, visit: InspectionVisit, op_id: str, kind: str, payload:
         item = items.filter(pk=item_id).first() if item_id else None
         if item is None:
             raise InspectionRefused(_("检查项不存在或不属于本次检查使用的检查表。"))
+        found_at = parse_seen_time(payload.get("found_at"))
+        if found_at is None and _text(payload, "found_at").strip():
+            raise InspectionRefused(_("“%(t)s”的发现时间格式有误，请重新选择。") % {"t": item.text})
         visit_answer(
             actor=actor,
             visit=visit,
@@ -428,12 +470,25 @@ def sync_apply(*, actor, visit: InspectionVisit, op_id: str, kind: str, payload:
             number=_text(payload, "number"),
             text=_text(payload, "text"),
             note=_text(payload, "note"),
+            found_at=found_at,
         )
     elif kind == "photo":
         photo_item = items.filter(pk=item_id).first() if item_id else None
         if upload is None:
             raise InspectionRefused(_("照片未随请求上传。"))
-        visit_add_photo(actor=actor, visit=visit, upload=upload, client_id=op_id, item=photo_item)
+        visit_add_photo(
+            actor=actor,
+            visit=visit,
+            upload=upload,
+            client_id=op_id,
+            item=photo_item,
+            taken_at=parse_seen_time(payload.get("taken_at")),
+            position=photo_position(
+                payload.get("latitude"), payload.get("longitude"), payload.get("accuracy")
+            )
+            if payload.get("latitude") is not None
+            else None,
+        )
     elif kind == "submit":
         visit_submit(
             actor=actor,

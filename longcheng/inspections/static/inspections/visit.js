@@ -1,6 +1,8 @@
 // The inspection visit on a phone. Every answer, photo and the final submission is first
 // written to an outbox in IndexedDB on the device, then sent in order when the network allows.
 // Each operation carries its own id, so a resend after a dropped connection lands only once.
+// A problem noted carries 发现时间 (when it was seen, by default when it was first noted); a
+// photo carries the time and, when the phone allows, the position it was taken at.
 (() => {
   "use strict";
   const data = JSON.parse(document.getElementById("visit-data").textContent);
@@ -89,9 +91,24 @@
   // — Answers —
   const saveDraft = () => localStorage.setItem(draftKey, JSON.stringify(draft));
 
+  // 发现时间: a datetime-local input (the phone's local time); sent as an instant.
+  const localInput = (date) => new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const started = data.started_at ? new Date(data.started_at) : null;
+
+  function showFoundAt(box, answer) {
+    const row = box.querySelector(".found-at");
+    const input = row.querySelector("input");
+    const needed = Boolean(answer.note) || answer.verdict === "fail" || Boolean(input.value);
+    row.classList.toggle("d-none", !needed);
+    input.max = localInput(new Date());
+    if (needed && !input.value) input.value = localInput(new Date());
+  }
+
   function readItem(box) {
     const id = Number(box.dataset.item);
     const answer = { item: id, note: box.querySelector("[name=note]").value.trim() };
+    const found = box.querySelector("[name=found_at]").value;
+    if (found) answer.found_at = new Date(found).toISOString();
     const checked = box.querySelector(`input[name=verdict-${id}]:checked`);
     if (checked) answer.verdict = checked.value;
     for (const name of ["score", "number", "text"]) {
@@ -112,6 +129,10 @@
       const input = box.querySelector(`[name=${name}]`);
       if (input && answer[name] !== undefined && answer[name] !== null) input.value = answer[name];
     }
+    if (answer.found_at) {
+      const at = new Date(answer.found_at);
+      box.querySelector("[name=found_at]").value = Number.isNaN(at.getTime()) ? answer.found_at : localInput(at);
+    }
   }
 
   const items = new Map(data.items.map((item) => [item.id, item]));
@@ -121,9 +142,12 @@
     fillItem(box, item.answer);
     fillItem(box, draft[id]);
     item.localPhotos = (draft.photos || {})[id] || 0;
+    item.located = (draft.located || {})[id];
     showPhotos(box);
+    if (box.querySelector("[name=found_at]").value) box.querySelector(".found-at").classList.remove("d-none");
     box.addEventListener("change", (event) => {
       if (event.target.name === "photo") return takePhoto(box, event.target);
+      showFoundAt(box, readItem(box));
       const answer = readItem(box);
       draft[id] = answer;
       saveDraft();
@@ -135,21 +159,45 @@
     const item = items.get(Number(box.dataset.item));
     const total = item.photos + item.localPhotos;
     box.querySelector(".photo-count").textContent = total ? `${total} ${text.photos}` : "";
+    if (item.locating) box.querySelector(".photo-local").textContent = text.locating;
+    else if (item.located !== undefined) box.querySelector(".photo-local").textContent = item.located ? text.located : text.noPosition;
+  }
+
+  // The position at capture, when the phone allows it (refused, or none within 10 s: none).
+  function locate() {
+    if (!navigator.geolocation) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      navigator.geolocation.getCurrentPosition(
+        (position) => resolve(position.coords),
+        () => resolve(null),
+        { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
+      );
+    });
   }
 
   // Photos are scaled down on the phone (a 12-megapixel shot is too heavy for a weak signal).
   async function takePhoto(box, input) {
     const file = input.files[0];
     if (!file) return;
-    const blob = await shrink(file).catch(() => file);
+    const takenAt = new Date().toISOString();
     const id = Number(box.dataset.item);
+    const item = items.get(id);
+    item.locating = true;
+    showPhotos(box);
+    const [blob, coords] = await Promise.all([shrink(file).catch(() => file), locate()]);
+    const payload = { item: id, taken_at: takenAt };
+    if (coords) Object.assign(payload, { latitude: coords.latitude, longitude: coords.longitude, accuracy: coords.accuracy });
     draft.photos = draft.photos || {};
     draft.photos[id] = (draft.photos[id] || 0) + 1;
-    items.get(id).localPhotos = draft.photos[id];
+    draft.located = draft.located || {};
+    draft.located[id] = Boolean(coords);
+    item.localPhotos = draft.photos[id];
+    item.locating = false;
+    item.located = Boolean(coords);
     saveDraft();
     showPhotos(box);
     input.value = "";
-    enqueue("photo", { item: id }, blob);
+    enqueue("photo", payload, blob);
   }
 
   function shrink(file) {
@@ -235,6 +283,11 @@
       if (item.photo && answer.verdict !== "na" && !(item.photos + item.localPhotos)) problems.push(`“${item.text}”${text.needPhoto}`);
       const failed = answer.verdict === "fail" || (item.type === "score" && answer.score !== "" && Number(answer.score) < item.max);
       if (failed && !answer.note) problems.push(`“${item.text}”${text.needNote}`);
+      if (answer.found_at) {
+        const at = new Date(answer.found_at);
+        if (at.getTime() > Date.now() + 120000) problems.push(`“${item.text}”：${text.foundFuture}`);
+        else if (started && at.getTime() < started.getTime() - 120000) problems.push(`“${item.text}”：${text.foundEarly}`);
+      }
     }
     if (!document.getElementById("credentials-shown").checked) problems.push(text.needCredentials);
     if (!document.getElementById("representative").value.trim()) problems.push(text.needRep);
