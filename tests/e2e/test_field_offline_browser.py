@@ -1,0 +1,140 @@
+"""龙城执法 on an inspector's phone with no signal: the visit page, opened once with signal, opens
+again from the phone with none; an answer and a photo taken there wait on the phone and land,
+with the photo's position, once the signal is back."""
+
+import io
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Error as BrowserError
+from playwright.sync_api import expect
+
+from longcheng.accounts.models import User
+from longcheng.inspections import selectors, services
+from longcheng.inspections.models import Answer, Campaign, VisitPhoto
+from longcheng.inspections.workflow import Mode
+
+from .conftest import shot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+TAIYUAN = {"latitude": 37.852743, "longitude": 112.560185, "accuracy": 12}
+
+
+@pytest.fixture
+def phone(browser, live_server, demo):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        reduced_motion="reduce",
+        service_workers="allow",
+    )
+    context.grant_permissions(["geolocation"])
+    context.set_geolocation(TAIYUAN)
+    page = context.new_page()
+    page.base = live_server.url
+    yield page
+    context.close()
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 900), (90, 120, 150)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def until(page, condition, timeout_ms: int = 30_000) -> None:
+    for _ in range(timeout_ms // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the condition did not hold in time")
+
+
+def test_the_visit_page_opens_with_no_signal_and_sends_when_back(phone):
+    page = phone
+    campaign = Campaign.objects.get(mode=Mode.FULL_COVERAGE)
+    target = campaign.targets.filter(visits__isnull=True, selected=True).first()
+    inspector = User.objects.get(username="wj_clerk")
+    partner = User.objects.get(username="wj_clerk2")
+    visit = services.visit_start(actor=inspector, target=target, partners=[partner])
+    items = selectors.visit_items(visit)
+    photo_item = next(i for i in items if i.photo_required)
+    form_url = f"{page.base}/inspections/visits/{visit.pk}/form/"
+
+    sign_in(page, "wj_clerk")
+    page.goto(form_url)
+    # The partner inspector is named as such on the page.
+    expect(page.get_by_test_id("team")).to_contain_text(partner.full_name)
+    expect(page.get_by_test_id("partner")).to_have_count(1)
+    # The phone keeps the page (and the app's shell) while it has signal.
+    badge = page.get_by_test_id("field-offline")
+    expect(badge).to_have_attribute("data-ready", "1", timeout=30_000)
+    expect(badge).to_contain_text("无信号时也能打开")
+
+    # No signal: the page opens again, from the phone.
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(str(visit.party))
+    status = page.get_by_test_id("sync-status")
+    expect(status).to_contain_text("离线")
+    expect(badge).to_contain_text("本机保存", timeout=10_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing sideways
+
+    # An answer and a photo, taken with no signal, wait on the phone.
+    first = items[0]
+    page.click(f"label[for=v-{first.pk}-pass]")
+    page.set_input_files(
+        f"#item-{photo_item.pk} input[name=photo]",
+        files=[{"name": "scene.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}],
+    )
+    expect(page.locator(f"#item-{photo_item.pk} .photo-local")).to_have_text(
+        "已记录位置", timeout=15_000
+    )
+    expect(status).to_have_attribute("data-pending", "2", timeout=10_000)
+    shot(page, "field-offline.png")
+    assert not Answer.objects.filter(visit=visit).exists()
+    assert not VisitPhoto.objects.filter(visit=visit).exists()
+
+    # Signal again: both land, the photo with where it was taken.
+    page.context.set_offline(False)
+    until(
+        page,
+        lambda: (
+            Answer.objects.filter(visit=visit, item=first).exists()
+            and VisitPhoto.objects.filter(visit=visit).exists()
+        ),
+    )
+    expect(status).to_have_attribute("data-pending", "0", timeout=30_000)
+    stored = VisitPhoto.objects.get(visit=visit)
+    assert (float(stored.latitude), float(stored.longitude), stored.accuracy) == (
+        37.852743,
+        112.560185,
+        12,
+    )
+    page.goto(f"{page.base}/inspections/visits/{visit.pk}/")
+    position = page.get_by_test_id("photo-position")
+    expect(position).to_contain_text("37.85274, 112.56019")
+    thumb = page.locator("[data-testid=photo] img")
+    expect(thumb).to_have_js_property("naturalWidth", 320)
+    expect(page.get_by_test_id("partner")).to_have_count(1)
+
+
+def test_signing_out_forgets_the_kept_pages(phone):
+    page = phone
+    sign_in(page, "wj_clerk")
+    page.goto(page.base + "/inspections/mine/")
+    expect(page.get_by_test_id("field-offline")).to_have_attribute(
+        "data-ready", "1", timeout=30_000
+    )
+    kept = page.evaluate("caches.keys()")
+    assert "lc-field-pages" in kept
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url("**/accounts/login/**")
+    until(page, lambda: "lc-field-pages" not in page.evaluate("caches.keys()"))
+    # With no signal, the signed-out phone shows no one's visit list.
+    page.context.set_offline(True)
+    with pytest.raises(BrowserError, match="ERR_INTERNET_DISCONNECTED"):
+        page.goto(page.base + "/inspections/mine/")
