@@ -66,6 +66,19 @@ def seed(log) -> None:
         password=DEMO_PASSWORD,
     )
     fgw_clerk = User.objects.get(username="fgw_clerk")
+    # 祥溪国际 is reported by its district (属地), so the demo has a project unit besides the
+    # 发改委: its clerk sees 待报送 on the phone.
+    xd_gov = Unit.objects.get(code="xd-gov")
+    xd_clerk = User.objects.filter(username="xd_xmb").first() or account_services.user_create(
+        actor=sysadmin,
+        username="xd_xmb",
+        full_name="李晓燕",
+        role=Role.CLERK,
+        unit=xd_gov,
+        position="项目推进办干事",
+        phone="13900000042",
+        password=DEMO_PASSWORD,
+    )
     goals = {}
     for order, (name, description, goal_names) in enumerate(POSITIONINGS):
         positioning = Positioning.objects.create(name=name, description=description, order=order)
@@ -200,7 +213,7 @@ def seed(log) -> None:
         code="XM-2023-002",
         name="山西建投·祥溪国际",
         enterprise=jiantou,
-        lead_unit=fgw,
+        lead_unit=xd_gov,
         place="小店区",
         description="城市更新与商业综合体项目。",
         total_investment=Decimal(350000),
@@ -252,7 +265,7 @@ def seed(log) -> None:
     steel_project.tasks.add(steel)
     AnnualPlan.objects.create(project=steel_project, year=2023, planned_investment=Decimal(60000))
 
-    # Monthly reports by 发改委 (the demo's responsible unit for every project).
+    # Monthly reports by the responsible units (发改委; 小店区政府 for 祥溪国际).
     figures = {
         xx: [(2022, m, 8000) for m in range(5, 13)]
         + [
@@ -269,7 +282,7 @@ def seed(log) -> None:
             day = datetime.date(year, month, 28)
             with clock.frozen_at(_at(day + datetime.timedelta(days=8))):
                 services.report_submit(
-                    actor=fgw_clerk,
+                    actor=xd_clerk if project == xx else fgw_clerk,
                     project=project,
                     year=year,
                     month=month,
@@ -362,5 +375,5 @@ def seed(log) -> None:
     log(
         f"项目：战略定位 {Positioning.objects.count()} 个、任务 {Task.objects.count()} 项、"
         f"重点项目 {KeyProject.objects.count()} 个（8 月：{colours}），"
-        f"包保走访 {len(visits)} 次；包保领导账号 sz_leader。"
+        f"包保走访 {len(visits)} 次；包保领导账号 sz_leader，项目单位账号 xd_xmb（小店区政府）。"
     )
