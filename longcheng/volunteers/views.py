@@ -600,7 +600,11 @@ class HoursView(StaffRequired, TemplateView):
     def get_context_data(self, **kwargs):
         campaign = _campaign(self.request, self.kwargs["pk"])
         return super().get_context_data(
-            title=_("服务时长"), campaign=campaign, rows=hours_by_person(campaign), **kwargs
+            title=_("服务时长"),
+            campaign=campaign,
+            rows=hours_by_person(campaign),
+            rule=rules.hours_rule(),
+            **kwargs,
         )
 
 

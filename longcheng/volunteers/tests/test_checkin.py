@@ -151,3 +151,5 @@ def test_the_review_queue_page_refuses_and_names_a_missing_reason(
     assert "不予认可" in done and "当天未到岗" in done
     on_duty.refresh_from_db()
     assert on_duty.review == CheckinReview.REFUSED and on_duty.hours == 0.0
+    hours = client.get(reverse("volunteers:hours", args=[forum.campaign.pk])).content.decode()
+    assert rules.hours_rule() in hours
