@@ -841,7 +841,7 @@ def attendance_scan(*, venue: Venue, code: str) -> Assignment:
     if application is None:
         raise VolunteerRefused(_("查询码不存在。"))
     window_start = now + datetime.timedelta(hours=1)
-    assignment = (
+    in_window = list(
         Assignment.objects.select_for_update()
         .filter(
             application=application,
@@ -852,11 +852,21 @@ def attendance_scan(*, venue: Venue, code: str) -> Assignment:
         )
         .select_related("shift", "application")
         .order_by("shift__starts_at")
-        .first()
     )
-    if assignment is None:
+    if not in_window:
         raise VolunteerRefused(
             _("%(n)s 此时在%(v)s没有班次。") % {"n": application.masked_name, "v": venue.name}
+        )
+    # Back-to-back shifts: the first one not yet checked out is the one this scan is for.
+    assignment = next((a for a in in_window if a.checked_out_at is None), None)
+    if assignment is None:
+        done = in_window[-1]
+        raise VolunteerRefused(
+            _("%(n)s 已于 %(t)s 签退，此时没有其他班次。")
+            % {
+                "n": application.masked_name,
+                "t": timezone.localtime(done.checked_out_at).strftime("%H:%M"),
+            }
         )
     if assignment.checked_in_at is None:
         assignment.checked_in_at = now

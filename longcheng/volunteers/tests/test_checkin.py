@@ -153,3 +153,23 @@ def test_the_review_queue_page_refuses_and_names_a_missing_reason(
     assert on_duty.review == CheckinReview.REFUSED and on_duty.hours == 0.0
     hours = client.get(reverse("volunteers:hours", args=[forum.campaign.pk])).content.decode()
     assert rules.hours_rule() in hours
+
+
+def test_back_to_back_shifts_each_get_their_own_scans(forum, on_duty, clock):
+    """07:00–12:00 and 12:00–17:00 at the same venue: checking out of the first at noon and
+    checking in to the second are two scans, each on its own shift."""
+    first = on_duty.shift
+    second = forum.service.shifts.get(starts_at=first.ends_at)
+    Assignment.objects.get_or_create(shift=second, application=on_duty.application)
+    code = on_duty.application.code
+    clock.to(first.starts_at)
+    assert services.attendance_scan(venue=forum.hall, code=code).shift == first
+    clock.to(first.ends_at - datetime.timedelta(minutes=5))
+    out = services.attendance_scan(venue=forum.hall, code=code)
+    assert out.shift == first and out.checked_out_at
+    coming = services.attendance_scan(venue=forum.hall, code=code)
+    assert coming.shift == second and coming.checked_in_at and not coming.late
+    clock.to(second.ends_at)
+    services.attendance_scan(venue=forum.hall, code=code)
+    with pytest.raises(VolunteerRefused, match="已于 17:00 签退"):
+        services.attendance_scan(venue=forum.hall, code=code)
