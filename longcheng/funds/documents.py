@@ -52,3 +52,43 @@ def fund_report_pdf(figures) -> bytes:
     )
     _line(pdf, f"龙城闭环治理平台生成 · {timezone.localtime():%Y-%m-%d %H:%M}", size=9, align="R")
     return bytes(pdf.output())
+
+
+def call_notice_pdf(*, fund, notice) -> bytes:
+    """缴款通知书: one partner's pro-rata share of a capital call, with its account."""
+    account = notice.account
+    partner = account.partner
+    pdf = new_pdf()
+    _line(pdf, f"{fund.name}", size=14, height=9, align="C")
+    _line(pdf, "缴款通知书", size=18, height=12, align="C")
+    pdf.ln(4)
+    _line(pdf, f"{partner.name}：")
+    _line(
+        pdf,
+        f"　　根据合伙协议约定，本基金本次向全体出资人按认缴比例发出缴款通知，缴款总额 "
+        f"{notice.total:,.2f} 万元。贵方认缴 {account.committed:,.2f} 万元，占全体认缴 "
+        f"{notice.committed_total:,.2f} 万元的 {notice.share_percent:.4f}%，"
+        f"本次应缴 {notice.amount:,.2f} 万元，请于 {notice.due:%Y年%m月%d日} 前缴付至基金托管账户。",
+    )
+    pdf.ln(2)
+    rows = [
+        ("认缴出资", account.committed),
+        ("已实缴（本次前）", account.called),
+        ("本次应缴", notice.amount),
+        ("本次缴款后累计实缴", account.called + notice.amount),
+        ("本次缴款后认缴未缴", account.unfunded - notice.amount),
+        ("累计分配", account.distributed),
+    ]
+    for label, value in rows:
+        _line(pdf, f"{label}：{value:,.2f} 万元")
+    pdf.ln(2)
+    _line(
+        pdf,
+        "计算口径：本次应缴 = 缴款总额 × 该出资人认缴 ÷ 全体出资人认缴；各出资人应缴额先舍去"
+        "分以下尾数，余下的分依次补给尾数最大者，使应缴合计等于缴款总额。",
+        size=9,
+    )
+    pdf.ln(6)
+    _line(pdf, f"基金管理人：{fund.manager}", align="R")
+    _line(pdf, f"{timezone.localtime():%Y年%m月%d日}", align="R")
+    return bytes(pdf.output())

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from longcheng.web.inputs import DayField, MoneyField
 
-from .models import Fund, InvestmentMeeting, LimitedPartner
+from .codelists import division_choices, industry_choices
+from .models import CashFlow, Fund, InvestmentMeeting, LimitedPartner
 from .workflow import DD_AREAS, DealStage, FlowKind, LpKind, Vote
 
 
@@ -42,6 +43,47 @@ class FlowForm(forms.Form):
         _choose_from(self, "partner", fund.partners.all())
 
 
+class FlowCorrectForm(forms.Form):
+    flow = forms.ModelChoiceField(label=_("现金流"), queryset=CashFlow.objects.none())
+    on = DayField(label=_("日期"))
+    amount = MoneyField(label=_("金额"))
+    partner = forms.ModelChoiceField(
+        label=_("出资人"), queryset=LimitedPartner.objects.none(), required=False
+    )
+    # The service asks for at least 4 characters, with its own message.
+    reason = forms.CharField(label=_("更正原因"), max_length=300, required=False)
+
+    def __init__(self, *args, fund, **kwargs):
+        super().__init__(*args, **kwargs)
+        _choose_from(self, "flow", fund.flows.all())
+        _choose_from(self, "partner", fund.partners.all())
+
+
+class CommitteeRuleForm(forms.Form):
+    pass_numerator = forms.IntegerField(label=_("通过比例分子"), min_value=1, max_value=10)
+    pass_denominator = forms.IntegerField(label=_("通过比例分母"), min_value=1, max_value=10)
+    quorum_numerator = forms.IntegerField(label=_("表决人数比例分子"), min_value=1, max_value=10)
+    quorum_denominator = forms.IntegerField(label=_("表决人数比例分母"), min_value=1, max_value=10)
+
+
+class CallNoticeForm(forms.Form):
+    """A pro-rata capital call: the total called now and the day it is due."""
+
+    amount = MoneyField(label=_("本次缴款总额（万元）"))
+    due = DayField(label=_("缴款截止日"))
+    partner = forms.ModelChoiceField(label=_("出资人"), queryset=LimitedPartner.objects.none())
+
+    def __init__(self, *args, fund, **kwargs):
+        super().__init__(*args, **kwargs)
+        _choose_from(self, "partner", fund.partners.all())
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError(_("缴款总额须大于零。"))
+        return amount
+
+
 class NavForm(forms.Form):
     quarter_end = DayField(label=_("季度末"))
     nav = MoneyField(label=_("净值"))
@@ -68,8 +110,9 @@ class DealForm(forms.Form):
     company = forms.CharField(label=_("企业名称"), max_length=100)
     # Bounded generously: the service normalises spaces and checks the code (GB 32100).
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=40)
-    industry = forms.CharField(label=_("行业代码"), max_length=10)
-    division = forms.CharField(label=_("区划"), max_length=6)
+    # Chosen from the code lists (GB/T 4754-2017 门类/大类; GB/T 2260 Shanxi), stored as codes.
+    industry = forms.ChoiceField(label=_("行业"), choices=industry_choices)
+    division = forms.ChoiceField(label=_("注册地区划"), choices=division_choices)
     amount = MoneyField(label=_("拟投金额"))
 
     def __init__(self, *args, funds, **kwargs):
@@ -122,6 +165,11 @@ class _MeetingOfDeal(forms.Form):
 class VoteForm(_MeetingOfDeal):
     vote = forms.ChoiceField(label=_("表决"), choices=Vote.choices)
     comment = forms.CharField(label=_("意见"), max_length=300, required=False)
+
+
+class ReconsiderForm(MeetingForm):
+    # The service asks for at least 5 characters, with its own message.
+    reason = forms.CharField(label=_("复议理由"), max_length=500, required=False)
 
 
 class DecisionForm(_MeetingOfDeal):

@@ -22,15 +22,16 @@ import pyxirr
 class Ratio:
     value: Decimal | None
     reason: str = ""  # why there is no value
+    basis: str = ""  # how it is computed, said next to the figure
 
     def __str__(self) -> str:
         return f"{self.value:.2f}" if self.value is not None else "—"
 
 
-def _ratio(numerator: Decimal, denominator: Decimal, missing: str) -> Ratio:
+def _ratio(numerator: Decimal, denominator: Decimal, missing: str, basis: str = "") -> Ratio:
     if not denominator:
-        return Ratio(None, missing)
-    return Ratio((numerator / denominator).quantize(Decimal("0.0001")))
+        return Ratio(None, missing, basis)
+    return Ratio((numerator / denominator).quantize(Decimal("0.0001")), basis=basis)
 
 
 def leverage(
@@ -42,8 +43,23 @@ def leverage(
     government_paid_in: Decimal,
 ) -> Ratio:
     if basis == "paid_in":
-        return _ratio(paid_in, government_paid_in, "尚无政府资金实缴")
-    return _ratio(size, government_commitments, "无政府出资")
+        return _ratio(paid_in, government_paid_in, "尚无政府资金实缴", "实缴合计 ÷ 政府实缴")
+    return _ratio(size, government_commitments, "无政府出资", "基金规模 ÷ 政府认缴")
+
+
+FOREST_LEVERAGE_BASIS = "（政府 + 社会资本）认缴合计 ÷ 政府认缴"
+
+
+def forest_leverage(*, government_commitments: Decimal, social_commitments: Decimal) -> Ratio:
+    """每 1 元政府资金撬动: the one figure of the forest, on the total basis (government and
+    social money together ÷ government money), not social ÷ government; the basis travels with
+    the figure so the page says it next to it."""
+    return _ratio(
+        government_commitments + social_commitments,
+        government_commitments,
+        "无政府出资",
+        FOREST_LEVERAGE_BASIS,
+    )
 
 
 def reinvestment(*, local_investments: Decimal, government_commitments: Decimal) -> Ratio:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from longcheng.core.models import TimeStampedModel, VersionedModel
 
+from .rules import CommitteeRule
 from .workflow import DD_AREAS, DealStage, FlowKind, FundKind, FundStage, LpKind, Vote
 
 
@@ -61,6 +62,16 @@ class Fund(TimeStampedModel, VersionedModel):
         blank=True,
         help_text=_("国民经济行业分类代码前缀，空表示不限"),
     )
+    # 投决会议事规则: passes with pass_numerator/pass_denominator of all members or more
+    # (inclusive, 以上含本数), decides once quorum_numerator/quorum_denominator have voted.
+    committee_pass_numerator = models.PositiveSmallIntegerField(_("通过比例（分子）"), default=2)
+    committee_pass_denominator = models.PositiveSmallIntegerField(_("通过比例（分母）"), default=3)
+    committee_quorum_numerator = models.PositiveSmallIntegerField(
+        _("表决人数比例（分子）"), default=2
+    )
+    committee_quorum_denominator = models.PositiveSmallIntegerField(
+        _("表决人数比例（分母）"), default=3
+    )
 
     class Meta:
         ordering = ["parent_id", "name"]
@@ -72,6 +83,15 @@ class Fund(TimeStampedModel, VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("funds:fund_detail", args=[self.pk])
+
+    @property
+    def committee_rule(self) -> CommitteeRule:
+        return CommitteeRule(
+            self.committee_pass_numerator,
+            self.committee_pass_denominator,
+            self.committee_quorum_numerator,
+            self.committee_quorum_denominator,
+        )
 
 
 class LimitedPartner(models.Model):
@@ -111,6 +131,28 @@ class CashFlow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fund} {self.on} {self.get_kind_display()} {self.amount}"
+
+
+class CashFlowCorrection(models.Model):
+    """A recorded cash flow corrected, never silently edited: who, when, why, and the flow
+    before and after (the fund's figures follow, being computed from the flows)."""
+
+    flow = models.ForeignKey(CashFlow, on_delete=models.CASCADE, related_name="corrections")
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("更正时间"))
+    reason = models.CharField(_("更正原因"), max_length=300)
+    before = models.JSONField(_("更正前"))
+    after = models.JSONField(_("更正后"))
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        verbose_name = _("现金流更正")
+        verbose_name_plural = _("现金流更正")
+
+    def __str__(self) -> str:
+        return f"{self.flow} {self.corrected_at:%Y-%m-%d}"
 
 
 class NavReport(models.Model):
@@ -223,6 +265,16 @@ class InvestmentMeeting(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("投决委员"), related_name="+"
     )
     deals = models.ManyToManyField(Deal, verbose_name=_("议题"), related_name="meetings")
+    # 复议: a meeting that takes up again a deal an earlier meeting did not pass.
+    reconsiders = models.ForeignKey(
+        "InvestmentDecision",
+        verbose_name=_("复议的决议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reconsidered_by",
+    )
+    reconsideration_reason = models.CharField(_("复议理由"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-held_on"]
@@ -257,6 +309,8 @@ class InvestmentDecision(models.Model):
     approved = models.BooleanField(_("通过"))
     votes_for = models.PositiveIntegerField()
     votes_cast = models.PositiveIntegerField()
+    members = models.PositiveIntegerField(_("委员人数"), default=0)
+    rule = models.CharField(_("议事规则"), max_length=200, blank=True)
     conditions = models.TextField(_("附加条件"), blank=True)
     decided_at = models.DateTimeField()
 

@@ -7,18 +7,28 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from longcheng.accounts.policies import manages_fund
 from longcheng.accounts.scoping import unit_filter
-from longcheng.core.models import Division
 from longcheng.web.access import is_business_staff
-from longcheng.web.home import NavItem
+from longcheng.web.home import NavItem, StatCard
 
 from . import metrics, rules
-from .models import CashFlow, Fund, Investment, LimitedPartner
-from .workflow import GOVERNMENT, FlowKind, LpKind
+from .models import (
+    CashFlow,
+    Deal,
+    Fund,
+    Investment,
+    InvestmentDecision,
+    InvestmentMeeting,
+    InvestmentVote,
+    LimitedPartner,
+    NavReport,
+)
+from .workflow import GOVERNMENT, DealStage, FlowKind, LpKind
 
 
 def funds_visible_to(user) -> QuerySet[Fund]:
@@ -131,8 +141,8 @@ class Forest:
     nav: Decimal
     tvpi: metrics.Ratio
     irr: metrics.Irr
-    by_industry: list[tuple[str, Decimal]]
-    by_division: list[tuple[str, Decimal]]
+    by_industry: list[tuple[str, Decimal]]  # (industry code, amount); shown by name
+    by_division: list[tuple[str, Decimal]]  # (division code, amount); shown by name
 
 
 def forest(funds: QuerySet[Fund]) -> Forest:
@@ -169,21 +179,14 @@ def forest(funds: QuerySet[Fund]) -> Forest:
         industries[key] = industries.get(key, Decimal(0)) + row["s"]
     by_industry = sorted(industries.items(), key=lambda pair: -pair[1])
     rows = list(leaf_investments.values("division").annotate(s=Sum("amount")).order_by("-s"))
-    names = dict(
-        Division.objects.filter(code__in=[r["division"] for r in rows]).values_list("code", "name")
-    )
-    by_division = [(names.get(row["division"], row["division"]), row["s"]) for row in rows]
+    by_division = [(row["division"], row["s"]) for row in rows]
     return Forest(
         funds=len(fund_ids),
         government_committed=government,
         social_committed=social,
         total_committed=government + social,
-        leverage=metrics.leverage(
-            basis="subscribed",
-            size=government + social,
-            government_commitments=government,
-            paid_in=Decimal(0),
-            government_paid_in=Decimal(0),
+        leverage=metrics.forest_leverage(
+            government_commitments=government, social_commitments=social
         ),
         paid_in=paid_in,
         distributions=distributions,
@@ -219,3 +222,213 @@ def funds_nav_items(user) -> list[NavItem]:
     if not is_business_staff(user) or not funds_visible_to(user).exists():
         return []
     return [NavItem(str(_("基金丛林")), reverse("funds:forest"), "tree")]
+
+
+def deals_visible_to(user) -> QuerySet[Deal]:
+    """The deals of the funds the user may see, and the deals on the agenda of a meeting the
+    user sits on (a committee member from another unit opens the deal to vote on it)."""
+    if not is_business_staff(user):
+        return Deal.objects.none()
+    return Deal.objects.filter(
+        Q(fund__in=funds_visible_to(user)) | Q(meetings__members=user)
+    ).distinct()
+
+
+# — The committee's work queues —
+
+
+@dataclass
+class AgendaItem:
+    meeting: InvestmentMeeting
+    deal: Deal
+    votes_cast: int = 0
+    members: int = 0
+
+
+def _open_agenda():
+    """(meeting, deal) pairs still to be decided: the deal is at the committee stage and the
+    meeting has made no decision on it."""
+    Agenda = InvestmentMeeting.deals.through
+    decided = InvestmentDecision.objects.filter(
+        meeting=OuterRef("investmentmeeting"), deal=OuterRef("deal")
+    )
+    return (
+        Agenda.objects.filter(deal__stage=DealStage.COMMITTEE)
+        .exclude(Exists(decided))
+        .select_related("investmentmeeting__fund", "deal__fund")
+        .order_by("investmentmeeting__held_on", "deal__company")
+    )
+
+
+def votes_awaiting(user) -> list[AgendaItem]:
+    """待表决: the deals on the agenda of open meetings the user sits on, not yet voted by the
+    user. The tile counts these and links to exactly these."""
+    if user is None or not getattr(user, "is_active", False) or user.pk is None:
+        return []
+    voted = InvestmentVote.objects.filter(
+        meeting=OuterRef("investmentmeeting"), deal=OuterRef("deal"), member=user
+    )
+    rows = _open_agenda().filter(investmentmeeting__members=user).exclude(Exists(voted))
+    return [AgendaItem(row.investmentmeeting, row.deal) for row in rows]
+
+
+def decisions_awaiting(user) -> list[AgendaItem]:
+    """待形成决议: for the fund's managers, open agenda items whose meeting has the votes the
+    fund's rule needs to decide."""
+    if not is_business_staff(user):
+        return []
+    funds = funds_visible_to(user)
+    items = []
+    for row in _open_agenda().filter(investmentmeeting__fund__in=funds):
+        meeting = row.investmentmeeting
+        if not manages_fund(user, meeting.fund):
+            continue
+        members = meeting.members.count()
+        cast = meeting.votes.filter(deal=row.deal).count()
+        if meeting.fund.committee_rule.quorate(cast, members):
+            items.append(AgendaItem(meeting, row.deal, cast, members))
+    return items
+
+
+def funds_home_cards(user) -> list[StatCard]:
+    cards = []
+    to_vote = len(votes_awaiting(user))
+    if to_vote:
+        cards.append(
+            StatCard(str(_("待表决")), to_vote, reverse("funds:queue") + "#votes", "check2-square")
+        )
+    to_decide = len(decisions_awaiting(user))
+    if to_decide:
+        cards.append(
+            StatCard(
+                str(_("待形成投资决议")),
+                to_decide,
+                reverse("funds:queue") + "#decisions",
+                "journal-check",
+            )
+        )
+    return cards
+
+
+# — LP capital accounts —
+
+
+@dataclass
+class CapitalAccount:
+    """One partner's account in one fund (ILPA capital account, in 万元)."""
+
+    partner: LimitedPartner | None  # None: the fund's total row
+    committed: Decimal
+    called: Decimal
+    unfunded: Decimal
+    distributed: Decimal
+    nav_share: Decimal
+
+
+NAV_SHARE_BASIS = "最新季度净值 × 该出资人实缴 ÷ 基金实缴合计"
+
+
+def capital_accounts(fund: Fund) -> tuple[list[CapitalAccount], CapitalAccount]:
+    """Each partner's committed, called (实缴), unfunded (认缴未缴), distributed and share of
+    the latest NAV (pro rata to paid-in money, `NAV_SHARE_BASIS`), and the fund's total row.
+    Every page and export that shows capital accounts reads them here."""
+    partners = list(fund.partners.all())
+    called: dict[int | None, Decimal] = defaultdict(Decimal)
+    distributed: dict[int | None, Decimal] = defaultdict(Decimal)
+    for flow in fund.flows.exclude(partner=None):
+        if flow.kind == FlowKind.CALL:
+            called[flow.partner_id] += flow.amount
+        elif flow.kind == FlowKind.DISTRIBUTION:
+            distributed[flow.partner_id] += flow.amount
+    latest = fund.navs.order_by("-quarter_end").first()
+    nav = latest.nav if latest else Decimal(0)
+    total_called = sum(called.values(), Decimal(0))
+    cent = Decimal("0.01")
+    shares = rules.pro_rata(nav, [called[p.pk] for p in partners]) if total_called else []
+    rows = [
+        CapitalAccount(
+            partner=p,
+            committed=p.commitment,
+            called=called[p.pk],
+            unfunded=p.commitment - called[p.pk],
+            distributed=distributed[p.pk],
+            nav_share=shares[i] if shares else Decimal(0),
+        )
+        for i, p in enumerate(partners)
+    ]
+    total = CapitalAccount(
+        partner=None,
+        committed=sum((r.committed for r in rows), Decimal(0)),
+        called=sum((r.called for r in rows), Decimal(0)),
+        unfunded=sum((r.unfunded for r in rows), Decimal(0)),
+        distributed=sum((r.distributed for r in rows), Decimal(0)),
+        nav_share=sum((r.nav_share for r in rows), Decimal(0)).quantize(cent),
+    )
+    return rows, total
+
+
+# — History —
+
+
+@dataclass
+class NavPoint:
+    quarter_end: datetime.date
+    nav: Decimal
+    paid_in: Decimal
+    distributions: Decimal
+    tvpi: metrics.Ratio
+
+
+def nav_history(fund: Fund) -> list[NavPoint]:
+    """Each reported quarter's NAV and the TVPI as at that quarter end (distributions and
+    paid-in money up to that day), oldest first."""
+    flows = list(fund.flows.filter(kind__in=[FlowKind.CALL, FlowKind.DISTRIBUTION]))
+    points = []
+    for report in NavReport.objects.filter(fund=fund).order_by("quarter_end"):
+        upto = [f for f in flows if f.on <= report.quarter_end]
+        paid = sum((f.amount for f in upto if f.kind == FlowKind.CALL), Decimal(0))
+        dist = sum((f.amount for f in upto if f.kind == FlowKind.DISTRIBUTION), Decimal(0))
+        points.append(
+            NavPoint(
+                report.quarter_end, report.nav, paid, dist, metrics.tvpi(dist, report.nav, paid)
+            )
+        )
+    return points
+
+
+# — Capital call notices —
+
+
+@dataclass
+class CallNotice:
+    account: CapitalAccount
+    total: Decimal  # the whole call
+    committed_total: Decimal
+    amount: Decimal  # this partner's share
+    due: datetime.date
+
+    @property
+    def share_percent(self) -> Decimal:
+        return self.account.committed * 100 / self.committed_total
+
+    @property
+    def problem(self) -> str:
+        """Why this notice cannot be sent, or ""."""
+        if self.amount > self.account.unfunded:
+            return _("%(p)s 本次应缴 %(a)s 万元，超过其认缴未缴 %(u)s 万元。") % {
+                "p": self.account.partner.name if self.account.partner else "",
+                "a": self.amount,
+                "u": self.account.unfunded,
+            }
+        return ""
+
+
+def call_notices(fund: Fund, total: Decimal, due: datetime.date) -> list[CallNotice]:
+    """A capital call of `total` split among the partners pro rata to their commitments
+    (`rules.pro_rata`: to the fen, adding up to the call exactly), one notice each."""
+    accounts, whole = capital_accounts(fund)
+    shares = rules.pro_rata(total, [a.committed for a in accounts])
+    return [
+        CallNotice(account, total, whole.committed, share, due)
+        for account, share in zip(accounts, shares, strict=True)
+    ]

@@ -28,8 +28,10 @@ from longcheng.core.validators import validate_credit_code
 from longcheng.loop import services as loop
 from longcheng.loop.workflow import Channel
 
+from .codelists import division_label, industry_label
 from .models import (
     CashFlow,
+    CashFlowCorrection,
     Deal,
     DueDiligence,
     Fund,
@@ -86,6 +88,7 @@ def _check_flow(
     amount: Decimal,
     partner: LimitedPartner | None,
     pending: list,
+    exclude: int | None = None,
 ) -> None:
     if amount <= 0:
         raise FundRefused(_("金额须大于零。"))
@@ -98,7 +101,7 @@ def _check_flow(
     calls = [
         (d, a, p)
         for d, a, p, k in [
-            *((f.on, f.amount, f.partner_id, f.kind) for f in fund.flows.all()),
+            *((f.on, f.amount, f.partner_id, f.kind) for f in fund.flows.all() if f.pk != exclude),
             *pending,
         ]
         if k == FlowKind.CALL
@@ -140,6 +143,59 @@ def flow_record(
     )
     audit_record(actor=actor, action=AuditAction.CREATE, target=flow, after={"amount": str(amount)})
     return flow
+
+
+def _flow_state(flow: CashFlow) -> dict:
+    return {
+        "on": flow.on.isoformat(),
+        "kind": flow.kind,
+        "amount": str(flow.amount),
+        "partner": flow.partner.name if flow.partner else "",
+        "note": flow.note,
+    }
+
+
+@service
+def flow_correct(
+    *,
+    actor,
+    flow: CashFlow,
+    on: datetime.date,
+    amount: Decimal,
+    partner: LimitedPartner | None = None,
+    reason: str,
+) -> CashFlowCorrection:
+    """A recorded cash flow is corrected, never edited silently: the same checks as a new
+    flow (the flow itself left out), and a correction row keeping who, when, why, before and
+    after. The fund's figures follow, being computed from the flows."""
+    flow = CashFlow.objects.select_for_update(of=("self",)).select_related("fund").get(pk=flow.pk)
+    _require(actor, flow.fund)
+    reason = reason.strip()
+    if len(reason) < 4:
+        raise FundRefused(_("请写明更正原因（不少于 4 个字）。"))
+    _check_flow(flow.fund, flow.kind, on, amount, partner, [], exclude=flow.pk)
+    if (flow.on, flow.amount, flow.partner_id) == (on, amount, getattr(partner, "pk", None)):
+        raise FundRefused(_("更正后的日期、金额和出资人与原记录相同，无需更正。"))
+    before = _flow_state(flow)
+    flow.on, flow.amount, flow.partner = on, amount, partner
+    flow.save(update_fields=["on", "amount", "partner"])
+    correction = CashFlowCorrection.objects.create(
+        flow=flow,
+        corrected_by=actor,
+        corrected_at=clock.now(),
+        reason=reason,
+        before=before,
+        after=_flow_state(flow),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=flow,
+        before=before,
+        after=correction.after,
+        detail={"reason": reason},
+    )
+    return correction
 
 
 FLOW_HEADERS = ["日期", "类型", "出资人", "金额（万元）", "说明"]
@@ -239,6 +295,56 @@ def nav_record(*, actor, fund: Fund, quarter_end: datetime.date, nav: Decimal) -
     return report
 
 
+MAX_DENOMINATOR = 10
+
+
+@service
+def fund_committee_rule_set(
+    *,
+    actor,
+    fund: Fund,
+    pass_numerator: int,
+    pass_denominator: int,
+    quorum_numerator: int,
+    quorum_denominator: int,
+) -> Fund:
+    """The fund's committee rule (投决会议事规则). Taken by later decisions only: a decision
+    keeps the words of the rule it was made under."""
+    _require(actor, fund, _("只有基金管理单位可以设定议事规则。"))
+    for label, numerator, denominator in (
+        (_("通过比例"), pass_numerator, pass_denominator),
+        (_("表决人数比例"), quorum_numerator, quorum_denominator),
+    ):
+        if not 1 <= numerator <= denominator <= MAX_DENOMINATOR:
+            raise FundRefused(
+                _("%(f)s须为不大于 1 的分数，分母 1–%(m)d。") % {"f": label, "m": MAX_DENOMINATOR}
+            )
+    if pass_numerator * 2 <= pass_denominator:
+        raise FundRefused(_("通过比例须超过全体委员的二分之一。"))
+    before = str(fund.committee_rule)
+    fund.committee_pass_numerator = pass_numerator
+    fund.committee_pass_denominator = pass_denominator
+    fund.committee_quorum_numerator = quorum_numerator
+    fund.committee_quorum_denominator = quorum_denominator
+    fund.save(
+        update_fields=[
+            "committee_pass_numerator",
+            "committee_pass_denominator",
+            "committee_quorum_numerator",
+            "committee_quorum_denominator",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=fund,
+        before={"committee_rule": before},
+        after={"committee_rule": str(fund.committee_rule)},
+    )
+    return fund
+
+
 # — Alerts (财预〔2015〕210号) —
 
 
@@ -293,7 +399,11 @@ def alerts_sweep(today: datetime.date | None = None) -> int:
                         "out_of_scope",
                         str(investment.pk),
                         _("%(f)s 投资 %(c)s（行业 %(i)s）不在政策投向范围内。")
-                        % {"f": fund.name, "c": investment.company, "i": investment.industry},
+                        % {
+                            "f": fund.name,
+                            "c": investment.company,
+                            "i": f"{industry_label(investment.industry)} {investment.industry}",
+                        },
                     )
     return raised
 
@@ -319,6 +429,12 @@ def deal_create(
         raise FundRefused(_("请填写企业、信用代码、行业代码和注册地区划。"))
     if amount <= 0:
         raise FundRefused(_("拟投金额须大于零。"))
+    if not industry_label(industry).known:
+        raise FundRefused(
+            _("行业代码“%(c)s”不在国民经济行业分类（GB/T 4754-2017）中。") % {"c": industry}
+        )
+    if not division_label(division).known:
+        raise FundRefused(_("区划代码“%(c)s”不在行政区划代码表中。") % {"c": division})
     try:
         code = validate_credit_code(credit_code)
     except ValidationError as error:
@@ -422,9 +538,8 @@ def meeting_schedule(*, actor, deal: Deal, held_on: datetime.date, members) -> I
     _require(actor, deal.fund, _("只有基金管理单位可以安排投决会。"))
     if deal.stage != DealStage.COMMITTEE:
         raise FundRefused(_("项目进入投决阶段后才能安排投决会。"))
-    chosen = {member.pk: member for member in members}
-    if len(chosen) < MIN_COMMITTEE:
-        raise FundRefused(_("投决会委员不少于 3 人。"))
+    _refuse_open_meeting(deal)
+    chosen = _committee(members)
     meeting = InvestmentMeeting.objects.create(fund=deal.fund, held_on=held_on)
     meeting.members.set(chosen.values())
     meeting.deals.add(deal)
@@ -434,6 +549,65 @@ def meeting_schedule(*, actor, deal: Deal, held_on: datetime.date, members) -> I
         target=meeting,
         after={"held_on": held_on.isoformat(), "members": sorted(chosen)},
         detail={"deal": deal.pk},
+    )
+    return meeting
+
+
+def _committee(members) -> dict:
+    chosen = {member.pk: member for member in members}
+    if len(chosen) < MIN_COMMITTEE:
+        raise FundRefused(_("投决会委员不少于 3 人。"))
+    return chosen
+
+
+def _refuse_open_meeting(deal: Deal) -> None:
+    undecided = deal.meetings.exclude(decisions__deal=deal).order_by("held_on").first()
+    if undecided is not None:
+        raise FundRefused(
+            _("%(d)s 的投决会尚未对该项目作出决议，不能再安排会议。")
+            % {"d": undecided.held_on.isoformat()}
+        )
+
+
+@service
+def meeting_reconsider(
+    *, actor, deal: Deal, held_on: datetime.date, members, reason: str
+) -> InvestmentMeeting:
+    """复议: a deal the committee did not pass goes back on the agenda of a new meeting. The
+    earlier decision is kept (and shown); each member votes once in the new meeting."""
+    _require(actor, deal.fund, _("只有基金管理单位可以提请复议。"))
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    last = deal.decisions.select_related("meeting").order_by("-decided_at", "-pk").first()
+    if deal.stage != DealStage.DECLINED or last is None or last.approved:
+        raise FundRefused(_("只有投决会未通过的项目可以提请复议。"))
+    _refuse_open_meeting(deal)
+    if held_on < last.meeting.held_on:
+        raise FundRefused(
+            _("复议会议日期不能早于原会议日期 %(d)s。") % {"d": last.meeting.held_on.isoformat()}
+        )
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise FundRefused(_("请写明复议理由（不少于 5 个字），如补充的尽调材料或调整的方案。"))
+    chosen = _committee(members)
+    meeting = InvestmentMeeting.objects.create(
+        fund=deal.fund, held_on=held_on, reconsiders=last, reconsideration_reason=reason
+    )
+    meeting.members.set(chosen.values())
+    meeting.deals.add(deal)
+    deal.stage = DealStage.COMMITTEE
+    deal.save(update_fields=["stage", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE_CHANGE,
+        target=deal,
+        before={"stage": DealStage.DECLINED},
+        after={"stage": DealStage.COMMITTEE},
+        detail={
+            "reconsideration": meeting.pk,
+            "of_decision": last.pk,
+            "reason": reason,
+            "members": sorted(chosen),
+        },
     )
     return meeting
 
@@ -483,8 +657,10 @@ def vote_cast(
 def decision_record(
     *, actor, meeting: InvestmentMeeting, deal: Deal, conditions: str = ""
 ) -> InvestmentDecision:
-    """Passed when two thirds of the members or more vote for it (“三分之二以上”: 以上 includes
-    the number itself, 民法典 Art. 1259); abstentions and absence count against."""
+    """By the fund's committee rule (`rules.CommitteeRule`, two thirds by default): passed when
+    that share of all the members or more vote for it (“三分之二以上”: 以上 includes the number
+    itself, 民法典 Art. 1259), abstentions and absence counting against; decided only once the
+    quorum has voted. The decision keeps the words of the rule it was made under."""
     _require(actor, meeting.fund)
     if not meeting.deals.filter(pk=deal.pk).exists() or deal.stage != DealStage.COMMITTEE:
         raise FundRefused(_("该项目不在本次会议的待决议题中。"))
@@ -493,16 +669,27 @@ def decision_record(
         raise FundRefused(_("本次会议已对该项目作出决议。"))
     votes = list(meeting.votes.filter(deal=deal))
     members = meeting.members.count()
-    if len(votes) < members:
-        raise FundRefused(_("还有 %(n)d 名委员未表决。") % {"n": members - len(votes)})
+    rule = meeting.fund.committee_rule
+    if not rule.quorate(len(votes), members):
+        raise FundRefused(
+            _("已表决 %(c)d 人，不足 %(n)d 人（%(q)s）；还有 %(m)d 名委员未表决。")
+            % {
+                "c": len(votes),
+                "q": rule.quorum_words,
+                "n": rule.quorum(members),
+                "m": members - len(votes),
+            }
+        )
     votes_for = sum(1 for v in votes if v.vote == Vote.FOR)
-    approved = votes_for * 3 >= members * 2
+    approved = rule.passes(votes_for, members)
     decision = InvestmentDecision.objects.create(
         meeting=meeting,
         deal=deal,
         approved=approved,
         votes_for=votes_for,
         votes_cast=len(votes),
+        members=members,
+        rule=rule.pass_words,
         conditions=conditions.strip(),
         decided_at=clock.now(),
     )

@@ -36,12 +36,17 @@ def test_deal_lead_to_investment_decision(desk):
     form.locator("select[name=fund]").select_option(label="太忻创投基金（演示）")
     form.locator("input[name=company]").fill("太原某氮化镓器件有限公司")
     form.locator("input[name=credit_code]").fill(body + uscc.calc_check_digit(body))
-    form.locator("input[name=industry]").fill("C3972")
-    form.locator("input[name=division]").fill("140105")
+    # Industry and place are chosen from searchable lists, shown by name afterwards.
+    form.locator("input[data-search-for=industry]").fill("计算机、通信")
+    assert "C39" in form.locator("select[name=industry]").input_value()
+    form.locator("input[data-search-for=division]").fill("小店")
+    assert form.locator("select[name=division]").input_value() == "140105"
     form.locator("input[name=amount]").fill("6000")
     form.locator("button").click()
     deal = Deal.objects.get(company="太原某氮化镓器件有限公司")
     assert page.get_by_test_id("deal-stage").inner_text() == "线索"
+    assert page.get_by_test_id("deal-industry").inner_text() == "计算机、通信和其他电子设备制造业"
+    assert page.get_by_test_id("deal-division").inner_text() == "太原市小店区"
     for stage in ("screening", "due_diligence"):
         page.select_option("select[name=stage]", stage)
         page.click("#move-stage")
@@ -72,3 +77,64 @@ def test_deal_lead_to_investment_decision(desk):
     deal.refresh_from_db()
     assert deal.stage == "signed" and deal.evaluation == 80
     shot(page, "fund-deal.png", full_page=True)
+
+
+def _vote_from_the_tile(page, vote):
+    """From the home page's 待表决 tile to the deal, and vote."""
+    page.goto(page.base + "/")
+    tile = page.locator("a.card-stat", has_text="待表决")
+    assert tile.locator(".display-6").inner_text() == "1"
+    tile.click()
+    page.get_by_test_id("votes-awaiting").locator("a").first.click()
+    assert (
+        "经全体委员三分之二以上（含本数）同意为通过"
+        in page.get_by_test_id("committee-rule").inner_text()
+    )
+    form = page.get_by_test_id("vote-form")
+    assert form.count() == 1  # one meeting open for this member, one vote
+    form.locator("select[name=vote]").select_option(vote)
+    form.locator("button").click()
+    assert "已保存" in page.content()
+    page.goto(page.base + "/")
+    assert page.locator("a.card-stat", has_text="待表决").count() == 0
+
+
+def test_members_vote_from_their_tile_and_a_failed_vote_is_reconsidered(desk):
+    page = desk
+    deal = Deal.objects.get(company="太原某碳化硅衬底有限公司（演示）")
+    for username, vote in (("ic_member1", "against"), ("ic_member2", "against")):
+        switch(page, username)
+        _vote_from_the_tile(page, vote)
+    switch(page, "invest_clerk")
+    _vote_from_the_tile(page, "for")
+    page.goto(page.base + "/")
+    page.locator("a.card-stat", has_text="待形成投资决议").click()
+    page.get_by_test_id("decisions-awaiting").locator("a").first.click()
+    page.click("#record-decision")
+    decision = page.get_by_test_id("decision")
+    assert "未经全体委员三分之二以上（含本数）同意（同意 1 票，全体委员 3 人），未通过" in (
+        decision.inner_text()
+    )
+    assert page.get_by_test_id("deal-stage").inner_text() == "终止"
+    # 复议: back on the agenda of a new meeting, the earlier result kept.
+    form = page.locator("#reconsider-form")
+    form.locator("input[name=held_on]").fill(datetime.date.today().isoformat())
+    form.locator("select[name=members]").select_option(
+        label=["乔振华（市国资运营平台）", "贾晓光（市国资运营平台）", "史永红（市国资运营平台）"]
+    )
+    form.locator("input[name=reason]").fill("补充第三方技术评估，调整为分两期出资")
+    form.locator("button").click()
+    assert page.get_by_test_id("deal-stage").inner_text() == "投决"
+    assert (
+        "复议"
+        in page.get_by_test_id("meeting").nth(0).inner_text()
+        + page.get_by_test_id("meeting").nth(1).inner_text()
+    )
+    switch(page, "ic_member1")
+    _vote_from_the_tile(page, "for")
+    page.goto(page.base + deal.get_absolute_url())
+    assert "未通过" in page.get_by_test_id("decision").first.inner_text()
+    # One vote per meeting: the first meeting's vote kept, one in the new meeting.
+    votes = deal.votes.filter(member__username="ic_member1").order_by("meeting__held_on")
+    assert [v.vote for v in votes] == ["against", "for"]
+    shot(page, "fund-reconsideration.png", full_page=True)

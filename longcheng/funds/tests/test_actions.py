@@ -142,7 +142,7 @@ def _deal_data(fund, changes=None):
         "fund": fund.pk,
         "company": "太原某芯片",
         "credit_code": _code(),
-        "industry": "C3973",
+        "industry": "C39",
         "division": "140105",
         "amount": "5000",
     }

@@ -61,7 +61,7 @@ def test_a_deal_is_registered_with_a_checked_credit_code(login, fund, users):
         "fund": fund.pk,
         "company": "太原某芯片",
         "credit_code": "91140100MA0K2XQ301",
-        "industry": "C3973",
+        "industry": "C39",
         "division": "140105",
         "amount": "5000",
     }
