@@ -89,13 +89,15 @@ def _division_names() -> dict[str, str]:
 
 
 def division_label(code: str | None) -> CodeLabel:
-    """A six-digit GB/T 2260 code → its name (a county under its city: 太原市小店区)."""
+    """A six-digit GB/T 2260 code → its name (a county under its city: 太原市小店区); a
+    prefix of two or four digits (a fund's “local” area, 1401) → its province or city."""
     code = (code or "").strip()
     names = _division_names()
-    name = names.get(code)
+    full = code.ljust(6, "0") if len(code) in (2, 4) and code.isdigit() else code
+    name = names.get(full)
     if name is None:
         return CodeLabel(code, code, False)
-    city = names.get(code[:4] + "00") if not code.endswith("00") else None
+    city = names.get(full[:4] + "00") if not full.endswith("00") else None
     return CodeLabel(code, f"{city}{name}" if city else name, True)
 
 

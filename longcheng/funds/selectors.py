@@ -219,9 +219,17 @@ def figures_by(fund_ids, field_name: str) -> dict[str, Decimal]:
 
 
 def funds_nav_items(user) -> list[NavItem]:
-    if not is_business_staff(user) or not funds_visible_to(user).exists():
+    if not is_business_staff(user):
         return []
-    return [NavItem(str(_("基金丛林")), reverse("funds:forest"), "tree")]
+    items = []
+    if funds_visible_to(user).exists():
+        items.append(NavItem(str(_("基金丛林")), reverse("funds:forest"), "tree"))
+    to_vote = len(votes_awaiting(user))
+    if to_vote:
+        items.append(
+            NavItem(str(_("投决待办")), reverse("funds:queue"), "check2-square", badge=to_vote)
+        )
+    return items
 
 
 def deals_visible_to(user) -> QuerySet[Deal]:

@@ -149,7 +149,7 @@ def _flow_state(flow: CashFlow) -> dict:
     return {
         "on": flow.on.isoformat(),
         "kind": flow.kind,
-        "amount": str(flow.amount),
+        "amount": f"{Decimal(flow.amount):.2f}",
         "partner": flow.partner.name if flow.partner else "",
         "note": flow.note,
     }

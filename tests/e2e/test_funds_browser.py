@@ -138,3 +138,18 @@ def test_members_vote_from_their_tile_and_a_failed_vote_is_reconsidered(desk):
     votes = deal.votes.filter(member__username="ic_member1").order_by("meeting__held_on")
     assert [v.vote for v in votes] == ["against", "for"]
     shot(page, "fund-reconsideration.png", full_page=True)
+
+
+def test_fund_deal_and_queue_pages_fit_a_phone(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
+    page = context.new_page()
+    page.base = live_server.url
+    sign_in(page, "ic_member1")
+    fund = Deal.objects.get(company="太原某碳化硅衬底有限公司（演示）").fund
+    deal = Deal.objects.get(company="太原某碳化硅衬底有限公司（演示）")
+    for url in (fund.get_absolute_url(), deal.get_absolute_url(), "/funds/queue/"):
+        page.goto(page.base + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
+    shot(page, "fund-queue-phone.png", full_page=True)
+    context.close()

@@ -184,7 +184,7 @@ def test_a_correction_keeps_who_when_before_after_and_why_and_the_figures_follow
         reason="核对银行回单，原录入少记 1000 万元",
     )
     assert correction.corrected_by == users.clerk1 and correction.corrected_at
-    assert correction.before["amount"] == "14000.00" and correction.after["amount"] == "15000"
+    assert correction.before["amount"] == "14000.00" and correction.after["amount"] == "15000.00"
     assert fund_figures(books).paid_in == D(21000)
     social = next(r for r in capital_accounts(books)[0] if r.partner == partners[2])
     assert social.called == D(15000)

@@ -50,13 +50,15 @@ def test_an_unknown_industry_is_the_code_marked(code):
         ("140902", "忻州市忻府区"),
         ("141182", "吕梁市汾阳市"),
         ("110000", "北京市"),
+        ("1401", "太原市"),  # a prefix, as a fund's “local” area is set
+        ("14", "山西省"),
     ],
 )
 def test_a_division_code_has_its_name(code, name):
     assert division_label(code).name == name
 
 
-@pytest.mark.parametrize("code", ["", None, "140199", "999999", "1401", "130102"])
+@pytest.mark.parametrize("code", ["", None, "140199", "999999", "1499", "130102", "14010"])
 def test_an_unknown_division_is_the_code_marked(code):
     assert not division_label(code).known
 
@@ -100,6 +102,8 @@ def test_pages_show_names_not_codes(login, fund, users):
     assert "电气机械和器材制造业" in page and "太原市小店区" in page
     page = client.get(fund.get_absolute_url()).content.decode()
     assert "忻州市忻府区" in page and "code-unknown" in page  # X99 marked, the page still shows
+    scope = page.split('data-testid="fund-scope"')[1].split("</p>")[0]
+    assert "计算机、通信和其他电子设备制造业" in scope and "太原市" in scope
     forest = client.get(reverse("funds:forest")).content.decode()
     assert "忻州市忻府区" in forest
 

@@ -10,7 +10,12 @@ from django.urls import reverse
 from conftest import UserFactory
 from longcheng.funds import rules, services
 from longcheng.funds.models import Deal, InvestmentMeeting, InvestmentVote
-from longcheng.funds.selectors import decisions_awaiting, funds_home_cards, votes_awaiting
+from longcheng.funds.selectors import (
+    decisions_awaiting,
+    funds_home_cards,
+    funds_nav_items,
+    votes_awaiting,
+)
 from longcheng.funds.services import FundRefused
 from longcheng.web.home import home_cards
 
@@ -221,6 +226,7 @@ def test_the_vote_tile_counts_exactly_the_deals_awaiting_the_members_vote(
     card = next(c for c in funds_home_cards(members[0]) if c.label == "待表决")
     assert card.count == 1 and card.url.startswith(reverse("funds:queue"))
     assert any(c.label == "待表决" for c in home_cards(members[0]))
+    assert any(i.label == "投决待办" and i.badge == 1 for i in funds_nav_items(members[0]))
     page = login(members[0]).get(reverse("funds:queue")).content.decode()
     assert "太原某半导体" in page
     services.vote_cast(member=members[0], meeting=meeting, deal=deal, vote="for")
