@@ -246,4 +246,13 @@ def test_a_late_check_in_on_a_phone_is_reviewed_by_staff(phone, browser, live_se
     assignment.refresh_from_db()
     assert assignment.review == "accepted" and assignment.hours == 5.0
     shot(staff, "late-checkin-review.png")
+    # The campaign's page links every venue's check-in page and its printable QR code.
+    staff.goto(staff.base + person.campaign.get_absolute_url())
+    venues = staff.get_by_test_id("venues")
+    assert venues.get_by_test_id("venue-qr-link").count() == 3
+    assert venues.locator(f'a[href$="/v/checkin/{venue.token}/"]').count() == 1
+    staff.goto(staff.base + f"/volunteers/venues/{venue.pk}/qr/")
+    assert staff.get_by_test_id("venue-qr").locator("svg").count() == 1
+    assert staff.get_by_test_id("checkin-link").inner_text().endswith(f"/v/checkin/{venue.token}/")
+    shot(staff, "venue-qr.png")
     context.close()
