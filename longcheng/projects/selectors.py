@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import leads_project
+from longcheng.accounts.policies import acts_filter
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core import clock
@@ -22,6 +22,7 @@ from longcheng.core.models import Unit
 from longcheng.loop.workflow import OPEN
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
+from longcheng.web.queues import QueueRow, WorkQueue
 
 from .models import (
     Indicator,
@@ -286,12 +287,17 @@ def unreported(year: int, month: int) -> QuerySet[KeyProject]:
     return projects_due(year, month).exclude(reports__year=year, reports__month=month)
 
 
-def pending_for(user, year: int, month: int) -> list[KeyProject]:
-    """The projects the user's unit reports and has not reported for the month."""
+def pending_for(user, year: int, month: int) -> QuerySet[KeyProject]:
+    """The projects the user's unit reports and has not reported for the month: the 待报送
+    page, the home tile and the 待办 tab read this one queryset."""
     if not is_business_staff(user):
-        return []
-    rows = unreported(year, month).select_related("lead_unit").order_by("code")
-    return [p for p in rows if leads_project(user, p)]
+        return KeyProject.objects.none()
+    return (
+        unreported(year, month)
+        .filter(acts_filter(user, "lead_unit"))
+        .select_related("lead_unit")
+        .order_by("code")
+    )
 
 
 def oversees_reporting(user) -> bool:
@@ -371,9 +377,6 @@ def projects_home_cards(user) -> list[StatCard]:
         return []
     cards = []
     year, month = reporting_period()
-    pending = len(pending_for(user, year, month))
-    if pending:
-        cards.append(StatCard(str(_("待报送")), pending, reverse("projects:pending"), "send"))
     if oversees_reporting(user):
         units = sum(1 for row in reporting_by_unit(year, month) if row.missing)
         if units:
@@ -400,3 +403,32 @@ def projects_home_cards(user) -> list[StatCard]:
             StatCard(str(_("我包保的项目")), mine, reverse("projects:sponsor"), "person-badge")
         )
     return cards
+
+
+def projects_work_queues(user) -> list[WorkQueue]:
+    """待报送: a project unit's projects not yet reported for the month being reported."""
+    if (
+        not is_business_staff(user)
+        or not KeyProject.objects.filter(acts_filter(user, "lead_unit")).exists()
+    ):
+        return []
+    year, month = reporting_period()
+    due = report_due(year, month, settings.LONGCHENG_PROJECT_REPORT_DAY)
+    late = due < _today()
+    return [
+        WorkQueue(
+            "projects-report",
+            str(_("待报送")),
+            "send",
+            pending_for(user, year, month),
+            lambda p: QueueRow(
+                title=f"{p.code} {p.name}",
+                url=reverse("projects:pending") + f"#project-{p.pk}",
+                detail=str(_("%(y)d年%(m)d月进展")) % {"y": year, "m": month},
+                due=due,
+                late=late,
+            ),
+            more_url=reverse("projects:pending"),
+            hint=str(_("本单位负责的项目按月报送进展：在报送日前填报上月形象进度和完成投资。")),
+        )
+    ]

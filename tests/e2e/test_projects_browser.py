@@ -111,8 +111,10 @@ def test_a_project_unit_reports_from_pending_on_the_phone(browser, live_server, 
     try:
         sign_in(page, "xd_xmb")
         page.goto(page.base + "/")
-        page.get_by_role("link", name="待报送").first.click()
-        assert page.url.endswith("/projects/pending/")
+        page.locator("[data-queue=projects-report]").click()  # the home tile
+        assert page.url.endswith("/todo/?queue=projects-report")
+        page.locator("[data-testid=todo-rows] a").first.click()
+        assert "/projects/pending/#project-" in page.url
         year, month = _reporting_month()
         card = page.get_by_test_id("pending-project")
         assert card.count() == 1 and "山西建投·祥溪国际" in card.inner_text()
@@ -127,6 +129,6 @@ def test_a_project_unit_reports_from_pending_on_the_phone(browser, live_server, 
         report = MonthlyReport.objects.get(project__code="XM-2023-002", year=year, month=month)
         assert report.investment == 2600 and report.reported_by.username == "xd_xmb"
         page.goto(page.base + "/")
-        assert page.get_by_role("link", name="待报送").count() == 0
+        assert page.locator("[data-queue=projects-report]").count() == 0
     finally:
         context.close()

@@ -16,12 +16,15 @@ def test_a_unit_sees_its_pending_project_on_home_and_reports_it_from_the_list(
     login, project, users
 ):
     client = login(users.clerk1)
-    assert [c.label for c in selectors.projects_home_cards(users.clerk1)][:1] == ["待报送"]
-    home = client.get("/").content.decode()
-    assert "待报送" in home and reverse("projects:pending") in home
+    home = client.get("/")
+    assert {q.key: q.count for q in home.context["queues"]}["projects-report"] == 1
+    tab = client.get("/todo/", {"queue": "projects-report"})
+    assert [row.title for row in tab.context["rows"]] == ["P-JK " + project.name]
+    assert tab.context["active"].more_url == reverse("projects:pending")
     page = client.get(reverse("projects:pending"))
     assert (page.context["year"], page.context["month"]) == (2023, 8)
     assert [p.code for p in page.context["pending"]] == ["P-JK"]
+    assert f'id="project-{project.pk}"' in page.content.decode()
     response = client.post(
         reverse("projects:report_submit", args=[project.pk]),
         {"year": 2023, "month": 8, "investment": "300", "progress": "钢构吊装", "back": "pending"},
@@ -29,14 +32,14 @@ def test_a_unit_sees_its_pending_project_on_home_and_reports_it_from_the_list(
     )
     assert response.redirect_chain[-1][0] == reverse("projects:pending")
     assert "调度情况已报送" in response.content.decode()
-    assert response.context["pending"] == []
+    assert list(response.context["pending"]) == []
     assert MonthlyReport.objects.get(project=project, year=2023, month=8).investment == 300
-    assert "待报送" not in [c.label for c in selectors.projects_home_cards(users.clerk1)]
+    assert "projects-report" not in [q.key for q in client.get("/").context["queues"]]
 
 
 def test_other_units_see_nothing_pending_and_no_unit_table(login, project, users):
     page = login(users.clerk2).get(reverse("projects:pending"))
-    assert page.context["pending"] == [] and not page.context["overseer"]
+    assert not page.context["pending"] and not page.context["overseer"]
     assert "各单位报送情况" not in page.content.decode()
 
 
