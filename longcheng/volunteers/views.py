@@ -670,7 +670,7 @@ class VenueQrView(StaffRequired, TemplateView):
             title=_("签到二维码"),
             venue=venue,
             url=url,
-            qr_svg=segno.make(url, error="m").svg_inline(scale=8),
+            qr_svg=segno.make(url, error="m").svg_inline(scale=8, omitsize=True),
             rule=rules.hours_rule(),
             **kwargs,
         )
