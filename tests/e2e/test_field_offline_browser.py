@@ -134,7 +134,37 @@ def test_signing_out_forgets_the_kept_pages(phone):
     page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/accounts/login/**")
     until(page, lambda: "lc-field-pages" not in page.evaluate("caches.keys()"))
-    # With no signal, the signed-out phone shows no one's visit list.
+    # With no signal, the signed-out phone shows no one's visit list (the worker has none).
     page.context.set_offline(True)
-    with pytest.raises(BrowserError, match="ERR_INTERNET_DISCONNECTED"):
+    with pytest.raises(BrowserError, match="net::ERR_FAILED"):
         page.goto(page.base + "/inspections/mine/")
+
+
+def test_the_patrol_page_opens_with_no_signal_on_a_night_patrol(phone):
+    from longcheng.core import clock
+    from longcheng.enforcement import services as enforcement
+
+    page = phone
+    officer = User.objects.get(username="cg_clerk1")
+    patrol = enforcement.patrol_record(
+        actor=officer,
+        shift="night",
+        started_at=clock.now(),
+        ended_at=None,
+        officers=[User.objects.get(username="cg_clerk3")],
+    )
+    sign_in(page, "cg_clerk1")
+    page.goto(page.base + patrol.get_absolute_url())
+    badge = page.get_by_test_id("field-offline")
+    expect(badge).to_have_attribute("data-ready", "1", timeout=30_000)
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("夜间巡查")
+    expect(page.locator("#id_found_at")).to_be_visible()
+    page.fill("#id_description", "工地夜间施工，未见夜间施工许可公示")
+    page.click("#record-finding")
+    # With no signal the finding is not lost to an error page: the page says to send it later.
+    expect(badge).to_contain_text("无法提交")
+    expect(page.locator("#id_description")).to_have_value("工地夜间施工，未见夜间施工许可公示")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

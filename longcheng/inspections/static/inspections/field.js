@@ -36,9 +36,18 @@
   };
 
   // Signing out on this phone throws the kept pages away (the worker also sees the request).
+  // Any other form (a patrol finding) needs signal: with none, the page says so and keeps
+  // what was typed instead of showing the browser's error page.
   document.addEventListener("submit", (event) => {
     if (event.target.matches("form[action$='/logout/']")) {
       navigator.serviceWorker.controller?.postMessage({ type: "forget" });
+    } else if (!navigator.onLine) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (badge) {
+        show(badge.dataset.noSend || "", false);
+        badge.className = "badge text-bg-danger text-wrap";
+      }
     }
   }, true);
 
