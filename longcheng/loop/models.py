@@ -337,6 +337,16 @@ class MatterEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.matter.number} {self.get_kind_display()}"
 
+    @property
+    def actor_label(self) -> str:
+        """Who took the step, as the timeline names them: a member of staff, the reporter
+        (who submits and rates without an account), or the system's timers."""
+        if self.actor_id:
+            return self.actor.full_name  # type: ignore[union-attr]
+        if self.data.get("by") == "reporter" or self.kind == self.Kind.RECEIVED:
+            return str(_("诉求人"))
+        return str(_("系统"))
+
 
 def attachment_path(instance, filename: str) -> str:
     return f"matters/{instance.matter.received_at:%Y/%m}/{instance.matter_id}/{filename}"

@@ -635,6 +635,7 @@ def matter_rate(
     note: str = "",
     expected_version: int | None = None,
     defaulted: bool = False,
+    by_reporter: bool = False,
 ) -> Matter:
     """回访评价: 不满意 reopens the matter for the same unit (重办) with a fresh deadline."""
     if rating not in Rating.values:
@@ -642,13 +643,18 @@ def matter_rate(
     now = clock.now()
     reopen = rating == Rating.DISSATISFIED
     unit = matter.lead_unit
+    extended = reopen and matter.extensions.filter(decision=Extension.Decision.APPROVED).exists()
 
     def mutate(m: Matter) -> None:
         m.rating, m.resolved, m.rated_at, m.rating_defaulted = rating, resolved, now, defaulted
         if reopen:
             m.reopen_count += 1
             limits = time_limit_for(m.category, m.kind, m.urgency)
-            set_handle_deadline(m, deadline_after_working_days(now, limits.handle_days), start=now)
+            fresh = deadline_after_working_days(now, limits.handle_days)
+            # An approved extension granted the unit a date; reopening never takes it back.
+            if extended and m.handle_deadline and m.handle_deadline > fresh:
+                fresh = m.handle_deadline
+            set_handle_deadline(m, fresh, start=now)
 
     fields = [
         "rating",
@@ -673,6 +679,7 @@ def matter_rate(
             "rating": rating,
             "resolved": resolved,
             "defaulted": defaulted,
+            **({"by": "reporter"} if by_reporter else {}),
             # A certified unreasonable appeal stays out of 满意率 and 解决率.
             "unreasonable": matter.unreasonable_claims.filter(
                 decision=UnreasonableClaim.Decision.CERTIFIED
@@ -680,7 +687,15 @@ def matter_rate(
         },
     )
     if reopen:
-        _event(matter, E.REOPENED, actor, from_status=Status.ANSWERED, note=note, unit=unit)
+        _event(
+            matter,
+            E.REOPENED,
+            actor,
+            from_status=Status.ANSWERED,
+            note=note,
+            unit=unit,
+            data={"by": "reporter"} if by_reporter else None,
+        )
         notifications.on_reopened(matter)
     return matter
 
@@ -868,6 +883,7 @@ def matter_rate_by_reporter(
         rating=rating,
         resolved=resolved,
         note=note or _("诉求人在查询页自行评价。"),
+        by_reporter=True,
     )
 
 

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from longcheng.loop import services, sms
@@ -254,3 +255,18 @@ def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(
     response = login(users.committee_clerk).post("/loop/receive/", _receive_form(files=[bomb]))
     assert "图片像素过大（2000×1000）" in response.content.decode()
     assert not Matter.objects.exists()
+
+
+def test_the_timeline_names_the_reporter_not_the_system(login, dispatched, users):
+    """The citizen's own rating on the tracking page (no account) is theirs on the timeline."""
+    matter = services.matter_sign(matter=dispatched(), actor=users.clerk1)
+    matter = services.matter_answer(
+        matter=matter, actor=users.clerk1, text="已责令工地停止夜间施工并处罚款。"
+    )
+    services.matter_rate_by_reporter(matter=matter, rating="dissatisfied", resolved=False)
+    events = {e.kind: e.actor_label for e in matter.events.all()}
+    assert events["rated"] == "诉求人" and events["reopened"] == "诉求人"
+    assert events["signed"] == users.clerk1.full_name
+    page = login(users.dispatcher).get(reverse("loop:matter_detail", args=[matter.pk]))
+    timeline = page.content.decode().split("诉求人在查询页自行评价")[0].rsplit("<li", 1)[-1]
+    assert "诉求人" in timeline and "系统" not in timeline

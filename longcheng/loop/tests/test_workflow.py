@@ -320,3 +320,23 @@ def test_a_committee_decides_only_in_its_own_district(receive, users, org):
     jy_clerk = UserFactory(username="jyclerk", role="clerk", unit=jinyuan_committee)
     assert Action.DECIDE in rules.allowed_actions(jy_clerk, elsewhere)
     assert Action.DECIDE not in rules.allowed_actions(jy_clerk, inside)
+
+
+def test_reopening_keeps_an_approved_extension(dispatched, users, clock):
+    """The deadline an approved extension granted does not jump back when the citizen is
+    dissatisfied: the reopened matter has the later of that date and a fresh window."""
+    matter = services.matter_sign(matter=dispatched(), actor=users.clerk1)
+    extension = services.matter_request_extension(
+        matter=matter, actor=users.clerk1, days=20, reason="需等待供暖季结束后维修管线"
+    )
+    services.matter_decide_extension(extension=extension, actor=users.dispatcher, approve=True)
+    matter = services.matter_answer(
+        matter=Matter.objects.get(pk=matter.pk), actor=users.clerk1, text="已临时处置。"
+    )
+    clock.to(at(2023, 10, 9, 9, 0))
+    matter = services.matter_rate(
+        matter=matter, actor=users.dispatcher, rating=Rating.DISSATISFIED, resolved=False
+    )
+    # 18 Oct + 20 working days = 15 Nov, later than the fresh window's 26 Oct.
+    assert matter.handle_deadline == at(2023, 11, 15, 17, 30)
+    assert matter.handle_window_start == at(2023, 10, 9, 9, 0)
