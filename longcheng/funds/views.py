@@ -411,10 +411,17 @@ class DealDetailView(StaffRequired, PostedActionView, TemplateView):
         deal = self.deal()
         user = self.request.user
         done = {d.area: d for d in deal.diligence.all()}
-        meetings = deal.meetings.select_related("reconsiders__meeting").prefetch_related(
-            "members", "votes__member", "decisions"
+        meetings = list(
+            deal.meetings.select_related("reconsiders__meeting").prefetch_related(
+                "members", "votes__member"
+            )
         )
         decided = {d.meeting_id for d in deal.decisions.all()}
+        for meeting in meetings:  # the user's own vote, shown beside the form that changes it
+            meeting.my_vote = next(
+                (v for v in meeting.votes.all() if v.deal_id == deal.pk and v.member_id == user.pk),
+                None,
+            )
         return super().get_context_data(
             title=deal.company,
             deal=deal,
@@ -424,6 +431,8 @@ class DealDetailView(StaffRequired, PostedActionView, TemplateView):
             # The vote buttons follow the rule the service applies.
             my_meetings=[m for m in meetings if sits_on_committee(user, m) and m.pk not in decided],
             decided=decided,
+            # One open meeting per deal at a time (the service refuses a second).
+            open_meeting=any(m.pk not in decided for m in meetings),
             rule=deal.fund.committee_rule,
             may_manage=manages_fund(user, deal.fund),
             may_reconsider=deal.stage == DealStage.DECLINED

@@ -95,6 +95,8 @@ def _vote_from_the_tile(page, vote):
     form.locator("select[name=vote]").select_option(vote)
     form.locator("button").click()
     assert "已保存" in page.content()
+    labels = {"for": "同意", "against": "反对", "abstain": "弃权"}
+    assert f"您已表决：{labels[vote]}" in page.get_by_test_id("my-vote").inner_text()
     page.goto(page.base + "/")
     assert page.locator("a.card-stat", has_text="待表决").count() == 0
 
@@ -151,5 +153,7 @@ def test_fund_deal_and_queue_pages_fit_a_phone(browser, live_server, demo):
         page.goto(page.base + url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (url, width)
+        if url == fund.get_absolute_url():  # the NAV/TVPI chart drawn by the local echarts
+            page.locator("#history-chart svg").first.wait_for()
     shot(page, "fund-queue-phone.png", full_page=True)
     context.close()

@@ -208,10 +208,13 @@ def test_only_a_deal_the_committee_did_not_pass_is_reconsidered(deal, users, mem
         )
 
 
-def test_a_second_meeting_is_not_scheduled_while_one_is_open(deal, users, members):
+def test_a_second_meeting_is_not_scheduled_while_one_is_open(login, deal, users, members):
+    client = login(users.clerk1)
+    assert 'id="schedule-meeting"' in client.get(deal.get_absolute_url()).content.decode()
     _meeting(deal, users, members)
     with pytest.raises(FundRefused, match="尚未对该项目作出决议"):
         _meeting(deal, users, members)
+    assert 'id="schedule-meeting"' not in client.get(deal.get_absolute_url()).content.decode()
 
 
 # — Work queues —
