@@ -120,6 +120,8 @@ def test_the_visit_page_opens_with_no_signal_and_sends_when_back(phone):
     thumb = page.locator("[data-testid=photo] img")
     expect(thumb).to_have_js_property("naturalWidth", 320)
     expect(page.get_by_test_id("partner")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "field-visit-record.png", full_page=True)
 
 
 def test_signing_out_forgets_the_kept_pages(phone):
