@@ -8,14 +8,15 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("志愿者")
 
     def ready(self) -> None:
-        from longcheng.web.home import register_home_cards, register_nav_items
+        from longcheng.web.home import register_nav_items
+        from longcheng.web.queues import register_work_queues
 
         from .selectors import (
-            volunteers_home_cards,
+            volunteers_judge_queues,
             volunteers_nav_items,
-            volunteers_staff_cards,
+            volunteers_staff_queues,
         )
 
         register_nav_items(volunteers_nav_items)
-        register_home_cards(volunteers_home_cards, order=20, external=True)
-        register_home_cards(volunteers_staff_cards, order=21)
+        register_work_queues(volunteers_judge_queues, order=20, external=True)
+        register_work_queues(volunteers_staff_queues, order=21)

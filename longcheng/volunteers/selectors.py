@@ -10,13 +10,15 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import unit_filter
 from longcheng.core import calendar
 from longcheng.web.access import is_business_staff
-from longcheng.web.home import NavItem, StatCard
+from longcheng.web.home import NavItem
+from longcheng.web.queues import QueueRow, WorkQueue
 
 from . import rules, solvers
 from .models import (
@@ -294,15 +296,30 @@ def next_unscored(user, current: Application) -> Application | None:
     return chosen[0] if chosen else None
 
 
-def volunteers_home_cards(user) -> list[StatCard]:
-    """A judge's queue on the home page; staff who judge see it beside their other work."""
+def volunteers_judge_queues(user) -> list[WorkQueue]:
+    """A judge's queue (待评分); staff who judge see it beside their other work."""
     if not getattr(user, "is_authenticated", False):
         return []
     if user.role != Role.JUDGE and not judged_by(user).exists():
         return []
+    today = timezone.localdate()
     return [
-        StatCard(
-            str(_("待评分")), unscored_for(user).count(), reverse("volunteers:judge"), "pencil"
+        WorkQueue(
+            "volunteers-score",
+            str(_("待评分")),
+            "pencil",
+            unscored_for(user).select_related("slot__session").order_by("slot__starts_at", "pk"),
+            lambda a: QueueRow(
+                title=f"{a.full_name} · {a.slot.session.room if a.slot else ''}",
+                url=reverse("volunteers:judge") + f"?a={a.pk}",
+                detail=timezone.localtime(a.slot.starts_at).strftime("%Y-%m-%d %H:%M")
+                if a.slot
+                else "",
+                due=timezone.localtime(a.slot.starts_at).date() if a.slot else None,
+                late=bool(a.slot and timezone.localtime(a.slot.starts_at).date() < today),
+            ),
+            more_url=reverse("volunteers:judge"),
+            hint=str(_("按面试日排列：逐位按评分标准打分，保存后点“下一位”。")),
         )
     ]
 
@@ -339,18 +356,28 @@ def late_checkins_reviewed(user) -> QuerySet[Assignment]:
     )
 
 
-def volunteers_staff_cards(user) -> list[StatCard]:
-    """Staff's queue on the home page: late check-ins waiting for their review."""
-    if not is_business_staff(user):
-        return []
-    waiting = late_checkins_for(user).count()
-    if not waiting:
+def volunteers_staff_queues(user) -> list[WorkQueue]:
+    """Staff's queue: late check-ins waiting for their review."""
+    if not is_business_staff(user) or not campaigns_managed_by(user).exists():
         return []
     return [
-        StatCard(
+        WorkQueue(
+            "volunteers-late-checkin",
             str(_("待审核迟到签到")),
-            waiting,
-            reverse("volunteers:late_checkins"),
             "clock-history",
+            late_checkins_for(user),
+            lambda a: QueueRow(
+                title=f"{a.application.full_name} · {a.shift.position.venue}",
+                url=reverse("volunteers:late_checkins") + f"#assignment-{a.pk}",
+                detail=str(_("班次 %(s)s，签到 %(c)s"))
+                % {
+                    "s": timezone.localtime(a.shift.starts_at).strftime("%m-%d %H:%M"),
+                    "c": timezone.localtime(a.checked_in_at).strftime("%m-%d %H:%M")
+                    if a.checked_in_at
+                    else "—",
+                },
+            ),
+            more_url=reverse("volunteers:late_checkins"),
+            hint=str(_("班次结束后才签到的，由组织单位审核是否计入服务时长。")),
         )
     ]

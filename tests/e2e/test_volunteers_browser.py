@@ -232,11 +232,13 @@ def test_a_late_check_in_on_a_phone_is_reviewed_by_staff(phone, browser, live_se
     staff.base = live_server.url
     sign_in(staff, "tw_clerk")
     staff.goto(staff.base + "/")
-    tile = staff.locator("a", has_text="待审核迟到签到").first
+    tile = staff.locator("[data-queue=volunteers-late-checkin]")
     waiting = Assignment.objects.filter(review="pending").count()
-    assert str(waiting) in tile.inner_text()
+    assert "待审核迟到签到" in tile.inner_text() and str(waiting) in tile.inner_text()
     with staff.expect_navigation():
         tile.click()
+    with staff.expect_navigation():
+        staff.locator("[data-testid=todo-rows] a", has_text=person.full_name).click()
     card = staff.get_by_test_id("late-checkin").filter(has_text=person.full_name)
     card.locator("input[name=reason]").fill("现场负责人核实，已按时到岗，忘记扫码")
     with staff.expect_navigation():

@@ -13,7 +13,7 @@ from longcheng.core.errors import PermissionRefused
 from longcheng.volunteers import rules, selectors, services
 from longcheng.volunteers.models import Assignment, CheckinReview, Venue
 from longcheng.volunteers.services import VolunteerRefused
-from longcheng.web.home import home_cards
+from longcheng.web.queues import user_work_queues
 
 from .conftest import publish_and_confirm
 from .test_services import _interviewed
@@ -100,7 +100,7 @@ def test_a_check_in_after_the_shift_waits_for_review(forum, users, on_duty, cloc
     with pytest.raises(VolunteerRefused, match="正等待工作人员审核"):
         services.attendance_scan(venue=forum.hall, code=on_duty.application.code)
     assert [a.pk for a in selectors.late_checkins_for(users.leader)] == [on_duty.pk]
-    assert {c.label: c.count for c in home_cards(users.leader)}["待审核迟到签到"] == 1
+    assert {q.label: q.count for q in user_work_queues(users.leader)}["待审核迟到签到"] == 1
 
 
 def test_staff_accept_a_late_check_in_with_a_reason_on_the_audit_log(forum, users, on_duty, clock):
@@ -127,7 +127,7 @@ def test_staff_accept_a_late_check_in_with_a_reason_on_the_audit_log(forum, user
             actor=users.leader, assignment=on_duty, accepted=False, reason="改为不认可"
         )
     assert not selectors.late_checkins_for(users.leader).exists()
-    assert "待审核迟到签到" not in {c.label for c in home_cards(users.leader)}
+    assert {q.label: q.count for q in user_work_queues(users.leader)}["待审核迟到签到"] == 0
 
 
 def test_the_review_queue_page_refuses_and_names_a_missing_reason(

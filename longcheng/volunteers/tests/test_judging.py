@@ -11,7 +11,7 @@ from django.urls import reverse
 from longcheng.volunteers import selectors, services
 from longcheng.volunteers.models import Application, InterviewSession, InterviewSlot, Score
 from longcheng.volunteers.services import VolunteerRefused
-from longcheng.web.home import home_cards
+from longcheng.web.queues import user_work_queues
 
 from .conftest import apply, at
 
@@ -121,7 +121,7 @@ def test_the_home_tile_counts_the_rows_the_list_marks_to_score(login, users, day
     client = login(users.leader)
 
     def tile() -> int:
-        return {c.label: c.count for c in home_cards(users.leader)}["待评分"]
+        return {q.label: q.count for q in user_work_queues(users.leader)}["待评分"]
 
     def marked() -> int:
         page = client.get(reverse("volunteers:judge")).content.decode()
