@@ -311,10 +311,19 @@ GARBAGE = {
     "conditions": "x" * 20000,
     "company": "x" * 20000,
     "credit_code": "x" * 20000,
+    "reason": "x" * 20000,
+    "flow": "99999999999999999999999",
+    "pass_numerator": "1e9",
+    "pass_denominator": "0",
+    "quorum_numerator": "-1",
+    "quorum_denominator": "x",
+    "due": "2023-02-30",
+    "industry": "x" * 20000,
+    "division": "<script>",
 }
 
 
-@pytest.mark.parametrize("action", ["partner", "flow", "nav", "import", "x"])
+@pytest.mark.parametrize("action", ["partner", "flow", "correct", "nav", "import", "rule", "x"])
 def test_garbage_on_the_fund_page_is_never_a_server_error(login, fund, users, action):
     client = login(users.clerk1)
     client.raise_request_exception = False
@@ -322,10 +331,19 @@ def test_garbage_on_the_fund_page_is_never_a_server_error(login, fund, users, ac
     assert response.status_code < 500
 
 
-@pytest.mark.parametrize("action", ["move", "dd", "meeting", "vote", "decide", "x"])
+@pytest.mark.parametrize("action", ["move", "dd", "meeting", "vote", "decide", "reconsider", "x"])
 def test_garbage_on_the_deal_pages_is_never_a_server_error(login, meeting, deal, members, action):
     client = login(members[0])
     client.raise_request_exception = False
     response = client.post(deal.get_absolute_url(), {**GARBAGE, "action": action})
     assert response.status_code < 500
     assert client.post(reverse("funds:deals"), GARBAGE).status_code < 500
+
+
+def test_garbage_in_a_call_notice_is_never_a_server_error(login, fund, users):
+    client = login(users.clerk1)
+    client.raise_request_exception = False
+    url = reverse("funds:call_notice", args=[fund.pk])
+    assert client.get(url, GARBAGE).status_code < 500
+    assert client.get(url).status_code < 500
+    assert client.get(reverse("funds:queue"), GARBAGE).status_code == 200
