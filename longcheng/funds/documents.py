@@ -67,7 +67,7 @@ def call_notice_pdf(*, fund, notice) -> bytes:
         pdf,
         f"　　根据合伙协议约定，本基金本次向全体出资人按认缴比例发出缴款通知，缴款总额 "
         f"{notice.total:,.2f} 万元。贵方认缴 {account.committed:,.2f} 万元，占全体认缴 "
-        f"{notice.committed_total:,.2f} 万元的 {notice.share_percent:.4f}%，"
+        f"{notice.committed_total:,.2f} 万元的 {notice.share_percent:.2f}%，"
         f"本次应缴 {notice.amount:,.2f} 万元，请于 {notice.due:%Y年%m月%d日} 前缴付至基金托管账户。",
     )
     pdf.ln(2)
