@@ -158,6 +158,19 @@ def _inspector(username: str, full_name: str, unit_code: str, phone: str) -> Use
     return user
 
 
+def _position(seed: int) -> tuple[Decimal, Decimal, int] | None:
+    """Where a demo photo was taken: in Taiyuan, a few hundred metres around the city centre;
+    one photo in seven without a position (the phone was refused it)."""
+    if seed % 7 == 0:
+        return None
+    spread = random.Random(seed)
+    return (
+        Decimal("37.870000") + Decimal(spread.randint(-4000, 4000)) / 1_000_000,
+        Decimal("112.550000") + Decimal(spread.randint(-4000, 4000)) / 1_000_000,
+        spread.randint(5, 30),
+    )
+
+
 def _do_visit(visit, team, day, fails, rng, seed):
     """Answer, photograph and submit one visit through the services, at the given day."""
     lead = team[0]
@@ -183,6 +196,7 @@ def _do_visit(visit, team, day, fails, rng, seed):
                     upload=_photo(seed + item.pk),
                     client_id=f"demo-{visit.pk}-{item.pk}",
                     item=item,
+                    position=_position(seed + item.pk),
                 )
     with clock.frozen_at(_at(day, 11, rng.randint(0, 50))):
         return services.visit_submit(
