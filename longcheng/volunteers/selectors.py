@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -356,11 +356,57 @@ def late_checkins_reviewed(user) -> QuerySet[Assignment]:
     )
 
 
+def campaigns_with_work(user) -> QuerySet[RecruitmentCampaign]:
+    """招募待办: the managed campaigns where applications wait for the organiser: to screen, to
+    book into an interview, to select after the interview, or selected and waiting for the
+    confirmation after publicity. The counts name each."""
+    waiting = {
+        "to_screen": Count("applications", filter=Q(applications__status=Status.SUBMITTED)),
+        "to_book": Count(
+            "applications",
+            filter=Q(applications__status=Status.SCREENED_IN, applications__slot__isnull=True),
+        ),
+        "to_select": Count("applications", filter=Q(applications__status=Status.INTERVIEWED)),
+        "to_confirm": Count(
+            "applications",
+            filter=Q(applications__status=Status.SELECTED, confirmed_at__isnull=True),
+        ),
+    }
+    return (
+        campaigns_managed_by(user)
+        .annotate(**waiting)
+        .filter(Q(to_screen__gt=0) | Q(to_book__gt=0) | Q(to_select__gt=0) | Q(to_confirm__gt=0))
+        .order_by("pk")
+    )
+
+
+def _campaign_row(c) -> QueueRow:
+    parts = [
+        (c.to_screen, _("待资料审核")),
+        (c.to_book, _("待安排面试")),
+        (c.to_select, _("待录用")),
+        (c.to_confirm, _("待公示确认")),
+    ]
+    return QueueRow(
+        title=c.name,
+        url=c.get_absolute_url(),
+        detail=" · ".join(f"{label} {n}" for n, label in parts if n),
+    )
+
+
 def volunteers_staff_queues(user) -> list[WorkQueue]:
-    """Staff's queue: late check-ins waiting for their review."""
+    """Staff's queues: campaigns with applications waiting, late check-ins to review."""
     if not is_business_staff(user) or not campaigns_managed_by(user).exists():
         return []
     return [
+        WorkQueue(
+            "volunteers-campaigns",
+            str(_("招募待办")),
+            "people",
+            campaigns_with_work(user),
+            _campaign_row,
+            hint=str(_("报名待资料审核、待安排面试、面试后待录用、公示后待确认的招募。")),
+        ),
         WorkQueue(
             "volunteers-late-checkin",
             str(_("待审核迟到签到")),
@@ -379,5 +425,5 @@ def volunteers_staff_queues(user) -> list[WorkQueue]:
             ),
             more_url=reverse("volunteers:late_checkins"),
             hint=str(_("班次结束后才签到的，由组织单位审核是否计入服务时长。")),
-        )
+        ),
     ]
