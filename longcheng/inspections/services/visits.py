@@ -161,10 +161,12 @@ def visit_answer(
         },
     )
     if visit.status == VisitStatus.PLANNED:
+        # A drawn visit begins with its first answer: whoever gives it leads, the other
+        # assigned inspector is the partner.
         InspectionVisit.objects.filter(pk=visit.pk).update(
-            status=VisitStatus.IN_PROGRESS, started_at=clock.now()
+            status=VisitStatus.IN_PROGRESS, started_at=now, started_by=actor
         )
-        visit.status = VisitStatus.IN_PROGRESS
+        visit.status, visit.started_at, visit.started_by = VisitStatus.IN_PROGRESS, now, actor
     return answer
 
 

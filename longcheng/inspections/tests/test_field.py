@@ -187,6 +187,24 @@ def test_the_partner_inspector_is_named_on_the_visit_and_in_the_document(login, 
     assert f"{a}（同行检查人员）" not in text
 
 
+def test_on_a_drawn_visit_whoever_begins_it_leads_and_the_other_is_the_partner(
+    sampling_campaign, inspectors
+):
+    services.campaign_draw(
+        actor=inspectors.leader, campaign=sampling_campaign, reason="第三季度双随机抽查"
+    )
+    visit = sampling_campaign.visits.first()
+    lead, partner = sorted(visit.inspectors.all(), key=lambda u: u.pk, reverse=True)
+    assert not any(is_partner for _u, is_partner in visit.team())  # nobody has begun
+    item = selectors.visit_items(visit)[0]
+    services.visit_answer(actor=lead, visit=visit, item=item, verdict="pass")
+    visit.refresh_from_db()
+    assert [(u.pk, is_partner) for u, is_partner in visit.team()] == [
+        (lead.pk, False),
+        (partner.pk, True),
+    ]
+
+
 # — 4. Thumbnails —
 
 
