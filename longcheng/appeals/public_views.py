@@ -53,8 +53,19 @@ def _too_many(request, phone: str = "") -> bool:
 FOLLOW_OFFER = "appeal-follow"
 
 
+class PointMissing(Http404):
+    """A QR code that is damaged, mistyped or of a point taken out of service."""
+
+
 class SubmitView(View):
     template_name = "appeals/public/submit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PointMissing:
+            # Never a dead end: the citizen can still report, without the point's place.
+            return render(request, "appeals/public/point_missing.html", status=404)
 
     def point(self) -> MonitoringPoint | None:
         token = self.kwargs.get("token")
@@ -62,7 +73,7 @@ class SubmitView(View):
             return None
         point = point_from_token(token)
         if point is None:
-            raise Http404(_("二维码无效或监测点已停用。"))
+            raise PointMissing(_("二维码无效或监测点已停用。"))
         return point
 
     def render_form(self, request, form, status=200, similar=None):

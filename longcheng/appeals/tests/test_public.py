@@ -53,6 +53,15 @@ def test_the_signed_qr_code_opens_the_points_form(client, point, other_point):
     assert client.get(f"/a/p/{forged}/").status_code == 404
 
 
+@pytest.mark.parametrize("damaged", ["xd-hall", "xd-hall:abc", "%E4%B9%B1%E7%A0%81", "a" * 300])
+def test_a_damaged_qr_link_leads_to_the_general_form(client, point, damaged):
+    page = client.get(f"/a/p/{damaged}/")
+    assert page.status_code == 404
+    html = page.content.decode()
+    assert "这个二维码无法识别" in html and 'href="/a/"' in html
+    assert client.post(f"/a/p/{damaged}/", {"title": "路面塌陷"}).status_code == 404
+
+
 def test_scan_submit_track_and_rate(
     client, point, users, org, catalogue, django_capture_on_commit_callbacks
 ):
