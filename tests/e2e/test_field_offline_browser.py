@@ -73,6 +73,9 @@ def test_the_visit_page_opens_with_no_signal_and_sends_when_back(phone):
     badge = page.get_by_test_id("field-offline")
     expect(badge).to_have_attribute("data-ready", "1", timeout=30_000)
     expect(badge).to_contain_text("无信号时也能打开")
+    expect(page.locator("head link[rel=manifest]")).to_have_attribute(
+        "href", "/manifest.webmanifest"
+    )
 
     # No signal: the page opens again, from the phone.
     page.context.set_offline(True)
