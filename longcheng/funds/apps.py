@@ -8,9 +8,10 @@ class FundsConfig(AppConfig):
     verbose_name = _("基金")
 
     def ready(self) -> None:
-        from longcheng.web.home import register_home_cards, register_nav_items
+        from longcheng.web.home import register_nav_items
+        from longcheng.web.queues import register_work_queues
 
-        from .selectors import funds_home_cards, funds_nav_items
+        from .selectors import funds_nav_items, funds_work_queues
 
         register_nav_items(funds_nav_items)
-        register_home_cards(funds_home_cards, order=40)
+        register_work_queues(funds_work_queues, order=55)

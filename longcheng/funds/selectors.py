@@ -9,12 +9,14 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import manages_fund
+from longcheng.accounts.policies import acts_filter, manages_fund
 from longcheng.accounts.scoping import unit_filter
 from longcheng.web.access import is_business_staff
-from longcheng.web.home import NavItem, StatCard
+from longcheng.web.home import NavItem
+from longcheng.web.queues import QueueRow, WorkQueue
 
 from . import metrics, rules
 from .models import (
@@ -298,24 +300,52 @@ def decisions_awaiting(user) -> list[AgendaItem]:
     return items
 
 
-def funds_home_cards(user) -> list[StatCard]:
-    cards = []
-    to_vote = len(votes_awaiting(user))
-    if to_vote:
-        cards.append(
-            StatCard(str(_("待表决")), to_vote, reverse("funds:queue") + "#votes", "check2-square")
-        )
-    to_decide = len(decisions_awaiting(user))
-    if to_decide:
-        cards.append(
-            StatCard(
-                str(_("待形成投资决议")),
-                to_decide,
-                reverse("funds:queue") + "#decisions",
-                "journal-check",
+def _agenda_row(item: AgendaItem) -> QueueRow:
+    held = item.meeting.held_on
+    return QueueRow(
+        title=str(item.deal.company),
+        url=item.deal.get_absolute_url(),
+        detail=" · ".join(
+            [item.meeting.fund.name, str(item.meeting)]
+            + (
+                [str(_("已表决 %(c)d / %(m)d 人")) % {"c": item.votes_cast, "m": item.members}]
+                if item.members
+                else []
+            )
+        ),
+        due=held,
+        late=bool(held and held < timezone.localdate()),
+    )
+
+
+def funds_work_queues(user) -> list[WorkQueue]:
+    """待表决 for committee members; 待形成投资决议 for the fund's managers."""
+    queues = []
+    if getattr(user, "pk", None) and InvestmentMeeting.objects.filter(members=user).exists():
+        queues.append(
+            WorkQueue(
+                "funds-vote",
+                str(_("待表决")),
+                "check2-square",
+                votes_awaiting(user),
+                _agenda_row,
+                more_url=reverse("funds:queue") + "#votes",
+                hint=str(_("您是投资决策委员会委员：对会议议程上的项目逐一表决。")),
             )
         )
-    return cards
+    if Fund.objects.filter(acts_filter(user, "management_unit")).exists():
+        queues.append(
+            WorkQueue(
+                "funds-decide",
+                str(_("待形成投资决议")),
+                "journal-check",
+                decisions_awaiting(user),
+                _agenda_row,
+                more_url=reverse("funds:queue") + "#decisions",
+                hint=str(_("表决人数已达议事规则要求：由基金管理人记录投资决议。")),
+            )
+        )
+    return queues
 
 
 # — LP capital accounts —

@@ -37,14 +37,16 @@ class WorkQueue:
     key: str  # stable, used in the address: /todo/?queue=<key>
     label: str
     icon: str
-    items: QuerySet  # the records waiting, in the order to work them
+    # The records waiting, in the order to work them: a queryset, or a list where a rule
+    # that is not a query decides (a committee's quorum).
+    items: QuerySet | list
     row: Callable[[Any], QueueRow]
     more_url: str = ""  # the app's own list of the same records, if it has one
     hint: str = ""  # who acts and what to do, shown above the rows
 
     @cached_property
     def count(self) -> int:
-        return self.items.count()
+        return len(self.items) if isinstance(self.items, list) else self.items.count()
 
     def rows(self, start: int = 0, stop: int | None = None) -> list[QueueRow]:
         return [self.row(record) for record in self.items[start:stop]]

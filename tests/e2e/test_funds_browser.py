@@ -82,10 +82,10 @@ def test_deal_lead_to_investment_decision(desk):
 def _vote_from_the_tile(page, vote):
     """From the home page's 待表决 tile to the deal, and vote."""
     page.goto(page.base + "/")
-    tile = page.locator("a.card-stat", has_text="待表决")
-    assert tile.locator(".display-6").inner_text() == "1"
+    tile = page.locator("[data-queue=funds-vote]")
+    assert "待表决" in tile.inner_text() and tile.locator(".display-6").inner_text() == "1"
     tile.click()
-    page.get_by_test_id("votes-awaiting").locator("a").first.click()
+    page.locator("[data-testid=todo-rows] a").first.click()
     assert (
         "经全体委员三分之二以上（含本数）同意为通过"
         in page.get_by_test_id("committee-rule").inner_text()
@@ -98,7 +98,7 @@ def _vote_from_the_tile(page, vote):
     labels = {"for": "同意", "against": "反对", "abstain": "弃权"}
     assert f"您已表决：{labels[vote]}" in page.get_by_test_id("my-vote").inner_text()
     page.goto(page.base + "/")
-    assert page.locator("a.card-stat", has_text="待表决").count() == 0
+    assert page.locator("[data-queue=funds-vote]").count() == 0
 
 
 def test_members_vote_from_their_tile_and_a_failed_vote_is_reconsidered(desk):
@@ -110,8 +110,8 @@ def test_members_vote_from_their_tile_and_a_failed_vote_is_reconsidered(desk):
     switch(page, "invest_clerk")
     _vote_from_the_tile(page, "for")
     page.goto(page.base + "/")
-    page.locator("a.card-stat", has_text="待形成投资决议").click()
-    page.get_by_test_id("decisions-awaiting").locator("a").first.click()
+    page.locator("[data-queue=funds-decide]").click()
+    page.locator("[data-testid=todo-rows] a").first.click()
     page.click("#record-decision")
     decision = page.get_by_test_id("decision")
     assert "未经全体委员三分之二以上（含本数）同意（同意 1 票，全体委员 3 人），未通过" in (

@@ -12,12 +12,11 @@ from longcheng.funds import rules, services
 from longcheng.funds.models import Deal, InvestmentMeeting, InvestmentVote
 from longcheng.funds.selectors import (
     decisions_awaiting,
-    funds_home_cards,
     funds_nav_items,
     votes_awaiting,
 )
 from longcheng.funds.services import FundRefused
-from longcheng.web.home import home_cards
+from longcheng.web.queues import user_work_queues
 
 DAY = datetime.date(2023, 9, 25)
 
@@ -226,15 +225,16 @@ def test_the_vote_tile_counts_exactly_the_deals_awaiting_the_members_vote(
     meeting = _meeting(deal, users, members)
     assert [item.deal for item in votes_awaiting(members[0])] == [deal]
     assert votes_awaiting(users.clerk2) == []
-    card = next(c for c in funds_home_cards(members[0]) if c.label == "待表决")
-    assert card.count == 1 and card.url.startswith(reverse("funds:queue"))
-    assert any(c.label == "待表决" for c in home_cards(members[0]))
+    queue = next(q for q in user_work_queues(members[0]) if q.label == "待表决")
+    assert queue.count == 1 and queue.more_url.startswith(reverse("funds:queue"))
+    assert [row.url for row in queue.rows()] == [deal.get_absolute_url()]
+    assert "funds-vote" in [q.key for q in login(members[0]).get("/").context["queues"]]
     assert any(i.label == "投决待办" and i.badge == 1 for i in funds_nav_items(members[0]))
     page = login(members[0]).get(reverse("funds:queue")).content.decode()
     assert "太原某半导体" in page
     services.vote_cast(member=members[0], meeting=meeting, deal=deal, vote="for")
     assert votes_awaiting(members[0]) == []
-    assert not any(c.label == "待表决" for c in funds_home_cards(members[0]))
+    assert {q.label: q.count for q in user_work_queues(members[0])}["待表决"] == 0
     assert "没有待您表决的项目" in login(members[0]).get(reverse("funds:queue")).content.decode()
     # Two of three have voted: the managers see it is ready to decide.
     assert decisions_awaiting(users.clerk1) == []
