@@ -318,6 +318,34 @@ def _agenda_row(item: AgendaItem) -> QueueRow:
     )
 
 
+# Stages where the fund's managers take the next step (投决 waits for them only while no
+# meeting is open; 投后 is the years of holding, followed in the portfolio, not a queue).
+MANAGER_STAGES = [
+    DealStage.LEAD,
+    DealStage.SCREENING,
+    DealStage.DUE_DILIGENCE,
+    DealStage.SIGNED,
+    DealStage.CLOSED,
+]
+
+
+def deals_to_move(user) -> QuerySet[Deal]:
+    open_meeting = InvestmentMeeting.deals.through.objects.filter(deal=OuterRef("pk")).exclude(
+        Exists(
+            InvestmentDecision.objects.filter(
+                meeting=OuterRef("investmentmeeting"), deal=OuterRef("deal")
+            )
+        )
+    )
+    return (
+        Deal.objects.filter(acts_filter(user, "fund__management_unit"))
+        .alias(has_open_meeting=Exists(open_meeting))
+        .filter(Q(stage__in=MANAGER_STAGES) | Q(stage=DealStage.COMMITTEE, has_open_meeting=False))
+        .select_related("fund")
+        .order_by("fund__name", "stage", "pk")
+    )
+
+
 def funds_work_queues(user) -> list[WorkQueue]:
     """待表决 for committee members; 待形成投资决议 for the fund's managers."""
     queues = []
@@ -334,6 +362,24 @@ def funds_work_queues(user) -> list[WorkQueue]:
             )
         )
     if Fund.objects.filter(acts_filter(user, "management_unit")).exists():
+        queues.append(
+            WorkQueue(
+                "funds-pipeline",
+                str(_("待推进的项目")),
+                "kanban",
+                deals_to_move(user),
+                lambda d: QueueRow(
+                    title=str(d.company),
+                    url=d.get_absolute_url(),
+                    detail=f"{d.get_stage_display()} · {d.fund.name}",
+                ),
+                hint=str(
+                    _(
+                        "线索、初筛、尽调、待安排投决会、签约和交割中的项目：由基金管理人推进或终止。"
+                    )
+                ),
+            )
+        )
         queues.append(
             WorkQueue(
                 "funds-decide",
