@@ -70,13 +70,17 @@ def annotate_days_left(matters: list[Matter]) -> None:
         matter.is_late = matter.handle_deadline <= now
 
 
+def short_moment(moment) -> str:
+    """A time in a list: the year shows only when it is not this year."""
+    local = timezone.localtime(moment)
+    pattern = "%m-%d %H:%M" if local.year == timezone.localdate().year else "%Y-%m-%d %H:%M"
+    return local.strftime(pattern)
+
+
 def _deadline_cell(matter: Matter) -> str:
     if not matter.handle_deadline:
         return ""
-    moment = timezone.localtime(matter.handle_deadline)
-    # The year shows when it is not this year (a deadline reaching into the next one).
-    pattern = "%m-%d %H:%M" if moment.year == timezone.localdate().year else "%Y-%m-%d %H:%M"
-    local = moment.strftime(pattern)
+    local = short_moment(matter.handle_deadline)
     if not hasattr(matter, "days_left"):
         annotate_days_left([matter])
     if not hasattr(matter, "days_left"):
@@ -124,11 +128,7 @@ class InboxView(BusinessRequired, RegisterListView):
         Column(gettext_lazy("派单目录"), lambda m: m.category),
         Column(gettext_lazy("主办单位"), lambda m: m.lead_unit),
         Column(gettext_lazy("办理时限"), _deadline_cell, sort="handle_deadline"),
-        Column(
-            gettext_lazy("受理时间"),
-            lambda m: timezone.localtime(m.received_at).strftime("%Y-%m-%d %H:%M"),
-            sort="received_at",
-        ),
+        Column(gettext_lazy("受理时间"), lambda m: short_moment(m.received_at), sort="received_at"),
         Column(gettext_lazy("诉求人电话"), lambda m: m.masked_reporter_phone),
     ]
 
@@ -143,6 +143,19 @@ class InboxView(BusinessRequired, RegisterListView):
         if self.box() == Box.DONE and not self.params.get("sort"):
             return "-received_at"
         return super().current_sort()
+
+    def ordering_keys(self) -> list[str]:
+        # Waiting for dispatch there is no deadline yet: urgent first, then first come.
+        if self.box() in (Box.TO_DISPATCH, Box.RETURNED) and not self.params.get("sort"):
+            return ["-urgency", "received_at", "pk"]
+        return super().ordering_keys()
+
+    def row_class(self, matter) -> str:
+        if getattr(matter, "is_late", False):  # set for running matters (annotate_days_left)
+            return "row-overdue"
+        if matter.status == Status.REOPENED or matter.reopen_count:
+            return "row-reopened"
+        return ""
 
     def base_queryset(self):
         box = self.box()

@@ -160,6 +160,10 @@ class RegisterListView(LoginRequiredMixin, ListView):
         """Where the first cell of a row links to."""
         return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
 
+    def row_class(self, obj) -> str:
+        """Hook: a CSS class that makes a row stand out (overdue, reopened)."""
+        return ""
+
     def may_reveal(self) -> bool:
         return bool(self.reveal_permission) and self.request.user.has_perm(self.reveal_permission)
 
@@ -203,7 +207,11 @@ class RegisterListView(LoginRequiredMixin, ListView):
             title=self.title,
             columns=self.columns,
             rows=[
-                (self.row_url(obj), [c.value(obj) for c in self.columns])
+                (
+                    self.row_url(obj),
+                    [(c.label, c.value(obj)) for c in self.columns],
+                    self.row_class(obj),
+                )
                 for obj in context["object_list"]
             ],
             filters=[
