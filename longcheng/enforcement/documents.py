@@ -3,7 +3,8 @@ kind's body written out from the case. The decision carries every item Art. 59 r
 
 from django.utils import timezone
 
-from longcheng.web.pdf import new_pdf
+from longcheng.core.thumbnails import thumbnail_bytes
+from longcheng.web.pdf import new_pdf, photo_row
 
 from .workflow import DocumentKind, Outcome
 
@@ -203,6 +204,20 @@ def _body_lines(document, body) -> list[str]:
     return [str(content)]
 
 
+# The documents that state the evidence show its photos too (Arts. 44, 59).
+CITES_EVIDENCE = {K.NOTICE, K.PENALTY_DECISION, K.NO_PENALTY, K.INSPECTION_RECORD}
+
+
+def _evidence_photos(case) -> list[tuple[bytes, str]]:
+    photos = []
+    for evidence in case.evidence.filter(kind="photo").exclude(file="").order_by("recorded_at")[:8]:
+        thumb = thumbnail_bytes(evidence.file)
+        if thumb:
+            when = timezone.localtime(evidence.recorded_at)
+            photos.append((thumb, f"{when:%m-%d %H:%M} {evidence.description[:14]}"))
+    return photos
+
+
 def render(document, body) -> bytes:
     pdf = new_pdf()
     _line(pdf, body.name, size=16, height=10, align="C")
@@ -212,6 +227,8 @@ def render(document, body) -> bytes:
     for text in _body_lines(document, body):
         _line(pdf, text)
         pdf.ln(1)
+    if document.kind in CITES_EVIDENCE:
+        photo_row(pdf, _evidence_photos(document.case))
     pdf.ln(6)
     _line(
         pdf,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.views import View
 
 from longcheng.core import clock
+from longcheng.core.thumbnails import thumbnail_bytes
 from longcheng.inspections.field import FieldPageMixin, field_user_key
-from longcheng.inspections.thumbnails import thumbnail_bytes
 from longcheng.inspections.views import thumbnail_response
 
 from .models import Evidence, Patrol

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from longcheng.web.pdf import new_pdf
+from longcheng.core.thumbnails import thumbnail_bytes
+from longcheng.web.pdf import new_pdf, photo_row
 
 from . import rules
-from .thumbnails import thumbnail_bytes
 
 
 def _line(pdf, text: str, size: int = 11, height: float = 7, align: str = "L") -> None:
@@ -37,22 +37,16 @@ def _seen(moment) -> str:
 
 
 def _photos(pdf, photos) -> None:
-    """The photos that show a finding, as thumbnails in a row, each with where and when."""
-    shown = [(p, thumbnail_bytes(p.file)) for p in photos[:4]]
-    shown = [(p, t) for p, t in shown if t]
-    if not shown:
-        return
-    if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
-        pdf.add_page()
-    y = pdf.get_y() + 1
-    for index, (photo, thumb) in enumerate(shown):
-        x = pdf.l_margin + 8 + index * 44
-        pdf.image(io.BytesIO(thumb), x=x, y=y, h=28, keep_aspect_ratio=True, w=40)
-        pdf.set_xy(x, y + 29)
-        pdf.set_font("cjk", size=7)
-        where = f"{photo.latitude:.5f}, {photo.longitude:.5f}" if photo.located else "未获取位置"
-        pdf.cell(40, 3.5, f"{timezone.localtime(photo.taken_at):%m-%d %H:%M} {where}")
-    pdf.set_xy(pdf.l_margin, y + 34)
+    """The photos that show a finding, as thumbnails in a row, each with when and where."""
+    shown = []
+    for photo in photos[:4]:
+        thumb = thumbnail_bytes(photo.file)
+        if thumb:
+            where = (
+                f"{photo.latitude:.5f}, {photo.longitude:.5f}" if photo.located else "未获取位置"
+            )
+            shown.append((thumb, f"{timezone.localtime(photo.taken_at):%m-%d %H:%M} {where}"))
+    photo_row(pdf, shown)
 
 
 def _team(visit) -> str:

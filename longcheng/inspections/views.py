@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 from longcheng.accounts.policies import owns_campaign
 from longcheng.core import clock
 from longcheng.core.errors import LongchengError
+from longcheng.core.thumbnails import thumbnail_bytes
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.actions import Act, ActionTableView, NoFields, form_errors, parse
 from longcheng.web.exports import TableExportMixin, xlsx_response
@@ -57,7 +58,6 @@ from .selectors import (
     visit_missing,
     visits_visible_to,
 )
-from .thumbnails import thumbnail_bytes
 from .workflow import RECTIFICATION_DONE, CampaignStatus, Mode, Result, TemplateStatus, VisitStatus
 
 

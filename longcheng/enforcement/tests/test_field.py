@@ -4,6 +4,7 @@ thumbnails on the case page."""
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -122,3 +123,25 @@ def test_photo_evidence_shows_as_a_thumbnail_on_the_case_page(login, filed, offi
     with Image.open(io.BytesIO(response.content)) as thumb:
         assert thumb.size == (320, 240)
     assert login(users.committee_clerk).get(thumb_url).status_code == 404
+
+
+def test_the_notice_that_cites_a_photo_shows_its_thumbnail(investigated, officers):
+    from pypdf import PdfReader
+
+    services.evidence_record(
+        actor=officers.a,
+        case=investigated,
+        kind="photo",
+        description="渣土车未苫盖驶出工地",
+        officers=[officers.b],
+        upload=_jpeg(),
+    )
+    case = services.case_notify(
+        actor=officers.a, case=investigated, circumstance="ordinary", fine=Decimal(15000)
+    )
+    document = case.documents.get(kind="notice")
+    with document.file.open("rb") as stored:
+        reader = PdfReader(io.BytesIO(stored.read()))
+    images = [image for page in reader.pages for image in page.images]
+    text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+    assert len(images) == 1 and "渣土车未苫盖驶出工地" in text

@@ -13,10 +13,10 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
+from longcheng.core.thumbnails import thumbnail_name
 from longcheng.inspections import rules, selectors, services
 from longcheng.inspections.field import FIELD_USER_HEADER, SHELL_FILES
 from longcheng.inspections.models import Answer, VisitPhoto
-from longcheng.inspections.thumbnails import thumbnail_name
 from tests.fixtures.loop import at
 
 from .conftest import answer_all, photo, png_bytes, submit

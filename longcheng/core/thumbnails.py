@@ -21,13 +21,13 @@ def thumbnail_name(name: str, size: int = THUMB_SIZE) -> str:
 def make_thumbnail(content: bytes, size: int = THUMB_SIZE) -> bytes | None:
     """A JPEG no larger than `size` on either side, turned upright; None if not a picture."""
     try:
-        with Image.open(io.BytesIO(content)) as image:
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((size, size))
-            if image.mode != "RGB":
-                image = image.convert("RGB")
+        with Image.open(io.BytesIO(content)) as opened:
+            upright: Image.Image = ImageOps.exif_transpose(opened)
+            upright.thumbnail((size, size))
+            if upright.mode != "RGB":
+                upright = upright.convert("RGB")
             out = io.BytesIO()
-            image.save(out, format="JPEG", quality=80, optimize=True)
+            upright.save(out, format="JPEG", quality=80, optimize=True)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
     return out.getvalue()
