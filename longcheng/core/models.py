@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -19,6 +20,23 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Correction(models.Model):
+    """A recorded figure changed, never silently overwritten: who, when, why, and the values
+    before and after. Each app's correction adds the record it corrects."""
+
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("更正时间"))
+    reason = models.CharField(_("更正原因"), max_length=300)
+    before = models.JSONField(_("更正前"))
+    after = models.JSONField(_("更正后"))
+
+    class Meta:
+        abstract = True
+        ordering = ["corrected_at", "pk"]
 
 
 class Division(models.Model):

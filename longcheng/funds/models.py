@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from longcheng.core.models import TimeStampedModel, VersionedModel
+from longcheng.core.models import Correction, TimeStampedModel, VersionedModel
 
 from .rules import CommitteeRule
 from .workflow import DD_AREAS, DealStage, FlowKind, FundKind, FundStage, LpKind, Vote
@@ -133,21 +133,13 @@ class CashFlow(models.Model):
         return f"{self.fund} {self.on} {self.get_kind_display()} {self.amount}"
 
 
-class CashFlowCorrection(models.Model):
+class CashFlowCorrection(Correction):
     """A recorded cash flow corrected, never silently edited: who, when, why, and the flow
     before and after (the fund's figures follow, being computed from the flows)."""
 
     flow = models.ForeignKey(CashFlow, on_delete=models.CASCADE, related_name="corrections")
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    corrected_at = models.DateTimeField(_("更正时间"))
-    reason = models.CharField(_("更正原因"), max_length=300)
-    before = models.JSONField(_("更正前"))
-    after = models.JSONField(_("更正后"))
 
-    class Meta:
-        ordering = ["corrected_at", "pk"]
+    class Meta(Correction.Meta):
         verbose_name = _("现金流更正")
         verbose_name_plural = _("现金流更正")
 

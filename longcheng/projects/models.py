@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from longcheng.core.models import TimeStampedModel, VersionedModel
+from longcheng.core.models import Correction, TimeStampedModel, VersionedModel
 
 from .workflow import Colour, Stage
 
@@ -214,21 +214,13 @@ class MonthlyReport(models.Model):
         return f"{self.project} {self.year}-{self.month:02d}"
 
 
-class ReportCorrection(models.Model):
+class ReportCorrection(Correction):
     """A reported month corrected, never silently overwritten: who, when, why, and the figures
     before and after (the cumulative figures follow, being computed from the months)."""
 
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="corrections")
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    corrected_at = models.DateTimeField(_("更正时间"))
-    reason = models.CharField(_("更正原因"), max_length=300)
-    before = models.JSONField(_("更正前"))
-    after = models.JSONField(_("更正后"))
 
-    class Meta:
-        ordering = ["corrected_at", "pk"]
+    class Meta(Correction.Meta):
         verbose_name = _("调度更正")
         verbose_name_plural = _("调度更正")
 

@@ -1,5 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against the live test server."""
 
+import contextlib
 import io
 import os
 import shutil
@@ -135,15 +136,52 @@ def demo(transactional_db):
         _put_rows_back(connection, _DEMO_ROWS[connection.vendor])
 
 
-@pytest.fixture
-def page(browser, live_server, demo):
+# The screens each user has: a clerk's desk, an inspector's or a citizen's phone, a judge's
+# tablet.
+DEVICES = {
+    "desk": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "tablet": {"viewport": {"width": 820, "height": 1180}, "is_mobile": True, "has_touch": True},
+}
+
+
+@contextlib.contextmanager
+def device_page(browser, live_server, device: str, **options):
+    """A page in a fresh browser context of the given device (Chinese, no animations), its
+    `base` the live server; confirmation dialogs are accepted as a user clicks OK."""
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="zh-CN", reduced_motion="reduce"
+        **{"locale": "zh-CN", "reduced_motion": "reduce", **DEVICES[device], **options}
     )
     page = context.new_page()
     page.base = live_server.url
-    yield page
-    context.close()
+    page.on("dialog", lambda dialog: dialog.accept())
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, live_server, demo):
+    with device_page(browser, live_server, "desk") as page:
+        yield page
+
+
+@pytest.fixture
+def desk(page):
+    return page
+
+
+@pytest.fixture
+def phone(browser, live_server, demo):
+    with device_page(browser, live_server, "phone") as page:
+        yield page
+
+
+@pytest.fixture
+def tablet(browser, live_server, demo):
+    with device_page(browser, live_server, "tablet") as page:
+        yield page
 
 
 def current_code(username) -> str:

@@ -12,30 +12,6 @@ from .conftest import sign_in
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def phone(browser, live_server, demo):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        reduced_motion="reduce",
-    )
-    page = context.new_page()
-    page.base = live_server.url
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def desk(browser, live_server, demo):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
-    page = context.new_page()
-    page.base = live_server.url
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
-
-
 def test_scan_submit_track_and_rate_on_a_phone(phone):
     point = MonitoringPoint.objects.get(code="xd-hall")
     phone.goto(f"{phone.base}/a/p/{point_token(point)}/")

@@ -17,16 +17,6 @@ from .conftest import shot, sign_in
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def desk(browser, live_server, demo):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
-    page = context.new_page()
-    page.base = live_server.url
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
-
-
 def switch(page, username):
     page.context.clear_cookies()
     sign_in(page, username)

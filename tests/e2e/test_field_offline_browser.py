@@ -14,7 +14,7 @@ from longcheng.inspections import selectors, services
 from longcheng.inspections.models import Answer, Campaign, VisitPhoto
 from longcheng.inspections.workflow import Mode
 
-from .conftest import shot, sign_in
+from .conftest import device_page, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -23,20 +23,10 @@ TAIYUAN = {"latitude": 37.852743, "longitude": 112.560185, "accuracy": 12}
 
 @pytest.fixture
 def phone(browser, live_server, demo):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        reduced_motion="reduce",
-        service_workers="allow",
-    )
-    context.grant_permissions(["geolocation"])
-    context.set_geolocation(TAIYUAN)
-    page = context.new_page()
-    page.base = live_server.url
-    yield page
-    context.close()
+    with device_page(browser, live_server, "phone", service_workers="allow") as page:
+        page.context.grant_permissions(["geolocation"])
+        page.context.set_geolocation(TAIYUAN)
+        yield page
 
 
 def _jpeg() -> bytes:

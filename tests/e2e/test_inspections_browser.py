@@ -13,20 +13,6 @@ from .conftest import shot, sign_in
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def tablet_phone(browser, live_server, demo):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        reduced_motion="reduce",
-    )
-    page = context.new_page()
-    page.base = live_server.url
-    yield page
-    context.close()
-
-
 def sign(page, selector):
     page.locator(selector).scroll_into_view_if_needed()
     box = page.locator(selector).bounding_box()
@@ -45,8 +31,8 @@ def until(page, condition, timeout_ms: int = 30_000) -> None:
     raise AssertionError("the condition did not hold in time")
 
 
-def test_a_visit_goes_offline_and_lands_once_when_back(tablet_phone):
-    page = tablet_phone
+def test_a_visit_goes_offline_and_lands_once_when_back(phone):
+    page = phone
     campaign = Campaign.objects.get(mode=Mode.FULL_COVERAGE)
     target = campaign.targets.filter(visits__isnull=True, selected=True).first()
     inspector = User.objects.get(username="wj_clerk")
@@ -103,8 +89,8 @@ def test_a_visit_goes_offline_and_lands_once_when_back(tablet_phone):
     assert InspectionVisit.objects.filter(target=target).count() == 1
 
 
-def test_the_party_reports_its_fix_on_a_phone(tablet_phone):
-    page = tablet_phone
+def test_the_party_reports_its_fix_on_a_phone(phone):
+    page = phone
     visit = InspectionVisit.objects.filter(
         rectifications__status="open", parent__isnull=True
     ).first()
@@ -120,8 +106,8 @@ def test_the_party_reports_its_fix_on_a_phone(tablet_phone):
     shot(page, "inspection-party.png")
 
 
-def test_public_results_name_no_person(tablet_phone):
-    page = tablet_phone
+def test_public_results_name_no_person(phone):
+    page = phone
     campaign = Campaign.objects.get(mode=Mode.FULL_COVERAGE)
     page.goto(page.base + f"/p/inspections/{campaign.pk}/")
     table = page.get_by_test_id("public-results")

@@ -31,7 +31,6 @@ def test_a_clerk_receives_and_answers_a_request_about_personal_data(page):
     shot(page, "privacy-request.png")
     page.select_option("#id_outcome", "refused")
     page.fill("#id_answer", "请求人未能核验身份，不予提供副本。")
-    page.on("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.get_by_role("button", name="提交答复").click()
     expect(page.locator("[data-testid=answer]")).to_contain_text("不予提供副本")
@@ -43,7 +42,6 @@ def test_a_deletion_request_clears_the_data_and_drafts_the_answer(page):
     phone = request.requester_phone
     sign_in(page, "xd_clerk")
     page.goto(page.base + f"/privacy/{request.pk}/")
-    page.on("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.get_by_test_id("erase").click()
     expect(page.locator(".alert-success")).to_contain_text("已清除")
@@ -59,7 +57,6 @@ def test_a_dispatcher_places_a_legal_hold_on_a_matter(page):
     page.goto(page.base + matter.get_absolute_url())
     hold = page.get_by_test_id("legal-hold")
     hold.locator("input[name=reason]").fill("行政复议中")
-    page.on("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         hold.get_by_test_id("set-hold").click()
     expect(page.get_by_test_id("legal-hold")).to_contain_text("保全中：行政复议中")

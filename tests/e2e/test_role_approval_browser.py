@@ -30,7 +30,6 @@ def test_a_new_account_waits_for_the_security_administrator(page):
     page.get_by_role("link", name="角色审批").first.click()
     row = page.locator("[data-testid=role-request-new_inspector]")
     expect(row).to_contain_text("新来的监督员")
-    page.on("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         row.get_by_role("button", name="批准").click()
     expect(page.locator("[data-testid=role-requests-decided]")).to_contain_text("已批准")

@@ -14,20 +14,6 @@ from .conftest import shot, sign_in
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def phone(browser, live_server, demo):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        reduced_motion="reduce",
-    )
-    page = context.new_page()
-    page.base = live_server.url
-    yield page
-    context.close()
-
-
 def test_apply_on_a_phone_then_track(phone):
     page = phone
     campaign = RecruitmentCampaign.objects.get()
@@ -115,20 +101,6 @@ def test_the_publicity_page_masks_and_takes_objections(phone):
     page.click("button[type=submit]")
     page.wait_for_url("**?sent=1")
     assert Objection.objects.filter(text__startswith="名单中有人报名信息").exists()
-
-
-@pytest.fixture
-def tablet(browser, live_server, demo):
-    context = browser.new_context(
-        viewport={"width": 820, "height": 1180},
-        is_mobile=True,
-        has_touch=True,
-        reduced_motion="reduce",
-    )
-    page = context.new_page()
-    page.base = live_server.url
-    yield page
-    context.close()
 
 
 def _no_sideways_scroll(page) -> None:

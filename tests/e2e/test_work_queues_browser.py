@@ -12,7 +12,7 @@ from longcheng.enforcement.models import LegalProvision
 from longcheng.parties.models import Enterprise, Site
 from tests.factories import CaseFactory
 
-from .conftest import shot, sign_in
+from .conftest import device_page, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -35,36 +35,29 @@ def _fits(page) -> bool:
 
 def test_from_the_home_tile_to_the_step_at_the_desk_and_on_a_phone(browser, live_server, demo):
     case = _lead()
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
-    page = desk.new_page()
-    page.base = live_server.url
-    sign_in(page, "cg_leader")
-    tile = page.locator("[data-testid=home-queues] [data-queue=enforcement-filing]")
-    assert "待立案审批" in tile.inner_text()
-    tile.click()
-    rows = page.locator("[data-testid=todo-rows] a")
-    assert rows.filter(has_text=case.party_name).count() == 1
-    assert "负责人决定立案" in page.locator("[data-testid=todo-hint]").inner_text()
-    shot(page, "todo-leader.png")
-    rows.filter(has_text=case.party_name).click()
-    assert page.locator("form[action$='/step/file/']").count() == 1
-    desk.close()
+    with device_page(browser, live_server, "desk") as page:
+        sign_in(page, "cg_leader")
+        tile = page.locator("[data-testid=home-queues] [data-queue=enforcement-filing]")
+        assert "待立案审批" in tile.inner_text()
+        tile.click()
+        rows = page.locator("[data-testid=todo-rows] a")
+        assert rows.filter(has_text=case.party_name).count() == 1
+        assert "负责人决定立案" in page.locator("[data-testid=todo-hint]").inner_text()
+        shot(page, "todo-leader.png")
+        rows.filter(has_text=case.party_name).click()
+        assert page.locator("form[action$='/step/file/']").count() == 1
 
-    phone = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
-    page = phone.new_page()
-    page.base = live_server.url
-    sign_in(page, "cg_clerk1")
-    page.goto(f"{page.base}/enforcement/{case.pk}/")
-    assert "负责人审批立案" in page.locator("[data-testid=next-step]").inner_text()
+    with device_page(browser, live_server, "phone") as page:
+        sign_in(page, "cg_clerk1")
+        page.goto(f"{page.base}/enforcement/{case.pk}/")
+        assert "负责人审批立案" in page.locator("[data-testid=next-step]").inner_text()
 
-    officers = list(User.objects.filter(username__in=["cg_clerk1", "cg_clerk3"]))
-    case = services.case_file(
-        actor=User.objects.get(username="cg_leader"), case=case, officers=officers
-    )
-    page.goto(f"{page.base}/todo/?queue=enforcement-mine")
-    assert page.locator("[data-testid=todo-rows] a").filter(has_text=case.number).count() == 1
-    assert _fits(page)
-    shot(page, "todo-officer-phone.png", full_page=True)
-    phone.close()
+        officers = list(User.objects.filter(username__in=["cg_clerk1", "cg_clerk3"]))
+        case = services.case_file(
+            actor=User.objects.get(username="cg_leader"), case=case, officers=officers
+        )
+        page.goto(f"{page.base}/todo/?queue=enforcement-mine")
+        rows = page.locator("[data-testid=todo-rows] a")
+        assert rows.filter(has_text=case.number).count() == 1
+        assert _fits(page)
+        shot(page, "todo-officer-phone.png", full_page=True)
