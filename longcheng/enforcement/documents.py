@@ -214,7 +214,12 @@ def _evidence_photos(case) -> list[tuple[bytes, str]]:
         thumb = thumbnail_bytes(evidence.file)
         if thumb:
             when = timezone.localtime(evidence.recorded_at)
-            photos.append((thumb, f"{when:%m-%d %H:%M} {evidence.description[:14]}"))
+            where = (
+                f"{evidence.latitude:.5f}, {evidence.longitude:.5f}"
+                if evidence.located
+                else "未获取位置"
+            )
+            photos.append((thumb, f"{when:%m-%d %H:%M} {where}"))
     return photos
 
 

@@ -141,6 +141,11 @@ class EvidenceForm(forms.Form):
     video_ref = forms.CharField(label=_("执法记录仪视频编号"), max_length=100, required=False)
     file = forms.FileField(label=_("附件"), required=False)
     credentials_shown = forms.BooleanField(label=_("已向当事人出示执法证件"), required=False)
+    # The phone's position when the file was chosen (filled by the page's script, checked by
+    # `core.positions.photo_position`: a value that is no place on Earth is dropped).
+    latitude = forms.CharField(required=False, max_length=40)
+    longitude = forms.CharField(required=False, max_length=40)
+    accuracy = forms.CharField(required=False, max_length=40)
     # 先行登记保存: the approving head (the service checks that they lead the unit).
     approved_by = forms.ModelChoiceField(
         label=_("批准人"), queryset=User.objects.all(), required=False

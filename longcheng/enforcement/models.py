@@ -444,6 +444,12 @@ class Evidence(models.Model):
     credentials_shown = models.BooleanField(_("已出示执法证件"), default=False)
     # Art. 56: no decision within seven working days, the goods go back to the party.
     released = models.BooleanField(_("已解除保存并返还"), default=False)
+    # Where a photo was taken, when the officer's phone gave its position.
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
 
     class Meta:
         ordering = ["recorded_at"]
@@ -452,6 +458,10 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.description[:20]}"
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class CaseChallenge(models.Model):

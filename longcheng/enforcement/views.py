@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from longcheng.accounts.policies import leads
 from longcheng.core.errors import LongchengError
+from longcheng.core.positions import photo_position
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.actions import Act, ActionTableView, NoFields, reporting
 from longcheng.web.exports import TableExportMixin
@@ -252,6 +253,7 @@ def _evidence(user, case, d):
         upload=d["file"],
         approved_by=d["approved_by"],
         credentials_shown=d["credentials_shown"],
+        position=photo_position(d["latitude"], d["longitude"], d["accuracy"]),
     )
 
 

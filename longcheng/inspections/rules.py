@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
@@ -227,24 +227,3 @@ def parse_seen_time(value) -> datetime.datetime | None:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
-
-
-def photo_position(latitude, longitude, accuracy) -> tuple[Decimal, Decimal, int | None] | None:
-    """The position the phone sent with a photo, rounded to the columns (about 0.1 m), or None
-    when the phone sent none or one that cannot be a place on Earth (the photo is still kept:
-    it then says 未获取位置)."""
-    try:
-        lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
-        lon = Decimal(str(longitude)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-    if not (lat.is_finite() and lon.is_finite() and -90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    metres: int | None
-    try:
-        metres = round(float(accuracy))
-    except (ValueError, TypeError, OverflowError):
-        metres = None
-    if metres is not None and not 0 <= metres <= 100_000:
-        metres = None
-    return lat, lon, metres

@@ -25,6 +25,28 @@
       window.print();
     }
   });
+  // data-locate on a form: when a file is chosen, the phone's position (if it gives one within
+  // ten seconds) fills the form's latitude, longitude and accuracy fields; the status line says
+  // which. Refused or unavailable, the file is still sent, without a position.
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest("form[data-locate]");
+    if (!form || event.target.type !== "file" || !event.target.files.length) return;
+    const status = form.querySelector("[data-locate-status]");
+    const say = (key) => { if (status) status.textContent = status.dataset[key] || ""; };
+    const fill = (coords) => {
+      for (const name of ["latitude", "longitude", "accuracy"]) {
+        form.elements[name].value = coords ? coords[name] : "";
+      }
+      say(coords ? "located" : "noPosition");
+    };
+    if (!navigator.geolocation) { fill(null); return; }
+    say("locating");
+    navigator.geolocation.getCurrentPosition(
+      (position) => fill(position.coords),
+      () => fill(null),
+      { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
+    );
+  });
   // data-autosubmit: a select that sends its form when changed (the language switch).
   document.addEventListener("change", (event) => {
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();

@@ -2,6 +2,7 @@
 again from the phone with none; an answer and a photo taken there wait on the phone and land,
 with the photo's position, once the signal is back."""
 
+import datetime
 import io
 
 import pytest
@@ -163,3 +164,41 @@ def test_the_patrol_page_opens_with_no_signal_on_a_night_patrol(phone):
     expect(badge).to_contain_text("无法提交")
     expect(page.locator("#id_description")).to_have_value("工地夜间施工，未见夜间施工许可公示")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_officer_photographs_evidence_and_its_position_is_kept(phone):
+    from longcheng.enforcement import services as enforcement
+    from longcheng.enforcement.models import LegalProvision
+    from longcheng.parties.models import Enterprise, Site
+    from tests.factories import CaseFactory
+
+    page = phone
+    lead = CaseFactory(
+        actor=User.objects.get(username="cg_clerk1"),
+        site=Site.objects.get(name="福利悦禧城项目"),
+        enterprise=Enterprise.objects.get(name="山西建设投资集团有限公司"),
+        provision=LegalProvision.objects.get(code="waste-transport-permit"),
+        facts="工地出入口车辆未冲洗，带泥上路",
+        occurred_on=datetime.date.today(),
+    )
+    case = enforcement.case_file(
+        actor=User.objects.get(username="cg_leader"),
+        case=lead,
+        officers=list(User.objects.filter(username__in=["cg_clerk1", "cg_clerk3"])),
+    )
+    sign_in(page, "cg_clerk1")
+    page.goto(f"{page.base}/enforcement/{case.pk}/")
+    form = page.locator("form[data-locate]")
+    form.locator("select[name=kind]").select_option("photo")
+    form.locator("textarea[name=description]").fill("工地出入口渣土车未冲洗驶出")
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 90, 90)).save(picture, format="JPEG")
+    form.locator("input[name=file]").set_input_files(
+        {"name": "gate.jpg", "mimeType": "image/jpeg", "buffer": picture.getvalue()}
+    )
+    expect(form.locator("[data-locate-status]")).to_have_text("已记录位置")
+    form.locator("button[type=submit]").click()
+    page.get_by_test_id("evidence-photos").locator("img").first.wait_for()
+    evidence = case.evidence.get(description="工地出入口渣土车未冲洗驶出")
+    assert float(evidence.latitude) == pytest.approx(TAIYUAN["latitude"], abs=1e-6)
+    assert "37.85274, 112.56019" in page.get_by_test_id("evidence-photos").inner_text()

@@ -223,9 +223,11 @@ def evidence_record(
     upload=None,
     approved_by=None,
     credentials_shown: bool = False,
+    position: tuple | None = None,
 ) -> Evidence:
     """调查取证: two officers of the case at least; 先行登记保存 needs a leader's approval and a
-    decision within seven working days (Art. 56)."""
+    decision within seven working days (Art. 56). `position` is where the phone was when a
+    photo was taken (latitude, longitude, accuracy in metres), when it gave one."""
     _require_case_officer(actor, case)
     if case.status not in (Status.FILED, Status.NOTIFIED, Status.HEARING):
         raise CaseRefused(
@@ -267,6 +269,9 @@ def evidence_record(
         credentials_shown=credentials_shown,
         decide_by=add_working_days(_today(), PRESERVATION_WORKING_DAYS) if preservation else None,
     )
+    if position is not None and upload is not None:
+        evidence.latitude, evidence.longitude, evidence.accuracy = position
+        evidence.save(update_fields=["latitude", "longitude", "accuracy"])
     evidence.officers.set(team)
     if upload is not None:
         evidence.file.save(upload.name, upload, save=True)

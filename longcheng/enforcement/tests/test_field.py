@@ -145,3 +145,33 @@ def test_the_notice_that_cites_a_photo_shows_its_thumbnail(investigated, officer
     images = [image for page in reader.pages for image in page.images]
     text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
     assert len(images) == 1 and "渣土车未苫盖驶出工地" in text
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ({"latitude": "37.857014", "longitude": "112.549248", "accuracy": "12.4"}, True),
+        ({"latitude": "91", "longitude": "112.5", "accuracy": "5"}, False),  # no such place
+        ({"latitude": "NaN", "longitude": "1e999", "accuracy": "x"}, False),
+        ({}, False),  # the phone refused or has no position
+    ],
+)
+def test_a_photo_of_evidence_keeps_where_it_was_taken(sent, kept, login, filed, officers):
+    client = login(officers.a)
+    response = client.post(
+        reverse("enforcement:case_step", args=[filed.pk, "evidence"]),
+        {
+            "kind": "photo",
+            "description": "渣土车未苫盖驶出工地",
+            "officers": [officers.b.pk],
+            "file": _jpeg(),
+            **sent,
+        },
+    )
+    assert response.status_code == 302
+    evidence = filed.evidence.get()
+    assert evidence.file and evidence.located is kept
+    if kept:
+        assert (str(evidence.latitude), evidence.accuracy) == ("37.857014", 12)
+    page = client.get(filed.get_absolute_url()).content.decode()
+    assert ("37.85701, 112.54925" if kept else "未获取位置") in page

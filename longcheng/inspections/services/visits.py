@@ -16,6 +16,7 @@ from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import clock
 from longcheng.core.calendar import add_working_days
+from longcheng.core.positions import photo_position
 from longcheng.core.transactions import service
 from longcheng.core.versioning import save_versioned
 from longcheng.loop import services as loop
@@ -41,7 +42,6 @@ from ..rules import (
     document_prefix,
     document_word,
     parse_seen_time,
-    photo_position,
     publish_within_working_days,
     seen_time_problem,
     to_scoring,
