@@ -68,6 +68,10 @@ PUBLIC_VIEWS = {
     "volunteers:apply",
     "volunteers:publicity",
     "privacy:policy",
+    # The field app's manifest and service worker: the browser fetches them without the
+    # user's cookies; they hold no record (the worker asks for the user's pages itself).
+    "inspections:manifest",
+    "inspections:sw",
 }
 # Business records: what the three administrators must never read (三权分立).
 BUSINESS_NAMESPACES = {

@@ -21,7 +21,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context["business"] = reads_business_records(user)
         context["alerts"] = home_alerts(user)
-        context["queues"] = [q for q in user_work_queues(user) if q.count]
+        # Staff see the queues with work in them; someone from outside (a judge) has nothing
+        # else on the page, so their queue shows even when empty, as the way to their work.
+        external = user.role in EXTERNAL_ROLES
+        context["queues"] = [q for q in user_work_queues(user) if q.count or external]
         if context["business"]:
             context["cards"] = home_cards(user)
             context["units"] = visible_units(user).order_by("path")[:30]

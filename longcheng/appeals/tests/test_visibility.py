@@ -44,7 +44,8 @@ def test_an_external_judge_reaches_the_scoring_page_only(login, users):
     client = login(judge)
     assert client.get("/volunteers/judge/").status_code == 200
     home = client.get("/").content.decode()
-    assert 'href="/volunteers/judge/"' in home and "待评分" in home
+    assert 'href="/todo/?queue=volunteers-score"' in home and "待评分" in home
+    assert 'href="/volunteers/judge/"' in client.get("/todo/").content.decode()
     assert "待签收" not in home and "自然人" not in home  # no business queues or registers
     assert client.get("/volunteers/").status_code == 403
     assert client.get("/loop/").status_code in (302, 403)

@@ -55,7 +55,11 @@ def test_flagged_on_the_project_page_counted_in_the_list_and_for_the_sponsor(
     assert len(flagged) == 2 and "一期主厂房封顶" in flagged[1].split("</li>")[0]
     assert "已逾期，未填实际日期" in flagged[1].split("</li>")[0]
     listing = login(users.clerk1).get(reverse("projects:projects"))
-    row = next(values for _url, values in listing.context["rows"] if values[0] == "P-JK")
+    row = next(
+        [value for _label, value in cells]
+        for _url, cells, _css in listing.context["rows"]
+        if cells[0][1] == "P-JK"
+    )
     assert row[-1] == 1
     sponsor = login(tree.sponsor).get(reverse("projects:sponsor"))
     assert len(sponsor.context["late_milestones"]) == 1

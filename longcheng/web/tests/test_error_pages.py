@@ -39,5 +39,6 @@ def test_a_citizen_with_a_dead_qr_code_is_told_what_to_do(client):
     response = client.get("/a/p/no-such-token/")
     assert response.status_code == 404
     page = response.content.decode()
-    assert "重新扫描" in page and "12345" in page
+    assert "这个二维码无法识别" in page and "12345" in page
+    assert 'href="/a/"' in page  # the general form, without the point's place
     assert "返回工作台" not in page  # citizens have no workbench

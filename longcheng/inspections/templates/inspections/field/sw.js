@@ -63,12 +63,15 @@ async function refresh() {
   for (const list of LISTS) {
     let reply;
     try {
-      reply = await fetch(list, { credentials: "same-origin", cache: "no-store" });
+      // A redirect is not followed: signed out, the list answers with one to the sign-in page,
+      // and fetching that page here would give the browser a second CSRF cookie while the user
+      // is signing in on the page itself.
+      reply = await fetch(list, { credentials: "same-origin", cache: "no-store", redirect: "manual" });
     } catch (error) {
       return null; // offline: keep what is kept
     }
-    if (!reply.ok || reply.redirected) {
-      if (reply.redirected) await forgetPages(); // signed out
+    if (!reply.ok) {
+      if (reply.type === "opaqueredirect") await forgetPages(); // signed out
       return null;
     }
     const { user, pages } = await reply.json();
@@ -76,8 +79,8 @@ async function refresh() {
     if (!cache) return null;
     for (const url of pages) {
       try {
-        const page = await fetch(url, { credentials: "same-origin", cache: "no-store" });
-        if (page.headers.get(USER_HEADER) === user && page.ok && !page.redirected) {
+        const page = await fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual" });
+        if (page.headers.get(USER_HEADER) === user && page.ok) {
           await cache.put(url, page);
           count += 1;
         }
