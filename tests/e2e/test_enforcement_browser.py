@@ -18,6 +18,12 @@ pytestmark = pytest.mark.e2e
 
 
 def switch(page, username):
+    # The field pages ask the service worker to keep them; wait until it has, as a user does
+    # before handing the phone on (a page fetched with the previous user's cookies landing
+    # after the sign-in page would renew the CSRF cookie under the sign-in form).
+    kept = page.locator("#field-offline[data-ready='1']")
+    if page.locator("#field-offline").count():
+        kept.wait_for(state="attached")
     page.context.clear_cookies()
     sign_in(page, username)
 

@@ -35,8 +35,19 @@ async function owner() {
   return kept ? kept.text() : "";
 }
 
+// The refresh in flight, if any: signing in or out stops it, so that no page it asked for with
+// the previous user's cookies lands afterwards (each such page renews the CSRF cookie, which
+// would no longer match the sign-in form).
+let refreshAbort = null;
+
 async function forgetPages() {
   await caches.delete(PAGES_CACHE);
+}
+
+// Someone signs in or out on this phone: stop the refresh and throw the pages away.
+async function signedOut() {
+  if (refreshAbort) refreshAbort.abort();
+  await forgetPages();
 }
 
 // The pages belong to `user` from now on; another user's pages are thrown away first.
@@ -59,6 +70,8 @@ async function keepPage(request, response) {
 // at once); tells the pages when they are kept.
 let refreshing = null;
 async function refresh() {
+  refreshAbort = new AbortController();
+  const signal = refreshAbort.signal;
   let count = 0;
   for (const list of LISTS) {
     let reply;
@@ -66,7 +79,7 @@ async function refresh() {
       // A redirect is not followed: signed out, the list answers with one to the sign-in page,
       // and fetching that page here would give the browser a second CSRF cookie while the user
       // is signing in on the page itself.
-      reply = await fetch(list, { credentials: "same-origin", cache: "no-store", redirect: "manual" });
+      reply = await fetch(list, { credentials: "same-origin", cache: "no-store", redirect: "manual", signal });
     } catch (error) {
       return null; // offline: keep what is kept
     }
@@ -79,7 +92,7 @@ async function refresh() {
     if (!cache) return null;
     for (const url of pages) {
       try {
-        const page = await fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual" });
+        const page = await fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual", signal });
         if (page.headers.get(USER_HEADER) === user && page.ok) {
           await cache.put(url, page);
           count += 1;
@@ -95,7 +108,7 @@ async function refresh() {
 self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "forget") {
-    event.waitUntil(forgetPages());
+    event.waitUntil(signedOut());
     return;
   }
   if (message.type !== "refresh") return;
@@ -142,11 +155,11 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.method !== "GET") {
     // Never kept; signing out throws the pages away (the request itself goes on unchanged).
-    if (url.pathname === LOGOUT) event.waitUntil(forgetPages());
+    if (url.pathname === LOGOUT) event.waitUntil(signedOut());
     return;
   }
   if (url.pathname === LOGIN) {
-    event.waitUntil(forgetPages());
+    event.waitUntil(signedOut());
     return;
   }
   if (SHELL.includes(url.pathname)) {
