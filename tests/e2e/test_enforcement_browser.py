@@ -12,18 +12,21 @@ from django.utils import timezone
 from longcheng.core.calendar import add_working_days, is_workday
 from longcheng.enforcement.models import Case, LegalProvision, Patrol
 
-from .conftest import shot, sign_in
+from .conftest import device_page, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture
+def desk(browser, live_server, demo):
+    """The procedure at the desk, one browser for all the users, without the field app's
+    service worker (its own tests cover it): the test signs users in and out faster than the
+    worker's background refresh of the patrol page ends."""
+    with device_page(browser, live_server, "desk", service_workers="block") as page:
+        yield page
+
+
 def switch(page, username):
-    # The field pages ask the service worker to keep them; wait until it has, as a user does
-    # before handing the phone on (a page fetched with the previous user's cookies landing
-    # after the sign-in page would renew the CSRF cookie under the sign-in form).
-    kept = page.locator("#field-offline[data-ready='1']")
-    if page.locator("#field-offline").count():
-        kept.wait_for(state="attached")
     page.context.clear_cookies()
     sign_in(page, username)
 
