@@ -345,6 +345,26 @@ def _visit_row(visit: InspectionVisit) -> QueueRow:
     )
 
 
+# What a rectification's row reads: its visit's campaign and party, and the item.
+RECTIFICATION_ROW = (
+    "visit__campaign",
+    "visit__institution",
+    "visit__site",
+    "visit__enterprise",
+    "item",
+)
+
+
+def _rectification_row(r: Rectification, text: str, *, late: bool = False) -> QueueRow:
+    return QueueRow(
+        title=str(r.visit.party),
+        url=r.visit.get_absolute_url(),
+        detail=f"{r.item} · {text[:60]}",
+        due=r.deadline,
+        late=late,
+    )
+
+
 def inspections_work_queues(user) -> list[WorkQueue]:
     """The inspector's targets and open visits; the organising unit's results to review and
     publish, and the rectifications whose evidence waits for a re-inspection."""
@@ -425,15 +445,9 @@ def inspections_work_queues(user) -> list[WorkQueue]:
                     status=RectificationStatus.EVIDENCE,
                 )
                 .distinct()
-                .select_related("visit__campaign", "visit__institution", "visit__site")
-                .select_related("visit__enterprise", "item")
+                .select_related(*RECTIFICATION_ROW)
                 .order_by("evidence_at"),
-                lambda r: QueueRow(
-                    title=str(r.visit.party),
-                    url=r.visit.get_absolute_url(),
-                    detail=f"{r.item} · {r.evidence_note[:60]}",
-                    due=r.deadline,
-                ),
+                lambda r: _rectification_row(r, r.evidence_note),
                 hint=str(_("被检查单位已报送整改材料：安排复查，复查不合格的可移送立案。")),
             ),
             WorkQueue(
@@ -445,16 +459,9 @@ def inspections_work_queues(user) -> list[WorkQueue]:
                     status=RectificationStatus.OPEN,
                     deadline__lt=today,
                 )
-                .select_related("visit__campaign", "visit__institution", "visit__site")
-                .select_related("visit__enterprise", "item")
+                .select_related(*RECTIFICATION_ROW)
                 .order_by("deadline"),
-                lambda r: QueueRow(
-                    title=str(r.visit.party),
-                    url=r.visit.get_absolute_url(),
-                    detail=f"{r.item} · {r.requirement[:60]}",
-                    due=r.deadline,
-                    late=True,
-                ),
+                lambda r: _rectification_row(r, r.requirement, late=True),
                 hint=str(_("期限已过仍未报送整改材料：复查或移送立案。")),
             ),
         ]
