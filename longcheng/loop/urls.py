@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, metrics_views, notification_views, views
 
 app_name = "loop"
 
@@ -14,8 +14,8 @@ urlpatterns = [
     path("matters/<int:pk>/reveal-phone/", views.RevealPhoneView.as_view(), name="reveal_phone"),
     path("matters/<int:pk>/legal-hold/", views.LegalHoldView.as_view(), name="legal_hold"),
     path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
-    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
-    path("metrics/", views.MetricsView.as_view(), name="metrics"),
+    path("notifications/", notification_views.NotificationListView.as_view(), name="notifications"),
+    path("metrics/", metrics_views.MetricsView.as_view(), name="metrics"),
     path("calendar/", calendar_views.CalendarView.as_view(), name="calendar"),
     path(
         "deadline-reviews/",
