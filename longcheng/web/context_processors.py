@@ -25,4 +25,6 @@ def navigation(request):
     for label, url, icon, badge in items:
         active = path == url if url == reverse("web:home") else path.startswith(url)
         nav.append({"label": label, "url": url, "icon": icon, "active": active, "badge": badge})
-    return {"nav": nav}
+    # The header's search box finds matters (loop.search) for those who read them.
+    search_url = reverse("loop:inbox") if reads_business_records(user) else ""
+    return {"nav": nav, "matter_search_url": search_url}
