@@ -13,3 +13,9 @@ class AppealsConfig(AppConfig):
         from .selectors import appeals_nav_items
 
         register_nav_items(appeals_nav_items)
+
+        from longcheng.loop.search import register_identifier_finder
+
+        from .selectors import tracking_code_condition
+
+        register_identifier_finder(tracking_code_condition)

@@ -12,7 +12,7 @@ from longcheng.loop.selectors import matters_visible_to
 from longcheng.loop.workflow import OPEN, Status
 from longcheng.web.home import NavItem
 
-from .models import Appeal
+from .models import TRACKING_ALPHABET, Appeal
 
 
 def is_committee_staff(user) -> bool:
@@ -123,3 +123,12 @@ def appeals_nav_items(user) -> list[NavItem]:
     ):
         return [NavItem(str(_("营商环境诉求")), reverse("appeals:overview"), "megaphone")]
     return []
+
+
+def tracking_code_condition(text: str) -> Q | None:
+    """The header search (loop.search): a citizen's tracking code read out on the phone finds
+    the matter."""
+    code = text.strip().upper()
+    if len(code) != 10 or any(c not in TRACKING_ALPHABET for c in code):
+        return None
+    return Q(pk__in=Appeal.objects.filter(tracking_code=code).values("matter_id"))

@@ -17,7 +17,7 @@ from longcheng.core.errors import LongchengError
 from longcheng.web.actions import Act, ActionTableView, parse, reporting
 from longcheng.web.listing import Column, ListFilter, ListQueryForm, RegisterListView
 
-from . import rules, services
+from . import rules, search, services
 from .drafts import MatterDraft
 from .forms import (
     AnswerForm,
@@ -100,7 +100,7 @@ class InboxView(BusinessRequired, RegisterListView):
     unit_field = None
     search_fields = ["number", "title", "description", "address"]
     exact_search_fields = ["reporter_phone"]
-    search_placeholder = gettext_lazy("搜索编号、标题、内容、诉求人完整电话…")
+    search_placeholder = gettext_lazy("编号、查询码、诉求人电话或文字")
     default_sort = "handle_deadline"
     query_form_class = InboxQueryForm
     filters = [
@@ -139,10 +139,29 @@ class InboxView(BusinessRequired, RegisterListView):
         return super().current_sort()
 
     def ordering_keys(self) -> list[str]:
-        # Waiting for dispatch there is no deadline yet: urgent first, then first come.
-        if self.box() in (Box.TO_DISPATCH, Box.RETURNED) and not self.params.get("sort"):
-            return ["-urgency", "received_at", "pk"]
+        if not self.params.get("sort"):
+            # Waiting for dispatch there is no deadline yet: urgent first, then first come.
+            if self.box() in (Box.TO_DISPATCH, Box.RETURNED):
+                return ["-urgency", "received_at", "pk"]
+            # What a search finds, newest first (the word index has no deadline order).
+            if self.params.get("q"):
+                return ["-received_at", "-pk"]
         return super().ordering_keys()
+
+    def search(self, queryset, query):
+        found, self.found_by_identifier = search.matter_search(queryset, query)
+        return found
+
+    def get(self, request, *args, **kwargs):
+        query = self.params.get("q")
+        if query and not self.params.get("export"):
+            # A number, tracking code or phone that finds one matter opens it.
+            found = self.get_queryset()
+            if getattr(self, "found_by_identifier", False):
+                first_two = list(found.values_list("pk", flat=True)[:2])
+                if len(first_two) == 1:
+                    return redirect("loop:matter_detail", pk=first_two[0])
+        return super().get(request, *args, **kwargs)
 
     def row_class(self, matter) -> str:
         if getattr(matter, "is_late", False):  # set for running matters (annotate_days_left)

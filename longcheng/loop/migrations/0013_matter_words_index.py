@@ -1,0 +1,45 @@
+"""The word index of matters on PostgreSQL (loop.search, ADR 0022): character bigrams of the
+title, content and address in a GIN index. Built CONCURRENTLY, so an upgrade does not lock the
+matters against writes while it builds (about a minute per million matters on two cores)."""
+
+from django.db import migrations
+
+# Whitespace is dropped; one space is added at the end so that the last character also starts a
+# bigram (a one-character query is a prefix of the bigrams).
+BIGRAMS = r"""
+CREATE OR REPLACE FUNCTION longcheng_bigrams(doc text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT array_to_tsvector(ARRAY(
+        SELECT DISTINCT substr(t, i, 2)
+        FROM (SELECT regexp_replace(lower(doc), '\s+', '', 'g') || ' ' AS t) AS compact,
+             generate_series(1, length(t) - 1) AS i
+    ))
+$$
+"""
+
+INDEX = (
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS matter_words_idx ON loop_matter "
+    "USING gin (longcheng_bigrams(title || ' ' || description || ' ' || address))"
+)
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return  # SQLite scans (loop.search)
+    schema_editor.execute(BIGRAMS)
+    schema_editor.execute(INDEX)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("DROP INDEX CONCURRENTLY IF EXISTS matter_words_idx")
+    schema_editor.execute("DROP FUNCTION IF EXISTS longcheng_bigrams(text)")
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [("loop", "0012_notification_kinds_resolved")]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]

@@ -1,0 +1,115 @@
+"""Finding a matter from the one search box in the header: by its number, a tracking code, the
+reporter's phone, or words of its title, content and address (ADR 0022).
+
+Identifiers are tried first, each through a unique or blind index; only when none of them finds
+a matter are the words searched. Chinese has no spaces between words, so on PostgreSQL the words
+are found through an index of character bigrams: `longcheng_bigrams(text)` (migration loop 0013)
+turns "夜间施工噪音" into the lexemes 夜间 间施 施工 工噪 噪音, a GIN index holds them, and a word
+of the query matches the rows that hold all of its bigrams; a plain `icontains` of each word then
+keeps only the rows that hold the word itself (two bigrams may occur apart). A one-character word
+matches the bigrams starting with it. SQLite, the embedded default, scans with `icontains`.
+"""
+
+import re
+from collections.abc import Callable
+from functools import reduce
+from operator import and_
+
+from django.db import connections
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from .models import Matter
+
+MAX_WORDS = 6
+
+# The document the index holds; the same expression as the index's in migration loop 0013, so
+# that PostgreSQL uses it.
+WORDS_DOCUMENT = "longcheng_bigrams(title || ' ' || description || ' ' || address)"
+
+NUMBER = re.compile(r"LC\d{8,13}")
+PHONE = re.compile(r"\+?(?:86)?(1\d{10}|0\d{9,11})")
+
+# Other apps know identifiers of their own (appeals: the citizen's tracking code). Each finder
+# takes the search text and returns a condition on Matter, or None when the text is not one.
+IdentifierFinder = Callable[[str], Q | None]
+_identifier_finders: list[IdentifierFinder] = []
+
+
+def register_identifier_finder(finder: IdentifierFinder) -> None:
+    if finder not in _identifier_finders:
+        _identifier_finders.append(finder)
+
+
+def _number(text: str) -> Q | None:
+    compact = text.upper()
+    return Q(number=compact) if NUMBER.fullmatch(compact) else None
+
+
+def _phone(text: str) -> Q | None:
+    digits = re.sub(r"[\s-]", "", text)
+    found = PHONE.fullmatch(digits)
+    return Q(reporter_phone=found.group(1)) if found else None
+
+
+def identifier_condition(text: str) -> Q | None:
+    """The condition of the first identifier the text is, or None: words."""
+    for finder in (_number, _phone, *_identifier_finders):
+        condition = finder(text)
+        if condition is not None:
+            return condition
+    return None
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a query, lower case, at most MAX_WORDS (a query is a few words)."""
+    return [w for w in text.lower().split() if w][:MAX_WORDS]
+
+
+def bigrams(word: str) -> list[str]:
+    return sorted({word[i : i + 2] for i in range(len(word) - 1)})
+
+
+def _lexeme(text: str) -> str:
+    # tsquery quoting: inside single quotes, a quote is doubled and a backslash escaped.
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery_of(words: list[str]) -> str:
+    """Every bigram of every word must be present; a one-character word is a prefix."""
+    terms: list[str] = []
+    for word in words:
+        grams = bigrams(word)
+        terms += [_lexeme(g) for g in grams] if grams else [_lexeme(word) + ":*"]
+    return " & ".join(terms)
+
+
+def _contains(word: str) -> Q:
+    return Q(title__icontains=word) | Q(description__icontains=word) | Q(address__icontains=word)
+
+
+def words_filter(queryset: QuerySet[Matter], text: str) -> QuerySet[Matter]:
+    words = words_of(text)
+    if not words:
+        return queryset
+    exact = reduce(and_, [_contains(w) for w in words])
+    if connections[queryset.db].vendor == "postgresql":
+        # Constant SQL (the index's expression); the query travels as a parameter.
+        indexed = RawSQL(  # noqa: S611
+            f"{WORDS_DOCUMENT} @@ %s::tsquery", [tsquery_of(words)], output_field=BooleanField()
+        )
+        return queryset.filter(indexed).filter(exact)
+    return queryset.filter(exact)
+
+
+def matter_search(queryset: QuerySet[Matter], text: str) -> tuple[QuerySet[Matter], bool]:
+    """The matters of `queryset` the text finds, and whether it found them by an identifier
+    (then there is usually one, and the page may open it at once)."""
+    text = text.strip()
+    condition = identifier_condition(text)
+    if condition is not None:
+        found = queryset.filter(condition)
+        if found.exists():
+            return found, True
+    return words_filter(queryset, text), False
+
