@@ -365,6 +365,25 @@ class LeagueForm(forms.Form):
         )
 
 
+class MetricsSortForm(forms.Form):
+    """?sort=<column> or -<column> of the metrics table; anything else reads as the ranking."""
+
+    sort = forms.ChoiceField(label=_("排序"), choices=(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .metrics import SORT_KEYS
+
+        super().__init__(*args, **kwargs)
+        self.fields["sort"].choices = [
+            (f"{sign}{key}", key) for key in SORT_KEYS for sign in ("", "-")
+        ]
+
+    def choice(self) -> str:
+        if not self.is_valid():
+            return "rank"
+        return self.cleaned_data.get("sort") or "rank"
+
+
 class PeriodForm(forms.Form):
     """?start=&end= of a figures page; a day that is not one is left out (the current month)."""
 

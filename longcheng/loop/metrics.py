@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,26 +106,67 @@ class UnitMetrics:
         return self.rated >= settings.LONGCHENG_RANKING_MIN_RATED
 
 
+def _tallies(units, first: datetime.date, last: datetime.date, scope: str):
+    tallies = UnitDayTally.objects.filter(unit__in=units, day__gte=first, day__lte=last)
+    if scope != MetricScope.ALL:
+        tallies = tallies.filter(scope=scope)
+    return tallies
+
+
+def _metrics(unit: Unit, sums: dict) -> UnitMetrics:
+    values = {m: sums.get(m) or 0 for m in UNIT_MEASURES}
+    values["working_days_total"] = values.pop("working_days")
+    return UnitMetrics(unit=unit, **values)
+
+
 def unit_metrics(
     *, units, first: datetime.date, last: datetime.date, scope: str = MetricScope.CITIZEN
 ) -> list[UnitMetrics]:
     """One row per unit for the local days first..last, in the channel scope (citizen appeals
     by default: the league table's; internal matters; or all)."""
     units = list(units)
-    tallies = UnitDayTally.objects.filter(unit__in=units, day__gte=first, day__lte=last)
-    if scope != MetricScope.ALL:
-        tallies = tallies.filter(scope=scope)
     sums = {
         row["unit_id"]: row
-        for row in tallies.values("unit_id").annotate(**{m: Sum(m) for m in UNIT_MEASURES})
+        for row in _tallies(units, first, last, scope)
+        .values("unit_id")
+        .annotate(**{m: Sum(m) for m in UNIT_MEASURES})
     }
-    rows = []
-    for unit in units:
-        row = sums.get(unit.pk, {})
-        values = {m: row.get(m) or 0 for m in UNIT_MEASURES}
-        values["working_days_total"] = values.pop("working_days")
-        rows.append(UnitMetrics(unit=unit, **values))
-    return rows
+    return [_metrics(unit, sums.get(unit.pk, {})) for unit in units]
+
+
+TREND_MONTHS = 6
+
+
+def trend_months(last: datetime.date, months: int = TREND_MONTHS) -> list[datetime.date]:
+    """The first days of the `months` calendar months ending with last's month, oldest first."""
+    firsts = [last.replace(day=1)]
+    for _i in range(months - 1):
+        firsts.append((firsts[-1] - datetime.timedelta(days=1)).replace(day=1))
+    return firsts[::-1]
+
+
+def unit_trends(
+    *,
+    units,
+    last: datetime.date,
+    months: int = TREND_MONTHS,
+    scope: str = MetricScope.CITIZEN,
+) -> dict[int, list[tuple[datetime.date, UnitMetrics]]]:
+    """Each unit's figures month by month, for the `months` months ending on `last` (the last
+    one cut at `last`, like the period it trails): one grouped query for all the units."""
+    units = list(units)
+    firsts = trend_months(last, months)
+    sums = {
+        (row["unit_id"], row["month"]): row
+        for row in _tallies(units, firsts[0], last, scope)
+        .annotate(month=TruncMonth("day"))
+        .values("unit_id", "month")
+        .annotate(**{m: Sum(m) for m in UNIT_MEASURES})
+    }
+    return {
+        unit.pk: [(month, _metrics(unit, sums.get((unit.pk, month), {}))) for month in firsts]
+        for unit in units
+    }
 
 
 def received_count(
@@ -176,6 +218,36 @@ def rank_units(rows: list[UnitMetrics], by: str = "satisfaction_rate") -> list[U
     for row in others:
         row.rank = None
     return ranked + sorted(others, key=lambda r: r.unit.path)
+
+
+# The metrics table's columns that sort: (key, label, best first is descending). The rank
+# column sorts by place; the unit column by the organisation's order.
+SORT_COLUMNS = [
+    ("rank", _("排名"), False),
+    ("unit", _("单位"), False),
+    ("dispatched", _("派单"), True),
+    *RANKING_MEASURES,
+    ("rated", _("市民评价（默认）"), True),
+    ("unreasonable", _("不合理诉求"), True),
+]
+SORT_KEYS = [key for key, _label, _descending in SORT_COLUMNS]
+
+
+def sort_rows(rows: list[UnitMetrics], sort: str) -> list[UnitMetrics]:
+    """The rows by one column ("key" ascending, "-key" descending); a unit without that figure
+    goes last either way, and ties keep the order they came in (the ranking's), so the same
+    address always lists the units in the same order."""
+    key = sort.removeprefix("-")
+    if key not in SORT_KEYS:
+        return rows
+
+    def value(row: UnitMetrics):
+        return row.unit.path if key == "unit" else getattr(row, key)
+
+    present = [r for r in rows if value(r) is not None]
+    # Python's sort is stable, reversed too: equal figures stay in the ranking's order.
+    present.sort(key=value, reverse=sort.startswith("-"))
+    return present + [r for r in rows if value(r) is None]
 
 
 def period_from_request(params) -> tuple[datetime.datetime, datetime.datetime]:

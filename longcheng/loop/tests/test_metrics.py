@@ -181,3 +181,94 @@ def test_every_figure_equals_an_independent_recount_of_the_events(month, org):
         figures = recount(citizen=citizen, **SEP_OCT)
         for row in unit_metrics(units=units, scope=scope, **SEP_OCT):
             assert published(row) == recounted(figures, row.unit.pk), (scope, row.unit)
+
+
+def _units_in_order(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'data-testid="unit">([^<]+)<', page)
+
+
+def test_a_click_on_a_header_sorts_the_table_and_the_export_follows(month, users, login):
+    """直属一大队 had six dispatches, 直属二大队 one (m4, redispatched): sorting by 派单
+    puts one or the other first, and the xlsx lists the units in the order the page shows."""
+    import io
+
+    from openpyxl import load_workbook
+
+    client = login(users.leader)
+    base = "/loop/metrics/?start=2023-09-01&end=2023-10-31"
+    page = client.get(base).content.decode()
+    assert _units_in_order(page) == ["直属一大队", "直属二大队"]  # neither ranked: by the org
+    # The header offers the busiest first, then the other way.
+    assert "sort=-dispatched" in page
+    most = client.get(base + "&sort=-dispatched").content.decode()
+    assert _units_in_order(most) == ["直属一大队", "直属二大队"]
+    assert "sort=dispatched" in most and "bi-caret-down-fill" in most
+    fewest = client.get(base + "&sort=dispatched").content.decode()
+    assert _units_in_order(fewest) == ["直属二大队", "直属一大队"]
+    # 退单率: 1/6 for the first brigade, 0/1 for the second.
+    fewer_returns = client.get(base + "&sort=return_rate").content.decode()
+    assert _units_in_order(fewer_returns) == ["直属二大队", "直属一大队"]
+    # 满意率: 100% for the first, none for the second (no rating): a unit without the figure
+    # goes last whichever way the column sorts.
+    for sort in ("satisfaction_rate", "-satisfaction_rate"):
+        page = client.get(base + f"&sort={sort}").content.decode()
+        assert _units_in_order(page) == ["直属一大队", "直属二大队"], sort
+    response = client.get(base + "&sort=dispatched&export=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    listed = [r[1] for r in rows if r[1] in ("直属一大队", "直属二大队")]
+    assert listed == ["直属二大队", "直属一大队"]
+    # A sort the page does not offer reads as the ranking.
+    assert client.get(base + "&sort=__class__").status_code == 200
+
+
+def test_equal_figures_keep_the_ranking_order():
+    from types import SimpleNamespace
+
+    from longcheng.loop.metrics import UnitMetrics, sort_rows
+
+    def row(path, dispatched):
+        return UnitMetrics(unit=SimpleNamespace(path=path), dispatched=dispatched)
+
+    rows = [row("0003", 5), row("0001", 5), row("0002", 9), row("0004", 5)]
+    assert [r.unit.path for r in sort_rows(rows, "-dispatched")] == [
+        "0002",
+        "0003",
+        "0001",
+        "0004",
+    ]
+    assert [r.unit.path for r in sort_rows(rows, "dispatched")] == [
+        "0003",
+        "0001",
+        "0004",
+        "0002",
+    ]
+
+
+def test_the_trend_shows_each_months_figure_of_the_matters(month, org, users, login):
+    from longcheng.loop.metrics import unit_trends
+
+    trends = unit_trends(units=[org.brigade1, org.brigade2], last=dt.date(2023, 10, 31))
+    months = [m for m, _row in trends[org.brigade1.pk]]
+    assert months[0] == dt.date(2023, 5, 1) and months[-1] == dt.date(2023, 10, 1)
+    for first, row in trends[org.brigade1.pk]:
+        # Each month's figures equal a recount of that month's events.
+        last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+        figures = recount(citizen=True, first=first, last=last)
+        assert published(row) == recounted(figures, org.brigade1.pk), first
+    september = dict(trends[org.brigade1.pk])[dt.date(2023, 9, 1)]
+    assert september.dispatched == 6 and september.returned == 1
+    page = login(users.leader).get("/loop/metrics/?start=2023-10-01&end=2023-10-31&by=return_rate")
+    text = page.content.decode()
+    # The trend follows the ranking measure; September's returns show though the period is
+    # October's.
+    assert "近6月退单率" in text
+    assert "2023-09 17%" in text and "2023-10 —" in text and "2023-05 —" in text
+
+
+def test_the_trend_is_one_query_for_all_units(month, org, django_assert_num_queries):
+    from longcheng.loop.metrics import unit_trends
+
+    with django_assert_num_queries(1):
+        unit_trends(units=[org.brigade1, org.brigade2, org.committee], last=dt.date(2023, 10, 31))
