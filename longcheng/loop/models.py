@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from longcheng.core import clock
 from longcheng.core.fields import BlindIndexField, EncryptedCharField
 from longcheng.core.masking import mask_phone
 from longcheng.core.models import TimeStampedModel, VersionedModel
@@ -437,24 +438,74 @@ class SupervisionNotice(models.Model):
 
 
 class Notification(models.Model):
-    """The in-app inbox of one user."""
+    """The in-app inbox of one user. A notice that asks for a step (派单, 签收, 审批) is resolved
+    by itself when the step is taken (`resolved_at`): it leaves the unread count but stays
+    listed under 全部 as 已处理."""
+
+    class Kind(models.TextChoices):
+        TO_DISPATCH = "to_dispatch", _("待派单")
+        DISPATCHED = "dispatched", _("派单")
+        ASSISTING = "assisting", _("协办")
+        RETURNED = "returned", _("退回")
+        EXTENSION_REQUESTED = "extension_requested", _("延期申请")
+        EXTENSION_DECIDED = "extension_decided", _("延期审批结果")
+        ANSWERED = "answered", _("答复")
+        REOPENED = "reopened", _("重办")
+        SUPERVISION = "supervision", _("督办/预警")
+        UNREASONABLE = "unreasonable", _("不合理诉求认定")
+        SYSTEM = "system", _("系统")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    kind = models.CharField(
+        _("类别"), max_length=24, choices=Kind.choices, default=Kind.SYSTEM, db_default=Kind.SYSTEM
+    )
+    # The matter the notice is about, when it is about one; other apps' records name themselves
+    # in `subject` ("app_label.model:pk") so that their notices can be resolved too.
+    matter = models.ForeignKey(
+        Matter,
+        verbose_name=_("事项"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    subject = models.CharField(max_length=80, blank=True, db_default="")
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The platform's clock (core.clock), so that the demo's replayed history is dated as it
+    # happened.
+    created_at = models.DateTimeField(default=clock.now, db_index=True, editable=False)
     read_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("消息")
         verbose_name_plural = _("消息")
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            # The header's badge and the tabs' counts read only the few still waiting.
+            models.Index(
+                fields=["recipient", "kind"],
+                condition=models.Q(read_at__isnull=True, resolved_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(
+                fields=["subject"],
+                condition=models.Q(resolved_at__isnull=True) & ~models.Q(subject=""),
+                name="notification_subject_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None and self.resolved_at is None
 
 
 class MatterTally(models.Model):
