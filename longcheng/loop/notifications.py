@@ -1,5 +1,11 @@
 """Who hears about what. In-app notifications are written in the same transaction as the
-change; e-mail and SMS leave only after the commit (a rolled-back change tells nobody)."""
+change; e-mail and SMS leave only after the commit (a rolled-back change tells nobody).
+
+A notice that asks for a step is resolved by the hook of the step that does it
+(`notifications_resolve`): it leaves the unread count and stays listed as 已处理. Each hook
+resolves what its step settles before it announces what comes next."""
+
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -8,9 +14,17 @@ from django.utils.translation import gettext as _
 
 from longcheng.accounts.models import User
 from longcheng.accounts.roles import Role
+from longcheng.core import clock
 
 from .models import Matter, Notification
 from .sms import send_sms
+from .workflow import Status
+
+Kind = Notification.Kind
+
+# Everything a dispatch cycle announces to units: a new dispatch (派单, 改派, 督办决定) or a
+# return ends the previous cycle's notices.
+_CYCLE = (Kind.DISPATCHED, Kind.ASSISTING, Kind.SUPERVISION, Kind.REOPENED)
 
 
 def staff_of(unit, roles=(Role.CLERK, Role.LEADER)):
@@ -23,10 +37,36 @@ def _dispatchers():
     return User.objects.filter(role=Role.DISPATCHER, is_active=True)
 
 
-def notify(users, *, title: str, body: str = "", url: str = "") -> int:
+def notify(
+    users,
+    *,
+    title: str,
+    body: str = "",
+    url: str = "",
+    kind: str = Kind.SYSTEM,
+    matter: Matter | None = None,
+    subject: str = "",
+) -> int:
+    """Tell `users`. `matter` (or, for another app's record, `subject` = "app_label.model:pk")
+    names what the notice is about, so that the step that settles it can resolve it."""
     users = list(users)
+    if matter is not None and not url:
+        url = matter.get_absolute_url()
+    now = clock.now()
     Notification.objects.bulk_create(
-        [Notification(recipient=u, title=title, body=body, url=url) for u in users]
+        [
+            Notification(
+                recipient=u,
+                kind=kind,
+                matter=matter,
+                subject=subject[:80],
+                title=title[:200],
+                body=body,
+                url=url[:200],
+                created_at=now,
+            )
+            for u in users
+        ]
     )
     emails = [u.email for u in users if u.email]
     if emails:
@@ -36,6 +76,20 @@ def notify(users, *, title: str, body: str = "", url: str = "") -> int:
             )
         )
     return len(users)
+
+
+def notifications_resolve(
+    *, matter: Matter | None = None, kinds: Iterable[str], subject: str = ""
+) -> int:
+    """The step these notices asked for is done: they leave everyone's unread count."""
+    waiting = Notification.objects.filter(resolved_at__isnull=True, kind__in=list(kinds))
+    if matter is not None:
+        waiting = waiting.filter(matter=matter)
+    elif subject:
+        waiting = waiting.filter(subject=subject)
+    else:
+        raise ValueError("notifications_resolve needs a matter or a subject")
+    return waiting.update(resolved_at=clock.now())
 
 
 def sms_after_commit(phone: str, text: str) -> None:
@@ -50,60 +104,85 @@ def on_received(matter: Matter) -> None:
     )
     notify(
         _dispatchers(),
+        kind=Kind.TO_DISPATCH,
+        matter=matter,
         title=_("新事项待派单：%(t)s") % {"t": matter.title},
-        url=matter.get_absolute_url(),
     )
 
 
 def on_dispatched(matter: Matter) -> None:
+    """派单, 改派 and the committee's 督办决定."""
+    notifications_resolve(matter=matter, kinds=(Kind.TO_DISPATCH, Kind.RETURNED, *_CYCLE))
     notify(
         staff_of(matter.lead_unit),
+        kind=Kind.DISPATCHED,
+        matter=matter,
         title=_("新派单待签收：%(n)s") % {"n": matter.number},
         body=matter.title,
-        url=matter.get_absolute_url(),
     )
     for unit in matter.assisting_units.all():
         notify(
             staff_of(unit),
+            kind=Kind.ASSISTING,
+            matter=matter,
             title=_("协办事项：%(n)s") % {"n": matter.number},
             body=matter.title,
-            url=matter.get_absolute_url(),
         )
 
 
+def on_signed(matter: Matter) -> None:
+    """签收 settles the notice to sign and the reminders to sign (催签)."""
+    notifications_resolve(matter=matter, kinds=(Kind.DISPATCHED, Kind.SUPERVISION))
+
+
 def on_returned(matter: Matter, reason: str) -> None:
+    notifications_resolve(matter=matter, kinds=_CYCLE)
     notify(
         _dispatchers(),
+        kind=Kind.RETURNED,
+        matter=matter,
         title=_("事项被退单：%(n)s") % {"n": matter.number},
         body=reason,
-        url=matter.get_absolute_url(),
     )
 
 
 def on_extension_requested(matter: Matter, extension) -> None:
     notify(
         _dispatchers(),
+        kind=Kind.EXTENSION_REQUESTED,
+        matter=matter,
         title=_("延期申请待审批：%(n)s") % {"n": matter.number},
         body=extension.reason,
-        url=matter.get_absolute_url(),
     )
 
 
 def on_extension_decided(matter: Matter, extension) -> None:
+    settled = [Kind.EXTENSION_REQUESTED]
+    if extension.decision == extension.Decision.APPROVED:
+        # The reminders named the old deadline.
+        settled.append(Kind.SUPERVISION)
+    notifications_resolve(matter=matter, kinds=settled)
     notify(
         [extension.requested_by],
+        kind=Kind.EXTENSION_DECIDED,
+        matter=matter,
         title=_("延期申请已审批：%(n)s（%(d)s）")
         % {"n": matter.number, "d": extension.get_decision_display()},
         body=extension.decision_reason,
-        url=matter.get_absolute_url(),
     )
 
 
 def on_answered(matter: Matter) -> None:
+    # Answered: nothing the unit was told about the matter waits any more; an extension still
+    # pending can no longer be decided.
+    notifications_resolve(
+        matter=matter, kinds=(*_CYCLE, Kind.EXTENSION_REQUESTED, Kind.EXTENSION_DECIDED)
+    )
     notify(
         _dispatchers(),
+        kind=Kind.ANSWERED,
+        matter=matter,
         title=_("事项已办结待回访：%(n)s") % {"n": matter.number},
-        url=matter.get_absolute_url(),
     )
     sms_after_commit(
         matter.reporter_phone,
@@ -120,18 +199,59 @@ def on_follower_answered(follower: Matter, master: Matter) -> None:
     )
 
 
+def on_rated(matter: Matter) -> None:
+    """回访评价 settles 待回访; a closed matter settles every notice about it."""
+    if matter.status == Status.CLOSED:
+        notifications_resolve(matter=matter, kinds=Kind.values)
+    else:
+        notifications_resolve(matter=matter, kinds=(Kind.ANSWERED,))
+
+
 def on_reopened(matter: Matter) -> None:
+    notifications_resolve(matter=matter, kinds=(Kind.ANSWERED,))
     notify(
         staff_of(matter.lead_unit),
+        kind=Kind.REOPENED,
+        matter=matter,
         title=_("事项重办（群众不满意）：%(n)s") % {"n": matter.number},
-        url=matter.get_absolute_url(),
+    )
+
+
+def on_merged(follower: Matter) -> None:
+    """并单: the duplicate is no one's step any more."""
+    notifications_resolve(matter=follower, kinds=(Kind.TO_DISPATCH, Kind.RETURNED, *_CYCLE))
+
+
+def on_unreasonable_requested(matter: Matter, reasons: str) -> None:
+    notify(
+        _dispatchers(),
+        kind=Kind.UNREASONABLE,
+        matter=matter,
+        title=_("事项 %(n)s 申请不合理诉求认定") % {"n": matter.number},
+        body=reasons[:200],
+    )
+
+
+def on_unreasonable_decided(claim, *, certify: bool, reason: str) -> None:
+    notifications_resolve(matter=claim.matter, kinds=(Kind.UNREASONABLE,))
+    notify(
+        staff_of(claim.unit),
+        kind=Kind.UNREASONABLE,
+        matter=claim.matter,
+        title=(
+            _("事项 %(n)s 已认定为不合理诉求") if certify else _("事项 %(n)s 不予认定为不合理诉求")
+        )
+        % {"n": claim.matter.number},
+        body=reason[:200],
     )
 
 
 def on_notice(matter: Matter, notice, recipients) -> None:
+    """催办, 催签, 超期, 督办, 升级督办 (loop.timers): settled by signing or answering."""
     notify(
         recipients,
+        kind=Kind.SUPERVISION,
+        matter=matter,
         title=f"{notice.get_kind_display()}：{matter.number}",
         body=notice.text,
-        url=matter.get_absolute_url(),
     )

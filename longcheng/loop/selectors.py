@@ -136,7 +136,11 @@ def inbox_counts(user, now=None) -> dict[str, int]:
 
 
 def unread_notifications(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The header's badge: one count on the partial index of notices still waiting (neither
+    read nor resolved by the step they announced)."""
+    return Notification.objects.filter(
+        recipient=user, read_at__isnull=True, resolved_at__isnull=True
+    ).count()
 
 
 def loop_home_cards(user) -> list[StatCard]:
