@@ -172,6 +172,16 @@ class Matter(TimeStampedModel, VersionedModel):
     assisting_units = models.ManyToManyField(
         "core.Unit", verbose_name=_("协办单位"), blank=True, related_name="assisted_matters"
     )
+    # 派发到人: the member of the lead unit's staff its leader named; cleared when the lead
+    # unit changes.
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_matters",
+    )
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     sign_deadline = models.DateTimeField(_("签收时限"), null=True, blank=True)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
@@ -294,6 +304,9 @@ class MatterEvent(models.Model):
         UNREASONABLE_REQUESTED = "unreasonable_req", _("申请不合理诉求认定")
         UNREASONABLE_CERTIFIED = "unreasonable_yes", _("认定为不合理诉求")
         UNREASONABLE_REFUSED = "unreasonable_no", _("不予认定不合理诉求")
+        ASSIGNED = "assigned", _("派发到人")
+        ANSWER_SUBMITTED = "answer_submitted", _("提交答复审核")
+        ANSWER_SENT_BACK = "answer_sent_back", _("答复退回修改")
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("环节"), max_length=24, choices=Kind.choices)
@@ -620,6 +633,72 @@ class DeadlineReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter.number} {self.old_deadline:%Y-%m-%d} → {self.new_deadline:%Y-%m-%d}"
+
+
+class AnswerReviewRule(models.Model):
+    """A unit whose answers reach the citizen only after its leader's review (审核)."""
+
+    unit = models.OneToOneField(
+        "core.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.CASCADE,
+        related_name="answer_review_rule",
+    )
+    since = models.DateTimeField(_("启用时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("答复审核要求")
+        verbose_name_plural = _("答复审核要求")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class AnswerReview(models.Model):
+    """An answer a member of staff drafted, waiting for (or after) the leader's review."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("审核通过")
+        SENT_BACK = "sent_back", _("退回修改")
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="answer_reviews")
+    text = models.TextField(_("答复内容"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("拟稿人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    decision = models.CharField(
+        _("审核结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    comment = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("答复审核")
+        verbose_name_plural = _("答复审核")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter"],
+                condition=models.Q(decision="pending"),
+                name="one_pending_answer_review",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} {self.get_decision_display()}"
 
 
 class UnreasonableClaim(models.Model):
