@@ -85,6 +85,25 @@ UNITS = [
     ("ty-tw", "共青团太原市委员会", "团市委", K.ORGANISATION, "140100", None),
     ("ty-qnzyz", "太原市青年志愿者协会", "市青年志愿者协会", K.ORGANISATION, "140100", "ty-tw"),
     ("rail-police-jg", "太原铁路公安处交管支队", "铁路公安交管支队", K.POLICE, "140100", None),
+    # The lead units of the 12345 dispatch catalogue (loop.demo): utilities, streets, traffic.
+    (
+        "ty-szss",
+        "太原市市政设施管理中心",
+        "市政设施中心",
+        K.SERVICE_CENTER,
+        "140100",
+        "ty-cgj",
+    ),
+    ("ty-hw", "太原市环境卫生管理中心", "市环卫中心", K.SERVICE_CENTER, "140100", "ty-cgj"),
+    ("ty-grb", "太原市供热管理办公室", "市供热办", K.DEPARTMENT, "140100", "ty-cgj"),
+    ("ty-swj", "太原市水务局", "市水务局", K.DEPARTMENT, "140100", "ty-gov"),
+    ("ty-rq", "太原市燃气公司", "市燃气公司", K.ENTERPRISE, "140100", "ty-gzw"),
+    ("ty-zjj", "太原市住房和城乡建设局", "市住建局", K.DEPARTMENT, "140100", "ty-gov"),
+    ("ty-jtj", "太原市交通运输局", "市交通运输局", K.DEPARTMENT, "140100", "ty-gov"),
+    ("ty-sthj", "太原市生态环境局", "市生态环境局", K.DEPARTMENT, "140100", "ty-gov"),
+    ("ty-scjg", "太原市市场监督管理局", "市市场监管局", K.DEPARTMENT, "140100", "ty-gov"),
+    ("ty-gaj", "太原市公安局", "市公安局", K.POLICE, "140100", "ty-gov"),
+    ("ty-gaj-jj", "太原市公安局交通警察支队", "市交警支队", K.POLICE, "140100", "ty-gaj"),
 ]
 
 
