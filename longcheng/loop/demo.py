@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from longcheng.accounts import services as account_services
+from longcheng.accounts.demo import DEMO_PASSWORD
 from longcheng.accounts.models import User
+from longcheng.accounts.roles import Role
 from longcheng.core import clock
 from longcheng.core.calendar import Source, year_source
 from longcheng.core.models import Division, Unit
@@ -20,19 +23,103 @@ from .models import Category, Matter, TimeLimit
 from .timers import loop_sweep
 from .workflow import Channel, Kind, Rating, Status, Urgency
 
+# The dispatch catalogue as a city's 12345 hotline keeps it: two levels, each with its lead
+# unit and the keywords the routing suggestion falls back on.
 # (code, name, parent code, default lead unit code, assisting unit codes, keywords)
 CATEGORIES = [
-    ("biz", "营商环境", None, "xd-yshj", [], "营商环境,企业,审批"),
-    ("biz-hall", "办不成事兜底", "biz", "xd-zwfw", [], "办不成,窗口,审批,证照"),
-    ("biz-inspect", "涉企检查与执法", "biz", "xd-yshj", ["ty-cg-zfd"], "检查,罚款,执法"),
-    ("urban", "城市管理", None, "ty-cg-zfd", [], "城管,市容"),
-    ("urban-noise", "夜间施工噪音", "urban", "ty-cg-zfd-1", [], "噪音,夜间施工,扰民"),
-    ("urban-dust", "渣土运输与扬尘", "urban", "ty-cg-zfd-2", [], "渣土,扬尘,苫盖,冲洗"),
+    ("municipal", "市政设施", None, "ty-szss", [], "市政设施,市政"),
+    (
+        "municipal-road",
+        "道路与人行道",
+        "municipal",
+        "ty-szss",
+        [],
+        "道路,人行道,路面,步道砖,盲道,坑,塌陷,挖开,回填,桥梁",
+    ),
+    ("municipal-manhole", "井盖", "municipal", "ty-szss", [], "井盖,窨井,井口,井圈"),
+    ("municipal-light", "路灯", "municipal", "ty-szss", [], "路灯,灯杆,照明,不亮"),
+    (
+        "municipal-drain",
+        "排水",
+        "municipal",
+        "ty-szss",
+        ["ty-swj"],
+        "排水,积水,下水道,雨水,污水外溢,堵塞,雨水篦子",
+    ),
+    ("water", "供水", None, "ty-swj", [], "供水,自来水"),
+    ("water-outage", "停水与水压", "water", "ty-swj", [], "停水,没水,水压,断水,爆管,二次供水"),
+    ("water-quality", "水质", "water", "ty-swj", [], "水质,发黄,浑浊,铁锈,水箱,沉淀"),
+    ("heating", "供暖", None, "ty-grb", [], "供暖,供热,暖气"),
+    ("heating-cold", "室温不达标", "heating", "ty-grb", [], "暖气不热,室温,不达标,暖气片,忽冷忽热"),
+    ("heating-fee", "供热收费与报停", "heating", "ty-grb", [], "取暖费,供暖费,报停,开栓,供热费"),
+    ("gas", "燃气", None, "ty-rq", [], "燃气,天然气,煤气"),
+    ("gas-safety", "燃气安全", "gas", "ty-rq", [], "燃气泄漏,漏气,煤气味,燃气味,燃气管道"),
+    ("gas-service", "燃气报装与收费", "gas", "ty-rq", [], "燃气报装,通气,燃气费,IC卡,燃气表"),
+    ("noise", "噪声", None, "ty-sthj", [], "噪声,噪音"),
+    ("urban-noise", "夜间施工噪音", "noise", "ty-cg-zfd-1", [], "夜间施工,施工噪音,工地,打桩,浇筑"),
+    (
+        "noise-life",
+        "社会生活噪声",
+        "noise",
+        "ty-gaj",
+        [],
+        "广场舞,音响,音乐,喇叭,装修,喧哗,酒吧",
+    ),
+    ("housing", "住房与物业", None, "ty-zjj", [], "住房,小区"),
+    ("property", "物业管理", "housing", "ty-zjj", [], "物业,物业费,电梯,门禁,业主委员会"),
+    ("housing-quality", "房屋质量与交付", "housing", "ty-zjj", [], "开发商,交房,房屋质量,房产证"),
+    ("traffic", "交通", None, "ty-jtj", [], "交通"),
+    (
+        "traffic-order",
+        "交通秩序",
+        "traffic",
+        "ty-gaj-jj",
+        [],
+        "违停,乱停车,停车,消防通道,红绿灯,信号灯,拥堵,闯禁行",
+    ),
+    ("traffic-bus", "公交", "traffic", "ty-jtj", [], "公交,公交车,站台,线路,发车"),
+    ("traffic-taxi", "出租车与网约车", "traffic", "ty-jtj", [], "出租车,网约车,拒载,绕路,打表"),
+    ("traffic-illegal", "非法营运", "traffic", "rail-police-jg", [], "非法营运,黑车,拉客"),
+    ("urban", "市容环境", None, "ty-cg-zfd", [], "城管,市容"),
+    ("urban-stall", "占道经营", "urban", "ty-cg-zfd", [], "占道经营,摆摊,摊贩,店外经营,夜市"),
+    ("urban-garbage", "垃圾清运", "urban", "ty-hw", [], "垃圾,清运,垃圾桶,垃圾站,环卫"),
+    ("urban-dust", "渣土扬尘", "urban", "ty-cg-zfd-2", [], "渣土,扬尘,苫盖,冲洗,遗撒,洒水,裸土"),
+    ("env", "生态环境", None, "ty-sthj", [], "污染,环保"),
+    ("env-air", "大气污染", "env", "ty-sthj", [], "油烟,废气,焚烧,异味,浓烟,喷漆"),
+    ("env-water", "水污染", "env", "ty-sthj", [], "河道,污水直排,黑臭,排污,倾倒废水"),
+    ("market", "市场监管", None, "ty-scjg", [], "商家,消费"),
+    ("market-food", "食品安全", "market", "ty-scjg", [], "食品,过期,变质,餐馆,后厨,外卖"),
+    ("market-consume", "消费纠纷", "market", "ty-scjg", [], "退款,退货,预付卡,办卡,明码标价"),
+    ("biz", "营商环境", None, "xd-yshj", [], "营商环境,企业"),
+    ("biz-hall", "办不成事兜底", "biz", "xd-zwfw", [], "办不成,窗口,审批,证照,营业执照"),
+    ("biz-inspect", "涉企检查", "biz", "xd-yshj", ["ty-cg-zfd"], "检查,罚款,执法"),
     ("health", "医疗卫生", None, "ty-wj-zfd", [], "医院,医疗"),
-    ("health-service", "医疗服务投诉", "health", "ty-wj-zfd-yl", [], "病历,处方,药品,收费"),
-    ("traffic", "交通出行", None, "rail-police-jg", [], "非法营运,黑车,车站"),
-    ("project", "项目推进", None, "ty-fgw", ["xd-gov"], "项目,开工,审批"),
-    ("volunteer", "志愿服务", None, "ty-qnzyz", [], "志愿者,报名"),
+    (
+        "health-service",
+        "医疗服务投诉",
+        "health",
+        "ty-wj-zfd-yl",
+        [],
+        "病历,处方,药品,体检,医院,挂号,医生,看病,检查项目",
+    ),
+    ("project", "项目推进", None, "ty-fgw", ["xd-gov"], "项目,开工,用地,立项,环评"),
+    ("volunteer", "志愿服务", None, "ty-qnzyz", [], "志愿者,志愿服务"),
+]
+
+# The clerks of the catalogue's lead units that have no account elsewhere in the demo, so
+# that their matters are signed and answered by a person: (username, name, unit, position).
+UNIT_CLERKS = [
+    ("szss_clerk", "牛志刚", "ty-szss", "道路养护科科员"),
+    ("hw_clerk", "白雪梅", "ty-hw", "清运调度员"),
+    ("gr_clerk", "阎志强", "ty-grb", "供热监管科科员"),
+    ("sw_clerk", "冯丽娟", "ty-swj", "供水管理处科员"),
+    ("rq_clerk", "段海涛", "ty-rq", "客户服务中心工单员"),
+    ("zj_clerk", "范静怡", "ty-zjj", "物业管理科科员"),
+    ("jt_clerk", "温晓东", "ty-jtj", "客运管理科科员"),
+    ("sthj_clerk", "薛宁", "ty-sthj", "执法监测科科员"),
+    ("scjg_clerk", "郝瑞", "ty-scjg", "消费者权益保护科科员"),
+    ("ga_clerk", "梁勇", "ty-gaj", "指挥中心民警"),
+    ("jj_clerk", "赵鹏飞", "ty-gaj-jj", "秩序科民警"),
 ]
 
 # Kind -> (sign hours, handle days) for normal urgency; urgent is 1 hour / same day.
@@ -44,7 +131,139 @@ LIMITS = {
     Kind.SUGGESTION: (4, 15),
 }
 
+# What people call in about, per leaf category. The first subject of each is this month's
+# recurring issue (several people report it, so the hot spots find it); the others vary.
 SUBJECTS = {
+    "municipal-road": [
+        "长治路辅路路面塌陷出现大坑",
+        "人行道步道砖松动破损，行人容易绊倒",
+        "小区门口道路被挖开后一直没有回填",
+        "管线施工挖开的人行道迟迟未恢复",
+        "盲道被破坏且多处缺失",
+        "迎泽大街路面坑洼不平，车辆颠簸严重",
+    ],
+    "municipal-manhole": [
+        "亲贤北街路口井盖缺失，行人有坠落危险",
+        "井盖破损下沉，车辆经过咣当作响",
+        "雨水井盖被盗后只用木板遮盖",
+        "人行道上的窨井盖松动翘起",
+    ],
+    "municipal-light": [
+        "建设南路一段路灯晚上全部不亮",
+        "小区外道路路灯白天亮晚上不亮",
+        "路灯杆被撞倒后一直没人处理",
+        "桥下照明灯损坏，夜间行走不安全",
+    ],
+    "municipal-drain": [
+        "下雨后长风西街路口积水严重，车辆无法通行",
+        "下水道堵塞，污水从井口外溢",
+        "雨水篦子被垃圾堵住，排水不畅",
+        "地下通道排水泵不工作，积水没过脚踝",
+    ],
+    "water-outage": [
+        "小区突然停水，没有提前通知",
+        "高层住户水压太低，白天用不上水",
+        "停水已经两天，什么时候恢复供水",
+        "自来水管道爆裂，路面大量冒水",
+    ],
+    "water-quality": [
+        "自来水发黄浑浊，有铁锈味",
+        "水龙头放出的水有异味，不敢饮用",
+        "二次供水水箱长期不清洗，水质差",
+    ],
+    "heating-cold": [
+        "家里暖气不热，室温只有十四度",
+        "暖气片上热下凉，室温不达标",
+        "已经供暖一周，我家暖气一直不热",
+        "暖气忽冷忽热，老人孩子受冻",
+    ],
+    "heating-fee": [
+        "申请暖气报停，供热公司不给办理",
+        "没有供暖却被催缴取暖费",
+        "新房入住后供热开栓手续办不了",
+    ],
+    "gas-safety": [
+        "楼道里有很浓的煤气味，怀疑燃气泄漏",
+        "燃气管道锈蚀严重，担心漏气",
+        "厨房燃气表附近闻到天然气味",
+    ],
+    "gas-service": [
+        "燃气报装已交费三个月还没通气",
+        "燃气IC卡充值后表不走字",
+        "燃气费阶梯价格计算有误",
+    ],
+    "urban-noise": [
+        "富力壹品地下车库项目夜间施工噪音扰民",
+        "工地凌晨打桩影响休息",
+        "晋源区工地夜间施工无许可",
+        "工地晚上十点以后还在施工",
+    ],
+    "noise-life": [
+        "小区广场舞音响声音太大",
+        "楼上装修周末一大早就用电钻",
+        "商铺门口大喇叭循环播放促销广告",
+        "酒吧音乐声音太大，影响周边居民休息",
+    ],
+    "property": [
+        "物业不打扫楼道，垃圾堆放多日",
+        "小区电梯经常停运，物业拖着不修",
+        "物业擅自提高物业费标准",
+        "小区门禁坏了半年物业不管",
+    ],
+    "housing-quality": [
+        "开发商延期交房一年多",
+        "新房墙体开裂，开发商拒绝维修",
+        "交房后开发商迟迟不给办理房产证",
+    ],
+    "traffic-order": [
+        "学校门口上下学时段乱停车严重拥堵",
+        "小区消防通道被车辆长期占用",
+        "路口红绿灯故障，车辆乱成一团",
+        "大货车白天闯禁行进入市区",
+    ],
+    "traffic-bus": [
+        "公交车到站不停，乘客多次反映",
+        "公交线路调整后小区出行不便",
+        "早高峰公交车发车间隔太长",
+    ],
+    "traffic-taxi": [
+        "出租车司机拒载还要求拼车",
+        "出租车绕路多收费，不打表",
+        "网约车司机中途加价，平台不处理",
+    ],
+    "traffic-illegal": ["太原南站出站口有黑车拉客", "机场大巴停运后非法营运车辆多"],
+    "urban-stall": [
+        "小区门口流动摊贩占道经营",
+        "商户店外经营占用人行道",
+        "夜市摊位占道，垃圾满地",
+    ],
+    "urban-garbage": [
+        "小区垃圾桶满溢，多日没人清运",
+        "垃圾中转站臭味大，影响居民",
+        "建筑垃圾堆在路边无人清理",
+    ],
+    "urban-dust": [
+        "渣土车夜间遗撒未冲洗",
+        "龙湖天樾工地裸土未苫盖",
+        "国奥城项目道路扬尘严重",
+        "渣土车未密闭运输，沿路撒落",
+    ],
+    "env-air": [
+        "楼下饭店油烟直排，家里窗户不敢开",
+        "工厂夜间偷排废气，气味刺鼻",
+        "附近有人露天焚烧垃圾，浓烟很大",
+    ],
+    "env-water": ["河道里有污水直排，水体发黑发臭", "汾河边有人倾倒废水"],
+    "market-food": [
+        "在餐馆吃饭后腹泻，后厨卫生差",
+        "超市出售过期食品",
+        "外卖商家无证经营",
+    ],
+    "market-consume": [
+        "健身房办卡后突然关门跑路",
+        "商家拒绝七天无理由退货",
+        "商品结算价格与明码标价不符",
+    ],
     "biz-hall": [
         "营业执照变更窗口说材料不全，跑了三次",
         "不动产登记预约排不上号",
@@ -56,14 +275,7 @@ SUBJECTS = {
         "执法人员检查未出示证件",
         "小微企业罚款标准不清楚",
     ],
-    "urban-noise": [
-        "富力壹品地下车库项目夜间施工噪音扰民",
-        "工地凌晨打桩影响休息",
-        "晋源区工地夜间施工无许可",
-    ],
-    "urban-dust": ["渣土车夜间遗撒未冲洗", "龙湖天樾工地裸土未苫盖", "国奥城项目道路扬尘严重"],
     "health-service": ["医院病历书写不规范被拒报销", "处方药价格与公示不符", "体检报告迟迟不出"],
-    "traffic": ["太原南站出站口有黑车拉客", "机场大巴停运后非法营运车辆多"],
     "project": [
         "重点项目用地手续卡在审批环节",
         "项目施工大型机械进场困难需协调",
@@ -71,6 +283,21 @@ SUBJECTS = {
     ],
     "volunteer": ["能源低碳发展论坛志愿者面试结果何时公布", "志愿服务时长未录入系统"],
 }
+# How often each leaf is called about, relative to the others (a city's hotline hears about
+# roads, property management and heating far more than about volunteering).
+CALL_WEIGHTS = {
+    "municipal-road": 3,
+    "property": 3,
+    "heating-cold": 3,
+    "urban-noise": 2,
+    "noise-life": 2,
+    "traffic-order": 2,
+    "urban-dust": 2,
+    "biz-hall": 2,
+    "water-outage": 2,
+}
+# Share of a leaf's calls about its recurring issue (its first subject).
+RECURRING_SHARE = 0.4
 CHANNEL_WEIGHTS = [
     (Channel.HOTLINE, 40),
     (Channel.PUBLIC_FORM, 25),
@@ -172,9 +399,30 @@ def _weighted(rng, pairs):
     return rng.choices([p for p, _w in pairs], weights=[w for _p, w in pairs])[0]
 
 
+def _unit_clerks(log) -> None:
+    sysadmin = User.objects.get(username="sysadmin")
+    for number, (username, name, unit_code, position) in enumerate(UNIT_CLERKS, start=1):
+        if not User.objects.filter(username=username).exists():
+            account_services.user_create(
+                actor=sysadmin,
+                username=username,
+                full_name=name,
+                role=Role.CLERK,
+                unit=Unit.objects.get(code=unit_code),
+                position=position,
+                phone=f"139000012{number:02d}",
+                password=DEMO_PASSWORD,
+            )
+    log(
+        "派单目录主办单位经办人账号："
+        + "、".join(f"{username}（{name}）" for username, name, _u, _p in UNIT_CLERKS)
+    )
+
+
 def seed(log) -> None:
     _calendar_note(log)
     categories = _catalogue()
+    _unit_clerks(log)
     if Matter.objects.exists():
         log(f"事项：已有 {Matter.objects.count()} 件，未重复生成。")
         return
@@ -185,7 +433,7 @@ def seed(log) -> None:
     clerk_of = {u.unit_id: u for u in User.objects.filter(role="clerk")}
     leader_of = {u.unit_id: u for u in User.objects.filter(role="leader")}
     divisions = list(Division.objects.filter(level="district"))
-    leaf_codes = [c for c in SUBJECTS]
+    leaf_weights = [(code, CALL_WEIGHTS.get(code, 1)) for code in SUBJECTS]
     now = timezone.now()
     cast = Cast(
         rng=rng,
@@ -198,7 +446,7 @@ def seed(log) -> None:
     )
     made = 0
     for index in range(settings.LONGCHENG_DEMO_MATTERS):
-        code = rng.choice(leaf_codes)
+        code = _weighted(rng, leaf_weights)
         category = categories[code]
         target = _weighted(rng, TARGETS)
         # Older matters got further; the newest are still waiting.
@@ -295,7 +543,8 @@ def _replay(cast: Cast, index, category, target, received_at, urgent, kind, anon
         cast.leader_of,
         cast.divisions,
     )
-    subject = rng.choice(SUBJECTS[category.code])
+    subjects = SUBJECTS[category.code]
+    subject = subjects[0] if rng.random() < RECURRING_SHARE else rng.choice(subjects)
     division = rng.choice(divisions)
     receiver = rng.choice(receivers)
     moment = received_at
