@@ -4,10 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -18,6 +20,7 @@ from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core.errors import LongchengError
 from longcheng.loop import services as loop
 from longcheng.loop.duplicates import similar_open_matters
+from longcheng.loop.models import Matter
 from longcheng.loop.rules import allowed_actions
 from longcheng.loop.selectors import matters_visible_to
 from longcheng.loop.workflow import Action, Status
@@ -25,6 +28,7 @@ from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.actions import parse
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.home import NavItem
+from longcheng.web.listing import Column, RegisterListView
 
 from . import services, suggesting, training
 from .forms import ModelActionForm, TakeSuggestionForm
@@ -150,10 +154,24 @@ class HotSpotView(BusinessStaffRequired, TableExportMixin, TemplateView):
         if user_scope(self.request.user) == Scope.NONE:
             raise PermissionDenied(_("您的角色不查看业务数据。"))
         report = HotSpotReport.objects.first()
-        headers = [_("派单目录"), _("人次"), _("代表性诉求"), _("地点"), _("涉及单位")]
+        headers = [
+            _("派单目录"),
+            _("人次"),
+            _("上一期人次"),
+            _("代表性诉求"),
+            _("地点"),
+            _("涉及单位"),
+        ]
         clusters = clusters_visible_to(self.request.user, report)
         return headers, [
-            [c["category"], c["count"], c["text"], "、".join(c["places"]), "、".join(c["units"])]
+            [
+                c["category"],
+                c["count"],
+                c.get("previous"),
+                c["text"],
+                "、".join(c["places"]),
+                "、".join(c["units"]),
+            ]
             for c in clusters
         ]
 
@@ -174,6 +192,57 @@ class HotSpotView(BusinessStaffRequired, TableExportMixin, TemplateView):
         end = timezone.now()
         hotspots_compute(start=end - datetime.timedelta(days=7), end=end)
         return redirect("routing:hotspots")
+
+
+class HotSpotMattersView(BusinessStaffRequired, RegisterListView):
+    """The matters behind one hot spot, as far as the viewer may see them (the dispatch centre
+    all of them; a unit its own, as the hot spot page counts them)."""
+
+    model = Matter
+    unit_field = None  # scoped in base_queryset, by matters_visible_to
+    template_name = "routing/hotspot_matters.html"
+    export_name = gettext_lazy("热点诉求事项")
+    search_fields = ["number", "title"]
+    search_placeholder = gettext_lazy("搜索编号、标题…")
+    default_sort = "-received_at"
+    columns = [
+        Column(gettext_lazy("编号"), lambda m: m.number, sort="number"),
+        Column(gettext_lazy("标题"), lambda m: m.title),
+        Column(gettext_lazy("状态"), lambda m: m.get_status_display(), sort="status"),
+        Column(gettext_lazy("所在区划"), lambda m: m.division),
+        Column(gettext_lazy("地址"), lambda m: m.address),
+        Column(gettext_lazy("主办单位"), lambda m: m.lead_unit),
+        Column(
+            gettext_lazy("受理时间"),
+            lambda m: timezone.localtime(m.received_at).strftime("%Y-%m-%d %H:%M"),
+            sort="received_at",
+        ),
+    ]
+
+    @cached_property
+    def report(self) -> HotSpotReport:
+        return get_object_or_404(HotSpotReport, pk=self.kwargs["pk"])
+
+    @cached_property
+    def cluster(self) -> dict:
+        for cluster in clusters_visible_to(self.request.user, self.report):
+            if cluster["index"] == self.kwargs["index"]:
+                return cluster
+        raise Http404  # no such hot spot, or none of its matters is the viewer's
+
+    def get(self, request, *args, **kwargs):
+        self.title = _("热点诉求 · %(c)s") % {"c": self.cluster["category"]}
+        return super().get(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return (
+            matters_visible_to(self.request.user)
+            .filter(number__in=self.cluster.get("numbers", []))
+            .select_related("division", "lead_unit")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cluster=self.cluster, report=self.report, **kwargs)
 
 
 def routing_nav_items(user) -> list[NavItem]:

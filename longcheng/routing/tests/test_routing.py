@@ -328,3 +328,89 @@ def test_a_hot_spot_shows_a_unit_only_its_own_matters(login, users, org, catalog
     assert leader_page.count('data-testid="hotspot"') == 1
     assert "其中本单位 1 件" in leader_page and "噪音3" in leader_page
     assert not any(f"噪音{i}：" in leader_page for i in (0, 1, 2, 4))
+
+
+# Complaints about one building site: well inside the hot spot radius of one another.
+SITE = [
+    "富力壹品工地夜间施工噪音扰民，凌晨还在打桩",
+    "富力壹品工地夜间施工噪音很大，影响休息",
+    "富力壹品工地夜里施工噪音扰民",
+    "富力壹品工地夜间打桩噪音扰民",
+    "富力壹品工地夜间施工噪音，无法入睡",
+    "富力壹品工地晚上施工噪音扰民",
+]
+
+
+def _noise(users, org, catalogue, text, title="工地噪音"):
+    return loop.matter_receive(
+        MatterDraft(
+            title=title,
+            description=text,
+            channel="hotline",
+            kind="complaint",
+            urgency="normal",
+            category=catalogue["noise"],
+            division=org.xiaodian,
+            reporter_phone="13900000001",
+        ),
+        actor=users.committee_clerk,
+    )
+
+
+def test_a_hot_spot_opens_its_matters_and_compares_with_last_week(
+    login, users, org, catalogue, dust, clock
+):
+    # The week before: two complaints about the same site, and an unrelated one.
+    clock.to(at(2023, 9, 15, 10, 0))
+    earlier = [_noise(users, org, catalogue, t) for t in SITE[4:6]]
+    _noise(users, org, catalogue, "站牌损坏，玻璃碎了一地", title="公交站牌")
+    clock.to(at(2023, 9, 25, 9, 0))
+    made = [_noise(users, org, catalogue, t) for t in SITE[:5]]
+    other = _hotline_complaint(users, "渣土车", "渣土车没有苫盖，扬尘很大")
+    report = hotspots_compute(start=at(2023, 9, 20), end=at(2023, 9, 27))
+    [hot] = report.clusters
+    assert (hot["count"], hot["previous"]) == (5, 2)
+
+    client = login(users.dispatcher)
+    page = client.get("/routing/hotspots/").content.decode()
+    assert "较上周 +150%（2 件）" in page and "bi-arrow-up" in page
+    url = f"/routing/hotspots/{report.pk}/0/"
+    assert url in page and "查看 5 件事项" in page
+    listed = client.get(url).content.decode()
+    assert all(m.number in listed for m in made)
+    assert not any(m.number in listed for m in [*earlier, other])
+    assert "共 5 条" in listed and "热点诉求 · 夜间施工噪音" in listed
+
+    # A unit's leader opens only the hot spot's matters of their units.
+    Matter.objects.filter(pk=made[3].pk).update(lead_unit=org.brigade1)
+    leader = login(users.leader)
+    assert "查看本单位 1 件事项" in leader.get("/routing/hotspots/").content.decode()
+    own = leader.get(url).content.decode()
+    assert made[3].number in own and "共 1 条" in own
+    assert not any(m.number in own for m in made[:3] + made[4:])
+    # No such hot spot, or an address typed by hand: not found rather than an error.
+    assert client.get(f"/routing/hotspots/{report.pk}/7/").status_code == 404
+    assert client.get(f"/routing/hotspots/{report.pk + 99}/0/").status_code == 404
+
+
+def test_a_hot_spot_that_fell_shows_the_fall_and_an_old_report_shows_none(
+    login, users, org, catalogue, dust, clock
+):
+    from longcheng.routing.models import HotSpotReport
+
+    clock.to(at(2023, 9, 14, 10, 0))
+    for text in SITE:
+        _noise(users, org, catalogue, text)
+    clock.to(at(2023, 9, 25, 9, 0))
+    for text in SITE[:3]:
+        _noise(users, org, catalogue, text)
+    report = hotspots_compute(start=at(2023, 9, 20), end=at(2023, 9, 27))
+    assert [(c["count"], c["previous"]) for c in report.clusters] == [(3, 6)]
+    client = login(users.dispatcher)
+    assert "较上周 -50%（6 件）" in client.get("/routing/hotspots/").content.decode()
+    # A report computed before the counts were kept says nothing of a change.
+    HotSpotReport.objects.filter(pk=report.pk).update(
+        clusters=[{k: v for k, v in c.items() if k != "previous"} for c in report.clusters]
+    )
+    page = client.get("/routing/hotspots/").content.decode()
+    assert "较上周" not in page and 'data-testid="hotspot"' in page
