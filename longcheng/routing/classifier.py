@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.metrics import (
     accuracy_score,
+    classification_report,
     confusion_matrix,
     f1_score,
     precision_recall_fscore_support,
@@ -277,7 +278,8 @@ class Evaluation:
     top3: float
     labels: list[str]
     per_class: dict
-    confusion: list[list[int]]
+    confusion: list[list[int]]  # rows: the true category, columns: the predicted, as labels
+    averages: dict  # "macro" and "weighted": precision, recall, f1 over the categories
 
     def as_dict(self) -> dict:
         return {
@@ -287,6 +289,7 @@ class Evaluation:
             "labels": self.labels,
             "per_class": self.per_class,
             "confusion": self.confusion,
+            "averages": self.averages,
         }
 
 
@@ -295,6 +298,9 @@ def evaluate(y_true, ranked: Ranked) -> Evaluation:
     labels = sorted(set(y_true) | set(predicted))
     precision, recall, f1, support = precision_recall_fscore_support(
         y_true, predicted, labels=labels, zero_division=0
+    )
+    report = classification_report(
+        y_true, predicted, labels=labels, output_dict=True, zero_division=0
     )
     return Evaluation(
         accuracy=float(accuracy_score(y_true, predicted)),
@@ -308,4 +314,12 @@ def evaluate(y_true, ranked: Ranked) -> Evaluation:
             for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
         },
         confusion=confusion_matrix(y_true, predicted, labels=labels).tolist(),
+        averages={
+            name: {
+                "precision": float(report[f"{name} avg"]["precision"]),
+                "recall": float(report[f"{name} avg"]["recall"]),
+                "f1": float(report[f"{name} avg"]["f1-score"]),
+            }
+            for name in ("macro", "weighted")
+        },
     )

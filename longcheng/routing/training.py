@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
 
-from longcheng.loop.models import Matter
+from longcheng.loop.models import Category, Matter
 
 from . import classifier, services
 from .models import RoutingModel
@@ -71,6 +71,11 @@ def routing_train(*, actor=None, folds: int = 5) -> RoutingModel:
         ranked += classifier.top_k(model, [pairs[i] for i in test_index])
         truth += [labels[i] for i in test_index]
     evaluation = classifier.evaluate(truth, ranked).as_dict()
+    # The categories' names as they were: a category renamed or retired later still reads as
+    # the one the version was checked on.
+    evaluation["names"] = dict(
+        Category.objects.filter(code__in=evaluation["labels"]).values_list("code", "name")
+    )
     model = classifier.train(pairs, labels)
     evaluation["method"] = method
     evaluation["seconds"] = round(time.perf_counter() - started, 1)

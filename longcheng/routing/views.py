@@ -20,7 +20,7 @@ from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core.errors import LongchengError
 from longcheng.loop import services as loop
 from longcheng.loop.duplicates import similar_open_matters
-from longcheng.loop.models import Matter
+from longcheng.loop.models import Category, Matter
 from longcheng.loop.rules import allowed_actions
 from longcheng.loop.selectors import matters_visible_to
 from longcheng.loop.workflow import Action, Status
@@ -105,9 +105,11 @@ class ModelListView(SysadminRequired, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        models = list(RoutingModel.objects.all())
+        names = _names(models)
         context.update(
             title=_("分拨模型"),
-            models=RoutingModel.objects.all(),
+            models=[(m, model_figures(m, names)) for m in models],
             counts=training.category_counts(),
             training_limit=f"{settings.LONGCHENG_ROUTING_TRAINING_LIMIT:,}",
         )
@@ -140,6 +142,51 @@ class ModelListView(SysadminRequired, TemplateView):
         except LongchengError as error:
             messages.error(request, error.message)
         return redirect("routing:models")
+
+
+def _names(models) -> dict[str, str]:
+    """The categories' current names, for versions trained before their names were kept."""
+    codes = {code for m in models for code in m.evaluation.get("labels") or []}
+    return dict(Category.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def model_figures(record: RoutingModel, current_names: dict[str, str]) -> dict | None:
+    """A version's figures per category and its confusion matrix (rows: the category a matter
+    was dispatched under; columns: the one the model predicted in cross-validation), or None
+    for a version trained before they were kept."""
+    evaluation = record.evaluation
+    labels = evaluation.get("labels") or []
+    per_class, confusion = evaluation.get("per_class") or {}, evaluation.get("confusion") or []
+    if not labels or len(confusion) != len(labels) or any(c not in per_class for c in labels):
+        return None
+    kept = evaluation.get("names") or {}
+    averages = evaluation.get("averages") or {}
+    names = [kept.get(c) or current_names.get(c) or c for c in labels]
+    rows = []
+    for index, code in enumerate(labels):
+        counts = confusion[index]
+        rows.append(
+            {
+                "number": index + 1,
+                "name": names[index],
+                **per_class[code],
+                "cells": [
+                    (n, "diagonal" if j == index else "wrong" if n else "")
+                    for j, n in enumerate(counts)
+                ],
+                "total": sum(counts),
+            }
+        )
+    return {
+        "rows": rows,
+        "names": list(enumerate(names, start=1)),
+        "averages": [
+            (label, averages[key])
+            for key, label in (("macro", _("宏平均")), ("weighted", _("按样本加权平均")))
+            if key in averages
+        ],
+        "names_kept": bool(kept),
+    }
 
 
 class HotSpotView(BusinessStaffRequired, TableExportMixin, TemplateView):

@@ -414,3 +414,43 @@ def test_a_hot_spot_that_fell_shows_the_fall_and_an_old_report_shows_none(
     )
     page = client.get("/routing/hotspots/").content.decode()
     assert "较上周" not in page and 'data-testid="hotspot"' in page
+
+
+def test_the_models_page_shows_each_categorys_figures_and_the_confusion_matrix(
+    login, users, org, catalogue, dust
+):
+    import re
+
+    _history(users, org, catalogue, dust)
+    record = training.routing_train(actor=users.sysadmin)
+    assert record.evaluation["names"] == {"noise": "夜间施工噪音", "dust": "渣土扬尘"}
+    page = login(users.sysadmin).get("/routing/models/").content.decode()
+    figures = page[page.index('data-testid="figures-v1"') :]
+    assert "夜间施工噪音" in figures and "渣土扬尘" in figures and "宏平均" in figures
+    supports = [int(n) for n in re.findall(r'data-testid="support">(\d+)<', figures)]
+    rows = re.findall(r'<tr data-testid="matrix-row" data-name="([^"]+)">(.*?)</tr>', figures)
+    assert [name for name, _cells in rows] == ["渣土扬尘", "夜间施工噪音"]  # by code
+    assert supports == [6, 6]
+    for (name, cells), support in zip(rows, supports, strict=True):
+        counts = [int(n) for n in re.findall(r'data-testid="cell">(\d+)<', cells)]
+        assert len(counts) == 2 and sum(counts) == support, name
+        assert f'data-testid="row-total">{support}<' in cells
+    # The matrix holds every cross-validated prediction: twelve matters, twelve counts.
+    assert sum(map(sum, record.evaluation["confusion"])) == 12
+
+
+def test_a_version_trained_before_the_figures_were_kept_says_so(login, users, org, catalogue, dust):
+    _history(users, org, catalogue, dust)
+    record = training.routing_train(actor=users.sysadmin)
+    RoutingModel.objects.filter(pk=record.pk).update(
+        evaluation={"accuracy": 0.9, "macro_f1": 0.9, "top3": 1.0, "method": "cv5"}
+    )
+    page = login(users.sysadmin).get("/routing/models/").content.decode()
+    assert "v1 训练于平台开始保存分类别指标和混淆矩阵之前" in page
+    assert 'data-testid="matrix-row"' not in page
+    # A version that kept the figures but not the names reads the categories' names today.
+    evaluation = record.evaluation
+    evaluation.pop("names")
+    RoutingModel.objects.filter(pk=record.pk).update(evaluation=evaluation)
+    page = login(users.sysadmin).get("/routing/models/").content.decode()
+    assert 'data-name="夜间施工噪音"' in page and "类别名称为现名" in page
