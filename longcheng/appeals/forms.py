@@ -22,7 +22,7 @@ from longcheng.loop.workflow import Channel
 from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.inputs import DayField, RecordIdField, record_id
 
-from .models import AgendaItem, ApiKey, CommitteeMeeting
+from .models import TRACKING_ALPHABET, AgendaItem, ApiKey, CommitteeMeeting
 from .services import AppealDraft
 
 User = get_user_model()
@@ -113,6 +113,18 @@ class TrackForm(forms.Form):
     )
 
 
+class TrackLinkForm(forms.Form):
+    """?code= of a kept tracking link: a well-formed code or nothing."""
+
+    code = forms.CharField(max_length=12)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        if len(code) != 10 or any(c not in TRACKING_ALPHABET for c in code):
+            raise ValidationError(_("查询码格式不正确。"))
+        return code
+
+
 class PublicRateForm(forms.Form):
     rating = forms.ChoiceField(
         label=_("您对办理结果"),
@@ -185,6 +197,21 @@ class FollowForm(forms.Form):
 
 
 class SupervisorReportForm(BootstrapFormMixin, forms.Form):
+    category = CategoryChoiceField(
+        label=_("问题类型"),
+        empty_label=_("请选择"),
+        queryset=Category.objects.filter(is_active=True).order_by("path"),
+        error_messages={
+            "required": _("请选择问题类型。"),
+            "invalid_choice": _("请从列表中选择问题类型。"),
+        },
+    )
+    address = forms.CharField(
+        label=_("地点"),
+        max_length=200,
+        help_text=_("例如：小店区政务服务中心二楼、长治路与南中环交叉口"),
+        error_messages={"required": _("请填写问题发生的地点。")},
+    )
     description = forms.CharField(
         label=_("反映的问题"),
         min_length=10,
@@ -200,6 +227,8 @@ class SupervisorReportForm(BootstrapFormMixin, forms.Form):
         supervisor = user.supervisor
         return AppealDraft(
             description=data["description"],
+            category=data["category"],
+            address=data["address"],
             photos=tuple(data["photos"]),
             reporter_name=user.full_name,
             reporter_phone=user.phone,

@@ -3,11 +3,14 @@ CSS), every refusal in plain words, never a server error."""
 
 import datetime
 import secrets
+from urllib.parse import urlencode
 
+import segno
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -18,28 +21,22 @@ from longcheng.core.models import Unit
 from longcheng.loop import services as loop
 from longcheng.loop.duplicates import similar_open_matters
 from longcheng.loop.metrics import period_from_request, received_count, unit_metrics
-from longcheng.loop.models import Matter, MatterEvent, UnitDayTally
+from longcheng.loop.models import Matter, UnitDayTally
 from longcheng.loop.workflow import OPEN, MetricScope, Status
 
 from . import services
-from .forms import FiguresPeriodForm, FollowForm, PublicAppealForm, PublicRateForm, TrackForm
+from .forms import (
+    FiguresPeriodForm,
+    FollowForm,
+    PublicAppealForm,
+    PublicRateForm,
+    TrackForm,
+    TrackLinkForm,
+)
 from .models import Appeal, MonitoringPoint
+from .progress import expected_answer, plain_status, public_steps
 from .selectors import track
 from .tokens import point_from_token
-
-# Steps a citizen sees on the tracking page (no staff names, no internal notes).
-PUBLIC_STEPS = {
-    MatterEvent.Kind.RECEIVED,
-    MatterEvent.Kind.DISPATCHED,
-    MatterEvent.Kind.REDISPATCHED,
-    MatterEvent.Kind.SIGNED,
-    MatterEvent.Kind.PROGRESS,
-    MatterEvent.Kind.ANSWERED,
-    MatterEvent.Kind.RATED,
-    MatterEvent.Kind.REOPENED,
-    MatterEvent.Kind.ARCHIVED,
-    MatterEvent.Kind.SUPERVISION,
-}
 
 
 def _too_many(request, phone: str = "") -> bool:
@@ -140,16 +137,64 @@ class SubmitView(View):
         return redirect("appeals:public_done", code=appeal.tracking_code)
 
 
+def tracking_link(code: str) -> str:
+    """The address a reporter keeps to follow the appeal: the tracking form with the code
+    filled in (the phone's last four digits are still asked, except in this browser)."""
+    path = reverse("appeals:public_track") + "?" + urlencode({"code": code})
+    return settings.LONGCHENG_PUBLIC_BASE_URL.rstrip("/") + path
+
+
 class DoneView(View):
+    """Received: the code, when to expect the answer, and the tracking link to copy or keep."""
+
     def get(self, request, code):
-        if not request.session.get(f"tracked:{code}"):
+        appeal = (
+            Appeal.objects.select_related("matter", "matter__lead_unit", "matter__category")
+            .filter(tracking_code=code)
+            .first()
+        )
+        if appeal is None or not request.session.get(f"tracked:{code}"):
             return redirect("appeals:public_track")
-        return render(request, "appeals/public/done.html", {"code": code})
+        link = tracking_link(code)
+        expected = expected_answer(appeal.matter)
+        return render(
+            request,
+            "appeals/public/done.html",
+            {
+                "code": code,
+                "matter": appeal.matter,
+                "expected": expected,
+                "link": link,
+                "qr": segno.make(link, error="m").svg_data_uri(scale=4, border=2),
+                "saved_text": _saved_text(code, link, appeal.matter, expected),
+            },
+        )
+
+
+def _saved_text(code, link, matter, expected) -> str:
+    """The little text file the 保存 link downloads: enough to find the appeal again."""
+    lines = [
+        _("龙城诉求查询码：%(code)s") % {"code": code},
+        _("事项编号：%(n)s") % {"n": matter.number},
+        _("查询办理进度：%(link)s") % {"link": link},
+    ]
+    if expected is not None:
+        day = formats.date_format(timezone.localtime(expected.answer_by), "DATE_FORMAT")
+        lines.append(_("预计答复日期：%(day)s 前") % {"day": day})
+    lines.append(_("紧急情况请拨打 12345 政务服务便民热线"))
+    return "\r\n".join(str(line) for line in lines) + "\r\n"
 
 
 class TrackView(View):
     def get(self, request):
-        return render(request, "appeals/public/track.html", {"form": TrackForm()})
+        # A kept tracking link (?code=…) fills the code in; in the browser that submitted or
+        # tracked it before, it opens the progress at once.
+        link = TrackLinkForm(request.GET)
+        code = link.cleaned_data["code"] if link.is_valid() else ""
+        if code and request.session.get(f"tracked:{code}"):
+            return redirect("appeals:public_status", code=code)
+        form = TrackForm(initial={"code": code}) if code else TrackForm()
+        return render(request, "appeals/public/track.html", {"form": form})
 
     def post(self, request):
         form = TrackForm(request.POST)
@@ -173,7 +218,9 @@ class StatusView(View):
         if not request.session.get(f"tracked:{code}"):
             raise Http404
         appeal = (
-            Appeal.objects.select_related("matter", "matter__lead_unit")
+            Appeal.objects.select_related(
+                "matter", "matter__lead_unit", "matter__master", "matter__master__lead_unit"
+            )
             .filter(tracking_code=code)
             .first()
         )
@@ -183,14 +230,17 @@ class StatusView(View):
 
     def render_status(self, request, appeal, form=None, status=200):
         matter = appeal.matter
-        steps = matter.events.filter(kind__in=PUBLIC_STEPS).select_related("unit")
         return render(
             request,
             "appeals/public/status.html",
             {
                 "appeal": appeal,
                 "matter": matter,
-                "steps": steps,
+                # A merged appeal is handled, and answered, with the matter it joined.
+                "handling": matter.master or matter,
+                "plain_status": plain_status(matter),
+                "expected": expected_answer(matter),
+                "steps": public_steps(matter),
                 "form": form or (PublicRateForm() if matter.status == Status.ANSWERED else None),
             },
             status=status,

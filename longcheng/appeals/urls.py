@@ -15,6 +15,7 @@ urlpatterns = [
     path("appeals/supervisors/", views.SupervisorListView.as_view(), name="supervisors"),
     path("appeals/mine/", views.MineView.as_view(), name="mine"),
     path("appeals/mine/report/", views.SupervisorReportView.as_view(), name="supervisor_report"),
+    path("appeals/mine/<int:pk>/", views.MineDetailView.as_view(), name="mine_detail"),
     path("appeals/meetings/", views.MeetingListView.as_view(), name="meetings"),
     path("appeals/meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("appeals/meetings/<int:pk>/minutes.pdf", views.MinutesView.as_view(), name="minutes"),

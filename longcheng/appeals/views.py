@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import reads_business_records
@@ -37,6 +37,7 @@ from .forms import (
     SupervisorReportForm,
 )
 from .models import ApiKey, Appeal, CommitteeMeeting, MonitoringPoint, Supervisor
+from .progress import expected_answer, last_public_step, plain_status, public_steps
 from .selectors import (
     agenda_proposals,
     appeals_visible_to,
@@ -237,28 +238,66 @@ class SupervisorRequired(LoginRequiredMixin, UserPassesTestMixin):
         return user.role == Role.SUPERVISOR and hasattr(user, "supervisor")
 
 
-class MineView(SupervisorRequired, TemplateView):
-    """A special supervisor's own reports and their progress."""
+class MineView(SupervisorRequired, ListView):
+    """A special supervisor's home: their own reports, newest first, each a link to its
+    progress in plain words (status, deadline, the last step the public may read)."""
 
     template_name = "appeals/mine.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            appeals_visible_to(self.request.user)
+            .select_related("matter", "matter__lead_unit", "matter__master")
+            .order_by("-matter__received_at", "-pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = _("我的反映")
-        context["appeals"] = appeals_visible_to(self.request.user).select_related(
-            "matter", "matter__lead_unit"
+        context["rows"] = [
+            {
+                "appeal": appeal,
+                "status": plain_status(appeal.matter),
+                "expected": expected_answer(appeal.matter),
+                "last_step": last_public_step(appeal.matter),
+            }
+            for appeal in context["object_list"]
+        ]
+        return context
+
+
+class MineDetailView(SupervisorRequired, TemplateView):
+    """One of the supervisor's reports as its reporter follows it: no staff names, no internal
+    notes (the same steps as the public tracking page)."""
+
+    template_name = "appeals/mine_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        appeal = get_object_or_404(
+            appeals_visible_to(self.request.user).select_related(
+                "matter", "matter__lead_unit", "matter__master", "matter__master__lead_unit"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        matter = appeal.matter
+        context.update(
+            title=matter.title,
+            appeal=appeal,
+            matter=matter,
+            handling=matter.master or matter,
+            status=plain_status(matter),
+            expected=expected_answer(matter),
+            steps=public_steps(matter),
         )
         return context
 
 
 class SupervisorReportView(SupervisorRequired, FormView):
-    template_name = "web/form.html"
+    template_name = "appeals/report.html"
     form_class = SupervisorReportForm
-    extra_context = {
-        "title": gettext_lazy("以特邀监督员身份反映问题"),
-        "cancel_url": "/appeals/mine/",
-        "multipart": True,
-    }
+    extra_context = {"title": gettext_lazy("反映问题")}
 
     def get_initial(self):
         supervisor = self.request.user.supervisor
