@@ -17,6 +17,7 @@ from longcheng.accounts.roles import Role
 from longcheng.core import clock
 
 from .models import Matter, Notification
+from .selectors import notifications_of
 from .sms import send_sms
 from .workflow import Status
 
@@ -90,6 +91,21 @@ def notifications_resolve(
     else:
         raise ValueError("notifications_resolve needs a matter or a subject")
     return waiting.update(resolved_at=clock.now())
+
+
+def notifications_mark_read(*, user, kind: str = "", query: str = "") -> int:
+    """全部标为已读 for the notices the user's page shows (this user's only)."""
+    unread = notifications_of(user, kind=kind, query=query, unread_only=True)
+    return Notification.objects.filter(pk__in=unread.values("pk")).update(read_at=clock.now())
+
+
+def notification_open(*, user, pk: int) -> Notification:
+    """The user opens one of their notices: it is read. Another user's raises DoesNotExist."""
+    notice = Notification.objects.get(pk=pk, recipient=user)
+    if notice.read_at is None:
+        notice.read_at = clock.now()
+        notice.save(update_fields=["read_at"])
+    return notice
 
 
 def sms_after_commit(phone: str, text: str) -> None:
@@ -255,3 +271,38 @@ def on_notice(matter: Matter, notice, recipients) -> None:
         title=f"{notice.get_kind_display()}：{matter.number}",
         body=notice.text,
     )
+
+
+def on_assigned(matter: Matter, handler) -> None:
+    """派发到人: the named handler hears of it (settled, like the dispatch, by the answer)."""
+    notify(
+        [handler],
+        kind=Kind.DISPATCHED,
+        matter=matter,
+        title=_("派给您办理：%(n)s") % {"n": matter.number},
+        body=matter.title,
+    )
+
+
+def on_answer_submitted(matter: Matter, review) -> None:
+    """An answer waits for the leader's review; a sent-back notice before it is settled."""
+    notifications_resolve(matter=matter, kinds=(Kind.ANSWERED,))
+    notify(
+        staff_of(matter.lead_unit, roles=(Role.LEADER,)),
+        kind=Kind.ANSWERED,
+        matter=matter,
+        title=_("答复待审核：%(n)s") % {"n": matter.number},
+        body=review.text[:200],
+    )
+
+
+def on_answer_reviewed(matter: Matter, review) -> None:
+    notifications_resolve(matter=matter, kinds=(Kind.ANSWERED,))
+    if review.decision == review.Decision.SENT_BACK:
+        notify(
+            [review.submitted_by],
+            kind=Kind.ANSWERED,
+            matter=matter,
+            title=_("答复被退回修改：%(n)s") % {"n": matter.number},
+            body=review.comment,
+        )

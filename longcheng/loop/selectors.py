@@ -14,7 +14,15 @@ from longcheng.core.calendar import next_year_missing
 from longcheng.core.counting import capped_count
 from longcheng.web.home import HomeAlert, NavItem, StatCard
 
-from .models import DeadlineReview, Matter, Notification, UnreasonableClaim
+from .models import (
+    AnswerReview,
+    DeadlineReview,
+    Extension,
+    Matter,
+    MatterEvent,
+    Notification,
+    UnreasonableClaim,
+)
 from .workflow import HANDLING, Status
 
 
@@ -44,8 +52,12 @@ class Box:
     RETURNED = "returned"
     TO_DISPATCH = "to_dispatch"
     ASSISTING = "assisting"
+    APPROVALS = "approvals"
+    MINE = "mine"
 
     LABELS = {
+        APPROVALS: _("待审批"),
+        MINE: _("我经办的"),
         ASSISTING: _("协办事项"),
         TO_DISPATCH: _("待派单"),
         RETURNED: _("退回待改派"),
@@ -90,18 +102,62 @@ def _assisting(user) -> QuerySet[Matter]:
     ).distinct()
 
 
+def _approvals(user) -> QuerySet[Matter]:
+    """Requests waiting for this user's decision. The dispatch centre: extensions, unreasonable
+    -claim certifications and returns; a unit's leader: answers to review. The few pending
+    requests are read first, so that the matters are found by their keys (an OR of subqueries
+    would scan every matter)."""
+    if user_scope(user) == Scope.ALL:
+        ids = [
+            *Extension.objects.filter(decision=Extension.Decision.PENDING).values_list(
+                "matter_id", flat=True
+            ),
+            *UnreasonableClaim.objects.filter(
+                decision=UnreasonableClaim.Decision.PENDING
+            ).values_list("matter_id", flat=True),
+        ]
+        return matters_visible_to(user).filter(Q(pk__in=ids) | Q(status=Status.RETURNED))
+    if user.role != Role.LEADER:
+        return Matter.objects.none()
+    ids = AnswerReview.objects.filter(
+        decision=AnswerReview.Decision.PENDING, matter__lead_unit__in=visible_units(user)
+    ).values_list("matter_id", flat=True)
+    return Matter.objects.filter(pk__in=list(ids))
+
+
+def _mine(user) -> QuerySet[Matter]:
+    """派发到人: what the unit's leader gave this user to handle, until it is answered."""
+    return Matter.objects.filter(
+        handler=user, status__in=[Status.DISPATCHED, *HANDLING, Status.SUSPENDED]
+    )
+
+
+_SPECIAL_BOXES = {Box.ASSISTING: _assisting, Box.APPROVALS: _approvals, Box.MINE: _mine}
+
+
 def inbox_queryset(user, box: str, now: datetime.datetime | None = None) -> QuerySet[Matter]:
     """The matters in one tab of the user's inbox."""
-    if box == Box.ASSISTING:
-        return _assisting(user)
+    if box in _SPECIAL_BOXES:
+        return _SPECIAL_BOXES[box](user)
     condition = _box_condition(box, now or timezone.now())
     return _inbox_base(user).filter(condition) if condition else Matter.objects.none()
+
+
+def last_return(matter: Matter):
+    """The 退单 that sent the matter back (its reason leads the page while it waits)."""
+    return (
+        matter.events.filter(kind=MatterEvent.Kind.RETURNED)
+        .select_related("actor", "actor_unit")
+        .order_by("-at", "-pk")
+        .first()
+    )
 
 
 def inbox_boxes(user) -> list[str]:
     if user_scope(user) == Scope.ALL:
         return [
             Box.TO_DISPATCH,
+            Box.APPROVALS,
             Box.RETURNED,
             Box.TO_SIGN,
             Box.HANDLING,
@@ -110,15 +166,12 @@ def inbox_boxes(user) -> list[str]:
             Box.CALLBACK,
             Box.DONE,
         ]
-    return [
-        Box.TO_SIGN,
-        Box.HANDLING,
-        Box.DUE_SOON,
-        Box.OVERDUE,
-        Box.ASSISTING,
-        Box.CALLBACK,
-        Box.DONE,
-    ]
+    boxes = [Box.TO_SIGN, Box.HANDLING]
+    if user.role == Role.LEADER:
+        boxes.append(Box.APPROVALS)
+    if user.role in (Role.CLERK, Role.LEADER):
+        boxes.append(Box.MINE)
+    return [*boxes, Box.DUE_SOON, Box.OVERDUE, Box.ASSISTING, Box.CALLBACK, Box.DONE]
 
 
 def inbox_counts(user, now=None) -> dict[str, int]:
@@ -128,8 +181,8 @@ def inbox_counts(user, now=None) -> dict[str, int]:
     base = _inbox_base(user)
     counts = {}
     for box in inbox_boxes(user):
-        if box == Box.ASSISTING:
-            counts[box] = capped_count(_assisting(user))
+        if box in _SPECIAL_BOXES:
+            counts[box] = capped_count(_SPECIAL_BOXES[box](user))
         else:
             counts[box] = capped_count(base.filter(_box_condition(box, now)))
     return counts
@@ -141,6 +194,32 @@ def unread_notifications(user) -> int:
     return Notification.objects.filter(
         recipient=user, read_at__isnull=True, resolved_at__isnull=True
     ).count()
+
+
+def notifications_of(
+    user, *, kind: str = "", unread_only: bool = False, query: str = ""
+) -> QuerySet[Notification]:
+    """One user's notices, newest first, filtered as the page's address says. Nobody reads
+    another's."""
+    notices = Notification.objects.filter(recipient=user)
+    if unread_only:
+        notices = notices.filter(read_at__isnull=True, resolved_at__isnull=True)
+    if kind:
+        notices = notices.filter(kind=kind)
+    if query:
+        notices = notices.filter(
+            Q(title__icontains=query) | Q(body__icontains=query) | Q(matter__number=query)
+        )
+    return notices.order_by("-created_at", "-pk")
+
+
+def notification_kind_counts(user, *, unread_only: bool) -> dict[str, int]:
+    """Notices per kind (unread: on the partial index of those still waiting)."""
+    notices = Notification.objects.filter(recipient=user)
+    if unread_only:
+        notices = notices.filter(read_at__isnull=True, resolved_at__isnull=True)
+    rows = notices.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    return dict(rows)
 
 
 def loop_home_cards(user) -> list[StatCard]:
