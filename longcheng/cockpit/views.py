@@ -297,6 +297,7 @@ class BulletinListView(BusinessStaffRequired, TemplateView):
             bulletins=Bulletin.objects.select_related("generated_by"),
             may_issue=may_issue_bulletins(self.request.user),
             months=[(m, m in existing) for m in months],
+            min_rated=settings.LONGCHENG_RANKING_MIN_RATED,
             **kwargs,
         )
 

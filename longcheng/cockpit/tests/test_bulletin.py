@@ -107,3 +107,23 @@ def test_the_bulletin_prints_the_audit_chain_head(october, users):
     item = bulletin.generate(OCTOBER, actor=users.dispatcher)
     text = _pdf_text(item.pdf.read())
     assert f"第 {head.last_id} 条" in text and head.last_hash[:20] in text.replace("\n", "")
+
+
+def test_the_demo_holds_last_months_bulletin_and_its_files_open(october, users, login):
+    from longcheng.cockpit import demo
+
+    said: list[str] = []
+    demo.seed(said.append)
+    demo.seed(said.append)  # idempotent, as seed_demo is
+    assert Bulletin.objects.count() == 1 and said == [
+        "月度通报 2023-10：受理 0 件，超期 1 件，重办 1 件。"  # received in September
+    ]
+    client = login(users.leader)
+    page = client.get("/cockpit/bulletins/").content.decode()
+    assert "2023-10 月度通报" in page and "平台自动" in page
+    item = Bulletin.objects.get()
+    pdf = client.get(f"/cockpit/bulletins/{item.pk}/pdf/")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    xlsx = client.get(f"/cockpit/bulletins/{item.pk}/xlsx/")
+    sheets = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).sheetnames
+    assert sheets[0] == "单位排名"
