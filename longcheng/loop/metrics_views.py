@@ -114,7 +114,8 @@ class MetricsView(BusinessRequired, TemplateView):
         by_label = next(label for key, label, _b in metrics.RANKING_MEASURES if key == by)
         context.update(
             title=_("单位办理指标"),
-            rows=[(r, _trend(trends[r.unit.pk], by, by_label)) for r in rows],
+            rows=rows,
+            table=[(r, _trend(trends[r.unit.pk], by, by_label)) for r in rows],
             start=start,
             end_inclusive=end - datetime.timedelta(days=1),
             formulas=metrics.FORMULAS,
