@@ -100,3 +100,17 @@ def similar_open_matters(
         found.append(Similar(matter, score, "、".join(reasons)))
     found.sort(key=lambda s: -s.score)
     return found[:limit]
+
+
+def duplicates_of(matter: Matter) -> list[Similar]:
+    """The open matters this one may repeat (for 并单), computed once per page: the routing
+    panel and the merge form both show them."""
+    if not hasattr(matter, "_duplicates"):
+        matter._duplicates = similar_open_matters(
+            text=f"{matter.title}{matter.description}",
+            category=matter.category,
+            division=matter.division,
+            address=matter.address,
+            exclude_pk=matter.pk,
+        )
+    return matter._duplicates

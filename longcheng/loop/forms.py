@@ -4,13 +4,23 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.accounts.models import User
+from longcheng.accounts.roles import Role
 from longcheng.core.models import Division, Unit
 from longcheng.core.validators import validate_mobile
 from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.inputs import DayField
 
 from .models import Category
-from .workflow import Channel, Kind, MetricScope, Rating, UnreasonableGround, Urgency
+from .workflow import (
+    Channel,
+    Kind,
+    MetricScope,
+    Rating,
+    ReturnReason,
+    UnreasonableGround,
+    Urgency,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,13 +110,17 @@ class DispatchForm(BootstrapFormMixin, forms.Form):
         queryset=Category.objects.filter(is_active=True).order_by("path"),
     )
     lead_unit = UnitChoiceField(
-        label=_("主办单位"), queryset=Unit.objects.filter(is_active=True).order_by("path")
+        label=_("主办单位"),
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        # A city has hundreds of units: a box above the list narrows it (static/js).
+        widget=forms.Select(attrs={"data-searchable": _("输入单位名称筛选")}),
     )
     assisting_units = UnitMultipleChoiceField(
         label=_("协办单位"),
         required=False,
         queryset=Unit.objects.filter(is_active=True).order_by("path"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-searchable": _("输入单位名称筛选")}),
+        help_text=_("按住 Ctrl（手机上直接点选）可选多个"),
     )
     note = forms.CharField(
         label=_("派单说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -117,6 +131,13 @@ class TextForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(label=_("附件（图片或 PDF）"), required=False)
+
+
+class ProgressForm(TextForm):
+    text = forms.CharField(label=_("办理进展"), widget=forms.Textarea(attrs={"rows": 3}))
+    public = forms.BooleanField(
+        label=_("向诉求人公开（诉求人查询进度时可见，电话、证件号自动遮蔽）"), required=False
+    )
 
 
 class LegalHoldForm(forms.Form):
@@ -164,8 +185,94 @@ class RateForm(BootstrapFormMixin, forms.Form):
     )
 
 
+class ReturnForm(BootstrapFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason_kind = forms.ChoiceField(
+        label=_("退单理由"), choices=ReturnReason.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("写明依据或建议的承办单位；选“其他”时必填"),
+    )
+    files = MultipleFileField(label=_("附件（图片或 PDF）"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason_kind") == ReturnReason.OTHER and not data.get("text", "").strip():
+            self.add_error("text", _("选择“其他”时请写明退单理由。"))
+        return data
+
+
 class MergeForm(BootstrapFormMixin, forms.Form):
-    master_number = forms.CharField(label=_("主单编号"), max_length=20)
+    """并单: into one of the suggested duplicates, or a matter named by its number."""
+
+    master = forms.ChoiceField(
+        label=_("并入哪一件（疑似重复）"), required=False, widget=forms.RadioSelect
+    )
+    master_number = forms.CharField(label=_("或输入主单编号"), max_length=20, required=False)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["master"].choices = [
+            (c.matter.number, f"{c.matter.number} {c.matter.title}（{c.reason}）")
+            for c in candidates
+        ]
+        if not candidates:
+            del self.fields["master"]
+
+    def clean(self):
+        data = super().clean()
+        number = (data.get("master") or data.get("master_number") or "").strip()
+        if not number:
+            raise forms.ValidationError(_("请选择一件疑似重复的事项，或输入主单编号。"))
+        data["master_number"] = number
+        return data
+
+
+class AssignForm(BootstrapFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    handler = forms.ModelChoiceField(label=_("经办人"), queryset=User.objects.none())
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = User.objects.filter(
+            unit=unit, is_active=True, role__in=[Role.CLERK, Role.LEADER]
+        ).order_by("full_name")
+        self.fields["handler"].label_from_instance = lambda u: (
+            f"{u.full_name}（{u.position or u.get_role_display()}）"
+        )
+
+
+class AnswerReviewForm(BootstrapFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    review = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    approve = forms.TypedChoiceField(
+        label=_("审核结果"),
+        choices=[("1", _("同意，答复诉求人")), ("0", _("退回修改"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("答复内容（可修改后同意）"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("退回修改时必填"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approve") is False and not data.get("comment", "").strip():
+            self.add_error("comment", _("退回修改时请写明审核意见。"))
+        return data
 
 
 class UnreasonableRequestForm(BootstrapFormMixin, forms.Form):

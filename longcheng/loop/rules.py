@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import acts_for, committee_covers
+from longcheng.accounts.policies import acts_for, committee_covers, leads
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core import clock
@@ -33,6 +33,8 @@ def actor_relations(user, matter: Matter) -> set[Actor]:
         relations.add(Actor.COMMITTEE)
     if acts_for(user, matter.lead_unit, roles=roles):
         relations.add(Actor.LEAD)
+        if leads(user, matter.lead_unit):
+            relations.add(Actor.LEAD_LEADER)
     if any(acts_for(user, u, roles=roles) for u in matter.assisting_units.all()):
         relations.add(Actor.ASSISTING)
     return relations

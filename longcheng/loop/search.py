@@ -35,8 +35,13 @@ PHONE = re.compile(r"\+?(?:86)?(1\d{10}|0\d{9,11})")
 IdentifierFinder = Callable[[str], Q | None]
 _identifier_finders: list[IdentifierFinder] = []
 
+# How a search found its matters: by an identifier of one matter (the page opens it), by the
+# caller's phone (all of the caller's matters), or by words.
+UNIQUE, PHONE_NUMBER, WORDS = "unique", "phone", "words"
+
 
 def register_identifier_finder(finder: IdentifierFinder) -> None:
+    """A finder of an identifier that names one matter."""
     if finder not in _identifier_finders:
         _identifier_finders.append(finder)
 
@@ -52,12 +57,16 @@ def _phone(text: str) -> Q | None:
     return Q(reporter_phone=found.group(1)) if found else None
 
 
-def identifier_condition(text: str) -> Q | None:
-    """The condition of the first identifier the text is, or None: words."""
-    for finder in (_number, _phone, *_identifier_finders):
+def identifier_condition(text: str) -> tuple[Q, str] | None:
+    """The condition of the first identifier the text is and how it finds, or None: words."""
+    for finder, how in (
+        (_number, UNIQUE),
+        (_phone, PHONE_NUMBER),
+        *((f, UNIQUE) for f in _identifier_finders),
+    ):
         condition = finder(text)
         if condition is not None:
-            return condition
+            return condition, how
     return None
 
 
@@ -102,14 +111,13 @@ def words_filter(queryset: QuerySet[Matter], text: str) -> QuerySet[Matter]:
     return queryset.filter(exact)
 
 
-def matter_search(queryset: QuerySet[Matter], text: str) -> tuple[QuerySet[Matter], bool]:
-    """The matters of `queryset` the text finds, and whether it found them by an identifier
-    (then there is usually one, and the page may open it at once)."""
+def matter_search(queryset: QuerySet[Matter], text: str) -> tuple[QuerySet[Matter], str]:
+    """The matters of `queryset` the text finds, and how (UNIQUE, PHONE_NUMBER or WORDS)."""
     text = text.strip()
-    condition = identifier_condition(text)
-    if condition is not None:
+    identified = identifier_condition(text)
+    if identified is not None:
+        condition, how = identified
         found = queryset.filter(condition)
         if found.exists():
-            return found, True
-    return words_filter(queryset, text), False
-
+            return found, how
+    return words_filter(queryset, text), WORDS

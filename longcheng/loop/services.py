@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import acts_for
+from longcheng.accounts.policies import acts_for, leads
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record, audit_refusal
@@ -34,6 +34,8 @@ from . import notifications, rollups
 from .attachments import attachment_add
 from .drafts import MatterDraft
 from .models import (
+    AnswerReview,
+    AnswerReviewRule,
     Category,
     Extension,
     Matter,
@@ -55,6 +57,7 @@ from .workflow import (
     Action,
     MetricScope,
     Rating,
+    ReturnReason,
     Status,
     UnreasonableGround,
     metric_scope_of,
@@ -250,6 +253,9 @@ def matter_receive(
 
 def _dispatch_fields(matter: Matter, lead_unit: Unit, now: datetime.datetime) -> None:
     limits = time_limit_for(matter.category, matter.kind, matter.urgency)
+    if matter.lead_unit_id != lead_unit.pk:
+        matter.handler = None  # the handler was named by the unit that no longer leads
+    _close_pending_reviews(matter, _("事项已重新派单"), now)
     matter.lead_unit = lead_unit
     matter.dispatched_at = now
     matter.sign_deadline = add_working_hours(now, limits.sign_hours)
@@ -268,6 +274,7 @@ def _dispatch_fields(matter: Matter, lead_unit: Unit, now: datetime.datetime) ->
 
 _DISPATCH_FIELDS = [
     "lead_unit",
+    "handler",
     "dispatched_at",
     "sign_deadline",
     "signed_at",
@@ -351,12 +358,20 @@ def matter_return(
     matter: Matter,
     actor,
     reason: str,
+    reason_kind: str = "",
     expected_version: int | None = None,
     files: Iterable = (),
 ) -> Matter:
-    """退单: the unit sends the matter back to the dispatcher with a reason."""
-    if not reason.strip():
+    """退单: the unit sends the matter back to the dispatcher with a reason: one of the preset
+    kinds (ReturnReason) and words; 其他 and a bare return need the words."""
+    reason = reason.strip()
+    if reason_kind and reason_kind not in ReturnReason.values:
+        raise TransitionRefused(_("退单理由类别无效。"))
+    if not reason and reason_kind in ("", ReturnReason.OTHER):
         raise TransitionRefused(_("退单必须说明理由。"))
+    if reason_kind:
+        label = ReturnReason(reason_kind).label
+        reason = f"{label}：{reason}" if reason else str(label)
     unit = matter.lead_unit
 
     def mutate(m: Matter) -> None:
@@ -370,6 +385,7 @@ def matter_return(
         event_kind=E.RETURNED,
         files=files,
         note=reason,
+        data={"reason": reason_kind} if reason_kind else None,
         unit=unit,
         fields=["return_count"],
         mutate=mutate,
@@ -407,7 +423,9 @@ def matter_add_progress(
     text: str,
     expected_version: int | None = None,
     files: Iterable = (),
+    public: bool = False,
 ) -> Matter:
+    """办理进展; `public` notes are shown to the reporter on the tracking page (masked)."""
     if not text.strip():
         raise TransitionRefused(_("请填写办理进展。"))
     matter, _e = _transition(
@@ -418,6 +436,7 @@ def matter_add_progress(
         event_kind=E.PROGRESS,
         files=files,
         note=text,
+        data={"public": True} if public else None,
         unit=matter.lead_unit,
     )
     return matter
@@ -575,6 +594,23 @@ def matter_answer(
     """办结: the lead unit answers with the result; late answers are recorded as such. An answer
     to a citizen that holds phone or ID numbers is refused until the clerk confirms having
     checked them; wherever the public reads it, they are masked (core.pii)."""
+    findings = _checked_answer(matter, text, personal_data_checked)
+    if answer_needs_review(matter, actor):
+        _answer_submit_for_review(
+            matter=matter, actor=actor, text=text, expected_version=expected_version, files=files
+        )
+        return matter
+    return _answer(
+        matter=matter,
+        actor=actor,
+        text=text,
+        findings=findings,
+        expected_version=expected_version,
+        files=files,
+    )
+
+
+def _checked_answer(matter: Matter, text: str, personal_data_checked: bool) -> list:
     if len(text.strip()) < 5:
         raise TransitionRefused(_("答复内容过短，请写明办理结果。"))
     findings = find_personal_data(text) if matter.channel in CITIZEN_CHANNELS else []
@@ -586,7 +622,32 @@ def matter_answer(
             )
             % {"found": describe_findings(findings)}
         )
+    return findings
+
+
+def answer_needs_review(matter: Matter, actor) -> bool:
+    """The lead unit requires its leader's review, and the one answering is not its leader."""
+    return (
+        matter.lead_unit_id is not None
+        and actor is not None
+        and not leads(actor, matter.lead_unit)
+        and AnswerReviewRule.objects.filter(unit_id=matter.lead_unit_id).exists()
+    )
+
+
+def _answer(
+    *,
+    matter: Matter,
+    actor,
+    text: str,
+    findings: list,
+    expected_version: int | None,
+    files: Iterable = (),
+    reviewed: AnswerReview | None = None,
+) -> Matter:
     now = clock.now()
+    if reviewed is None:  # the leader answered directly: a draft waiting for review is moot
+        _close_pending_reviews(matter, _("负责人已直接答复"), now)
     info: dict = {"personal_data_masked": len(findings)} if findings else {}
 
     def mutate(m: Matter) -> None:
@@ -619,9 +680,123 @@ def matter_answer(
         unit=matter.lead_unit,
         fields=["answered_at", "answer_text", "answered_late"],
         mutate=mutate,
-        data=lambda m: {"late": m.answered_late, **info},
+        data=lambda m: {
+            "late": m.answered_late,
+            **info,
+            **({"drafted_by": reviewed.submitted_by_id} if reviewed else {}),
+        },
     )
     notifications.on_answered(matter)
+    return matter
+
+
+def _close_pending_reviews(matter: Matter, comment: str, now: datetime.datetime) -> None:
+    AnswerReview.objects.filter(matter=matter, decision=AnswerReview.Decision.PENDING).update(
+        decision=AnswerReview.Decision.SENT_BACK, comment=comment, decided_at=now
+    )
+
+
+def _answer_submit_for_review(
+    *, matter: Matter, actor, text: str, expected_version: int | None, files: Iterable
+) -> AnswerReview:
+    if matter.answer_reviews.filter(decision=AnswerReview.Decision.PENDING).exists():
+        raise TransitionRefused(_("已有一份答复在等待负责人审核，请等审核结果。"))
+    review = AnswerReview.objects.create(
+        matter=matter, text=text, submitted_by=actor, submitted_at=clock.now()
+    )
+    # A step of handling (办理中), allowed to whoever may add progress: the lead unit's staff.
+    _transition(
+        matter,
+        action=Action.PROGRESS,
+        actor=actor,
+        expected_version=expected_version,
+        event_kind=E.ANSWER_SUBMITTED,
+        files=files,
+        note=text,
+        data={"review": review.pk},
+        unit=matter.lead_unit,
+    )
+    notifications.on_answer_submitted(matter, review)
+    return review
+
+
+@service
+def matter_review_answer(
+    *,
+    matter: Matter,
+    actor,
+    review: AnswerReview,
+    approve: bool,
+    comment: str = "",
+    text: str | None = None,
+    expected_version: int | None = None,
+) -> Matter:
+    """审核答复: the leader approves the drafted answer (it is answered now, in the leader's
+    name, the drafter on record; the leader may amend the words) or sends it back with a
+    comment for revision (the matter stays with the unit, its deadline running)."""
+    if review.matter_id != matter.pk or review.decision != AnswerReview.Decision.PENDING:
+        raise TransitionRefused(_("这份答复已审核过。"))
+    if not approve and not comment.strip():
+        raise TransitionRefused(_("退回修改请写明审核意见。"))
+    if not leads(actor, matter.lead_unit):
+        raise TransitionRefused(_("只有主办单位负责人可以审核答复。"))
+    final = (text or review.text).strip()
+    review.decision = AnswerReview.Decision.APPROVED if approve else AnswerReview.Decision.SENT_BACK
+    review.decided_by, review.decided_at, review.comment = actor, clock.now(), comment.strip()
+    review.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
+    if approve:
+        notifications.on_answer_reviewed(matter, review)
+        findings = find_personal_data(final) if matter.channel in CITIZEN_CHANNELS else []
+        return _answer(
+            matter=matter,
+            actor=actor,
+            text=final,
+            findings=findings,
+            expected_version=expected_version,
+            reviewed=review,
+        )
+    matter, _e = _transition(
+        matter,
+        action=Action.REVIEW_ANSWER,
+        actor=actor,
+        expected_version=expected_version,
+        event_kind=E.ANSWER_SENT_BACK,
+        note=comment.strip(),
+        data={"review": review.pk},
+        unit=matter.lead_unit,
+    )
+    notifications.on_answer_reviewed(matter, review)
+    return matter
+
+
+@service
+def matter_assign(*, matter: Matter, actor, handler, expected_version: int | None = None) -> Matter:
+    """派发到人: the lead unit's leader names who handles the matter (a clerk or leader of that
+    unit); it appears in their 我经办的 tab."""
+    if (
+        handler is None
+        or not handler.is_active
+        or handler.unit_id != matter.lead_unit_id
+        or handler.role not in (Role.CLERK, Role.LEADER)
+    ):
+        raise TransitionRefused(_("经办人须是主办单位在岗的工作人员。"))
+
+    def mutate(m: Matter) -> None:
+        m.handler = handler
+
+    matter, _e = _transition(
+        matter,
+        action=Action.ASSIGN,
+        actor=actor,
+        expected_version=expected_version,
+        event_kind=E.ASSIGNED,
+        note=_("派给 %(name)s") % {"name": handler.full_name},
+        data={"handler": handler.pk},
+        unit=matter.lead_unit,
+        fields=["handler"],
+        mutate=mutate,
+    )
+    notifications.on_assigned(matter, handler)
     return matter
 
 

@@ -10,31 +10,37 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from longcheng.accounts.policies import leads
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import reads_business_records
 from longcheng.core.calendar import PROVISIONAL_LABEL, WorkdayWindow, is_provisional
 from longcheng.core.errors import LongchengError
-from longcheng.web.actions import Act, ActionTableView, parse, reporting
+from longcheng.web.actions import Act, ActionTableView, parse
 from longcheng.web.listing import Column, ListFilter, ListQueryForm, RegisterListView
 
-from . import rules, search, services
+from . import rules, search, selectors, services
 from .drafts import MatterDraft
+from .duplicates import duplicates_of
 from .forms import (
     AnswerForm,
+    AnswerReviewForm,
+    AssignForm,
     DecisionForm,
     DispatchForm,
     ExtensionDecisionForm,
     ExtensionForm,
     LegalHoldForm,
     MergeForm,
+    ProgressForm,
     RateForm,
     ReceiveForm,
+    ReturnForm,
     TextForm,
     UnreasonableDecisionForm,
     UnreasonableRequestForm,
     VersionForm,
 )
-from .models import Attachment, Category, Extension, Matter, UnreasonableClaim
+from .models import AnswerReview, Attachment, Category, Extension, Matter, UnreasonableClaim
 from .panels import matter_panels
 from .selectors import Box, inbox_boxes, inbox_counts, inbox_queryset, matters_visible_to
 from .workflow import Action, Channel, MetricScope, Status, Urgency, metric_scope_of
@@ -149,15 +155,14 @@ class InboxView(BusinessRequired, RegisterListView):
         return super().ordering_keys()
 
     def search(self, queryset, query):
-        found, self.found_by_identifier = search.matter_search(queryset, query)
+        found, self.found_how = search.matter_search(queryset, query)
         return found
 
     def get(self, request, *args, **kwargs):
-        query = self.params.get("q")
-        if query and not self.params.get("export"):
-            # A number, tracking code or phone that finds one matter opens it.
+        if self.params.get("q") and not self.params.get("export"):
+            # A number or a tracking code names one matter: open it.
             found = self.get_queryset()
-            if getattr(self, "found_by_identifier", False):
+            if getattr(self, "found_how", "") == search.UNIQUE:
                 first_two = list(found.values_list("pk", flat=True)[:2])
                 if len(first_two) == 1:
                     return redirect("loop:matter_detail", pk=first_two[0])
@@ -206,7 +211,7 @@ class MatterMixin(BusinessRequired):
     def get_matter(self) -> Matter:
         return get_object_or_404(
             matters_visible_to(self.request.user).select_related(
-                "category", "lead_unit", "receiving_unit", "division", "master"
+                "category", "lead_unit", "receiving_unit", "division", "master", "handler"
             ),
             pk=self.kwargs["pk"],
         )
@@ -239,6 +244,11 @@ class MatterDetailView(MatterMixin, TemplateView):
             actions.remove(Action.REQUEST_UNREASONABLE)
         if Action.CONTACT in actions and not matter.reporter_phone:
             actions.remove(Action.CONTACT)
+        review = matter.answer_reviews.filter(decision=AnswerReview.Decision.PENDING).first()
+        if review is None and Action.REVIEW_ANSWER in actions:
+            actions.remove(Action.REVIEW_ANSWER)
+        if review is not None and Action.ANSWER in actions and not leads(user, matter.lead_unit):
+            actions.remove(Action.ANSWER)  # one draft at a time: the leader decides first
         context.update(
             matter=matter,
             title=f"{matter.number} {matter.title}",
@@ -248,8 +258,10 @@ class MatterDetailView(MatterMixin, TemplateView):
             attachments=matter.attachments.filter(event__isnull=True),
             assisting=list(matter.assisting_units.all()),
             actions=actions,
-            forms=_action_forms(matter, actions, pending),
+            forms=_action_forms(self.request, matter, actions, pending, review),
             pending_extension=pending,
+            pending_review=review,
+            returned=selectors.last_return(matter) if matter.status == Status.RETURNED else None,
             claims=matter.unreasonable_claims.select_related("unit", "decided_by"),
             deadline_text=_deadline_cell(matter),
             notices=matter.notices.all()[:10],
@@ -262,7 +274,7 @@ class MatterDetailView(MatterMixin, TemplateView):
         return context
 
 
-def _action_forms(matter: Matter, actions, pending):
+def _action_forms(request, matter: Matter, actions, pending, review):
     """The unbound form of each action the user may take, with what it starts from."""
     v = {"version": matter.version}
     claim = matter.unreasonable_claims.filter(decision=UnreasonableClaim.Decision.PENDING).first()
@@ -281,12 +293,21 @@ def _action_forms(matter: Matter, actions, pending):
         Action.REQUEST_EXTENSION: {},
         Action.MERGE: {},
         Action.REQUEST_UNREASONABLE: {},
+        Action.ASSIGN: {**v, "handler": matter.handler_id},
+        Action.REVIEW_ANSWER: {
+            **v,
+            "review": review.pk if review else None,
+            "text": review.text if review else "",
+            "approve": "1",
+        },
     }
     return [
         (
             action,
             MATTER_ACTS[action].form(
-                initial=initial.get(action, v), prefix=MATTER_ACTS[action].prefix
+                initial=initial.get(action, v),
+                prefix=MATTER_ACTS[action].prefix,
+                **MATTER_ACTS[action].form_kwargs(request, matter),
             ),
         )
         for action in actions
@@ -325,6 +346,34 @@ def _merge(user, matter, d):
     services.matter_merge(follower=matter, master=master, actor=user)
 
 
+def _answer(user, matter, d):
+    services.matter_answer(
+        matter=matter,
+        actor=user,
+        text=d["text"],
+        expected_version=d["version"],
+        personal_data_checked=d["personal_data_checked"],
+        files=d["files"],
+    )
+    if matter.answer_reviews.filter(decision=AnswerReview.Decision.PENDING).exists():
+        return _("答复已提交本单位负责人审核，审核同意后送达诉求人。")
+    return None
+
+
+def _review_answer(user, matter, d):
+    review = get_object_or_404(AnswerReview, pk=d["review"], matter=matter)
+    services.matter_review_answer(
+        matter=matter,
+        actor=user,
+        review=review,
+        approve=d["approve"],
+        comment=d["comment"],
+        text=d["text"],
+        expected_version=d["version"],
+    )
+    return _("已同意，答复已送达诉求人。") if d["approve"] else _("已退回修改。")
+
+
 def _decide_extension(user, matter, d):
     extension = get_object_or_404(Extension, pk=d["extension"], matter=matter)
     services.matter_decide_extension(
@@ -339,10 +388,20 @@ def _decide_unreasonable(user, matter, d):
     )
 
 
-def _act(action: Action, form, call, *, prefixed: bool = True) -> Act:
-    """A row of the matter's action table: the service call, then "已<action>。"."""
-    message = lambda: _("已%(a)s。") % {"a": action.label}  # noqa: E731  (in the request's language)
-    return Act(form, reporting(message, call), prefix=action.value if prefixed else None)
+def _act(action: Action, form, call, *, prefixed: bool = True, form_kwargs=None) -> Act:
+    """A row of the matter's action table: the service call, then "已<action>。" (or what
+    the call returns, when it has more to say)."""
+
+    def perform(request, matter, data):
+        said = call(request.user, matter, data)
+        return said if isinstance(said, str) else _("已%(a)s。") % {"a": action.label}
+
+    return Act(
+        form,
+        perform,
+        prefix=action.value if prefixed else None,
+        form_kwargs=form_kwargs or (lambda request, matter: {}),
+    )
 
 
 A = Action
@@ -360,30 +419,29 @@ MATTER_ACTS: dict[Action, Act] = {
     ),
     A.RETURN: _act(
         A.RETURN,
-        TextForm,
+        ReturnForm,
         lambda user, m, d: services.matter_return(
-            matter=m, actor=user, reason=d["text"], expected_version=d["version"], files=d["files"]
+            matter=m,
+            actor=user,
+            reason=d["text"],
+            reason_kind=d["reason_kind"],
+            expected_version=d["version"],
+            files=d["files"],
         ),
     ),
     A.PROGRESS: _act(
         A.PROGRESS,
-        TextForm,
+        ProgressForm,
         lambda user, m, d: services.matter_add_progress(
-            matter=m, actor=user, text=d["text"], expected_version=d["version"], files=d["files"]
-        ),
-    ),
-    A.ANSWER: _act(
-        A.ANSWER,
-        AnswerForm,
-        lambda user, m, d: services.matter_answer(
             matter=m,
             actor=user,
             text=d["text"],
             expected_version=d["version"],
-            personal_data_checked=d["personal_data_checked"],
             files=d["files"],
+            public=d["public"],
         ),
     ),
+    A.ANSWER: _act(A.ANSWER, AnswerForm, _answer),
     A.SUSPEND: _act(
         A.SUSPEND,
         TextForm,
@@ -426,7 +484,12 @@ MATTER_ACTS: dict[Action, Act] = {
             expected_version=d["version"],
         ),
     ),
-    A.MERGE: _act(A.MERGE, MergeForm, _merge),
+    A.MERGE: _act(
+        A.MERGE,
+        MergeForm,
+        _merge,
+        form_kwargs=lambda request, m: {"candidates": duplicates_of(m)},
+    ),
     A.DECIDE: _act(
         A.DECIDE,
         DecisionForm,
@@ -467,6 +530,15 @@ MATTER_ACTS: dict[Action, Act] = {
     A.DECIDE_UNREASONABLE: _act(
         A.DECIDE_UNREASONABLE, UnreasonableDecisionForm, _decide_unreasonable
     ),
+    A.ASSIGN: _act(
+        A.ASSIGN,
+        AssignForm,
+        lambda user, m, d: services.matter_assign(
+            matter=m, actor=user, handler=d["handler"], expected_version=d["version"]
+        ),
+        form_kwargs=lambda request, m: {"unit": m.lead_unit},
+    ),
+    A.REVIEW_ANSWER: _act(A.REVIEW_ANSWER, AnswerReviewForm, _review_answer),
 }
 
 

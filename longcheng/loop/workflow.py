@@ -28,6 +28,8 @@ class Actor(models.TextChoices):
     LEAD = "lead", _("主办单位")
     ASSISTING = "assisting", _("协办单位")
     COMMITTEE = "committee", _("监督委员会")
+    # The lead unit's leader: assigns a handler and reviews answers (work inside a unit).
+    LEAD_LEADER = "lead_leader", _("主办单位负责人")
 
 
 class Action(models.TextChoices):
@@ -49,6 +51,8 @@ class Action(models.TextChoices):
     CONTACT = "contact", _("联系诉求人")
     REQUEST_UNREASONABLE = "request_unreasonable", _("申请不合理诉求认定")
     DECIDE_UNREASONABLE = "decide_unreasonable", _("审核不合理诉求认定")
+    ASSIGN = "assign", _("派发到人")
+    REVIEW_ANSWER = "review_answer", _("审核答复")
 
 
 S = Status
@@ -87,6 +91,11 @@ ACTIONS: dict[Action, tuple[frozenset, Status | None, Actor]] = {
         None,
         Actor.DISPATCHER,
     ),
+    # 派发到人: the lead unit's leader names the member of staff who handles the matter.
+    Action.ASSIGN: (frozenset({S.DISPATCHED, *HANDLING, S.SUSPENDED}), None, Actor.LEAD_LEADER),
+    # 审核答复: where the unit requires it, an answer reaches the citizen only once its leader
+    # approves it (approval answers: 办结答复; a refusal sends it back for revision).
+    Action.REVIEW_ANSWER: (frozenset(HANDLING), None, Actor.LEAD_LEADER),
 }
 
 # Actions whose result depends on what is decided: 回访评价 closes, or reopens when 不满意.
@@ -143,6 +152,17 @@ class MetricScope(models.TextChoices):
 
 def metric_scope_of(channel: str) -> str:
     return MetricScope.CITIZEN if channel in CITIZEN_CHANNELS else MetricScope.INTERNAL
+
+
+class ReturnReason(models.TextChoices):
+    """退单 reasons a unit picks from (the text then says what exactly)."""
+
+    NOT_OURS = "not_ours", _("非本单位职责")
+    WRONG_AREA = "wrong_area", _("不在本单位辖区")
+    INCOMPLETE = "incomplete", _("信息不全，无法办理")
+    DUPLICATE = "duplicate", _("重复诉求")
+    OUT_OF_SCOPE = "out_of_scope", _("不属于受理范围")
+    OTHER = "other", _("其他")
 
 
 class UnreasonableGround(models.TextChoices):

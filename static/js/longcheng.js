@@ -47,6 +47,25 @@
       { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
     );
   });
+  // data-searchable="placeholder" on a select: a box above it narrows its options to those
+  // containing the typed words (a city's few hundred units); chosen options always stay.
+  document.querySelectorAll("select[data-searchable]").forEach((select) => {
+    const box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = select.dataset.searchable;
+    box.setAttribute("aria-label", select.dataset.searchable);
+    box.setAttribute("aria-controls", select.id);
+    box.dataset.testid = "filter-" + select.name;
+    select.before(box);
+    box.addEventListener("input", () => {
+      const words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      for (const option of select.options) {
+        const text = option.textContent.toLowerCase();
+        option.hidden = !(option.selected || words.every((w) => text.includes(w)));
+      }
+    });
+  });
   // data-autosubmit: a select that sends its form when changed (the language switch).
   document.addEventListener("change", (event) => {
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();

@@ -213,7 +213,7 @@ ROLES = ["dispatcher", "clerk1", "clerk2", "committee_clerk", "leader", "sysadmi
 RELATION_OF = {
     "dispatcher": {"dispatcher"},
     "clerk1": {"lead"},
-    "leader": {"lead"},
+    "leader": {"lead", "lead_leader"},
     "committee_clerk": {"assisting", "committee"},
     "clerk2": set(),
     "sysadmin": set(),
