@@ -179,7 +179,7 @@ def _figure(value, by: str) -> str:
     return f"{value * 100:.0f}%"
 
 
-SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 84, 24, 3
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 96, 28, 3
 
 
 def _trend(months, by: str, label) -> dict:
@@ -210,6 +210,8 @@ def _trend(months, by: str, label) -> dict:
         "text": _("近%(n)d月%(m)s：%(w)s") % {"n": len(values), "m": label, "w": words},
         "lines": [" ".join(s) for s in segments if len(s) > 1],
         "dots": points,
+        # A tick under each month, so a month without a figure still shows as a gap.
+        "ticks": [round(SPARK_PAD + i * step, 1) for i in range(len(values))],
         "width": SPARK_WIDTH,
         "height": SPARK_HEIGHT,
         "empty": not known,
