@@ -8,11 +8,12 @@ class AppealsConfig(AppConfig):
     verbose_name = _("营商环境诉求")
 
     def ready(self) -> None:
-        from longcheng.web.home import register_nav_items
+        from longcheng.web.home import register_home_cards, register_nav_items
 
-        from .selectors import appeals_nav_items
+        from .selectors import appeals_nav_items, supervisor_home_cards
 
         register_nav_items(appeals_nav_items)
+        register_home_cards(supervisor_home_cards, order=15, external=True)
 
         from longcheng.loop.search import register_identifier_finder
 

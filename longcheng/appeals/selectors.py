@@ -10,7 +10,7 @@ from longcheng.accounts.scoping import Scope, user_scope, visible_units
 from longcheng.core.models import Unit
 from longcheng.loop.selectors import matters_visible_to
 from longcheng.loop.workflow import OPEN, Status
-from longcheng.web.home import NavItem
+from longcheng.web.home import NavItem, StatCard
 
 from .models import TRACKING_ALPHABET, Appeal
 
@@ -132,3 +132,28 @@ def tracking_code_condition(text: str) -> Q | None:
     if len(code) != 10 or any(c not in TRACKING_ALPHABET for c in code):
         return None
     return Q(pk__in=Appeal.objects.filter(tracking_code=code).values("matter_id"))
+
+
+def supervisor_home_cards(user) -> list[StatCard]:
+    """A special supervisor lands on their reports: those still being handled, and those
+    answered (the home page is otherwise empty for someone from outside)."""
+    if getattr(user, "role", None) != Role.SUPERVISOR:
+        return []
+    mine = Appeal.objects.filter(supervisor__user=user)
+    url = reverse("appeals:mine")
+    return [
+        StatCard(
+            str(_("办理中的反映")),
+            mine.filter(matter__status__in=list(OPEN)).count(),
+            url,
+            "megaphone",
+        ),
+        StatCard(
+            str(_("已答复的反映")),
+            mine.filter(
+                matter__status__in=[Status.ANSWERED, Status.CLOSED, Status.ARCHIVED]
+            ).count(),
+            url,
+            "chat-square-text",
+        ),
+    ]
