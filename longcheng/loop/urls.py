@@ -15,6 +15,11 @@ urlpatterns = [
     path("matters/<int:pk>/legal-hold/", views.LegalHoldView.as_view(), name="legal_hold"),
     path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("notifications/", notification_views.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        notification_views.NotificationOpenView.as_view(),
+        name="notification_open",
+    ),
     path("metrics/", metrics_views.MetricsView.as_view(), name="metrics"),
     path("calendar/", calendar_views.CalendarView.as_view(), name="calendar"),
     path(
