@@ -76,7 +76,8 @@ def _label(event: MatterEvent) -> str:
     if kind == E.CONTACTED:
         return _("承办单位已与您联系")
     if kind == E.PROGRESS:
-        return _("办理进展")
+        # A note kept internal still tells the reporter the unit is at work.
+        return _("办理进展") if is_public_note(event) else _("承办单位正在办理")
     if kind == E.EXTENSION_APPROVED:
         return _("经批准延期 %(days)s 个工作日") % {"days": event.data.get("days", "")}
     if kind == E.SUSPENDED:
