@@ -54,12 +54,14 @@ def test_scan_submit_track_and_rate_on_a_phone(phone):
 def test_the_supervisors_view(desk):
     sign_in(desk, "supervisor01")
     desk.goto(desk.base + "/appeals/mine/")
-    before = desk.locator("[data-testid=my-reports] tbody tr").count()
+    before = desk.locator("[data-testid=my-report]").count()
     desk.click("[data-testid=new-report]")
+    desk.select_option("#id_category", label="　办不成事兜底")
+    desk.fill("#id_address", "小店区政务服务中心一楼综合窗口")
     desk.fill("#id_description", "园区企业反映水电气报装要分别跑三个部门，希望一站式办理。")
     with desk.expect_navigation():
-        desk.click("button[type=submit]")
-    rows = desk.locator("[data-testid=my-reports] tbody tr")
+        desk.click("[data-testid=submit-report]")
+    rows = desk.locator("[data-testid=my-report]")
     assert rows.count() == before + 1
     assert "园区企业反映水电气报装" in rows.first.inner_text()
     assert desk.goto(desk.base + "/loop/").status == 403
