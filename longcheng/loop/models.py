@@ -255,6 +255,9 @@ class Matter(TimeStampedModel, VersionedModel):
                 name="matter_done_city_idx",
                 condition=models.Q(status__in=["closed", "archived"]),
             ),
+            # A word search, newest first: for a common word PostgreSQL walks this and tests
+            # each row (loop.search) instead of sorting every matter that holds the word.
+            models.Index(fields=["-received_at"], name="matter_received_idx"),
         ]
 
     def __str__(self) -> str:
