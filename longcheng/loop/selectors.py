@@ -119,10 +119,10 @@ def _approvals(user) -> QuerySet[Matter]:
         return matters_visible_to(user).filter(Q(pk__in=ids) | Q(status=Status.RETURNED))
     if user.role != Role.LEADER:
         return Matter.objects.none()
-    ids = AnswerReview.objects.filter(
+    reviews = AnswerReview.objects.filter(
         decision=AnswerReview.Decision.PENDING, matter__lead_unit__in=visible_units(user)
-    ).values_list("matter_id", flat=True)
-    return Matter.objects.filter(pk__in=list(ids))
+    )
+    return Matter.objects.filter(pk__in=list(reviews.values_list("matter_id", flat=True)))
 
 
 def _mine(user) -> QuerySet[Matter]:
