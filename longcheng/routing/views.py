@@ -19,7 +19,7 @@ from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core.errors import LongchengError
 from longcheng.loop import services as loop
-from longcheng.loop.duplicates import similar_open_matters
+from longcheng.loop.duplicates import duplicates_of
 from longcheng.loop.models import Category, Matter
 from longcheng.loop.rules import allowed_actions
 from longcheng.loop.selectors import matters_visible_to
@@ -46,13 +46,7 @@ def suggestion_panel(request, matter) -> str:
     if Action.DISPATCH not in actions and Action.REDISPATCH not in actions:
         return ""
     suggestions = suggesting.suggest(matter)
-    duplicates = similar_open_matters(
-        text=f"{matter.title}{matter.description}",
-        category=matter.category,
-        division=matter.division,
-        address=matter.address,
-        exclude_pk=matter.pk,
-    )
+    duplicates = duplicates_of(matter)  # computed once: the merge form offers the same
     return render_to_string(
         "routing/panel.html",
         {
