@@ -5,15 +5,21 @@
   if (!source || typeof echarts === "undefined") return;
   const data = JSON.parse(source.textContent);
   const dark = document.body.classList.contains("cockpit-screen");
-  const text = dark ? "#e5e7eb" : "#374151";
-  const palette = ["#9b1c1c", "#1d4ed8", "#15803d", "#ca8a04", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#ea580c", "#475569"];
+  const text = dark ? "#cbd5e1" : "#374151";
+  // The large screen's dark wall takes brighter colours; the bars glow cyan.
+  const palette = dark
+    ? ["#38bdf8", "#f472b6", "#34d399", "#facc15", "#a78bfa", "#fb923c", "#22d3ee", "#f87171", "#a3e635", "#94a3b8"]
+    : ["#9b1c1c", "#1d4ed8", "#15803d", "#ca8a04", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#ea580c", "#475569"];
+  const split = dark ? { lineStyle: { color: "#1e3a5f" } } : {};
+  // The screen's text grows with its height (12 px at 900 px high, 14 px at 1080).
+  const fontSize = dark ? Math.max(11, Math.min(18, Math.round(window.innerHeight / 75))) : 12;
   const charts = [];
 
   function draw(id, option) {
     const element = document.getElementById(id);
     if (!element) return null;
     const chart = echarts.init(element, null, { renderer: "svg" });
-    chart.setOption(Object.assign({ animation: false, color: palette, textStyle: { color: text } }, option));
+    chart.setOption(Object.assign({ animation: false, color: palette, textStyle: { color: text, fontSize } }, option));
     chart.on("click", (params) => {
       if (params.data && params.data.url) window.location.href = params.data.url;
     });
@@ -26,22 +32,24 @@
     draw(id, {
       tooltip: {},
       grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
-      xAxis: { type: "value", axisLabel: { color: text } },
-      yAxis: { type: "category", data: sorted.map((i) => i.name), axisLabel: { color: text } },
-      series: [{ type: "bar", data: sorted, cursor: "pointer", itemStyle: { color: palette[0] }, label: { show: true, position: "right", color: text } }],
+      xAxis: { type: "value", axisLabel: { color: text }, splitLine: split },
+      yAxis: { type: "category", data: sorted.map((i) => i.name), axisLabel: { color: text, width: 110, overflow: "truncate" } },
+      series: [{ type: "bar", data: sorted, cursor: "pointer", itemStyle: { color: dark ? new echarts.graphic.LinearGradient(0, 0, 1, 0, [{ offset: 0, color: "#0369a1" }, { offset: 1, color: "#67e8f9" }]) : palette[0] }, label: { show: true, position: "right", color: text } }],
     });
   }
 
   draw("chart-status", {
     tooltip: { trigger: "item" },
-    series: [{ type: "pie", radius: ["45%", "75%"], data: data.status, cursor: "pointer", label: { show: false } }],
+    // On the screen the legend names each slice (the page has no table beside the ring).
+    legend: dark ? { type: "scroll", orient: "vertical", right: 0, top: "middle", textStyle: { color: text, fontSize }, itemWidth: 10, itemHeight: 10, formatter: (name) => `${name} ${(data.status.find((s) => s.name === name) || {}).value}` } : undefined,
+    series: [{ type: "pie", radius: dark ? ["40%", "68%"] : ["45%", "75%"], center: dark ? ["28%", "50%"] : ["50%", "50%"], data: data.status, cursor: "pointer", label: { show: false } }],
   });
   draw("chart-monthly", {
     tooltip: { trigger: "axis" },
-    legend: { top: 0, type: "scroll", textStyle: { color: text } },
+    legend: { top: 0, type: "scroll", textStyle: { color: text, fontSize }, pageTextStyle: { color: text } },
     grid: { left: 10, right: 10, top: 40, bottom: 10, containLabel: true },
     xAxis: { type: "category", data: data.months, axisLabel: { color: text } },
-    yAxis: { type: "value", axisLabel: { color: text } },
+    yAxis: { type: "value", axisLabel: { color: text }, splitLine: split },
     series: data.monthly.map((s) => ({ name: s.name, type: "bar", stack: "all", data: s.data })),
   });
   bars("chart-category", data.category);
@@ -49,10 +57,10 @@
   if (data.inspections.names.length) {
     draw("chart-inspections", {
       tooltip: { trigger: "axis" },
-      legend: { top: 0, textStyle: { color: text } },
+      legend: { top: 0, textStyle: { color: text, fontSize } },
       grid: { left: 10, right: 10, top: 40, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: data.inspections.names, axisLabel: { color: text, width: 120, overflow: "truncate" } },
-      yAxis: { type: "value", max: 100, axisLabel: { color: text } },
+      yAxis: { type: "value", max: 100, axisLabel: { color: text }, splitLine: split },
       series: [
         { name: data.inspections.labels[0], type: "bar", data: data.inspections.coverage },
         { name: data.inspections.labels[1], type: "bar", data: data.inspections.pass },
@@ -62,7 +70,7 @@
   draw("chart-fines", {
     tooltip: {},
     grid: { left: 10, right: 40, top: 10, bottom: 10, containLabel: true },
-    xAxis: { type: "value", axisLabel: { color: text } },
+    xAxis: { type: "value", axisLabel: { color: text }, splitLine: split },
     yAxis: { type: "category", data: data.fines.labels, axisLabel: { color: text } },
     series: [{ type: "bar", data: data.fines.values, label: { show: true, position: "right", color: text } }],
   });
@@ -72,5 +80,18 @@
       series: [{ type: "funnel", sort: "none", left: "5%", width: "60%", top: 5, bottom: 5, minSize: "10%", data: f.steps, label: { position: "right", color: text, formatter: "{b} {c}" } }],
     });
   });
-  window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
+  // Charts follow their box: the window turning (a phone), the sidebar opening, the screen.
+  const resize = () => charts.forEach((c) => c.resize());
+  window.addEventListener("resize", resize);
+  if (window.ResizeObserver) {
+    const observer = new ResizeObserver(resize);
+    charts.forEach((c) => observer.observe(c.getDom()));
+  }
+  // The large screen's clock.
+  const clock = document.querySelector("[data-clock]");
+  if (clock) {
+    const tick = () => { clock.textContent = new Date().toLocaleString(document.documentElement.lang || undefined, { hour12: false }); };
+    tick();
+    setInterval(tick, 1000);
+  }
 })();
