@@ -233,6 +233,11 @@ def on_reopened(matter: Matter) -> None:
     )
 
 
+def on_deadline_moved(matter: Matter) -> None:
+    """A unit's own matter moves to its next period: the reminders named the old deadline."""
+    notifications_resolve(matter=matter, kinds=(Kind.SUPERVISION,))
+
+
 def on_merged(follower: Matter) -> None:
     """并单: the duplicate is no one's step any more."""
     notifications_resolve(matter=follower, kinds=(Kind.TO_DISPATCH, Kind.RETURNED, *_CYCLE))

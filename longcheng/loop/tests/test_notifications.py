@@ -139,9 +139,12 @@ def test_merging_resolves_the_duplicates_notice_to_dispatch(receive, users):
 
 
 def test_the_hooks_services_do_not_call_yet_settle_their_steps(dispatched, receive, users):
-    """on_signed, on_merged and on_rated, as services will call them."""
+    """on_signed, on_deadline_moved, on_merged and on_rated, as services will call them."""
     matter = dispatched()
     notifications.on_signed(matter)
+    assert unread(users.clerk1) == 0
+    notifications.notify([users.clerk1], kind=Kind.SUPERVISION, matter=matter, title="催办")
+    notifications.on_deadline_moved(matter)
     assert unread(users.clerk1) == 0
     duplicate = receive()
     notifications.on_merged(duplicate)
