@@ -10,7 +10,9 @@ then keeps only the rows that hold the word itself (two bigrams may occur apart)
 word matches the bigrams starting with it. SQLite, the embedded default, scans with `icontains`.
 """
 
+import math
 import re
+import time
 from collections.abc import Callable
 from functools import reduce
 from operator import and_
@@ -104,21 +106,71 @@ def words_filter(queryset: QuerySet[Matter], text: str) -> QuerySet[Matter]:
         return queryset
     if connections[queryset.db].vendor != "postgresql":
         return queryset.filter(reduce(and_, [_contains(w) for w in words]))
-    # Constant SQL (the index's expression and its text); the words travel as parameters.
-    # The exact check is a strpos, not an ILIKE: the planner takes a LIKE '%…%' for very
-    # selective, multiplies it with the bigrams' selectivity and, believing a handful of rows
-    # match, never walks the received_at index for a common word (0.9 s instead of 10 ms).
-    indexed = RawSQL(  # noqa: S611
-        f"{WORDS_DOCUMENT} @@ %s::tsquery", [tsquery_of(words)], output_field=BooleanField()
-    )
-    queryset = queryset.filter(indexed)
+    # Constant SQL (the index's expression and its text); the words travel as parameters. The
+    # exact check is a strpos: cheap per row, and estimated as unselective (an ILIKE '%…%'
+    # would be taken for very selective and spoil the plan).
     for word in words:
         queryset = queryset.filter(
             RawSQL(  # noqa: S611
                 f"strpos(lower({WORDS_TEXT}), %s) > 0", [word], output_field=BooleanField()
             )
         )
-    return queryset
+    if is_common(words, queryset.db):
+        # Newest first, PostgreSQL walks matter_received_idx and keeps the rows holding the
+        # words: for a word in one matter of a few hundred, a page is a few thousand rows.
+        return queryset
+    # Rarer words: the bigram index finds the few rows, which are then sorted.
+    return queryset.filter(
+        RawSQL(  # noqa: S611
+            f"{WORDS_DOCUMENT} @@ %s::tsquery", [tsquery_of(words)], output_field=BooleanField()
+        )
+    )
+
+
+# How common a bigram is, from the statistics PostgreSQL keeps on the index's expression
+# (pg_stats.most_common_elems: the bigrams above a frequency, with their share of matters),
+# read once in a while: they change with ANALYZE, not with every matter.
+_STATS_TTL = 600.0
+_stats: dict[str, tuple[float, dict[str, float], float, int]] = {}
+
+
+def _bigram_stats(alias: str) -> tuple[dict[str, float], float, int]:
+    """(share of matters per common bigram, the smallest share listed, matters in all)."""
+    cached = _stats.get(alias)
+    if cached and time.monotonic() - cached[0] < _STATS_TTL:
+        return cached[1], cached[2], cached[3]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs,"
+            " (SELECT reltuples FROM pg_class WHERE relname = 'loop_matter')"
+            " FROM pg_stats WHERE tablename = 'matter_words_idx'"
+        )
+        row = cursor.fetchone()
+    shares: dict[str, float] = {}
+    floor, rows = 1.0, 0
+    if row and row[0]:
+        elements, freqs, rows = row[0], row[1], int(row[2] or 0)
+        shares = dict(zip(elements, freqs[: len(elements)], strict=True))
+        floor = freqs[len(elements)]  # the list's smallest share: any other bigram is rarer
+    _stats[alias] = (time.monotonic(), shares, floor, rows)
+    return shares, floor, rows
+
+
+def is_common(words: list[str], alias: str) -> bool:
+    """Whether walking matters newest first finds a page sooner than the bigram index: the
+    words' share of matters (at most that of their rarest bigram) against √(20 / matters),
+    where the rows walked for a page (20 / share) equal the rows the index returns."""
+    shares, floor, rows = _bigram_stats(alias)
+    if rows < 10_000 or not shares:
+        return False  # small or never analysed: the index is always fine
+    share = 1.0
+    for word in words:
+        grams = bigrams(word)
+        if grams:
+            share = min([share, *(shares.get(g, 0.0) for g in grams)])
+        else:  # one character: the bigrams starting with it
+            share = min(share, sum(f for g, f in shares.items() if g.startswith(word)))
+    return share >= max(floor, math.sqrt(20 / rows))
 
 
 def matter_search(queryset: QuerySet[Matter], text: str) -> tuple[QuerySet[Matter], str]:

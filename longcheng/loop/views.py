@@ -94,6 +94,11 @@ def _deadline_cell(matter: Matter) -> str:
     return text
 
 
+def page_number(text) -> int:
+    """The page of the address, as Django's paginator reads it; anything else is page 1."""
+    return int(text) if str(text or "").isdigit() and 0 < int(text) <= 10_000 else 1
+
+
 class InboxQueryForm(ListQueryForm):
     box = forms.CharField(required=False, max_length=20)
 
@@ -192,6 +197,14 @@ class InboxView(BusinessRequired, RegisterListView):
         return self._tab_counts
 
     def row_count(self, queryset) -> int:
+        if getattr(self, "found_how", "") == search.WORDS:
+            # Words are not counted (a common one is in a million matters): the list reads
+            # one row past the page and pages on while there is more (ADR 0022).
+            per_page = self.get_paginate_by(queryset)
+            start = (page_number(self.request.GET.get("page")) - 1) * per_page
+            seen = len(queryset.values_list("pk", flat=True)[start : start + per_page + 1])
+            self.open_ended = seen > per_page
+            return start + seen
         narrowed = any(self.params.get(k) for k in ("q", *[f.name for f in self.filters]))
         if not narrowed and self.box() in self.tab_counts():
             # The tab already counted these rows; don't count them twice.
@@ -203,6 +216,7 @@ class InboxView(BusinessRequired, RegisterListView):
         counts = self.tab_counts()
         context["boxes"] = [(box, Box.LABELS[box], counts[box]) for box in counts]
         context["box"] = self.box()
+        context["open_ended"] = getattr(self, "open_ended", False)
         context["may_receive"] = self.request.user.unit_id is not None
         return context
 

@@ -97,3 +97,30 @@ def test_the_word_search_uses_the_bigram_index(receive):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "matter_words_idx" in plan
+
+
+def test_words_are_not_counted_the_list_pages_on_while_there_is_more(login, receive, users):
+    matters = [receive(title=f"坞城路井盖缺失（{n}）") for n in range(23)]
+    client = login(users.dispatcher)
+    first = client.get("/loop/", {"box": "all", "q": "井盖", "per_page": 10}).content.decode()
+    assert "还有更多" in first
+    assert sum(m.number in first for m in matters) == 10
+    last = client.get(
+        "/loop/", {"box": "all", "q": "井盖", "per_page": 10, "page": 3}
+    ).content.decode()
+    assert "共 23 条" in last and "还有更多" not in last
+    assert matters[0].number in last  # the oldest come last
+    for page in ("abc", "-1", "99999"):
+        response = client.get("/loop/", {"box": "all", "q": "井盖", "page": page})
+        assert response.status_code in (200, 404), page
+
+
+def test_a_common_word_walks_matters_newest_first_a_rare_one_uses_the_index(monkeypatch):
+    shares = {"施工": 0.05, "工地": 0.02, "人行": 0.024, "行道": 0.025, "漏水": 0.001}
+    monkeypatch.setattr(search, "_bigram_stats", lambda alias: (shares, 0.0005, 10_000_000))
+    assert search.is_common(["施工"], "default")  # one matter in twenty
+    assert search.is_common(["人行道"], "default")  # its rarest bigram decides
+    assert not search.is_common(["漏水"], "default")  # 1 in 1,000 < √(20/10 M) ≈ 1 in 700
+    assert not search.is_common(["杜鹃文苑"], "default")  # not among the common bigrams
+    assert not search.is_common(["施工", "杜鹃文苑"], "default")
+    assert search.is_common(["施"], "default")  # one character: the bigrams it starts
