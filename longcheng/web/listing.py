@@ -222,6 +222,7 @@ class RegisterListView(LoginRequiredMixin, ListView):
                 (flt, flt.choices(self.request.user), self.params.get(flt.name) or "")
                 for flt in self.filters
             ],
+            filters_chosen=sum(1 for flt in self.filters if self.params.get(flt.name)),
             query=self.params.get("q") or "",
             sort=self.current_sort(),
             querystring=params.urlencode(),
