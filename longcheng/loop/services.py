@@ -349,6 +349,7 @@ def matter_sign(*, matter: Matter, actor, expected_version: int | None = None) -
         mutate=mutate,
         data=lambda m: {"late": m.signed_late},
     )
+    notifications.on_signed(matter)
     return matter
 
 
@@ -861,6 +862,7 @@ def matter_rate(
             ).exists(),
         },
     )
+    notifications.on_rated(matter)
     if reopen:
         _event(
             matter,
@@ -904,6 +906,7 @@ def matter_merge(*, follower: Matter, master: Matter, actor) -> Matter:
         note=_("并入重复事项 %(n)s") % {"n": follower.number},
         data={"follower": follower.pk},
     )
+    notifications.on_merged(follower)
     return follower
 
 
@@ -1222,6 +1225,7 @@ def matter_move_deadline(*, matter: Matter, actor, deadline: datetime.date, note
             data={"deadline": deadline.isoformat()},
             unit=locked.lead_unit,
         )
+        notifications.on_deadline_moved(locked)
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -1307,12 +1311,7 @@ def matter_request_unreasonable(
             requested_by=actor,
             requested_at=now,
         )
-        notifications.notify(
-            notifications._dispatchers(),
-            title=_("事项 %(n)s 申请不合理诉求认定") % {"n": matter.number},
-            body=reasons.strip()[:200],
-            url=matter.get_absolute_url(),
-        )
+        notifications.on_unreasonable_requested(matter, reasons.strip())
     return claim
 
 
@@ -1344,15 +1343,5 @@ def matter_decide_unreasonable(
             unit=claim.unit,
             data={"claim": claim.pk},
         )
-        notifications.notify(
-            notifications.staff_of(claim.unit),
-            title=(
-                _("事项 %(n)s 已认定为不合理诉求")
-                if certify
-                else _("事项 %(n)s 不予认定为不合理诉求")
-            )
-            % {"n": claim.matter.number},
-            body=reason.strip()[:200],
-            url=claim.matter.get_absolute_url(),
-        )
+        notifications.on_unreasonable_decided(claim, certify=certify, reason=reason.strip())
     return claim

@@ -118,20 +118,12 @@ def test_reminders_resolve_when_the_matter_is_answered(dispatched, users, clock)
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.matter_sign must call notifications.on_signed(matter); drop this mark then",
-)
 def test_signing_resolves_the_notice_to_sign(dispatched, users):
     matter = dispatched()
     services.matter_sign(matter=matter, actor=users.clerk1)
     assert unread(users.clerk1, kind=Kind.DISPATCHED) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.matter_merge must call notifications.on_merged(follower); drop this mark then",
-)
 def test_merging_resolves_the_duplicates_notice_to_dispatch(receive, users):
     master, follower = receive(), receive()
     services.matter_merge(follower=follower, master=master, actor=users.dispatcher)
