@@ -19,9 +19,9 @@ from longcheng.core.models import Division, Unit
 
 from . import services
 from .drafts import MatterDraft
-from .models import Category, Matter, TimeLimit
+from .models import AnswerReviewRule, Category, Matter, TimeLimit
 from .timers import loop_sweep
-from .workflow import Channel, Kind, Rating, Status, Urgency
+from .workflow import HANDLING, Channel, Kind, Rating, ReturnReason, Status, Urgency
 
 # The dispatch catalogue as a city's 12345 hotline keeps it: two levels, each with its lead
 # unit and the keywords the routing suggestion falls back on.
@@ -473,6 +473,7 @@ def seed(log) -> None:
     )
     loop_sweep()
     _extend_into_next_year(dispatcher)
+    _work_inside_units(log)
     counts = {s.label: Matter.objects.filter(status=s).count() for s in Status}
     log("事项：" + "，".join(f"{k} {v}" for k, v in counts.items() if v) + f"（共 {made} 件）。")
 
@@ -593,6 +594,7 @@ def _replay(cast: Cast, index, category, target, received_at, urgent, kind, anon
                 services.matter_return(
                     matter=matter,
                     actor=clerk,
+                    reason_kind=ReturnReason.NOT_OURS,
                     reason="经核实，该事项不属于本单位职责范围，建议改派。",
                 )
         return 1
@@ -608,7 +610,7 @@ def _replay(cast: Cast, index, category, target, received_at, urgent, kind, anon
         return 1
     with clock.frozen_at(moment):
         matter = services.matter_add_progress(
-            matter=matter, actor=clerk, text="已联系诉求人，正在现场核查。"
+            matter=matter, actor=clerk, text="已联系诉求人，正在现场核查。", public=True
         )
     if target == "in_progress":
         return 1
@@ -654,6 +656,31 @@ def _replay(cast: Cast, index, category, target, received_at, urgent, kind, anon
     with clock.frozen_at(moment):
         services.matter_archive(matter=matter, actor=dispatcher)
     return 1
+
+
+def _work_inside_units(log) -> None:
+    """The enforcement brigade's leader has named a handler (派发到人); the medical enforcement
+    group requires its leader's review of answers (审核), and one answer waits for it."""
+    staff = {u.username: u for u in User.objects.filter(username__in=UNIT_WORK_ACCOUNTS)}
+    brigade = staff["cg_clerk1"].unit
+    running = Matter.objects.filter(lead_unit=brigade, status__in=HANDLING, handler=None)
+    matter = running.order_by("received_at").first()
+    if matter is not None:
+        services.matter_assign(matter=matter, actor=staff["cg_leader"], handler=staff["cg_clerk1"])
+        log(f"派发到人：{matter.number} 由杨建军派给孟浩（cg_clerk1 的“我经办的”）。")
+    group = staff["wj_clerk"].unit
+    AnswerReviewRule.objects.get_or_create(unit=group)
+    matter = Matter.objects.filter(lead_unit=group, status__in=HANDLING).first()
+    if matter is not None:
+        services.matter_answer(
+            matter=matter,
+            actor=staff["wj_clerk"],
+            text="经核查，该医疗机构已按规定公示收费项目，并对相关人员进行了约谈。",
+        )
+        log(f"答复审核：{group} 的答复须负责人审核，{matter.number} 的答复待 wj_leader 审核。")
+
+
+UNIT_WORK_ACCOUNTS = ("cg_leader", "cg_clerk1", "wj_clerk")
 
 
 def _merge_duplicates(dispatcher, count: int = 6) -> None:
