@@ -87,6 +87,9 @@
     const observer = new ResizeObserver(resize);
     charts.forEach((c) => observer.observe(c.getDom()));
   }
+  // The large screen reloads its figures every five minutes (a script, not a meta refresh: a
+  // timed refresh in the page's head is one no reader can stop).
+  if (dark) setTimeout(() => window.location.reload(), 300000);
   // The large screen's clock.
   const clock = document.querySelector("[data-clock]");
   if (clock) {
