@@ -15,7 +15,7 @@ from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core import clock
 from longcheng.core.errors import LongchengError
 
-from .models import Category, Matter, TimeLimit
+from .models import AnswerReviewRule, Category, Matter, TimeLimit
 from .workflow import ACTIONS, Action, Actor
 
 # — Who is acting —
@@ -38,6 +38,17 @@ def actor_relations(user, matter: Matter) -> set[Actor]:
     if any(acts_for(user, u, roles=roles) for u in matter.assisting_units.all()):
         relations.add(Actor.ASSISTING)
     return relations
+
+
+def answer_needs_review(matter: Matter, actor) -> bool:
+    """The lead unit requires its leader's review of answers (审核), and the one answering is
+    not its leader."""
+    return (
+        matter.lead_unit_id is not None
+        and actor is not None
+        and not leads(actor, matter.lead_unit)
+        and AnswerReviewRule.objects.filter(unit_id=matter.lead_unit_id).exists()
+    )
 
 
 def allowed_actions(user, matter: Matter) -> list[Action]:

@@ -30,12 +30,11 @@ from longcheng.core.models import Unit
 from longcheng.core.pii import describe_findings, find_personal_data
 from longcheng.core.transactions import service
 
-from . import notifications, rollups
+from . import notifications, rollups, rules
 from .attachments import attachment_add
 from .drafts import MatterDraft
 from .models import (
     AnswerReview,
-    AnswerReviewRule,
     Category,
     Extension,
     Matter,
@@ -596,7 +595,7 @@ def matter_answer(
     to a citizen that holds phone or ID numbers is refused until the clerk confirms having
     checked them; wherever the public reads it, they are masked (core.pii)."""
     findings = _checked_answer(matter, text, personal_data_checked)
-    if answer_needs_review(matter, actor):
+    if rules.answer_needs_review(matter, actor):
         _answer_submit_for_review(
             matter=matter, actor=actor, text=text, expected_version=expected_version, files=files
         )
@@ -624,16 +623,6 @@ def _checked_answer(matter: Matter, text: str, personal_data_checked: bool) -> l
             % {"found": describe_findings(findings)}
         )
     return findings
-
-
-def answer_needs_review(matter: Matter, actor) -> bool:
-    """The lead unit requires its leader's review, and the one answering is not its leader."""
-    return (
-        matter.lead_unit_id is not None
-        and actor is not None
-        and not leads(actor, matter.lead_unit)
-        and AnswerReviewRule.objects.filter(unit_id=matter.lead_unit_id).exists()
-    )
 
 
 def _answer(
