@@ -445,12 +445,19 @@ def seed(log) -> None:
         divisions=divisions,
     )
     made = 0
+    leaves = list(SUBJECTS)
+    dispatched_targets = [(t, w) for t, w in TARGETS if t != "received"]
     for index in range(settings.LONGCHENG_DEMO_MATTERS):
-        code = _weighted(rng, leaf_weights)
+        # First every leaf once, called in on the hotline and dispatched (so that even a small
+        # demo shows each unit of the catalogue at work), then as often as people call.
+        covering = index < len(leaves)
+        code = leaves[index] if covering else _weighted(rng, leaf_weights)
         category = categories[code]
-        target = _weighted(rng, TARGETS)
+        target = _weighted(rng, dispatched_targets if covering else TARGETS)
         # Older matters got further; the newest are still waiting.
         age_days = rng.randint(*AGE_DAYS.get(target, (2, 40)))
+        if covering:
+            age_days = max(age_days, 1)  # received on an earlier day: dispatched by now
         received_at = _office_time(rng, (now - age_days * DAY).date())
         if received_at > now:
             received_at = now - HOUR
@@ -466,7 +473,10 @@ def seed(log) -> None:
             ]
         )
         anonymous = rng.random() < 0.1
-        made += _replay(cast, index, category, target, received_at, urgent, kind, anonymous)
+        channel = Channel.HOTLINE if covering else _weighted(rng, CHANNEL_WEIGHTS)
+        made += _replay(
+            cast, index, category, target, received_at, urgent, kind, anonymous, channel
+        )
     _merge_duplicates(dispatcher)
     _sweep_day_by_day(
         Matter.objects.order_by("received_at").values_list("received_at", flat=True)[0]
@@ -536,7 +546,9 @@ class Cast:
     divisions: list
 
 
-def _replay(cast: Cast, index, category, target, received_at, urgent, kind, anonymous) -> int:
+def _replay(
+    cast: Cast, index, category, target, received_at, urgent, kind, anonymous, channel
+) -> int:
     rng, now, dispatcher = cast.rng, cast.now, cast.dispatcher
     receivers, clerk_of, leader_of, divisions = (
         cast.receivers,
@@ -554,7 +566,7 @@ def _replay(cast: Cast, index, category, target, received_at, urgent, kind, anon
             MatterDraft(
                 title=subject,
                 description=f"{subject}。群众反映情况属实，请尽快核查处理。（演示数据 {index + 1}）",
-                channel=_weighted(rng, CHANNEL_WEIGHTS),
+                channel=channel,
                 kind=kind,
                 urgency=Urgency.URGENT if urgent else Urgency.NORMAL,
                 category=category,
