@@ -148,12 +148,16 @@ class DoneView(View):
     """Received: the code, when to expect the answer, and the tracking link to copy or keep."""
 
     def get(self, request, code):
+        if not request.session.get(f"tracked:{code}"):
+            return redirect("appeals:public_track")
         appeal = (
-            Appeal.objects.select_related("matter", "matter__lead_unit", "matter__category")
+            Appeal.objects.select_related(
+                "matter", "matter__lead_unit", "matter__category", "matter__master"
+            )
             .filter(tracking_code=code)
             .first()
         )
-        if appeal is None or not request.session.get(f"tracked:{code}"):
+        if appeal is None:  # a code in the session that names no appeal (any more)
             return redirect("appeals:public_track")
         link = tracking_link(code)
         expected = expected_answer(appeal.matter)
