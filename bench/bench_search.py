@@ -6,7 +6,8 @@ for docs/benchmarks.md.
     DATABASE_URL=postgres://root@127.0.0.1:5432/longcheng_search_1m \
         .venv/bin/python bench/bench_search.py --matters 1000000
 
-Builds (or reuses) N matters over five years whose titles and contents are the 936 citizens'
+Builds (or reuses) N matters over five years, stored in the order they were received (as a
+city's are), whose titles and contents are the 936 citizens'
 messages of ../shared/data/appeals-routing/train.csv (skewed: a few subjects come back often;
 content cut to 60–140 characters) with a Taiyuan address each, then builds the word index
 (timed). Then, as the dispatch centre (it sees every matter) and as a brigade clerk, the whole
@@ -117,6 +118,7 @@ def build(total: int) -> None:
                        now() - (1 - sqrt(random())) * 5 * interval '1 year' AS rec
                 FROM generate_series(%(first)s, %(total)s) AS g
             ) raw
+            ORDER BY rec
             """,
             {
                 "subjects": subjects,

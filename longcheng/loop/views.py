@@ -145,18 +145,16 @@ class InboxView(BusinessRequired, RegisterListView):
     def current_sort(self) -> str:
         # Finished matters newest first: by deadline they would start with the oldest of years
         # of history (and an index walks them in received order: matter_done_*_idx).
-        if self.box() == Box.DONE and not self.params.get("sort"):
+        # What a search finds, newest first too (the word index has no deadline order).
+        if (self.box() == Box.DONE or self.params.get("q")) and not self.params.get("sort"):
             return "-received_at"
         return super().current_sort()
 
     def ordering_keys(self) -> list[str]:
         if not self.params.get("sort"):
             # Waiting for dispatch there is no deadline yet: urgent first, then first come.
-            if self.box() in (Box.TO_DISPATCH, Box.RETURNED):
+            if self.box() in (Box.TO_DISPATCH, Box.RETURNED) and not self.params.get("q"):
                 return ["-urgency", "received_at", "pk"]
-            # What a search finds, newest first (the word index has no deadline order).
-            if self.params.get("q"):
-                return ["-received_at", "-pk"]
         return super().ordering_keys()
 
     def search(self, queryset, query):
