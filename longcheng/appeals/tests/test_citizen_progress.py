@@ -8,7 +8,6 @@ import pytest
 from longcheng.appeals.models import Appeal
 from longcheng.appeals.services import AppealDraft, appeal_submit
 from longcheng.loop import services as loop
-from longcheng.loop.models import MatterEvent
 from longcheng.loop.workflow import Status
 from tests.fixtures.loop import at
 
@@ -81,13 +80,9 @@ def test_tracking_shows_the_notes_meant_for_the_public_and_never_an_internal_one
     matter = loop.matter_add_progress(
         matter=matter, actor=users.clerk1, text="内部：已与区住建局王科长沟通，对方推诿"
     )
-    matter = loop.matter_add_progress(
-        matter=matter, actor=users.clerk1, text="已责令施工单位三日内回填并恢复人行道"
+    matter = loop.matter_add_progress(  # 向诉求人公开, the progress form's choice
+        matter=matter, actor=users.clerk1, text="已责令施工单位三日内回填并恢复人行道", public=True
     )
-    # The unit marked the second note 向诉求人公开 (the progress form's choice).
-    public = matter.events.filter(kind=MatterEvent.Kind.PROGRESS).order_by("pk").last()
-    public.data = {"public": True}
-    public.save()
     extension = loop.matter_request_extension(
         matter=matter, actor=users.clerk1, days=5, reason="内部：等候管线单位的检测报告"
     )
