@@ -82,7 +82,7 @@ def test_another_units_record_is_refused(page):
 def test_search_filters_the_list_as_you_type(page):
     sign_in(page, "cg_leader")
     page.goto(f"{page.base}/parties/sites/")
-    page.fill("input[name=q]", "富力")
+    page.fill("main input[name=q]", "富力")  # the list's own box, not the header's
     # Waits through locators: a string predicate would be eval'd, which the CSP refuses.
     expect(page.locator("tbody tr")).to_have_count(2, timeout=30_000)
     assert "q=" in page.url

@@ -63,7 +63,14 @@ def test_a_matter_from_receipt_to_archive_through_two_units(browser, live_server
     brigade1.goto(base + "/loop/?box=to_sign")
     with brigade1.expect_navigation():
         brigade1.get_by_role("link", name=matter.number).click()
-    _act(brigade1, "return", {"#id_return-text": "该工地属二大队辖区"})
+    _act(
+        brigade1,
+        "return",
+        {
+            "input[name=return-reason_kind][value=wrong_area]:radio": "",
+            "#id_return-text": "该工地属二大队辖区",
+        },
+    )
     assert brigade1.locator("[data-testid=status]").inner_text() == "已退单"
 
     # 4. Re-dispatched to brigade 2, which signs, reports progress and answers.
