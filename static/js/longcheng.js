@@ -47,23 +47,32 @@
       { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
     );
   });
-  // data-searchable="placeholder" on a select: a box above it narrows its options to those
-  // containing the typed words (a city's few hundred units); chosen options always stay.
+  // data-searchable="placeholder" on a select: a box above it narrows its options (and their
+  // groups) to those containing the typed words: a city's few hundred units, the industry and
+  // division code lists. A single choice follows the first match, so that typing a name or a
+  // code and sending the form works; in a multiple choice the chosen options always stay.
   document.querySelectorAll("select[data-searchable]").forEach((select) => {
     const box = document.createElement("input");
     box.type = "search";
     box.className = "form-control form-control-sm mb-1";
     box.placeholder = select.dataset.searchable;
     box.setAttribute("aria-label", select.dataset.searchable);
-    box.setAttribute("aria-controls", select.id);
+    if (select.id) box.setAttribute("aria-controls", select.id);
+    box.dataset.searchFor = select.name;
     box.dataset.testid = "filter-" + select.name;
     select.before(box);
     box.addEventListener("input", () => {
       const words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      let first = null;
       for (const option of select.options) {
-        const text = option.textContent.toLowerCase();
-        option.hidden = !(option.selected || words.every((w) => text.includes(w)));
+        const match = words.every((w) => option.textContent.toLowerCase().includes(w));
+        option.hidden = !(match || (select.multiple && option.selected));
+        if (match && !first && option.value) first = option;
       }
+      select.querySelectorAll("optgroup").forEach((group) => {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+      if (!select.multiple && first && words.length) first.selected = true;
     });
   });
   // data-autosubmit: a select that sends its form when changed (the language switch).

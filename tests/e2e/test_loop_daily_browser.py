@@ -73,7 +73,7 @@ def test_the_dispatcher_searches_from_the_header_and_dispatches_with_a_narrowed_
         "[...document.querySelector('#act-dispatch select[name=dispatch-lead_unit]').options]"
         ".filter(o => !o.hidden).map(o => [o.value, o.textContent.trim()])"
     )
-    assert len(shown) <= 3  # the unit chosen before stays, and what matches
+    assert len(shown) <= 3  # what matches
     value = next(v for v, name in shown if "二大队" in name)
     page.select_option("#act-dispatch select[name=dispatch-lead_unit]", value=value)
     page.get_by_test_id("submit-dispatch").click()

@@ -124,7 +124,7 @@ def test_a_deal_is_registered_from_the_lists_and_an_unknown_code_is_refused(logi
     page = client.post(reverse("funds:deals"), data, follow=True).content.decode()
     assert "行业" in page and not Deal.objects.exists()
     page = client.get(reverse("funds:deals")).content.decode()
-    assert 'data-search="搜索行业名称或代码"' in page and "小店区" in page
+    assert 'data-searchable="搜索行业名称或代码"' in page and "小店区" in page
     data["industry"] = "C39"
     client.post(reverse("funds:deals"), data)
     assert Deal.objects.get().industry == "C39"
