@@ -12,7 +12,8 @@ NOTIFICATIONS = "/loop/notifications/"
 
 
 def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Against the device's width: a phone zooms out on a wide page, and innerWidth grows with it.
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def _unread_total(page) -> int:
