@@ -4,6 +4,7 @@ supervisor reports a problem with its category and place and finds it in their l
 
 import pytest
 from django.utils import formats, timezone
+from playwright.sync_api import expect
 
 from longcheng.appeals.models import Appeal
 from longcheng.core.calendar import deadline_after_working_days
@@ -60,7 +61,7 @@ def test_a_citizen_submits_copies_the_link_and_follows_the_progress(citizen_phon
 
     # 复制 puts the tracking link on the clipboard and says so.
     phone.click("[data-testid=copy-link]")
-    assert phone.locator("[data-testid=copy-status]").inner_text() == "已复制"
+    expect(phone.locator("[data-testid=copy-status]")).to_have_text("已复制")  # once written
     copied = phone.evaluate("navigator.clipboard.readText()")
     assert copied.endswith(f"/a/track/?code={code}")
     assert phone.locator("[data-testid=tracking-qr]").is_visible()

@@ -8,11 +8,34 @@ import re
 import pytest
 from django.utils import timezone
 
+from longcheng.accounts.models import User
+from longcheng.loop import services
+from longcheng.loop.drafts import MatterDraft
+from longcheng.loop.models import Category
+from longcheng.loop.workflow import Channel, Kind, Urgency
+from longcheng.routing.hotspots import hotspots_compute
 from longcheng.routing.models import HotSpotReport
 
 from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
+
+
+def _four_calls_about_one_thing() -> None:
+    dispatcher = User.objects.get(username="dispatcher")
+    category = Category.objects.get(code="urban-noise")
+    for street in ("坞城路", "坞城路", "坞城南路", "坞城路口"):
+        services.matter_receive(
+            MatterDraft(
+                title=f"{street}富力壹品工地夜间施工噪音扰民",
+                description="晚上十一点以后还在打桩，噪音很大，影响休息。",
+                channel=Channel.HOTLINE,
+                kind=Kind.COMPLAINT,
+                urgency=Urgency.NORMAL,
+                category=category,
+            ),
+            actor=dispatcher,
+        )
 
 
 def _first_unit(page) -> str:
@@ -50,7 +73,10 @@ def test_a_leader_sorts_the_metrics_and_opens_a_hot_spots_matters(desk):
     dispatched = [int(t) for t in table.locator("tbody tr td:nth-child(4)").all_inner_texts()]
     assert dispatched == sorted(dispatched)
 
-    # Hot spots: the biggest opens the matters behind it, as many as it counts.
+    # Hot spots: the biggest opens the matters behind it, as many as it counts. The week's
+    # report is computed over four calls about one thing (the small test demo may have none).
+    _four_calls_about_one_thing()
+    hotspots_compute(start=timezone.now() - datetime.timedelta(days=7), end=timezone.now())
     page.goto(page.base + "/routing/hotspots/")
     spot = page.get_by_test_id("hotspot").first
     count = int(re.search(r"(\d+) 人次", spot.inner_text()).group(1))
