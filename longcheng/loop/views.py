@@ -94,13 +94,10 @@ def _deadline_cell(matter: Matter) -> str:
     return text
 
 
-def page_number(text) -> int:
-    """The page of the address, as Django's paginator reads it; anything else is page 1."""
-    return int(text) if str(text or "").isdigit() and 0 < int(text) <= 10_000 else 1
-
-
 class InboxQueryForm(ListQueryForm):
     box = forms.CharField(required=False, max_length=20)
+    # Read where a word search pages on without a count (anything else is page 1).
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
 
 class InboxView(BusinessRequired, RegisterListView):
@@ -199,7 +196,7 @@ class InboxView(BusinessRequired, RegisterListView):
             # Words are not counted (a common one is in a million matters): the list reads
             # one row past the page and pages on while there is more (ADR 0022).
             per_page = self.get_paginate_by(queryset)
-            start = (page_number(self.request.GET.get("page")) - 1) * per_page
+            start = ((self.params.get("page") or 1) - 1) * per_page
             seen = len(queryset.values_list("pk", flat=True)[start : start + per_page + 1])
             self.open_ended = seen > per_page
             return start + seen
