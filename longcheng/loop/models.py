@@ -310,6 +310,9 @@ class MatterEvent(models.Model):
         ASSIGNED = "assigned", _("派发到人")
         ANSWER_SUBMITTED = "answer_submitted", _("提交答复审核")
         ANSWER_SENT_BACK = "answer_sent_back", _("答复退回修改")
+        WHISTLED = "whistled", _("吹哨")
+        REPORTED = "reported", _("报到")
+        REPORT_LATE = "report_late", _("超时未报到")
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("环节"), max_length=24, choices=Kind.choices)
@@ -469,6 +472,7 @@ class Notification(models.Model):
         REOPENED = "reopened", _("重办")
         SUPERVISION = "supervision", _("督办/预警")
         UNREASONABLE = "unreasonable", _("不合理诉求认定")
+        WHISTLE = "whistle", _("吹哨报到")
         SYSTEM = "system", _("系统")
 
     recipient = models.ForeignKey(
@@ -746,3 +750,96 @@ class UnreasonableClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter.number} {self.get_decision_display()}"
+
+
+class Whistle(models.Model):
+    """吹哨: the lead unit handling a matter it cannot solve alone summons named departments;
+    each must report (报到) within `hours` working hours (core.calendar.add_working_hours)."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="whistles")
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("吹哨单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("吹哨人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("需要解决的问题"))
+    hours = models.PositiveSmallIntegerField(_("报到时限（工作小时）"))
+    called_at = models.DateTimeField(_("吹哨时间"))
+    report_deadline = models.DateTimeField(_("报到截止时间"))
+    # Set when no summons waits any more (all reported, or the matter answered).
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["called_at", "pk"]
+        verbose_name = _("吹哨")
+        verbose_name_plural = _("吹哨")
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} {self.called_at:%Y-%m-%d %H:%M}"
+
+
+class WhistleSummons(models.Model):
+    """报到: one summoned department's duty under a whistle, and how it was met. The sweep
+    turns a summons past its deadline LATE once (the conditional update on `escalated_at`
+    is its key); a later report is still taken, as REPORTED_LATE."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待报到")
+        REPORTED = "reported", _("按时报到")
+        LATE = "late", _("超时未报到")
+        REPORTED_LATE = "reported_late", _("超时报到")
+        CANCELLED = "cancelled", _("无需报到")
+
+    whistle = models.ForeignKey(Whistle, on_delete=models.CASCADE, related_name="summonses")
+    # The whistle's matter and deadline, kept here so that a unit's queue, the visibility
+    # rule and the sweep each read one indexed table.
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="summonses")
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("被吹哨部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateTimeField(_("报到截止时间"))
+    status = models.CharField(
+        _("报到情况"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    reported_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报到人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opinion = models.TextField(_("报到意见"), blank=True)
+    took_part = models.TextField(_("承担的工作"), blank=True)
+    escalated_at = models.DateTimeField(_("超时督办时间"), null=True, blank=True)
+
+    # Waiting for a report: the unit's 待报到 tab and the sweep read these.
+    OPEN = (Status.PENDING, Status.LATE)
+
+    class Meta:
+        ordering = ["whistle", "pk"]
+        verbose_name = _("报到")
+        verbose_name_plural = _("报到")
+        constraints = [
+            models.UniqueConstraint(fields=["whistle", "unit"], name="summons_once_per_whistle"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="summons_queue_idx"),
+            models.Index(
+                fields=["deadline"],
+                name="summons_due_idx",
+                condition=models.Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} {self.unit_id} {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
