@@ -12,6 +12,7 @@ from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.inputs import DayField
 
 from .models import Category
+from .rules import WHISTLE_HOURS_MAX, WHISTLE_HOURS_MIN
 from .workflow import (
     Channel,
     Kind,
@@ -273,6 +274,69 @@ class AnswerReviewForm(BootstrapFormMixin, forms.Form):
         if data.get("approve") is False and not data.get("comment", "").strip():
             self.add_error("comment", _("退回修改时请写明审核意见。"))
         return data
+
+
+class WhistleForm(BootstrapFormMixin, forms.Form):
+    """吹哨: the departments summoned, what is needed of them and their time to report."""
+
+    units = UnitMultipleChoiceField(
+        label=_("被吹哨部门"),
+        queryset=Unit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-searchable": _("输入单位名称筛选")}),
+        help_text=_("按住 Ctrl（手机上直接点选）可选多个"),
+        error_messages={"required": _("请至少选择一个被吹哨部门。")},
+    )
+    reason = forms.CharField(
+        label=_("需要解决的问题"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("写明本单位解决不了的问题，以及需要各部门做什么"),
+    )
+    hours = forms.IntegerField(
+        label=_("报到时限（工作小时）"),
+        min_value=WHISTLE_HOURS_MIN,
+        max_value=WHISTLE_HOURS_MAX,
+        help_text=_("按工作时间计（8:30–17:30，节假日不计）；紧急事项默认 2 小时，其他 8 小时"),
+    )
+
+    def __init__(self, *args, matter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(is_active=True).order_by("path")
+        if matter is not None and matter.lead_unit_id:
+            units = units.exclude(pk=matter.lead_unit_id)
+        self.fields["units"].queryset = units
+
+
+class ReportForm(BootstrapFormMixin, forms.Form):
+    """报到: the department's opinion, and the part of the work it takes, if any."""
+
+    summons = forms.IntegerField(
+        label=_("报到部门"),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+    )
+    opinion = forms.CharField(
+        label=_("报到意见"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("本部门对问题的意见：职责依据、处理办法"),
+    )
+    took_part = forms.CharField(
+        label=_("承担的工作（可不填）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：明日上午派员到现场联合执法"),
+    )
+
+    def __init__(self, *args, summonses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(summonses) > 1:  # a leader over several summoned units picks which reports
+            self.fields["summons"].widget = forms.Select(
+                choices=[(s.pk, str(s.unit)) for s in summonses]
+            )
 
 
 class UnreasonableRequestForm(BootstrapFormMixin, forms.Form):

@@ -12,14 +12,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.core import clock
 from longcheng.core.models import Unit
 
-from .models import Matter, UnitDayTally
+from .models import Matter, UnitDayTally, WhistleSummons
 from .rollups import UNIT_MEASURES
 from .workflow import CITIZEN_CHANNELS, MetricScope
 
@@ -38,6 +39,13 @@ FORMULAS = [
     (_("平均办理时长"), _("办结时距计时起点的工作日数（扣除挂起期间）之和 ÷ 办结数")),
     (_("退单率"), _("退单数 ÷ 派给本单位的派单数（含改派）")),
     (_("重办率"), _("因不满意重办的次数 ÷ 办结数")),
+    (
+        _("报到及时率"),
+        _(
+            "本期被吹哨后在报到时限内报到的次数 ÷ 本期被吹哨的次数"
+            "（不含尚未到报到时限的、事项办结前未到时限而无需报到的）"
+        ),
+    ),
 ]
 
 
@@ -66,6 +74,9 @@ class UnitMetrics:
     response_due: int = 0
     responded_on_time: int = 0
     unreasonable: int = 0
+    # 吹哨报到 (`report_timeliness`): summonses counted in the period, and those on time.
+    summoned: int = 0
+    reported_on_time: int = 0
     # Place in the league table by the chosen measure; None when not ranked (too few ratings).
     rank: int | None = field(default=None, compare=False)
 
@@ -102,6 +113,10 @@ class UnitMetrics:
         return _rate(self.reopened, self.answered)
 
     @property
+    def on_time_report_rate(self):
+        return _rate(self.reported_on_time, self.summoned)
+
+    @property
     def rankable(self) -> bool:
         return self.rated >= settings.LONGCHENG_RANKING_MIN_RATED
 
@@ -131,7 +146,48 @@ def unit_metrics(
         .values("unit_id")
         .annotate(**{m: Sum(m) for m in UNIT_MEASURES})
     }
-    return [_metrics(unit, sums.get(unit.pk, {})) for unit in units]
+    rows = [_metrics(unit, sums.get(unit.pk, {})) for unit in units]
+    reports = report_timeliness(units=units, first=first, last=last, scope=scope)
+    for row in rows:
+        row.summoned, row.reported_on_time = reports.get(row.unit.pk, (0, 0))
+    return rows
+
+
+def report_timeliness(
+    *,
+    units,
+    first: datetime.date,
+    last: datetime.date,
+    scope: str = MetricScope.CITIZEN,
+    now: datetime.datetime | None = None,
+) -> dict[int, tuple[int, int]]:
+    """报到及时率's figures, unit id -> (summoned, reported on time): the summonses of whistles
+    blown on the local days first..last whose outcome is known — reported (in time or late),
+    or past the deadline unreported. One still within its time is not counted yet; one the
+    matter's answer made unnecessary (无需报到) is not counted."""
+    tz = timezone.get_current_timezone()
+    now = now or clock.now()
+    status = WhistleSummons.Status
+    summonses = WhistleSummons.objects.filter(
+        unit__in=units,
+        whistle__called_at__gte=datetime.datetime.combine(first, datetime.time.min, tzinfo=tz),
+        whistle__called_at__lt=datetime.datetime.combine(
+            last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        ),
+    ).filter(
+        Q(status__in=[status.REPORTED, status.REPORTED_LATE, status.LATE])
+        | Q(status=status.PENDING, deadline__lte=now)
+    )
+    if scope == MetricScope.CITIZEN:
+        summonses = summonses.filter(matter__channel__in=CITIZEN_CHANNELS)
+    elif scope == MetricScope.INTERNAL:
+        summonses = summonses.exclude(matter__channel__in=CITIZEN_CHANNELS)
+    rows = (
+        summonses.order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(status=status.REPORTED)))
+    )
+    return {row["unit_id"]: (row["n"], row["on_time"]) for row in rows}
 
 
 TREND_MONTHS = 6
@@ -229,6 +285,7 @@ SORT_COLUMNS = [
     *RANKING_MEASURES,
     ("rated", _("市民评价（默认）"), True),
     ("unreasonable", _("不合理诉求"), True),
+    ("on_time_report_rate", _("报到及时率"), True),
 ]
 SORT_KEYS = [key for key, _label, _descending in SORT_COLUMNS]
 

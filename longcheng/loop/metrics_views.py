@@ -28,7 +28,7 @@ class MetricsView(BusinessRequired, TemplateView):
         rows = [
             r
             for r in metrics.unit_metrics(units=units, first=start.date(), last=last, scope=scope)
-            if r.dispatched or r.answered or r.rated or r.due  # as the league table lists them
+            if r.dispatched or r.answered or r.rated or r.due or r.summoned
         ]
         rows = metrics.sort_rows(metrics.rank_units(rows, by=by), sort)
         return start, end, scope, by, sort, rows
@@ -64,6 +64,8 @@ class MetricsView(BusinessRequired, TemplateView):
                 _("平均办理时长（工作日）"),
                 _("退单率（%）"),
                 _("重办率（%）"),
+                _("被吹哨"),
+                _("报到及时率（%）"),
             )
         ]
         table = [
@@ -85,6 +87,8 @@ class MetricsView(BusinessRequired, TemplateView):
                 None if r.average_working_days is None else round(r.average_working_days, 1),
                 pct(r.return_rate),
                 pct(r.reopen_rate),
+                r.summoned,
+                pct(r.on_time_report_rate),
             ]
             for r in rows
         ]

@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longcheng.accounts.models import User
 from longcheng.accounts.roles import Role
 from longcheng.core import clock
+from longcheng.core.models import Unit
 
 from .models import Matter, Notification
 from .selectors import notifications_of
@@ -192,7 +194,8 @@ def on_answered(matter: Matter) -> None:
     # Answered: nothing the unit was told about the matter waits any more; an extension still
     # pending can no longer be decided.
     notifications_resolve(
-        matter=matter, kinds=(*_CYCLE, Kind.EXTENSION_REQUESTED, Kind.EXTENSION_DECIDED)
+        matter=matter,
+        kinds=(*_CYCLE, Kind.EXTENSION_REQUESTED, Kind.EXTENSION_DECIDED, Kind.WHISTLE),
     )
     notify(
         _dispatchers(),
@@ -311,3 +314,57 @@ def on_answer_reviewed(matter: Matter, review) -> None:
             title=_("答复被退回修改：%(n)s") % {"n": matter.number},
             body=review.comment,
         )
+
+
+# — 吹哨报到 —
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def on_whistled(matter: Matter, whistle, summonses) -> None:
+    """Each summoned department's staff: report by the deadline (settled by its report)."""
+    for summons in summonses:
+        notify(
+            staff_of(summons.unit),
+            kind=Kind.WHISTLE,
+            matter=matter,
+            subject=f"loop.whistlesummons:{summons.pk}",
+            title=_("吹哨报到：%(u)s 请于 %(d)s 前报到（%(n)s）")
+            % {"u": whistle.unit, "d": _moment(whistle.report_deadline), "n": matter.number},
+            body=whistle.reason,
+        )
+
+
+def on_reported(matter: Matter, summons, *, subject: str) -> None:
+    """报到 settles the call to report and any warning that it was late; the whistling unit
+    hears what the department said."""
+    notifications_resolve(subject=subject, kinds=(Kind.WHISTLE,))
+    late = summons.status == summons.Status.REPORTED_LATE
+    notify(
+        staff_of(summons.whistle.unit),
+        kind=Kind.WHISTLE,
+        matter=matter,
+        title=(_("%(u)s 已超时报到：%(n)s") if late else _("%(u)s 已报到：%(n)s"))
+        % {"u": summons.unit, "n": matter.number},
+        body=summons.opinion[:200],
+    )
+
+
+def on_report_late(summons, text: str) -> None:
+    """超时未报到 (loop.timers): the department's leaders (those of the unit above when it has
+    none of its own), the whistling unit and the dispatch centre; settled when the department
+    reports."""
+    leaders = staff_of(summons.unit, roles=(Role.LEADER,))
+    if not leaders.exists():
+        leaders = staff_of(Unit.objects.get_parent(summons.unit), roles=(Role.LEADER,))
+    recipients = {u.pk: u for u in [*leaders, *staff_of(summons.whistle.unit), *_dispatchers()]}
+    notify(
+        recipients.values(),
+        kind=Kind.WHISTLE,
+        matter=summons.matter,
+        subject=f"loop.whistlesummons:{summons.pk}",
+        title=_("超时未报到：%(u)s（%(n)s）") % {"u": summons.unit, "n": summons.matter.number},
+        body=text,
+    )

@@ -15,8 +15,8 @@ from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core import clock
 from longcheng.core.errors import LongchengError
 
-from .models import AnswerReviewRule, Category, Matter, TimeLimit
-from .workflow import ACTIONS, Action, Actor
+from .models import AnswerReviewRule, Category, Matter, TimeLimit, WhistleSummons
+from .workflow import ACTIONS, Action, Actor, Urgency
 
 # — Who is acting —
 
@@ -37,7 +37,31 @@ def actor_relations(user, matter: Matter) -> set[Actor]:
             relations.add(Actor.LEAD_LEADER)
     if any(acts_for(user, u, roles=roles) for u in matter.assisting_units.all()):
         relations.add(Actor.ASSISTING)
+    if open_summonses_for(user, matter):
+        relations.add(Actor.SUMMONED)
     return relations
+
+
+# — 吹哨报到 —
+
+# The time a summoned department has to report, in working hours (core.calendar): an urgent
+# matter within two office hours, any other within the working day; a whistle may give from
+# one hour to a working week.
+WHISTLE_HOURS_MIN, WHISTLE_HOURS_MAX = 1, 40
+WHISTLE_HOURS_DEFAULT: dict[str, int] = {Urgency.URGENT: 2, Urgency.NORMAL: 8}
+
+
+def whistle_default_hours(matter: Matter) -> int:
+    return WHISTLE_HOURS_DEFAULT.get(str(matter.urgency), WHISTLE_HOURS_DEFAULT[Urgency.NORMAL])
+
+
+def open_summonses_for(user, matter: Matter) -> list[WhistleSummons]:
+    """The summonses on this matter still waiting for a report from a unit the user acts for
+    (its clerks and leaders, and the leaders above it)."""
+    if getattr(user, "unit_id", None) is None:
+        return []
+    waiting = matter.summonses.filter(status__in=WhistleSummons.OPEN).select_related("unit")
+    return [s for s in waiting if acts_for(user, s.unit, roles=LOOP_ACTING_ROLES)]
 
 
 def answer_needs_review(matter: Matter, actor) -> bool:

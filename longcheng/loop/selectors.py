@@ -3,11 +3,12 @@ visible to the units that lead it, assist on it or received it (and to those abo
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.accounts.policies import acts_filter
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope, visible_units
 from longcheng.core.calendar import next_year_missing
@@ -22,8 +23,10 @@ from .models import (
     MatterEvent,
     Notification,
     UnreasonableClaim,
+    Whistle,
+    WhistleSummons,
 )
-from .workflow import HANDLING, Status
+from .workflow import ACTIONS, HANDLING, Action, Status
 
 
 def matters_visible_to(user) -> QuerySet[Matter]:
@@ -37,7 +40,11 @@ def matters_visible_to(user) -> QuerySet[Matter]:
     assisting = Matter.assisting_units.through.objects.filter(
         matter_id=OuterRef("pk"), unit__in=units
     )
-    return matters.filter(Q(lead_unit__in=units) | Q(receiving_unit__in=units) | Exists(assisting))
+    # 吹哨报到: a department summoned to the matter reads it (waiting to report or after).
+    summoned = WhistleSummons.objects.filter(matter_id=OuterRef("pk"), unit__in=units)
+    return matters.filter(
+        Q(lead_unit__in=units) | Q(receiving_unit__in=units) | Exists(assisting) | Exists(summoned)
+    )
 
 
 class Box:
@@ -54,11 +61,13 @@ class Box:
     ASSISTING = "assisting"
     APPROVALS = "approvals"
     MINE = "mine"
+    TO_REPORT = "to_report"
 
     LABELS = {
         APPROVALS: _("待审批"),
         MINE: _("我经办的"),
         ASSISTING: _("协办事项"),
+        TO_REPORT: _("待报到"),
         TO_DISPATCH: _("待派单"),
         RETURNED: _("退回待改派"),
         TO_SIGN: _("待签收"),
@@ -132,7 +141,24 @@ def _mine(user) -> QuerySet[Matter]:
     )
 
 
-_SPECIAL_BOXES = {Box.ASSISTING: _assisting, Box.APPROVALS: _approvals, Box.MINE: _mine}
+def _to_report(user) -> QuerySet[Matter]:
+    """吹哨报到: matters a department was summoned to and has not reported on yet — exactly
+    those whose page offers this user 报到 (a unit's staff, and the leaders above it)."""
+    waiting = WhistleSummons.objects.filter(
+        acts_filter(user, "unit"), status__in=WhistleSummons.OPEN
+    )
+    return Matter.objects.filter(
+        pk__in=list(waiting.values_list("matter_id", flat=True)),
+        status__in=list(ACTIONS[Action.REPORT][0]),
+    )
+
+
+_SPECIAL_BOXES = {
+    Box.ASSISTING: _assisting,
+    Box.APPROVALS: _approvals,
+    Box.MINE: _mine,
+    Box.TO_REPORT: _to_report,
+}
 
 
 def inbox_queryset(user, box: str, now: datetime.datetime | None = None) -> QuerySet[Matter]:
@@ -171,7 +197,10 @@ def inbox_boxes(user) -> list[str]:
         boxes.append(Box.APPROVALS)
     if user.role in (Role.CLERK, Role.LEADER):
         boxes.append(Box.MINE)
-    return [*boxes, Box.DUE_SOON, Box.OVERDUE, Box.ASSISTING, Box.CALLBACK, Box.DONE]
+    boxes += [Box.DUE_SOON, Box.OVERDUE, Box.ASSISTING]
+    if user.role in (Role.CLERK, Role.LEADER):
+        boxes.append(Box.TO_REPORT)
+    return [*boxes, Box.CALLBACK, Box.DONE]
 
 
 def inbox_counts(user, now=None) -> dict[str, int]:
@@ -324,3 +353,19 @@ def loop_nav_items(user) -> list[NavItem]:
         NavItem(str(_("消息")), reverse("loop:notifications"), "bell", unread_notifications(user))
     )
     return items
+
+
+def matter_whistles(matter: Matter) -> list:
+    """吹哨报到 on the matter's page: each whistle, oldest first, with its summonses."""
+    return list(
+        Whistle.objects.filter(matter=matter)
+        .select_related("unit", "called_by")
+        .prefetch_related(
+            Prefetch(
+                "summonses",
+                queryset=WhistleSummons.objects.select_related("unit", "reported_by").order_by(
+                    "pk"
+                ),
+            )
+        )
+    )

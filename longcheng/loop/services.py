@@ -42,9 +42,14 @@ from .models import (
     NumberSequence,
     SupervisionNotice,
     UnreasonableClaim,
+    Whistle,
+    WhistleSummons,
 )
 from .rules import (
     DEADLINE_FIELDS,
+    LOOP_ACTING_ROLES,
+    WHISTLE_HOURS_MAX,
+    WHISTLE_HOURS_MIN,
     actor_relations,
     set_handle_deadline,
     time_limit_for,
@@ -676,6 +681,7 @@ def _answer(
             **({"drafted_by": reviewed.submitted_by_id} if reviewed else {}),
         },
     )
+    _whistles_settle(matter, now)
     notifications.on_answered(matter)
     return matter
 
@@ -788,6 +794,172 @@ def matter_assign(*, matter: Matter, actor, handler, expected_version: int | Non
     )
     notifications.on_assigned(matter, handler)
     return matter
+
+
+# — 吹哨报到 —
+
+
+def _summons_subject(summons: WhistleSummons) -> str:
+    return f"loop.whistlesummons:{summons.pk}"
+
+
+@service
+def matter_whistle(
+    *, matter: Matter, actor, units: Iterable[Unit], reason: str, hours: int
+) -> Whistle:
+    """吹哨: the lead unit handling the matter summons departments; each must report (报到)
+    within `hours` working hours. Every wrong input is named at once."""
+    _check(matter, Action.WHISTLE, actor)
+    units = list(units)
+    ids = [u.pk for u in units]
+    problems = []
+    if len(reason.strip()) < 4:
+        problems.append(_("请写明需要各部门解决或配合的问题（不少于 4 个字）。"))
+    if not WHISTLE_HOURS_MIN <= hours <= WHISTLE_HOURS_MAX:
+        problems.append(
+            _("报到时限应在 %(a)d 到 %(b)d 个工作小时之间。")
+            % {"a": WHISTLE_HOURS_MIN, "b": WHISTLE_HOURS_MAX}
+        )
+    if not units:
+        problems.append(_("请至少选择一个被吹哨部门。"))
+    twice = sorted({u.name for u in units if ids.count(u.pk) > 1})
+    if twice:
+        problems.append(_("被吹哨部门重复：%(u)s。") % {"u": "、".join(twice)})
+    if matter.lead_unit_id in ids:
+        problems.append(_("不能向本事项的主办单位（%(u)s）吹哨。") % {"u": matter.lead_unit})
+    closed = [u.name for u in units if not u.is_active]
+    if closed:
+        problems.append(_("%(u)s 已停用，不能吹哨。") % {"u": "、".join(closed)})
+    waiting = sorted(
+        WhistleSummons.objects.filter(
+            matter=matter, unit_id__in=ids, status__in=WhistleSummons.OPEN
+        ).values_list("unit__name", flat=True)
+    )
+    if waiting:
+        problems.append(_("%(u)s 已被吹哨、尚未报到，不必重复吹哨。") % {"u": "、".join(waiting)})
+    if problems:
+        raise TransitionRefused(" ".join(problems))
+    now = clock.now()
+    deadline = add_working_hours(now, hours)
+    names = "、".join(u.name for u in units)
+    with transaction.atomic():
+        matter, _e = _transition(
+            matter,
+            action=Action.WHISTLE,
+            actor=actor,
+            expected_version=None,
+            event_kind=E.WHISTLED,
+            note=_("向 %(u)s 吹哨，请于 %(d)s 前报到（%(h)d 个工作小时）：%(r)s")
+            % {
+                "u": names,
+                "d": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"),
+                "h": hours,
+                "r": reason.strip(),
+            },
+            data={"units": ids, "hours": hours, "deadline": deadline.isoformat()},
+            unit=matter.lead_unit,
+        )
+        lead_unit = matter.lead_unit
+        assert lead_unit is not None  # a handling matter has one (ACTIONS[WHISTLE])
+        whistle = Whistle.objects.create(
+            matter=matter,
+            unit=lead_unit,
+            called_by=actor,
+            reason=reason.strip(),
+            hours=hours,
+            called_at=now,
+            report_deadline=deadline,
+        )
+        summonses = WhistleSummons.objects.bulk_create(
+            [
+                WhistleSummons(whistle=whistle, matter=matter, unit=unit, deadline=deadline)
+                for unit in units
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=whistle,
+            after={"units": ids, "hours": hours, "deadline": deadline.isoformat()},
+            detail={"matter": matter.number},
+        )
+        notifications.on_whistled(matter, whistle, summonses)
+    return whistle
+
+
+@service
+def matter_report(
+    *, matter: Matter, actor, summons: WhistleSummons, opinion: str, took_part: str = ""
+) -> WhistleSummons:
+    """报到: a summoned department signs in with its opinion and, if it takes one, its part of
+    the work. After the deadline it is still taken, and recorded as late."""
+    _check(matter, Action.REPORT, actor)
+    if len(opinion.strip()) < 2:
+        raise TransitionRefused(_("请填写报到意见。"))
+    with transaction.atomic():
+        locked = (
+            WhistleSummons.objects.select_for_update().select_related("unit").get(pk=summons.pk)
+        )
+        if locked.matter_id != matter.pk:
+            raise TransitionRefused(_("这次吹哨不属于事项 %(n)s。") % {"n": matter.number})
+        if locked.status == WhistleSummons.Status.CANCELLED:
+            raise TransitionRefused(_("事项已办结，这次吹哨已结束，无需报到。"))
+        if not locked.is_open:
+            raise TransitionRefused(
+                _("%(u)s 已于 %(t)s 报到，不能重复报到。")
+                % {
+                    "u": locked.unit,
+                    "t": timezone.localtime(locked.reported_at).strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+        if not acts_for(actor, locked.unit, roles=LOOP_ACTING_ROLES):
+            raise TransitionRefused(_("只有被吹哨的部门（%(u)s）可以报到。") % {"u": locked.unit})
+        now = clock.now()
+        late = now > locked.deadline
+        part = took_part.strip()
+        note = opinion.strip()
+        if part:
+            note = f"{note}\n" + _("承担：%(p)s") % {"p": part}
+        matter, _e = _transition(
+            matter,
+            action=Action.REPORT,
+            actor=actor,
+            expected_version=None,
+            event_kind=E.REPORTED,
+            note=note,
+            data={"summons": locked.pk, "late": late},
+            unit=locked.unit,
+        )
+        before = locked.status
+        locked.status = (
+            WhistleSummons.Status.REPORTED_LATE if late else WhistleSummons.Status.REPORTED
+        )
+        locked.reported_at, locked.reported_by = now, actor
+        locked.opinion, locked.took_part = opinion.strip(), part
+        locked.save(update_fields=["status", "reported_at", "reported_by", "opinion", "took_part"])
+        if not WhistleSummons.objects.filter(
+            whistle_id=locked.whistle_id, status__in=WhistleSummons.OPEN
+        ).exists():
+            Whistle.objects.filter(pk=locked.whistle_id).update(closed_at=now)
+        audit_record(
+            actor=actor,
+            action=AuditAction.STATE_CHANGE,
+            target=locked,
+            before={"status": before},
+            after={"status": locked.status},
+            detail={"matter": matter.number, "late": late},
+        )
+        notifications.on_reported(matter, locked, subject=_summons_subject(locked))
+    return locked
+
+
+def _whistles_settle(matter: Matter, now: datetime.datetime) -> None:
+    """The matter is answered: a department not yet due need not report any more (its
+    summons leaves 报到及时率); one already late stays late."""
+    WhistleSummons.objects.filter(matter=matter, status=WhistleSummons.Status.PENDING).update(
+        status=WhistleSummons.Status.CANCELLED
+    )
+    Whistle.objects.filter(matter=matter, closed_at__isnull=True).update(closed_at=now)
 
 
 @service

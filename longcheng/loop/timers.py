@@ -23,7 +23,7 @@ from longcheng.core.calendar import add_working_days, working_days_between
 from longcheng.core.models import Unit
 
 from . import notifications, rollups, services
-from .models import Matter, MatterEvent, SupervisionNotice
+from .models import Matter, MatterEvent, SupervisionNotice, WhistleSummons
 from .workflow import HANDLING, Rating, Status
 
 Kind = SupervisionNotice.Kind
@@ -38,6 +38,7 @@ class SweepResult:
     overdue: int = 0
     escalations: int = 0
     default_ratings: int = 0
+    late_reports: int = 0
     errors: list[str] = field(default_factory=list)
 
     def total(self) -> int:
@@ -47,6 +48,7 @@ class SweepResult:
             + self.overdue
             + self.escalations
             + self.default_ratings
+            + self.late_reports
         )
 
 
@@ -217,7 +219,50 @@ def loop_sweep(now: datetime.datetime | None = None, batch: int = 500) -> SweepR
 
     # 回访: no rating within the callback period counts as the configured default.
     result.default_ratings = _default_ratings(now, batch, result)
+    # 吹哨报到: a summoned department past its time to report.
+    result.late_reports = whistle_sweep(now, batch)
     return result
+
+
+def whistle_sweep(now: datetime.datetime, batch: int = 500) -> int:
+    """超时未报到: each summons past its deadline without a report turns late once — the
+    conditional update on its `escalated_at` is the key, so two runs or two workers escalate
+    it once — and the department's leaders, the whistling unit and the dispatch centre are
+    told. A report that comes later is still taken (as 超时报到)."""
+    due = (
+        WhistleSummons.objects.filter(status=WhistleSummons.Status.PENDING, deadline__lte=now)
+        .select_related("matter", "unit", "whistle__unit")
+        .order_by("deadline", "pk")
+    )
+    count = 0
+    for summons in due[:batch]:
+        with transaction.atomic():
+            turned = WhistleSummons.objects.filter(
+                pk=summons.pk, status=WhistleSummons.Status.PENDING, escalated_at__isnull=True
+            ).update(status=WhistleSummons.Status.LATE, escalated_at=now)
+            if not turned:
+                continue
+            text = _(
+                "%(u)s 未在报到时限（%(d)s）内报到（%(w)s 吹哨），"
+                "已通知其负责人、吹哨单位和派单中心督促报到。"
+            ) % {
+                "u": summons.unit,
+                "d": _deadline_text(summons.deadline),
+                "w": summons.whistle.unit,
+            }
+            event = MatterEvent.objects.create(
+                matter=summons.matter,
+                kind=MatterEvent.Kind.REPORT_LATE,
+                at=now,
+                note=text,
+                unit=summons.unit,
+                to_status=summons.matter.status,
+                data={"summons": summons.pk},
+            )
+            rollups.event_recorded(event)
+            notifications.on_report_late(summons, text)
+        count += 1
+    return count
 
 
 def _escalation_cutoff(now):

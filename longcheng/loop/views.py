@@ -34,13 +34,23 @@ from .forms import (
     ProgressForm,
     RateForm,
     ReceiveForm,
+    ReportForm,
     ReturnForm,
     TextForm,
     UnreasonableDecisionForm,
     UnreasonableRequestForm,
     VersionForm,
+    WhistleForm,
 )
-from .models import AnswerReview, Attachment, Category, Extension, Matter, UnreasonableClaim
+from .models import (
+    AnswerReview,
+    Attachment,
+    Category,
+    Extension,
+    Matter,
+    UnreasonableClaim,
+    WhistleSummons,
+)
 from .panels import matter_panels
 from .selectors import Box, inbox_boxes, inbox_counts, inbox_queryset, matters_visible_to
 from .workflow import Action, Channel, MetricScope, Status, Urgency, metric_scope_of
@@ -279,6 +289,7 @@ class MatterDetailView(MatterMixin, TemplateView):
             may_reveal=self.request.user.has_perm("parties.reveal_personal_data"),
             may_hold=user.role in (Role.LEADER, Role.DISPATCHER),
             panels=matter_panels(self.request, matter),
+            whistles=selectors.matter_whistles(matter),
         )
         return context
 
@@ -309,6 +320,8 @@ def _action_forms(request, matter: Matter, actions, pending, review):
             "text": review.text if review else "",
             "approve": "1",
         },
+        Action.WHISTLE: {"hours": rules.whistle_default_hours(matter)},
+        Action.REPORT: {},
     }
     return [
         (
@@ -332,6 +345,8 @@ CONFIRM = {
     Action.ARCHIVE,
     Action.REDISPATCH,
     Action.DISPATCH,
+    Action.WHISTLE,
+    Action.REPORT,
 }
 
 
@@ -395,6 +410,26 @@ def _decide_unreasonable(user, matter, d):
     services.matter_decide_unreasonable(
         claim=claim, actor=user, certify=d["certify"], reason=d["reason"]
     )
+
+
+def _report(user, matter, d):
+    """报到 for the summons the form names, else the user's unit's one that waits."""
+    summons = matter.summonses.filter(pk=d["summons"]).first() if d["summons"] else None
+    if summons is None:
+        mine = rules.open_summonses_for(user, matter)
+        summons = mine[0] if mine else None
+    if summons is None:
+        raise LongchengError(_("只有被吹哨、尚未报到的部门可以报到。"))
+    done = services.matter_report(
+        matter=matter,
+        actor=user,
+        summons=summons,
+        opinion=d["opinion"],
+        took_part=d["took_part"],
+    )
+    if done.status == WhistleSummons.Status.REPORTED_LATE:
+        return _("已报到。已超过报到时限，记为超时报到。")
+    return None
 
 
 def _act(action: Action, form, call, *, prefixed: bool = True, form_kwargs=None) -> Act:
@@ -548,6 +583,20 @@ MATTER_ACTS: dict[Action, Act] = {
         form_kwargs=lambda request, m: {"unit": m.lead_unit},
     ),
     A.REVIEW_ANSWER: _act(A.REVIEW_ANSWER, AnswerReviewForm, _review_answer),
+    A.WHISTLE: _act(
+        A.WHISTLE,
+        WhistleForm,
+        lambda user, m, d: services.matter_whistle(
+            matter=m, actor=user, units=d["units"], reason=d["reason"], hours=d["hours"]
+        ),
+        form_kwargs=lambda request, m: {"matter": m},
+    ),
+    A.REPORT: _act(
+        A.REPORT,
+        ReportForm,
+        _report,
+        form_kwargs=lambda request, m: {"summonses": rules.open_summonses_for(request.user, m)},
+    ),
 }
 
 

@@ -30,6 +30,8 @@ class Actor(models.TextChoices):
     COMMITTEE = "committee", _("监督委员会")
     # The lead unit's leader: assigns a handler and reviews answers (work inside a unit).
     LEAD_LEADER = "lead_leader", _("主办单位负责人")
+    # 吹哨报到: a department the lead unit summoned, while its summons waits for its report.
+    SUMMONED = "summoned", _("被吹哨部门")
 
 
 class Action(models.TextChoices):
@@ -53,6 +55,8 @@ class Action(models.TextChoices):
     DECIDE_UNREASONABLE = "decide_unreasonable", _("审核不合理诉求认定")
     ASSIGN = "assign", _("派发到人")
     REVIEW_ANSWER = "review_answer", _("审核答复")
+    WHISTLE = "whistle", _("吹哨")
+    REPORT = "report", _("报到")
 
 
 S = Status
@@ -96,6 +100,10 @@ ACTIONS: dict[Action, tuple[frozenset, Status | None, Actor]] = {
     # 审核答复: where the unit requires it, an answer reaches the citizen only once its leader
     # approves it (approval answers: 办结答复; a refusal sends it back for revision).
     Action.REVIEW_ANSWER: (frozenset(HANDLING), None, Actor.LEAD_LEADER),
+    # 吹哨报到: the lead unit summons departments (rules.whistle_problems); each summoned
+    # department reports, late or not, while the matter is still being handled.
+    Action.WHISTLE: (frozenset(HANDLING), None, Actor.LEAD),
+    Action.REPORT: (frozenset({S.DISPATCHED, *HANDLING, S.SUSPENDED}), None, Actor.SUMMONED),
 }
 
 # Actions whose result depends on what is decided: 回访评价 closes, or reopens when 不满意.
