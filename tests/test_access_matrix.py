@@ -68,6 +68,8 @@ PUBLIC_VIEWS = {
     "volunteers:apply",
     "volunteers:publicity",
     "privacy:policy",
+    # The divisions' boundaries every map draws (published information, no record).
+    "org:boundaries",
     # The field app's manifest and service worker: the browser fetches them without the
     # user's cookies; they hold no record (the worker asks for the user's pages itself).
     "inspections:manifest",

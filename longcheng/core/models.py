@@ -48,8 +48,13 @@ class Division(models.Model):
         DISTRICT = "district", _("区")
         COUNTY = "county", _("县")
         COUNTY_CITY = "county_city", _("县级市")
+        STREET = "street", _("街道")
+        TOWNSHIP = "township", _("乡镇")
+        GRID = "grid", _("网格")
 
-    code = models.CharField(_("区划代码"), max_length=6, unique=True)
+    # GB/T 2260 codes have six digits; streets and townships carry the nine of the statistics
+    # bureau's 统计用区划代码, and a grid the code its city gives it.
+    code = models.CharField(_("区划代码"), max_length=16, unique=True)
     name = models.CharField(_("名称"), max_length=50)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
@@ -60,6 +65,19 @@ class Division(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # The boundary as a GeoJSON Polygon or MultiPolygon in WGS-84 (the one system stored;
+    # longcheng.core.geo converts at the edges), with its bounding box and a point inside it
+    # for the label.
+    boundary = models.JSONField(_("边界"), null=True, blank=True)
+    boundary_source = models.CharField(_("边界来源"), max_length=200, blank=True)
+    boundary_approximate = models.BooleanField(_("边界为示意"), default=False)
+    min_lng = models.FloatField(null=True, blank=True, editable=False)
+    min_lat = models.FloatField(null=True, blank=True, editable=False)
+    max_lng = models.FloatField(null=True, blank=True, editable=False)
+    max_lat = models.FloatField(null=True, blank=True, editable=False)
+    label_lng = models.FloatField(null=True, blank=True, editable=False)
+    label_lat = models.FloatField(null=True, blank=True, editable=False)
+    population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -68,6 +86,19 @@ class Division(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def set_boundary(self, geometry: dict, *, source: str, approximate: bool) -> None:
+        """Take a checked GeoJSON geometry in WGS-84 (see core.geo), with its box and label
+        point; the caller saves."""
+        from .geo import outline_of
+
+        outline = outline_of(geometry)
+        self.boundary = geometry
+        self.boundary_source = source
+        self.boundary_approximate = approximate
+        self.min_lng, self.min_lat = outline.min_lng, outline.min_lat
+        self.max_lng, self.max_lat = outline.max_lng, outline.max_lat
+        self.label_lng, self.label_lat = outline.label_lng, outline.label_lat
 
 
 class Unit(MP_Node):

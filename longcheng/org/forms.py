@@ -103,3 +103,25 @@ class GrantForm(forms.Form):
     granted = forms.TypedChoiceField(
         coerce=lambda v: v == "1", choices=[("1", _("授予")), ("0", _("收回"))]
     )
+
+
+class BoundariesQueryForm(forms.Form):
+    """Which boundaries a map draws: a level, optionally only those inside one division."""
+
+    LEVELS = {
+        "district": ("district", "county", "county_city"),
+        "street": ("street", "township"),
+        "grid": ("grid",),
+    }
+
+    level = forms.ChoiceField(
+        choices=[(k, k) for k in LEVELS],
+        required=False,
+        error_messages={"invalid_choice": _("层级不正确")},
+    )
+    within = forms.RegexField(
+        regex=r"^\d{6,16}$", required=False, error_messages={"invalid": _("区划代码不正确")}
+    )
+
+    def levels(self) -> tuple[str, ...]:
+        return self.LEVELS[self.cleaned_data.get("level") or "district"]

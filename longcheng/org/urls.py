@@ -26,4 +26,5 @@ urlpatterns = [
     path("grants/", views.GrantListView.as_view(), name="grant_list"),
     path("grants/<int:pk>/", views.GrantToggleView.as_view(), name="grant_toggle"),
     path("divisions/", views.DivisionListView.as_view(), name="division_list"),
+    path("boundaries.geojson", views.BoundariesView.as_view(), name="boundaries"),
 ]

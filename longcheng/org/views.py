@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from longcheng.web.listing import Column, ListFilter, RegisterListView
 
 from .forms import (
     AccountSecurityActionForm,
+    BoundariesQueryForm,
     GrantForm,
     InitialPasswordForm,
     RoleDecisionForm,
@@ -462,6 +464,7 @@ class GrantToggleView(LoginRequiredMixin, View):
 
 class DivisionListView(RegisterListView):
     model = Division
+    template_name = "org/division_list.html"
     title = gettext_lazy("行政区划")
     unit_field = None
     search_fields = ["name", "code"]
@@ -477,3 +480,43 @@ class DivisionListView(RegisterListView):
 
     def base_queryset(self):
         return Division.objects.select_related("parent")
+
+
+class BoundariesView(View):
+    """The divisions' boundaries as GeoJSON (WGS-84) for every map, public: a boundary is
+    published information, and the citizens' map draws them too."""
+
+    def get(self, request):
+        form = BoundariesQueryForm(request.GET)
+        if not form.is_valid():
+            return JsonResponse({"errors": form.errors}, status=400)
+        divisions = Division.objects.filter(level__in=form.levels()).exclude(boundary=None)
+        if form.cleaned_data["within"]:
+            divisions = divisions.filter(parent__code=form.cleaned_data["within"])
+        features = [
+            {
+                "type": "Feature",
+                "geometry": d.boundary,
+                "properties": {
+                    "code": d.code,
+                    "name": d.name,
+                    "level": d.level,
+                    "approximate": d.boundary_approximate,
+                    "population": d.population,
+                    "label": [d.label_lat, d.label_lng],
+                },
+            }
+            for d in divisions.only(
+                "code",
+                "name",
+                "level",
+                "boundary",
+                "boundary_approximate",
+                "population",
+                "label_lat",
+                "label_lng",
+            )
+        ]
+        response = JsonResponse({"type": "FeatureCollection", "features": features})
+        response["Cache-Control"] = "public, max-age=300"
+        return response

@@ -67,3 +67,21 @@ def count_shown(count: int) -> str:
 def public_text(text: str) -> str:
     """Free text as the public reads it: phone, ID and card numbers masked (core.pii)."""
     return mask_personal_data(text or "")
+
+
+@register.inclusion_tag("web/partials/map_assets.html")
+def map_assets():
+    """Leaflet, the map component and the city's map settings, for a page that draws a map."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    return {
+        "map_config": {
+            "tiles": settings.LONGCHENG_MAP_TILES_URL,
+            "system": settings.LONGCHENG_MAP_TILES_SYSTEM,
+            "attribution": settings.LONGCHENG_MAP_TILES_ATTRIBUTION,
+            "maxZoom": settings.LONGCHENG_MAP_TILES_MAX_ZOOM,
+            "center": list(settings.LONGCHENG_MAP_CENTER),
+            "boundaries": reverse("org:boundaries"),
+        }
+    }
