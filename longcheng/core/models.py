@@ -116,6 +116,8 @@ class Unit(MP_Node):
         ORGANISATION = "organisation", _("群团组织")
         ENTERPRISE = "enterprise", _("国有企业")
         SUBUNIT = "subunit", _("内设机构")
+        # 街道办事处 and 乡镇人民政府: the offices of a district's streets and townships.
+        STREET_OFFICE = "street_office", _("街道（乡镇）")
 
     code = models.SlugField(_("单位编码"), max_length=40, unique=True)
     name = models.CharField(_("单位名称"), max_length=100)

@@ -20,6 +20,9 @@ class ImportBatch(models.Model):
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
     bad_rows = models.PositiveIntegerField(_("有误行数"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    # What the upload form said besides the file (the coordinate system of a boundary file),
+    # read again by the commit.
+    options = models.JSONField(_("导入选项"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),

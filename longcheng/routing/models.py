@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from longcheng.core.models import VersionedModel
+
 
 class RoutingModel(models.Model):
     """One trained version of the classifier, with its evaluation. Exactly one version is
@@ -51,3 +53,41 @@ class HotSpotReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+
+class AreaRule(VersionedModel):
+    """区域分拨规则 — "a matter of this category (or one below it) in this area goes to this
+    lead unit" (Amsterdam Signalen's routing rules). The most specific rule speaks: the
+    smallest area first (grid, street, district, city), then the deepest category. See
+    `routing.places`."""
+
+    category = models.ForeignKey(
+        "loop.Category", verbose_name=_("派单目录"), on_delete=models.PROTECT, related_name="+"
+    )
+    division = models.ForeignKey(
+        "core.Division", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+"
+    )
+    lead_unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更新人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["division__code", "category__path"]
+        verbose_name = _("区域分拨规则")
+        verbose_name_plural = _("区域分拨规则")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "division"], name="one_area_rule_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.division} × {self.category} → {self.lead_unit}"
