@@ -26,6 +26,11 @@ ACCOUNTS = [
     ("xd_hall", "秦雅", Role.CLERK, "xd-zwfw", "办不成事窗口受理员", "13900000012", False),
     ("tw_clerk", "武青", Role.CLERK, "ty-qnzyz", "志愿服务部干事", "13900000013", False),
     ("invest_clerk", "乔振华", Role.CLERK, "ty-invest", "投资管理部经理", "13900000014", False),
+    # Two streets' offices (core.demo STREETS): the units the area routing rules send to.
+    ("wc_leader", "赵文华", Role.LEADER, "xd-wucheng", "坞城街道办事处主任", "13900000061", False),
+    ("wc_clerk", "梁晓燕", Role.CLERK, "xd-wucheng", "城市管理办公室干事", "13900000062", False),
+    ("lx_leader", "白志刚", Role.LEADER, "yz-liuxiang", "柳巷街道办事处主任", "13900000063", False),
+    ("lx_clerk", "冯丽", Role.CLERK, "yz-liuxiang", "城市管理办公室干事", "13900000064", False),
 ]
 
 
