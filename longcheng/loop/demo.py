@@ -5,6 +5,7 @@ real Monday morning."""
 import datetime
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -546,6 +547,31 @@ class Cast:
     divisions: list
 
 
+_AREAS: dict = {}
+
+
+def _point_in(division, seed: str, recurring: bool) -> tuple:
+    """A plausible point inside the district, more often near its centre; a recurring complaint
+    near one spot of it (a hot spot). Drawn from its own random stream, so that every other
+    choice of the demo stays as it was."""
+    if not division.boundary:
+        return None, None
+    from shapely.geometry import Point, shape
+
+    area = _AREAS.setdefault((division.pk, division.code), shape(division.boundary))
+    rng = random.Random(seed)
+    spread = (division.max_lat - division.min_lat) / 6
+    lat, lng = division.label_lat, division.label_lng
+    if recurring:
+        spot = random.Random(seed.rsplit("-", 1)[0])
+        lat, lng, spread = lat + spot.uniform(-spread, spread), lng, spread / 25
+    for _ in range(200):
+        p_lat, p_lng = rng.gauss(lat, spread), rng.gauss(lng, spread * 1.3)
+        if area.contains(Point(p_lng, p_lat)):
+            return Decimal(f"{p_lat:.6f}"), Decimal(f"{p_lng:.6f}")
+    return Decimal(f"{division.label_lat:.6f}"), Decimal(f"{division.label_lng:.6f}")
+
+
 def _replay(
     cast: Cast, index, category, target, received_at, urgent, kind, anonymous, channel
 ) -> int:
@@ -559,6 +585,10 @@ def _replay(
     subjects = SUBJECTS[category.code]
     subject = subjects[0] if rng.random() < RECURRING_SHARE else rng.choice(subjects)
     division = rng.choice(divisions)
+    recurring = subject == subjects[0]
+    if recurring:  # the same complaint again: about one place, in one district
+        division = divisions[sum(map(ord, category.code)) % len(divisions)]
+    latitude, longitude = _point_in(division, f"{category.code}-{index}", recurring)
     receiver = rng.choice(receivers)
     moment = received_at
     with clock.frozen_at(moment):
@@ -573,6 +603,8 @@ def _replay(
                 division=division,
                 address=f"太原市{division.name}{rng.choice(STREETS[division.code])}"
                 f"{rng.randint(1, 400)}号",
+                latitude=latitude,
+                longitude=longitude,
                 anonymous=anonymous,
                 reporter_name="" if anonymous else "群众" + str(index + 1),
                 reporter_phone=""
