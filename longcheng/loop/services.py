@@ -893,25 +893,16 @@ def matter_report(
 ) -> WhistleSummons:
     """报到: a summoned department signs in with its opinion and, if it takes one, its part of
     the work. After the deadline it is still taken, and recorded as late."""
+    # As it stands now (another member of staff may have reported meanwhile).
+    _summons_open(matter, WhistleSummons.objects.select_related("unit").get(pk=summons.pk))
     _check(matter, Action.REPORT, actor)
-    if len(opinion.strip()) < 2:
+    if not opinion.strip():
         raise TransitionRefused(_("请填写报到意见。"))
     with transaction.atomic():
         locked = (
             WhistleSummons.objects.select_for_update().select_related("unit").get(pk=summons.pk)
         )
-        if locked.matter_id != matter.pk:
-            raise TransitionRefused(_("这次吹哨不属于事项 %(n)s。") % {"n": matter.number})
-        if locked.status == WhistleSummons.Status.CANCELLED:
-            raise TransitionRefused(_("事项已办结，这次吹哨已结束，无需报到。"))
-        if not locked.is_open:
-            raise TransitionRefused(
-                _("%(u)s 已于 %(t)s 报到，不能重复报到。")
-                % {
-                    "u": locked.unit,
-                    "t": timezone.localtime(locked.reported_at).strftime("%Y-%m-%d %H:%M"),
-                }
-            )
+        _summons_open(matter, locked)
         if not acts_for(actor, locked.unit, roles=LOOP_ACTING_ROLES):
             raise TransitionRefused(_("只有被吹哨的部门（%(u)s）可以报到。") % {"u": locked.unit})
         now = clock.now()
@@ -951,6 +942,22 @@ def matter_report(
         )
         notifications.on_reported(matter, locked, subject=_summons_subject(locked))
     return locked
+
+
+def _summons_open(matter: Matter, summons: WhistleSummons) -> None:
+    """The summons is this matter's and still waits for its report."""
+    if summons.matter_id != matter.pk:
+        raise TransitionRefused(_("这次吹哨不属于事项 %(n)s。") % {"n": matter.number})
+    if summons.status == WhistleSummons.Status.CANCELLED:
+        raise TransitionRefused(_("事项已办结，这次吹哨已结束，无需报到。"))
+    if not summons.is_open:
+        raise TransitionRefused(
+            _("%(u)s 已于 %(t)s 报到，不能重复报到。")
+            % {
+                "u": summons.unit,
+                "t": timezone.localtime(summons.reported_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
 
 
 def _whistles_settle(matter: Matter, now: datetime.datetime) -> None:
