@@ -55,6 +55,11 @@ PUBLIC_VIEWS = {
     "appeals:public_track",
     "appeals:public_status",
     "appeals:public_figures",
+    # The phone form's "which district and street is this point in" (division names only) and
+    # the public map of open problems (what Open311 publishes: no person, no internal matter).
+    "appeals:public_place",
+    "appeals:public_map",
+    "appeals:public_map_points",
     "appeals:open311",
     "appeals:open311_item",
     "inspections:party_rectification",

@@ -1,4 +1,5 @@
 import datetime
+import math
 
 from django import forms
 from django.conf import settings
@@ -23,9 +24,27 @@ from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.inputs import DayField, RecordIdField, record_id
 
 from .models import TRACKING_ALPHABET, AgendaItem, ApiKey, CommitteeMeeting
+from .places import Box, parse_point
 from .services import AppealDraft
 
 User = get_user_model()
+
+
+def _point_fields() -> tuple[forms.CharField, forms.CharField]:
+    """The pin's two hidden inputs (WGS-84 degrees, filled by static/js/pin-form.js)."""
+    return (
+        forms.CharField(required=False, max_length=40, widget=forms.HiddenInput),
+        forms.CharField(required=False, max_length=40, widget=forms.HiddenInput),
+    )
+
+
+def _clean_point(form: forms.Form, cleaned: dict) -> None:
+    """The pin, checked: a place in the city (or at least in China), or no pin at all. A bad
+    pin is reported on `latitude`, shown under the map."""
+    lat, lng, error = parse_point(cleaned.get("latitude") or "", cleaned.get("longitude") or "")
+    cleaned["latitude"], cleaned["longitude"] = lat, lng
+    if error:
+        form.add_error("latitude", error)
 
 
 class PublicAppealForm(forms.Form):
@@ -44,6 +63,9 @@ class PublicAppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     photos = MultipleFileField(label=_("照片（最多 5 张）"), required=False)
+    # Where: a pin on the map (or the phone's location), a typed address, both or neither.
+    address = forms.CharField(label=_("地点（选填）"), max_length=200, required=False)
+    latitude, longitude = _point_fields()
     reporter_name = forms.CharField(label=_("称呼"), max_length=30, required=False)
     reporter_phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
     enterprise_name = forms.CharField(label=_("企业名称"), max_length=100, required=False)
@@ -89,11 +111,15 @@ class PublicAppealForm(forms.Form):
             consent=data["consent"],
             consent_notice=data["notice_version"],
             submission_key=data["submission_key"],
+            address=data["address"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
             **how,
         )
 
     def clean(self):
         cleaned = super().clean()
+        _clean_point(self, cleaned)
         anonymous = cleaned.get("anonymous")
         if anonymous:
             cleaned["reporter_name"] = cleaned["reporter_phone"] = ""
@@ -196,6 +222,69 @@ class FollowForm(forms.Form):
     follow = forms.CharField(required=False, max_length=30)
 
 
+def _query_message(form: forms.Form) -> str:
+    """A query's errors as one plain sentence (each said once)."""
+    said = dict.fromkeys(str(e) for errors in form.errors.values() for e in errors)
+    return " ".join(said)
+
+
+_POINT_QUERY_ERRORS = {
+    "required": _("请提供位置的纬度和经度。"),
+    "max_length": _("位置格式不正确，请在地图上重新点选。"),
+}
+
+
+class PlaceQueryForm(forms.Form):
+    """?lat=&lng= of the phone form's "where is this" lookup (WGS-84)."""
+
+    lat = forms.CharField(max_length=40, error_messages=_POINT_QUERY_ERRORS)
+    lng = forms.CharField(max_length=40, error_messages=_POINT_QUERY_ERRORS)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        lat, lng, error = parse_point(cleaned["lat"], cleaned["lng"])
+        if error:
+            raise ValidationError(error)
+        cleaned["lat"], cleaned["lng"] = float(lat), float(lng)
+        return cleaned
+
+    def message(self) -> str:
+        return _query_message(self)
+
+
+class PublicMapForm(forms.Form):
+    """?bbox=west,south,east,north of the public map's view (WGS-84 degrees, as Leaflet's
+    toBBoxString gives it)."""
+
+    bbox = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": _("缺少地图范围（bbox）。"),
+            "max_length": _("地图范围应为“西,南,东,北”四个经纬度数值。"),
+        },
+    )
+
+    def clean_bbox(self):
+        parts = self.cleaned_data["bbox"].split(",")
+        try:
+            west, south, east, north = (float(p) for p in parts)
+        except ValueError:
+            raise ValidationError(_("地图范围应为“西,南,东,北”四个经纬度数值。")) from None
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            raise ValidationError(_("地图范围应为“西,南,东,北”四个经纬度数值。"))
+        # A map zoomed far out may reach past the world's edges: keep the world.
+        west, east = max(west, -180.0), min(east, 180.0)
+        south, north = max(south, -90.0), min(north, 90.0)
+        if not (west < east and south < north):
+            raise ValidationError(_("地图范围不正确：西须小于东，南须小于北。"))
+        return Box(west=west, south=south, east=east, north=north)
+
+    def message(self) -> str:
+        return _query_message(self)
+
+
 class SupervisorReportForm(BootstrapFormMixin, forms.Form):
     category = CategoryChoiceField(
         label=_("问题类型"),
@@ -206,12 +295,16 @@ class SupervisorReportForm(BootstrapFormMixin, forms.Form):
             "invalid_choice": _("请从列表中选择问题类型。"),
         },
     )
+    # The place: typed, or pinned on the map (then the typed address is optional).
     address = forms.CharField(
         label=_("地点"),
         max_length=200,
-        help_text=_("例如：小店区政务服务中心二楼、长治路与南中环交叉口"),
-        error_messages={"required": _("请填写问题发生的地点。")},
+        required=False,
+        help_text=_(
+            "例如：小店区政务服务中心二楼、长治路与南中环交叉口；也可以在下方地图上标出位置"
+        ),
     )
+    latitude, longitude = _point_fields()
     description = forms.CharField(
         label=_("反映的问题"),
         min_length=10,
@@ -222,6 +315,14 @@ class SupervisorReportForm(BootstrapFormMixin, forms.Form):
     photos = StaffIntakeForm.base_fields["photos"]
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
+    def clean(self):
+        cleaned = super().clean()
+        _clean_point(self, cleaned)
+        if "latitude" not in self.errors and not cleaned.get("address"):
+            if cleaned.get("latitude") is None:
+                self.add_error("address", _("请填写问题发生的地点，或在地图上标出位置。"))
+        return cleaned
+
     def draft(self, *, user) -> AppealDraft:
         data = self.cleaned_data
         supervisor = user.supervisor
@@ -229,6 +330,8 @@ class SupervisorReportForm(BootstrapFormMixin, forms.Form):
             description=data["description"],
             category=data["category"],
             address=data["address"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
             photos=tuple(data["photos"]),
             reporter_name=user.full_name,
             reporter_phone=user.phone,

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -28,12 +28,15 @@ from . import services
 from .forms import (
     FiguresPeriodForm,
     FollowForm,
+    PlaceQueryForm,
     PublicAppealForm,
+    PublicMapForm,
     PublicRateForm,
     TrackForm,
     TrackLinkForm,
 )
 from .models import Appeal, MonitoringPoint
+from .places import open_problems_in, place_names
 from .progress import expected_answer, plain_status, public_steps
 from .selectors import track
 from .tokens import point_from_token
@@ -74,11 +77,19 @@ class SubmitView(View):
         return point
 
     def render_form(self, request, form, status=200, similar=None):
+        point = self.point()
+        division = point.division if point else None
         context = {
             "form": form,
-            "point": self.point(),
+            "point": point,
             "similar": similar,
             "notice": notices.current("appeal"),
+            # The map opens on the point's division when the QR code names one.
+            "place_center": (
+                (division.label_lat, division.label_lng)
+                if division and division.label_lat is not None
+                else None
+            ),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -299,3 +310,65 @@ class FiguresView(View):
                 "received": received_count(first=first, last=last),
             },
         )
+
+
+# — Place: the phone form's "where is this" and the public map of open problems —
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# A pin dragged about or a map panned asks often; a scraper asks far more (per address, on top
+# of the limit every request without an account has).
+LOOKUP_LIMIT = "240/600"
+
+
+def _too_many_lookups(request, scope: str) -> bool:
+    return not ratelimit.hit(scope, client_ip(request) or "", LOOKUP_LIMIT)
+
+
+class PlaceView(View):
+    """?lat=&lng= → the district and street the point lies in (names only, no record)."""
+
+    def get(self, request):
+        if _too_many_lookups(request, "place-ip"):
+            return _json({"error": _("查询过于频繁，请稍后再试。")}, status=429)
+        form = PlaceQueryForm(request.GET)
+        if not form.is_valid():
+            return _json({"error": form.message()}, status=400)
+        names = place_names(form.cleaned_data["lat"], form.cleaned_data["lng"])
+        return _json(
+            {
+                "district": names.district,
+                "street": names.street,
+                "text": names.text,
+                "divisions": [
+                    {"level": level, "level_label": label, "name": name}
+                    for level, label, name in names.names
+                ],
+            }
+        )
+
+
+class MapView(View):
+    """附近的问题: the open problems citizens reported, on a phone-first map."""
+
+    def get(self, request):
+        return render(request, "appeals/public/map.html")
+
+
+class MapPointsView(View):
+    """?bbox=west,south,east,north → the open public problems in the view (category, plain
+    status, age, position; clusters when many). Nothing else: no text, no reporter, no
+    number, no unit."""
+
+    def get(self, request):
+        if _too_many_lookups(request, "public-map-ip"):
+            return _json({"error": _("查询过于频繁，请稍后再试。")}, status=429)
+        form = PublicMapForm(request.GET)
+        if not form.is_valid():
+            return _json({"error": form.message()}, status=400)
+        return _json(open_problems_in(form.cleaned_data["bbox"]))

@@ -26,6 +26,9 @@ urlpatterns = [
     path("a/done/<str:code>/", public_views.DoneView.as_view(), name="public_done"),
     path("a/track/", public_views.TrackView.as_view(), name="public_track"),
     path("a/t/<str:code>/", public_views.StatusView.as_view(), name="public_status"),
+    path("a/place/", public_views.PlaceView.as_view(), name="public_place"),
+    path("a/map/", public_views.MapView.as_view(), name="public_map"),
+    path("a/map/problems.json", public_views.MapPointsView.as_view(), name="public_map_points"),
     path("open/figures/", public_views.FiguresView.as_view(), name="public_figures"),
     # Open311 GeoReport v2
     re_path(
