@@ -375,3 +375,42 @@ class SummaryForm(BootstrapFormMixin, forms.Form):
         if bool(data.get("enterprise")) == bool(data.get("person")):
             self.add_error("enterprise", _("请选择一个当事单位或一名当事人。"))
         return data
+
+
+class SitesMapForm(forms.Form):
+    """The sites map's filters (`?district=&status=&situation=`), each bounded."""
+
+    district = forms.ModelChoiceField(
+        label=_("区县"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        error_messages={"invalid_choice": _("没有这个区县")},
+    )
+    status = forms.ChoiceField(
+        label=_("工地状态"),
+        choices=[("", _("全部")), *Site.Status.choices],
+        required=False,
+        error_messages={"invalid_choice": _("没有这个工地状态")},
+    )
+    situation = forms.ChoiceField(
+        label=_("案件与巡查"),
+        required=False,
+        error_messages={"invalid_choice": _("没有这个选项")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from longcheng.core.models import Division
+
+        from .selectors import SiteSituation
+
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = Division.objects.filter(
+            level__in=("district", "county", "county_city")
+        )
+        self.fields["situation"].choices = [("", _("全部")), *SiteSituation.CHOICES]
+
+    def values(self) -> dict:
+        """The valid filters; a wrong one is dropped (the page says which and why)."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields}

@@ -25,6 +25,7 @@ from .models import (
     DiscretionBenchmark,
     EnforcementBody,
     Evidence,
+    Finding,
     LegalProvision,
     Officer,
     Patrol,
@@ -405,3 +406,220 @@ def what_happens_next(case: Case) -> str:
     }
     chair = case.hearing_chair.full_name if case.hearing_chair else _("（尚未指定）")
     return str(texts[Status(case.status)]) % {"u": case.unit.name, "o": officers or "", "c": chair}
+
+
+# — Maps: the construction sites, a patrol's route —
+
+# A case still running: neither closed nor declined.
+CASE_ENDED = (Status.CLOSED, Status.NOT_FILED)
+
+
+def _point(lat, lng) -> tuple[float, float] | None:
+    """A stored position as floats, or None when it has none."""
+    return None if lat is None or lng is None else (float(lat), float(lng))
+
+
+class SiteSituation:
+    """What a site shows on the enforcement map, worst first."""
+
+    OPEN_CASE = "open_case"
+    FINDING = "finding"
+    NONE = "none"
+    CHOICES = (
+        (OPEN_CASE, _("有未结案件")),
+        (FINDING, _("有巡查发现")),
+        (NONE, _("无案件和巡查发现")),
+    )
+
+
+@dataclass
+class SitePlace:
+    name: str
+    url: str
+    status: str
+    situation: str
+    label: str
+    division: str
+    open_cases: list[tuple[str, str]]  # (number or 案源, url)
+    last_finding: str
+    last_finding_url: str
+    latitude: float | None
+    longitude: float | None
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass
+class SitesMap:
+    places: list[SitePlace]
+    counts: dict[str, int]  # per situation, before the situation filter
+
+    @property
+    def located(self) -> list[SitePlace]:
+        return [p for p in self.places if p.located]
+
+    @property
+    def unlocated(self) -> list[SitePlace]:
+        return [p for p in self.places if not p.located]
+
+
+def sites_map(user, *, division=None, status: str = "", situation: str = "") -> SitesMap:
+    """The construction sites of the site register as the user sees it (the register's own
+    scope), each with the cases on it the user may see that are still running and the latest
+    finding of a patrol the user may see."""
+    from longcheng.accounts.scoping import scope_queryset
+    from longcheng.core.models import Division
+    from longcheng.parties.models import Site
+
+    sites = scope_queryset(Site.objects.filter(kind=Site.Kind.CONSTRUCTION), user)
+    if division is not None:
+        within = {division.pk}
+        frontier = {division.pk}
+        while frontier:
+            frontier = (
+                set(Division.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+                - within
+            )
+            within |= frontier
+        sites = sites.filter(division_id__in=within)
+    if status:
+        sites = sites.filter(status=status)
+    sites = sites.select_related("division").order_by("name", "pk")
+    site_ids = [s.pk for s in sites]
+    cases: dict[int, list[tuple[str, str]]] = {}
+    for case in (
+        cases_visible_to(user)
+        .filter(site_id__in=site_ids)
+        .exclude(status__in=CASE_ENDED)
+        .order_by("created_at", "pk")
+    ):
+        cases.setdefault(case.site_id, []).append(  # type: ignore[arg-type]
+            (case.number or _("案源"), case.get_absolute_url())
+        )
+    findings: dict[int, Finding] = {}
+    for finding in (
+        Finding.objects.filter(patrol__in=patrols_visible_to(user), site_id__in=site_ids)
+        .select_related("patrol")
+        .order_by("found_at", "pk")
+    ):
+        findings[finding.site_id] = finding  # type: ignore[index]
+    labels = dict(SiteSituation.CHOICES)
+    counts = dict.fromkeys(labels, 0)
+    places = []
+    for site in sites:
+        last = findings.get(site.pk)
+        if cases.get(site.pk):
+            code = SiteSituation.OPEN_CASE
+        elif last is not None:
+            code = SiteSituation.FINDING
+        else:
+            code = SiteSituation.NONE
+        counts[code] += 1
+        if situation and code != situation:
+            continue
+        point = _point(site.latitude, site.longitude)
+        places.append(
+            SitePlace(
+                name=site.name,
+                url=site.get_absolute_url(),
+                status=site.get_status_display(),
+                situation=code,
+                label=str(labels[code]),
+                division=str(site.division or ""),
+                open_cases=cases.get(site.pk, []),
+                last_finding=(
+                    f"{timezone.localtime(last.found_at):%Y-%m-%d} "
+                    f"{last.get_outcome_display()}：{last.description[:60]}"
+                    if last
+                    else ""
+                ),
+                last_finding_url=last.patrol.get_absolute_url() if last else "",
+                latitude=point[0] if point else None,
+                longitude=point[1] if point else None,
+            )
+        )
+    return SitesMap(places=places, counts=counts)
+
+
+@dataclass
+class RouteStop:
+    """One finding of a patrol, numbered in time order, with where it was found."""
+
+    number: int
+    finding: Finding
+    latitude: float | None
+    longitude: float | None
+    located_by: str
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass
+class PatrolRoute:
+    stops: list[RouteStop]
+    # Sites on the patrol's list with a point and no finding: visited, time unknown.
+    quiet_sites: list[tuple[str, str, float, float]]  # (name, url, lat, lng)
+
+    @property
+    def line(self) -> list[tuple[float, float]]:
+        return [
+            (s.latitude, s.longitude)
+            for s in self.stops
+            if s.latitude is not None and s.longitude is not None
+        ]
+
+    @property
+    def unlocated(self) -> list[RouteStop]:
+        return [s for s in self.stops if not s.located]
+
+
+def patrol_route(user, patrol: Patrol) -> PatrolRoute:
+    """The patrol's route as its record allows: a patrol stores no track, so the route joins
+    its findings in the order they were found, each at its site's registered point, else at
+    the first located evidence photo of a case the finding became (a case the user may see)."""
+    findings = list(patrol.findings.select_related("site", "enterprise").order_by("found_at", "pk"))
+    evidence_points: dict[int, tuple[float, float] | None] = {}
+    for finding_id, lat, lng in (
+        Evidence.objects.filter(
+            case__finding__in=[f.pk for f in findings],
+            case__in=cases_visible_to(user),
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .order_by("-recorded_at", "-pk")
+        .values_list("case__finding_id", "latitude", "longitude")
+    ):
+        evidence_points[finding_id] = _point(lat, lng)  # the earliest is kept, coming last
+    stops = []
+    for number, finding in enumerate(findings, start=1):
+        site = finding.site
+        point = _point(site.latitude, site.longitude) if site is not None else None
+        located_by = _("场所登记坐标") if point else ""
+        if point is None and evidence_points.get(finding.pk):
+            point, located_by = evidence_points[finding.pk], _("取证照片定位")
+        stops.append(
+            RouteStop(
+                number,
+                finding,
+                point[0] if point else None,
+                point[1] if point else None,
+                located_by,
+            )
+        )
+    from longcheng.accounts.scoping import scope_queryset
+
+    found_sites = {f.site_id for f in findings if f.site_id}
+    readable = set(  # a site's page opens only within the register's scope
+        scope_queryset(patrol.sites.all(), user).values_list("pk", flat=True)
+    )
+    quiet = []
+    for site in patrol.sites.exclude(pk__in=found_sites).order_by("pk"):
+        point = _point(site.latitude, site.longitude)
+        if point is not None:
+            url = site.get_absolute_url() if site.pk in readable else ""
+            quiet.append((site.name, url, point[0], point[1]))
+    return PatrolRoute(stops=stops, quiet_sites=quiet)

@@ -22,6 +22,7 @@ urlpatterns = [
         name="evidence_thumb",
     ),
     path("enforcement/documents/<int:pk>/", views.DocumentView.as_view(), name="document"),
+    path("enforcement/map/", views.SiteMapView.as_view(), name="site_map"),
     path("enforcement/patrols/", views.PatrolListView.as_view(), name="patrols"),
     path("enforcement/patrols/new/", views.PatrolCreateView.as_view(), name="patrol_create"),
     path(

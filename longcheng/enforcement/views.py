@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -14,7 +16,7 @@ from longcheng.accounts.policies import leads
 from longcheng.core.errors import LongchengError
 from longcheng.core.positions import photo_position
 from longcheng.web.access import BusinessStaffRequired
-from longcheng.web.actions import Act, ActionTableView, NoFields, reporting
+from longcheng.web.actions import Act, ActionTableView, NoFields, form_errors, reporting
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.listing import Column, ListFilter, RegisterListView
 
@@ -46,22 +48,26 @@ from .forms import (
     RevocationForm,
     ScheduleHearingForm,
     ServeForm,
+    SitesMapForm,
     StatementForm,
     StatementReviewForm,
     SummaryForm,
     UntilForm,
     WithdrawForm,
 )
-from .models import Case, CaseDocument, Evidence, LegalProvision, Patrol
+from .models import Case, CaseDocument, Evidence, Finding, LegalProvision, Patrol
 from .rules import service_due
 from .selectors import (
+    SiteSituation,
     body_for,
     case_deadlines,
     cases_visible_to,
     money_due,
+    patrol_route,
     patrols_visible_to,
     publication_overdue,
     published_decisions,
+    sites_map,
     statistics,
     what_happens_next,
     withdrawn_decisions,
@@ -665,17 +671,137 @@ class PatrolCreateView(StaffRequired, FormView):
         return redirect(patrol)
 
 
+# The maps' colours: a site by its situation, a patrol's finding by what was done about it.
+SITE_COLOURS = {
+    SiteSituation.OPEN_CASE: "#c0392b",
+    SiteSituation.FINDING: "#e0a800",
+    SiteSituation.NONE: "#198754",
+}
+FINDING_COLOURS = {
+    Finding.Outcome.CASE: "#c0392b",
+    Finding.Outcome.STOP_WORK: "#c0392b",
+    Finding.Outcome.ORDER: "#e0a800",
+    Finding.Outcome.NOTED: "#6c757d",
+}
+
+
+class SiteMapView(StaffRequired, TemplateView):
+    """The construction sites on the map, coloured by their running cases and patrol
+    findings; the ones without a point listed beside it."""
+
+    template_name = "enforcement/site_map.html"
+
+    def get_context_data(self, **kwargs):
+        form = SitesMapForm(self.request.GET)
+        filters = form.values()
+        if form.errors:
+            messages.warning(
+                self.request, _("筛选条件有误，已忽略：%(e)s") % {"e": form_errors(form)}
+            )
+        shown = sites_map(
+            self.request.user,
+            division=filters["district"],
+            status=filters["status"] or "",
+            situation=filters["situation"] or "",
+        )
+        query = {
+            "district": filters["district"].code if filters["district"] else "",
+            "status": filters["status"] or "",
+        }
+        legend = [
+            {
+                "code": code,
+                "label": label,
+                "colour": SITE_COLOURS[code],
+                "count": shown.counts[code],
+                "query": urlencode({**query, "situation": code}),
+                "chosen": filters["situation"] == code,
+            }
+            for code, label in SiteSituation.CHOICES
+        ]
+        data = {
+            "places": [
+                {
+                    "name": p.name,
+                    "lat": p.latitude,
+                    "lng": p.longitude,
+                    "colour": SITE_COLOURS[p.situation],
+                    "label": p.label,
+                    "detail": " · ".join(x for x in (p.division, p.status) if x),
+                    "url": p.url,
+                    "lines": [
+                        _("未结案件：%(c)s") % {"c": "、".join(n for n, _u in p.open_cases)}
+                        if p.open_cases
+                        else "",
+                        _("最近巡查发现：%(f)s") % {"f": p.last_finding} if p.last_finding else "",
+                    ],
+                }
+                for p in shown.located
+            ]
+        }
+        return super().get_context_data(
+            title=_("工地地图"),
+            form=form,
+            filters=filters,
+            shown=shown,
+            legend=legend,
+            all_query=urlencode(query),
+            map_data=data,
+            **kwargs,
+        )
+
+
+def patrol_map_data(route) -> dict:
+    """What the patrol page's map draws: the findings numbered in time order, the line
+    through them, and the listed sites where nothing was found."""
+    stops = []
+    for stop in route.stops:
+        if not stop.located:
+            continue
+        finding = stop.finding
+        stops.append(
+            {
+                "n": stop.number,
+                "lat": stop.latitude,
+                "lng": stop.longitude,
+                "colour": FINDING_COLOURS.get(finding.outcome, "#9b1c1c"),
+                "name": str(finding.site or finding.enterprise or ""),
+                "url": "",
+                "label": finding.get_outcome_display(),
+                "detail": f"{timezone.localtime(finding.found_at):%m-%d %H:%M} · {stop.located_by}",
+                "lines": [finding.description[:120]],
+            }
+        )
+    places = [
+        {
+            "name": name,
+            "lat": lat,
+            "lng": lng,
+            "colour": "#6c757d",
+            "label": _("巡查场所，未记录发现"),
+            "detail": "",
+            "url": url,
+        }
+        for name, url, lat, lng in route.quiet_sites
+    ]
+    return {"stops": stops, "route": route.line, "places": places}
+
+
 class PatrolDetailView(StaffRequired, TemplateView):
     template_name = "enforcement/patrol_detail.html"
 
     def get_context_data(self, **kwargs):
         patrol = get_object_or_404(patrols_visible_to(self.request.user), pk=self.kwargs["pk"])
+        route = patrol_route(self.request.user, patrol)
         return super().get_context_data(
             title=str(patrol),
             patrol=patrol,
-            findings=patrol.findings.select_related(
-                "site", "enterprise", "matter"
-            ).prefetch_related("cases", "documents"),
+            route=route,
+            map_data=patrol_map_data(route),
+            # In the route's order: a row's number is its marker's on the map.
+            findings=patrol.findings.select_related("site", "enterprise", "matter")
+            .prefetch_related("cases", "documents")
+            .order_by("found_at", "pk"),
             form=kwargs.pop("form", None) or FindingForm(),
             may_record=patrol.officers.filter(pk=self.request.user.pk).exists(),
             **kwargs,

@@ -20,6 +20,7 @@ from longcheng.accounts.models import User
 from longcheng.accounts.roles import Role
 from longcheng.core import clock
 from longcheng.core.models import Unit
+from longcheng.parties.demo import POINTS
 from longcheng.parties.models import Site
 
 from . import selectors, services
@@ -158,15 +159,16 @@ def _inspector(username: str, full_name: str, unit_code: str, phone: str) -> Use
     return user
 
 
-def _position(seed: int) -> tuple[Decimal, Decimal, int] | None:
-    """Where a demo photo was taken: in Taiyuan, a few hundred metres around the city centre;
+def _position(seed: int, party) -> tuple[Decimal, Decimal, int] | None:
+    """Where a demo photo was taken: within some forty metres of the party (its demo point);
     one photo in seven without a position (the phone was refused it)."""
-    if seed % 7 == 0:
+    around = POINTS.get(party.name)
+    if seed % 7 == 0 or around is None:
         return None
     spread = random.Random(seed)
     return (
-        Decimal("37.870000") + Decimal(spread.randint(-4000, 4000)) / 1_000_000,
-        Decimal("112.550000") + Decimal(spread.randint(-4000, 4000)) / 1_000_000,
+        around[0] + Decimal(spread.randint(-400, 400)) / 1_000_000,
+        around[1] + Decimal(spread.randint(-400, 400)) / 1_000_000,
         spread.randint(5, 30),
     )
 
@@ -196,7 +198,7 @@ def _do_visit(visit, team, day, fails, rng, seed):
                     upload=_photo(seed + item.pk),
                     client_id=f"demo-{visit.pk}-{item.pk}",
                     item=item,
-                    position=_position(seed + item.pk),
+                    position=_position(seed + item.pk, visit.party),
                 )
     with clock.frozen_at(_at(day, 11, rng.randint(0, 50))):
         return services.visit_submit(

@@ -262,3 +262,49 @@ class SyncForm(forms.Form):
         if not isinstance(payload, dict):
             raise forms.ValidationError(_("同步数据格式错误。"))
         return payload
+
+
+class CampaignMapForm(forms.Form):
+    """The campaign map's filters (`?campaign=&result=&district=`), each bounded: a campaign
+    the user may see, a result of the map's legend, a district by its code."""
+
+    campaign = RecordIdField(
+        label=_("专项检查"),
+        required=False,
+        error_messages={
+            "invalid": _("专项检查编号不正确"),
+            "max_value": _("该专项检查不存在或您无权查看"),
+            "min_value": _("该专项检查不存在或您无权查看"),
+        },
+    )
+    result = forms.ChoiceField(
+        label=_("检查结论"),
+        required=False,
+        error_messages={"invalid_choice": _("没有这个检查结论")},
+    )
+    district = forms.ModelChoiceField(
+        label=_("区县"),
+        queryset=Division.objects.filter(level__in=("district", "county", "county_city")),
+        to_field_name="code",
+        required=False,
+        error_messages={"invalid_choice": _("没有这个区县")},
+    )
+
+    def __init__(self, *args, campaigns, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaigns = campaigns
+        self.fields["result"].choices = [("", _("全部")), *categories]
+
+    def clean_campaign(self):
+        pk = self.cleaned_data.get("campaign")
+        if pk is None:
+            return None
+        campaign = self.campaigns.filter(pk=pk).first()
+        if campaign is None:
+            raise forms.ValidationError(_("该专项检查不存在或您无权查看"))
+        return campaign
+
+    def values(self) -> dict:
+        """The valid filters; a wrong one is dropped (the page says which and why)."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields}

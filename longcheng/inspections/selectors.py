@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core import signing
 from django.db.models import Count, Q, QuerySet
@@ -553,3 +554,179 @@ def visit_from_party_token(token: str) -> InspectionVisit | None:
     return InspectionVisit.objects.filter(
         pk=pk, status=VisitStatus.SUBMITTED, parent__isnull=True
     ).first()
+
+
+# — The campaign's map —
+
+# What a target shows on the map, in the app's own words: the result of its latest submitted
+# visit (a re-inspection's counts), else whether a visit is under way, else 待检查.
+MAP_CATEGORIES: tuple[tuple[str, Any], ...] = (
+    (Result.PASS, Result.PASS.label),
+    (Result.RECTIFY, Result.RECTIFY.label),
+    (Result.FAIL, Result.FAIL.label),
+    (VisitStatus.IN_PROGRESS, VisitStatus.IN_PROGRESS.label),
+    (VisitStatus.PLANNED, VisitStatus.PLANNED.label),
+)
+
+
+@dataclass
+class MapPlace:
+    """One target of a campaign as the map shows it."""
+
+    name: str
+    category: str
+    label: str
+    detail: str
+    url: str
+    latitude: float | None
+    longitude: float | None
+    located_by: str
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass
+class CampaignMap:
+    places: list[MapPlace]  # after every filter, located or not
+    counts: dict[str, int]  # per category, before the category filter
+
+    @property
+    def located(self) -> list[MapPlace]:
+        return [p for p in self.places if p.located]
+
+    @property
+    def unlocated(self) -> list[MapPlace]:
+        return [p for p in self.places if not p.located]
+
+
+def _division_ids(division) -> set[int] | None:
+    """A division and the divisions under it (streets, grids), or None for anywhere."""
+    if division is None:
+        return None
+    from longcheng.core.models import Division
+
+    ids = {division.pk}
+    frontier = {division.pk}
+    while frontier:
+        frontier = set(Division.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier -= ids
+        ids |= frontier
+    return ids
+
+
+def _photo_points(visits: QuerySet[InspectionVisit], field: str, ids: set[int]) -> dict:
+    """The latest located photo of a visit to each party: where the inspector stood."""
+    from .models import VisitPhoto
+
+    points: dict[int, tuple[float, float, datetime.datetime]] = {}
+    photos = (
+        VisitPhoto.objects.filter(visit__in=visits, latitude__isnull=False, longitude__isnull=False)
+        .filter(**{f"visit__{field}_id__in": ids})
+        .order_by("taken_at", "pk")
+        .values_list(f"visit__{field}_id", "latitude", "longitude", "taken_at")
+    )
+    for party_id, lat, lng, taken_at in photos:
+        points[party_id] = (float(lat), float(lng), taken_at)
+    return points
+
+
+def campaign_map(user, campaign: Campaign, *, category: str = "", division=None) -> CampaignMap:
+    """The campaign's targets to be visited (the campaign page's 应检对象), each with its
+    latest result and a point: the party's registered one (sites), else the position of the
+    latest located photo of a visit to it the user may see. Only users who see the campaign
+    get here; a link goes to the visit when the user may open it, else to the party's record
+    when it is in the user's scope."""
+    from longcheng.accounts.scoping import scope_queryset
+    from longcheng.parties.models import Enterprise, Institution, Site
+
+    within = _division_ids(division)
+    targets = [
+        t
+        for t in campaign.targets.filter(selected=True)
+        .select_related("institution", "site", "enterprise")
+        .order_by("pk")
+        if within is None or t.party.division_id in within
+    ]
+    visits = list(
+        campaign.visits.filter(
+            Q(target__in=[t.pk for t in targets]) | Q(parent__target__in=[t.pk for t in targets])
+        ).select_related("parent")
+    )
+    chains: dict[int, list[InspectionVisit]] = {}
+    for visit in visits:
+        target_id = visit.target_id or (visit.parent.target_id if visit.parent else None)
+        if target_id is not None:
+            chains.setdefault(target_id, []).append(visit)
+    visible = visits_visible_to(user)
+    openable = set(visible.filter(campaign=campaign).values_list("pk", flat=True))
+    by_type: dict[str, set[int]] = {"institution": set(), "site": set(), "enterprise": set()}
+    for target in targets:
+        by_type[type(target.party).__name__.lower()].add(target.party.pk)
+    photo_points = {field: _photo_points(visible, field, ids) for field, ids in by_type.items()}
+    models: dict[str, Any] = {"institution": Institution, "site": Site, "enterprise": Enterprise}
+    in_scope = {
+        field: set(
+            scope_queryset(models[field].objects.filter(pk__in=ids), user).values_list(
+                "pk", flat=True
+            )
+        )
+        for field, ids in by_type.items()
+    }
+
+    labels = dict(MAP_CATEGORIES)
+    places = []
+    counts = dict.fromkeys(labels, 0)
+    for target in targets:
+        party = target.party
+        field = type(party).__name__.lower()
+        chain = chains.get(target.pk, [])
+        submitted = sorted(
+            (v for v in chain if v.status == VisitStatus.SUBMITTED),
+            key=lambda v: (v.submitted_at, v.pk),
+        )
+        latest = submitted[-1] if submitted else None
+        if latest is not None and latest.result:
+            code = latest.result
+            when = timezone.localtime(latest.submitted_at).date()
+            kind = _("复查") if latest.parent_id else _("检查")
+            detail = f"{when:%Y-%m-%d} {kind}"
+            if latest.score is not None:
+                detail += " · " + _("得分 %(s)s") % {"s": latest.score}
+        elif any(v.status == VisitStatus.IN_PROGRESS for v in chain):
+            code, detail = VisitStatus.IN_PROGRESS, ""
+        else:
+            code, detail = VisitStatus.PLANNED, ""
+        counts[code] += 1
+        if category and code != category:
+            continue
+        shown = [v for v in (submitted or chain) if v.pk in openable]
+        if shown:
+            url = reverse("inspections:visit_detail", args=[shown[-1].pk])
+        elif party.pk in in_scope[field]:
+            url = party.get_absolute_url()
+        else:
+            url = ""
+        lat, lng, located_by = None, None, ""
+        registered = getattr(party, "latitude", None), getattr(party, "longitude", None)
+        if registered[0] is not None and registered[1] is not None:
+            lat, lng, located_by = float(registered[0]), float(registered[1]), _("登记坐标")
+        elif party.pk in photo_points[field]:
+            lat, lng, taken_at = photo_points[field][party.pk]
+            located_by = _("现场检查照片定位（%(d)s）") % {
+                "d": f"{timezone.localtime(taken_at):%Y-%m-%d}"
+            }
+        places.append(
+            MapPlace(
+                name=str(party),
+                category=code,
+                label=str(labels[code]),
+                detail=detail,
+                url=url,
+                latitude=lat,
+                longitude=lng,
+                located_by=located_by,
+            )
+        )
+    return CampaignMap(places=places, counts=counts)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("inspections/field/offline.json", field.OfflineListView.as_view(), name="field_offline"),
     path("inspections/", views.CampaignListView.as_view(), name="campaigns"),
     path("inspections/new/", views.CampaignCreateView.as_view(), name="campaign_create"),
+    path("inspections/map/", views.CampaignMapView.as_view(), name="campaign_map"),
     path("inspections/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path(
         "inspections/<int:pk>/<str:action>/",

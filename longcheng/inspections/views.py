@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +26,7 @@ from . import documents, hooks, rules, services
 from .field import FieldPageMixin
 from .forms import (
     CampaignForm,
+    CampaignMapForm,
     CampaignShowForm,
     DrawForm,
     ItemForm,
@@ -45,7 +48,9 @@ from .models import (
 )
 from .scope import describe_scope
 from .selectors import (
+    MAP_CATEGORIES,
     campaign_item_figures,
+    campaign_map,
     campaign_progress,
     campaigns_visible_to,
     my_open_visits,
@@ -201,6 +206,84 @@ class CampaignDetailView(StaffRequired, TemplateView):
                 status=VisitStatus.SUBMITTED, published_at__isnull=True, parent__isnull=True
             ).select_related("institution", "site", "enterprise"),
             today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+# The map's colours, one per category of selectors.MAP_CATEGORIES (the badges' hues).
+MAP_COLOURS = {
+    Result.PASS: "#198754",
+    Result.RECTIFY: "#e0a800",
+    Result.FAIL: "#c0392b",
+    VisitStatus.IN_PROGRESS: "#0d6efd",
+    VisitStatus.PLANNED: "#6c757d",
+}
+
+
+class CampaignMapView(StaffRequired, TemplateView):
+    """The targets of a campaign on the map, coloured by their latest result; the ones
+    without a point listed beside it."""
+
+    template_name = "inspections/campaign_map.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        campaigns = campaigns_visible_to(user).order_by("-start_date", "-pk")
+        form = CampaignMapForm(self.request.GET, campaigns=campaigns, categories=MAP_CATEGORIES)
+        filters = form.values()
+        if form.errors:
+            messages.warning(
+                self.request, _("筛选条件有误，已忽略：%(e)s") % {"e": form_errors(form)}
+            )
+        campaign = filters["campaign"] or (
+            campaigns.exclude(status=CampaignStatus.DRAFT).first() or campaigns.first()
+        )
+        shown = (
+            campaign_map(
+                user, campaign, category=filters["result"] or "", division=filters["district"]
+            )
+            if campaign
+            else None
+        )
+        query = {
+            "campaign": campaign.pk if campaign else "",
+            "district": filters["district"].code if filters["district"] else "",
+        }
+        legend = [
+            {
+                "code": code,
+                "label": label,
+                "colour": MAP_COLOURS[code],
+                "count": shown.counts[code] if shown else 0,
+                "query": urlencode({**query, "result": code}),
+                "chosen": filters["result"] == code,
+            }
+            for code, label in MAP_CATEGORIES
+        ]
+        data = {
+            "places": [
+                {
+                    "name": p.name,
+                    "lat": p.latitude,
+                    "lng": p.longitude,
+                    "colour": MAP_COLOURS[p.category],
+                    "label": p.label,
+                    "detail": p.detail,
+                    "url": p.url,
+                }
+                for p in (shown.located if shown else [])
+            ]
+        }
+        return super().get_context_data(
+            title=_("检查地图"),
+            campaign=campaign,
+            campaigns=campaigns[:200],
+            districts=form.fields["district"].queryset,
+            filters=filters,
+            shown=shown,
+            legend=legend,
+            all_query=urlencode(query),
+            map_data=data,
             **kwargs,
         )
 

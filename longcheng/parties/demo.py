@@ -4,6 +4,7 @@ construction sites of the urban-management article, and the ten special supervis
 
 import datetime
 import hashlib
+from decimal import Decimal
 
 from stdnum.cn import ric, uscc
 
@@ -75,6 +76,36 @@ SITES = [
     ("山西建投·祥溪国际项目", "140105", "山西建设投资集团有限公司", "cg_leader"),
 ]
 
+# Where each demo hospital and site is (WGS-84, to about a hundred metres: plausible, not
+# surveyed), each inside its district's boundary (inspections/tests/test_maps.py checks it).
+# Sites store theirs; an institution has no coordinates of its own, so the inspections demo
+# takes its photos there.
+POINTS: dict[str, tuple[Decimal, Decimal]] = {
+    "山西省人民医院": (Decimal("37.8565"), Decimal("112.5780")),
+    "山西医科大学第一医院": (Decimal("37.8575"), Decimal("112.5610")),
+    "山西医科大学第二医院": (Decimal("37.8850"), Decimal("112.5690")),
+    "太原市中心医院": (Decimal("37.8775"), Decimal("112.5720")),
+    "山西省儿童医院": (Decimal("37.8000"), Decimal("112.5700")),
+    "太原市中医医院": (Decimal("37.8600"), Decimal("112.5480")),
+    "太原市第四人民医院": (Decimal("37.8950"), Decimal("112.5650")),
+    "小店区人民医院": (Decimal("37.7700"), Decimal("112.5800")),
+    "晋源区人民医院": (Decimal("37.7200"), Decimal("112.4800")),
+    "万柏林区中心医院": (Decimal("37.8600"), Decimal("112.5000")),
+    "尖草坪区人民医院": (Decimal("37.9400"), Decimal("112.4900")),
+    "太原市妇幼保健院": (Decimal("37.8500"), Decimal("112.5700")),
+    "小店区和平医院": (Decimal("37.7900"), Decimal("112.5600")),
+    "坞城街道社区卫生服务中心": (Decimal("37.8000"), Decimal("112.5750")),
+    "山西省儿童医院晋源院区项目": (Decimal("37.7300"), Decimal("112.4700")),
+    "富力壹品地下车库项目": (Decimal("37.7850"), Decimal("112.5850")),
+    "富力城“政院”项目": (Decimal("37.8950"), Decimal("112.5800")),
+    "拜仁太原足球学校项目": (Decimal("37.7000"), Decimal("112.4600")),
+    "国奥城项目": (Decimal("37.8450"), Decimal("112.5900")),
+    "福利悦禧城项目": (Decimal("37.8750"), Decimal("112.4900")),
+    "龙湖天樾项目": (Decimal("37.8550"), Decimal("112.5100")),
+    "大井峪城中村改造小学项目": (Decimal("37.8850"), Decimal("112.5150")),
+    "山西建投·祥溪国际项目": (Decimal("37.7950"), Decimal("112.5500")),
+}
+
 # The ten special supervisors of 小店区 (fictional people): name, birth date, sequence.
 SUPERVISORS = [
     ("贺文静", datetime.date(1978, 3, 12), 24),
@@ -133,10 +164,16 @@ def seed(log) -> None:
                     division=divisions[division],
                     builder=Enterprise.objects.filter(name=builder).first() if builder else None,
                     address=f"太原市{divisions[division].name}",
+                    latitude=POINTS[name][0],
+                    longitude=POINTS[name][1],
                 ),
                 actor=users[owner],
             )
             counts["site"] += 1
+        else:  # a demo loaded before the sites had points
+            Site.objects.filter(name=name, latitude=None).update(
+                latitude=POINTS[name][0], longitude=POINTS[name][1]
+            )
 
     for index, (name, birth, sequence) in enumerate(SUPERVISORS, start=1):
         id_number = demo_id_number("140105", birth, sequence)
