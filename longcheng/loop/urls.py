@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import calendar_views, metrics_views, notification_views, views
+from . import calendar_views, map_views, metrics_views, notification_views, views
 
 app_name = "loop"
 
 urlpatterns = [
     path("", views.InboxView.as_view(), name="inbox"),
     path("receive/", views.ReceiveView.as_view(), name="receive"),
+    path("map/", map_views.MatterMapView.as_view(), name="map"),
+    path("map/data/", map_views.MatterMapDataView.as_view(), name="map_data"),
     path("matters/<int:pk>/", views.MatterDetailView.as_view(), name="matter_detail"),
     path(
         "matters/<int:pk>/act/<slug:action>/", views.MatterActionView.as_view(), name="matter_act"
