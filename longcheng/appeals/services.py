@@ -17,6 +17,7 @@ from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
 from longcheng.core import notices
 from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.placing import division_at
 from longcheng.core.transactions import service
 from longcheng.loop import services as loop
 from longcheng.loop.attachments import attachment_add
@@ -79,6 +80,11 @@ def appeal_submit(*, draft: AppealDraft, actor=None) -> tuple[Appeal, bool]:
         raise AppealRefused(_("个人信息告知已更新，请刷新页面重新阅读后提交。"))
     title = (draft.title or draft.description.strip().splitlines()[0])[:60]
     now = timezone.now()
+    # A matter with a point lies in the smallest division whose boundary holds it (its grid or
+    # street), unless its monitoring point names the division.
+    division = draft.point.division if draft.point else None
+    if division is None and draft.latitude is not None and draft.longitude is not None:
+        division = division_at(draft.latitude, draft.longitude)
     try:
         # A savepoint: when a racing twin stored the same key first, the unique index refuses
         # this one and the transaction carries on to return the twin.
@@ -91,7 +97,7 @@ def appeal_submit(*, draft: AppealDraft, actor=None) -> tuple[Appeal, bool]:
                     kind=draft.kind,
                     urgency=draft.urgency,
                     category=draft.category,
-                    division=draft.point.division if draft.point else None,
+                    division=division,
                     address=draft.address or (draft.point.address if draft.point else ""),
                     latitude=draft.latitude,
                     longitude=draft.longitude,

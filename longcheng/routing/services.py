@@ -1,6 +1,6 @@
 """Writing routing model versions: a trained version is recorded, and one is promoted (also how
 an administrator rolls back). Training is `training.routing_train`; suggesting is
-`suggesting.suggest`."""
+`suggesting.suggest`. The area rules (`places`) are written here too."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from longcheng.accounts.policies import require_role
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
-from longcheng.core.errors import LongchengError, PermissionRefused
+from longcheng.core.errors import ConcurrentEditError, LongchengError, PermissionRefused
 from longcheng.core.transactions import service
+from longcheng.core.versioning import save_versioned
 
 from . import suggesting
-from .models import RoutingModel
+from .models import AreaRule, RoutingModel
 
 
 class RoutingError(LongchengError):
@@ -67,3 +69,90 @@ def routing_promote(*, record: RoutingModel, actor) -> RoutingModel:
     # The loaded model is cached per process and version; the next suggestion reloads.
     transaction.on_commit(suggesting.forget_loaded_models)
     return record
+
+
+# — Area rules (区域分拨规则): written by the dispatch centre, versioned and audited —
+
+
+def _rule_state(rule: AreaRule) -> dict:
+    return {
+        "category": rule.category.code,
+        "division": rule.division.code,
+        "lead_unit": rule.lead_unit.code,
+        "note": rule.note,
+    }
+
+
+def _check_rule(rule: AreaRule) -> None:
+    if not rule.lead_unit.is_active:
+        raise RoutingError(_("主办单位 %(u)s 已停用。") % {"u": rule.lead_unit})
+    taken = AreaRule.objects.filter(category=rule.category, division=rule.division)
+    if rule.pk:
+        taken = taken.exclude(pk=rule.pk)
+    if taken.exists():
+        raise RoutingError(
+            _("“%(d)s × %(c)s”已有规则，请修改那一条。") % {"d": rule.division, "c": rule.category}
+        )
+
+
+@service
+def area_rule_create(*, actor, category, division, lead_unit, note: str = "") -> AreaRule:
+    require_role(actor, Role.DISPATCHER, _("编辑区域分拨规则"))
+    rule = AreaRule(
+        category=category, division=division, lead_unit=lead_unit, note=note, updated_by=actor
+    )
+    _check_rule(rule)
+    rule.save()
+    after = _rule_state(rule)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, target=rule, after=after, detail={"after": after}
+    )
+    return rule
+
+
+@service
+def area_rule_update(
+    *, actor, rule: AreaRule, expected_version: int, category, division, lead_unit, note: str = ""
+) -> AreaRule:
+    require_role(actor, Role.DISPATCHER, _("编辑区域分拨规则"))
+    before = _rule_state(rule)
+    rule.category, rule.division, rule.lead_unit = category, division, lead_unit
+    rule.note, rule.updated_by = note, actor
+    _check_rule(rule)
+    save_versioned(
+        rule,
+        expected_version=expected_version,
+        fields=["category", "division", "lead_unit", "note", "updated_by"],
+    )
+    after = _rule_state(rule)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=rule,
+        before=before,
+        after=after,
+        detail={"before": before, "after": after, "version": rule.version},
+    )
+    return rule
+
+
+@service
+def area_rule_delete(*, actor, rule: AreaRule, expected_version: int) -> None:
+    require_role(actor, Role.DISPATCHER, _("编辑区域分拨规则"))
+    before = _rule_state(rule)
+    text, pk = str(rule), rule.pk
+    deleted, _rows = AreaRule.objects.filter(pk=rule.pk, version=expected_version).delete()
+    if not deleted:
+        raise ConcurrentEditError(
+            _("该规则已被他人修改或删除（您打开的是第 %(v)s 版），请刷新后再操作。")
+            % {"v": expected_version}
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        object_type="routing.arearule",
+        object_id=str(pk),
+        object_repr=text,
+        before=before,
+        detail={"before": before},
+    )

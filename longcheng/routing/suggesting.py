@@ -1,5 +1,6 @@
 """Suggesting a category for a matter: the promoted model answers when it is sure enough,
-otherwise the catalogue's keyword rules do."""
+otherwise the catalogue's keyword rules do. Each suggested category's lead unit is the one an
+area rule gives for where the matter is (`places`), else the catalogue's."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import joblib
 
 from longcheng.loop.models import Category, Matter
 
-from . import classifier
-from .models import RoutingModel
+from . import classifier, places
+from .models import AreaRule, RoutingModel
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +54,15 @@ def active_model():
 class Suggestion:
     category: Category
     confidence: float | None
+    rule: AreaRule | None = None  # the area rule that names the lead unit, if one speaks
 
     @property
     def lead_unit(self):
-        return self.category.default_lead_unit
+        return self.rule.lead_unit if self.rule else self.category.default_lead_unit
+
+    @property
+    def rule_text(self) -> str:
+        return places.describe(self.rule) if self.rule else ""
 
 
 @dataclass
@@ -79,6 +85,15 @@ def keyword_suggestions(text: str, limit: int = 3) -> list[Suggestion]:
 
 
 def suggest(matter: Matter) -> Suggestions:
+    suggestions = _by_text(matter)
+    if suggestions.items:
+        areas = places.areas_of(matter)
+        for item in suggestions.items:
+            item.rule = places.rule_for(item.category, areas)
+    return suggestions
+
+
+def _by_text(matter: Matter) -> Suggestions:
     record, model = active_model()
     if model is not None:
         ranked = classifier.top_k(model, [(matter.title, matter.description)])[0]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -27,13 +28,14 @@ from longcheng.loop.workflow import Action, Status
 from longcheng.web.access import BusinessStaffRequired
 from longcheng.web.actions import parse
 from longcheng.web.exports import TableExportMixin
+from longcheng.web.forms import PageForm
 from longcheng.web.home import NavItem
 from longcheng.web.listing import Column, RegisterListView
 
-from . import services, suggesting, training
-from .forms import ModelActionForm, TakeSuggestionForm
+from . import places, services, suggesting, training
+from .forms import AreaRuleDeleteForm, AreaRuleForm, ModelActionForm, TakeSuggestionForm
 from .hotspots import clusters_visible_to, hotspots_compute
-from .models import HotSpotReport, RoutingModel
+from .models import AreaRule, HotSpotReport, RoutingModel
 from .tasks import routing_train_task
 
 
@@ -68,22 +70,31 @@ class TakeSuggestionView(LoginRequiredMixin, View):
         try:
             data = parse(TakeSuggestionForm(request.POST))
             category = data["category"]
-            if category.default_lead_unit is None:
+            # The lead unit is worked out again here, as the panel did: an area rule for where
+            # the matter is, else the catalogue's (never a unit posted by the page).
+            rule = places.rule_for_matter(matter, category)
+            lead_unit = rule.lead_unit if rule else category.default_lead_unit
+            if lead_unit is None:
                 raise LongchengError(_("该目录未设默认主办单位，请手工派单。"))
+            note = _("采纳分拨建议（%(s)s）") % {"s": data["source"]}
+            if rule:
+                note = f"{note}；{places.describe(rule)}"
             loop.matter_dispatch(
                 matter=matter,
                 actor=request.user,
-                lead_unit=category.default_lead_unit,
-                assisting_units=list(category.default_assisting_units.all()),
+                lead_unit=lead_unit,
+                assisting_units=[
+                    u for u in category.default_assisting_units.all() if u.pk != lead_unit.pk
+                ],
                 category=category,
                 expected_version=data["version"],
-                note=_("采纳分拨建议（%(s)s）") % {"s": data["source"]},
+                note=note,
                 redispatch=matter.status == Status.RETURNED,
             )
         except LongchengError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("已按建议派至 %(u)s。") % {"u": category.default_lead_unit})
+            messages.success(request, _("已按建议派至 %(u)s。") % {"u": lead_unit})
         return redirect(matter.get_absolute_url())
 
 
@@ -289,6 +300,106 @@ class HotSpotMattersView(BusinessStaffRequired, RegisterListView):
 def routing_nav_items(user) -> list[NavItem]:
     if getattr(user, "role", None) == Role.SYSADMIN:
         return [NavItem(str(_("分拨模型")), reverse("routing:models"), "cpu")]
-    if user.is_authenticated and user.role in (Role.LEADER, Role.DISPATCHER):
+    if user.is_authenticated and user.role == Role.DISPATCHER:
+        return [
+            NavItem(str(_("热点诉求")), reverse("routing:hotspots"), "fire"),
+            NavItem(str(_("区域分拨规则")), reverse("routing:area_rules"), "signpost-split"),
+        ]
+    if user.is_authenticated and user.role == Role.LEADER:
         return [NavItem(str(_("热点诉求")), reverse("routing:hotspots"), "fire")]
     return []
+
+
+# — Area rules (区域分拨规则): the dispatch centre's list, new, edit and delete —
+
+
+class DispatcherRequired(LoginRequiredMixin, UserPassesTestMixin):
+    """The area rules are the dispatch centre's to read and write (services check again)."""
+
+    def test_func(self):
+        return self.request.user.role == Role.DISPATCHER and self.request.user.is_active
+
+
+class AreaRuleListView(DispatcherRequired, TemplateView):
+    template_name = "routing/area_rules.html"
+
+    def get_context_data(self, **kwargs):
+        rules = AreaRule.objects.select_related(
+            "category", "division__parent", "lead_unit"
+        ).order_by("division__code", "category__path")
+        page = Paginator(rules, 50).get_page(PageForm(self.request.GET).number())
+        for rule in page:
+            rule.area = places.area_name(rule.division)
+        return super().get_context_data(title=_("区域分拨规则"), page=page, **kwargs)
+
+
+class AreaRuleFormView(DispatcherRequired, TemplateView):
+    """New (no pk) or edit (pk) one rule."""
+
+    template_name = "routing/area_rule_form.html"
+
+    def get_rule(self) -> AreaRule | None:
+        pk = self.kwargs.get("pk")
+        return get_object_or_404(AreaRule, pk=pk) if pk else None
+
+    def get_context_data(self, **kwargs):
+        rule = self.get_rule()
+        if "form" not in kwargs:
+            initial = {}
+            if rule is not None:
+                initial = {
+                    "category": rule.category_id,
+                    "division": rule.division_id,
+                    "lead_unit": rule.lead_unit_id,
+                    "note": rule.note,
+                    "version": rule.version,
+                }
+            kwargs["form"] = AreaRuleForm(initial=initial)
+        title = _("修改区域分拨规则") if rule else _("新增区域分拨规则")
+        return super().get_context_data(title=title, rule=rule, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        rule = self.get_rule()
+        form = AreaRuleForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            fields = {
+                "category": data["category"],
+                "division": data["division"],
+                "lead_unit": data["lead_unit"],
+                "note": data["note"],
+            }
+            try:
+                if rule is None:
+                    rule = services.area_rule_create(actor=request.user, **fields)
+                else:
+                    if not data["version"]:
+                        raise LongchengError(_("缺少版本号，请刷新页面后再保存。"))
+                    services.area_rule_update(
+                        actor=request.user,
+                        rule=rule,
+                        expected_version=data["version"],
+                        **fields,
+                    )
+            except LongchengError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("已保存：%(r)s") % {"r": places.describe(rule)})
+                return redirect("routing:area_rules")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class AreaRuleDeleteView(DispatcherRequired, View):
+    def post(self, request, pk):
+        rule = get_object_or_404(AreaRule, pk=pk)
+        try:
+            data = parse(AreaRuleDeleteForm(request.POST))
+            text = places.describe(rule)
+            services.area_rule_delete(
+                actor=request.user, rule=rule, expected_version=data["version"]
+            )
+        except LongchengError as error:
+            messages.error(request, error.message)
+            return redirect("routing:area_rule", pk=pk)
+        messages.success(request, _("已删除：%(r)s") % {"r": text})
+        return redirect("routing:area_rules")
