@@ -15,13 +15,13 @@ from longcheng.accounts.demo import DEMO_PASSWORD
 from longcheng.accounts.models import User
 from longcheng.accounts.roles import Role
 from longcheng.core import clock
-from longcheng.core.calendar import Source, year_source
+from longcheng.core.calendar import Source, add_working_hours, year_source
 from longcheng.core.models import Division, Unit
 
 from . import services
 from .drafts import MatterDraft
 from .models import AnswerReviewRule, Category, Matter, TimeLimit
-from .timers import loop_sweep
+from .timers import loop_sweep, whistle_sweep
 from .workflow import HANDLING, Channel, Kind, Rating, ReturnReason, Status, Urgency
 
 # The dispatch catalogue as a city's 12345 hotline keeps it: two levels, each with its lead
@@ -485,6 +485,7 @@ def seed(log) -> None:
     loop_sweep()
     _extend_into_next_year(dispatcher)
     _work_inside_units(log)
+    _whistle_and_report(log)
     counts = {s.label: Matter.objects.filter(status=s).count() for s in Status}
     log("事项：" + "，".join(f"{k} {v}" for k, v in counts.items() if v) + f"（共 {made} 件）。")
 
@@ -725,6 +726,61 @@ def _work_inside_units(log) -> None:
 
 
 UNIT_WORK_ACCOUNTS = ("cg_leader", "cg_clerk1", "wj_clerk")
+
+# 吹哨报到: who whistled and who was summoned (usernames of the demo's accounts).
+WHISTLE_ACCOUNTS = ("cg_clerk1", "scjg_clerk", "zj_clerk")
+
+
+def _whistle_and_report(log) -> None:
+    """吹哨报到: the first enforcement brigade, handling a complaint about a shop front built
+    out onto the pavement, summoned the market regulator and the housing bureau for eight
+    working hours; the regulator reported within two hours, the housing bureau let its
+    deadline pass, was escalated by the timers, and reported three hours late."""
+    staff = {u.username: u for u in User.objects.filter(username__in=WHISTLE_ACCOUNTS)}
+    if len(staff) < len(WHISTLE_ACCOUNTS):
+        return
+    brigade, now = staff["cg_clerk1"].unit, timezone.now()
+    running = Matter.objects.filter(lead_unit=brigade, status=Status.IN_PROGRESS)
+    for matter in running.order_by("received_at"):
+        called = matter.events.order_by("-at").values_list("at", flat=True)[0] + HOUR
+        deadline = add_working_hours(called, 8)
+        if deadline + 4 * HOUR < now:
+            break
+    else:
+        return
+    market, housing = staff["scjg_clerk"], staff["zj_clerk"]
+    with clock.frozen_at(called):
+        whistle = services.matter_whistle(
+            matter=matter,
+            actor=staff["cg_clerk1"],
+            units=[market.unit, housing.unit],
+            reason="沿街商户违规搭建门头、占道经营，涉及证照核查和违建认定，"
+            "请市场监管局核查经营资质、住建局认定搭建是否属违法建设。",
+            hours=8,
+        )
+    summonses = {s.unit_id: s for s in whistle.summonses.all()}
+    with clock.frozen_at(called + 2 * HOUR):
+        services.matter_report(
+            matter=matter,
+            actor=market,
+            summons=summonses[market.unit_id],
+            opinion="经核查，该商户营业执照经营范围不含室外经营，属本局查处范围。",
+            took_part="明日上午派员到现场，对超范围经营立案调查。",
+        )
+    late = deadline + datetime.timedelta(minutes=30)
+    with clock.frozen_at(late):
+        whistle_sweep(late)
+    with clock.frozen_at(deadline + 3 * HOUR):
+        services.matter_report(
+            matter=matter,
+            actor=housing,
+            summons=summonses[housing.unit_id],
+            opinion="门头搭建未取得规划许可，符合违法建设认定条件，移交城管执法拆除。",
+        )
+    log(
+        f"吹哨报到：{matter.number} 由直属一大队向市市场监管局、市住建局吹哨；"
+        "市场监管局按时报到，住建局超时被督办后补报到。"
+    )
 
 
 def _merge_duplicates(dispatcher, count: int = 6) -> None:
