@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from longcheng.accounts.roles import BUSINESS_ROLES, Role
 from longcheng.accounts.scoping import Scope, user_scope, visible_units
 from longcheng.audit.models import Action
 from longcheng.audit.services import audit_record
+from longcheng.core import geo
 from longcheng.core.models import Division, Unit
 from longcheng.core.validators import validate_mobile
 from longcheng.loop import history, rollups
@@ -36,7 +37,8 @@ from longcheng.parties.services import party_create
 from longcheng.projects.models import Indicator, IndicatorValue
 from longcheng.web.access import is_business_staff
 
-from .reading import parse_datetime
+from .geofiles import read_boundaries
+from .reading import open_rows, parse_datetime
 
 CHUNK = 2000
 
@@ -77,9 +79,25 @@ class Importer:
     label = gettext_lazy("")
     description = gettext_lazy("")
     columns: list[Column] = []
+    # What the error list calls a row's number (a boundary file numbers its features).
+    row_label = gettext_lazy("行号")
+    # A table (xlsx/csv) to fill: the template download. Other kinds give a sample instead.
+    tabular = True
+
+    def __init__(self, options: dict | None = None):
+        # What the upload form said besides the file (kept on the batch for the commit).
+        self.options = options or {}
 
     def allowed(self, user) -> bool:
         raise NotImplementedError
+
+    def read(self, fileobj, name: str):
+        """The header and the numbered rows of the uploaded file."""
+        return open_rows(fileobj, name)
+
+    def sample(self) -> tuple[str, bytes] | None:
+        """A sample file (name, content) for a kind that is not a table to fill."""
+        return None
 
     def start(self, user) -> None:
         """Load the lookups the rows refer to (once per run)."""
@@ -619,12 +637,268 @@ class FigureImporter(Importer):
         return len(items)
 
 
+# — 区划边界 (GeoJSON or a zipped shapefile): streets, townships, grids … —
+
+_DISTRICTS = (Division.Level.DISTRICT, Division.Level.COUNTY, Division.Level.COUNTY_CITY)
+_STREETS = (Division.Level.STREET, Division.Level.TOWNSHIP)
+# The level a division's parent must have, by the division's level.
+_PARENT_LEVELS = {
+    **{level: (Division.Level.CITY, Division.Level.PROVINCE) for level in _DISTRICTS},
+    **{level: _DISTRICTS for level in _STREETS},
+    Division.Level.GRID: _STREETS,
+}
+SYSTEM_LABELS = {
+    geo.WGS84: gettext_lazy("WGS-84（GPS、手机定位）"),
+    geo.GCJ02: gettext_lazy("GCJ-02（高德、腾讯等国内地图）"),
+    geo.CGCS2000: gettext_lazy("CGCS2000（天地图、国土测绘）"),
+}
+
+
+class BoundaryImporter(Importer):
+    """Divisions with their boundaries. New divisions are created under their parent (an
+    existing division or an earlier feature of the file); an existing division keeps its name
+    and place in the tree and gets the file's boundary. Stored in WGS-84 (core.geo)."""
+
+    kind = "boundaries"
+    label = gettext_lazy("区划边界")
+    description = gettext_lazy(
+        "GeoJSON（FeatureCollection）或压缩成 zip 的 Shapefile，每个要素带 code、name、level、"
+        "parent 属性和面状边界。新的街道、乡镇、网格随之建立；已有区划只替换边界。"
+    )
+    row_label = gettext_lazy("要素序号")
+    tabular = False
+    columns = [
+        Column(
+            "code",
+            help="区划代码：区县 6 位，街道/乡镇 9 位（统计用区划代码），网格 10–16 位数字",
+            example="140105002",
+        ),
+        Column("name", help="名称", example="坞城街道"),
+        Column(
+            "level", help="区、县、县级市、街道、乡镇、网格（或 street 等英文代码）", example="街道"
+        ),
+        Column(
+            "parent",
+            required=False,
+            help="上级区划代码：已有区划，或本文件中靠前的要素；已有区划可不填",
+            example="140105",
+        ),
+        Column("geometry", help="面状边界：Polygon 或 MultiPolygon", example="Polygon"),
+    ]
+
+    def allowed(self, user) -> bool:
+        return user.is_authenticated and user.role == Role.SYSADMIN
+
+    def read(self, fileobj, name: str):
+        header, rows, declared = read_boundaries(fileobj, name)
+        # The system chosen on the form; else the one the file declares; else WGS-84 (RFC 7946).
+        self.system = self.options.get("system") or declared or geo.WGS84
+        self.file_name = name
+        return header, rows
+
+    def sample(self) -> tuple[str, bytes]:
+        import json
+
+        def box(lng, lat, size=0.01):
+            ring = [[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size]]
+            return {"type": "Polygon", "coordinates": [[*ring, [lng, lat]]]}
+
+        features = [
+            ("140105002", "坞城街道", "街道", "140105", box(112.57, 37.79, 0.03)),
+            ("140105002001", "坞城街道第一网格", "网格", "140105002", box(112.575, 37.795)),
+        ]
+        content = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"code": c, "name": n, "level": lv, "parent": p},
+                    "geometry": g,
+                }
+                for c, n, lv, p, g in features
+            ],
+        }
+        text = json.dumps(content, ensure_ascii=False, indent=1)
+        return "boundaries-sample.geojson", text.encode("utf-8")
+
+    def start(self, user) -> None:
+        self.known = {
+            code: (level, parent)
+            for code, level, parent in Division.objects.values_list("code", "level", "parent__code")
+        }
+        self.levels = choice_lookup(Division.Level)
+        self.seen: dict[str, str] = {}
+        self.labels = dict(Division.Level.choices)
+
+    def _level_of(self, code: str) -> str | None:
+        if code in self.seen:
+            return self.seen[code]
+        known = self.known.get(code)
+        return known[0] if known else None
+
+    def _check(self, row: int, cells: dict, errors: list) -> tuple[str, str | None]:
+        code, parent = cells.get("code", ""), cells.get("parent", "")
+        text = cells.get("level", "")
+        level = self.levels.get(text)
+        if text and (level is None or level not in _PARENT_LEVELS):
+            errors.append(
+                RowError(
+                    row,
+                    "level",
+                    _("无法识别的层级“%(v)s”，应为区、县、县级市、街道、乡镇或网格。")
+                    % {"v": text},
+                )
+            )
+            level = None
+        well_formed = code.isascii() and code.isdigit() and 6 <= len(code) <= 16
+        if code and not well_formed:
+            errors.append(RowError(row, "code", _("区划代码应为 6–16 位数字。")))
+        elif code and level:
+            size = 6 if level in _DISTRICTS else 9 if level in _STREETS else None
+            if (size and len(code) != size) or (size is None and len(code) < 10):
+                expected = _("%(n)s 位") % {"n": size} if size else _("10–16 位")
+                errors.append(
+                    RowError(
+                        row,
+                        "code",
+                        _("%(l)s的区划代码应为 %(e)s数字。")
+                        % {"l": self.labels[level], "e": expected},
+                    )
+                )
+        if code in self.seen:
+            errors.append(RowError(row, "code", _("区划代码 %(c)s 在本文件中重复。") % {"c": code}))
+        known = self.known.get(code)
+        if known and level and known[0] != level:
+            errors.append(
+                RowError(
+                    row,
+                    "level",
+                    _("已有区划 %(c)s 的层级为“%(k)s”，与文件中的“%(f)s”不符。")
+                    % {"c": code, "k": self.labels[known[0]], "f": self.labels[level]},
+                )
+            )
+        if known and parent and known[1] != parent:
+            errors.append(
+                RowError(
+                    row,
+                    "parent",
+                    _("已有区划 %(c)s 的上级是 %(k)s，不能改到 %(p)s 之下。")
+                    % {"c": code, "k": known[1] or "—", "p": parent},
+                )
+            )
+        if not known and level and not parent:
+            errors.append(RowError(row, "parent", _("新建区划须填写上级区划代码。")))
+        parent_level = self._level_of(parent) if parent else None
+        if parent and parent_level is None:
+            errors.append(
+                RowError(
+                    row,
+                    "parent",
+                    _("找不到上级区划 %(c)s（须为已有区划或本文件中靠前的要素）。") % {"c": parent},
+                )
+            )
+        elif parent_level and level and parent_level not in _PARENT_LEVELS[level]:
+            errors.append(
+                RowError(
+                    row,
+                    "parent",
+                    _("上级区划 %(c)s 是%(p)s，%(l)s的上级应为%(a)s。")
+                    % {
+                        "c": parent,
+                        "p": self.labels[parent_level],
+                        "l": self.labels[level],
+                        "a": "、".join(str(self.labels[x]) for x in _PARENT_LEVELS[level]),
+                    },
+                )
+            )
+        elif well_formed and parent_level and level in _STREETS and code[:6] != parent[:6]:
+            errors.append(
+                RowError(
+                    row, "code", _("街道、乡镇的代码应以上级区县代码 %(p)s 开头。") % {"p": parent}
+                )
+            )
+        return code, level
+
+    def _geometry(self, row: int, geometry, errors: list) -> dict | None:
+        if geometry in (None, ""):
+            errors.append(RowError(row, "geometry", _("缺少边界。")))
+            return None
+        problem = geo.valid_geometry_error(geometry)
+        if problem is None:
+            try:
+                geometry = geo.geometry_to_wgs84(geometry, self.system)
+            except (TypeError, ValueError, IndexError, KeyError):
+                problem = _("边界坐标格式不正确")
+            else:
+                problem = geo.valid_geometry_error(geometry)
+        if problem:
+            errors.append(RowError(row, "geometry", f"{problem}。"))
+            return None
+        return geometry
+
+    def check_chunk(self, user, rows):
+        out = []
+        for row, cells in rows:
+            errors: list[RowError] = []
+            for name in ("code", "name", "level"):
+                if cells.get(name, "") == "":
+                    errors.append(RowError(row, name, _("必填，不能为空。")))
+            name = cells.get("name", "")
+            if len(name) > 50:
+                errors.append(RowError(row, "name", _("名称最长 50 个字。")))
+            code, level = self._check(row, cells, errors)
+            geometry = self._geometry(row, cells.get("geometry"), errors)
+            if not errors and level:
+                self.seen[code] = level
+            item = {
+                "code": code,
+                "name": name,
+                "level": level,
+                "parent": cells.get("parent", ""),
+                "geometry": geometry,
+            }
+            out.append((row, item, errors))
+        return out
+
+    def write(self, user, items, batch) -> int:
+        source = _("导入批次 %(b)s：%(f)s（%(s)s）") % {
+            "b": batch.pk,
+            "f": batch.file_name,
+            "s": SYSTEM_LABELS.get(self.system, self.system),
+        }
+        for item in items:
+            division = Division.objects.filter(code=item["code"]).first()
+            action = Action.UPDATE
+            if division is None:
+                action = Action.CREATE
+                division = Division(
+                    code=item["code"],
+                    name=item["name"],
+                    level=item["level"],
+                    parent=Division.objects.get(code=item["parent"]) if item["parent"] else None,
+                )
+            division.set_boundary(item["geometry"], source=source[:200], approximate=False)
+            division.save()
+            audit_record(
+                actor=user,
+                action=action,
+                target=division,
+                detail={"import": batch.pk, "boundary": True, "system": self.system},
+            )
+        return len(items)
+
+    def finish(self, user, batch) -> None:
+        # The point-in-polygon index of this process is rebuilt with the new boundaries.
+        transaction.on_commit(geo.forget_boundaries)
+
+
 # Classes, not instances: a run keeps its state (what the file has seen) on its own instance.
 IMPORTERS: dict[str, type[Importer]] = {
     cls.kind: cls
     for cls in (
         UnitImporter,
         StaffImporter,
+        BoundaryImporter,
         EnterpriseImporter,
         PersonImporter,
         MatterImporter,

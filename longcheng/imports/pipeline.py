@@ -22,7 +22,7 @@ from longcheng.audit.services import audit_record
 
 from .importers import IMPORTERS, Importer, RowError, chunks
 from .models import ImportBatch
-from .reading import UnreadableFile, open_rows
+from .reading import UnreadableFile
 
 # The errors a batch keeps (a file with a million bad rows says so without storing them all).
 MAX_STORED_ERRORS = 5000
@@ -38,9 +38,9 @@ class _RowsFailed(Exception):
     """Raised inside the commit's transaction so that nothing of it stays."""
 
 
-def importer_for(user, kind: str) -> Importer:
+def importer_for(user, kind: str, options: dict | None = None) -> Importer:
     cls = IMPORTERS.get(kind)
-    importer = cls() if cls else None
+    importer = cls(options) if cls else None
     if importer is None or not importer.allowed(user):
         raise ImportRefused(_("您没有导入该类数据的权限。"))
     return importer
@@ -72,7 +72,7 @@ def _run(
 ):
     """Check (and with `write`, write) every row; returns (rows, bad rows, errors, made).
     `progress(rows)` is told after every chunk (the background job's progress bar)."""
-    header, rows = open_rows(fileobj, name)
+    header, rows = importer.read(fileobj, name)
     errors = _header_errors(importer, header)
     if errors:
         return 0, 0, errors, 0
@@ -110,9 +110,9 @@ def _run(
     return total, bad, errors, made
 
 
-def import_check(*, user, kind: str, upload) -> ImportBatch:
+def import_check(*, user, kind: str, upload, options: dict | None = None) -> ImportBatch:
     """The dry run: every row checked, nothing written but the batch and its file."""
-    importer = importer_for(user, kind)
+    importer = importer_for(user, kind, options)
     if upload.size > settings.LONGCHENG_IMPORT_MAX_BYTES:
         raise ImportRefused(
             _("文件超过 %(n)s MB。") % {"n": settings.LONGCHENG_IMPORT_MAX_BYTES // 2**20}
@@ -131,6 +131,7 @@ def import_check(*, user, kind: str, upload) -> ImportBatch:
         total_rows=total,
         bad_rows=bad,
         errors=[e.as_dict() for e in errors],
+        options=options or {},
         created_by=user,
         seconds=round(time.perf_counter() - started, 3),
     )
@@ -145,7 +146,7 @@ def import_check(*, user, kind: str, upload) -> ImportBatch:
 
 def import_commit(*, user, batch: ImportBatch, progress=None) -> ImportBatch:
     """All or nothing: a row that has become bad since the dry run refuses the whole file."""
-    importer = importer_for(user, batch.kind)
+    importer = importer_for(user, batch.kind, batch.options)
     locked = ImportBatch.objects.select_for_update()
     started = time.perf_counter()
     outcome: dict = {}
@@ -255,7 +256,7 @@ def import_check_job(batch_id: int) -> None:
         return  # already done (a redelivered task) or interrupted
     started = time.perf_counter()
     try:
-        importer = importer_for(batch.created_by, batch.kind)
+        importer = importer_for(batch.created_by, batch.kind, batch.options)
         with batch.file.open("rb") as fileobj:
             total, bad, errors, _made = _run(
                 importer,

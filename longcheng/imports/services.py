@@ -16,9 +16,10 @@ from .pipeline import ImportRefused, _claim_slot, importer_for
 
 
 @service
-def import_start_check(*, user, kind: str, upload) -> ImportBatch:
-    """Keep the file and check it in the background; the batch page shows the progress."""
-    importer_for(user, kind)
+def import_start_check(*, user, kind: str, upload, options: dict | None = None) -> ImportBatch:
+    """Keep the file and check it in the background; the batch page shows the progress.
+    `options`: what the form said besides the file (a boundary file's coordinate system)."""
+    importer_for(user, kind, options)
     if upload.size > settings.LONGCHENG_IMPORT_MAX_BYTES:
         raise ImportRefused(
             _("文件超过 %(n)s MB。") % {"n": settings.LONGCHENG_IMPORT_MAX_BYTES // 2**20}
@@ -31,6 +32,7 @@ def import_start_check(*, user, kind: str, upload) -> ImportBatch:
                 file=upload,
                 file_name=upload.name[:200],
                 status=ImportBatch.Status.CHECKING,
+                options=options or {},
                 created_by=user,
                 running_for=user,
                 job_heartbeat_at=timezone.now(),

@@ -19,7 +19,7 @@ from longcheng.web.exports import XLSX, xlsx_response
 from longcheng.web.forms import BootstrapFormMixin, ConfirmForm, PageForm
 
 from . import pipeline, services
-from .importers import IMPORTERS, importers_for
+from .importers import IMPORTERS, SYSTEM_LABELS, importers_for
 from .selectors import batches_visible_to
 
 
@@ -28,10 +28,28 @@ class UploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("文件"), help_text=gettext_lazy("按模板填写的 .xlsx 或 .csv 文件")
     )
+    system = forms.ChoiceField(
+        label=gettext_lazy("坐标系（仅区划边界）"),
+        required=False,
+        choices=[("", gettext_lazy("按文件（.prj 或 GeoJSON 的 crs；未注明为 WGS-84）"))]
+        + [(k, v) for k, v in SYSTEM_LABELS.items()],
+        help_text=gettext_lazy("高德、腾讯等国内地图导出的坐标多为 GCJ-02，请选择后再上传。"),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(i.kind, i.label) for i in importers_for(user)]
+        importers = importers_for(user)
+        self.fields["kind"].choices = [(i.kind, i.label) for i in importers]
+        if any(not i.tabular for i in importers):
+            self.fields["file"].help_text = _(
+                "按模板填写的 .xlsx 或 .csv 文件；区划边界为 .geojson 或 zip 压缩的 Shapefile"
+            )
+        else:
+            del self.fields["system"]
+
+    def options(self) -> dict:
+        system = self.cleaned_data.get("system")
+        return {"system": system} if system else {}
 
 
 class ImportIndexView(LoginRequiredMixin, PageView):
@@ -60,7 +78,10 @@ class ImportIndexView(LoginRequiredMixin, PageView):
             return self.render_to_response(self.get_context_data(form=form))
         try:
             batch = services.import_start_check(
-                user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                options=form.options(),
             )
         except pipeline.ImportRefused as refused:
             form.add_error("file", refused.message)
@@ -118,7 +139,7 @@ class BatchErrorsView(BatchDetailView):
             user=request.user,
             filename=_("导入错误清单"),
             title=_("导入错误"),
-            headers=[_("行号"), _("列"), _("问题")],
+            headers=[str(IMPORTERS[batch.kind].row_label), _("列"), _("问题")],
             rows=[[e["row"], e["column"], e["message"]] for e in batch.errors],
             object_type="imports.importbatch",
             filters={"batch": batch.pk},
@@ -135,6 +156,12 @@ class TemplateView(LoginRequiredMixin, View):
         if cls is None or not cls().allowed(request.user):
             raise Http404
         importer = cls()
+        sample = importer.sample()
+        if sample is not None:  # not a table to fill: a sample file of the kind
+            name, content = sample
+            response = HttpResponse(content, content_type="application/geo+json")
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
         book = Workbook()
         sheet = book.active
         sheet.title = str(importer.label)[:31]

@@ -201,7 +201,7 @@ def test_a_row_that_turns_bad_after_the_dry_run_stops_the_whole_import(users, or
 
 
 def test_who_may_import_what(users, login):
-    assert [i.kind for i in importers_for(users.sysadmin)] == ["units", "staff"]
+    assert [i.kind for i in importers_for(users.sysadmin)] == ["units", "staff", "boundaries"]
     assert [i.kind for i in importers_for(users.clerk1)] == [
         "enterprises",
         "persons",
