@@ -822,18 +822,19 @@ def matter_whistle(
         )
     if not units:
         problems.append(_("请至少选择一个被吹哨部门。"))
-    twice = sorted({u.name for u in units if ids.count(u.pk) > 1})
+    twice = sorted({str(u) for u in units if ids.count(u.pk) > 1})
     if twice:
         problems.append(_("被吹哨部门重复：%(u)s。") % {"u": "、".join(twice)})
     if matter.lead_unit_id in ids:
         problems.append(_("不能向本事项的主办单位（%(u)s）吹哨。") % {"u": matter.lead_unit})
-    closed = [u.name for u in units if not u.is_active]
+    closed = [str(u) for u in units if not u.is_active]
     if closed:
         problems.append(_("%(u)s 已停用，不能吹哨。") % {"u": "、".join(closed)})
     waiting = sorted(
-        WhistleSummons.objects.filter(
+        str(s.unit)
+        for s in WhistleSummons.objects.filter(
             matter=matter, unit_id__in=ids, status__in=WhistleSummons.OPEN
-        ).values_list("unit__name", flat=True)
+        ).select_related("unit")
     )
     if waiting:
         problems.append(_("%(u)s 已被吹哨、尚未报到，不必重复吹哨。") % {"u": "、".join(waiting)})
@@ -841,7 +842,7 @@ def matter_whistle(
         raise TransitionRefused(" ".join(problems))
     now = clock.now()
     deadline = add_working_hours(now, hours)
-    names = "、".join(u.name for u in units)
+    names = "、".join(str(u) for u in units)
     with transaction.atomic():
         matter, _e = _transition(
             matter,
