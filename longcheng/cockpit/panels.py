@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from longcheng.inspections.selectors import (
     visits_visible_to,
 )
 from longcheng.loop.metrics import UnitMetrics, rank_units, unit_metrics
-from longcheng.loop.models import Category, MatterTally
+from longcheng.loop.models import Category, Matter, MatterTally
 from longcheng.loop.workflow import OPEN, Channel, Kind, MetricScope, Status
 from longcheng.projects.models import KeyProject
 from longcheng.projects.selectors import latest_period, meeting_figures, projects_visible_to
@@ -143,6 +143,142 @@ class Slice:
     url: str
 
 
+# — Districts: the choropleth and the 所在区划 bars, from one selector —
+
+DISTRICT_LEVELS = (
+    Division.Level.DISTRICT,
+    Division.Level.COUNTY,
+    Division.Level.COUNTY_CITY,
+)
+
+
+@dataclass
+class DistrictFigure:
+    """One district's matters in the period: received (the loop's roll-up, streets and grids
+    summed into their district), of which went overdue, and its residents."""
+
+    pk: int
+    code: str
+    name: str
+    population: int | None
+    matters: int
+    overdue: int
+    url: str  # the cockpit filtered to the district, as its division filter does
+
+    @property
+    def per_10k(self) -> float | None:
+        """Matters per 10,000 residents."""
+        if not self.population:
+            return None
+        return round(self.matters * 10_000 / self.population, 2)
+
+    @property
+    def overdue_rate(self) -> float | None:
+        """Of the matters received, the share that went past their deadline (超期率)."""
+        return round(self.overdue / self.matters, 4) if self.matters else None
+
+
+@dataclass
+class DistrictFigures:
+    districts: list[DistrictFigure]
+    # Matters with no division, or one outside every district (the city as a whole).
+    unplaced: int
+    unplaced_overdue: int
+
+
+def district_of() -> dict[int, int]:
+    """Each division's district (a district is its own): streets and grids roll up."""
+    rows = {
+        pk: (parent, level)
+        for pk, parent, level in Division.objects.values_list("pk", "parent_id", "level")
+    }
+    out: dict[int, int] = {}
+    for pk in rows:
+        current: int | None = pk
+        seen = 0
+        while current is not None and current in rows and seen < 10:
+            parent, level = rows[current]
+            if level in DISTRICT_LEVELS:
+                out[pk] = current
+                break
+            current, seen = parent, seen + 1
+    return out
+
+
+def period_bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period as moments: local midnight of its first day to that after its last."""
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(period.first, datetime.time.min, tzinfo=tz),
+        datetime.datetime.combine(
+            period.last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        ),
+    )
+
+
+def overdue_matters(user, period: Period) -> QuerySet[Matter]:
+    """Matters received in the period that went past their handling deadline (the sweep's
+    超期 mark, kept once set), as the tallies count matters: led by the user's units, or
+    every matter for the city-wide roles and for the platform itself (user None)."""
+    start, end = period_bounds(period)
+    matters = Matter.objects.filter(overdue=True, received_at__gte=start, received_at__lt=end)
+    if period.division is not None:
+        matters = matters.filter(division_id__in=division_ids(period.division))
+    if user is None:
+        return matters
+    scope = user_scope(user)
+    if scope == Scope.NONE:
+        return matters.none()
+    if scope != Scope.ALL:
+        matters = matters.filter(lead_unit_id__in=visible_units(user).values("pk"))
+    return matters
+
+
+def district_figures(user, period: Period, *, screen: bool = False) -> DistrictFigures:
+    """The one selector of matters by district: the choropleth (per 10,000 residents, overdue
+    rate) and the 所在区划 bars both read it, so the two never disagree."""
+    received = _sums(tallies(user, period, D.STATUS), by="division_id")
+    late = dict(
+        overdue_matters(user, period)
+        .order_by()
+        .values("division_id")
+        .annotate(n=Count("pk"))
+        .values_list("division_id", "n")
+    )
+    rolled_up = district_of()
+    matters: dict[int, int] = {}
+    overdue: dict[int, int] = {}
+    unplaced = unplaced_overdue = 0
+    for division_id, n in received.items():
+        district = rolled_up.get(division_id)
+        if district is None:
+            unplaced += n
+        else:
+            matters[district] = matters.get(district, 0) + n
+    for division_id, n in late.items():
+        district = rolled_up.get(division_id) if division_id is not None else None
+        if district is None:
+            unplaced_overdue += n
+        else:
+            overdue[district] = overdue.get(district, 0) + n
+    extra = {"screen": 1} if screen else {}
+    districts = [
+        DistrictFigure(
+            pk=d.pk,
+            code=d.code,
+            name=d.name,
+            population=d.population,
+            matters=matters.get(d.pk, 0),
+            overdue=overdue.get(d.pk, 0),
+            url=reverse("cockpit:index")
+            + "?"
+            + Period(period.first, period.last, d).query(**extra),
+        )
+        for d in Division.objects.filter(level__in=DISTRICT_LEVELS).order_by("code")
+    ]
+    return DistrictFigures(districts, unplaced, unplaced_overdue)
+
+
 @dataclass
 class MattersPanel:
     total: int
@@ -161,7 +297,9 @@ def drill_url(period: Period, **params) -> str:
     return reverse("cockpit:matters") + "?" + period.query(**params)
 
 
-def matters_panel(user, period: Period, over_time: str = "channel") -> MattersPanel:
+def matters_panel(
+    user, period: Period, over_time: str = "channel", districts: DistrictFigures | None = None
+) -> MattersPanel:
     status = _sums(tallies(user, period, D.STATUS))
     channel = _sums(tallies(user, period, D.CHANNEL))
     kind = _sums(tallies(user, period, D.KIND))
@@ -169,10 +307,7 @@ def matters_panel(user, period: Period, over_time: str = "channel") -> MattersPa
     names = dict(
         Category.objects.filter(pk__in=[int(k) for k in category]).values_list("pk", "name")
     )
-    by_division = _sums(tallies(user, period, D.STATUS), by="division_id")
-    division_names = dict(
-        Division.objects.filter(pk__in=list(by_division)).values_list("pk", "name")
-    )
+    districts = districts or district_figures(user, period)
 
     def slices(counts: dict, labels: dict, dimension: str) -> list[Slice]:
         return [
@@ -195,17 +330,28 @@ def matters_panel(user, period: Period, over_time: str = "channel") -> MattersPa
         by_category=slices(
             category, {str(pk): name for pk, name in names.items()} | {"0": _("未分类")}, D.CATEGORY
         )[:12],
-        by_division=[
-            Slice(
-                division_names.get(pk, _("未注明区划")),
-                n,
-                drill_url(period, dimension="division", key=pk),
-            )
-            for pk, n in sorted(by_division.items(), key=lambda kv: -kv[1])
-        ],
+        by_division=division_slices(period, districts),
         months=[f"{m:%Y-%m}" for m in period.months()],
         monthly=monthly_series(user, period, over_time),
     )
+
+
+def division_slices(period: Period, figures: DistrictFigures) -> list[Slice]:
+    """The 所在区划 bars: each district with matters (streets summed in), then those with none."""
+    slices = [
+        Slice(d.name, d.matters, drill_url(period, dimension="division", key=d.pk))
+        for d in sorted(figures.districts, key=lambda d: -d.matters)
+        if d.matters
+    ]
+    if figures.unplaced:
+        slices.append(
+            Slice(
+                _("未注明区划"),
+                figures.unplaced,
+                drill_url(period, dimension="division", key=0),
+            )
+        )
+    return slices
 
 
 # The dimensions the monthly chart can be split by, and how a key is named.

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -54,7 +55,9 @@ class CockpitView(BusinessStaffRequired, TemplateView):
         user = self.request.user
         period = panels.period_from_request(self.request.GET)
         over_time = self.params.get("over") or "channel"
-        matters = panels.matters_panel(user, period, over_time)
+        screen = bool(self.params.get("screen"))
+        districts = panels.district_figures(user, period, screen=screen)
+        matters = panels.matters_panel(user, period, over_time, districts)
         scope, rank_by = LeagueForm(self.request.GET).choice()
         league = panels.league_panel(user, period, scope=scope, by=rank_by)
         inspections = panels.inspections_panel(user, period)
@@ -74,6 +77,33 @@ class CockpitView(BusinessStaffRequired, TemplateView):
             "division": [
                 {"name": s.label, "value": s.count, "url": s.url} for s in matters.by_division
             ],
+            "districts": {
+                "boundaries": reverse("org:boundaries") + "?level=district",
+                "selected": period.division.name if period.division else "",
+                "metrics": {
+                    "per_10k": _("每万人事项（件）"),
+                    "overdue_rate": _("超期率（%）"),
+                },
+                "items": [
+                    {
+                        "name": d.name,
+                        "code": d.code,
+                        "matters": d.matters,
+                        "overdue": d.overdue,
+                        "population": d.population,
+                        "per_10k": d.per_10k,
+                        "overdue_rate": _pct(d.overdue_rate),
+                        "url": d.url,
+                    }
+                    for d in districts.districts
+                ],
+                "tooltip": {
+                    "matters": _("受理"),
+                    "overdue": _("超期"),
+                    "population": _("常住人口"),
+                    "none": _("无数据"),
+                },
+            },
             "inspections": {
                 "names": [r.name for r in inspections],
                 "coverage": [_pct(r.coverage) for r in inspections],
@@ -129,7 +159,8 @@ class CockpitView(BusinessStaffRequired, TemplateView):
             ][::-1],
             over_time=over_time,
             over_time_choices=panels.OVER_TIME.items(),
-            screen=bool(self.params.get("screen")),
+            screen=screen,
+            districts=districts,
             screen_query=period.query(screen=1, over=over_time),
             query=period.query(),
             **kwargs,
@@ -209,7 +240,17 @@ class MatterDrillView(BusinessStaffRequired, RegisterListView):
         }.get(dimension)
         if field is None or key == "":
             return matters
-        if field in ("category_id", "division_id"):
+        if field == "division_id":
+            # As the 所在区划 bars count (panels.district_figures): a district with its streets
+            # and grids; 0 for matters outside every district.
+            if not key.isdigit():
+                raise Http404
+            if key == "0":
+                placed = list(panels.district_of())
+                return matters.filter(Q(division__isnull=True) | ~Q(division_id__in=placed))
+            division = get_object_or_404(Division, pk=key)
+            return matters.filter(division_id__in=panels.division_ids(division))
+        if field == "category_id":
             if not key.isdigit():
                 raise Http404
             return matters.filter(**{f"{field}__isnull": True} if key == "0" else {field: key})

@@ -2,8 +2,9 @@
 cockpit.panels.district_figures; bench/bench_map.py measures them). Built CONCURRENTLY, so an
 upgrade does not lock the matters against writes. SQLite reads without them.
 
-- matter_map_open_idx: the open matters by place (what a dispatcher's map shows first), with
-  what the map filters and counts by, so a viewport of open matters is read from the index.
+- matter_map_open_idx: the open matters (what a dispatcher's map shows first) by receipt and
+  place, with what the map filters and counts by: a viewport of open matters is read from this
+  small index alone (the box is checked in it; the period bounds it).
 - matter_map_received_idx: every placed matter by receipt and place: a map of the last 90 days
   (or a year) of any status reads only that period's entries, the box checked in the index.
 - matter_overdue_idx: matters that went overdue, by receipt, with their division and lead unit:
@@ -17,8 +18,8 @@ COVERED = "status, handle_deadline, category_id, lead_unit_id, channel, urgency"
 
 INDEXES = {
     "matter_map_open_idx": (
-        "ON loop_matter (latitude, longitude) "
-        f"INCLUDE (received_at, {COVERED}) "
+        "ON loop_matter (received_at, latitude, longitude) "
+        f"INCLUDE ({COVERED}) "
         f"WHERE status IN {OPEN} AND latitude IS NOT NULL AND longitude IS NOT NULL"
     ),
     "matter_map_received_idx": (

@@ -80,6 +80,67 @@
       series: [{ type: "funnel", sort: "none", left: "5%", width: "60%", top: 5, bottom: 5, minSize: "10%", data: f.steps, label: { position: "right", color: text, formatter: "{b} {c}" } }],
     });
   });
+  // The districts' choropleth: Taiyuan's boundaries (WGS-84, /org/boundaries.geojson)
+  // registered as an ECharts map, coloured by matters per 10,000 residents or overdue rate;
+  // a click filters the cockpit to the district (its url), as the division filter does.
+  const districts = data.districts;
+  const mapElement = document.getElementById("chart-districts");
+  if (districts && mapElement) {
+    let metric = "per_10k";
+    let chart = null;
+    const tip = districts.tooltip;
+    const option = () => {
+      const values = districts.items.map((d) => d[metric]).filter((v) => v !== null && v !== undefined);
+      const max = Math.max(1, ...values);
+      return {
+        tooltip: {
+          trigger: "item",
+          formatter: (p) => {
+            const d = p.data;
+            if (!d) return p.name;
+            const shown = d[metric] === null ? tip.none : d[metric];
+            return `${d.name}<br>${districts.metrics[metric]}：${shown}<br>${tip.matters} ${d.matters} · ${tip.overdue} ${d.overdue}` + (d.population ? `<br>${tip.population} ${d.population.toLocaleString()}` : "");
+          },
+        },
+        visualMap: {
+          type: "continuous", min: 0, max: max, calculable: false, left: 0, bottom: 0, itemHeight: dark ? 70 : 90, itemWidth: 10,
+          text: [String(Math.round(max * 10) / 10), "0"], textStyle: { color: text, fontSize: fontSize - 1 },
+          inRange: { color: dark ? ["#0c2a4a", "#0e7490", "#67e8f9"] : ["#fef3c7", "#f59e0b", "#9b1c1c"] },
+        },
+        series: [{
+          type: "map", map: "longcheng-districts", roam: false, cursor: "pointer", selectedMode: false,
+          layoutCenter: ["55%", "50%"], layoutSize: "95%",
+          label: { show: true, color: dark ? "#e2e8f0" : "#1f2937", fontSize: fontSize - 2 },
+          itemStyle: { borderColor: dark ? "#38bdf8" : "#ffffff", borderWidth: 1, areaColor: dark ? "#1e293b" : "#e5e7eb" },
+          emphasis: { label: { color: dark ? "#fff" : "#000" }, itemStyle: { areaColor: dark ? "#0369a1" : "#fde68a" } },
+          data: districts.items.map((d) => Object.assign({}, d, {
+            value: d[metric],
+            itemStyle: d.name === districts.selected ? { borderColor: dark ? "#facc15" : "#1d4ed8", borderWidth: 3 } : undefined,
+          })),
+        }],
+      };
+    };
+    fetch(districts.boundaries, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((geo) => {
+        if (!geo || !geo.features || !geo.features.length) return;
+        echarts.registerMap("longcheng-districts", geo);
+        chart = draw("chart-districts", option());
+        if (chart && window.ResizeObserver) new ResizeObserver(() => chart.resize()).observe(mapElement);
+        mapElement.dataset.ready = "1";
+      });
+    document.querySelectorAll("[data-metric]").forEach((button) => {
+      button.addEventListener("click", () => {
+        metric = button.dataset.metric;
+        document.querySelectorAll("[data-metric]").forEach((b) => {
+          b.classList.toggle("active", b === button);
+          b.setAttribute("aria-pressed", b === button ? "true" : "false");
+        });
+        if (chart) chart.setOption(option(), { replaceMerge: ["series"] });
+        mapElement.dataset.metric = metric;
+      });
+    });
+  }
   // Charts follow their box: the window turning (a phone), the sidebar opening, the screen.
   const resize = () => charts.forEach((c) => c.resize());
   window.addEventListener("resize", resize);
