@@ -4,13 +4,18 @@ edits the rules."""
 
 import pytest
 
+from conftest import UserFactory
+from longcheng.accounts.roles import Role
 from longcheng.appeals.services import AppealDraft, appeal_submit
 from longcheng.audit.models import AuditRecord
+from longcheng.core import demo as core_demo
 from longcheng.core import geo
 from longcheng.core.errors import ConcurrentEditError, PermissionRefused
 from longcheng.core.models import Division, Unit
-from longcheng.loop.models import Category
+from longcheng.loop import demo as loop_demo
+from longcheng.loop.models import Category, Matter
 from longcheng.loop.workflow import Status
+from longcheng.routing import demo as routing_demo
 from longcheng.routing import places, services, suggesting
 from longcheng.routing.models import AreaRule
 
@@ -192,3 +197,28 @@ def test_only_the_dispatch_centre_edits_the_rules(login, catalogue, streets, org
     update = AuditRecord.objects.get(object_type="routing.arearule", action="update")
     changed = (update.detail["before"]["lead_unit"], update.detail["after"]["lead_unit"])
     assert changed == ("xd-wucheng", "xd-yingpan")
+
+
+def test_the_demo_streets_have_offices_and_rules_to_them(db):
+    core_demo.seed(lambda _line: None)
+    loop_demo._catalogue()
+    UserFactory(username="dispatcher", role=Role.DISPATCHER, unit=Unit.objects.get(code="ty-12345"))
+    routing_demo._area_rules(lambda _line: None)
+    geo.forget_boundaries()
+    wucheng = Division.objects.get(code="140105002")
+    assert wucheng.boundary_approximate and wucheng.boundary_source == "演示用示意边界"
+    office = Unit.objects.get(division=wucheng)
+    assert (office.name, office.kind) == ("坞城街道办事处", Unit.Kind.STREET_OFFICE)
+    assert office.get_parent().code == "xd-gov"
+    streets = Division.objects.filter(level__in=["street", "township"])
+    assert streets.filter(parent__code="140105").count() >= 10
+    assert streets.filter(parent__code="140106").count() >= 8
+
+    road = Category.objects.get(code="municipal-road")
+    at_wucheng = Matter(latitude=wucheng.label_lat, longitude=wucheng.label_lng)
+    rule = places.rule_for_matter(at_wucheng, road)
+    assert places.describe(rule) == "按区域规则：小店区坞城街道 × 市政设施 → 坞城街道办事处"
+    # In 晋源区 (no streets in the demo) the catalogue's lead unit stands.
+    jinyuan = Division.objects.get(code="140110")
+    elsewhere = Matter(latitude=jinyuan.label_lat, longitude=jinyuan.label_lng)
+    assert places.rule_for_matter(elsewhere, road) is None
