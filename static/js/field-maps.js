@@ -80,7 +80,8 @@
     if (drawn.length === 1) {
       map.setView(drawn[0], 15);
     } else if (drawn.length > 1) {
-      map.fitBounds(L.latLngBounds(drawn).pad(0.15), { maxZoom: 15 });
+      // Clear of the zoom buttons in the top left corner.
+      map.fitBounds(L.latLngBounds(drawn), { paddingTopLeft: [56, 28], paddingBottomRight: [28, 28], maxZoom: 15 });
     }
   }
 
