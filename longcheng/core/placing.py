@@ -21,4 +21,7 @@ def division_at(lat: Any, lng: Any, system: str = geo.WGS84) -> Division | None:
         return None
     lat, lng = geo.to_wgs84(lat, lng, system)
     smallest = geo.place_point(lat, lng).smallest
-    return Division.objects.filter(pk=smallest).first() if smallest else None
+    if not smallest:
+        return None
+    # The boundary itself (thousands of points for a district) is not needed by the caller.
+    return Division.objects.defer("boundary").filter(pk=smallest).first()

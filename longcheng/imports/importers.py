@@ -875,7 +875,7 @@ class BoundaryImporter(Importer):
                     code=item["code"],
                     name=item["name"],
                     level=item["level"],
-                    parent=Division.objects.get(code=item["parent"]) if item["parent"] else None,
+                    parent_id=self._parent_id(item["parent"]),
                 )
             division.set_boundary(item["geometry"], source=source[:200], approximate=False)
             division.save()
@@ -886,6 +886,14 @@ class BoundaryImporter(Importer):
                 detail={"import": batch.pk, "boundary": True, "system": self.system},
             )
         return len(items)
+
+    def _parent_id(self, code: str) -> int | None:
+        if not code:
+            return None
+        cache = self.__dict__.setdefault("_parent_ids", {})
+        if code not in cache:
+            cache[code] = Division.objects.filter(code=code).values_list("pk", flat=True).get()
+        return cache[code]
 
     def finish(self, user, batch) -> None:
         # The point-in-polygon index of this process is rebuilt with the new boundaries.

@@ -57,7 +57,9 @@ class AreaRuleForm(BootstrapFormMixin, forms.Form):
     )
     division = _DivisionChoice(
         label=_("区域"),
-        queryset=Division.objects.select_related("parent").order_by("code"),
+        queryset=Division.objects.select_related("parent")
+        .defer("boundary", "parent__boundary")
+        .order_by("code"),
         help_text=_("街道、乡镇、网格或区县；事项落在多条规则的区域内时，区域最小的规则优先。"),
         widget=forms.Select(attrs={"data-searchable": _("输入区划名称或代码筛选")}),
     )

@@ -36,7 +36,14 @@ from longcheng.loop.models import Category, Matter
 
 from .models import AreaRule
 
-__all__ = ["Area", "areas_of", "describe", "division_at", "rule_for", "rule_for_matter"]
+__all__ = [
+    "Area",
+    "areas_of",
+    "describe",
+    "division_at",
+    "rule_for",
+    "rule_for_matter",
+]
 
 
 @dataclass(frozen=True)
@@ -45,17 +52,23 @@ class Area:
     rank: int  # geo.LEVEL_RANK: grid 5, street 4, district 3, city 2, province 1
 
 
+# Grid → street → district → city → province: four steps up reach the top.
+_UP = tuple("parent__" * n for n in range(1, 5))
+
+
 def _with_parents(division_ids: Iterable[int]) -> list[Area]:
-    """The divisions and every division above them (one query per level, at most five)."""
+    """The divisions and every division above them, smallest first (one query)."""
+    ids = {pk for pk in division_ids if pk}
+    if not ids:
+        return []
+    columns = ["pk", "level"]
+    for up in _UP:
+        columns += [f"{up}id", f"{up}level"]
     seen: dict[int, int] = {}
-    todo = {pk for pk in division_ids if pk}
-    while todo:
-        rows = Division.objects.filter(pk__in=todo).values_list("pk", "level", "parent_id")
-        todo = set()
-        for pk, level, parent in rows:
-            seen[pk] = geo.LEVEL_RANK.get(level, 0)
-            if parent and parent not in seen:
-                todo.add(parent)
+    for row in Division.objects.filter(pk__in=ids).values_list(*columns):
+        for pk, level in zip(row[::2], row[1::2], strict=True):
+            if pk is not None:
+                seen[pk] = geo.LEVEL_RANK.get(level, 0)
     return sorted((Area(pk, rank) for pk, rank in seen.items()), key=lambda a: -a.rank)
 
 
@@ -82,6 +95,8 @@ def rule_for(category: Category, areas: list[Area]) -> AreaRule | None:
         category__path__in=_category_paths(category),
         lead_unit__is_active=True,
     ).select_related("category", "division__parent", "lead_unit")
+    # Without the boundaries: a district's runs to thousands of points.
+    rules = rules.defer("division__boundary", "division__parent__boundary").order_by()
     return max(
         rules,
         key=lambda r: (rank[r.division_id], len(r.category.path), -r.pk),

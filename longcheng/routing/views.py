@@ -324,9 +324,11 @@ class AreaRuleListView(DispatcherRequired, TemplateView):
     template_name = "routing/area_rules.html"
 
     def get_context_data(self, **kwargs):
-        rules = AreaRule.objects.select_related(
-            "category", "division__parent", "lead_unit"
-        ).order_by("division__code", "category__path")
+        rules = (
+            AreaRule.objects.select_related("category", "division__parent", "lead_unit")
+            .defer("division__boundary", "division__parent__boundary")
+            .order_by("division__code", "category__path")
+        )
         page = Paginator(rules, 50).get_page(PageForm(self.request.GET).number())
         for rule in page:
             rule.area = places.area_name(rule.division)
