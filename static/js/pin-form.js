@@ -70,6 +70,9 @@
         say("");
         return;
       }
+      // A pin is a place: the typed address is no longer missing.
+      const address = document.getElementById("id_address");
+      if (address) address.classList.remove("is-invalid");
       lookup(pointLat, pointLng);
     },
   });
@@ -91,7 +94,7 @@
           locate.disabled = false;
           const metres = Math.round(position.coords.accuracy || 0);
           picker.set(position.coords.latitude, position.coords.longitude);
-          say(text.located.replace("{m}", String(metres)));
+          say(metres >= 1 ? text.located.replace("{m}", String(metres)) : text.locatedPlain);
         },
         function (error) {
           locate.disabled = false;
