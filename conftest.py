@@ -197,3 +197,12 @@ def pytest_collection_modifyitems(config, items):
         for folder, marker in _KINDS.items():
             if f"/{folder}" in path:
                 item.add_marker(getattr(pytest.mark, marker))
+
+
+@pytest.fixture(autouse=True)
+def fresh_boundaries():
+    """The point-in-polygon index is cached per process; a rolled-back test's boundaries must
+    not place the next test's points."""
+    from longcheng.core.geo import forget_boundaries
+
+    forget_boundaries()

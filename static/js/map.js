@@ -82,6 +82,8 @@
     grid: { color: "#8a99a8", weight: 0.8, fillOpacity: 0, dashArray: "2 3" },
   };
 
+  const labelZoom = { district: 0, street: 12, grid: 14 };
+
   function addBoundaries(map, level, within) {
     const params = new URLSearchParams({ level: level });
     if (within) params.set("within", within);
@@ -91,6 +93,15 @@
       })
       .then(function (data) {
         const base = boundaryStyle[level] || boundaryStyle.district;
+        // Names of small divisions only once they have room: a street's name at city scale
+        // would cover the map.
+        const labels = L.layerGroup();
+        const minZoom = labelZoom[level] || 0;
+        function showLabels() {
+          if (map.getZoom() >= minZoom) labels.addTo(map);
+          else labels.remove();
+        }
+        map.on("zoomend", showLabels);
         const layer = L.geoJSON(data, {
           coordsToLatLng: coordsToLatLng,
           interactive: false,
@@ -103,15 +114,17 @@
             if (!label || label[0] === null) return;
             const text = feature.properties.name + (feature.properties.approximate ? "（示意）" : "");
             const p = toMap(label[0], label[1]);
-            L.tooltip({ permanent: true, direction: "center", className: "lc-map-label lc-map-label-" + level })
-              .setLatLng(p)
-              .setContent(text)
-              .addTo(map);
+            labels.addLayer(
+              L.tooltip({ permanent: true, direction: "center", className: "lc-map-label lc-map-label-" + level })
+                .setLatLng(p)
+                .setContent(text)
+            );
             featureLayer.feature = feature;
           },
         });
         layer.addTo(map);
         layer.bringToBack();
+        showLabels();
         return layer;
       });
   }
