@@ -156,18 +156,21 @@ def open_problems_in(box: Box) -> dict:
         matter__longitude__gte=Decimal(str(box.west)).quantize(_STEP),
         matter__longitude__lte=Decimal(str(box.east)).quantize(_STEP),
     )
-    total = problems.count()
-    if total <= MAX_POINTS:
-        today = timezone.localtime(clock.now()).date()
-        rows = problems.order_by("-matter__received_at").values_list(
+    # Few enough to draw one by one? At most one row more than the cap tells (no count, no
+    # sort: the page orders them by distance itself).
+    rows = list(
+        problems.order_by().values_list(
             "matter__latitude",
             "matter__longitude",
             "matter__category__name",
             "matter__status",
             "matter__received_at",
-        )
+        )[: MAX_POINTS + 1]
+    )
+    if len(rows) <= MAX_POINTS:
+        today = timezone.localtime(clock.now()).date()
         return {
-            "total": total,
+            "total": len(rows),
             "clustered": False,
             "points": [
                 {
@@ -182,7 +185,7 @@ def open_problems_in(box: Box) -> dict:
             "clusters": [],
         }
     cell = _cell(box)
-    clusters = (
+    cells = (
         problems.annotate(
             row=Floor(Cast(F("matter__latitude"), FloatField()) / cell),
             column=Floor(Cast(F("matter__longitude"), FloatField()) / cell),
@@ -193,10 +196,13 @@ def open_problems_in(box: Box) -> dict:
             lat=Avg(Cast(F("matter__latitude"), FloatField())),
             lng=Avg(Cast(F("matter__longitude"), FloatField())),
         )
-        .order_by("-count")[: (CLUSTER_CELLS * 2 + 2) ** 2]
+        .order_by()
     )
+    # A view holds at most (CLUSTER_CELLS + 1)² cells: every cell comes back, and the counts
+    # add up to the total.
+    clusters = list(cells)
     return {
-        "total": total,
+        "total": sum(c["count"] for c in clusters),
         "clustered": True,
         "points": [],
         "clusters": [
