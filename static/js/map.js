@@ -91,6 +91,9 @@
       .then(function (r) {
         return r.ok ? r.json() : { features: [] };
       })
+      .catch(function () {
+        return { features: [] }; // offline: the map still works, without boundaries
+      })
       .then(function (data) {
         const base = boundaryStyle[level] || boundaryStyle.district;
         // Names of small divisions only once they have room: a street's name at city scale
