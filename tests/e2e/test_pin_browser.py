@@ -16,6 +16,7 @@ from longcheng.core import geo
 from longcheng.routing.models import RoutingModel
 
 from .conftest import device_page, shot, sign_in
+from .test_accessibility_browser import AXE, RUN_AXE
 
 pytestmark = pytest.mark.e2e
 
@@ -36,6 +37,14 @@ def _choose_category(page, name: str) -> None:
         name,
     )
     page.select_option("#id_category", value)
+
+
+def _no_serious_violations(page) -> None:
+    """axe-core, as the accessibility test runs it, on the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    found = page.evaluate(RUN_AXE)
+    assert not found, f"{page.url}:\n" + "\n".join(found)
 
 
 def _tap_the_map(page) -> None:
@@ -68,6 +77,7 @@ def test_a_citizen_pins_the_problem_with_the_phones_location(browser, live_serve
         assert phone.input_value("#id_latitude") == "37.800000"
         assert phone.input_value("#id_longitude") == "112.590000"
         assert phone.locator("#place-map .lc-map-pin").count() == 1
+        _no_serious_violations(phone)
         _fits(phone)
         phone.locator("[data-testid=place]").scroll_into_view_if_needed()
         shot(phone, "pin-form-located-phone.png")
@@ -93,6 +103,7 @@ def test_a_citizen_pins_the_problem_with_the_phones_location(browser, live_serve
         expect(problems.first).to_contain_text("距您约 10 米")
         body = phone.content()
         assert matter.number not in body and "人行道上的井盖缺失" not in body
+        _no_serious_violations(phone)
         _fits(phone)
         shot(phone, "public-map-phone.png", full_page=True)
 
