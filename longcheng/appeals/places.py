@@ -147,6 +147,9 @@ def _cell(box: Box) -> float:
     return float(2.0 ** math.ceil(math.log2(span / CLUSTER_CELLS)))
 
 
+PUBLIC_DECIMALS = 3
+
+
 def open_problems_in(box: Box) -> dict:
     """The JSON of the public map for one view: each open problem (category, plain status,
     age, position) when there are few, else counted clusters."""
@@ -174,8 +177,9 @@ def open_problems_in(box: Box) -> dict:
             "clustered": False,
             "points": [
                 {
-                    "lat": float(lat),
-                    "lng": float(lng),
+                    # About 100 m: a phone's fix can be the reporter's own door.
+                    "lat": round(float(lat), PUBLIC_DECIMALS),
+                    "lng": round(float(lng), PUBLIC_DECIMALS),
                     "category": category or _("未分类"),
                     "status": str(PLAIN_STATUS.get(status, "")),
                     "age": age_text(received_at, today),

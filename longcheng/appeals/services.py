@@ -80,11 +80,14 @@ def appeal_submit(*, draft: AppealDraft, actor=None) -> tuple[Appeal, bool]:
         raise AppealRefused(_("个人信息告知已更新，请刷新页面重新阅读后提交。"))
     title = (draft.title or draft.description.strip().splitlines()[0])[:60]
     now = timezone.now()
-    # A matter with a point lies in the smallest division whose boundary holds it (its grid or
-    # street), unless its monitoring point names the division.
-    division = draft.point.division if draft.point else None
-    if division is None and draft.latitude is not None and draft.longitude is not None:
+    # A matter with a pin lies in the smallest division whose boundary holds it (its grid or
+    # street): the pin says where the problem is, more closely than the monitoring point's
+    # division, which stands when there is no pin or no boundary holds it.
+    division = None
+    if draft.latitude is not None and draft.longitude is not None:
         division = division_at(draft.latitude, draft.longitude)
+    if division is None and draft.point:
+        division = draft.point.division
     try:
         # A savepoint: when a racing twin stored the same key first, the unique index refuses
         # this one and the transaction carries on to return the twin.
