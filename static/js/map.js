@@ -138,6 +138,7 @@
   function create(element, options) {
     options = options || {};
     const map = L.map(element, { preferCanvas: true, attributionControl: Boolean(config.tiles) });
+    element.leafletMap = map; // for the browser tests
     if (config.tiles) {
       L.tileLayer(config.tiles, { maxZoom: config.maxZoom || 18, attribution: config.attribution || "" }).addTo(map);
     } else {
@@ -147,17 +148,17 @@
     const center = options.center || config.center || [37.8706, 112.5489];
     map.setView(toMap(center[0], center[1]), options.zoom || 10);
     const levels = options.boundaries === undefined ? ["district"] : options.boundaries;
-    const drawn = Promise.all(
-      levels.map(function (level) {
-        return addBoundaries(map, level, options.within);
-      })
-    ).then(function (layers) {
-      // `fit`: open on the whole of what the boundaries cover (the city, or one district).
-      if (options.fit && layers.length && layers[0].getLayers().length) {
-        map.fitBounds(layers[0].getBounds(), { padding: [8, 8] });
-      }
-      return layers;
+    const layers = levels.map(function (level) {
+      return addBoundaries(map, level, options.within);
     });
+    // `fit`: open on the whole of what the first level covers (the city, or one district), as
+    // soon as it is drawn, not after the smaller levels, when the user may have moved already.
+    if (options.fit && layers.length) {
+      layers[0].then(function (layer) {
+        if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+      });
+    }
+    const drawn = Promise.all(layers);
     return {
       map: map,
       boundaries: drawn,

@@ -48,12 +48,29 @@ MARKER_AT = """([id, name]) => {
 
 
 def wait_for_map(page, element_id):
-    page.wait_for_function(
-        f"document.getElementById('{element_id}') && document.getElementById('{element_id}')"
-        ".leafletMap !== undefined"
-    )
+    for _ in range(100):  # the page's CSP refuses wait_for_function's eval: poll
+        drawn = "(id) => Boolean(document.getElementById(id)?.leafletMap)"
+        if page.evaluate(drawn, element_id):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError(f"no map drawn in #{element_id}")
     # The district boundaries and their names are drawn: the map is not a grey box.
     page.locator(f"#{element_id} .lc-map-label", has_text="小店区").wait_for()
+
+
+def click_marker(page, element_id, name):
+    """Click a marker as a user would, once the map has stopped moving (it fits its bounds
+    with an animation) and is in view."""
+    page.locator(f"#{element_id}").scroll_into_view_if_needed()
+    last = None
+    for _ in range(30):
+        at = page.evaluate(MARKER_AT, [element_id, name])
+        if at == last:
+            break
+        last = at
+        page.wait_for_timeout(200)
+    page.mouse.click(*last)
 
 
 def no_sideways_scroll(page, width):
@@ -85,8 +102,7 @@ def test_the_health_campaigns_hospitals_on_the_map(browser, live_server, demo, d
             shot(page, "field-maps-inspections-phone.png")
             return
         shot(page, "field-maps-inspections-desk.png")
-        x, y = page.evaluate(MARKER_AT, ["campaign-map", "山西省人民医院"])
-        page.mouse.click(x, y)
+        click_marker(page, "campaign-map", "山西省人民医院")
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
         assert "山西省人民医院" in popup.inner_text()
@@ -113,8 +129,7 @@ def test_the_night_patrols_route_and_findings(browser, live_server, demo, device
             page.get_by_test_id("patrol-map").scroll_into_view_if_needed()
             shot(page, "field-maps-patrol-phone.png")
         else:
-            x, y = page.evaluate(MARKER_AT, ["patrol-map", "龙湖天樾项目"])
-            page.mouse.click(x, y)
+            click_marker(page, "patrol-map", "龙湖天樾项目")
             popup = page.locator(".leaflet-popup-content")
             popup.wait_for()
             assert "23:50" in popup.inner_text() and "混凝土浇筑" in popup.inner_text()
