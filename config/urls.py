@@ -10,6 +10,8 @@ urlpatterns = [
     path("loop/", include("longcheng.loop.urls")),
     path("", include("longcheng.appeals.urls")),
     path("routing/", include("longcheng.routing.urls")),
+    path("knowledge/", include("longcheng.knowledge.urls")),
+    path("hotline/", include("longcheng.hotline.urls")),
     path("", include("longcheng.inspections.urls")),
     path("", include("longcheng.enforcement.urls")),
     path("", include("longcheng.projects.urls")),

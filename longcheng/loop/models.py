@@ -223,6 +223,23 @@ class Matter(TimeStampedModel, VersionedModel):
     reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
     overdue = models.BooleanField(_("已超期"), default=False, db_index=True)
 
+    # 即时办结: a consultation the operator answered on the call from the knowledge base; it
+    # is closed as 直接答复 at once and counted apart in the figures, and can still be rated.
+    answered_on_call = models.BooleanField(_("即时办结"), default=False, db_default=False)
+    # The answers to the category's extra intake questions (CategoryQuestion), by question id.
+    intake_answers = models.JSONField(_("补充信息"), null=True, blank=True)
+    # The reporter asked for no further messages (SMS / WeChat) about this matter.
+    updates_opt_out = models.BooleanField(_("不再接收进度消息"), default=False, db_default=False)
+    # Received while an emergency mode was on: it sits in the emergency priority queue.
+    emergency = models.ForeignKey(
+        "EmergencyMode",
+        verbose_name=_("应急事件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matters",
+    )
+
     # The cockpit tally keys as last stored (set by loop.services when it loads or writes).
     _tally: list | None = None
 
@@ -313,6 +330,11 @@ class MatterEvent(models.Model):
         WHISTLED = "whistled", _("吹哨")
         REPORTED = "reported", _("报到")
         REPORT_LATE = "report_late", _("超时未报到")
+        ANSWERED_ON_CALL = "answered_on_call", _("即时办结")
+        CALLER_FOLLOWED = "caller_followed", _("来电跟进")
+        REPORTER_MESSAGED = "reporter_messaged", _("告知诉求人")
+        DISPUTE_RAISED = "dispute_raised", _("派单争议")
+        DISPUTE_RULED = "dispute_ruled", _("争议裁定")
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("环节"), max_length=24, choices=Kind.choices)
@@ -473,6 +495,10 @@ class Notification(models.Model):
         SUPERVISION = "supervision", _("督办/预警")
         UNREASONABLE = "unreasonable", _("不合理诉求认定")
         WHISTLE = "whistle", _("吹哨报到")
+        DISPUTE = "dispute", _("派单争议")
+        KNOWLEDGE = "knowledge", _("知识库")
+        MONTHLY_PROBLEM = "monthly_problem", _("每月一题")
+        EMERGENCY = "emergency", _("应急")
         SYSTEM = "system", _("系统")
 
     recipient = models.ForeignKey(
@@ -843,3 +869,141 @@ class WhistleSummons(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+
+class CategoryQuestion(models.Model):
+    """An extra question the intake form asks for matters of this category (and the categories
+    below it): the meter number for water, the floor for heating. The answers are kept on the
+    matter (`Matter.intake_answers`)."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("文字")
+        NUMBER = "number", _("数字")
+        CHOICE = "choice", _("选项")
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("派单目录"), on_delete=models.CASCADE, related_name="questions"
+    )
+    label = models.CharField(_("问题"), max_length=100)
+    help_text = models.CharField(_("提示"), max_length=200, blank=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    # For a choice question: the options, one per line.
+    options = models.TextField(_("选项"), blank=True)
+    required = models.BooleanField(_("必答"), default=False)
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["category__path", "sort_order", "pk"]
+        verbose_name = _("目录补充问题")
+        verbose_name_plural = _("目录补充问题")
+
+    def __str__(self) -> str:
+        return f"{self.category} · {self.label}"
+
+
+class AnswerTemplate(models.Model):
+    """A standard text for one stage of a category's matters (progress, answer, return) that a
+    unit adapts before sending; a unit's own template wins over the city's."""
+
+    class Stage(models.TextChoices):
+        PROGRESS = "progress", _("办理进展")
+        ANSWER = "answer", _("办结答复")
+        RETURN = "return", _("退单说明")
+        ON_CALL = "on_call", _("即时答复")
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("派单目录"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="answer_templates",
+    )
+    stage = models.CharField(_("环节"), max_length=10, choices=Stage.choices)
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("适用单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("留空则全市通用"),
+    )
+    title = models.CharField(_("名称"), max_length=100)
+    text = models.TextField(_("模板内容"))
+    is_active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["category__path", "stage", "title"]
+        verbose_name = _("答复模板")
+        verbose_name_plural = _("答复模板")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmergencyMode(models.Model):
+    """应急模式: while one is on (ended_at empty), the public form and the intake offer only its
+    emergency categories, and the matters received form a priority queue. At most one is on."""
+
+    title = models.CharField(_("应急事件"), max_length=100)
+    note = models.TextField(_("说明"), blank=True)
+    categories = models.ManyToManyField(Category, verbose_name=_("应急诉求类别"), related_name="+")
+    started_at = models.DateTimeField(_("启动时间"), default=clock.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("启动人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # True while on, NULL once ended: the unique index lets at most one be on at a time.
+    on = models.BooleanField(null=True, default=True, unique=True, editable=False)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结束人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("应急模式")
+        verbose_name_plural = _("应急模式")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReporterMessage(models.Model):
+    """A message to the reporter about their matter (SMS or WeChat template message), kept so
+    that the timeline and the figures show what the citizen was told, and when."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("短信")
+        WECHAT = "wechat", _("微信")
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+        OPTED_OUT = "opted_out", _("诉求人已退订")
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="messages")
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    template = models.CharField(_("模板"), max_length=40)
+    text = models.TextField(_("内容"))
+    at = models.DateTimeField(_("时间"), default=clock.now)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
+    error = models.CharField(_("失败原因"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["matter", "at"]
+        verbose_name = _("诉求人消息")
+        verbose_name_plural = _("诉求人消息")
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} {self.template}"

@@ -30,7 +30,7 @@ from longcheng.core.models import Unit
 from longcheng.core.pii import describe_findings, find_personal_data
 from longcheng.core.transactions import service
 
-from . import notifications, rollups, rules
+from . import events, notifications, rollups, rules
 from .attachments import attachment_add
 from .drafts import MatterDraft
 from .models import (
@@ -382,7 +382,7 @@ def matter_return(
     def mutate(m: Matter) -> None:
         m.return_count += 1
 
-    matter, _e = _transition(
+    matter, event = _transition(
         matter,
         action=Action.RETURN,
         actor=actor,
@@ -396,6 +396,9 @@ def matter_return(
         mutate=mutate,
     )
     notifications.on_returned(matter, reason)
+    transaction.on_commit(
+        lambda: events.matter_returned.send(sender=Matter, matter=matter, event=event, unit=unit)
+    )
     return matter
 
 
