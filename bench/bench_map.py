@@ -1,7 +1,7 @@
 """The matters map's viewport query at city scale (issue 28): the matters of a box and the
 inbox's filters, clustered on the database server (loop.map_selectors), through the indexes of
-migration 0017 against a plain scan of the same query. Not a test: it prints figures for
-docs/benchmarks.md.
+migration 0019 (index-only scans) against a plain scan of the same query. Not a test: it prints
+figures for docs/benchmarks.md.
 
     psql -h 127.0.0.1 -U root -d postgres -c "CREATE DATABASE longcheng_map_1m"
     DATABASE_URL=postgres://root@127.0.0.1:5432/longcheng_map_1m \\

@@ -8,8 +8,8 @@ circles. Cells are anchored to the globe, not to the viewport: panning does not 
 clusters. A cell holding one matter, or a viewport holding few, is sent as that matter's
 point (number, title, status, overdue flag, link — nothing about the person who raised it).
 
-On PostgreSQL the viewport is read through the indexes of migration 0017 (the open matters by
-place; every matter by place and receipt); SQLite reads without them.
+On PostgreSQL the viewport is read from the indexes of migration 0019 alone (the open matters by
+place; every matter by place and receipt; each with the id); SQLite reads without them.
 """
 
 from __future__ import annotations
