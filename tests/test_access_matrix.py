@@ -55,6 +55,9 @@ PUBLIC_VIEWS = {
     "appeals:public_track",
     "appeals:public_status",
     "appeals:public_figures",
+    # The reporter's own link in an SMS (a keyed token) and its 不再接收短信通知.
+    "appeals:public_matter",
+    "appeals:public_opt_out",
     # The phone form's "which district and street is this point in" (division names only) and
     # the public map of open problems (what Open311 publishes: no person, no internal matter).
     "appeals:public_place",

@@ -298,6 +298,15 @@ LONGCHENG_CALLBACK_DEFAULT_RATING = env("LONGCHENG_CALLBACK_DEFAULT_RATING", def
 # A unit with fewer citizen ratings in the period is shown in the league table but not ranked.
 LONGCHENG_RANKING_MIN_RATED = env.int("LONGCHENG_RANKING_MIN_RATED", default=10)
 LONGCHENG_SMS_BACKEND = env("LONGCHENG_SMS_BACKEND", default="longcheng.loop.sms.ConsoleSmsBackend")
+# 告知诉求人 (loop.citizen_updates): the channels messages go out on ("sms", "wechat"), the
+# WeChat template-message backend, and the providers' template ids by message code (received,
+# dispatched, answered, reopened, merged_answered); without an id the SMS goes as plain text.
+LONGCHENG_REPORTER_CHANNELS = env.list("LONGCHENG_REPORTER_CHANNELS", default=["sms"])
+LONGCHENG_WECHAT_BACKEND = env(
+    "LONGCHENG_WECHAT_BACKEND", default="longcheng.loop.wechat.ConsoleWechatBackend"
+)
+LONGCHENG_SMS_TEMPLATE_IDS = env.dict("LONGCHENG_SMS_TEMPLATE_IDS", default={})
+LONGCHENG_WECHAT_TEMPLATE_IDS = env.dict("LONGCHENG_WECHAT_TEMPLATE_IDS", default={})
 # "inprocess" runs the loop timers in a thread of the web process (the embedded demo);
 # "celery" leaves them to Celery beat and workers (production).
 LONGCHENG_TIMERS = env("LONGCHENG_TIMERS", default="off")
@@ -381,6 +390,11 @@ CELERY_BEAT_SCHEDULE = {
     "audit-verify": {"task": "longcheng.audit.tasks.audit_verify_task", "schedule": 24 * 3600},
     # Daily: personal data past its category's retention period is cleared (ops.retention).
     "retention-purge": {"task": "longcheng.ops.tasks.retention_purge_task", "schedule": 24 * 3600},
+    # Daily and idempotent: 30 and 7 days before a knowledge article expires, its unit is told.
+    "knowledge-expiry": {
+        "task": "longcheng.knowledge.tasks.knowledge_expiry_task",
+        "schedule": 24 * 3600,
+    },
     "hotspots-weekly": {
         "task": "longcheng.routing.tasks.hotspots_weekly_task",
         "schedule": 7 * 24 * 3600,

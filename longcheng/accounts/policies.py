@@ -83,6 +83,20 @@ def reports_indicator(user, indicator) -> bool:
     return acts_for(user, indicator.owner_unit)
 
 
+def runs_dispatch_centre(user) -> bool:
+    """The dispatch centre's own acts: promoting a 每月一题, switching the emergency mode."""
+    return (
+        user is not None
+        and getattr(user, "is_active", False)
+        and getattr(user, "role", None) == Role.DISPATCHER
+    )
+
+
+def reports_problem(user, problem) -> bool:
+    """A 每月一题's lead unit reports its progress."""
+    return acts_for(user, problem.lead_unit)
+
+
 def judges_application(user, application) -> bool:
     """A judge of the session the candidate is booked into (never another session's)."""
     slot = getattr(application, "slot", None)
@@ -135,3 +149,74 @@ def committee_covers(user, matter) -> bool:
 def require(condition: bool, message: str | None = None) -> None:
     if not condition:
         raise PermissionRefused(message or _("您无权办理此事项。"))
+
+
+# — The 12345 workbench (hotline) —
+
+
+def runs_hotline(user) -> bool:
+    """The dispatch centre's operators take calls: the workbench, 即时办结, 来电跟进, the
+    category questions and the city-wide answer templates."""
+    return bool(getattr(user, "is_active", False)) and user.role == Role.DISPATCHER
+
+
+def require_runs_hotline(user) -> None:
+    if not runs_hotline(user):
+        raise PermissionRefused(_("只有派单中心（12345热线）可以办理来电。"))
+
+
+def manages_answer_templates(user, unit) -> bool:
+    """Answer templates: the dispatch centre keeps the city's (unit None), a unit's leader
+    keeps the unit's own (and those of the units below it)."""
+    if unit is None:
+        return runs_hotline(user)
+    return leads(user, unit)
+
+
+# — Dispatch disputes (派单争议) —
+
+
+def rules_disputes(user) -> bool:
+    """The dispatch centre rules dispatch disputes: which unit is responsible, under which
+    category, and whether the catalogue changes."""
+    return bool(getattr(user, "is_active", False)) and user.role == Role.DISPATCHER
+
+
+# — 知识库 (knowledge) —
+
+
+def keeps_articles_of(user, unit) -> bool:
+    """The owning unit's clerks and leaders (a leader also those of the units below) keep its
+    knowledge articles; the dispatch centre keeps every unit's."""
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    return getattr(user, "role", None) == Role.DISPATCHER or acts_for(user, unit)
+
+
+def keeps_article(user, article) -> bool:
+    return keeps_articles_of(user, article.unit)
+
+
+def kept_articles_filter(user, unit_field: str = "unit") -> Q:
+    """The queryset twin of `keeps_article`."""
+    if user is not None and getattr(user, "is_active", False) and user.role == Role.DISPATCHER:
+        return Q()
+    return acts_filter(user, unit_field)
+
+
+def require_keeps_article(user, unit) -> None:
+    if not keeps_articles_of(user, unit):
+        raise PermissionRefused(
+            _("只有维护单位（%(u)s）的工作人员或派单中心可以维护这条知识。")
+            % {"u": getattr(unit, "name", "—")}
+        )
+
+
+def speaks_for_reporter(user, matter) -> bool:
+    """Stopping (or resuming) a reporter's progress messages when the citizen asks by phone:
+    the dispatch centre, and the staff of the unit handling or having received the matter."""
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    if user.role == Role.DISPATCHER:
+        return True
+    return acts_for(user, matter.lead_unit) or acts_for(user, matter.receiving_unit)

@@ -20,3 +20,9 @@ class AppealsConfig(AppConfig):
         from .selectors import tracking_code_condition
 
         register_identifier_finder(tracking_code_condition)
+
+        from longcheng.loop.citizen_updates import register_tracking_link
+
+        from .public_views import matter_link
+
+        register_tracking_link(matter_link)

@@ -151,6 +151,12 @@ class TrackLinkForm(forms.Form):
         return code
 
 
+class PublicOptOutForm(forms.Form):
+    """不再接收短信通知: the button on the confirmation page."""
+
+    confirm = forms.BooleanField(label=_("确认不再接收"), required=True)
+
+
 class PublicRateForm(forms.Form):
     rating = forms.ChoiceField(
         label=_("您对办理结果"),

@@ -19,6 +19,7 @@ from longcheng.core import notices, offers, ratelimit
 from longcheng.core.errors import LongchengError
 from longcheng.core.models import Unit
 from longcheng.loop import services as loop
+from longcheng.loop.citizen_updates import matter_updates_opt_out
 from longcheng.loop.duplicates import similar_open_matters
 from longcheng.loop.metrics import period_from_request, received_count, unit_metrics
 from longcheng.loop.models import Matter, UnitDayTally
@@ -31,6 +32,7 @@ from .forms import (
     PlaceQueryForm,
     PublicAppealForm,
     PublicMapForm,
+    PublicOptOutForm,
     PublicRateForm,
     TrackForm,
     TrackLinkForm,
@@ -39,7 +41,7 @@ from .models import Appeal, MonitoringPoint
 from .places import open_problems_in, place_names
 from .progress import expected_answer, plain_status, public_steps
 from .selectors import track
-from .tokens import point_from_token
+from .tokens import matter_from_token, matter_token, point_from_token
 
 
 def _too_many(request, phone: str = "") -> bool:
@@ -257,6 +259,7 @@ class StatusView(View):
                 "expected": expected_answer(matter),
                 "steps": public_steps(matter),
                 "form": form or (PublicRateForm() if matter.status == Status.ANSWERED else None),
+                **_updates_context(matter),
             },
             status=status,
         )
@@ -281,6 +284,112 @@ class StatusView(View):
             return self.render_status(request, appeal, form, status=409)
         appeal.matter.refresh_from_db()
         return redirect(reverse("appeals:public_status", args=[code]) + "?rated=1")
+
+
+# — The reporter's own link (告知诉求人) —
+
+
+def matter_link(matter: Matter) -> str:
+    """The short link the messages to the reporter carry (registered with the loop)."""
+    path = reverse("appeals:public_matter", args=[matter_token(matter)])
+    return settings.LONGCHENG_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def _updates_context(matter: Matter) -> dict:
+    """不再接收短信通知, on the progress page of a reporter who can receive messages."""
+    if matter.anonymous or not matter.reporter_phone:
+        return {}
+    return {
+        "opted_out": matter.updates_opt_out,
+        "stop_url": reverse("appeals:public_opt_out", args=[matter_token(matter)]),
+    }
+
+
+def _linked_matter(token: str) -> Matter:
+    matter = matter_from_token(token)
+    if matter is None or matter.anonymous:
+        raise Http404
+    return matter
+
+
+class MatterLinkView(View):
+    """The link in a message: the phone that received it opens the progress at once. A matter
+    with an appeal opens the appeal's page; one without (a hotline call) is shown here, with
+    the rating once it is answered."""
+
+    def render_status(self, request, matter, form=None, status=200):
+        return render(
+            request,
+            "appeals/public/status.html",
+            {
+                "appeal": None,
+                "matter": matter,
+                "handling": matter.master or matter,
+                "plain_status": plain_status(matter),
+                "expected": expected_answer(matter),
+                "steps": public_steps(matter),
+                "form": form or (PublicRateForm() if matter.status == Status.ANSWERED else None),
+                **_updates_context(matter),
+            },
+            status=status,
+        )
+
+    def get(self, request, token):
+        matter = _linked_matter(token)
+        appeal = Appeal.objects.filter(matter=matter).first()
+        if appeal is not None:
+            request.session[f"tracked:{appeal.tracking_code}"] = True
+            return redirect("appeals:public_status", code=appeal.tracking_code)
+        return self.render_status(request, matter)
+
+    def post(self, request, token):
+        matter = _linked_matter(token)
+        form = PublicRateForm(request.POST)
+        if not form.is_valid():
+            return self.render_status(request, matter, form, status=400)
+        if matter.status != Status.ANSWERED:
+            form.add_error(None, _("该诉求尚未办结或已评价，暂不能评价。"))
+            return self.render_status(request, matter, form, status=409)
+        try:
+            loop.matter_rate_by_reporter(
+                matter=matter,
+                rating=form.cleaned_data["rating"],
+                resolved=form.cleaned_data["resolved"],
+                note=form.cleaned_data["note"],
+            )
+        except LongchengError as error:
+            form.add_error(None, error.message)
+            return self.render_status(request, matter, form, status=409)
+        return redirect(reverse("appeals:public_matter", args=[token]) + "?rated=1")
+
+
+class OptOutView(View):
+    """不再接收短信通知: a confirmation, then no further messages about this matter."""
+
+    template_name = "appeals/public/opt_out.html"
+
+    def get(self, request, token):
+        matter = _linked_matter(token)
+        return render(
+            request,
+            self.template_name,
+            {"matter": matter, "token": token, "form": PublicOptOutForm(), "done": False},
+        )
+
+    def post(self, request, token):
+        matter = _linked_matter(token)
+        form = PublicOptOutForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                self.template_name,
+                {"matter": matter, "token": token, "form": form, "done": False},
+                status=400,
+            )
+        matter = matter_updates_opt_out(
+            matter=matter, actor=None, opt_out=True, via="link", ip=client_ip(request)
+        )
+        return render(request, self.template_name, {"matter": matter, "token": token, "done": True})
 
 
 class FiguresView(View):

@@ -26,6 +26,9 @@ urlpatterns = [
     path("a/done/<str:code>/", public_views.DoneView.as_view(), name="public_done"),
     path("a/track/", public_views.TrackView.as_view(), name="public_track"),
     path("a/t/<str:code>/", public_views.StatusView.as_view(), name="public_status"),
+    # The reporter's own link in an SMS or WeChat message, and its opt-out.
+    path("a/m/<str:token>", public_views.MatterLinkView.as_view(), name="public_matter"),
+    path("a/m/<str:token>/stop/", public_views.OptOutView.as_view(), name="public_opt_out"),
     path("a/place/", public_views.PlaceView.as_view(), name="public_place"),
     path("a/map/", public_views.MapView.as_view(), name="public_map"),
     path("a/map/problems.json", public_views.MapPointsView.as_view(), name="public_map_points"),

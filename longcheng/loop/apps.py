@@ -17,3 +17,8 @@ class LoopConfig(AppConfig):
         register_nav_items(loop_nav_items)
         register_home_alerts(loop_home_alerts)
         scheduler.start_if_configured()
+
+        from .citizen_updates import matter_panel
+        from .panels import register_matter_panel
+
+        register_matter_panel(matter_panel)

@@ -18,6 +18,7 @@ from longcheng.accounts.roles import Role
 from longcheng.core import clock
 from longcheng.core.models import Unit
 
+from . import citizen_updates
 from .models import Matter, Notification
 from .selectors import notifications_of
 from .sms import send_sms
@@ -116,10 +117,7 @@ def sms_after_commit(phone: str, text: str) -> None:
 
 
 def on_received(matter: Matter) -> None:
-    sms_after_commit(
-        matter.reporter_phone,
-        _("【龙城】您的诉求已受理，编号 %(n)s，可凭编号查询办理进度。") % {"n": matter.number},
-    )
+    citizen_updates.announce(matter, "received")
     notify(
         _dispatchers(),
         kind=Kind.TO_DISPATCH,
@@ -138,6 +136,7 @@ def on_dispatched(matter: Matter) -> None:
         title=_("新派单待签收：%(n)s") % {"n": matter.number},
         body=matter.title,
     )
+    citizen_updates.announce_dispatched(matter)
     for unit in matter.assisting_units.all():
         notify(
             staff_of(unit),
@@ -203,19 +202,11 @@ def on_answered(matter: Matter) -> None:
         matter=matter,
         title=_("事项已办结待回访：%(n)s") % {"n": matter.number},
     )
-    sms_after_commit(
-        matter.reporter_phone,
-        _("【龙城】您的诉求 %(n)s 已办结，稍后将回访，请对办理结果进行评价。")
-        % {"n": matter.number},
-    )
+    citizen_updates.announce_answered(matter)
 
 
 def on_follower_answered(follower: Matter, master: Matter) -> None:
-    sms_after_commit(
-        follower.reporter_phone,
-        _("【龙城】您的诉求 %(n)s 已随同类事项 %(m)s 办结。")
-        % {"n": follower.number, "m": master.number},
-    )
+    citizen_updates.announce_follower_answered(follower, master)
 
 
 def on_rated(matter: Matter) -> None:
@@ -234,6 +225,7 @@ def on_reopened(matter: Matter) -> None:
         matter=matter,
         title=_("事项重办（群众不满意）：%(n)s") % {"n": matter.number},
     )
+    citizen_updates.announce_reopened(matter)
 
 
 def on_deadline_moved(matter: Matter) -> None:

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import calendar_views, map_views, metrics_views, notification_views, views
+from . import (
+    calendar_views,
+    citizen_update_views,
+    map_views,
+    metrics_views,
+    notification_views,
+    views,
+)
 
 app_name = "loop"
 
@@ -15,6 +22,11 @@ urlpatterns = [
     ),
     path("matters/<int:pk>/reveal-phone/", views.RevealPhoneView.as_view(), name="reveal_phone"),
     path("matters/<int:pk>/legal-hold/", views.LegalHoldView.as_view(), name="legal_hold"),
+    path(
+        "matters/<int:pk>/reporter-updates/",
+        citizen_update_views.ReporterUpdatesView.as_view(),
+        name="reporter_updates",
+    ),
     path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("notifications/", notification_views.NotificationListView.as_view(), name="notifications"),
     path(
