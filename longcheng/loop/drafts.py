@@ -28,3 +28,6 @@ class MatterDraft:
     anonymous: bool = False
     reporter_name: str = ""
     reporter_phone: str = ""
+    # The answers to the category's extra questions (CategoryQuestion), by question id:
+    # {"<id>": {"label": ..., "value": ...}} (the label kept as it was asked).
+    intake_answers: dict | None = None

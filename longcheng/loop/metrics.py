@@ -40,6 +40,13 @@ FORMULAS = [
     (_("退单率"), _("退单数 ÷ 派给本单位的派单数（含改派）")),
     (_("重办率"), _("因不满意重办的次数 ÷ 办结数")),
     (
+        _("即时办结率"),
+        _(
+            "本期受理、接线员在通话中直接答复办结的咨询数 ÷ 本期受理的诉求数。即时办结不派单、"
+            "无办理时限，不计入任何单位的办结数、按期办结率、平均办理时长和满意率，其评价单独统计"
+        ),
+    ),
+    (
         _("报到及时率"),
         _(
             "本期被吹哨后在报到时限内报到的次数 ÷ 本期被吹哨的次数"
@@ -242,6 +249,57 @@ def received_count(
     elif scope == MetricScope.INTERNAL:
         matters = matters.exclude(channel__in=CITIZEN_CHANNELS)
     return matters.count()
+
+
+@dataclass
+class OnCallFigures:
+    """即时办结 in a period: consultations the hotline answered on the call (received in the
+    period), against all matters received in the period, and their own ratings."""
+
+    received: int = 0
+    answered_on_call: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    resolved: int = 0
+
+    @property
+    def rate(self):
+        return _rate(self.answered_on_call, self.received)
+
+    @property
+    def satisfaction_rate(self):
+        return _rate(self.satisfied, self.rated)
+
+    @property
+    def resolved_rate(self):
+        return _rate(self.resolved, self.rated)
+
+
+def on_call_figures(
+    *, first: datetime.date, last: datetime.date, scope: str = MetricScope.CITIZEN
+) -> OnCallFigures:
+    """即时办结数 and 即时办结率 for the local days first..last (by the day received, which is
+    also the day answered), with the citizens' ratings of them (not defaulted ones)."""
+    tz = timezone.get_current_timezone()
+    matters = Matter.objects.filter(
+        received_at__gte=datetime.datetime.combine(first, datetime.time.min, tzinfo=tz),
+        received_at__lt=datetime.datetime.combine(
+            last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        ),
+    )
+    if scope == MetricScope.CITIZEN:
+        matters = matters.filter(channel__in=CITIZEN_CHANNELS)
+    elif scope == MetricScope.INTERNAL:
+        matters = matters.exclude(channel__in=CITIZEN_CHANNELS)
+    rated = Q(answered_on_call=True, rating__gt="", rating_defaulted=False)
+    row = matters.aggregate(
+        n_received=Count("pk"),
+        n_answered_on_call=Count("pk", filter=Q(answered_on_call=True)),
+        n_rated=Count("pk", filter=rated),
+        n_satisfied=Count("pk", filter=rated & Q(rating__in=["satisfied", "basically"])),
+        n_resolved=Count("pk", filter=rated & Q(resolved=True)),
+    )
+    return OnCallFigures(**{k.removeprefix("n_"): v or 0 for k, v in row.items()})
 
 
 # The measures a league table can rank by: (key, label, higher is better).

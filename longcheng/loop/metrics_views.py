@@ -93,6 +93,32 @@ class MetricsView(BusinessRequired, TemplateView):
             for r in rows
         ]
         last = (end - datetime.timedelta(days=1)).date()
+        on_call = metrics.on_call_figures(first=start.date(), last=last, scope=scope)
+        # 即时办结 on its own row: answered on the call, counted in no unit's figures.
+        table.append(
+            [
+                None,
+                str(_("12345即时办结（即时办结率 %(r)s%%，不计入各单位指标）"))
+                % {"r": "—" if on_call.rate is None else pct(on_call.rate)},
+                None,
+                None,
+                None,
+                None,
+                on_call.answered_on_call,
+                None,
+                None,
+                on_call.rated,
+                None,
+                None,
+                pct(on_call.resolved_rate),
+                pct(on_call.satisfaction_rate),
+                None,
+                None,
+                None,
+                None,
+                None,
+            ]
+        )
         return xlsx_response(
             user=self.request.user,
             filename=str(_("单位办理指标")),
@@ -123,6 +149,7 @@ class MetricsView(BusinessRequired, TemplateView):
             start=start,
             end_inclusive=end - datetime.timedelta(days=1),
             formulas=metrics.FORMULAS,
+            on_call=metrics.on_call_figures(first=start.date(), last=last, scope=scope),
             scope=scope,
             by=by,
             by_label=by_label,

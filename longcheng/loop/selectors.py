@@ -376,3 +376,71 @@ def matter_whistles(matter: Matter) -> list:
             )
         )
     )
+
+
+# — The caller's history (the 12345 workbench) —
+
+CALLER_HISTORY_MAX = 20
+
+
+def caller_history(phone: str, *, limit: int = CALLER_HISTORY_MAX) -> list[Matter]:
+    """The caller's earlier matters, newest first, found through the phone's blind index
+    (`reporter_phone_index`, never a scan of the encrypted column)."""
+    if not phone:
+        return []
+    return list(
+        Matter.objects.filter(reporter_phone=phone)
+        .select_related("category", "lead_unit")
+        .only(
+            "pk",
+            "number",
+            "title",
+            "description",
+            "status",
+            "kind",
+            "received_at",
+            "answered_at",
+            "answered_on_call",
+            "rating",
+            "resolved",
+            "category__name",
+            "category__path",
+            "lead_unit__name",
+            "master_id",
+        )
+        .order_by("-received_at", "-pk")[:limit]
+    )
+
+
+def caller_open_similar(
+    history: list[Matter], *, text: str = "", category=None, threshold: float | None = None
+) -> list[tuple[Matter, str]]:
+    """Which of the caller's matters are still open and like the new call: the same category
+    (or one above or below it), or a similar text (loop.duplicates' bigram similarity). Each
+    with the reason, most alike first."""
+    from .duplicates import THRESHOLD, similarity
+    from .workflow import OPEN
+
+    threshold = THRESHOLD if threshold is None else threshold
+    found = []
+    for matter in history:
+        if matter.status not in OPEN or matter.master_id:
+            continue
+        reasons, score = [], 0.0
+        if category is not None and matter.category is not None:
+            a, b = category.path, matter.category.path
+            if a.startswith(b) or b.startswith(a):
+                reasons.append(str(_("同一类别")))
+                score += 1
+        if text:
+            alike = max(
+                similarity(text, f"{matter.title}{matter.description}"),
+                similarity(text, matter.title),
+            )
+            if alike >= threshold:
+                reasons.append(str(_("文字相似度 %(s)d%%") % {"s": round(alike * 100)}))
+                score += alike
+        if reasons:
+            found.append((score, matter, "、".join(reasons)))
+    found.sort(key=lambda f: -f[0])
+    return [(matter, reason) for _score, matter, reason in found]

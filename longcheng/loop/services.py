@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import acts_for, leads
+from longcheng.accounts.policies import acts_for, leads, require_runs_hotline
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record, audit_refusal
@@ -39,6 +39,7 @@ from .models import (
     Extension,
     Matter,
     MatterEvent,
+    Notification,
     NumberSequence,
     SupervisionNotice,
     UnreasonableClaim,
@@ -57,8 +58,10 @@ from .rules import (
 from .workflow import (
     ACTIONS,
     CITIZEN_CHANNELS,
+    OPEN,
     OUTCOMES,
     Action,
+    Kind,
     MetricScope,
     Rating,
     ReturnReason,
@@ -227,6 +230,7 @@ def matter_receive(
         anonymous=draft.anonymous,
         reporter_name="" if draft.anonymous else draft.reporter_name,
         reporter_phone="" if draft.anonymous else draft.reporter_phone,
+        intake_answers=draft.intake_answers or None,
         received_at=now,
         received_by=actor if getattr(actor, "pk", None) else None,
         receiving_unit=getattr(actor, "unit", None),
@@ -1517,3 +1521,97 @@ def matter_decide_unreasonable(
         )
         notifications.on_unreasonable_decided(claim, certify=certify, reason=reason.strip())
     return claim
+
+
+# — The 12345 workbench (hotline): 即时办结 and a caller following an open matter —
+
+
+@service
+def matter_answer_on_call(
+    draft: MatterDraft,
+    *,
+    actor,
+    text: str,
+    knowledge_article: int | None = None,
+    personal_data_checked: bool = False,
+) -> Matter:
+    """即时办结: a consultation the operator answers on the call (typically from the knowledge
+    base) is received and closed at once as 直接答复: status 已办结待回访 with
+    `answered_on_call`, so that the caller can still rate it. It has no lead unit, no deadline
+    and no 办结 event: it stays out of every unit's 办结, 按期办结 and 平均办理时长 and is
+    counted on its own (metrics.on_call_figures)."""
+    require_runs_hotline(actor)
+    if draft.kind != Kind.CONSULTATION:
+        raise TransitionRefused(_("只有咨询类诉求可以即时办结，其他诉求请受理后派单。"))
+    matter = matter_receive(draft, actor=actor)
+    findings = _checked_answer(matter, text, personal_data_checked)
+    locked = _lock(matter, None)
+    now = clock.now()
+    locked.status = Status.ANSWERED
+    locked.answered_at = now
+    locked.answer_text = text
+    locked.answered_on_call = True
+    _save(locked, ["status", "answered_at", "answer_text", "answered_on_call"])
+    data: dict = {"knowledge_article": knowledge_article} if knowledge_article else {}
+    if findings:
+        data["personal_data_masked"] = len(findings)
+    _event(
+        locked,
+        E.ANSWERED_ON_CALL,
+        actor,
+        from_status=Status.RECEIVED,
+        note=text,
+        data=data,
+        unit=locked.receiving_unit,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE_CHANGE,
+        target=locked,
+        before={"status": Status.RECEIVED},
+        after={"status": locked.status},
+        detail={"action": "answer_on_call", "knowledge_article": knowledge_article},
+    )
+    notifications.notifications_resolve(matter=locked, kinds=(Notification.Kind.TO_DISPATCH,))
+    notifications.on_answered(locked)
+    return locked
+
+
+@service
+def matter_caller_follow(*, matter: Matter, actor, words: str) -> MatterEvent:
+    """来电跟进: the caller rings again about a matter still open; instead of a new order the
+    caller's words go on its timeline and its lead unit hears of it."""
+    require_runs_hotline(actor)
+    words = words.strip()
+    if len(words) < 2:
+        raise TransitionRefused(_("请记录来电人这次反映的内容。"))
+    with transaction.atomic():
+        locked = _lock(matter, None)
+        if locked.status not in OPEN:
+            raise TransitionRefused(
+                _("事项 %(n)s 当前状态为“%(s)s”，不是办理中的事项，请另行受理。")
+                % {"n": locked.number, "s": locked.get_status_display()}
+            )
+        event = _event(
+            locked,
+            E.CALLER_FOLLOWED,
+            actor,
+            note=words,
+            data={"channel": "hotline"},
+            unit=locked.lead_unit,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=locked,
+            detail={"action": "caller_followed", "event": event.pk},
+        )
+    if locked.lead_unit_id:
+        notifications.notify(
+            notifications.staff_of(locked.lead_unit),
+            kind=Notification.Kind.SYSTEM,
+            matter=locked,
+            title=_("诉求人来电跟进：%(n)s %(t)s") % {"n": locked.number, "t": locked.title},
+            body=words,
+        )
+    return event
