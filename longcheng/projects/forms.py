@@ -184,3 +184,117 @@ class IndicatorValueForm(forms.Form):
     month = _month()
     target = MoneyField(label=gettext_lazy("目标"), required=False)
     actual = MoneyField(label=gettext_lazy("实际"), required=False)
+
+
+# — 每月一题 —
+
+
+class ProblemSourceForm(forms.Form):
+    """Where the promote form starts: a hot spot (a report and its cluster) or a category."""
+
+    report = RecordIdField(required=False)
+    index = forms.IntegerField(required=False, min_value=0, max_value=999)
+    category = RecordIdField(required=False)
+
+
+def _category_field():
+    from longcheng.loop.forms import CategoryChoiceField
+    from longcheng.loop.models import Category
+
+    return CategoryChoiceField(
+        label=gettext_lazy("诉求类别"),
+        queryset=Category.objects.filter(is_active=True).order_by("path"),
+        help_text=gettext_lazy("该类别及其下级类别的事项计入本题的诉求量"),
+    )
+
+
+def _unit_field():
+    from longcheng.loop.forms import UnitChoiceField
+
+    return UnitChoiceField(
+        label=gettext_lazy("牵头单位"),
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        widget=forms.Select(attrs={"data-searchable": gettext_lazy("输入单位名称筛选")}),
+    )
+
+
+class ProblemPromoteForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=gettext_lazy("题目"), max_length=100)
+    category = _category_field()
+    terms = forms.CharField(
+        label=gettext_lazy("关键词"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy(
+            "以空格分隔，如“供暖 暖气 不热”；热点诉求须填写，含任一关键词的事项计入本题"
+        ),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("问题描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lead_unit = _unit_field()
+    measures = forms.CharField(
+        label=gettext_lazy("整改措施"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    deadline = DayField(
+        label=gettext_lazy("完成时限"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    milestones = forms.CharField(
+        label=gettext_lazy("节点"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("每行一个：日期 节点名称，如“2023-10-20 完成排查”"),
+    )
+    report = RecordIdField(required=False, widget=forms.HiddenInput)
+    index = forms.IntegerField(required=False, min_value=0, max_value=999, widget=forms.HiddenInput)
+
+    def clean_milestones(self) -> list[tuple]:
+        import datetime
+
+        rows = []
+        for number, line in enumerate(self.cleaned_data.get("milestones", "").splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            day, _sep, name = line.partition(" ")
+            try:
+                date = datetime.date.fromisoformat(day.strip())
+            except ValueError:
+                raise forms.ValidationError(
+                    _("第 %(n)d 行的日期“%(d)s”看不懂，请写成 2023-10-20 这样。")
+                    % {"n": number, "d": day[:20]}
+                ) from None
+            if not FIRST_YEAR <= date.year <= LAST_YEAR or not name.strip():
+                raise forms.ValidationError(_("第 %(n)d 行须为“日期 节点名称”。") % {"n": number})
+            rows.append((date, name.strip()[:100]))
+        if len(rows) > 20:
+            raise forms.ValidationError(_("节点最多 20 个。"))
+        return rows
+
+
+class ProblemReportForm(BootstrapFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    progress = forms.IntegerField(label=gettext_lazy("完成进度（%）"), min_value=0, max_value=100)
+    text = forms.CharField(
+        label=gettext_lazy("工作进展"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    milestone = forms.ModelChoiceField(
+        label=gettext_lazy("本次完成的节点"),
+        required=False,
+        queryset=None,
+        empty_label=gettext_lazy("（无）"),
+    )
+
+    def __init__(self, *args, problem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = problem.milestones.filter(actual_date__isnull=True)
+        self.fields["version"].initial = problem.version
+        self.fields["progress"].initial = problem.progress
+
+
+class ProblemCloseForm(BootstrapFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    note = forms.CharField(
+        label=gettext_lazy("销号说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -235,6 +235,13 @@ class Milestone(models.Model):
     task = models.ForeignKey(
         Task, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones"
     )
+    problem = models.ForeignKey(
+        "MonthlyProblem",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
     name = models.CharField(_("节点"), max_length=100)
     planned_date = models.DateField(_("计划日期"))
     actual_date = models.DateField(_("实际日期"), null=True, blank=True)
@@ -389,3 +396,128 @@ class ReportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}-{self.month:02d}"
+
+
+class MonthlyProblem(TimeStampedModel, VersionedModel):
+    """每月一题: a hot spot or a category of repeated complaints the dispatch centre promotes
+    to the month's problem, with a lead unit, measures, milestones and a deadline, tracked
+    like a key project (the same colour rule, `rules.schedule_colour`). Its complaint volume
+    before and after promotion is `selectors.problem_volume` (the page and the cockpit).
+
+    At most one problem is open per month: a problem closed (销号) frees its month for the
+    next one."""
+
+    class Source(models.TextChoices):
+        HOTSPOT = "hotspot", _("热点诉求")
+        CATEGORY = "category", _("重复投诉类别")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("攻坚中")
+        CLOSED = "closed", _("已销号")
+
+    year = models.PositiveIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    title = models.CharField(_("题目"), max_length=100)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    category = models.ForeignKey(
+        "loop.Category",
+        verbose_name=_("诉求类别"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("该类别及其下级类别的事项计入本题的诉求量"),
+    )
+    # For a hot spot: its matters (by number) and the words that find later matters like them.
+    hotspot_report = models.ForeignKey(
+        "routing.HotSpotReport",
+        verbose_name=_("热点报告"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hotspot_numbers = models.JSONField(_("热点事项编号"), default=list, blank=True)
+    terms = models.CharField(
+        _("关键词"),
+        max_length=200,
+        blank=True,
+        help_text=_("以空格分隔；含任一关键词的事项计入本题（热点诉求须填写）"),
+    )
+    description = models.TextField(_("问题描述"))
+    lead_unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    measures = models.TextField(_("整改措施"))
+    deadline = models.DateField(_("完成时限"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    promoted_at = models.DateTimeField(_("设定时间"))
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设定人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("销号人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    close_note = models.TextField(_("销号说明"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "-month", "-promoted_at"]
+        verbose_name = _("每月一题")
+        verbose_name_plural = _("每月一题")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month"],
+                condition=models.Q(status="open"),
+                name="monthly_problem_one_open_a_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月 {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:problem_detail", args=[self.pk])
+
+    @property
+    def term_list(self) -> list[str]:
+        return [t for t in self.terms.split() if t]
+
+
+class ProblemUpdate(models.Model):
+    """The lead unit's progress report on a 每月一题: the share done, what was done, and a
+    milestone reached with it."""
+
+    problem = models.ForeignKey(MonthlyProblem, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField(_("报送时间"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    progress = models.PositiveSmallIntegerField(_("完成进度（%）"))
+    text = models.TextField(_("工作进展"))
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("完成节点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("每月一题进展")
+        verbose_name_plural = _("每月一题进展")
+
+    def __str__(self) -> str:
+        return f"{self.problem} {self.at:%Y-%m-%d}"

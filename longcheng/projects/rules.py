@@ -70,17 +70,30 @@ def project_colour(
     as_of: datetime.date,
     thresholds: Thresholds = Thresholds(),
 ) -> ColourResult:
-    """The colour of a project at the end of `month`: the only place a colour is decided."""
+    """The colour of a project at the end of `month`: 序时进度 is month ÷ 12 of the annual plan,
+    judged by `schedule_colour` (the one place a gap becomes a colour), or red when the project
+    has not started months after its planned start."""
     expected = Decimal(month) / 12 * 100
     actual = (done_this_year / annual_plan * 100) if annual_plan > 0 else Decimal(100)
-    gap = expected - actual
     if (
         actual_start is None
         and planned_start is not None
         and as_of >= add_months(planned_start, thresholds.not_started_months)
     ):
         reason = _("计划开工 %(n)d 个月后仍未开工") % {"n": thresholds.not_started_months}
+        gap = expected - actual
         return ColourResult(Colour.RED, _pct(expected), _pct(actual), _pct(gap), reason)
+    return schedule_colour(expected=expected, actual=actual, thresholds=thresholds)
+
+
+def schedule_colour(
+    *, expected: Decimal, actual: Decimal, thresholds: Thresholds = Thresholds()
+) -> ColourResult:
+    """The colour of anything tracked against a schedule: `expected` is the share of the work
+    that should be done by now (序时进度, in per cent), `actual` the share done. A key project's
+    year (`project_colour`) and a 每月一题's span from promotion to deadline
+    (`problem_expected_pct`) are both judged here, by the same thresholds."""
+    gap = expected - actual
     if gap > thresholds.red_points:
         colour = Colour.RED
         reason = _("落后序时进度超过 %(p)s 个百分点") % {"p": thresholds.red_points}
@@ -93,6 +106,19 @@ def project_colour(
     else:
         colour, reason = Colour.GREEN, _("符合序时进度")
     return ColourResult(colour, _pct(expected), _pct(actual), _pct(gap), reason)
+
+
+def problem_expected_pct(
+    *, start: datetime.date, deadline: datetime.date, today: datetime.date
+) -> Decimal:
+    """序时进度 of a 每月一题: the share of the days from its promotion to its deadline that have
+    passed (0 on the day of promotion, 100 from the deadline on)."""
+    span = (deadline - start).days
+    if span <= 0 or today >= deadline:
+        return Decimal(100)
+    if today <= start:
+        return Decimal(0)
+    return Decimal((today - start).days) / Decimal(span) * 100
 
 
 def colour_rule_text(limits: Thresholds) -> str:

@@ -8,18 +8,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import acts_filter
+from longcheng.accounts.policies import acts_filter, runs_dispatch_centre
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core import clock
 from longcheng.core.calendar import add_months, working_days_between
 from longcheng.core.models import Unit
+from longcheng.loop.models import Matter
 from longcheng.loop.workflow import OPEN
+from longcheng.routing.hooks import HotSpotAction
 from longcheng.web.access import is_business_staff
 from longcheng.web.home import NavItem, StatCard
 from longcheng.web.queues import QueueRow, WorkQueue
@@ -28,6 +30,7 @@ from .models import (
     Indicator,
     KeyProject,
     Milestone,
+    MonthlyProblem,
     MonthlyReport,
     Problem,
     ReportRequest,
@@ -37,9 +40,11 @@ from .rules import (
     ColourResult,
     due_month,
     milestone_overdue,
+    problem_expected_pct,
     project_colour,
     report_due,
     reporting_month,
+    schedule_colour,
     thresholds,
 )
 from .workflow import Colour
@@ -369,7 +374,10 @@ def reporting_by_unit(
 def projects_nav_items(user) -> list[NavItem]:
     if not is_business_staff(user):
         return []
-    return [NavItem(str(_("战略与项目")), reverse("projects:tree"), "diagram-3")]
+    return [
+        NavItem(str(_("战略与项目")), reverse("projects:tree"), "diagram-3"),
+        NavItem(str(_("每月一题")), reverse("projects:problems"), "flag"),
+    ]
 
 
 def projects_home_cards(user) -> list[StatCard]:
@@ -432,3 +440,159 @@ def projects_work_queues(user) -> list[WorkQueue]:
             hint=str(_("本单位负责的项目按月报送进展：在报送日前填报上月形象进度和完成投资。")),
         )
     ]
+
+
+# — 每月一题 —
+
+PROBLEM_WEEKS_BEFORE = 8
+PROBLEM_WEEKS_AFTER = 12
+
+
+def problems_visible_to(user) -> QuerySet[MonthlyProblem]:
+    """每月一题 are the city's, read by all staff like the key projects."""
+    if not is_business_staff(user) and user_scope(user) != Scope.ALL:
+        return MonthlyProblem.objects.none()
+    return MonthlyProblem.objects.select_related("category", "lead_unit", "promoted_by")
+
+
+def problem_matters(problem: MonthlyProblem) -> QuerySet[Matter]:
+    """The matters that count as this problem's complaints, whenever received: the category
+    and those below it; for a hot spot also one of its matters or one naming a keyword. The
+    one definition behind the problem page's chart and the cockpit's panel."""
+    category = problem.category
+    matters = Matter.objects.filter(category__path__startswith=category.path)
+    if problem.source != MonthlyProblem.Source.HOTSPOT:
+        return matters
+    match = Q(number__in=list(problem.hotspot_numbers or []))
+    for term in problem.term_list:
+        match |= Q(title__contains=term) | Q(description__contains=term)
+    return matters.filter(match)
+
+
+@dataclass
+class ProblemVolume:
+    """Complaints per week before and after promotion: weeks counted back and on from the
+    moment of promotion (week −1 is the seven days before it, week 1 the seven days after);
+    the running week is counted so far and flagged."""
+
+    labels: list[str]
+    before: list[int | None]
+    after: list[int | None]
+    weeks_after: int
+    running_week: bool
+
+    @property
+    def before_weekly(self) -> float | None:
+        counts = [n for n in self.before if n is not None]
+        return round(sum(counts) / len(counts), 1) if counts else None
+
+    @property
+    def after_weekly(self) -> float | None:
+        # A running week is left out of the average (a half week would read as a fall).
+        counts = [n for n in self.after if n is not None]
+        if self.running_week and counts:
+            counts = counts[:-1]
+        return round(sum(counts) / len(counts), 1) if counts else None
+
+    @property
+    def change_pct(self) -> float | None:
+        before, after = self.before_weekly, self.after_weekly
+        if not before or after is None:
+            return None
+        return round((after - before) * 100 / before, 1)
+
+    def chart(self) -> dict:
+        return {
+            "labels": self.labels,
+            "series": [
+                {"name": str(_("设定前")), "data": self.before, "colour": "#9b1c1c"},
+                {"name": str(_("设定后")), "data": self.after, "colour": "#15803d"},
+            ],
+        }
+
+
+def problem_volume(problem: MonthlyProblem, now: datetime.datetime | None = None) -> ProblemVolume:
+    """The complaint volume of a 每月一题 before and after its promotion, in one query (a
+    count per week, each a FILTER of the same scan)."""
+    now = now or clock.now()
+    week = datetime.timedelta(days=7)
+    start = problem.promoted_at - PROBLEM_WEEKS_BEFORE * week
+    end_after = problem.closed_at or now
+    elapsed = max(end_after - problem.promoted_at, datetime.timedelta(0))
+    weeks_after = min(PROBLEM_WEEKS_AFTER, -(-elapsed // week))  # ceiling, capped
+    running = weeks_after > 0 and problem.promoted_at + weeks_after * week > end_after
+    bounds = [
+        (problem.promoted_at + k * week, problem.promoted_at + (k + 1) * week)
+        for k in range(-PROBLEM_WEEKS_BEFORE, weeks_after)
+    ]
+    aggregates = {
+        f"w{index}": Count("pk", filter=Q(received_at__gte=a, received_at__lt=b))
+        for index, (a, b) in enumerate(bounds)
+    }
+    end = bounds[-1][1] if bounds else problem.promoted_at
+    counts = (
+        problem_matters(problem)
+        .filter(received_at__gte=start, received_at__lt=end)
+        .aggregate(**aggregates)
+        if aggregates
+        else {}
+    )
+    values = [counts.get(f"w{i}", 0) or 0 for i in range(len(bounds))]
+    labels = [
+        str(_("前%(n)d周")) % {"n": PROBLEM_WEEKS_BEFORE - i} for i in range(PROBLEM_WEEKS_BEFORE)
+    ] + [str(_("后%(n)d周")) % {"n": i + 1} for i in range(weeks_after)]
+    before = values[:PROBLEM_WEEKS_BEFORE]
+    after = values[PROBLEM_WEEKS_BEFORE:]
+    return ProblemVolume(
+        labels=labels,
+        before=[*before, *[None] * weeks_after],
+        after=[*[None] * PROBLEM_WEEKS_BEFORE, *after],
+        weeks_after=weeks_after,
+        running_week=running,
+    )
+
+
+@dataclass
+class ProblemFigures:
+    problem: MonthlyProblem
+    colour: str
+    expected_pct: Decimal | None
+    actual_pct: Decimal
+    reason: str
+
+
+def problem_figures(problem: MonthlyProblem, today: datetime.date | None = None) -> ProblemFigures:
+    """The colour of a 每月一题 as of today: its 序时进度 (the share of the days from promotion
+    to deadline gone by) against the progress its lead unit reported, judged by the key
+    projects' rule (`rules.schedule_colour`). A closed problem has no colour."""
+    if problem.status == MonthlyProblem.Status.CLOSED:
+        return ProblemFigures(problem, "", None, Decimal(problem.progress), str(_("已销号")))
+    day = today or _today()
+    expected = problem_expected_pct(
+        start=timezone.localtime(problem.promoted_at).date(), deadline=problem.deadline, today=day
+    )
+    result = schedule_colour(
+        expected=expected, actual=Decimal(problem.progress), thresholds=thresholds()
+    )
+    reason = result.reason
+    if day > problem.deadline:
+        reason = str(_("已过完成时限，尚未销号"))
+    return ProblemFigures(problem, result.colour, result.expected_pct, result.actual_pct, reason)
+
+
+def current_problem(today: datetime.date | None = None) -> MonthlyProblem | None:
+    """This month's open 每月一题, or else the latest one promoted (the cockpit's panel)."""
+    day = today or _today()
+    problems = MonthlyProblem.objects.select_related("category", "lead_unit")
+    return (
+        problems.filter(year=day.year, month=day.month, status=MonthlyProblem.Status.OPEN).first()
+        or problems.first()
+    )
+
+
+def problem_hotspot_action(user, report, index: int, cluster: dict):
+    """The hot spot page's 设为每月一题 (routing.hooks), for the dispatch centre."""
+    if not runs_dispatch_centre(user):
+        return None
+    url = reverse("projects:problem_promote") + f"?report={report.pk}&index={index}"
+    return HotSpotAction(str(_("设为每月一题")), url, "flag")

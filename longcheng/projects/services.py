@@ -13,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from longcheng.accounts.policies import leads_project, reports_indicator
+from longcheng.accounts.policies import (
+    leads_project,
+    reports_indicator,
+    reports_problem,
+    runs_dispatch_centre,
+)
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record
@@ -21,6 +26,7 @@ from longcheng.core import clock
 from longcheng.core.errors import LongchengError, PermissionRefused
 from longcheng.core.models import Unit
 from longcheng.core.transactions import service
+from longcheng.core.versioning import save_versioned
 from longcheng.loop import services as loop
 from longcheng.loop.models import Matter
 from longcheng.loop.workflow import Channel
@@ -30,8 +36,11 @@ from .models import (
     Indicator,
     IndicatorValue,
     KeyProject,
+    Milestone,
+    MonthlyProblem,
     MonthlyReport,
     Problem,
+    ProblemUpdate,
     ReportCorrection,
     ReportRequest,
     SponsorVisit,
@@ -508,3 +517,191 @@ def task_create(*, actor, responsible_units=(), **fields) -> Task:
     task.responsible_units.set(responsible_units)
     audit_record(actor=actor, action=AuditAction.CREATE, target=task)
     return task
+
+
+# — 每月一题 —
+
+
+def _problem_notify(problem: MonthlyProblem, users, title: str, body: str = "") -> None:
+    from longcheng.loop.models import Notification
+    from longcheng.loop.notifications import notify
+
+    notify(
+        users,
+        title=title,
+        body=body,
+        url=problem.get_absolute_url(),
+        kind=Notification.Kind.MONTHLY_PROBLEM,
+        subject=f"projects.monthlyproblem:{problem.pk}",
+    )
+
+
+def _unit_staff(unit: Unit):
+    from longcheng.accounts.models import User
+
+    return User.objects.filter(unit=unit, role__in=[Role.CLERK, Role.LEADER], is_active=True)
+
+
+@service
+def problem_promote(
+    *,
+    actor,
+    title: str,
+    category,
+    lead_unit: Unit,
+    description: str,
+    measures: str,
+    deadline: datetime.date,
+    milestones: list[tuple[datetime.date, str]] = (),  # type: ignore[assignment]
+    terms: str = "",
+    hotspot_report=None,
+    hotspot_index: int | None = None,
+) -> MonthlyProblem:
+    """设为每月一题: the dispatch centre makes a hot spot (a cluster of `hotspot_report`) or a
+    category of repeated complaints this month's problem. One problem is open a month: the
+    month's problem must be closed (销号) before another takes its place."""
+    if not runs_dispatch_centre(actor):
+        raise PermissionRefused(_("只有派单中心可以设定每月一题。"))
+    now = clock.now()
+    today = timezone.localtime(now).date()
+    if deadline <= today:
+        raise ProjectRefused(_("“完成时限”须晚于今天。"))
+    for day, name in milestones:
+        if day > deadline:
+            raise ProjectRefused(
+                _("节点“%(n)s”的日期 %(d)s 晚于完成时限。") % {"n": name, "d": day.isoformat()}
+            )
+    numbers: list[str] = []
+    source = MonthlyProblem.Source.CATEGORY
+    if hotspot_report is not None:
+        clusters = hotspot_report.clusters or []
+        if hotspot_index is None or not 0 <= hotspot_index < len(clusters):
+            raise ProjectRefused(_("热点报告中没有这个热点，请从热点诉求页面重新选择。"))
+        numbers = list(clusters[hotspot_index].get("numbers", []))
+        source = MonthlyProblem.Source.HOTSPOT
+        if not terms.split():
+            raise ProjectRefused(_("热点诉求须填写“关键词”：设定后含任一关键词的新诉求计入本题。"))
+    taken = (
+        MonthlyProblem.objects.select_for_update()
+        .filter(year=today.year, month=today.month, status=MonthlyProblem.Status.OPEN)
+        .first()
+    )
+    if taken is not None:
+        raise ProjectRefused(
+            _("%(y)d年%(m)d月已有每月一题“%(t)s”，须先销号才能另设。")
+            % {"y": today.year, "m": today.month, "t": taken.title}
+        )
+    problem = MonthlyProblem.objects.create(
+        year=today.year,
+        month=today.month,
+        title=title,
+        source=source,
+        category=category,
+        hotspot_report=hotspot_report,
+        hotspot_numbers=numbers,
+        terms=" ".join(terms.split()),
+        description=description,
+        lead_unit=lead_unit,
+        measures=measures,
+        deadline=deadline,
+        promoted_at=now,
+        promoted_by=actor,
+    )
+    for day, name in milestones:
+        Milestone.objects.create(problem=problem, name=name, planned_date=day)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=problem,
+        after={
+            "title": title,
+            "source": source,
+            "category": category.pk,
+            "lead_unit": lead_unit.pk,
+            "deadline": deadline.isoformat(),
+            "hotspot_matters": len(numbers),
+            "terms": problem.terms,
+            "milestones": [[d.isoformat(), n] for d, n in milestones],
+        },
+    )
+    _problem_notify(
+        problem,
+        _unit_staff(lead_unit),
+        _("每月一题：%(t)s 由本单位牵头") % {"t": title},
+        _("完成时限 %(d)s。请按整改措施推进，并及时报送进展。") % {"d": deadline.isoformat()},
+    )
+    return problem
+
+
+@service
+def problem_report(
+    *,
+    actor,
+    problem: MonthlyProblem,
+    expected_version: int,
+    progress: int,
+    text: str,
+    milestone: Milestone | None = None,
+) -> ProblemUpdate:
+    """The lead unit reports progress: the share done (never below what it reported before,
+    unless it says why in the text) and, if one was reached, a milestone."""
+    if not reports_problem(actor, problem):
+        raise PermissionRefused(_("只有牵头单位可以报送每月一题的进展。"))
+    if problem.status != MonthlyProblem.Status.OPEN:
+        raise ProjectRefused(_("该每月一题已销号，不再报送进展。"))
+    if not 0 <= progress <= 100:
+        raise ProjectRefused(_("“完成进度”须在 0 到 100 之间。"))
+    if milestone is not None and milestone.problem_id != problem.pk:
+        raise ProjectRefused(_("所选节点不属于本题。"))
+    now = clock.now()
+    before = problem.progress
+    problem.progress = progress
+    save_versioned(problem, expected_version=expected_version, fields=["progress"])
+    if milestone is not None and milestone.actual_date is None:
+        milestone.actual_date = timezone.localtime(now).date()
+        milestone.save(update_fields=["actual_date"])
+    update = ProblemUpdate.objects.create(
+        problem=problem, at=now, by=actor, progress=progress, text=text, milestone=milestone
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=problem,
+        before={"progress": before},
+        after={"progress": progress, "milestone": milestone.name if milestone else None},
+    )
+    return update
+
+
+@service
+def problem_close(
+    *, actor, problem: MonthlyProblem, expected_version: int, note: str
+) -> MonthlyProblem:
+    """销号: the dispatch centre closes the problem with its finding; the month is free for
+    another problem."""
+    if not runs_dispatch_centre(actor):
+        raise PermissionRefused(_("只有派单中心可以为每月一题销号。"))
+    if problem.status != MonthlyProblem.Status.OPEN:
+        raise ProjectRefused(_("该每月一题已销号。"))
+    if not note.strip():
+        raise ProjectRefused(_("销号须写明“销号说明”：整改成效如何。"))
+    problem.status = MonthlyProblem.Status.CLOSED
+    problem.closed_at = clock.now()
+    problem.closed_by = actor
+    problem.close_note = note.strip()
+    save_versioned(
+        problem,
+        expected_version=expected_version,
+        fields=["status", "closed_at", "closed_by", "close_note"],
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE_CHANGE,
+        target=problem,
+        before={"status": MonthlyProblem.Status.OPEN},
+        after={"status": problem.status, "note": problem.close_note},
+    )
+    _problem_notify(
+        problem, _unit_staff(problem.lead_unit), _("每月一题已销号：%(t)s") % {"t": problem.title}
+    )
+    return problem

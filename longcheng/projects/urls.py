@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import problem_views, views
 
 app_name = "projects"
 
@@ -23,4 +23,25 @@ urlpatterns = [
     ),
     path("projects/roadmap/", views.RoadmapView.as_view(), name="roadmap"),
     path("projects/sponsor/", views.SponsorView.as_view(), name="sponsor"),
+    path("projects/problems/", problem_views.ProblemListView.as_view(), name="problems"),
+    path(
+        "projects/problems/new/",
+        problem_views.ProblemPromoteView.as_view(),
+        name="problem_promote",
+    ),
+    path(
+        "projects/problems/<int:pk>/",
+        problem_views.ProblemDetailView.as_view(),
+        name="problem_detail",
+    ),
+    path(
+        "projects/problems/<int:pk>/matters/",
+        problem_views.ProblemMattersView.as_view(),
+        name="problem_matters",
+    ),
+    path(
+        "projects/problems/<int:pk>/<slug:action>/",
+        problem_views.ProblemActionView.as_view(),
+        name="problem_action",
+    ),
 ]
