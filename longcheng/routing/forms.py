@@ -5,8 +5,10 @@ from longcheng.core.models import Division, Unit
 from longcheng.loop.models import Category
 from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.inputs import RecordIdField
+from longcheng.web.listing import ListQueryForm
 
 from . import places
+from .models import DispatchDispute
 
 
 class TakeSuggestionForm(forms.Form):
@@ -76,3 +78,94 @@ class AreaRuleForm(BootstrapFormMixin, forms.Form):
 
 class AreaRuleDeleteForm(forms.Form):
     version = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+# — Dispatch disputes (派单争议) —
+
+Change = DispatchDispute.Change
+
+
+class DisputeRuleForm(BootstrapFormMixin, forms.Form):
+    """The ruling: who is responsible, under which category, why, and whether the catalogue
+    changes. `areas` are the matter's street and district (where an area rule may apply)."""
+
+    responsible_unit = forms.ModelChoiceField(
+        label=_("责任单位（主办）"),
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        widget=forms.Select(attrs={"data-searchable": _("输入单位名称筛选")}),
+        error_messages={"required": _("请选择责任单位。")},
+    )
+    category = _CategoryChoice(
+        label=_("派单目录"),
+        queryset=Category.objects.filter(is_active=True).order_by("path"),
+        help_text=_("事项按此目录改派；如原目录有误，在此改正。"),
+        widget=forms.Select(attrs={"data-searchable": _("输入目录名称筛选")}),
+        error_messages={"required": _("请选择派单目录。")},
+    )
+    reasons = forms.CharField(
+        label=_("裁定理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("依据的职责规定或事实，会告知涉及的各单位。"),
+        error_messages={
+            "required": _("请填写裁定理由：说明为什么由该单位主办。"),
+            "max_length": _("裁定理由不能超过 %(limit_value)d 个字。"),
+        },
+    )
+    change = forms.ChoiceField(
+        label=_("派单目录调整"),
+        choices=Change.choices,
+        initial=Change.NONE,
+        help_text=_(
+            "同类事项今后如何派：改目录的默认主办单位为责任单位，或为目录增加关键词，"
+            "或为事项所在街道（区县）设立区域分拨规则。调整留痕，可在本页查看修改前后。"
+        ),
+    )
+    keywords = forms.CharField(
+        label=_("增加的关键词"),
+        max_length=100,
+        required=False,
+        help_text=_("选择“为目录增加关键词”时填写，多个以逗号分隔。"),
+        error_messages={"max_length": _("增加的关键词不能超过 %(limit_value)d 个字。")},
+    )
+    area = forms.TypedChoiceField(
+        label=_("区域分拨规则适用区域"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("选择“设立区域分拨规则”时选择：事项所在的街道（乡镇）或区县。"),
+    )
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    matter_version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = {d.pk: d for d in areas}
+        self.fields["area"].choices = [("", "—")] + [
+            (d.pk, f"{places.area_name(d)}（{d.get_level_display()}）") for d in areas
+        ]
+
+    def clean(self):
+        data = super().clean()
+        change = data.get("change")
+        if change == Change.KEYWORDS and not (data.get("keywords") or "").strip():
+            self.add_error("keywords", _("选择“为目录增加关键词”时，请填写要增加的关键词。"))
+        if change == Change.AREA_RULE and not data.get("area"):
+            self.add_error("area", _("选择“设立区域分拨规则”时，请选择规则适用的街道或区县。"))
+        if data.get("area"):
+            data["area"] = self.areas[data["area"]]
+        return data
+
+
+PERIODS = [
+    ("7", _("近 7 天")),
+    ("30", _("近 30 天")),
+    ("90", _("近 90 天")),
+    ("365", _("近一年")),
+]
+
+
+class DisputeListQueryForm(ListQueryForm):
+    """The disputes list's address: the list's own fields and the period raised in."""
+
+    period = forms.ChoiceField(required=False, choices=[("", ""), *PERIODS])

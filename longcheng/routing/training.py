@@ -17,7 +17,7 @@ from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
 from longcheng.loop.models import Category, Matter
 
 from . import classifier, services
-from .models import RoutingModel
+from .models import DispatchDispute, RoutingModel
 from .services import RoutingError
 
 MIN_PER_CLASS = 5
@@ -25,6 +25,11 @@ MIN_PER_CLASS = 5
 # cross-validation: five extra trainings on a large history cost minutes and say no more.
 HOLD_OUT_FROM = 20_000
 HOLD_OUT_SHARE = 0.2
+# A dispute ruling is a label the dispatch centre weighed with reasons: the final model sees
+# each such matter this many times (the evaluation once, as any other matter).
+DISPUTE_WEIGHT = 3
+# The newest ruled disputes taken, however old: they are few, and each was argued over.
+DISPUTE_LIMIT = 10_000
 
 
 def _training_window():
@@ -36,14 +41,60 @@ def _training_window():
     )[: settings.LONGCHENG_ROUTING_TRAINING_LIMIT]
 
 
-def training_data() -> tuple[list[tuple[str, str]], list[str]]:
-    """The training window's matters, from classes with enough examples."""
-    rows = list(_training_window().values_list("title", "description", "category__code"))
+def dispute_labels() -> list[tuple[int, str, str, str]]:
+    """Ruled disputes as labels: (matter id, title, description, ruled category), newest
+    ruling first, inside the training window or not."""
+    seen: set[int] = set()
+    rows = []
+    for row in (
+        DispatchDispute.objects.filter(status=DispatchDispute.Status.RULED, category__isnull=False)
+        .order_by("-ruled_at", "-pk")
+        .values_list("matter_id", "matter__title", "matter__description", "category__code")[
+            :DISPUTE_LIMIT
+        ]
+    ):
+        if row[0] not in seen:  # a matter ruled twice: the latest ruling speaks
+            seen.add(row[0])
+            rows.append(row)
+    return rows
+
+
+def labelled_examples() -> tuple[list[tuple[str, str]], list[str], int]:
+    """The training window's matters and the ruled disputes' (each matter once, a dispute's
+    ruled category as its label), from classes with enough examples; and how many of them
+    are dispute labels (they come last)."""
+    disputes = dispute_labels()
+    ruled = {matter_id for matter_id, _t, _d, _c in disputes}
+    rows = [
+        (t, d, c)
+        for pk, t, d, c in _training_window().values_list(
+            "pk", "title", "description", "category__code"
+        )
+        if pk not in ruled
+    ]
+    rows += [(t, d, c) for _pk, t, d, c in disputes]
+    first_dispute = len(rows) - len(disputes)
     counts: dict[str, int] = {}
     for _t, _d, code in rows:
         counts[code] = counts.get(code, 0) + 1
-    keep = [(t, d, c) for t, d, c in rows if counts[c] >= MIN_PER_CLASS]
-    return [(t, d) for t, d, _c in keep], [c for _t, _d, c in keep]
+    kept = [i for i, (_t, _d, c) in enumerate(rows) if counts[c] >= MIN_PER_CLASS]
+    pairs = [(rows[i][0], rows[i][1]) for i in kept]
+    labels = [rows[i][2] for i in kept]
+    return pairs, labels, sum(1 for i in kept if i >= first_dispute)
+
+
+def training_data() -> tuple[list[tuple[str, str]], list[str]]:
+    """What the final model learns from: every labelled example, and each dispute label
+    DISPUTE_WEIGHT times (a ruling outweighs an everyday dispatch)."""
+    return _weighted(*labelled_examples())
+
+
+def _weighted(pairs, labels, disputes: int) -> tuple[list[tuple[str, str]], list[str]]:
+    if disputes:
+        extra_pairs, extra_labels = pairs[-disputes:], labels[-disputes:]
+        for _copy in range(DISPUTE_WEIGHT - 1):
+            pairs, labels = pairs + extra_pairs, labels + extra_labels
+    return pairs, labels
 
 
 def _evaluation_splits(labels: list[str], folds: int):
@@ -57,7 +108,9 @@ def _evaluation_splits(labels: list[str], folds: int):
 
 
 def routing_train(*, actor=None, folds: int = 5) -> RoutingModel:
-    pairs, labels = training_data()
+    # Evaluated on each example once (copies of one text on both sides of a split would flatter
+    # the figures); the final model is trained with the dispute labels weighted.
+    pairs, labels, disputes = labelled_examples()
     if len(set(labels)) < 2:
         raise RoutingError(
             _("可用于训练的已分类事项不足（至少需要两个类别、每类 %(n)d 件）。")
@@ -76,8 +129,9 @@ def routing_train(*, actor=None, folds: int = 5) -> RoutingModel:
     evaluation["names"] = dict(
         Category.objects.filter(code__in=evaluation["labels"]).values_list("code", "name")
     )
-    model = classifier.train(pairs, labels)
+    model = classifier.train(*_weighted(pairs, labels, disputes))
     evaluation["method"] = method
+    evaluation["dispute_labels"] = disputes
     evaluation["seconds"] = round(time.perf_counter() - started, 1)
     buffer = io.BytesIO()
     joblib.dump(model, buffer)

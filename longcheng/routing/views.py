@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from longcheng.accounts.policies import rules_disputes
 from longcheng.accounts.roles import Role
 from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core.errors import LongchengError
+from longcheng.core.models import Unit
 from longcheng.loop import services as loop
 from longcheng.loop.duplicates import duplicates_of
 from longcheng.loop.models import Category, Matter
@@ -30,12 +32,19 @@ from longcheng.web.actions import parse
 from longcheng.web.exports import TableExportMixin
 from longcheng.web.forms import PageForm
 from longcheng.web.home import NavItem
-from longcheng.web.listing import Column, RegisterListView
+from longcheng.web.listing import Column, ListFilter, RegisterListView
 
-from . import places, services, suggesting, training
-from .forms import AreaRuleDeleteForm, AreaRuleForm, ModelActionForm, TakeSuggestionForm
+from . import places, selectors, services, suggesting, training
+from .forms import (
+    AreaRuleDeleteForm,
+    AreaRuleForm,
+    DisputeListQueryForm,
+    DisputeRuleForm,
+    ModelActionForm,
+    TakeSuggestionForm,
+)
 from .hotspots import clusters_visible_to, hotspots_compute
-from .models import AreaRule, HotSpotReport, RoutingModel
+from .models import AreaRule, CatalogueChange, DispatchDispute, HotSpotReport, RoutingModel
 from .tasks import routing_train_task
 
 
@@ -303,6 +312,7 @@ def routing_nav_items(user) -> list[NavItem]:
     if user.is_authenticated and user.role == Role.DISPATCHER:
         return [
             NavItem(str(_("热点诉求")), reverse("routing:hotspots"), "fire"),
+            NavItem(str(_("派单争议")), reverse("routing:disputes"), "arrow-left-right"),
             NavItem(str(_("区域分拨规则")), reverse("routing:area_rules"), "signpost-split"),
         ]
     if user.is_authenticated and user.role == Role.LEADER:
@@ -405,3 +415,221 @@ class AreaRuleDeleteView(DispatcherRequired, View):
             return redirect("routing:area_rule", pk=pk)
         messages.success(request, _("已删除：%(r)s") % {"r": text})
         return redirect("routing:area_rules")
+
+
+# — Dispatch disputes (派单争议): the dispatch centre's list, one dispute, the ruling —
+
+
+class DisputesRequired(LoginRequiredMixin, UserPassesTestMixin):
+    """The disputes are the dispatch centre's to read and rule (the service checks again)."""
+
+    def test_func(self):
+        return rules_disputes(self.request.user)
+
+
+def _raised(d: DispatchDispute) -> str:
+    return timezone.localtime(d.raised_at).strftime("%Y-%m-%d %H:%M")
+
+
+def _ruled(d: DispatchDispute) -> str:
+    return timezone.localtime(d.ruled_at).strftime("%Y-%m-%d %H:%M") if d.ruled_at else ""
+
+
+def _dispute_units(user) -> list[tuple[str, str]]:
+    ids = DispatchDispute.units.through.objects.values("unit_id")
+    return [
+        (str(pk), name) for pk, name in Unit.objects.filter(pk__in=ids).values_list("pk", "name")
+    ]
+
+
+class DisputeListView(DisputesRequired, RegisterListView):
+    """Open disputes first (oldest first), then the ruled (newest first); filters by status,
+    unit and period; search by number or title; Excel export."""
+
+    model = DispatchDispute
+    unit_field = None  # the dispatch centre reads every dispute (DisputesRequired)
+    template_name = "routing/disputes.html"
+    title = gettext_lazy("派单争议")
+    export_name = gettext_lazy("派单争议")
+    search_fields = ["matter__number", "matter__title"]
+    search_placeholder = gettext_lazy("搜索事项编号、标题…")
+    default_sort = "status"
+    query_form_class = DisputeListQueryForm
+    filters = [
+        ListFilter(
+            "status", gettext_lazy("状态"), "status", lambda u: DispatchDispute.Status.choices
+        ),
+        ListFilter("unit", gettext_lazy("涉及单位"), "units", _dispute_units),
+    ]
+    columns = [
+        Column(gettext_lazy("事项编号"), lambda d: d.matter.number, sort="matter__number"),
+        Column(gettext_lazy("标题"), lambda d: d.matter.title),
+        Column(gettext_lazy("涉及单位"), selectors.unit_names),
+        Column(gettext_lazy("状态"), lambda d: d.get_status_display(), sort="status"),
+        Column(gettext_lazy("发起时间"), _raised, sort="raised_at"),
+        Column(gettext_lazy("责任单位"), lambda d: d.responsible_unit or ""),
+        Column(gettext_lazy("裁定目录"), lambda d: d.category or ""),
+        Column(gettext_lazy("目录调整"), lambda d: d.get_change_display() if d.change else ""),
+        Column(gettext_lazy("裁定时间"), _ruled, sort="ruled_at"),
+    ]
+    export_columns = [
+        *columns,
+        Column(
+            gettext_lazy("退单理由"),
+            lambda d: "；".join(
+                f"{r.get('unit_name', '')}：{r.get('reason', '')}" for r in d.returns
+            ),
+        ),
+        Column(gettext_lazy("裁定理由"), lambda d: d.reasons),
+        Column(gettext_lazy("裁定人"), lambda d: d.ruled_by.full_name if d.ruled_by else ""),
+    ]
+
+    def base_queryset(self):
+        queryset = DispatchDispute.objects.select_related(
+            "matter", "responsible_unit", "category", "ruled_by"
+        ).prefetch_related("units")
+        days = self.params.get("period")
+        if days:
+            queryset = queryset.filter(
+                raised_at__gte=timezone.now() - datetime.timedelta(days=int(days))
+            )
+        return queryset
+
+    def ordering_keys(self) -> list[str]:
+        if self.current_sort() == self.default_sort:
+            # Open first, the oldest waiting at the top; then the latest rulings.
+            return ["status", "-ruled_at", "raised_at", "pk"]
+        return super().ordering_keys()
+
+    def row_class(self, obj) -> str:
+        return "table-warning" if obj.status == DispatchDispute.Status.OPEN else ""
+
+    def get_context_data(self, **kwargs):
+        from .forms import PERIODS
+
+        return super().get_context_data(
+            periods=PERIODS, period=self.params.get("period") or "", **kwargs
+        )
+
+
+def _change_rows(dispute: DispatchDispute) -> list[dict]:
+    """What the ruling changed, as 修改项 · before → after, for the page."""
+    rows = []
+    for change in dispute.catalogue_changes.select_related("category", "area_rule"):
+        before, after = change.before or {}, change.after or {}
+        if change.field == CatalogueChange.Field.LEAD_UNIT:
+            old = (before.get("unit") or {}).get("name") or _("（未设）")
+            new = (after.get("unit") or {}).get("name") or _("（未设）")
+        elif change.field == CatalogueChange.Field.KEYWORDS:
+            old, new = before.get("keywords") or _("（无）"), after.get("keywords") or ""
+        else:
+            old_rule, new_rule = before.get("rule"), after.get("rule") or {}
+            area = (dispute.changes.get("area") or {}).get("name", "")
+            old = (
+                _("（无规则）")
+                if not old_rule
+                else f"{area} → {old_rule.get('lead_unit_name') or old_rule.get('lead_unit')}"
+            )
+            new = f"{area} → {new_rule.get('lead_unit_name') or new_rule.get('lead_unit')}"
+        rows.append(
+            {
+                "category": change.category.name,
+                "field": change.get_field_display(),
+                "before": old,
+                "after": new,
+                "added": after.get("added") or [],
+                "at": change.at,
+                "actor": change.actor,
+            }
+        )
+    return rows
+
+
+class DisputeDetailView(DisputesRequired, TemplateView):
+    template_name = "routing/dispute_detail.html"
+
+    def get_dispute(self) -> DispatchDispute:
+        return get_object_or_404(
+            DispatchDispute.objects.select_related(
+                "matter__category",
+                "matter__lead_unit",
+                "matter__division",
+                "responsible_unit",
+                "category",
+                "ruled_by",
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        dispute = kwargs.pop("dispute", None) or self.get_dispute()
+        matter = dispute.matter
+        context = {
+            "title": _("派单争议 · %(n)s") % {"n": matter.number},
+            "dispute": dispute,
+            "matter": matter,
+            "returns": selectors.return_rows(dispute),
+            "units": list(dispute.units.all()),
+        }
+        if dispute.status == DispatchDispute.Status.OPEN:
+            suggestions = suggesting.suggest(matter)
+            context["suggestions"] = suggestions
+            if "form" not in kwargs:
+                top = suggestions.items[0] if suggestions.items else None
+                initial = {
+                    "category": (top.category.pk if top else matter.category_id),
+                    "responsible_unit": (top.lead_unit.pk if top and top.lead_unit else None),
+                    "change": DispatchDispute.Change.NONE,
+                    "version": dispute.version,
+                    "matter_version": matter.version,
+                }
+                kwargs["form"] = DisputeRuleForm(initial=initial, areas=services.rule_areas(matter))
+        else:
+            context["changes"] = _change_rows(dispute)
+        return super().get_context_data(**context, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        dispute = self.get_dispute()
+        if dispute.status != DispatchDispute.Status.OPEN:
+            messages.error(request, _("该争议已由他人裁定，以下是裁定结果。"))
+            return redirect("routing:dispute", pk=dispute.pk)
+        form = DisputeRuleForm(request.POST, areas=services.rule_areas(dispute.matter))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.dispute_rule(
+                    dispute=dispute,
+                    actor=request.user,
+                    expected_version=data["version"],
+                    matter_version=data["matter_version"],
+                    responsible_unit=data["responsible_unit"],
+                    category=data["category"],
+                    reasons=data["reasons"],
+                    change=data["change"],
+                    keywords=data["keywords"],
+                    area=data.get("area"),
+                )
+            except LongchengError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("已裁定：%(n)s 由 %(u)s 主办，已改派。")
+                    % {"n": dispute.matter.number, "u": data["responsible_unit"].name},
+                )
+                return redirect("routing:dispute", pk=dispute.pk)
+        return self.render_to_response(self.get_context_data(dispute=dispute, form=form))
+
+
+def dispute_panel(request, matter) -> str:
+    """On a matter's page, for the dispatch centre: the matter's dispute, open or ruled."""
+    if not rules_disputes(request.user):
+        return ""
+    dispute = DispatchDispute.objects.filter(matter=matter).order_by("-raised_at", "-pk").first()
+    if dispute is None:
+        return ""
+    return render_to_string(
+        "routing/dispute_panel.html",
+        {"dispute": dispute, "units": selectors.unit_names(dispute)},
+        request=request,
+    )
