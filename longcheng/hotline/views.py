@@ -12,7 +12,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -74,7 +74,8 @@ def _knowledge_panel() -> bool:
     """The knowledge base's suggestion panel, once that module ships it."""
     try:
         get_template(KNOWLEDGE_PANEL)
-    except TemplateDoesNotExist:
+        reverse("knowledge:suggest")
+    except (TemplateDoesNotExist, NoReverseMatch):
         return False
     return True
 

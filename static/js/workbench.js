@@ -107,6 +107,13 @@
       if (used) used.hidden = false;
     }
   });
+  // The knowledge panel (static/js/knowledge-suggest.js) fills the hidden knowledge_article
+  // and fires "change" on it.
+  if (article && used) {
+    article.addEventListener("change", function () {
+      used.hidden = !article.value;
+    });
+  }
   if (answer && used && article) {
     answer.addEventListener("input", function () {
       if (!answer.value.trim()) {
