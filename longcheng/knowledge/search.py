@@ -1,0 +1,329 @@
+"""Finding knowledge articles by words, and suggesting them for what a caller says (ADR 0022's
+character bigrams, as in `loop.search`).
+
+On PostgreSQL a trigger (migration 0002) keeps three bigram vectors of every article:
+`title_bigrams` (the title), `head_bigrams` (title, keywords and summary: what an article is
+about) and `words_bigrams` (all of it, the answer text too), each `longcheng_bigrams(...)`.
+
+- **Search** (the list's box): every word must be in the article. The GIN index on
+  `words_bigrams` finds the articles holding all bigrams of the words, a `strpos` keeps those
+  holding each word itself, and they rank by where the words are: title above keywords above
+  summary above the answer text.
+- **Suggestion** (while the operator types a complaint of a few sentences): any of the text's
+  telling bigrams may match. The text's bigrams are weighed by how rare they are among the
+  articles (the statistics PostgreSQL keeps on `head_bigrams`, as `loop.search.is_common`
+  reads them), the rarest `MAX_SUGGEST_BIGRAMS` are looked up in the GIN index on
+  `head_bigrams` (published articles only), and each candidate scores the weights of the
+  bigrams its head holds, three times over for those in its title. Only articles published
+  and within their dates are offered.
+
+SQLite, the embedded default, scans with `icontains` and scores in Python: a city's knowledge
+base is a few thousand articles.
+"""
+
+import datetime
+import math
+import re
+import time
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
+from typing import Any
+
+from django.db import connections
+from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from .models import Article
+
+MAX_WORDS = 6
+MAX_SUGGEST_BIGRAMS = 24
+SUGGEST_LIMIT = 5
+# A bigram in more than this share of the articles tells nothing (我们, 反映, 问题).
+COMMON_SHARE = 0.2
+# How much more a bigram weighs in the title than in the keywords or summary.
+TITLE_FACTOR = 2.0
+
+# What search and suggestion read of an article (the same text the trigger indexes).
+# Qualified: the list joins the unit and the category (which has keywords too).
+T = "knowledge_article."
+ALL_TEXT = f"{T}title || ' ' || {T}keywords || ' ' || {T}summary || ' ' || {T}body"
+
+# A run of characters a word is made of: letters and digits of any script (CJK included).
+WORD_RUN = re.compile(r"[^\W_]+")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a search, lower case, at most MAX_WORDS."""
+    return [w for w in text.lower().split() if w][:MAX_WORDS]
+
+
+def bigrams(word: str) -> list[str]:
+    return sorted({word[i : i + 2] for i in range(len(word) - 1)})
+
+
+def text_bigrams(text: str) -> list[str]:
+    """The distinct bigrams of a typed text in their order: whitespace is dropped (as the index
+    drops it), punctuation splits (a bigram with a comma tells nothing)."""
+    compact = re.sub(r"\s+", "", text.lower())
+    seen: dict[str, None] = {}
+    for run in WORD_RUN.findall(compact):
+        if len(run) == 1:
+            continue
+        for i in range(len(run) - 1):
+            seen.setdefault(run[i : i + 2], None)
+    return list(seen)
+
+
+def _lexeme(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery_all(words: list[str]) -> str:
+    """Every bigram of every word; a one-character word is a prefix."""
+    terms: list[str] = []
+    for word in words:
+        grams = bigrams(word)
+        terms += [_lexeme(g) for g in grams] if grams else [_lexeme(word) + ":*"]
+    return " & ".join(terms)
+
+
+def is_postgresql(alias: str) -> bool:
+    return connections[alias].vendor == "postgresql"
+
+
+def current_filter(day: datetime.date) -> Q:
+    """Published and within its dates on `day`: what an operator is offered."""
+    return (
+        Q(status=Article.Status.PUBLISHED)
+        & Q(valid_from__lte=day)
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    )
+
+
+# — Search: every word, ranked by where it is —
+
+
+def _rank_sqlite(words: list[str]) -> Any:
+    parts: list[Any] = []
+    for word in words:
+        for field, weight in (("title", 8), ("keywords", 4), ("summary", 2)):
+            parts.append(
+                Case(
+                    When(**{f"{field}__icontains": word}, then=Value(weight)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+    total: Any = Value(1, output_field=IntegerField())
+    for part in parts:
+        total = total + part
+    return total
+
+
+def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
+    """The articles of `queryset` holding every word of `text`, annotated with `rank` (higher:
+    the words are in the title, then the keywords, then the summary)."""
+    words = words_of(text)
+    if not words:
+        return queryset.annotate(rank=Value(0, output_field=IntegerField()))
+    if not is_postgresql(queryset.db):
+        fields = ("title", "keywords", "summary", "body")
+        found = queryset.filter(
+            reduce(
+                and_,
+                [reduce(or_, [Q(**{f"{f}__icontains": w}) for f in fields]) for w in words],
+            )
+        )
+        return found.annotate(rank=_rank_sqlite(words))
+    # Constant SQL; the words travel as parameters. The index finds the articles holding every
+    # bigram, the strpos keeps those holding the words.
+    found = queryset.filter(
+        RawSQL("words_bigrams @@ %s::tsquery", [tsquery_all(words)], output_field=BooleanField())
+    )
+    rank_sql: list[str] = []
+    rank_params: list[str] = []
+    for word in words:
+        found = found.filter(
+            RawSQL(  # noqa: S611
+                f"strpos(lower({ALL_TEXT}), %s) > 0", [word], output_field=BooleanField()
+            )
+        )
+        rank_sql.append(
+            f"(strpos(lower({T}title), %s) > 0)::int * 8"
+            f" + (strpos(lower({T}keywords), %s) > 0)::int * 4"
+            f" + (strpos(lower({T}summary), %s) > 0)::int * 2 + 1"
+        )
+        rank_params += [word, word, word]
+    return found.annotate(
+        rank=RawSQL(  # noqa: S611
+            " + ".join(rank_sql), rank_params, output_field=IntegerField()
+        )
+    )
+
+
+# — Suggestion: the telling bigrams of a complaint —
+
+# How common each bigram of the articles' heads is, from PostgreSQL's statistics on the column
+# (pg_stats.most_common_elems), read once in a while: they change with ANALYZE.
+_STATS_TTL = 600.0
+_stats: dict[str, tuple[float, dict[str, float], float]] = {}
+
+
+def _head_stats(alias: str) -> tuple[dict[str, float], float]:
+    """(share of articles per common bigram, the smallest share listed); ({}, 0) unknown."""
+    cached = _stats.get(alias)
+    if cached and time.monotonic() - cached[0] < _STATS_TTL:
+        return cached[1], cached[2]
+    shares: dict[str, float] = {}
+    floor = 0.0
+    if is_postgresql(alias):
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+                " WHERE tablename = 'knowledge_article' AND attname = 'head_bigrams'"
+            )
+            row = cursor.fetchone()
+        if row and row[0]:
+            elements, freqs = row[0], row[1]
+            shares = dict(zip(elements, freqs[: len(elements)], strict=True))
+            floor = freqs[len(elements)]
+    _stats[alias] = (time.monotonic(), shares, floor)
+    return shares, floor
+
+
+def forget_statistics() -> None:
+    """After ANALYZE (tests, the benchmark): read the statistics afresh."""
+    _stats.clear()
+
+
+@dataclass(frozen=True)
+class Telling:
+    """The bigrams of a typed text worth looking up, with their weights."""
+
+    grams: tuple[str, ...]
+    weights: tuple[float, ...]
+
+    @property
+    def least_matches(self) -> int:
+        # One matching bigram is chance once the text has a few: ask for two.
+        return 1 if len(self.grams) <= 2 else 2
+
+
+def telling_bigrams(text: str, alias: str) -> Telling:
+    """The text's bigrams weighed by rarity (-log of their share of articles), the common
+    ones dropped, the rarest MAX_SUGGEST_BIGRAMS kept (first typed first among equals)."""
+    grams = text_bigrams(text)
+    shares, floor = _head_stats(alias)
+    weighed: list[tuple[float, int, str]] = []
+    for order, gram in enumerate(grams):
+        share = shares.get(gram)
+        if share is None:
+            # Unlisted: rarer than the rarest listed; without statistics all weigh the same.
+            share = floor / 2 if floor else 0.01
+        if share > COMMON_SHARE:
+            continue
+        weighed.append((share, order, gram))
+    kept = sorted(weighed)[:MAX_SUGGEST_BIGRAMS]
+    kept.sort(key=lambda item: item[1])
+    return Telling(
+        grams=tuple(g for _s, _o, g in kept),
+        weights=tuple(round(-math.log(max(s, 1e-6)), 3) for s, _o, _g in kept),
+    )
+
+
+def suggest_ids(
+    text: str,
+    *,
+    day: datetime.date,
+    category_ids: list[int] | None = None,
+    limit: int = SUGGEST_LIMIT,
+    alias: str = "default",
+) -> list[int]:
+    """The ids of the articles most relevant to a typed text, best first: published, within
+    their dates on `day`; those of the given categories count a little more."""
+    telling = telling_bigrams(text, alias)
+    if not telling.grams:
+        return []
+    if is_postgresql(alias):
+        return _suggest_postgresql(telling, day, category_ids or [], limit, alias)
+    return _suggest_scan(telling, day, category_ids or [], limit, alias)
+
+
+def _category_bonus(telling: Telling) -> float:
+    """An article of the category the operator chose counts as much as one and a half of the
+    text's rarest bigrams in its title."""
+    return 1.5 * (1 + TITLE_FACTOR) * max(telling.weights) if telling.weights else 0.0
+
+
+_SUGGEST_REST = (
+    "AS matched, updated_at FROM knowledge_article"
+    " WHERE status = 'published' AND head_bigrams @@ %s::tsquery"
+    " AND valid_from <= %s AND (valid_until IS NULL OR valid_until >= %s)) AS c"
+    " WHERE matched >= %s ORDER BY score DESC, updated_at DESC, id DESC LIMIT %s"
+)
+
+
+def _suggest_postgresql(
+    telling: Telling, day: datetime.date, category_ids: list[int], limit: int, alias: str
+) -> list[int]:
+    head_terms: list[str] = []
+    title_terms: list[str] = []
+    count_terms: list[str] = []
+    lexemes: list[str] = []
+    for gram, weight in zip(telling.grams, telling.weights, strict=True):
+        lexemes.append(_lexeme(gram))
+        head_terms.append(f"(head_bigrams @@ %s::tsquery)::int * {weight:.3f}")
+        title_terms.append(f"(title_bigrams @@ %s::tsquery)::int * {weight * TITLE_FACTOR:.3f}")
+        count_terms.append("(head_bigrams @@ %s::tsquery)::int")
+    any_of = " | ".join(_lexeme(g) for g in telling.grams)
+    bonus = _category_bonus(telling)
+    # The SQL's shape depends only on how many bigrams there are; they travel as parameters.
+    score = " + ".join(
+        [*head_terms, *title_terms, f"coalesce(category_id = ANY(%s), false)::int * {bonus:.3f}"]
+    )
+    sql = " ".join(
+        ["SELECT id FROM (SELECT id,", score, "AS score,", " + ".join(count_terms), _SUGGEST_REST]
+    )
+    params: list[Any] = [*lexemes, *lexemes, category_ids, *lexemes]
+    params += [any_of, day, day, telling.least_matches, limit]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _suggest_scan(
+    telling: Telling, day: datetime.date, category_ids: list[int], limit: int, alias: str
+) -> list[int]:
+    any_gram = reduce(
+        or_,
+        [
+            Q(title__icontains=g) | Q(keywords__icontains=g) | Q(summary__icontains=g)
+            for g in telling.grams
+        ],
+    )
+    rows = (
+        Article.objects.using(alias)
+        .filter(current_filter(day) & any_gram)
+        .annotate(changed=F("updated_at"))
+        .values_list("id", "title", "keywords", "summary", "category_id", "changed")[:2000]
+    )
+    bonus = _category_bonus(telling)
+    scored = []
+    for pk, title, keywords, summary, category_id, changed in rows:
+        head = f"{title} {keywords} {summary}".lower()
+        title = title.lower()
+        score, matched = 0.0, 0
+        for gram, weight in zip(telling.grams, telling.weights, strict=True):
+            if gram in head:
+                matched += 1
+                score += weight
+            if gram in title:
+                score += weight * TITLE_FACTOR
+        if matched < telling.least_matches:
+            continue
+        if category_id in category_ids:
+            score += bonus
+        scored.append((score, changed, pk))
+    scored.sort(reverse=True)
+    return [pk for _s, _c, pk in scored[:limit]]
