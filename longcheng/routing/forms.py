@@ -85,11 +85,16 @@ class AreaRuleDeleteForm(forms.Form):
 Change = DispatchDispute.Change
 
 
+class _UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name  # the full name: short names alike (市住建局, 市政设施中心) confuse
+
+
 class DisputeRuleForm(BootstrapFormMixin, forms.Form):
     """The ruling: who is responsible, under which category, why, and whether the catalogue
     changes. `areas` are the matter's street and district (where an area rule may apply)."""
 
-    responsible_unit = forms.ModelChoiceField(
+    responsible_unit = _UnitChoice(
         label=_("责任单位（主办）"),
         queryset=Unit.objects.filter(is_active=True).order_by("path"),
         widget=forms.Select(attrs={"data-searchable": _("输入单位名称筛选")}),
