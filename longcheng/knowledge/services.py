@@ -233,11 +233,11 @@ def article_withdraw(
     *, article: Article, actor, expected_version: int | None, reason: str
 ) -> Article:
     """Operators are no longer offered the article (its versions stay)."""
+    locked = _lock(article, expected_version)
+    require_keeps_article(actor, locked.unit)
     reason = reason.strip()
     if len(reason) < 2:
         raise ArticleRefused(_("请填写“撤回原因”，说明这条知识为什么不再使用。"))
-    locked = _lock(article, expected_version)
-    require_keeps_article(actor, locked.unit)
     if not may_move(locked.status, Status.WITHDRAWN):
         raise ArticleRefused(
             _("这条知识当前为“%(s)s”，不能撤回。") % {"s": locked.get_status_display()}
