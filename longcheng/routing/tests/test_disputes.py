@@ -356,3 +356,38 @@ def test_the_disputes_pages(disputed, users, org, catalogue, login):
     again = client.post(disputed.get_absolute_url(), form, follow=True).content.decode()
     assert "该争议已由他人裁定" in again
     assert CatalogueChange.objects.count() == 1
+
+
+def test_a_trained_version_counts_its_dispute_labels(disputed, users, org, catalogue, login):
+    road = Category.objects.add_child(
+        catalogue["root"], {"code": "road", "name": "道路设施", "default_lead_unit": org.brigade2}
+    )
+    services.dispute_rule(
+        dispute=disputed,
+        actor=users.dispatcher,
+        expected_version=disputed.version,
+        responsible_unit=org.brigade2,
+        category=road,
+        reasons="属道路设施",
+    )
+    for index, (category, unit, text) in enumerate(
+        [(catalogue["noise"], org.brigade1, "夜间施工噪音扰民")] * 5
+        + [(road, org.brigade2, "人行道挖开未回填")] * 4
+    ):
+        matter = loop.matter_receive(
+            MatterDraft(
+                title=f"{text}{index}",
+                description=text,
+                channel="hotline",
+                kind="complaint",
+                urgency="normal",
+            ),
+            actor=users.dispatcher,
+        )
+        loop.matter_dispatch(
+            matter=matter, actor=users.dispatcher, lead_unit=unit, category=category
+        )
+    record = training.routing_train(actor=users.sysadmin)
+    assert record.evaluation["dispute_labels"] == 1  # 4 + the ruling make 道路设施's five
+    page = login(users.sysadmin).get("/routing/models/").content.decode()
+    assert "含派单争议裁定标注 1 条" in page
