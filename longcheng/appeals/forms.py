@@ -17,6 +17,7 @@ from longcheng.core.validators import (
     validate_credit_code,
     validate_mobile,
 )
+from longcheng.loop.emergency import emergency_on, limit_category_field
 from longcheng.loop.forms import CategoryChoiceField, MultipleFileField
 from longcheng.loop.models import Category
 from longcheng.loop.workflow import Channel
@@ -74,6 +75,13 @@ class PublicAppealForm(forms.Form):
     consent = forms.BooleanField(label=_("我已阅读并同意《个人信息告知》"), required=False)
     notice_version = forms.CharField(widget=forms.HiddenInput, max_length=20, required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 应急模式: only the emergency's categories, with a banner (`form.emergency`).
+        self.emergency = emergency_on()
+        if self.emergency is not None:
+            limit_category_field(self.fields["category"], self.emergency)
 
     def clean_reporter_phone(self):
         phone = self.cleaned_data.get("reporter_phone", "")

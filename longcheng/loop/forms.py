@@ -11,6 +11,7 @@ from longcheng.core.validators import validate_mobile
 from longcheng.web.forms import BootstrapFormMixin
 from longcheng.web.inputs import DayField
 
+from .emergency import emergency_on, limit_category_field
 from .models import Category
 from .rules import WHISTLE_HOURS_MAX, WHISTLE_HOURS_MIN
 from .workflow import (
@@ -87,6 +88,13 @@ class ReceiveForm(BootstrapFormMixin, forms.Form):
     reporter_name = forms.CharField(label=_("诉求人"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("联系电话"), required=False)
     files = MultipleFileField(label=_("附件（图片或 PDF，可多选）"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 应急模式: only the emergency's categories (the banner reads `form.emergency`).
+        self.emergency = emergency_on()
+        if self.emergency is not None:
+            limit_category_field(self.fields["category"], self.emergency)
 
     def clean_reporter_phone(self):
         phone = self.cleaned_data.get("reporter_phone", "")
@@ -565,3 +573,29 @@ class PeriodForm(forms.Form):
         self.is_valid()
         days = getattr(self, "cleaned_data", {})
         return {name: days[name].isoformat() for name in ("start", "end") if days.get(name)}
+
+
+class EmergencyStartForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("应急事件"), max_length=100)
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("应急诉求类别"),
+        queryset=Category.objects.filter(is_active=True).order_by("path"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("启动后，网上诉求表单和受理页面只提供这些类别（含下级类别）"),
+        error_messages={"required": _("请至少选择一个应急诉求类别。")},
+    )
+    confirm = forms.BooleanField(
+        label=_("我确认启动应急模式：表单将只受理所选类别，派单员和各单位领导将收到通知"),
+        error_messages={"required": _("请勾选确认后再启动。")},
+    )
+
+
+class EmergencyEndForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("结束说明"), required=False, max_length=2000)
+    confirm = forms.BooleanField(
+        label=_("我确认结束应急模式：表单恢复全部诉求类别"),
+        error_messages={"required": _("请勾选确认后再结束。")},
+    )

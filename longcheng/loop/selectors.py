@@ -15,6 +15,7 @@ from longcheng.core.calendar import next_year_missing
 from longcheng.core.counting import capped_count
 from longcheng.web.home import HomeAlert, NavItem, StatCard
 
+from .emergency import emergency_on, emergency_queue
 from .models import (
     AnswerReview,
     DeadlineReview,
@@ -69,8 +70,10 @@ class Box:
     APPROVALS = "approvals"
     MINE = "mine"
     TO_REPORT = "to_report"
+    EMERGENCY = "emergency"
 
     LABELS = {
+        EMERGENCY: _("应急"),
         APPROVALS: _("待审批"),
         MINE: _("我经办的"),
         ASSISTING: _("协办事项"),
@@ -160,7 +163,15 @@ def _to_report(user) -> QuerySet[Matter]:
     )
 
 
+def _emergency(user) -> QuerySet[Matter]:
+    """应急: the dispatch centre's priority queue while an emergency is on."""
+    if user_scope(user) != Scope.ALL:
+        return Matter.objects.none()
+    return emergency_queue()
+
+
 _SPECIAL_BOXES = {
+    Box.EMERGENCY: _emergency,
     Box.ASSISTING: _assisting,
     Box.APPROVALS: _approvals,
     Box.MINE: _mine,
@@ -188,7 +199,10 @@ def last_return(matter: Matter):
 
 def inbox_boxes(user) -> list[str]:
     if user_scope(user) == Scope.ALL:
+        # While an emergency is on its queue is the first tab (and the one that opens).
+        first = [Box.EMERGENCY] if emergency_on() is not None else []
         return [
+            *first,
             Box.TO_DISPATCH,
             Box.APPROVALS,
             Box.RETURNED,
@@ -340,6 +354,14 @@ def loop_nav_items(user) -> list[NavItem]:
     if role == Role.SYSADMIN:
         items.append(NavItem(str(_("节假日安排")), reverse("loop:calendar"), "calendar3"))
     if role == Role.DISPATCHER:
+        items.append(
+            NavItem(
+                str(_("应急模式")),
+                reverse("loop:emergency"),
+                "lightning",
+                1 if emergency_on() is not None else 0,
+            )
+        )
         pending = pending_deadline_reviews()
         if pending:
             items.append(

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longcheng.accounts.policies import acts_for, leads, require_runs_hotline
+from longcheng.accounts.policies import acts_for, leads, require_runs_hotline, runs_dispatch_centre
 from longcheng.accounts.roles import Role
 from longcheng.audit.models import Action as AuditAction
 from longcheng.audit.services import audit_record, audit_refusal
@@ -25,7 +26,7 @@ from longcheng.core.calendar import (
     deadline_after_working_days,
     working_days_between,
 )
-from longcheng.core.errors import ConcurrentEditError, LongchengError
+from longcheng.core.errors import ConcurrentEditError, LongchengError, PermissionRefused
 from longcheng.core.models import Unit
 from longcheng.core.pii import describe_findings, find_personal_data
 from longcheng.core.transactions import service
@@ -33,9 +34,11 @@ from longcheng.core.transactions import service
 from . import events, notifications, rollups, rules
 from .attachments import attachment_add
 from .drafts import MatterDraft
+from .emergency import emergency_for
 from .models import (
     AnswerReview,
     Category,
+    EmergencyMode,
     Extension,
     Matter,
     MatterEvent,
@@ -67,6 +70,7 @@ from .workflow import (
     ReturnReason,
     Status,
     UnreasonableGround,
+    Urgency,
     metric_scope_of,
 )
 
@@ -215,13 +219,18 @@ def matter_receive(
 ) -> Matter:
     """受理: register a matter from any channel. `actor` may be None for the public form."""
     now = at or clock.now()
+    # 应急模式: a matter of an emergency category joins its priority queue, urgent.
+    emergency = emergency_for(draft.category)
+    if emergency is not None and now < emergency.started_at:
+        emergency = None  # a matter of the past (an import) belongs to no emergency
     matter = Matter.objects.create(
         number=_next_matter_number(now),
         title=draft.title,
         description=draft.description,
         channel=draft.channel,
         kind=draft.kind,
-        urgency=draft.urgency,
+        urgency=Urgency.URGENT if emergency else draft.urgency,
+        emergency=emergency,
         category=draft.category,
         division=draft.division,
         address=draft.address,
@@ -1615,3 +1624,88 @@ def matter_caller_follow(*, matter: Matter, actor, words: str) -> MatterEvent:
             body=words,
         )
     return event
+
+
+# — 应急模式 —
+
+
+class EmergencyRefused(LongchengError):
+    pass
+
+
+def _emergency_audience():
+    from longcheng.accounts.models import User
+
+    return User.objects.filter(role__in=[Role.DISPATCHER, Role.LEADER], is_active=True)
+
+
+@service
+def emergency_start(*, actor, title: str, note: str, categories) -> EmergencyMode:
+    """启动应急模式: from now the public form and the intake offer only `categories` (and those
+    below them), and what is received in them is urgent and queued first for dispatch.
+    Dispatchers and unit leaders are told."""
+    if not runs_dispatch_centre(actor):
+        raise PermissionRefused(_("只有派单中心可以启动应急模式。"))
+    categories = list(categories)
+    if not categories:
+        raise EmergencyRefused(_("请至少选择一个应急诉求类别。"))
+    running = EmergencyMode.objects.select_for_update().filter(on=True).first()
+    if running is not None:
+        raise EmergencyRefused(
+            _("应急模式“%(t)s”正在运行，须先结束才能启动新的。") % {"t": running.title}
+        )
+    emergency = EmergencyMode.objects.create(
+        title=title, note=note, started_at=clock.now(), started_by=actor
+    )
+    emergency.categories.set(categories)
+    names = "、".join(c.name for c in categories)
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE_CHANGE,
+        target=emergency,
+        after={"on": True, "title": title, "categories": [c.pk for c in categories]},
+    )
+    notifications.notify(
+        _emergency_audience(),
+        kind=Notification.Kind.EMERGENCY,
+        title=_("应急模式已启动：%(t)s") % {"t": title},
+        body=_("应急诉求类别：%(n)s。应急事项为紧急件，在“应急”队列优先派单。%(note)s")
+        % {"n": names, "note": note},
+        url=reverse("loop:emergency"),
+        subject=f"loop.emergencymode:{emergency.pk}",
+    )
+    return emergency
+
+
+@service
+def emergency_end(*, actor, emergency: EmergencyMode, note: str = "") -> EmergencyMode:
+    """结束应急模式: the forms offer the whole catalogue again; the emergency's matters keep
+    their mark (and the history its figures)."""
+    if not runs_dispatch_centre(actor):
+        raise PermissionRefused(_("只有派单中心可以结束应急模式。"))
+    locked = EmergencyMode.objects.select_for_update().get(pk=emergency.pk)
+    if not locked.on:
+        raise EmergencyRefused(_("应急模式“%(t)s”已经结束。") % {"t": locked.title})
+    locked.ended_at = clock.now()
+    locked.ended_by = actor
+    locked.on = None
+    if note:
+        locked.note = f"{locked.note}\n{note}".strip()
+    locked.save(update_fields=["ended_at", "ended_by", "on", "note"])
+    received = Matter.objects.filter(emergency=locked).count()
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATE_CHANGE,
+        target=locked,
+        before={"on": True},
+        after={"on": False, "matters": received, "note": note},
+    )
+    notifications.notify(
+        _emergency_audience(),
+        kind=Notification.Kind.EMERGENCY,
+        title=_("应急模式已结束：%(t)s") % {"t": locked.title},
+        body=_("应急期间受理应急事项 %(n)d 件。表单恢复全部诉求类别。") % {"n": received},
+        url=reverse("loop:emergency"),
+        subject=f"loop.emergencymode:{locked.pk}",
+    )
+    return locked

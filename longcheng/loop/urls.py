@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     calendar_views,
     citizen_update_views,
+    emergency_views,
     map_views,
     metrics_views,
     notification_views,
@@ -14,6 +15,10 @@ app_name = "loop"
 urlpatterns = [
     path("", views.InboxView.as_view(), name="inbox"),
     path("receive/", views.ReceiveView.as_view(), name="receive"),
+    path("emergency/", emergency_views.EmergencyView.as_view(), name="emergency"),
+    path(
+        "emergency/<int:pk>/end/", emergency_views.EmergencyEndView.as_view(), name="emergency_end"
+    ),
     path("map/", map_views.MatterMapView.as_view(), name="map"),
     path("map/data/", map_views.MatterMapDataView.as_view(), name="map_data"),
     path("matters/<int:pk>/", views.MatterDetailView.as_view(), name="matter_detail"),

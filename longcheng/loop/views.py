@@ -160,7 +160,8 @@ class InboxView(BusinessRequired, RegisterListView):
     def ordering_keys(self) -> list[str]:
         if not self.params.get("sort"):
             # Waiting for dispatch there is no deadline yet: urgent first, then first come.
-            if self.box() in (Box.TO_DISPATCH, Box.RETURNED) and not self.params.get("q"):
+            first_come = (Box.EMERGENCY, Box.TO_DISPATCH, Box.RETURNED)
+            if self.box() in first_come and not self.params.get("q"):
                 return ["-urgency", "received_at", "pk"]
         return super().ordering_keys()
 
@@ -646,7 +647,7 @@ class LegalHoldView(MatterMixin, View):
 class ReceiveView(BusinessRequired, FormView):
     """受理: hotline, window or any staff member registers a matter."""
 
-    template_name = "web/form.html"
+    template_name = "loop/receive.html"  # web/form.html with the emergency banner
     form_class = ReceiveForm
     extra_context = {"title": gettext_lazy("受理事项"), "cancel_url": "/loop/", "multipart": True}
 
