@@ -581,3 +581,33 @@ def cockpit_nav_items(user) -> list[NavItem]:
     if not is_business_staff(user):
         return []
     return [NavItem(_("驾驶舱"), reverse("cockpit:index"), "speedometer2")]
+
+
+# — The 12345 workbench: 每月一题 and 应急模式 —
+
+
+@dataclass
+class ProblemPanel:
+    problem: object
+    volume: object
+    figures: object
+
+
+def problem_panel(user) -> ProblemPanel | None:
+    """This month's 每月一题 (or the latest): its complaints per week before and after
+    promotion, the same selector as its own page (`projects.selectors.problem_volume`)."""
+    from longcheng.projects.selectors import current_problem, problem_figures, problem_volume
+
+    problem = current_problem()
+    if problem is None:
+        return None
+    return ProblemPanel(problem, problem_volume(problem), problem_figures(problem))
+
+
+def emergency_panel(user):
+    """The emergency that is on (or the last one) and its surge per hour against the week
+    before (`loop.emergency.emergency_surge`, as on the emergency page)."""
+    from longcheng.loop.emergency import emergency_surge, latest_emergency
+
+    emergency = latest_emergency()
+    return emergency_surge(emergency) if emergency is not None else None

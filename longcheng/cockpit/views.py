@@ -132,8 +132,14 @@ class CockpitView(BusinessStaffRequired, TemplateView):
             ),
         }
         today = timezone.localdate()
+        problem = panels.problem_panel(user)
+        surge = panels.emergency_panel(user)
         return super().get_context_data(
             title=_("驾驶舱"),
+            problem=problem,
+            problem_chart=problem.volume.chart() if problem else None,
+            surge=surge,
+            surge_chart=surge.chart() if surge else None,
             period=period,
             matters=matters,
             league=league,

@@ -164,7 +164,7 @@ def test_the_dispatcher_sees_the_emergency_queue_first(users, flood, catalogue, 
     assert Box.EMERGENCY not in inbox_boxes(users.dispatcher)
 
 
-def test_the_surge_compares_each_hour_with_the_week_before(users, flood, catalogue, clock):
+def test_the_surge_compares_each_hour_with_the_week_before(users, flood, catalogue, clock, login):
     MatterFactory(category=catalogue["noise"], at=at(2023, 9, 18, 9, 10))  # a week before
     emergency = start(users, flood)
     for minute in (5, 20, 40):
@@ -177,3 +177,5 @@ def test_the_surge_compares_each_hour_with_the_week_before(users, flood, catalog
     assert surge.during == [4, 1] and surge.week_before == [1, 0]
     assert surge.emergency_matters == [3, 1]  # the noise complaint is not the emergency's
     assert surge.ratio == 5.0
+    cockpit = login(users.dispatcher).get(reverse("cockpit:index")).content.decode()
+    assert "应急期间共 5 件，上周同时段 1 件" in cockpit and "（5.0 倍）" in cockpit

@@ -181,6 +181,10 @@ def test_complaints_before_and_after_are_counted_by_one_selector(
     page = login(users.dispatcher).get(problem.get_absolute_url()).content.decode()
     assert 'data-testid="before-weekly">0.5<' in page and 'data-testid="after-weekly">1.0<' in page
     assert "+100.0%" in page
+    # The cockpit reads the same selector: the same figures.
+    cockpit = login(users.dispatcher).get(reverse("cockpit:index")).content.decode()
+    assert 'data-testid="cockpit-before-weekly">0.5<' in cockpit
+    assert 'data-testid="cockpit-after-weekly">1.0<' in cockpit
     matters = (
         login(users.dispatcher)
         .get(reverse("projects:problem_matters", args=[problem.pk]))
