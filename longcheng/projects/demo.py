@@ -48,7 +48,60 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=SHANGHAI)
 
 
+def _seed_monthly_problem(log) -> None:
+    """每月一题: 施工噪音扰民, promoted three weeks ago from the city's night-work complaints,
+    led by 市城管执法队直属一大队, with its first progress reported."""
+    from longcheng.loop.models import Category
+
+    from .models import MonthlyProblem
+
+    category = Category.objects.filter(code="urban-noise").first()
+    unit = Unit.objects.filter(code="ty-cg-zfd-1").first()
+    dispatcher = User.objects.filter(username="dispatcher").first()
+    if MonthlyProblem.objects.exists() or not (category and unit and dispatcher):
+        return
+    today = timezone.localdate()
+    problem = services.problem_promote(
+        actor=dispatcher,
+        title="施工噪音扰民",
+        category=category,
+        lead_unit=unit,
+        description="夜间施工噪音投诉连续数周居全市前列，集中在小店区、晋源区在建工地，"
+        "22时后打桩、浇筑、渣土运输扰民。",
+        measures="一、城管执法队每晚22时至次日6时分片夜查在建工地；二、未取得夜间施工许可"
+        "擅自施工的立案查处；三、住建部门约谈施工单位，渣土车错峰运输；四、热线回访投诉人。",
+        deadline=today + datetime.timedelta(days=40),
+        milestones=[
+            (today - datetime.timedelta(days=7), "完成全市在建工地夜间施工许可排查"),
+            (today + datetime.timedelta(days=10), "重点工地安装噪声在线监测"),
+            (today + datetime.timedelta(days=35), "投诉量较设定前下降五成"),
+        ],
+    )
+    # Promoted three weeks ago, so the chart has weeks after as well as before.
+    promoted = clock.now() - datetime.timedelta(days=21)
+    local = timezone.localtime(promoted)
+    MonthlyProblem.objects.filter(pk=problem.pk).update(
+        promoted_at=promoted, year=local.year, month=local.month
+    )
+    problem.refresh_from_db()
+    first = problem.milestones.order_by("planned_date").first()
+    leader = User.objects.filter(
+        unit=unit, role__in=[Role.CLERK, Role.LEADER], is_active=True
+    ).first()
+    if leader is not None:
+        services.problem_report(
+            actor=leader,
+            problem=problem,
+            expected_version=problem.version,
+            progress=35,
+            text="已排查在建工地46处，查处无证夜间施工4起，约谈施工单位9家。",
+            milestone=first,
+        )
+    log("项目：每月一题“施工噪音扰民”。")
+
+
 def seed(log) -> None:
+    _seed_monthly_problem(log)
     if Positioning.objects.exists():
         log("项目：已有演示数据，跳过。")
         return
