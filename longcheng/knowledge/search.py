@@ -12,7 +12,8 @@ about) and `words_bigrams` (all of it, the answer text too), each `longcheng_big
 - **Suggestion** (while the operator types a complaint of a few sentences): any of the text's
   telling bigrams may match. The text's bigrams are weighed by how rare they are among the
   articles (the statistics PostgreSQL keeps on `head_bigrams`, as `loop.search.is_common`
-  reads them), the rarest `MAX_SUGGEST_BIGRAMS` are looked up in the GIN index on
+  reads them; those in more than `COMMON_SHARE` of the articles are dropped), the rarest
+  `MAX_SUGGEST_BIGRAMS` are looked up in the GIN index on
   `head_bigrams` (published articles only), and each candidate scores the weights of the
   bigrams its head holds, three times over for those in its title. Only articles published
   and within their dates are offered.
@@ -37,10 +38,10 @@ from django.db.models.expressions import RawSQL
 from .models import Article
 
 MAX_WORDS = 6
-MAX_SUGGEST_BIGRAMS = 24
+MAX_SUGGEST_BIGRAMS = 16
 SUGGEST_LIMIT = 5
 # A bigram in more than this share of the articles tells nothing (我们, 反映, 问题).
-COMMON_SHARE = 0.2
+COMMON_SHARE = 0.05
 # How much more a bigram weighs in the title than in the keywords or summary.
 TITLE_FACTOR = 2.0
 
@@ -137,18 +138,21 @@ def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
         )
         return found.annotate(rank=_rank_sqlite(words))
     # Constant SQL; the words travel as parameters. The index finds the articles holding every
-    # bigram, the strpos keeps those holding the words.
+    # bigram, the strpos keeps those holding the longer words themselves.
     found = queryset.filter(
         RawSQL("words_bigrams @@ %s::tsquery", [tsquery_all(words)], output_field=BooleanField())
     )
     rank_sql: list[str] = []
     rank_params: list[str] = []
     for word in words:
-        found = found.filter(
-            RawSQL(  # noqa: S611
-                f"strpos(lower({ALL_TEXT}), %s) > 0", [word], output_field=BooleanField()
+        # A word of one or two characters is its bigram (or their prefix): the index's answer
+        # is exact, and the check would read every hit's answer text.
+        if len(word) > 2:
+            found = found.filter(
+                RawSQL(  # noqa: S611
+                    f"strpos(lower({ALL_TEXT}), %s) > 0", [word], output_field=BooleanField()
+                )
             )
-        )
         rank_sql.append(
             f"(strpos(lower({T}title), %s) > 0)::int * 8"
             f" + (strpos(lower({T}keywords), %s) > 0)::int * 4"
@@ -224,7 +228,9 @@ def telling_bigrams(text: str, alias: str) -> Telling:
         if share > COMMON_SHARE:
             continue
         weighed.append((share, order, gram))
-    kept = sorted(weighed)[:MAX_SUGGEST_BIGRAMS]
+    # Without statistics (a small or new knowledge base) nothing tells which are rare: all are
+    # looked up, which a small table answers at once.
+    kept = sorted(weighed)[: MAX_SUGGEST_BIGRAMS if shares else 4 * MAX_SUGGEST_BIGRAMS]
     kept.sort(key=lambda item: item[1])
     return Telling(
         grams=tuple(g for _s, _o, g in kept),
