@@ -96,6 +96,8 @@ BUSINESS_NAMESPACES = {
     "funds",
     "privacy",
     "cockpit",
+    "knowledge",
+    "hotline",
 }
 # Pages in business modules that hold no business record: one's own notifications, and the
 # system administrator's work (routing model versions, API keys for other systems).
