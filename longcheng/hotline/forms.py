@@ -122,14 +122,24 @@ class WorkbenchForm(QuestionsMixin, ReceiveForm):
         return cleaned
 
 
+class CategoryForm(forms.Form):
+    """?category= (a catalogue node, or none)."""
+
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.filter(is_active=True), required=False
+    )
+
+    def chosen(self) -> Category | None:
+        return self.cleaned_data.get("category") if self.is_valid() else None
+
+
 class QuestionsForm(QuestionsMixin, forms.Form):
-    """The question fields alone, for the fragment the workbench loads on a category change."""
+    """The question fields alone (unbound: no errors before the operator has typed), for the
+    fragment the workbench loads on a category change."""
 
-    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True))
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, category: Category | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_questions(_category_of(self.data))
+        self.add_questions(category)
 
 
 class CallerForm(forms.Form):

@@ -36,6 +36,7 @@ from . import selectors, services
 from .forms import (
     AnswerTemplateForm,
     CallerForm,
+    CategoryForm,
     CategoryQuestionForm,
     ExpectedForm,
     FollowForm,
@@ -196,7 +197,7 @@ class QuestionsView(HotlineRequired, View):
     """The chosen category's questions as form fields (a fragment)."""
 
     def get(self, request):
-        form = QuestionsForm(request.GET)
+        form = QuestionsForm(category=CategoryForm(request.GET).chosen())
         return render(
             request,
             "hotline/_questions.html",
@@ -241,8 +242,7 @@ class CallTemplatesView(HotlineRequired, View):
     """GET ?category=: the 即时答复 templates for the call being taken (no matter yet)."""
 
     def get(self, request):
-        form = QuestionsForm(request.GET)
-        category = form.cleaned_data.get("category") if form.is_valid() else None
+        category = CategoryForm(request.GET).chosen()
         sketch = Matter(
             number=_("（受理后生成）"),
             title="",

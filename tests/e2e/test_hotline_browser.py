@@ -12,6 +12,7 @@ from .conftest import device_page, sign_in
 
 pytestmark = pytest.mark.e2e
 
+
 CALLER = "13903510021"
 
 

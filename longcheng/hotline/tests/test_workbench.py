@@ -387,3 +387,17 @@ def test_a_new_caller_can_register_through_the_workbench(login, users, catalogue
     assert matter.channel == "hotline" and matter.status == Status.RECEIVED
     assert matter.reporter_phone == CALLER and matter.intake_answers is None
     assert MatterFactory  # the factory's own path receives too (used above)
+
+
+def test_the_fragments_of_a_category_with_a_required_question(login, users, heating):
+    root, cold = heating
+    CategoryQuestion.objects.create(category=root, label="楼层/户号", required=True)
+    AnswerTemplate.objects.create(
+        category=root, stage="on_call", title="供暖期", text="法定供暖期为11月1日至次年3月31日。"
+    )
+    client = login(users.dispatcher)
+    fields = client.get(reverse("hotline:question_fields"), {"category": cold.pk})
+    html = fields.content.decode()
+    assert "楼层/户号" in html and "请填写" not in html  # nothing typed yet: no error
+    found = client.get(reverse("hotline:call_templates"), {"category": cold.pk}).json()
+    assert [t["title"] for t in found["templates"]] == ["供暖期"]
