@@ -48,6 +48,154 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=SHANGHAI)
 
 
+# 每月一题's history: the night-construction complaints of the eight weeks before it was set,
+# building up as the summer's sites poured concrete at night (per week, oldest first), about
+# sites in 小店区 and 迎泽区: (district code, site, short name, latitude, longitude).
+PROBLEM_WEEKLY = [9, 10, 11, 12, 11, 13, 14, 12]
+NOISE_SITES = [
+    ("140105", "长治路与南中环街交叉口西南角在建商业综合体", "长治路南中环工地", 37.8132, 112.5420),
+    ("140105", "亲贤北街富力壹品地下车库项目", "富力壹品工地", 37.8371, 112.5689),
+    ("140105", "坞城路与许坦东街口在建住宅项目", "坞城路工地", 37.8046, 112.5838),
+    ("140105", "平阳路南段市政管网改造工地", "平阳路管网工地", 37.8214, 112.5476),
+    ("140105", "学府街东段写字楼项目", "学府街工地", 37.8089, 112.5667),
+    ("140105", "北营南路安置房项目", "北营安置房工地", 37.7962, 112.5991),
+    ("140105", "龙城大街与太榆路口在建学校项目", "龙城大街学校工地", 37.7716, 112.5585),
+    ("140106", "建设南路与并州东街口在建住宅项目", "建设南路工地", 37.8457, 112.5752),
+    ("140106", "迎泽大街地铁施工段（五一广场以东）", "迎泽大街地铁工地", 37.8631, 112.5712),
+    ("140106", "朝阳街棚户区改造项目", "朝阳街棚改工地", 37.8600, 112.5880),
+    ("140106", "双塔西街小区旁在建综合楼", "双塔西街工地", 37.8512, 112.5781),
+    ("140106", "郝庄镇安置房项目", "郝庄安置房工地", 37.8598, 112.6012),
+]
+# (title after the short name, what the caller says after the site)
+NOISE_COMPLAINTS = [
+    ("夜间打桩扰民", "晚上十一点以后还在打桩，震得窗户嗡嗡响，孩子第二天要上学根本睡不着。"),
+    ("凌晨浇筑噪音大", "凌晨一点还有混凝土泵车在浇筑，机器轰鸣一整夜，请查处。"),
+    ("夜间渣土车进出扰民", "夜里渣土车进进出出，鸣笛和装卸声音很大，持续到凌晨三点。"),
+    ("深夜切割钢筋", "每天夜里切割钢筋、敲击模板，噪音持续到凌晨两点，家里老人心脏不好。"),
+    (
+        "夜间施工是否有许可",
+        "已经连续一周晚上施工到半夜，想问是否办了夜间施工许可，没有的话请依法处理。",
+    ),
+    ("半夜吊车作业", "半夜塔吊和吊车作业，工人喊话和金属撞击声很大，整栋楼的住户都被吵醒。"),
+]
+NOISE_ANSWERS = [
+    "经直属一大队夜间巡查核实，该工地未办理夜间施工许可，22时后仍进行高噪声作业，已责令立即停止，"
+    "依法立案调查，并约谈施工单位负责人。",
+    "经核查，该工地持有混凝土连续浇筑的夜间施工许可，已要求其采取降噪措施、渣土车禁止鸣笛，"
+    "并在小区门口张贴施工公告；许可期满后不得夜间施工。",
+    "执法队员当晚到场，施工单位已停止作业；已将该工地列入夜查重点，连续三晚复查未再发现夜间施工。",
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+
+
+def _seed_problem_history(promoted: datetime.datetime, category, unit, dispatcher) -> int:
+    """The complaints that made 施工噪音扰民 the month's problem: each week before promotion
+    more of them, called in at night on the hotline (some on the public form), dispatched in the
+    morning to 直属一大队, signed, the caller rung back, answered after the night patrol, rated
+    on the return call and the older ones archived — replayed through the loop's services at the
+    moment each happened, like the loop's own demo matters."""
+    import random
+
+    from longcheng.core.models import Division
+    from longcheng.loop import services as loop_services
+    from longcheng.loop.drafts import MatterDraft
+    from longcheng.loop.workflow import Channel, Kind, Rating, Status, Urgency
+
+    clerk = (
+        User.objects.filter(unit=unit, role=Role.CLERK, is_active=True).first()
+        or User.objects.filter(unit=unit, role=Role.LEADER, is_active=True).first()
+    )
+    divisions = {d.code: d for d in Division.objects.filter(code__in=["140105", "140106"])}
+    if clerk is None or len(divisions) < 2:
+        return 0
+    rng = random.Random(20230901)
+    hour, day = datetime.timedelta(hours=1), datetime.timedelta(days=1)
+    made = 0
+    weeks = len(PROBLEM_WEEKLY)
+    for week, count in enumerate(PROBLEM_WEEKLY):
+        start = promoted - (weeks - week) * 7 * day
+        for _n in range(count):
+            code, site, short, lat, lng = rng.choice(NOISE_SITES)
+            title, said = rng.choice(NOISE_COMPLAINTS)
+            # Called in between 22:00 and 01:00, some night of that week.
+            night = timezone.localtime(start + rng.randint(0, 6) * day).date()
+            received = datetime.datetime.combine(
+                night, datetime.time(22), tzinfo=timezone.get_current_timezone()
+            ) + datetime.timedelta(minutes=rng.randint(0, 179))
+            if received >= promoted:
+                received = promoted - rng.randint(2, 20) * hour
+            anonymous = rng.random() < 0.1
+            name = rng.choice(SURNAMES) + rng.choice(["女士", "先生"])
+            with clock.frozen_at(received):
+                matter = loop_services.matter_receive(
+                    MatterDraft(
+                        title=f"{short}{title}",
+                        description=f"{site}{said}",
+                        channel=Channel.HOTLINE if rng.random() < 0.75 else Channel.PUBLIC_FORM,
+                        kind=Kind.COMPLAINT if rng.random() < 0.85 else Kind.REPORT,
+                        urgency=Urgency.NORMAL,
+                        category=category,
+                        division=divisions[code],
+                        address=f"太原市{divisions[code].name}{site}",
+                        latitude=Decimal(f"{lat + rng.uniform(-0.002, 0.002):.6f}"),
+                        longitude=Decimal(f"{lng + rng.uniform(-0.002, 0.002):.6f}"),
+                        anonymous=anonymous,
+                        reporter_name="" if anonymous else name,
+                        reporter_phone=""
+                        if anonymous
+                        else f"1{rng.choice('3589')}{rng.randint(10**8, 10**9 - 1)}",
+                    ),
+                    actor=dispatcher,
+                )
+            # The next morning's dispatch, signed within the hour and the caller rung back.
+            moment = datetime.datetime.combine(
+                timezone.localtime(received + 3 * hour).date(),
+                datetime.time(8, 30),
+                tzinfo=timezone.get_current_timezone(),
+            ) + datetime.timedelta(minutes=rng.randint(0, 60))
+            with clock.frozen_at(moment):
+                matter = loop_services.matter_dispatch(
+                    matter=matter, actor=dispatcher, lead_unit=unit
+                )
+            moment += datetime.timedelta(minutes=rng.randint(15, 50))
+            with clock.frozen_at(moment):
+                matter = loop_services.matter_sign(matter=matter, actor=clerk)
+            moment += datetime.timedelta(minutes=30)
+            with clock.frozen_at(moment):
+                loop_services.matter_contact(
+                    matter=matter,
+                    actor=clerk,
+                    note="电话联系诉求人，约定当晚夜查该工地。",
+                )
+            # Answered after a night patrol or two, rated on the return call.
+            moment += rng.randint(1, 4) * day + rng.randint(0, 5) * hour
+            with clock.frozen_at(moment):
+                matter = loop_services.matter_answer(
+                    matter=matter, actor=clerk, text=rng.choice(NOISE_ANSWERS)
+                )
+            moment += rng.randint(1, 2) * day
+            dissatisfied = rng.random() < 0.1
+            rating = (
+                Rating.DISSATISFIED
+                if dissatisfied
+                else rng.choice([Rating.SATISFIED, Rating.SATISFIED, Rating.BASICALLY])
+            )
+            with clock.frozen_at(moment):
+                matter = loop_services.matter_rate(
+                    matter=matter,
+                    actor=dispatcher,
+                    rating=rating,
+                    resolved=not dissatisfied,
+                    note="电话回访，诉求人表示" + str(Rating(rating).label),
+                )
+            made += 1
+            archive_at = moment + rng.randint(2, 5) * day
+            if matter.status == Status.CLOSED and archive_at < promoted:
+                with clock.frozen_at(archive_at):
+                    loop_services.matter_archive(matter=matter, actor=dispatcher)
+    return made
+
+
 def _seed_monthly_problem(log) -> None:
     """每月一题: 施工噪音扰民, promoted three weeks ago from the city's night-work complaints,
     led by 市城管执法队直属一大队, with its first progress reported."""
@@ -61,6 +209,10 @@ def _seed_monthly_problem(log) -> None:
     if MonthlyProblem.objects.exists() or not (category and unit and dispatcher):
         return
     today = timezone.localdate()
+    # Promoted three weeks ago, so the chart has weeks after as well as before; the complaints
+    # of the weeks before are the ones that made it the month's problem.
+    promoted = clock.now() - datetime.timedelta(days=21)
+    history = _seed_problem_history(promoted, category, unit, dispatcher)
     problem = services.problem_promote(
         actor=dispatcher,
         title="施工噪音扰民",
@@ -77,8 +229,6 @@ def _seed_monthly_problem(log) -> None:
             (today + datetime.timedelta(days=35), "投诉量较设定前下降五成"),
         ],
     )
-    # Promoted three weeks ago, so the chart has weeks after as well as before.
-    promoted = clock.now() - datetime.timedelta(days=21)
     local = timezone.localtime(promoted)
     MonthlyProblem.objects.filter(pk=problem.pk).update(
         promoted_at=promoted, year=local.year, month=local.month
@@ -97,7 +247,7 @@ def _seed_monthly_problem(log) -> None:
             text="已排查在建工地46处，查处无证夜间施工4起，约谈施工单位9家。",
             milestone=first,
         )
-    log("项目：每月一题“施工噪音扰民”。")
+    log(f"项目：每月一题“施工噪音扰民”（设定前八周夜间施工噪音投诉 {history} 件）。")
 
 
 def seed(log) -> None:
