@@ -83,6 +83,9 @@ class Article(TimeStampedModel, VersionedModel):
         indexes = [
             models.Index(fields=["status", "valid_until"], name="knowledge_status_until_idx"),
             models.Index(fields=["unit", "status"], name="knowledge_unit_status_idx"),
+            # The search's tiers newest first (knowledge.search.page_ids): a common word's
+            # tier is walked in this order and the walk stops at the page's last row.
+            models.Index(fields=["-updated_at", "-id"], name="knowledge_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -35,6 +35,8 @@ from django.db import connections
 from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
+from longcheng.core.counting import capped_count
+
 from .models import Article
 
 MAX_WORDS = 6
@@ -102,29 +104,89 @@ def current_filter(day: datetime.date) -> Q:
     )
 
 
-# — Search: every word, ranked by where it is —
+# — Search: every word, title hits first —
+
+# The tiers of a search, best first (the list's order; `rank` holds the tier's number):
+# every word in the title, some word in the title, every word in the title, keywords or summary
+# (the head), some word in the head, only in the answer text. Within a tier the newest first.
+# Each tier is a question of its own (LIMIT), so the first page reads a few rows of each,
+# however many articles hold a common word, and nothing is scored over every hit.
+TIER_TITLE_ALL, TIER_TITLE_SOME, TIER_HEAD_ALL, TIER_HEAD_SOME, TIER_BODY = 5, 4, 3, 2, 1
+
+
+def _tiers(words: list[str]) -> list[int]:
+    """The tiers a search of `words` has (with one word, "some" is "every")."""
+    if len(words) == 1:
+        return [TIER_TITLE_ALL, TIER_HEAD_ALL, TIER_BODY]
+    return [TIER_TITLE_ALL, TIER_TITLE_SOME, TIER_HEAD_ALL, TIER_HEAD_SOME, TIER_BODY]
+
+
+def _in_title_q(word: str) -> Q:
+    return Q(title__icontains=word)
+
+
+def _in_head_q(word: str) -> Q:
+    return Q(title__icontains=word) | Q(keywords__icontains=word) | Q(summary__icontains=word)
+
+
+def _tier_q(tier: int, words: list[str]) -> Q:
+    """SQLite: the condition that puts an article in `tier` or a better one."""
+    if tier in (TIER_TITLE_ALL, TIER_HEAD_ALL):
+        part = _in_title_q if tier == TIER_TITLE_ALL else _in_head_q
+        return reduce(and_, [part(w) for w in words])
+    part = _in_title_q if tier == TIER_TITLE_SOME else _in_head_q
+    return reduce(or_, [part(w) for w in words])
 
 
 def _rank_sqlite(words: list[str]) -> Any:
-    parts: list[Any] = []
-    for word in words:
-        for field, weight in (("title", 8), ("keywords", 4), ("summary", 2)):
-            parts.append(
-                Case(
-                    When(**{f"{field}__icontains": word}, then=Value(weight)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-    total: Any = Value(1, output_field=IntegerField())
-    for part in parts:
-        total = total + part
-    return total
+    return Case(
+        *[When(_tier_q(t, words), then=Value(t)) for t in _tiers(words)[:-1]],
+        default=Value(TIER_BODY),
+        output_field=IntegerField(),
+    )
+
+
+HEAD_TEXT = f"{T}title || ' ' || {T}keywords || ' ' || {T}summary"
+
+
+def _in_sql(vector: str, text: str, word: str) -> tuple[str, list[str]]:
+    """PostgreSQL: `word` is in the column whose vector is `vector`: its bigrams by the
+    vector (an index can answer), a longer word itself by strpos on the (short) text."""
+    sql = f"{T}{vector} @@ %s::tsquery"
+    params = [tsquery_all([word])]
+    if len(word) > 2:
+        sql += f" AND strpos(lower({text}), %s) > 0"
+        params.append(word)
+    return f"({sql})", params
+
+
+def _tier_sql(tier: int, words: list[str]) -> tuple[str, list[str]]:
+    """PostgreSQL: the condition that puts an article in `tier` or a better one."""
+    title = tier in (TIER_TITLE_ALL, TIER_TITLE_SOME)
+    vector, text = ("title_bigrams", f"{T}title") if title else ("head_bigrams", HEAD_TEXT)
+    if tier in (TIER_TITLE_ALL, TIER_HEAD_ALL) and all(len(w) <= 2 for w in words):
+        # Every word's bigrams at once: one look-up in the vector's index.
+        return f"({T}{vector} @@ %s::tsquery)", [tsquery_all(words)]
+    parts = [_in_sql(vector, text, w) for w in words]
+    joiner = " AND " if tier in (TIER_TITLE_ALL, TIER_HEAD_ALL) else " OR "
+    return "(" + joiner.join(p for p, _ in parts) + ")", [x for _, ps in parts for x in ps]
+
+
+def _rank_sql(words: list[str]) -> tuple[str, list[str]]:
+    whens: list[str] = []
+    params: list[str] = []
+    for tier in _tiers(words)[:-1]:
+        sql, ps = _tier_sql(tier, words)
+        whens.append(f"WHEN coalesce({sql}, false) THEN {tier}")
+        params += ps
+    return "CASE " + " ".join(whens) + f" ELSE {TIER_BODY} END", params
 
 
 def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
-    """The articles of `queryset` holding every word of `text`, annotated with `rank` (higher:
-    the words are in the title, then the keywords, then the summary)."""
+    """The articles of `queryset` holding every word of `text`, annotated with `rank`, the
+    number of their tier (higher: the words are in the title, then in the keywords or summary,
+    see TIER_*). Ordered by `-rank, -updated_at, -pk` this is the order of `page_ids`, which
+    reads it tier by tier."""
     words = words_of(text)
     if not words:
         return queryset.annotate(rank=Value(0, output_field=IntegerField()))
@@ -142,8 +204,6 @@ def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
     found = queryset.filter(
         RawSQL("words_bigrams @@ %s::tsquery", [tsquery_all(words)], output_field=BooleanField())
     )
-    rank_sql: list[str] = []
-    rank_params: list[str] = []
     for word in words:
         # A word of one or two characters is its bigram (or their prefix): the index's answer
         # is exact, and the check would read every hit's answer text.
@@ -153,17 +213,62 @@ def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
                     f"strpos(lower({ALL_TEXT}), %s) > 0", [word], output_field=BooleanField()
                 )
             )
-        rank_sql.append(
-            f"(strpos(lower({T}title), %s) > 0)::int * 8"
-            f" + (strpos(lower({T}keywords), %s) > 0)::int * 4"
-            f" + (strpos(lower({T}summary), %s) > 0)::int * 2 + 1"
-        )
-        rank_params += [word, word, word]
+    rank_sql, rank_params = _rank_sql(words)
     return found.annotate(
-        rank=RawSQL(  # noqa: S611
-            " + ".join(rank_sql), rank_params, output_field=IntegerField()
-        )
+        rank=RawSQL(rank_sql, rank_params, output_field=IntegerField())  # noqa: S611
     )
+
+
+ORDER = ("-rank", "-updated_at", "-pk")
+
+
+def page_ids(found: QuerySet[Article], text: str, start: int, stop: int) -> list[int]:
+    """The ids of rows `start` to `stop` of `search(queryset, text)` in the order ORDER,
+    read tier by tier on PostgreSQL: each tier's newest `stop - found so far` rows (an index
+    finds the tier: the title's for the first ones; or a walk newest first stops early), so a
+    common word or a single character never ranks all its hits."""
+    words = words_of(text)
+    if not words or not is_postgresql(found.db):
+        return list(found.order_by(*ORDER).values_list("pk", flat=True)[start:stop])
+    rank_sql, rank_params = _rank_sql(words)
+    ids: list[int] = []
+    for tier in _tiers(words):
+        in_tier = found.filter(
+            RawSQL(f"({rank_sql}) = %s", [*rank_params, tier], output_field=BooleanField())  # noqa: S611
+        )
+        if tier != TIER_BODY:
+            # The tier's own condition, plainly, so that the planner may use its index.
+            sql, params = _tier_sql(tier, words)
+            in_tier = in_tier.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
+        ids += in_tier.order_by("-updated_at", "-pk").values_list("pk", flat=True)[
+            : stop - len(ids)
+        ]
+        if len(ids) >= stop:
+            break
+    return ids[start:stop]
+
+
+class Ranked:
+    """The list's rows of a search in ORDER for Django's paginator: a page is read by
+    `page_ids`, not by ranking every hit; the count is the list's capped count."""
+
+    def __init__(self, found: QuerySet[Article], text: str):
+        self.found = found.order_by()
+        self.text = text
+
+    def count(self) -> int:
+        return capped_count(self.found)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Article]:
+        if not isinstance(index, slice):
+            raise TypeError("Ranked is read a page at a time")
+        start, stop = index.start or 0, index.stop
+        ids = page_ids(self.found, self.text, start, stop)
+        rows = self.found.in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 # — Suggestion: the telling bigrams of a complaint —

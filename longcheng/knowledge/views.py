@@ -125,9 +125,21 @@ class ArticleListView(StaffRequired, RegisterListView):
 
     def ordering_keys(self) -> list[str]:
         if self.params.get("q") and not self.params.get("sort"):
-            # Best match first; among equals what operators may use before the rest.
-            return ["-rank", "-updated_at", "-pk"]
+            # Best match first (title hits, then keywords and summary, then the answer text);
+            # within a tier the newest (search.ORDER).
+            return list(search.ORDER)
         return super().ordering_keys()
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        if self.params.get("q") and not self.params.get("sort"):
+            # A page is read tier by tier (search.page_ids), not by ranking every hit.
+            queryset = search.Ranked(queryset, self.params["q"])
+        return super().get_paginator(queryset, *args, **kwargs)
+
+    def row_count(self, queryset) -> int:
+        if isinstance(queryset, search.Ranked):
+            return queryset.count()
+        return super().row_count(queryset)
 
     def row_class(self, obj) -> str:
         if obj.status != Article.Status.PUBLISHED or obj.is_expired:

@@ -1,6 +1,8 @@
 """Searching the knowledge base by words: every word must be there, and a title hit ranks
 above the same words in the answer text (PostgreSQL through the bigram index)."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -68,3 +70,72 @@ def test_one_character_and_latin_words(users, org):
     make(users.clerk1, org.brigade1, title="12345热线APP下载", body="在应用商店搜索“太原12345”。")
     assert _titles(search.search(Article.objects.all(), "app")) == ["12345热线APP下载"]
     assert _titles(search.search(Article.objects.all(), "载")) == ["12345热线APP下载"]
+
+
+def _aged(article, days_ago):
+    """Last changed `days_ago` days before the frozen today."""
+    Article.objects.filter(pk=article.pk).update(
+        updated_at=article.updated_at - datetime.timedelta(days=days_ago)
+    )
+    return article
+
+
+def test_title_hits_come_before_keyword_hits_before_the_text_newest_first(users, org):
+    u, b = users.clerk1, org.brigade1
+    _aged(make(u, b, title="居民用气报装", body="燃气开户请携带房产证。"), 9)
+    _aged(make(u, b, title="燃气表更换（旧）", body="请联系燃气公司。"), 8)
+    _aged(make(u, b, title="管道检修通知", keywords="燃气,停气", body="检修期间停止供气。"), 7)
+    _aged(make(u, b, title="燃气泄漏怎么办", body="立即关阀开窗。"), 1)
+    _aged(make(u, b, title="冬季安全提示", body="使用燃气热水器注意通风。"), 0)
+    assert _titles(search.search(Article.objects.all(), "燃气")) == [
+        # The title's hits, the newest first; then the keywords'; then the text's, newest first.
+        "燃气泄漏怎么办",
+        "燃气表更换（旧）",
+        "管道检修通知",
+        "冬季安全提示",
+        "居民用气报装",
+    ]
+
+
+def test_an_article_with_every_word_in_its_title_comes_first(users, org):
+    u, b = users.clerk1, org.brigade1
+    _aged(make(u, b, title="物业服务收费标准", body="按合同约定。"), 5)
+    _aged(make(u, b, title="物业报修电话", body="维修收费另计。"), 0)
+    _aged(make(u, b, title="停车场管理", keywords="物业,收费", body="请咨询。"), 0)
+    _aged(make(u, b, title="小区公告", body="物业将调整收费。"), 0)
+    assert _titles(search.search(Article.objects.all(), "收费 物业")) == [
+        "物业服务收费标准",  # both words in the title, though older
+        "物业报修电话",  # one word in the title
+        "停车场管理",  # both in the keywords
+        "小区公告",  # only in the text
+    ]
+
+
+def test_the_pages_read_tier_by_tier_follow_the_order_of_the_whole(users, org):
+    u, b = users.clerk1, org.brigade1
+    for n in range(18):
+        where = n % 3
+        make(
+            u,
+            b,
+            title=f"供暖答复{n}" if where == 0 else f"答复{n}",
+            keywords="供暖" if where == 1 else "",
+            body="供暖期间请联系热力公司。" if where == 2 else "请答复。",
+        )
+    for text in ("供暖", "暖", "供暖 答复"):
+        found = search.search(Article.objects.all(), text)
+        whole = list(found.order_by(*search.ORDER).values_list("pk", flat=True))
+        pages = [search.page_ids(found, text, start, start + 5) for start in range(0, 20, 5)]
+        assert [pk for page in pages for pk in page] == whole
+        assert search.Ranked(found, text).count() == len(whole) == 18
+
+
+def test_the_list_pages_a_common_word_without_repeating_a_row(users, org, login):
+    for n in range(30):
+        make(users.clerk1, org.brigade1, title=f"小区{n:02d}号楼供暖", body="请答复。")
+    client = login(users.dispatcher)
+    seen = []
+    for page in (1, 2):
+        html = client.get(reverse("knowledge:list"), {"q": "小区", "page": page}).content.decode()
+        seen += [f"小区{n:02d}号楼供暖" for n in range(30) if f"小区{n:02d}号楼供暖" in html]
+    assert sorted(seen) == [f"小区{n:02d}号楼供暖" for n in range(30)]
