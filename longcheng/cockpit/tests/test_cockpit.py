@@ -20,6 +20,8 @@ from longcheng.funds.selectors import forest, funds_visible_to
 from longcheng.inspections.models import InspectionVisit
 from longcheng.loop import rollups
 from longcheng.loop.models import Matter, MatterEvent
+from longcheng.projects.models import MonthlyProblem
+from longcheng.projects.selectors import problem_volume
 from longcheng.volunteers.models import Application
 from longcheng.volunteers.selectors import campaigns_managed_by
 
@@ -122,6 +124,18 @@ def test_every_panel_equals_the_modules_own_figures(demo, client):
     assert page.status_code == 200
     assert page.context["matters"].total == panels.matters_panel(dispatcher, period).total
     assert f'data-testid="kpi-total">{page.context["matters"].total}<' in page.text
+
+    # The demo's 每月一题 tells its story: the night-construction complaints that made it the
+    # month's problem came more often a week before it was set than since, on the cockpit's
+    # panel and on its own page alike (one selector, `problem_volume`).
+    problem = MonthlyProblem.objects.get(title="施工噪音扰民")
+    volume = problem_volume(problem)
+    assert volume.before_weekly >= 10 and volume.after_weekly is not None
+    assert volume.before_weekly > volume.after_weekly and volume.change_pct < 0
+    for url, testid in ((page.request["PATH_INFO"], "cockpit-"), (problem.get_absolute_url(), "")):
+        shown = client.get(url).text
+        assert f'data-testid="{testid}before-weekly">{volume.before_weekly}<' in shown
+        assert f'data-testid="{testid}after-weekly">{volume.after_weekly}<' in shown
 
 
 def test_a_figure_drills_down_to_exactly_its_matters(demo, client):
