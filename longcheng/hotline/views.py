@@ -10,9 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -45,8 +43,6 @@ from .forms import (
     WorkbenchForm,
 )
 
-KNOWLEDGE_PANEL = "knowledge/_suggest_panel.html"
-
 
 class HotlineRequired(LoginRequiredMixin):
     """The dispatch centre's operators only (403 for anyone else signed in)."""
@@ -71,16 +67,6 @@ def hotline_nav_items(user) -> list[NavItem]:
     return []
 
 
-def _knowledge_panel() -> bool:
-    """The knowledge base's suggestion panel, once that module ships it."""
-    try:
-        get_template(KNOWLEDGE_PANEL)
-        reverse("knowledge:suggest")
-    except (TemplateDoesNotExist, NoReverseMatch):
-        return False
-    return True
-
-
 # — The workbench —
 
 
@@ -92,7 +78,6 @@ class WorkbenchView(HotlineRequired, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             title=_("12345接线工作台"),
-            knowledge_panel=_knowledge_panel(),
             question_names=[f"q_{q.pk}" for q in context["form"].questions],
         )
         return context
