@@ -41,6 +41,23 @@ def _check_question(values: dict) -> None:
 # — Category questions (the dispatch centre's) —
 
 
+def _update(actor, locked, fields, *, is_active: bool, values: dict):
+    """Write the edited fields of a locked question or template, with before and after."""
+    before = _state(locked, fields)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.is_active = is_active
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=locked,
+        before=before,
+        after=_state(locked, fields),
+    )
+    return locked
+
+
 @service
 def category_question_save(
     *, actor, question: CategoryQuestion | None, expected: str = "", is_active: bool, **values
@@ -57,19 +74,7 @@ def category_question_save(
         )
         return question
     locked = _locked(CategoryQuestion, question, expected)
-    before = _state(locked, QUESTION_FIELDS)
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.is_active = is_active
-    locked.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        target=locked,
-        before=before,
-        after=_state(locked, QUESTION_FIELDS),
-    )
-    return locked
+    return _update(actor, locked, QUESTION_FIELDS, is_active=is_active, values=values)
 
 
 @service
@@ -116,19 +121,7 @@ def answer_template_save(
         return template
     locked = _locked(AnswerTemplate, template, expected)
     _require_manages(actor, locked.unit)
-    before = _state(locked, TEMPLATE_FIELDS)
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.is_active = is_active
-    locked.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        target=locked,
-        before=before,
-        after=_state(locked, TEMPLATE_FIELDS),
-    )
-    return locked
+    return _update(actor, locked, TEMPLATE_FIELDS, is_active=is_active, values=values)
 
 
 @service
