@@ -9,8 +9,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from longcheng.accounts.policies import rules_disputes
+from longcheng.core.models import Division
+from longcheng.loop.models import Matter
 from longcheng.web.queues import QueueRow, WorkQueue
 
+from . import places
 from .models import DispatchDispute
 
 
@@ -61,3 +64,17 @@ def return_rows(dispute: DispatchDispute) -> list[dict]:
         at = parse_datetime(row.get("at") or "")
         rows.append({**row, "at": at if isinstance(at, datetime.datetime) else None})
     return rows
+
+
+def rule_areas(matter: Matter) -> list[Division]:
+    """Where a ruling's area rule may apply: the matter's street (township) and district."""
+    ranks = {a.division_id: a.rank for a in places.areas_of(matter)}
+    levels = (
+        Division.Level.STREET,
+        Division.Level.TOWNSHIP,
+        Division.Level.DISTRICT,
+        Division.Level.COUNTY,
+        Division.Level.COUNTY_CITY,
+    )
+    divisions = Division.objects.filter(pk__in=ranks, level__in=levels).select_related("parent")
+    return sorted(divisions.defer("boundary", "parent__boundary"), key=lambda d: -ranks[d.pk])

@@ -27,7 +27,7 @@ from longcheng.loop import notifications
 from longcheng.loop import services as loop
 from longcheng.loop.models import Category, Matter, MatterEvent, Notification
 
-from . import places, suggesting
+from . import selectors, suggesting
 from .models import AreaRule, CatalogueChange, DispatchDispute, RoutingModel
 
 
@@ -195,7 +195,7 @@ def _returns_since_last_ruling(matter: Matter) -> list[MatterEvent]:
     return list(events)
 
 
-def dispute_is_due(returns: list[MatterEvent]) -> bool:
+def _dispute_is_due(returns: list[MatterEvent]) -> bool:
     """The rule: one unit returned the matter twice, or two units each returned it."""
     counts = Counter(e.unit_id for e in returns)
     return len(counts) >= 2 or any(n >= 2 for n in counts.values())
@@ -223,7 +223,7 @@ def dispute_raise_if_due(*, matter: Matter) -> DispatchDispute | None:
     # The matter's row serialises two returns committed at the same moment.
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     returns = _returns_since_last_ruling(matter)
-    if not dispute_is_due(returns):
+    if not _dispute_is_due(returns):
         return None
     dispute = (
         DispatchDispute.objects.select_for_update()
@@ -284,7 +284,7 @@ def dispute_raise_if_due(*, matter: Matter) -> DispatchDispute | None:
 _WORD_SPLIT = re.compile(r"[,，、;；\s]+")
 
 
-def split_keywords(text: str) -> list[str]:
+def _split_keywords(text: str) -> list[str]:
     return [w for w in _WORD_SPLIT.split(text or "") if w]
 
 
@@ -308,8 +308,8 @@ KEYWORDS_MAX = Category._meta.get_field("keywords").max_length
 
 
 def _change_keywords(category: Category, keywords: str) -> tuple[dict, dict]:
-    words = split_keywords(category.keywords)
-    added = [w for w in dict.fromkeys(split_keywords(keywords)) if w not in words]
+    words = _split_keywords(category.keywords)
+    added = [w for w in dict.fromkeys(_split_keywords(keywords)) if w not in words]
     if not added:
         raise RoutingError(
             _("请填写要为目录“%(c)s”增加的关键词（已有的关键词不必重复）。") % {"c": category.name}
@@ -358,20 +358,6 @@ def _change_area_rule(
     return {"rule": before}, {"rule": _named_rule_state(rule)}, rule
 
 
-def rule_areas(matter: Matter) -> list[Division]:
-    """Where a ruling's area rule may apply: the matter's street (township) and district."""
-    ranks = {a.division_id: a.rank for a in places.areas_of(matter)}
-    levels = (
-        Division.Level.STREET,
-        Division.Level.TOWNSHIP,
-        Division.Level.DISTRICT,
-        Division.Level.COUNTY,
-        Division.Level.COUNTY_CITY,
-    )
-    divisions = Division.objects.filter(pk__in=ranks, level__in=levels).select_related("parent")
-    return sorted(divisions.defer("boundary", "parent__boundary"), key=lambda d: -ranks[d.pk])
-
-
 def _apply_change(
     *, dispute, actor, change: str, category: Category, unit: Unit, keywords: str, area, reasons
 ) -> dict:
@@ -388,7 +374,7 @@ def _apply_change(
         field = CatalogueChange.Field.KEYWORDS
         before, after = _change_keywords(category, keywords)
     elif change == Change.AREA_RULE:
-        if area is None or area.pk not in {a.pk for a in rule_areas(dispute.matter)}:
+        if area is None or area.pk not in {a.pk for a in selectors.rule_areas(dispute.matter)}:
             raise RoutingError(_("请选择区域分拨规则适用的街道或区县（事项所在的）。"))
         field = CatalogueChange.Field.AREA_RULE
         before, after, rule = _change_area_rule(

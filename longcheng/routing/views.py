@@ -583,7 +583,9 @@ class DisputeDetailView(DisputesRequired, TemplateView):
                     "version": dispute.version,
                     "matter_version": matter.version,
                 }
-                kwargs["form"] = DisputeRuleForm(initial=initial, areas=services.rule_areas(matter))
+                kwargs["form"] = DisputeRuleForm(
+                    initial=initial, areas=selectors.rule_areas(matter)
+                )
         else:
             context["changes"] = _change_rows(dispute)
         return super().get_context_data(**context, **kwargs)
@@ -593,7 +595,7 @@ class DisputeDetailView(DisputesRequired, TemplateView):
         if dispute.status != DispatchDispute.Status.OPEN:
             messages.error(request, _("该争议已由他人裁定，以下是裁定结果。"))
             return redirect("routing:dispute", pk=dispute.pk)
-        form = DisputeRuleForm(request.POST, areas=services.rule_areas(dispute.matter))
+        form = DisputeRuleForm(request.POST, areas=selectors.rule_areas(dispute.matter))
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -35,7 +35,7 @@ def test_a_server_failure_page_needs_no_request_context():
     assert "服务器出错" in page and "The server failed" in page
 
 
-def test_a_citizen_with_a_dead_qr_code_is_told_what_to_do(client):
+def test_a_citizen_with_a_dead_qr_code_is_told_what_to_do(client, db):  # the form reads 应急模式
     response = client.get("/a/p/no-such-token/")
     assert response.status_code == 404
     page = response.content.decode()
