@@ -157,7 +157,7 @@ def require(condition: bool, message: str | None = None) -> None:
 def runs_hotline(user) -> bool:
     """The dispatch centre's operators take calls: the workbench, 即时办结, 来电跟进, the
     category questions and the city-wide answer templates."""
-    return bool(getattr(user, "is_active", False)) and user.role == Role.DISPATCHER
+    return runs_dispatch_centre(user)
 
 
 def require_runs_hotline(user) -> None:
@@ -179,7 +179,7 @@ def manages_answer_templates(user, unit) -> bool:
 def rules_disputes(user) -> bool:
     """The dispatch centre rules dispatch disputes: which unit is responsible, under which
     category, and whether the catalogue changes."""
-    return bool(getattr(user, "is_active", False)) and user.role == Role.DISPATCHER
+    return runs_dispatch_centre(user)
 
 
 # — 知识库 (knowledge) —
@@ -188,9 +188,7 @@ def rules_disputes(user) -> bool:
 def keeps_articles_of(user, unit) -> bool:
     """The owning unit's clerks and leaders (a leader also those of the units below) keep its
     knowledge articles; the dispatch centre keeps every unit's."""
-    if user is None or not getattr(user, "is_active", False):
-        return False
-    return getattr(user, "role", None) == Role.DISPATCHER or acts_for(user, unit)
+    return runs_dispatch_centre(user) or acts_for(user, unit)
 
 
 def keeps_article(user, article) -> bool:
@@ -199,7 +197,7 @@ def keeps_article(user, article) -> bool:
 
 def kept_articles_filter(user, unit_field: str = "unit") -> Q:
     """The queryset twin of `keeps_article`."""
-    if user is not None and getattr(user, "is_active", False) and user.role == Role.DISPATCHER:
+    if runs_dispatch_centre(user):
         return Q(pk__isnull=False)  # every article (an empty Q would vanish in an OR)
     return acts_filter(user, unit_field)
 
@@ -215,8 +213,6 @@ def require_keeps_article(user, unit) -> None:
 def speaks_for_reporter(user, matter) -> bool:
     """Stopping (or resuming) a reporter's progress messages when the citizen asks by phone:
     the dispatch centre, and the staff of the unit handling or having received the matter."""
-    if user is None or not getattr(user, "is_active", False):
-        return False
-    if user.role == Role.DISPATCHER:
+    if runs_dispatch_centre(user):
         return True
     return acts_for(user, matter.lead_unit) or acts_for(user, matter.receiving_unit)
