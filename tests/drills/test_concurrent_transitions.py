@@ -99,7 +99,11 @@ def test_one_winner_per_round_no_lost_update_and_the_log_replays(dispatched, use
     final = Matter.objects.get(pk=matter.pk)
     assert final.version == start_version + ROUNDS  # one write per round, none lost
     events = list(MatterEvent.objects.filter(matter=matter).order_by("id"))
-    assert len(events) == start_events + ROUNDS  # one event per win, none doubled
+    # A matter returned twice raises one 派单争议 after the commit (routing): a record beside
+    # the transitions, not one of them.
+    transitions = [e for e in events if e.kind != MatterEvent.Kind.DISPUTE_RAISED]
+    assert len(transitions) == start_events + ROUNDS  # one event per win, none doubled
+    assert len(events) - len(transitions) <= 1  # at most one open dispute per matter
     state = ""
     for event in events:  # replay: each transition starts where the previous one ended
         if event.from_status:
