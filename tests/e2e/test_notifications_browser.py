@@ -38,23 +38,26 @@ def test_the_dispatcher_filters_by_kind_and_marks_all_read_at_the_desk(desk):
     pill = kinds.first
     kind = pill.get_attribute("data-kind")
     in_kind = int(pill.locator(".badge").inner_text())
-    pill.click()
+    with page.expect_navigation():
+        pill.click()
     rows = page.locator("[data-testid=notifications] a")
     assert rows.count() == min(in_kind, 20)
     assert {rows.nth(i).get_attribute("data-kind") for i in range(rows.count())} == {kind}
-    page.locator("[data-testid=mark-all-read] button").click()  # confirmed as a user clicks OK
-    page.wait_for_load_state()
+    with page.expect_navigation():  # confirmed as a user clicks OK
+        page.locator("[data-testid=mark-all-read] button").click()
     assert "条消息标为已读" in page.locator(".alert").inner_text()
     assert _unread_total(page) == total - in_kind
     assert page.locator(f"[data-testid=notification-kinds] a[data-kind={kind}]").count() == 1
     assert "没有未读消息" in page.locator("[data-testid=notifications]").inner_text()
 
-    page.get_by_role("link", name="全部类别").click()
-    page.locator("[data-testid=mark-all-read] button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="全部类别").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=mark-all-read] button").click()
     assert _unread_total(page) == 0
     assert _badge(page).count() == 0  # no badge once nothing waits
-    page.locator("[data-testid=notification-states] a").nth(1).click()  # 全部
+    with page.expect_navigation():
+        page.locator("[data-testid=notification-states] a").nth(1).click()  # 全部
     assert page.locator("[data-testid=notifications] a").count() == 20  # the first page
     assert page.locator("[data-testid=resolved]").count() > 0  # settled ones say 已处理
     assert _fits(page)
@@ -69,18 +72,20 @@ def test_a_notice_opened_on_a_phone_is_read_and_the_badge_empties(phone):
     assert _fits(page)
     shot(page, "notifications-phone.png", full_page=True)
 
-    page.locator("[data-testid=notifications] a").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-testid=notifications] a").first.click()
     # The notice's page: the matter, or the dispatch dispute the newest notice announces.
     assert "/loop/matters/" in page.url or "/routing/disputes/" in page.url, page.url
     page.goto(page.base + NOTIFICATIONS)
     assert _unread_total(page) == total - 1
 
-    page.locator("[data-testid=notification-kinds] a[data-kind]").first.click()
+    with page.expect_navigation():  # the next page's document, not the gap between the two
+        page.locator("[data-testid=notification-kinds] a[data-kind]").first.click()
     assert _fits(page)
-    page.get_by_role("link", name="全部类别").click()
-    page.locator("[data-testid=mark-all-read] button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="全部类别").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=mark-all-read] button").click()
     assert _unread_total(page) == 0
     page.get_by_role("button", name="菜单").click()
     assert page.locator(f"#sidebar a[href='{NOTIFICATIONS}']").is_visible()

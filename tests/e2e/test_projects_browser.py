@@ -20,7 +20,9 @@ def test_task_card_to_red_project_to_supervision_matter(page):
     page.get_by_test_id("project-link").first.click()
     assert page.get_by_test_id("colour").first.inner_text() == "红色"
     supervision = TrafficLightSupervision.objects.get(project=project)
-    page.get_by_test_id("supervisions").get_by_role("link", name=supervision.matter.number).click()
+    link = page.get_by_test_id("supervisions").get_by_role("link", name=supervision.matter.number)
+    with page.expect_navigation():  # content() while the next page loads reads an empty one
+        link.click()
     assert "三色督办（红色）" in page.content()
     assert "时间表、路线图、责任人" in page.content()
     shot(page, "projects-supervision.png")
