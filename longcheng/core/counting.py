@@ -10,10 +10,13 @@ from django.db.models import QuerySet
 COUNT_CAP = 10_000
 
 
-def capped_count(queryset: QuerySet) -> int:
-    """The number of rows, or COUNT_CAP + 1 where there are more (an index walk that stops)."""
-    return queryset.order_by()[: COUNT_CAP + 1].count()
+def capped_count(queryset: QuerySet, cap: int | None = None) -> int:
+    """The number of rows, or cap + 1 where there are more (an index walk that stops); the cap
+    is COUNT_CAP unless a list counts less far."""
+    cap = COUNT_CAP if cap is None else cap
+    return queryset.order_by()[: cap + 1].count()
 
 
-def shown_count(count: int) -> str:
-    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else f"{count:,}"
+def shown_count(count: int, cap: int | None = None) -> str:
+    cap = COUNT_CAP if cap is None else cap
+    return f"{cap:,}+" if count > cap else f"{count:,}"

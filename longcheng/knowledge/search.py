@@ -40,6 +40,9 @@ from longcheng.core.counting import capped_count
 from .models import Article
 
 MAX_WORDS = 6
+# A search lists its best matches first; past a thousand hits the operator narrows the words
+# rather than page on, and counting 10,000 cost more than the page (docs/benchmarks.md).
+SEARCH_COUNT_CAP = 1_000
 MAX_SUGGEST_BIGRAMS = 16
 SUGGEST_LIMIT = 5
 # A bigram in more than this share of the articles tells nothing (我们, 反映, 问题).
@@ -257,13 +260,14 @@ def page_ids(found: QuerySet[Article], text: str, start: int, stop: int) -> list
 
 def capped_hits(found: QuerySet[Article]) -> int:
     """The list's capped count of a search's hits, found through the bigram index: counting
-    stops at COUNT_CAP + 1, and without this a common word's count is planned as a scan of the
-    table that stops early, which reads every article's vector (200 ms for one character)."""
+    stops at SEARCH_COUNT_CAP + 1, and without this a common word's count is planned as a scan
+    of the table that stops early, which reads every article's vector (200 ms for one
+    character)."""
     if not is_postgresql(found.db):
-        return capped_count(found)
+        return capped_count(found, SEARCH_COUNT_CAP)
     with transaction.atomic(using=found.db), connections[found.db].cursor() as cursor:
         cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
-        count = capped_count(found)
+        count = capped_count(found, SEARCH_COUNT_CAP)
         cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
     return count
 

@@ -136,6 +136,11 @@ class ArticleListView(StaffRequired, RegisterListView):
             queryset = search.Ranked(queryset, self.params["q"])
         return super().get_paginator(queryset, *args, **kwargs)
 
+    def count_cap(self) -> int:
+        if self.params.get("q") and not self.params.get("sort"):
+            return search.SEARCH_COUNT_CAP
+        return super().count_cap()
+
     def row_count(self, queryset) -> int:
         if isinstance(queryset, search.Ranked):
             return queryset.count()

@@ -147,14 +147,18 @@ class RegisterListView(LoginRequiredMixin, ListView):
     def get_paginate_by(self, queryset):
         return self.params.get("per_page") or self.paginate_by
 
+    def count_cap(self) -> int:
+        """How far the list counts (core.counting); a ranked search may count less far."""
+        return counting.COUNT_CAP
+
     def row_count(self, queryset) -> int:
         """Rows in the list, capped (core.counting): a hook for views that know it already."""
-        return counting.capped_count(queryset)
+        return counting.capped_count(queryset, self.count_cap())
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
         self.rows_counted = self.row_count(queryset)
-        paginator.count = min(self.rows_counted, counting.COUNT_CAP)
+        paginator.count = min(self.rows_counted, self.count_cap())
         return paginator
 
     def prepare_page(self, objects: list) -> None:
@@ -230,7 +234,7 @@ class RegisterListView(LoginRequiredMixin, ListView):
             may_reveal=self.may_reveal(),
             has_search=bool(self.search_fields or self.exact_search_fields),
             search_placeholder=self.search_placeholder,
-            more_rows=getattr(self, "rows_counted", 0) > counting.COUNT_CAP,
-            count_cap=counting.COUNT_CAP,
+            more_rows=getattr(self, "rows_counted", 0) > self.count_cap(),
+            count_cap=self.count_cap(),
         )
         return context

@@ -150,3 +150,16 @@ def test_the_list_pages_a_common_word_without_repeating_a_row(users, org, login)
         html = client.get(reverse("knowledge:list"), {"q": "小区", "page": page}).content.decode()
         seen += [f"小区{n:02d}号楼供暖" for n in range(30) if f"小区{n:02d}号楼供暖" in html]
     assert sorted(seen) == [f"小区{n:02d}号楼供暖" for n in range(30)]
+
+
+def test_a_search_counts_its_hits_up_to_its_own_cap(users, org, login, monkeypatch):
+    # A ranked search stops counting sooner than the plain list (core.counting); the page says
+    # so and still pages through what it counted.
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 25)
+    for n in range(30):
+        make(users.clerk1, org.brigade1, title=f"小区{n:02d}号楼供暖", body="请答复。")
+    client = login(users.dispatcher)
+    html = client.get(reverse("knowledge:list"), {"q": "小区"}).content.decode()
+    assert "超过 25 条" in html
+    listed = client.get(reverse("knowledge:list")).content.decode()
+    assert "共 30 条" in listed  # the list without words counts as far as every list does
