@@ -42,6 +42,7 @@ from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 
 MIGRATION = "longcheng.loop.migrations.0013_matter_words_index"
+COST = "longcheng.loop.migrations.0020_bigrams_cost"
 MESSAGES = ROOT.parent / "shared" / "data" / "appeals-routing" / "train.csv"
 ROADS = (
     "坞城路 长风街 并州路 迎泽大街 府西街 建设路 学府街 平阳路 体育路 亲贤街 南内环街 "
@@ -71,8 +72,9 @@ def build(total: int) -> None:
     from longcheng.loop.models import Matter
 
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:  # the function as the migration defines it now
+    with connection.cursor() as cursor:  # the function as the migrations define it now
         cursor.execute(importlib.import_module(MIGRATION).BIGRAMS)
+        cursor.execute(importlib.import_module(COST).COST)  # a replaced function loses it
     existing = Matter.objects.count()
     if existing >= total:
         print(f"reusing {existing:,} matters")
