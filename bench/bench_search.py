@@ -59,6 +59,7 @@ WORDS = [
     ("杜鹃文苑", "a place named in one message"),
     ("坞城路", "a road of the address"),
     ("漏", "one character"),
+    ("鼎", "a rarer character"),
     ("地铁站漏水", "absent phrase (its bigrams occur apart)"),
 ]
 
