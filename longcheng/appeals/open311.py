@@ -30,6 +30,7 @@ from longcheng.loop.workflow import PUBLIC_CHANNELS, Status
 from . import services
 from .forms import Open311QueryForm, Open311Refused, Open311RequestForm
 from .models import Appeal
+from .places import public_degrees
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-26T00:00:00+08:00"
@@ -188,8 +189,8 @@ def _request(appeal: Appeal) -> dict:
         "address": matter.address or None,
         "address_id": None,
         "zipcode": None,
-        "lat": float(matter.latitude) if matter.latitude is not None else None,
-        "long": float(matter.longitude) if matter.longitude is not None else None,
+        "lat": public_degrees(matter.latitude),
+        "long": public_degrees(matter.longitude),
         "media_url": None,
     }
 

@@ -150,6 +150,12 @@ def _cell(box: Box) -> float:
 PUBLIC_DECIMALS = 3
 
 
+def public_degrees(value) -> float | None:
+    """A position as the public reads it (the map, Open311): about 100 m, for a phone's fix can
+    be the reporter's own door."""
+    return None if value is None else round(float(value), PUBLIC_DECIMALS)
+
+
 def open_problems_in(box: Box) -> dict:
     """The JSON of the public map for one view: each open problem (category, plain status,
     age, position) when there are few, else counted clusters."""
@@ -177,9 +183,8 @@ def open_problems_in(box: Box) -> dict:
             "clustered": False,
             "points": [
                 {
-                    # About 100 m: a phone's fix can be the reporter's own door.
-                    "lat": round(float(lat), PUBLIC_DECIMALS),
-                    "lng": round(float(lng), PUBLIC_DECIMALS),
+                    "lat": public_degrees(lat),
+                    "lng": public_degrees(lng),
                     "category": category or _("未分类"),
                     "status": str(PLAIN_STATUS.get(status, "")),
                     "age": age_text(received_at, today),

@@ -202,3 +202,20 @@ def test_open311_lists_only_public_channels_and_masks_personal_data(client, cata
     item = client.get(f"/open311/v2/requests/{window.matter.number}.json")
     assert item.status_code == 404
     assert client.get(f"/open311/v2/tokens/{window.tracking_code}.json").status_code == 404
+
+
+def test_open311_gives_a_position_as_the_public_map_does(client, catalogue):
+    # About 100 m, never the reporter's door: the same rounding as 附近的问题.
+    appeal, _ = services.appeal_submit(
+        draft=AppealDraft(
+            description="小区门口路灯不亮。",
+            category=catalogue["noise"],
+            reporter_phone="13912345678",
+            latitude="37.820634",
+            longitude="112.551287",
+            consent=True,
+        )
+    )
+    item = client.get(f"/open311/v2/requests/{appeal.matter.number}.json").json()[0]
+    assert (item["lat"], item["long"]) == (37.821, 112.551)
+    assert "37.820634" not in client.get("/open311/v2/requests.xml").content.decode()
