@@ -281,6 +281,8 @@ def loop_home_cards(user) -> list[StatCard]:
         Box.OVERDUE: "alarm",
         Box.TO_DISPATCH: "send",
         Box.CALLBACK: "telephone",
+        Box.APPROVALS: "check2-square",
+        Box.TO_REPORT: "megaphone",  # 吹哨报到: a summoned department's work
     }
     return [
         StatCard(
@@ -290,7 +292,8 @@ def loop_home_cards(user) -> list[StatCard]:
             icon=icons.get(box, "folder"),
         )
         for box in counts
-        if box in icons
+        # Occasional work has a tile only while something waits (the tab is always there).
+        if box in icons and (counts[box] or box not in (Box.APPROVALS, Box.TO_REPORT))
     ]
 
 

@@ -12,7 +12,13 @@ from longcheng.core.errors import LongchengError
 from longcheng.core.models import Unit
 from longcheng.loop import metrics, rules, services
 from longcheng.loop.models import MatterEvent, Notification, WhistleSummons
-from longcheng.loop.selectors import Box, inbox_boxes, inbox_queryset, matters_visible_to
+from longcheng.loop.selectors import (
+    Box,
+    inbox_boxes,
+    inbox_queryset,
+    loop_home_cards,
+    matters_visible_to,
+)
 from longcheng.loop.timers import loop_sweep
 from longcheng.loop.workflow import Action, MetricScope, Status
 from tests.fixtures.loop import at
@@ -110,6 +116,15 @@ def test_the_lead_unit_whistles_and_each_department_finds_the_matter(handled, pl
         "zjj_clerk",
         "zjj_leader",
     }
+
+
+def test_the_summoned_department_finds_it_on_its_home_page(handled, place, login):
+    whistle(handled(), place)
+    home = login(place.market_clerk).get("/").content.decode()
+    assert "待报到" in home and "?box=to_report" in home
+    cards = {c.label: c.count for c in loop_home_cards(place.market_clerk)}
+    assert cards["待报到"] == 1
+    assert "待报到" not in {c.label for c in loop_home_cards(place.street_clerk)}
 
 
 def test_an_urgent_matter_defaults_to_two_working_hours(handled, place):
