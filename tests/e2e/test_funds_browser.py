@@ -83,7 +83,8 @@ def _vote_from_the_tile(page, vote):
     form = page.get_by_test_id("vote-form")
     assert form.count() == 1  # one meeting open for this member, one vote
     form.locator("select[name=vote]").select_option(vote)
-    form.locator("button").click()
+    with page.expect_navigation():
+        form.locator("button").click()
     assert "已保存" in page.content()
     labels = {"for": "同意", "against": "反对", "abstain": "弃权"}
     assert f"您已表决：{labels[vote]}" in page.get_by_test_id("my-vote").inner_text()

@@ -1,5 +1,7 @@
 """From a task's 6W1H card to its red project to the supervision matter in the loop."""
 
+import re
+
 import pytest
 
 from longcheng.projects.models import KeyProject, TrafficLightSupervision
@@ -114,9 +116,9 @@ def test_a_project_unit_reports_from_pending_on_the_phone(browser, live_server, 
         sign_in(page, "xd_xmb")
         page.goto(page.base + "/")
         page.locator("[data-queue=projects-report]").click()  # the home tile
-        assert page.url.endswith("/todo/?queue=projects-report")
+        page.wait_for_url("**/todo/?queue=projects-report")
         page.locator("[data-testid=todo-rows] a").first.click()
-        assert "/projects/pending/#project-" in page.url
+        page.wait_for_url(re.compile(r"/projects/pending/#project-"))
         year, month = _reporting_month()
         card = page.get_by_test_id("pending-project")
         assert card.count() == 1 and "山西建投·祥溪国际" in card.inner_text()

@@ -2,6 +2,7 @@
 publicity page with an objection."""
 
 import datetime
+import re
 
 import pytest
 from stdnum.cn import ric
@@ -61,6 +62,7 @@ def test_a_judge_scores_on_a_tablet(browser, live_server, demo):
     sign_in(page, "judge1")
     page.goto(page.base + "/volunteers/judge/")
     page.get_by_test_id("judge-list").locator("a").first.click()
+    page.wait_for_url(re.compile(r"a=\d+"))
     applicant = Application.objects.get(pk=int(page.url.split("a=")[1]))
     page.fill("#s-intro", "88")
     page.fill("#s-english", "")
@@ -138,6 +140,7 @@ def test_a_judge_on_a_tablet_scores_today_and_presses_next(tablet):
     first_day = page.get_by_test_id("judge-day").first.inner_text()
     assert "今天" in first_day
     page.get_by_test_id("judge-list").locator('[data-to-score="1"]').first.click()
+    page.wait_for_url(re.compile(r"a=\d+"))
     applicant = Application.objects.get(pk=int(page.url.split("a=")[1]))
     assert applicant.slot.session_id == session.pk
     assert page.locator("#s-english").get_attribute("step") == "0.1"
