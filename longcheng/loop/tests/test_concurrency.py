@@ -1,24 +1,20 @@
 """Two clerks acting on one matter at once: exactly one wins, the other is told.
 
-On PostgreSQL with real concurrent connections (row lock + version); on SQLite the version
-check alone decides (see test_workflow.test_a_stale_version_loses_and_is_told_what_happened)."""
+Real concurrent connections on both databases: on PostgreSQL the row lock and the version
+decide; on SQLite the IMMEDIATE transactions (config.settings) queue the writers and the version
+check tells every one after the first that it acted on a stale matter."""
 
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from longcheng.core.errors import ConcurrentEditError
 from longcheng.loop import services
 from longcheng.loop.models import Matter, MatterEvent
 from longcheng.loop.workflow import Status
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrent connections need PostgreSQL"
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(workers: int, act) -> list:
