@@ -123,21 +123,25 @@ class ArticleListView(StaffRequired, RegisterListView):
                 queryset = queryset.filter(**{flt.lookup: value})
         return queryset.order_by(*self.ordering_keys())
 
+    def ranked(self) -> bool:
+        """Words searched with no column chosen to sort by: best match first."""
+        return bool(self.params.get("q")) and not self.params.get("sort")
+
     def ordering_keys(self) -> list[str]:
-        if self.params.get("q") and not self.params.get("sort"):
+        if self.ranked():
             # Best match first (title hits, then keywords and summary, then the answer text);
             # within a tier the newest (search.ORDER).
             return list(search.ORDER)
         return super().ordering_keys()
 
     def get_paginator(self, queryset, *args, **kwargs):
-        if self.params.get("q") and not self.params.get("sort"):
+        if self.ranked():
             # A page is read tier by tier (search.page_ids), not by ranking every hit.
             queryset = search.Ranked(queryset, self.params["q"])
         return super().get_paginator(queryset, *args, **kwargs)
 
     def count_cap(self) -> int:
-        if self.params.get("q") and not self.params.get("sort"):
+        if self.ranked():
             return search.SEARCH_COUNT_CAP
         return super().count_cap()
 
