@@ -147,3 +147,18 @@ def test_one_character_is_judged_by_its_share_of_the_newest_matters(monkeypatch,
     assert search.recent_share("鼎", "default") == 0
     assert not search.is_common(["鼎"], "default")
     assert not search.is_common(["漏", "杜鹃文苑"], "default")  # the rarer word decides
+
+
+def test_a_rare_word_reads_the_index_a_common_one_walks(monkeypatch):
+    # On PostgreSQL a rare word is the bigram index plus an ILIKE (which the planner takes for
+    # selective, so it reads the index); a common word a strpos on the walk newest first.
+    shares = {"施工": 0.05}
+    monkeypatch.setattr(search, "_bigram_stats", lambda alias: (shares, 0.0005, 10_000_000))
+    monkeypatch.setattr(search, "_recent", {})
+    rare = str(search.words_filter(Matter.objects.all(), "鼎").query)
+    common = str(search.words_filter(Matter.objects.all(), "施工").query)
+    if connection.vendor != "postgresql":
+        assert "LIKE" in rare and "LIKE" in common  # SQLite scans either way
+        return
+    assert "@@" in rare and "LIKE" in rare and "strpos" not in rare
+    assert "strpos" in common and "@@" not in common
