@@ -17,6 +17,5 @@ def capped_count(queryset: QuerySet, cap: int | None = None) -> int:
     return queryset.order_by()[: cap + 1].count()
 
 
-def shown_count(count: int, cap: int | None = None) -> str:
-    cap = COUNT_CAP if cap is None else cap
-    return f"{cap:,}+" if count > cap else f"{count:,}"
+def shown_count(count: int) -> str:
+    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else f"{count:,}"

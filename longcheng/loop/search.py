@@ -104,8 +104,9 @@ def words_filter(queryset: QuerySet[Matter], text: str) -> QuerySet[Matter]:
     words = words_of(text)
     if not words:
         return queryset
+    every_word = reduce(and_, [_contains(w) for w in words])
     if connections[queryset.db].vendor != "postgresql":
-        return queryset.filter(reduce(and_, [_contains(w) for w in words]))
+        return queryset.filter(every_word)
     if not is_common(words, queryset.db):
         # Rarer words: the bigram index finds the few rows, which are then sorted. The exact
         # check is an ILIKE, which the planner takes for very selective — rightly here: with
@@ -115,7 +116,7 @@ def words_filter(queryset: QuerySet[Matter], text: str) -> QuerySet[Matter]:
             RawSQL(  # noqa: S611
                 f"{WORDS_DOCUMENT} @@ %s::tsquery", [tsquery_of(words)], output_field=BooleanField()
             ),
-            reduce(and_, [_contains(w) for w in words]),
+            every_word,
         )
     # Common words: newest first, PostgreSQL walks matter_received_idx and keeps the rows
     # holding the words: for a word in one matter of a few hundred, a page is a few thousand
