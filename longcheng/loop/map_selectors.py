@@ -1,15 +1,18 @@
 """Reads of the matters map (loop.map_views): the matters a user may see and the inbox's filters
 would show, counted per grid cell of the viewport on the database server.
 
-Clustering happens in SQL: the viewport's matters are grouped by a cell of about 64 screen
-pixels at the map's zoom (GROUP BY the cell's row and column), one row per cell with its count,
-its overdue count and its centroid, so a million matters cost the browser a few hundred
-circles. Cells are anchored to the globe, not to the viewport: panning does not move the
-clusters. A cell holding one matter, or a viewport holding few, is sent as that matter's
-point (number, title, status, overdue flag, link — nothing about the person who raised it).
+Clustering happens in SQL: the matters are grouped by a cell of about 64 screen pixels at the
+map's zoom (loop.map_cells: anchored to the globe, so panning does not move the clusters), one
+row per cell with its count, its overdue count and its centroid, so a million matters cost the
+browser a few hundred circles. A view counts the whole cells it touches. A cell holding one
+matter, or a view holding few, is sent as that matter's point (number, title, status, overdue
+flag, link — nothing about the person who raised it).
 
-On PostgreSQL the viewport is read from the indexes of migration 0019 alone (the open matters by
-place; every matter by place and receipt; each with the id); SQLite reads without them.
+Two ways to count, the same answer:
+- the dispatch centre's open matters at a city's or a district's zoom add up `MapCellTally`
+  rows (ADR 0025); the two edges the tally cannot know — matters whose deadline falls today
+  (late or not by the hour) and the first, partial day of the period — are counted live;
+- every other view counts its matters, on PostgreSQL from the indexes of migration 0019 alone.
 """
 
 from __future__ import annotations
@@ -19,15 +22,18 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, BigIntegerField, Count, F, FloatField, Min, Q, QuerySet, Value
-from django.db.models.functions import Cast, Floor
+from django.db.models import Count, F, IntegerField, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Floor
 from django.urls import reverse
 from django.utils import timezone
 
+from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core.counting import capped_count
 from longcheng.core.pii import mask_personal_data
 
-from .models import Matter
+from .map_cells import BAND_HANDLING, MICRO, cell_range, cell_size, level_for
+from .map_tally import Micro, cell_expressions
+from .models import MapCellTally, Matter
 from .selectors import Box, _box_condition, inbox_queryset, matters_visible_to
 from .workflow import HANDLING, OPEN, Status
 
@@ -39,7 +45,6 @@ ALL_SCOPE = "all"
 POINTS_BELOW = 200
 # From this zoom on (a few streets across) every matter is a point.
 POINTS_ZOOM = 17
-MICRO = 1_000_000
 # Points sent at most (a denser view says so and asks to zoom in or filter).
 POINTS_MAX = 500
 
@@ -54,19 +59,17 @@ class Viewport:
     max_lat: float
     zoom: int
 
-    def cell(self) -> tuple[float, float]:
-        """The cell's height and width in degrees: about 64 px on a Web-Mercator map (a 256-px
-        tile spans 360 / 2^zoom degrees of longitude; a degree of latitude is longer on the
-        screen by 1 / cos(latitude))."""
-        width = 360.0 / 2 ** (self.zoom + 2)
-        middle = math.radians((self.min_lat + self.max_lat) / 2)
-        return width * max(math.cos(middle), 0.05), width
-
-    def cells(self) -> float:
-        height, width = self.cell()
-        return ((self.max_lat - self.min_lat) / height + 1) * (
-            (self.max_lng - self.min_lng) / width + 1
+    def bounds(self) -> tuple[int, int, int, int]:
+        """The first and last row and column of the cells the view touches."""
+        height, width = cell_size(self.zoom)
+        return (
+            *cell_range(self.min_lat, self.max_lat, height),
+            *cell_range(self.min_lng, self.max_lng, width),
         )
+
+    def cells(self) -> int:
+        first_row, last_row, first_col, last_col = self.bounds()
+        return (last_row - first_row + 1) * (last_col - first_col + 1)
 
 
 @dataclass(frozen=True)
@@ -117,17 +120,26 @@ def _overdue(now: datetime.datetime) -> Q:
     return condition
 
 
-def _degrees(value: float) -> Decimal:
-    return Decimal(f"{value:.6f}")
+def _edge(first_cell: int, size: float) -> Decimal:
+    """The smallest coordinate (whole millionths of a degree) inside the cell `first_cell`."""
+    return Decimal(math.ceil(first_cell * size)).scaleb(-6)
+
+
+def in_cells(zoom: int, rows: tuple[int, int], cols: tuple[int, int]) -> Q:
+    """Matters in the cells rows × cols (inclusive ranges) at `zoom`."""
+    height, width = cell_size(zoom)
+    return Q(
+        latitude__gte=_edge(rows[0], height),
+        latitude__lt=_edge(rows[1] + 1, height),
+        longitude__gte=_edge(cols[0], width),
+        longitude__lt=_edge(cols[1] + 1, width),
+    )
 
 
 def in_viewport(matters: QuerySet[Matter], viewport: Viewport) -> QuerySet[Matter]:
-    return matters.filter(
-        latitude__gte=_degrees(viewport.min_lat),
-        latitude__lte=_degrees(viewport.max_lat),
-        longitude__gte=_degrees(viewport.min_lng),
-        longitude__lte=_degrees(viewport.max_lng),
-    )
+    """The matters of the whole cells the view touches."""
+    first_row, last_row, first_col, last_col = viewport.bounds()
+    return matters.filter(in_cells(viewport.zoom, (first_row, last_row), (first_col, last_col)))
 
 
 @dataclass
@@ -173,6 +185,107 @@ def _point(matter: dict, statuses: dict, now: datetime.datetime) -> dict:
 _RUNNING = {str(s) for s in HANDLING}
 
 
+# A cell: [count, overdue count, sum of latitudes, sum of longitudes (millionths), the matter
+# when the cell holds one and it is known]
+Cells = dict[tuple[int, int], list]
+
+
+def _add(cells: Cells, rows) -> None:
+    for r in rows:
+        cell = cells.setdefault((r["row"], r["col"]), [0, 0, 0, 0, None])
+        cell[0] += r["count"]
+        cell[1] += r["late"] or 0
+        cell[2] += int(r["lat"])
+        cell[3] += int(r["lng"])
+        cell[4] = r.get("first") if cell[0] == r["count"] else None
+
+
+def _live_cells(cells: Cells, matters: QuerySet[Matter], zoom: int, now) -> None:
+    """Count `matters` per cell at `zoom`."""
+    expressions = cell_expressions(zoom)
+    _add(
+        cells,
+        matters.order_by()
+        .annotate(row=expressions["cell_row"], col=expressions["cell_col"])
+        .values("row", "col")
+        .annotate(
+            count=Count("pk"),
+            late=Count("pk", filter=_overdue(now)),
+            lat=Sum(Micro("latitude")),
+            lng=Sum(Micro("longitude")),
+            first=Min("pk"),
+        ),
+    )
+
+
+def tally_level(user, filters: MapFilters, viewport: Viewport) -> int | None:
+    """The tally level that answers this view, if one does: every matter's open ones (the
+    dispatch centre's map as it opens, overdue only or any period) at a district's zoom or
+    coarser. A unit's scope, a tab or a status, channel, urgency or category counts matters."""
+    narrowed = filters.status or filters.channel or filters.urgency or filters.category
+    if filters.scope != OPEN_SCOPE or narrowed or user_scope(user) != Scope.ALL:
+        return None
+    return level_for(viewport.zoom)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _tally_cells(
+    cells: Cells, matters: QuerySet[Matter], filters: MapFilters, viewport: Viewport, level, now
+) -> None:
+    """Add the tally's rows for the view, then count live what the rows cannot say: matters
+    whose deadline is today (late by the hour) and the period's first day (partly inside)."""
+    first_row, last_row, first_col, last_col = viewport.bounds()
+    scale = 2 ** (level - viewport.zoom)  # tally cells across a view's cell
+    today = timezone.localdate(now)
+    rows = MapCellTally.objects.filter(
+        level=level,
+        cell_row__gte=first_row * scale,
+        cell_row__lt=(last_row + 1) * scale,
+        cell_col__gte=first_col * scale,
+        cell_col__lt=(last_col + 1) * scale,
+    ).exclude(band=BAND_HANDLING, deadline_day=today)
+    late = Q(band=BAND_HANDLING, deadline_day__lt=today)
+    if filters.overdue:
+        rows = rows.filter(late)
+    edge = matters.filter(status__in=list(HANDLING), handle_deadline__gte=_day_start(today))
+    edge = edge.filter(handle_deadline__lt=_day_start(today + datetime.timedelta(days=1)))
+    if filters.days:
+        first_day = timezone.localdate(now - datetime.timedelta(days=filters.days))
+        whole_days = _day_start(first_day + datetime.timedelta(days=1))
+        rows = rows.filter(received_day__gt=first_day)
+        _live_cells(cells, matters.filter(received_at__lt=whole_days), viewport.zoom, now)
+        edge = edge.filter(received_at__gte=whole_days)
+    _live_cells(cells, edge, viewport.zoom, now)
+    _add(
+        cells,
+        rows.annotate(
+            row=Cast(Floor(F("cell_row") / Value(float(scale))), IntegerField()),
+            col=Cast(Floor(F("cell_col") / Value(float(scale))), IntegerField()),
+        )
+        .values("row", "col")
+        .annotate(
+            count=Sum("n"),
+            late=Coalesce(Sum("n", filter=late), 0),
+            lat=Sum("lat_sum"),
+            lng=Sum("lng_sum"),
+        ),
+    )
+
+
+def _singles(matters: QuerySet[Matter], zoom: int, cells: list[tuple[int, int]]) -> list[int]:
+    """The one matter of each of these cells (a tally knows how many, not which)."""
+    found = []
+    for start in range(0, len(cells), 100):
+        where = Q()
+        for row, col in cells[start : start + 100]:
+            where |= in_cells(zoom, (row, row), (col, col))
+        found += matters.filter(where).values_list("pk", flat=True)
+    return found
+
+
 def map_data(
     user,
     filters: MapFilters,
@@ -185,47 +298,40 @@ def map_data(
     now = now or timezone.now()
     matters = map_queryset(user, filters, now)
     shown = in_viewport(matters, viewport)
-    height, width = viewport.cell()
-    # Millionths of a degree as integers: PostgreSQL turns a numeric into an integer natively,
-    # into a float only through its text (several times slower over tens of thousands of rows).
-    lat = Cast(F("latitude") * MICRO, BigIntegerField())
-    lng = Cast(F("longitude") * MICRO, BigIntegerField())
-    cells = list(
-        shown.order_by()
-        .annotate(
-            row=Floor(lat / Value(height * MICRO, FloatField())),
-            col=Floor(lng / Value(width * MICRO, FloatField())),
-        )
-        .values("row", "col")
-        .annotate(
-            n=Count("pk"),
-            late=Count("pk", filter=_overdue(now)),
-            lat=Avg(lat, output_field=FloatField()),
-            lng=Avg(lng, output_field=FloatField()),
-            first=Min("pk"),
-        )
-    )
-    data = MapData(in_view=sum(c["n"] for c in cells))
+    cells: Cells = {}
+    level = tally_level(user, filters, viewport)
+    if level is None:
+        _live_cells(cells, shown, viewport.zoom, now)
+    else:
+        _tally_cells(cells, shown, filters, viewport, level, now)
+    cells = {key: cell for key, cell in cells.items() if cell[0]}
+    data = MapData(in_view=sum(cell[0] for cell in cells.values()))
     statuses = dict(Status.choices)
     fields = ("pk", "number", "title", "status", "handle_deadline", "latitude", "longitude")
     if data.in_view <= POINTS_BELOW or viewport.zoom >= POINTS_ZOOM:
         rows = list(shown.order_by("-received_at", "-pk").values(*fields)[: POINTS_MAX + 1])
         data.truncated = len(rows) > POINTS_MAX
         data.points = [_point(r, statuses, now) for r in rows[:POINTS_MAX]]
-    else:
-        singles = [c["first"] for c in cells if c["n"] == 1]
-        rows = list(Matter.objects.filter(pk__in=singles).values(*fields)) if singles else []
-        data.points = [_point(r, statuses, now) for r in rows]
-        data.clusters = [
-            {
-                "count": c["n"],
-                "overdue": c["late"],
-                "lat": round(c["lat"] / MICRO, 6),
-                "lng": round(c["lng"] / MICRO, 6),
-            }
-            for c in cells
-            if c["n"] > 1
-        ]
+        return _with_totals(data, matters, totals)
+    singles = [cell[4] for cell in cells.values() if cell[0] == 1 and cell[4] is not None]
+    unknown = [key for key, cell in cells.items() if cell[0] == 1 and cell[4] is None]
+    singles += _singles(shown, viewport.zoom, unknown) if unknown else []
+    rows = list(Matter.objects.filter(pk__in=singles).values(*fields)) if singles else []
+    data.points = [_point(r, statuses, now) for r in rows]
+    data.clusters = [
+        {
+            "count": n,
+            "overdue": late,
+            "lat": round(lat / n / MICRO, 6),
+            "lng": round(lng / n / MICRO, 6),
+        }
+        for n, late, lat, lng, _first in cells.values()
+        if n > 1
+    ]
+    return _with_totals(data, matters, totals)
+
+
+def _with_totals(data: MapData, matters: QuerySet[Matter], totals: bool) -> MapData:
     if totals:
         data.totals = {
             "matching": capped_count(matters),

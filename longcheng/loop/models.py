@@ -585,6 +585,34 @@ class MatterTally(models.Model):
         return f"{self.month:%Y-%m} {self.dimension}={self.key}: {self.n}"
 
 
+class MapCellTally(models.Model):
+    """Open matters with a point, per map cell (loop.map_cells), kept by triggers in the
+    transaction that writes a matter (migration 0021): how many, and the sums of their positions
+    in millionths of a degree (a cluster's centroid), by status band, received day and deadline
+    day (the clock decides which days are late; a rule never stored). A row at zero is deleted."""
+
+    level = models.PositiveSmallIntegerField()
+    cell_row = models.IntegerField()
+    cell_col = models.IntegerField()
+    band = models.PositiveSmallIntegerField()
+    received_day = models.DateField()
+    deadline_day = models.DateField()
+    n = models.IntegerField(default=0)
+    lat_sum = models.BigIntegerField(default=0)
+    lng_sum = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "cell_row", "cell_col", "band", "received_day", "deadline_day"],
+                name="map_cell_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"z{self.level} ({self.cell_row}, {self.cell_col}) {self.received_day}: {self.n}"
+
+
 class UnitDayTally(models.Model):
     """Roll-up of the events that count for a unit (docs/metrics.md), one row per unit and
     local day, kept exact in the transaction that records the event (`loop.rollups`)."""
