@@ -5,7 +5,9 @@ and `UnitDayTally` in the same transaction, with one upsert (INSERT … ON CONFL
 SET n = n + excluded.n, the same SQL on PostgreSQL and SQLite). A cockpit panel therefore reads
 a few hundred tally rows instead of scanning millions of matters, and is exact the moment the
 change commits. `rebuild()` recomputes both tables from the source rows (after a bulk import
-or to repair), `differences()` compares them with the source (the scheduled check)."""
+or to repair), `differences()` compares them with the source (the scheduled check), and the
+map's cell tally with them (loop.map_tally, kept by triggers; `loop_rollups --rebuild` recounts
+it too)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
+from . import map_tally
 from .models import Matter, MatterEvent, MatterTally, UnitDayTally
 from .workflow import Rating, metric_scope_of
 
@@ -381,4 +384,5 @@ def differences(limit: int = 20) -> list[str]:
         if measures != want:
             problems.append(f"unit {tally.unit_id} {tally.day} {tally.scope}: {measures} ≠ {want}")
     problems.extend(f"unit {u} {d} {scope}: missing" for (d, u, scope) in expected_days)
+    problems.extend(map_tally.differences(limit))  # the map's cells (ADR 0025)
     return problems[:limit]

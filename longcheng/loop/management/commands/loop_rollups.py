@@ -5,11 +5,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from longcheng.loop import rollups
+from longcheng.loop import map_tally, rollups
 
 
 class Command(BaseCommand):
-    help = "Verify (default) or rebuild the cockpit roll-ups from matters and events."
+    help = (
+        "Verify (default) or rebuild the cockpit roll-ups and the map's cell tally from "
+        "matters and events."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--rebuild", action="store_true")
@@ -18,8 +21,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if rebuild:
             matters, days = rollups.rebuild()
+            cells = map_tally.rebuild()
             self.stdout.write(
-                f"rebuilt: {matters} matter tally rows, {days} unit-day rows "
+                f"rebuilt: {matters} matter tally rows, {days} unit-day rows, "
+                f"{cells} map cell rows "
                 f"in {time.perf_counter() - started:.1f} s"
             )
             return
