@@ -51,9 +51,12 @@ class Micro(Func):
     template = "CAST((%(expressions)s * 1000000) AS bigint)"
     output_field = BigIntegerField()
 
-    def as_sqlite(self, compiler, conn, **extra):
+    def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(
-            compiler, conn, template="CAST(ROUND(%(expressions)s * 1000000) AS integer)", **extra
+            compiler,
+            connection,
+            template="CAST(ROUND(%(expressions)s * 1000000) AS integer)",
+            **extra_context,
         )
 
 
