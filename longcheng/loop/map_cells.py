@@ -7,10 +7,10 @@ one of longitude, so the cells look square across China's cities, 0.8 = cos 37°
 of a degree both sizes are exact binary fractions, so the cell of a point is the same number
 whether PostgreSQL, SQLite or Python divides, and a cell at zoom z is exactly four of z + 1.
 
-`MapCellTally` counts the open matters with a point per cell at each zoom of `LEVELS`, by
-status band, received day and deadline day (migration loop 0021 keeps it in triggers, so every
-write counts, bulk or not). A city view then adds up a few thousand tally rows instead of
-counting hundreds of thousands of matters (loop.map_selectors).
+`MapCellTally` counts the matters with a point per cell at each zoom of `LEVELS`, by status
+band (being handled, other open, the rest), received day and deadline day (migration loop 0021
+keeps it in triggers, so every write counts, bulk or not). A city view then adds up a few
+thousand tally rows instead of counting hundreds of thousands of matters (loop.map_selectors).
 """
 
 from __future__ import annotations
@@ -28,14 +28,17 @@ HEIGHT_Z0 = 72 * MICRO
 # cells, a finer view (a few streets) counts its matters directly.
 LEVELS = (8, 9, 10, 11, 12)
 
-# Status bands of the tally: being handled (may be late) and the other open states.
+# Status bands of the tally: being handled (may be late), the other open states, and the rest
+# (answered, closed, archived, merged).
 BAND_HANDLING = 0
 BAND_WAITING = 1
+BAND_DONE = 2
+OPEN_BANDS = (BAND_HANDLING, BAND_WAITING)
 BANDS = {
     **{str(status): BAND_HANDLING for status in HANDLING},
     **{str(status): BAND_WAITING for status in OPEN - HANDLING},
-}
-# The deadline day of a matter that cannot be late (waiting, or handled without a deadline).
+}  # any other status: BAND_DONE
+# The deadline day of a matter that cannot be late (not being handled, or without a deadline).
 NEVER = datetime.date(9999, 12, 31)
 
 

@@ -9,9 +9,10 @@ matter, or a view holding few, is sent as that matter's point (number, title, st
 flag, link — nothing about the person who raised it).
 
 Two ways to count, the same answer:
-- the dispatch centre's open matters at a city's or a district's zoom add up `MapCellTally`
-  rows (ADR 0025); the two edges the tally cannot know — matters whose deadline falls today
-  (late or not by the hour) and the first, partial day of the period — are counted live;
+- the dispatch centre's open (or all) matters at a city's or a district's zoom add up
+  `MapCellTally` rows (ADR 0025); the two edges the tally cannot know — matters whose deadline
+  falls today (late or not by the hour) and the first, partial day of the period — are counted
+  live;
 - every other view counts its matters, on PostgreSQL from the indexes of migration 0019 alone.
 """
 
@@ -31,7 +32,7 @@ from longcheng.accounts.scoping import Scope, user_scope
 from longcheng.core.counting import capped_count
 from longcheng.core.pii import mask_personal_data
 
-from .map_cells import BAND_HANDLING, MICRO, cell_range, cell_size, level_for
+from .map_cells import BAND_HANDLING, MICRO, OPEN_BANDS, cell_range, cell_size, level_for
 from .map_tally import Micro, cell_expressions
 from .models import MapCellTally, Matter
 from .selectors import Box, _box_condition, inbox_queryset, matters_visible_to
@@ -219,11 +220,13 @@ def _live_cells(cells: Cells, matters: QuerySet[Matter], zoom: int, now) -> None
 
 
 def tally_level(user, filters: MapFilters, viewport: Viewport) -> int | None:
-    """The tally level that answers this view, if one does: every matter's open ones (the
-    dispatch centre's map as it opens, overdue only or any period) at a district's zoom or
-    coarser. A unit's scope, a tab or a status, channel, urgency or category counts matters."""
+    """The tally level that answers this view, if one does: every matter's open ones or all of
+    them (the dispatch centre's map as it opens, or 全部可见事项), overdue only or not, any
+    period, at a district's zoom or coarser. A unit's scope, an inbox tab or a status, channel,
+    urgency or category counts matters."""
     narrowed = filters.status or filters.channel or filters.urgency or filters.category
-    if filters.scope != OPEN_SCOPE or narrowed or user_scope(user) != Scope.ALL:
+    every_matter = user_scope(user) == Scope.ALL
+    if filters.scope not in (OPEN_SCOPE, ALL_SCOPE) or narrowed or not every_matter:
         return None
     return level_for(viewport.zoom)
 
@@ -247,6 +250,8 @@ def _tally_cells(
         cell_col__gte=first_col * scale,
         cell_col__lt=(last_col + 1) * scale,
     ).exclude(band=BAND_HANDLING, deadline_day=today)
+    if filters.scope == OPEN_SCOPE:
+        rows = rows.filter(band__in=OPEN_BANDS)
     late = Q(band=BAND_HANDLING, deadline_day__lt=today)
     if filters.overdue:
         rows = rows.filter(late)

@@ -1,6 +1,6 @@
 """The matters map's per-cell tally (ADR 0025, loop.map_cells): the table, the triggers that keep
-it (loop.map_tally), and its first count from the open matters already placed (at 10 M matters
-about 600,000 open ones: a grouped read per level, seconds)."""
+it (loop.map_tally), and its first count from the matters already placed (one grouped
+INSERT … SELECT per level, in the database)."""
 
 from django.db import migrations, models
 

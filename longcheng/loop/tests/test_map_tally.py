@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from longcheng.loop import map_selectors, map_tally, services
-from longcheng.loop.map_cells import LEVELS
+from longcheng.loop.map_cells import BAND_DONE, LEVELS, NEVER
 from longcheng.loop.map_selectors import MapFilters, Viewport, map_data, tally_level
 from longcheng.loop.models import MapCellTally, Matter
 from longcheng.loop.workflow import HANDLING, Status
@@ -30,6 +30,8 @@ FILTERS = [
     MapFilters(days=7),
     MapFilters(days=0),
     MapFilters(days=30, overdue=True),
+    MapFilters(scope="all"),  # 全部可见事项: closed ones too
+    MapFilters(scope="all", days=0),
 ]
 
 
@@ -99,8 +101,8 @@ def test_the_tally_serves_only_the_dispatch_centres_open_matters(users, catalogu
     assert tally_level(users.dispatcher, MapFilters(), city) == LEVELS[1]
     streets = Viewport(112.5, 37.8, 112.6, 37.9, zoom=15)
     assert tally_level(users.dispatcher, MapFilters(), streets) is None
+    assert tally_level(users.dispatcher, MapFilters(scope="all", days=0), city) == LEVELS[1]
     for narrowed in (
-        MapFilters(scope="all"),
         MapFilters(scope="to_sign"),
         MapFilters(status="dispatched"),
         MapFilters(category=str(catalogue["noise"].pk)),
@@ -125,8 +127,13 @@ def test_every_write_moves_the_tally_and_a_row_at_zero_is_gone(receive, users, o
     Matter.objects.filter(pk=matter.pk).update(latitude=Decimal("37.950000"))  # moved by hand
     assert MapCellTally.objects.get(level=LEVELS[0]).lat_sum == 37_950_000
     Matter.objects.filter(pk=matter.pk).update(status=Status.CLOSED)
-    assert placed() == 0 and not MapCellTally.objects.exists()  # no row left at zero
+    row = MapCellTally.objects.get(level=LEVELS[0])  # the old row gone at zero, a new one
+    assert (row.n, row.band, row.deadline_day) == (1, BAND_DONE, NEVER)
     Matter.objects.filter(pk=matter.pk).update(status=Status.REOPENED)
+    assert MapCellTally.objects.get(level=LEVELS[0]).band == 0
+    Matter.objects.filter(pk=matter.pk).update(latitude=None)
+    assert not MapCellTally.objects.exists()  # without a point, on no map
+    Matter.objects.filter(pk=matter.pk).update(latitude=Decimal("37.950000"))
     assert placed() == 1
     Matter.objects.filter(pk=matter.pk).delete()
     assert not MapCellTally.objects.exists()
