@@ -73,7 +73,7 @@ def build(total: int) -> None:
         # The map reads no words: the search's bigram index would only slow the insert tenfold.
         cursor.execute("DROP INDEX IF EXISTS matter_words_idx")
         # The map's cell tally is counted once after the insert, not row by row by its trigger.
-        cursor.execute("ALTER TABLE loop_matter DISABLE TRIGGER matter_map_tally")
+        cursor.execute("ALTER TABLE loop_matter DISABLE TRIGGER matter_map_tally_insert")
         cursor.execute("SELECT array_agg(id ORDER BY path) FROM loop_category WHERE depth = 2")
         categories = cursor.fetchone()[0]
         cursor.execute(
@@ -130,7 +130,7 @@ def build(total: int) -> None:
             },
         )
         print(f"generated {total - existing:,} matters in {time.perf_counter() - started:.0f} s")
-        cursor.execute("ALTER TABLE loop_matter ENABLE TRIGGER matter_map_tally")
+        cursor.execute("ALTER TABLE loop_matter ENABLE TRIGGER matter_map_tally_insert")
     from longcheng.loop import map_tally
 
     started = time.perf_counter()

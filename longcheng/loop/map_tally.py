@@ -5,9 +5,10 @@ checks the tally (`loop_rollups`).
 Triggers rather than hooks in the services: a point is placed by the intake, moved by a
 correction, set by an import or a bulk `UPDATE`, and a status moves in a dozen services; a
 trigger sees every one of them, on both databases. Each counts a matter at every level of
-`LEVELS` when it is open and has a point: on PostgreSQL one PL/pgSQL function, on SQLite three
-triggers of plain statements (no loops there). Both write their row keys in one order (level,
-then key), so two transactions never wait on each other's rows crosswise.
+`LEVELS` when it has a point: on PostgreSQL three triggers calling one PL/pgSQL function, on
+SQLite three triggers of plain statements (no loops there). PostgreSQL writes a matter's rows
+in one order (level, then key), so two transactions never wait on each other's rows
+crosswise; SQLite has one writer at a time.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from .workflow import HANDLING, OPEN
 TABLE = "loop_mapcelltally"
 KEY = "level, cell_row, cell_col, band, received_day, deadline_day"
 WATCHED = "status, latitude, longitude, received_at, handle_deadline"
+TRIGGERS = ("matter_map_tally_insert", "matter_map_tally_update", "matter_map_tally_delete")
 
 
 def _quoted(statuses) -> str:
@@ -153,12 +155,22 @@ BEGIN
     END LOOP;
     RETURN NULL;
 END $$""",  # noqa: S608
-        "DROP TRIGGER IF EXISTS matter_map_tally ON loop_matter",
-        f"""
-CREATE TRIGGER matter_map_tally
-AFTER INSERT OR DELETE OR UPDATE OF {WATCHED} ON loop_matter
-FOR EACH ROW EXECUTE FUNCTION longcheng_map_tally()""",
+        *(f"DROP TRIGGER IF EXISTS {name} ON loop_matter" for name in TRIGGERS),
+        # The WHEN clauses spare the function call for a matter without a point (a historical
+        # import) and for a write that leaves the watched columns as they were.
+        "CREATE TRIGGER matter_map_tally_insert AFTER INSERT ON loop_matter "
+        f"FOR EACH ROW WHEN ({_counted('NEW')}) EXECUTE FUNCTION longcheng_map_tally()",
+        "CREATE TRIGGER matter_map_tally_delete AFTER DELETE ON loop_matter "
+        f"FOR EACH ROW WHEN ({_counted('OLD')}) EXECUTE FUNCTION longcheng_map_tally()",
+        f"CREATE TRIGGER matter_map_tally_update AFTER UPDATE OF {WATCHED} ON loop_matter "
+        f"FOR EACH ROW WHEN ({_changed('IS DISTINCT FROM')}) "
+        "EXECUTE FUNCTION longcheng_map_tally()",
     ]
+
+
+def _changed(differs: str) -> str:
+    """A watched column differs between OLD and NEW (`differs`: the dialect's null-safe ≠)."""
+    return " OR ".join(f"OLD.{c} {differs} NEW.{c}" for c in WATCHED.split(", "))
 
 
 def _sqlite_offset() -> str:
@@ -227,13 +239,14 @@ def _sqlite_sql() -> list[str]:
     add = " ".join(_sqlite_add(level) for level in LEVELS)
     take = " ".join(_sqlite_take(level) for level in LEVELS)
     return [
-        *(f"DROP TRIGGER IF EXISTS matter_map_tally_{op}" for op in ("insert", "update", "delete")),
+        *(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS),
         f"CREATE TRIGGER matter_map_tally_insert AFTER INSERT ON loop_matter "
         f"FOR EACH ROW WHEN {_counted('NEW')} BEGIN {add} END",
         f"CREATE TRIGGER matter_map_tally_delete AFTER DELETE ON loop_matter "
         f"FOR EACH ROW WHEN {_counted('OLD')} BEGIN {take} END",
         f"CREATE TRIGGER matter_map_tally_update AFTER UPDATE OF {WATCHED} ON loop_matter "
-        f"FOR EACH ROW WHEN ({_counted('OLD')}) OR ({_counted('NEW')}) BEGIN {take} {add} END",
+        f"FOR EACH ROW WHEN (({_counted('OLD')}) OR ({_counted('NEW')})) "
+        f"AND ({_changed('IS NOT')}) BEGIN {take} {add} END",
     ]
 
 
@@ -245,13 +258,12 @@ def install_triggers(schema_editor) -> None:
 
 
 def remove_triggers(schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP TRIGGER IF EXISTS matter_map_tally ON loop_matter")
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    for name in TRIGGERS:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}" + (" ON loop_matter" * postgresql))
+    if postgresql:
         schema_editor.execute("DROP FUNCTION IF EXISTS longcheng_map_tally()")
         schema_editor.execute("DROP FUNCTION IF EXISTS longcheng_map_key(loop_matter, int)")
-    else:
-        for op in ("insert", "update", "delete"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS matter_map_tally_{op}")
 
 
 # — Recounting from the matters —
