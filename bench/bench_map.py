@@ -201,6 +201,31 @@ def timed(
     return times, in_view
 
 
+def write_cost(count: int) -> None:
+    """What the tally's triggers add to a write: `count` open matters with a point each moved
+    to another band and back (two UPDATEs, each its own transaction, as a transition is), with
+    the triggers on and off."""
+    from django.db import transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM loop_matter WHERE status = 'dispatched' AND latitude IS NOT NULL "
+            "ORDER BY id DESC LIMIT %s",
+            [count],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    for state in ("ENABLE", "DISABLE", "ENABLE"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE loop_matter {state} TRIGGER matter_map_tally_update")
+        started = time.perf_counter()
+        for pk in ids:
+            for status in ("in_progress", "dispatched"):
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("UPDATE loop_matter SET status = %s WHERE id = %s", [status, pk])
+        per = (time.perf_counter() - started) / (2 * len(ids)) * 1e6
+        print(f"one status UPDATE with the tally's trigger {state.lower()}d: {per:.0f} µs")
+
+
 def signed_in(username: str) -> Client:
     from longcheng.accounts.demo import ready_for_sign_in
     from longcheng.accounts.models import User
@@ -218,9 +243,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--scan-runs", type=int, default=3)
     parser.add_argument("--build-only", action="store_true", help="generate, then stop")
+    parser.add_argument("--writes", type=int, default=0, help="measure N writes and stop")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "the map's indexes are PostgreSQL's"
     build(args.matters)
+    if args.writes:
+        write_cost(args.writes)
+        return
     if args.build_only:
         return
 
