@@ -186,19 +186,28 @@ def _point(matter: dict, statuses: dict, now: datetime.datetime) -> dict:
 _RUNNING = {str(s) for s in HANDLING}
 
 
-# A cell: [count, overdue count, sum of latitudes, sum of longitudes (millionths), the matter
-# when the cell holds one and it is known]
-Cells = dict[tuple[int, int], list]
+@dataclass
+class _Cell:
+    """A cell's matters as counted so far, from the tally and live parts."""
+
+    count: int = 0
+    late: int = 0
+    lat_sum: int = 0  # millionths of a degree
+    lng_sum: int = 0
+    only: int | None = None  # the matter, when the cell holds one and a live count named it
+
+
+Cells = dict[tuple[int, int], _Cell]
 
 
 def _add(cells: Cells, rows) -> None:
     for r in rows:
-        cell = cells.setdefault((r["row"], r["col"]), [0, 0, 0, 0, None])
-        cell[0] += r["count"]
-        cell[1] += r["late"] or 0
-        cell[2] += int(r["lat"])
-        cell[3] += int(r["lng"])
-        cell[4] = r.get("first") if cell[0] == r["count"] else None
+        cell = cells.setdefault((r["row"], r["col"]), _Cell())
+        cell.count += r["count"]
+        cell.late += r["late"] or 0
+        cell.lat_sum += int(r["lat"])
+        cell.lng_sum += int(r["lng"])
+        cell.only = r.get("first") if cell.count == r["count"] else None
 
 
 def _live_cells(cells: Cells, matters: QuerySet[Matter], zoom: int, now) -> None:
@@ -309,8 +318,8 @@ def map_data(
         _live_cells(cells, shown, viewport.zoom, now)
     else:
         _tally_cells(cells, shown, filters, viewport, level, now)
-    cells = {key: cell for key, cell in cells.items() if cell[0]}
-    data = MapData(in_view=sum(cell[0] for cell in cells.values()))
+    cells = {key: cell for key, cell in cells.items() if cell.count}
+    data = MapData(in_view=sum(cell.count for cell in cells.values()))
     statuses = dict(Status.choices)
     fields = ("pk", "number", "title", "status", "handle_deadline", "latitude", "longitude")
     if data.in_view <= POINTS_BELOW or viewport.zoom >= POINTS_ZOOM:
@@ -318,20 +327,20 @@ def map_data(
         data.truncated = len(rows) > POINTS_MAX
         data.points = [_point(r, statuses, now) for r in rows[:POINTS_MAX]]
         return _with_totals(data, matters, totals)
-    singles = [cell[4] for cell in cells.values() if cell[0] == 1 and cell[4] is not None]
-    unknown = [key for key, cell in cells.items() if cell[0] == 1 and cell[4] is None]
+    singles = [cell.only for cell in cells.values() if cell.count == 1 and cell.only is not None]
+    unknown = [key for key, cell in cells.items() if cell.count == 1 and cell.only is None]
     singles += _singles(shown, viewport.zoom, unknown) if unknown else []
     rows = list(Matter.objects.filter(pk__in=singles).values(*fields)) if singles else []
     data.points = [_point(r, statuses, now) for r in rows]
     data.clusters = [
         {
-            "count": n,
-            "overdue": late,
-            "lat": round(lat / n / MICRO, 6),
-            "lng": round(lng / n / MICRO, 6),
+            "count": cell.count,
+            "overdue": cell.late,
+            "lat": round(cell.lat_sum / cell.count / MICRO, 6),
+            "lng": round(cell.lng_sum / cell.count / MICRO, 6),
         }
-        for n, late, lat, lng, _first in cells.values()
-        if n > 1
+        for cell in cells.values()
+        if cell.count > 1
     ]
     return _with_totals(data, matters, totals)
 
